@@ -1,0 +1,49 @@
+/** Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed bytes). */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileGraph } from '../../compiler/compile';
+import { hasErrors } from '../../graph/issues';
+import { validateGraphFile } from '../../graph/validate';
+import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { reportIssues, type Output } from '../output';
+
+export const GRAPH_SUFFIX = '.graph.json';
+export const ASL_SUFFIX = '.asl.json';
+
+export function graphFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(GRAPH_SUFFIX))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+export const aslFileFor = (graphFile: string): string => graphFile.slice(0, -GRAPH_SUFFIX.length) + ASL_SUFFIX;
+
+export function buildCommand(dir: string, options: { check?: boolean }, output: Output): number {
+  let failed = false;
+  for (const file of graphFilesIn(dir)) {
+    const result = validateGraphFile(file);
+    reportIssues(output, result.issues, file);
+    if (result.graph === undefined) {
+      failed = true;
+      continue;
+    }
+    const compiled = compileGraph(result.graph);
+    reportIssues(output, compiled.issues, file);
+    if (hasErrors(compiled.issues)) {
+      failed = true;
+      continue;
+    }
+    const target = aslFileFor(file);
+    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    if (current === compiled.text) continue;
+    if (options.check === true) {
+      output.err(`${target}: stale — run \`npm run build:state-machines\` and commit the result`);
+      failed = true;
+    } else {
+      writeFileSync(target, compiled.text);
+      output.err(`${target}: written`);
+    }
+  }
+  return failed ? EXIT_INVALID : EXIT_OK;
+}

@@ -1,0 +1,79 @@
+/** The `orchestra` command line. Only this module turns errors into exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { GraphValidationError } from '../graph/issues';
+import { buildCommand } from './commands/build';
+import { compileCommand } from './commands/compile';
+import { graphCommand } from './commands/graph';
+import { validateCommand } from './commands/validate';
+import { CliError, EXIT_INVALID, EXIT_USAGE } from './exit-codes';
+import { processOutput, type Output } from './output';
+
+export function buildProgram(output: Output, setExitCode: (code: number) => void): Command {
+  const program = new Command('orchestra')
+    .description('Compile pipeline graphs to AWS Step Functions and run them locally or on AWS.')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => output.out(text), writeErr: (text) => output.err(text) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('validate')
+    .description('check a pipeline graph and print every problem found')
+    .argument('<file>', 'pipeline graph (JSON)')
+    .option('--json', 'print the issues as JSON on stdout')
+    .action((file: string, options: { json?: boolean }) => setExitCode(validateCommand(file, options, output)));
+
+  program
+    .command('compile')
+    .description('compile a pipeline graph to an Amazon States Language definition')
+    .argument('<file>', 'pipeline graph (JSON)')
+    .option('-o, --output <file>', 'write the definition here instead of stdout')
+    .addOption(new Option('--target <target>', 'where it will run: AWS quotas apply to "aws" only').choices(['aws', 'local']).default('aws'))
+    .action((file: string, options: { output?: string; target?: 'aws' | 'local' }) => setExitCode(compileCommand(file, options, output)));
+
+  program
+    .command('build')
+    .description('compile every <name>.graph.json in a folder to <name>.asl.json beside it')
+    .argument('[dir]', 'folder of pipeline graphs', 'state-machines')
+    .option('--check', 'only check that the committed .asl.json files are up to date')
+    .action((dir: string, options: { check?: boolean }) => setExitCode(buildCommand(dir, options, output)));
+
+  program
+    .command('graph')
+    .description('print a picture of the pipeline')
+    .argument('<file>', 'pipeline graph (JSON)')
+    .addOption(new Option('--format <format>', 'picture format').choices(['mermaid']).default('mermaid'))
+    .action((file: string, options: { format: string }) => setExitCode(graphCommand(file, options, output)));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws for user mistakes. */
+export async function runCli(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_USAGE;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" in commander's exitOverride mode but exit 0.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      output.err(`error: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof GraphValidationError) {
+      output.err(error.message);
+      return EXIT_INVALID;
+    }
+    output.err(`internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT_INVALID;
+  }
+}

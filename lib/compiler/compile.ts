@@ -1,0 +1,61 @@
+/** Graph → ASL, pure: no AWS SDK, no aws-cdk-lib, no file system. */
+import type { Issue } from '../graph/issues';
+import type { PipelineGraph } from '../graph/schema';
+import { criticalPathLength, topologicalOrder } from '../graph/topology';
+import type { StateMachineDefinition } from './asl-types';
+import { checkLimits, machineStats, type MachineStats } from './limits';
+import { planMakespan, type Block } from './plan/blocks';
+import { planByLevels } from './plan/levels';
+import { planSeriesParallel, type PlanInput } from './plan/series-parallel';
+import { placeholdersIn } from './placeholders';
+import { estimatedSeconds } from './policies';
+import { renderDefinition, softFailingSteps } from './render';
+
+export type Planner = 'series-parallel' | 'levels';
+
+export interface CompileOptions {
+  /** @default 'series-parallel' ('levels' is the naive baseline kept for the benchmark) */
+  readonly planner?: Planner;
+}
+
+export interface CompiledPipeline {
+  readonly definition: StateMachineDefinition;
+  /** The exact bytes to commit and deploy. */
+  readonly text: string;
+  readonly plan: Block;
+  /** `${...}` names to fill, sorted. */
+  readonly placeholders: readonly string[];
+  readonly stats: MachineStats & { readonly criticalPathSeconds: number; readonly planMakespanSeconds: number };
+  /** AWS limit findings (errors mean the machine cannot be deployed as is). */
+  readonly issues: readonly Issue[];
+}
+
+export function planInputOf(graph: PipelineGraph): PlanInput {
+  const ids = Object.keys(graph.steps);
+  return {
+    ids,
+    predecessors: new Map(ids.map((id) => [id, [...new Set(graph.steps[id]?.dependsOn ?? [])]])),
+    weight: (id) => estimatedSeconds(graph.steps[id] as NonNullable<(typeof graph.steps)[string]>),
+  };
+}
+
+/** Serialisation used for committed and deployed definitions: stable key order, 2-space indent. */
+export const renderText = (definition: StateMachineDefinition): string => `${JSON.stringify(definition, null, 2)}\n`;
+
+/** `graph` must be valid (see validateGraphFile / loadGraphFile). */
+export function compileGraph(graph: PipelineGraph, options: CompileOptions = {}): CompiledPipeline {
+  const input = planInputOf(graph);
+  const plan = options.planner === 'levels' ? planByLevels(input) : planSeriesParallel(input);
+  const order = topologicalOrder(input) as string[];
+  const definition = renderDefinition(graph, plan, softFailingSteps(graph, order));
+  const text = renderText(definition);
+  const stats = machineStats(graph, definition, text);
+  return {
+    definition,
+    text,
+    plan,
+    placeholders: placeholdersIn(text),
+    stats: { ...stats, criticalPathSeconds: criticalPathLength(input, input.weight), planMakespanSeconds: planMakespan(plan, input.weight) },
+    issues: checkLimits(stats),
+  };
+}

@@ -1,0 +1,10 @@
+export { compileGraph, planInputOf, renderText, type CompiledPipeline, type CompileOptions, type Planner } from './compile';
+export type { StateMachineDefinition, Json, JsonObject } from './asl-types';
+export * from './placeholders';
+export { planMakespan, stepsOf, type Block, MAX_PARALLEL_BRANCHES } from './plan/blocks';
+export { planSeriesParallel, type PlanInput } from './plan/series-parallel';
+export { planByLevels } from './plan/levels';
+export { CONTAINER_NAME, dependencyEnvName } from './steps';
+export { PERMANENT_ERROR, effectiveTimeout, effectiveRetry, estimatedSeconds } from './policies';
+export { MAX_DEFINITION_BYTES, MAX_HISTORY_EVENTS } from './limits';
+export * from './names';

@@ -1,0 +1,90 @@
+/** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
+import { issue, type Issue } from '../graph/issues';
+import type { PipelineGraph } from '../graph/schema';
+import type { StateMachineDefinition, JsonObject } from './asl-types';
+import { STEPS_FAILED_STATE } from './names';
+import { effectiveRetry } from './policies';
+
+export const MAX_DEFINITION_BYTES = 1_048_576;
+export const MAX_HISTORY_EVENTS = 25_000;
+/** Step Functions caps a state's input/output at 256 KiB; the run state holds one entry per step. */
+export const MAX_PAYLOAD_BYTES = 262_144;
+/** Budget per step result in the run state, for the payload estimate (results are S3 URIs, not data). */
+export const RESULT_BYTES_PER_STEP = 100;
+
+/** History events a state adds to a run without retries (AWS event model; .sync ECS tasks add TaskSubmitted). */
+const EVENTS_PER_STATE: Record<string, number> = { Task: 5, Parallel: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
+const EVENTS_PER_RETRY = 3;
+
+export interface MachineStats {
+  readonly steps: number;
+  readonly states: number;
+  readonly parallelStates: number;
+  readonly definitionBytes: number;
+  /** States entered by a run where everything succeeds first time (Standard workflows bill per transition). */
+  readonly transitionsPerRun: number;
+  readonly historyEventsPerRun: number;
+  readonly historyEventsWorstCase: number;
+  readonly payloadBytesEstimate: number;
+}
+
+function* allStates(definition: { States: Record<string, JsonObject> }): Generator<JsonObject> {
+  for (const state of Object.values(definition.States)) {
+    yield state;
+    if (state['Type'] === 'Parallel') {
+      for (const branch of state['Branches'] as unknown as Array<{ States: Record<string, JsonObject> }>) yield* allStates(branch);
+    }
+  }
+}
+
+export function machineStats(graph: PipelineGraph, definition: StateMachineDefinition, text: string): MachineStats {
+  let states = 0;
+  let parallelStates = 0;
+  let transitions = 0;
+  let events = 2; // ExecutionStarted, ExecutionSucceeded
+  let retryEvents = 0;
+  for (const state of allStates(definition)) {
+    const type = state['Type'] as string;
+    states++;
+    if (type === 'Parallel') parallelStates++;
+    // Skip/failure side-states only run when something fails.
+    const sidePath = type === 'Pass' && (state['Result'] !== undefined || state['Next'] === STEPS_FAILED_STATE || (state['Comment'] as string | undefined)?.includes('failed;') === true);
+    if (sidePath || type === 'Fail') continue;
+    transitions++;
+    events += (EVENTS_PER_STATE[type] ?? 2) + (state['Resource'] === 'arn:aws:states:::ecs:runTask.sync' ? 1 : 0);
+  }
+  for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
+  const steps = Object.keys(graph.steps).length;
+  return {
+    steps,
+    states,
+    parallelStates,
+    definitionBytes: Buffer.byteLength(text),
+    transitionsPerRun: transitions,
+    historyEventsPerRun: events,
+    historyEventsWorstCase: events + retryEvents,
+    payloadBytesEstimate: 1024 + steps * RESULT_BYTES_PER_STEP,
+  };
+}
+
+const SPLIT_FIX =
+  'split the pipeline into several, chained by ingest prefixes (the last step of one writes the dataset that triggers the next); the local runtime has no such limit (`orchestra compile --target local`)';
+
+export function checkLimits(stats: MachineStats): Issue[] {
+  const found: Issue[] = [];
+  const n = (value: number): string => value.toLocaleString('en-US');
+  if (stats.definitionBytes > MAX_DEFINITION_BYTES) {
+    found.push(issue('limit-exceeded', 'steps', `the compiled definition is ${n(stats.definitionBytes)} bytes; AWS allows ${n(MAX_DEFINITION_BYTES)}`, SPLIT_FIX));
+  }
+  if (stats.historyEventsPerRun > MAX_HISTORY_EVENTS) {
+    found.push(issue('limit-exceeded', 'steps', `a run needs about ${n(stats.historyEventsPerRun)} history events; AWS allows ${n(MAX_HISTORY_EVENTS)} per execution`, SPLIT_FIX));
+  } else if (stats.historyEventsWorstCase > MAX_HISTORY_EVENTS) {
+    found.push(
+      issue('limit-exceeded', 'steps', `a run where every retry is used would need about ${n(stats.historyEventsWorstCase)} history events; AWS allows ${n(MAX_HISTORY_EVENTS)}`, 'lower retry.maxAttempts, or ' + SPLIT_FIX, 'warning'),
+    );
+  }
+  if (stats.payloadBytesEstimate > MAX_PAYLOAD_BYTES) {
+    found.push(issue('limit-exceeded', 'steps', `the run state would hold about ${n(stats.payloadBytesEstimate)} bytes of step results; AWS allows ${n(MAX_PAYLOAD_BYTES)} per state`, SPLIT_FIX, 'warning'));
+  }
+  return found;
+}

@@ -1,0 +1,26 @@
+/** Readable, unique, ≤ 80-character state names (an AWS limit), derived from step ids. */
+import { createHash } from 'node:crypto';
+
+export const MAX_STATE_NAME_LENGTH = 80;
+
+const shortHash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 8);
+
+function fit(name: string, key: string): string {
+  if (name.length <= MAX_STATE_NAME_LENGTH) return name;
+  const suffix = ` #${shortHash(key)}`;
+  return `${name.slice(0, MAX_STATE_NAME_LENGTH - suffix.length - 1)}…${suffix}`;
+}
+
+/** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
+export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string =>
+  fit(`${stepId}: ${role}`, `${stepId}/${role}`);
+
+export const parallelStateName = (stepIds: readonly string[]): string => fit(`Parallel: ${stepIds.join(', ')}`, stepIds.join(','));
+
+export const PREPARE_STATE = 'Prepare run';
+export const CHECK_FAILURES_STATE = 'Check step failures';
+export const SUMMARISE_FAILURES_STATE = 'Summarise step failures';
+export const STEPS_FAILED_STATE = 'Steps failed';
+export const DONE_STATE = 'Done';
+export const STEPS_FAILED_ERROR = 'Orchestra.StepsFailed';
+export const DEPENDENCY_FAILED_ERROR = 'Orchestra.DependencyFailed';

@@ -1,0 +1,17 @@
+/** The naive schedule, kept as the benchmark's baseline: run the graph level by level. */
+import { topologicalOrder } from '../../graph/topology';
+import { parallel, series, step, type Block } from './blocks';
+import type { PlanInput } from './series-parallel';
+
+export function planByLevels(input: PlanInput): Block {
+  const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
+  if (order === undefined) throw new Error('planByLevels needs an acyclic graph');
+  const level = new Map<string, number>();
+  const levels: string[][] = [];
+  for (const id of order) {
+    const depth = Math.max(-1, ...(input.predecessors.get(id) ?? []).map((dep) => level.get(dep) as number)) + 1;
+    level.set(id, depth);
+    (levels[depth] ??= []).push(id);
+  }
+  return series(levels.map((ids) => parallel(ids.map(step))));
+}

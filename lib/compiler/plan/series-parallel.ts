@@ -1,0 +1,158 @@
+/**
+ * Graph → series-parallel plan that keeps (nearly) all of the graph's parallelism.
+ *
+ * ASL can only express series-parallel structure (a chain of states; Parallel states). Graphs that
+ * are series-parallel are mapped exactly. Others (the "N": a→c, a→d, b→d) need extra ordering
+ * edges; we pick them by cost so the makespan stays at or near the critical path:
+ *
+ *  1. Disconnected parts run side by side (a Parallel), exactly.
+ *  2. A connected part is cut in two, A then B, where A is a prefix of a topological order that
+ *     is closed under dependencies. Running A before B costs LP(A) + LP(B) (LP = longest path).
+ *     For a prefix, LP(A) = max earliest-finish over A and LP(B) = max "tail" over B, both taken
+ *     from the whole part, so every cut of two orders (by earliest finish, by latest start) is
+ *     priced in O(n log n). A cut priced at LP(part) adds no delay; we then cut at every such
+ *     point at once (a chain of n steps is split in one pass, not n).
+ *  3. Recurse into A and B.
+ *
+ * Why not task-token barriers, which are exact for any DAG? Each would cost a callback round trip
+ * and an extra Lambda per edge, and the local interpreter (aws-local-stepfunctions) ignores
+ * `.waitForTaskToken` and runs at most 40 branches of a Parallel at once, so waiting branches could
+ * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
+ */
+import { topologicalOrder, weakComponents } from '../../graph/topology';
+import { parallel, series, step, type Block } from './blocks';
+
+export interface PlanInput {
+  /** Step ids in a fixed (document) order; ties are broken by it, so plans are deterministic. */
+  readonly ids: readonly string[];
+  readonly predecessors: ReadonlyMap<string, readonly string[]>;
+  /** Expected duration of each step (any unit). */
+  readonly weight: (id: string) => number;
+}
+
+const EPSILON = 1e-9;
+
+export function planSeriesParallel(input: PlanInput): Block {
+  const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
+  if (order === undefined) throw new Error('planSeriesParallel needs an acyclic graph');
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const successors = new Map<string, string[]>(order.map((id) => [id, []]));
+  for (const id of order) for (const dep of input.predecessors.get(id) ?? []) successors.get(dep)?.push(id);
+  const weight = normalisedWeights(order, input.weight);
+  const context: Context = { predecessors: input.predecessors, successors, weight, rank };
+  return planPart(order, context);
+}
+
+interface Context {
+  readonly predecessors: ReadonlyMap<string, readonly string[]>;
+  readonly successors: ReadonlyMap<string, readonly string[]>;
+  readonly weight: ReadonlyMap<string, number>;
+  readonly rank: ReadonlyMap<string, number>;
+}
+
+/**
+ * Zero-duration steps would make every cut look free and serialise the graph; give each step a
+ * small positive weight (unit weights when nothing is known) so structure still counts.
+ */
+function normalisedWeights(ids: readonly string[], weight: (id: string) => number): Map<string, number> {
+  const raw = ids.map((id) => Math.max(0, weight(id)));
+  const max = Math.max(0, ...raw);
+  const floor = max === 0 ? 1 : max * 1e-3;
+  return new Map(ids.map((id, i) => [id, Math.max(raw[i] as number, floor)]));
+}
+
+/** `part` is in topological order. */
+function planPart(part: readonly string[], context: Context): Block {
+  if (part.length === 1) return step(part[0] as string);
+  const members = new Set(part);
+  const components = weakComponents(part, context.predecessors);
+  if (components.length > 1) return parallel(components.map((c) => planConnected(c, members, context)));
+  return planConnected(part, members, context);
+}
+
+function planConnected(part: readonly string[], parentMembers: ReadonlySet<string>, context: Context): Block {
+  if (part.length === 1) return step(part[0] as string);
+  const members = part.length === parentMembers.size ? parentMembers : new Set(part);
+  const { earliestFinish, tail, longest } = timings(part, members, context);
+  const byFinish = [...part].sort((a, b) => cmp(earliestFinish, a, b) || cmp(context.rank, a, b));
+  const latestStart = new Map(part.map((id) => [id, longest - (tail.get(id) as number)]));
+  const byLatestStart = [...part].sort((a, b) => cmp(latestStart, a, b) || cmp(context.rank, a, b));
+
+  let best: { cost: number; order: string[]; cut: number; balance: number } | undefined;
+  let exactCuts: { order: string[]; cuts: number[] } | undefined;
+  for (const order of [byFinish, byLatestStart]) {
+    const costs = cutCosts(order, earliestFinish, tail);
+    const exact: number[] = [];
+    costs.forEach((cost, index) => {
+      const cut = index + 1;
+      const balance = Math.abs(order.length / 2 - cut);
+      if (cost <= longest * (1 + EPSILON)) exact.push(cut);
+      if (best === undefined || cost < best.cost * (1 - EPSILON) || (cost <= best.cost * (1 + EPSILON) && balance < best.balance)) {
+        best = { cost, order, cut, balance };
+      }
+    });
+    if (exactCuts === undefined && exact.length > 1) exactCuts = { order, cuts: exact };
+  }
+  if (exactCuts !== undefined) {
+    const segments = splitAt(exactCuts.order, exactCuts.cuts).map((segment) => sortByRank(segment, context));
+    const total = segments.reduce((sum, segment) => sum + longestPath(segment, context), 0);
+    if (total <= longest * (1 + EPSILON)) return series(segments.map((segment) => planPart(segment, context)));
+  }
+  const chosen = best as { order: string[]; cut: number };
+  const [first, second] = splitAt(chosen.order, [chosen.cut]) as [string[], string[]];
+  return series([planPart(sortByRank(first, context), context), planPart(sortByRank(second, context), context)]);
+}
+
+const cmp = (values: ReadonlyMap<string, number>, a: string, b: string): number => (values.get(a) as number) - (values.get(b) as number);
+
+function sortByRank(ids: string[], context: Context): string[] {
+  return ids.sort((a, b) => cmp(context.rank, a, b));
+}
+
+function splitAt(order: readonly string[], cuts: readonly number[]): string[][] {
+  const segments: string[][] = [];
+  let start = 0;
+  for (const cut of [...cuts, order.length]) {
+    if (cut > start) segments.push(order.slice(start, cut));
+    start = cut;
+  }
+  return segments;
+}
+
+/** cost[k] of running order[0..k] then order[k+1..]: prefix max of finish + suffix max of tail. */
+function cutCosts(order: readonly string[], earliestFinish: ReadonlyMap<string, number>, tail: ReadonlyMap<string, number>): number[] {
+  const suffixTail = new Array<number>(order.length + 1).fill(0);
+  for (let i = order.length - 1; i >= 0; i--) suffixTail[i] = Math.max(suffixTail[i + 1] as number, tail.get(order[i] as string) as number);
+  const costs: number[] = [];
+  let prefixFinish = 0;
+  for (let i = 0; i < order.length - 1; i++) {
+    prefixFinish = Math.max(prefixFinish, earliestFinish.get(order[i] as string) as number);
+    costs.push(prefixFinish + (suffixTail[i + 1] as number));
+  }
+  return costs;
+}
+
+/** Earliest finish and longest path to the end ("tail", inclusive) of each member, within `members`. */
+function timings(part: readonly string[], members: ReadonlySet<string>, context: Context) {
+  const earliestFinish = new Map<string, number>();
+  let longest = 0;
+  for (const id of part) {
+    let start = 0;
+    for (const dep of context.predecessors.get(id) ?? []) if (members.has(dep)) start = Math.max(start, earliestFinish.get(dep) as number);
+    const finish = start + (context.weight.get(id) as number);
+    earliestFinish.set(id, finish);
+    longest = Math.max(longest, finish);
+  }
+  const tail = new Map<string, number>();
+  for (let i = part.length - 1; i >= 0; i--) {
+    const id = part[i] as string;
+    let after = 0;
+    for (const next of context.successors.get(id) ?? []) if (members.has(next)) after = Math.max(after, tail.get(next) as number);
+    tail.set(id, after + (context.weight.get(id) as number));
+  }
+  return { earliestFinish, tail, longest };
+}
+
+function longestPath(part: readonly string[], context: Context): number {
+  return timings(part, new Set(part), context).longest;
+}

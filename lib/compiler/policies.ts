@@ -1,0 +1,43 @@
+/** Resolves each step's effective retry, timeout, failure policy and duration estimate. */
+import type { OnFailure, PipelineGraph, RetryPolicy, Step } from '../graph/schema';
+import type { JsonObject } from './asl-types';
+import { DEFAULT_ESTIMATED_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './steps';
+
+export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; backoffRate: number } = {
+  maxAttempts: 3,
+  intervalSeconds: 2,
+  backoffRate: 2,
+};
+
+/** Errors with this name (e.g. invalid input) are never retried: another attempt cannot help. */
+export const PERMANENT_ERROR = 'Orchestra.Permanent';
+
+export const effectiveRetry = (graph: PipelineGraph, step: Step): RetryPolicy => ({ ...DEFAULT_RETRY, ...graph.defaults?.retry, ...step.retry });
+export const effectiveTimeout = (graph: PipelineGraph, step: Step): number =>
+  step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[step.kind];
+export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
+
+/** ASL Retry: graph `maxAttempts` counts every attempt; ASL `MaxAttempts` counts retries only. */
+export function renderRetry(policy: RetryPolicy): JsonObject[] | undefined {
+  const attempts = policy.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
+  if (attempts <= 1) return undefined;
+  const retrier: JsonObject = {
+    ErrorEquals: ['States.ALL'],
+    IntervalSeconds: policy.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds,
+    MaxAttempts: attempts - 1,
+    BackoffRate: policy.backoffRate ?? DEFAULT_RETRY.backoffRate,
+  };
+  if (policy.maxDelaySeconds !== undefined) retrier['MaxDelaySeconds'] = policy.maxDelaySeconds;
+  if (policy.jitter === 'full') retrier['JitterStrategy'] = 'FULL';
+  return [{ ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 }, retrier];
+}
+
+/** Expected seconds, for planning only. */
+export function estimatedSeconds(step: Step): number {
+  if (step.estimatedDurationSeconds !== undefined) return step.estimatedDurationSeconds;
+  if (step.kind === 'simulate') {
+    const d = step.durationMs ?? 0;
+    return (Array.isArray(d) ? (d[0] + d[1]) / 2 : d) / 1000;
+  }
+  return DEFAULT_ESTIMATED_SECONDS[step.kind];
+}

@@ -1,0 +1,35 @@
+import { issue, type Issue } from '../issues';
+import { findCycles } from '../topology';
+import { fixForUnknownName } from '../suggest';
+import type { RuleContext } from './context';
+
+export function checkDependencies({ steps }: RuleContext): Issue[] {
+  const found: Issue[] = [];
+  const ids = [...steps.keys()];
+  for (const step of steps.values()) {
+    const seen = new Set<string>();
+    for (const dep of step.dependsOn) {
+      const at = ['steps', step.id, 'dependsOn', dep.index];
+      if (dep.id === step.id) {
+        found.push(issue('self-dependency', at, `step "${step.id}" depends on itself`, 'remove this entry'));
+      } else if (!steps.has(dep.id)) {
+        found.push(issue('unknown-dependency', at, `unknown step "${dep.id}"`, fixForUnknownName(dep.id, ids.filter((id) => id !== step.id))));
+      } else if (seen.has(dep.id)) {
+        found.push(issue('duplicate-dependency', at, `"${dep.id}" is listed twice`, 'remove the duplicate', 'warning'));
+      }
+      seen.add(dep.id);
+    }
+  }
+  return found;
+}
+
+export function checkCycles({ graph }: RuleContext): Issue[] {
+  return findCycles(graph).map((cycle) =>
+    issue(
+      'dependency-cycle',
+      ['steps', cycle[0] as string, 'dependsOn'],
+      `dependency cycle: ${cycle.join(' → ')}`,
+      `no step of a cycle can ever start; remove one of these dependencies`,
+    ),
+  );
+}

@@ -1,0 +1,50 @@
+import { issue, type Issue } from '../issues';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../schema';
+import type { RuleContext } from './context';
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+function checkRetry(retry: Record<string, unknown> | undefined, at: string[]): Issue[] {
+  if (retry === undefined) return [];
+  const interval = retry['intervalSeconds'] ?? 2;
+  const maxDelay = retry['maxDelaySeconds'];
+  if (typeof interval === 'number' && typeof maxDelay === 'number' && maxDelay < interval) {
+    return [issue('invalid-retry', [...at, 'maxDelaySeconds'], `maxDelaySeconds (${maxDelay}) is below intervalSeconds (${interval})`, `raise maxDelaySeconds to at least ${interval} or lower intervalSeconds`)];
+  }
+  return [];
+}
+
+/** Cross-field checks the schema cannot express. */
+export function checkPolicies({ steps, raw }: RuleContext): Issue[] {
+  const found = checkRetry(asRecord(asRecord(raw['defaults'])?.['retry']), ['defaults', 'retry']);
+  for (const step of steps.values()) {
+    found.push(...checkRetry(asRecord(step.raw['retry']), ['steps', step.id, 'retry']));
+    const timeout = step.raw['timeoutSeconds'];
+    if (step.kind === 'lambda' && typeof timeout === 'number' && timeout > LAMBDA_MAX_TIMEOUT_SECONDS) {
+      found.push(issue('invalid-timeout', ['steps', step.id, 'timeoutSeconds'], `${timeout} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`, 'lower it, or make this a "container" step'));
+    }
+  }
+  return found;
+}
+
+export function checkTrigger({ raw }: RuleContext): Issue[] {
+  const trigger = asRecord(raw['trigger']);
+  if (trigger === undefined) return [];
+  const found: Issue[] = [];
+  const mode = trigger['mode'] ?? 'per-object';
+  const datasetOnly = ['requiredFiles', 'marker'].filter((key) => trigger[key] !== undefined);
+  if (mode !== 'dataset' && datasetOnly.length > 0) {
+    found.push(issue('invalid-trigger', ['trigger', datasetOnly[0] as string], `"${datasetOnly[0]}" only applies in dataset mode`, 'add "mode": "dataset" or remove it'));
+  }
+  if (mode === 'dataset' && datasetOnly.length === 0) {
+    found.push(issue('invalid-trigger', ['trigger', 'mode'], 'dataset mode needs "requiredFiles" or "marker" to know when a dataset is complete', 'add e.g. "marker": "_READY"'));
+  }
+  if (trigger['ingestPrefix'] === undefined && trigger['schedule'] === undefined) {
+    found.push(issue('invalid-trigger', ['trigger'], 'the trigger has neither "ingestPrefix" nor "schedule"', 'add one, or remove "trigger"'));
+  }
+  if (trigger['ingestPrefix'] === undefined && (trigger['mode'] !== undefined || datasetOnly.length > 0)) {
+    found.push(issue('invalid-trigger', ['trigger'], 'upload settings without "ingestPrefix"', 'add "ingestPrefix", e.g. "ingest/my-pipeline/"'));
+  }
+  return found;
+}
