@@ -39,8 +39,14 @@ export function planInputOf(graph: PipelineGraph): PlanInput {
   };
 }
 
-/** Serialisation used for committed and deployed definitions: stable key order, 2-space indent. */
-export const renderText = (definition: StateMachineDefinition): string => `${JSON.stringify(definition, null, 2)}\n`;
+/** Above this, definitions are written without indentation: nesting makes indented text ~6x larger. */
+export const PRETTY_PRINT_MAX_BYTES = 262_144;
+
+/** Serialisation used for committed and deployed definitions: stable key order, 2-space indent when small. */
+export function renderText(definition: StateMachineDefinition): string {
+  const pretty = `${JSON.stringify(definition, null, 2)}\n`;
+  return pretty.length <= PRETTY_PRINT_MAX_BYTES ? pretty : `${JSON.stringify(definition)}\n`;
+}
 
 /** `graph` must be valid (see validateGraphFile / loadGraphFile). */
 export function compileGraph(graph: PipelineGraph, options: CompileOptions = {}): CompiledPipeline {

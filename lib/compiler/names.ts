@@ -15,7 +15,12 @@ function fit(name: string, key: string): string {
 export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string =>
   fit(`${stepId}: ${role}`, `${stepId}/${role}`);
 
-export const parallelStateName = (stepIds: readonly string[]): string => fit(`Parallel: ${stepIds.join(', ')}`, stepIds.join(','));
+/** Short on purpose: a Parallel's name appears twice (key and Next) and big graphs have hundreds. */
+export function parallelStateName(stepIds: readonly string[]): string {
+  const full = `Parallel: ${stepIds.join(', ')}`;
+  if (full.length <= 48) return full;
+  return `Parallel: ${stepIds[0]} +${stepIds.length - 1} #${shortHash(stepIds.join(','))}`.slice(0, MAX_STATE_NAME_LENGTH);
+}
 
 export const PREPARE_STATE = 'Prepare run';
 export const CHECK_FAILURES_STATE = 'Check step failures';

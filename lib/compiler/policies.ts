@@ -5,9 +5,13 @@ import { DEFAULT_ESTIMATED_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './steps';
 
 export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; backoffRate: number } = {
   maxAttempts: 3,
-  intervalSeconds: 2,
+  intervalSeconds: 1,
   backoffRate: 2,
 };
+
+/** ASL's own defaults: fields equal to them are left out, since every Task repeats its Retry. */
+const ASL_DEFAULT_INTERVAL_SECONDS = 1;
+const ASL_DEFAULT_BACKOFF_RATE = 2;
 
 /** Errors with this name (e.g. invalid input) are never retried: another attempt cannot help. */
 export const PERMANENT_ERROR = 'Orchestra.Permanent';
@@ -21,12 +25,11 @@ export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure 
 export function renderRetry(policy: RetryPolicy): JsonObject[] | undefined {
   const attempts = policy.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
   if (attempts <= 1) return undefined;
-  const retrier: JsonObject = {
-    ErrorEquals: ['States.ALL'],
-    IntervalSeconds: policy.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds,
-    MaxAttempts: attempts - 1,
-    BackoffRate: policy.backoffRate ?? DEFAULT_RETRY.backoffRate,
-  };
+  const interval = policy.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds;
+  const backoff = policy.backoffRate ?? DEFAULT_RETRY.backoffRate;
+  const retrier: JsonObject = { ErrorEquals: ['States.ALL'], MaxAttempts: attempts - 1 };
+  if (interval !== ASL_DEFAULT_INTERVAL_SECONDS) retrier['IntervalSeconds'] = interval;
+  if (backoff !== ASL_DEFAULT_BACKOFF_RATE) retrier['BackoffRate'] = backoff;
   if (policy.maxDelaySeconds !== undefined) retrier['MaxDelaySeconds'] = policy.maxDelaySeconds;
   if (policy.jitter === 'full') retrier['JitterStrategy'] = 'FULL';
   return [{ ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 }, retrier];

@@ -118,7 +118,7 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
         return { StartAt: start, States: branchStates };
       });
       const merge = (key: string): string =>
-        branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression}, $[${i + 1}].${key}, false)`, `$[0].${key}`);
+        branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression},$[${i + 1}].${key},false)`, `$[0].${key}`);
       const selector: JsonObject = { 'input.$': '$[0].input', 'steps.$': merge('steps') };
       if (context.softFailing.size > 0) selector['failed.$'] = merge('failed');
       states[name] = { Type: 'Parallel', Branches: branches as unknown as JsonObject[], ResultSelector: selector, ...transition(next) };

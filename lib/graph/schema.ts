@@ -36,7 +36,7 @@ export const retrySchema = z
       .max(100)
       .optional()
       .describe('Total attempts including the first one (1 = no retry). @default 3'),
-    intervalSeconds: z.int().min(1).max(99_999_999).optional().describe('Wait before the first retry. @default 2'),
+    intervalSeconds: z.int().min(1).max(99_999_999).optional().describe('Wait before the first retry. @default 1'),
     backoffRate: z.number().min(1).max(10).optional().describe('Multiplier applied to the wait after each retry. @default 2'),
     maxDelaySeconds: z
       .int()
@@ -140,8 +140,9 @@ export const triggerSchema = z
   .strictObject({
     ingestPrefix: z
       .string()
-      .regex(/^[A-Za-z0-9!_.*'()/-]+\/$/, { message: 'ingest prefix must be an S3 key prefix ending with "/" (e.g. "ingest/flood/")' })
-      .refine((prefix) => !prefix.startsWith('/'), { message: 'ingest prefix must not start with "/"' })
+      .regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\/$/, {
+        message: 'ingest prefix must be an S3 key prefix with no leading "/" and a trailing "/" (e.g. "ingest/flood/")',
+      })
       .optional()
       .describe('Uploads under this key prefix start runs.'),
     mode: z

@@ -13,6 +13,7 @@
  *     priced in O(n log n). A cut priced at LP(part) adds no delay; we then cut at every such
  *     point at once (a chain of n steps is split in one pass, not n).
  *  3. Recurse into A and B.
+ *  4. Repeat with cuts constrained to be balanced (see MIN_SIDE_FRACTIONS); keep the best plan.
  *
  * Why not task-token barriers, which are exact for any DAG? Each would cost a callback round trip
  * and an extra Lambda per edge, and the local interpreter (aws-local-stepfunctions) ignores
@@ -20,7 +21,8 @@
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
 import { topologicalOrder, weakComponents } from '../../graph/topology';
-import { parallel, series, step, type Block } from './blocks';
+import { parallel, planMakespan, series, step, type Block } from './blocks';
+import { planByLevels } from './levels';
 
 export interface PlanInput {
   /** Step ids in a fixed (document) order; ties are broken by it, so plans are deterministic. */
@@ -32,14 +34,33 @@ export interface PlanInput {
 
 const EPSILON = 1e-9;
 
+/**
+ * Cheap cuts peel a few steps at a time and their small delays add up; cuts that keep both sides
+ * at least this large avoid that but may cost more each. Neither wins everywhere, so the planner
+ * tries each and keeps the plan with the shortest makespan (cheap: plans are evaluated, not run).
+ */
+const MIN_SIDE_FRACTIONS = [0, 0.1, 0.25, 0.4] as const;
+
 export function planSeriesParallel(input: PlanInput): Block {
+  let best: { plan: Block; makespan: number } | undefined;
+  // The level-by-level plan is a candidate too, so the result is never worse than that baseline.
+  const candidates = [...MIN_SIDE_FRACTIONS.map((fraction) => () => planWithMinSide(input, fraction)), () => planByLevels(input)];
+  for (const candidate of candidates) {
+    const plan = candidate();
+    const makespan = planMakespan(plan, input.weight);
+    if (best === undefined || makespan < best.makespan * (1 - EPSILON)) best = { plan, makespan };
+  }
+  return (best as { plan: Block }).plan;
+}
+
+function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
   if (order === undefined) throw new Error('planSeriesParallel needs an acyclic graph');
   const rank = new Map(order.map((id, i) => [id, i]));
   const successors = new Map<string, string[]>(order.map((id) => [id, []]));
   for (const id of order) for (const dep of input.predecessors.get(id) ?? []) successors.get(dep)?.push(id);
   const weight = normalisedWeights(order, input.weight);
-  const context: Context = { predecessors: input.predecessors, successors, weight, rank };
+  const context: Context = { predecessors: input.predecessors, successors, weight, rank, minSideFraction };
   return planPart(order, context);
 }
 
@@ -48,6 +69,7 @@ interface Context {
   readonly successors: ReadonlyMap<string, readonly string[]>;
   readonly weight: ReadonlyMap<string, number>;
   readonly rank: ReadonlyMap<string, number>;
+  readonly minSideFraction: number;
 }
 
 /**
@@ -78,7 +100,11 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
   const latestStart = new Map(part.map((id) => [id, longest - (tail.get(id) as number)]));
   const byLatestStart = [...part].sort((a, b) => cmp(latestStart, a, b) || cmp(context.rank, a, b));
 
-  let best: { cost: number; order: string[]; cut: number; balance: number } | undefined;
+  type Candidate = { cost: number; order: string[]; cut: number; balance: number };
+  let best: Candidate | undefined;
+  let bestUnbalanced: Candidate | undefined;
+  const better = (cost: number, balance: number, than: Candidate | undefined): boolean =>
+    than === undefined || cost < than.cost * (1 - EPSILON) || (cost <= than.cost * (1 + EPSILON) && balance < than.balance);
   let exactCuts: { order: string[]; cuts: number[] } | undefined;
   for (const order of [byFinish, byLatestStart]) {
     const costs = cutCosts(order, earliestFinish, tail);
@@ -87,9 +113,9 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
       const cut = index + 1;
       const balance = Math.abs(order.length / 2 - cut);
       if (cost <= longest * (1 + EPSILON)) exact.push(cut);
-      if (best === undefined || cost < best.cost * (1 - EPSILON) || (cost <= best.cost * (1 + EPSILON) && balance < best.balance)) {
-        best = { cost, order, cut, balance };
-      }
+      if (better(cost, balance, bestUnbalanced)) bestUnbalanced = { cost, order, cut, balance };
+      const balanced = Math.min(cut, order.length - cut) >= context.minSideFraction * order.length;
+      if ((balanced || cost <= longest * (1 + EPSILON)) && better(cost, balance, best)) best = { cost, order, cut, balance };
     });
     if (exactCuts === undefined && exact.length > 1) exactCuts = { order, cuts: exact };
   }
@@ -98,7 +124,7 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
     const total = segments.reduce((sum, segment) => sum + longestPath(segment, context), 0);
     if (total <= longest * (1 + EPSILON)) return series(segments.map((segment) => planPart(segment, context)));
   }
-  const chosen = best as { order: string[]; cut: number };
+  const chosen = (best ?? bestUnbalanced) as Candidate;
   const [first, second] = splitAt(chosen.order, [chosen.cut]) as [string[], string[]];
   return series([planPart(sortByRank(first, context), context), planPart(sortByRank(second, context), context)]);
 }

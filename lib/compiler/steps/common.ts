@@ -1,6 +1,5 @@
 import type { PipelineGraph, Step } from '../../graph/schema';
 import type { JsonObject } from '../asl-types';
-import { DATA_BUCKET, ref } from '../placeholders';
 
 export interface TaskParts {
   readonly Resource: string;
@@ -15,19 +14,15 @@ export interface StepBuildContext {
 }
 
 /** Where a step writes its outputs: runs/<run id>/<step id>/ in the data bucket. */
-export const outputPrefixExpression = (id: string): string => `States.Format('runs/{}/${id}/', $$.Execution.Name)`;
+export const outputPrefixExpression = (id: string): string => `States.Format('runs/{}/${id}/',$$.Execution.Name)`;
 
-/** The event every Lambda-backed step receives (see functions/commons/step-event.ts). */
-export function stepEventParameters({ graph, id, step }: StepBuildContext): JsonObject {
+/**
+ * The event every Lambda-backed step receives. Kept minimal because it is repeated in every Task
+ * and AWS caps a definition at 1 MB: the bucket and pipeline reach the function through its
+ * environment (ORCHESTRA_BUCKET, ORCHESTRA_PIPELINE), and the output prefix follows from run and step.
+ */
+export function stepEventParameters({ id, step }: StepBuildContext): JsonObject {
   const dependencies: JsonObject = {};
   for (const dep of step.dependsOn ?? []) dependencies[`${dep}.$`] = `$.steps.${dep}`;
-  return {
-    pipeline: graph.name,
-    step: id,
-    'runId.$': '$$.Execution.Name',
-    bucket: ref(DATA_BUCKET),
-    'outputPrefix.$': outputPrefixExpression(id),
-    'input.$': '$.input',
-    dependencies,
-  };
+  return { step: id, 'runId.$': '$$.Execution.Name', 'input.$': '$.input', dependencies };
 }

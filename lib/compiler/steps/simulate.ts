@@ -6,10 +6,10 @@ import { stepEventParameters, type StepBuildContext, type TaskParts } from './co
 /** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */
 export function simulateTask(context: StepBuildContext & { step: SimulateStep }): TaskParts {
   const { step } = context;
-  const simulate: JsonObject = {
-    durationMs: (step.durationMs ?? 0) as Json,
-    failureRate: step.failureRate ?? 0,
-    output: (step.output ?? { ok: true }) as Json,
-  };
+  // Only what differs from the defaults (0 ms, never fails, {"ok": true}): every byte repeats per step.
+  const simulate: JsonObject = {};
+  if (step.durationMs !== undefined) simulate['durationMs'] = step.durationMs as Json;
+  if (step.failureRate !== undefined) simulate['failureRate'] = step.failureRate;
+  if (step.output !== undefined) simulate['output'] = step.output as Json;
   return { Resource: ref(SIMULATE_FUNCTION), Parameters: { ...stepEventParameters(context), simulate } };
 }

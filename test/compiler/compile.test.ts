@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { compileGraph, MAX_HISTORY_EVENTS, planInputOf, PERMANENT_ERROR, type JsonObject } from '../../lib/compiler';
+import { loadGraphFile } from '../../lib/graph';
+import type { PipelineGraph } from '../../lib/graph/schema';
+import { criticalPathLength } from '../../lib/graph/topology';
+import { aslErrors } from '../helpers/asl';
+import { randomLayeredDag, simulateGraph } from '../helpers/graphs';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const allKinds = (): PipelineGraph => loadGraphFile(join(FIXTURES, 'graphs/valid/all-kinds.graph.json'), { rootDir: FIXTURES }).graph;
+
+/** Every state of the machine, branches included, by name. */
+function statesOf(definition: { States: Record<string, JsonObject> }): Record<string, JsonObject> {
+  const all: Record<string, JsonObject> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    all[name] = state;
+    for (const branch of (state['Branches'] as unknown as Array<{ States: Record<string, JsonObject> }> | undefined) ?? []) Object.assign(all, statesOf(branch));
+  }
+  return all;
+}
+
+describe('compileGraph', () => {
+  it('produces ASL that asl-validator accepts, with one Task per step named after it', () => {
+    const compiled = compileGraph(allKinds());
+    const states = statesOf(compiled.definition);
+
+    expect(aslErrors(compiled)).toEqual([]);
+    const tasks = Object.entries(states).filter(([, s]) => s['Type'] === 'Task').map(([name]) => name);
+    expect(tasks.sort()).toEqual(['after-leaf', 'hello', 'independent', 'leaf', 'model', 'other-root']);
+  });
+
+  it('sets TimeoutSeconds on every Task and keeps results under $.steps.<id>', () => {
+    const states = statesOf(compileGraph(allKinds()).definition);
+
+    for (const [name, state] of Object.entries(states).filter(([, s]) => s['Type'] === 'Task')) {
+      expect(state['TimeoutSeconds']).toEqual(expect.any(Number));
+      expect(state['ResultPath']).toBe(`$.steps.${name}`);
+    }
+    expect(states['model']!['TimeoutSeconds']).toBe(900);
+    expect(states['hello']!['TimeoutSeconds']).toBe(60);
+  });
+
+  it('maps retry policies: maxAttempts counts the first try, permanent errors are not retried', () => {
+    const states = statesOf(compileGraph(allKinds()).definition);
+
+    expect(states['hello']!['Retry']).toEqual([
+      { ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 },
+      { ErrorEquals: ['States.ALL'], MaxAttempts: 1, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+    ]);
+    expect(states['leaf']!['Retry']).toBeUndefined();
+  });
+
+  it('uses ${...} placeholders for every resource so CDK and the local runtime can fill them', () => {
+    const compiled = compileGraph(allKinds());
+
+    expect(compiled.placeholders).toEqual([
+      'DataBucketName',
+      'EcsClusterArn',
+      'LambdaFunctionArn_Hello',
+      'SecurityGroupIds',
+      'SimulateFunctionArn',
+      'SubnetIds',
+      'TaskDefinitionArn_Model',
+    ]);
+    expect(compiled.text).not.toMatch(/arn:aws:lambda|arn:aws:ecs/);
+  });
+
+  it('runs container steps with ecs:runTask.sync and passes dependencies through the environment', () => {
+    const model = statesOf(compileGraph(allKinds()).definition)['model']!;
+    const overrides = (model['Parameters'] as JsonObject)['Overrides'] as { ContainerOverrides: Array<{ Environment: JsonObject[] }> };
+
+    expect(model['Resource']).toBe('arn:aws:states:::ecs:runTask.sync');
+    expect(overrides.ContainerOverrides[0]!.Environment).toContainEqual({ Name: 'ORCHESTRA_DEPENDENCY_HELLO', 'Value.$': 'States.JsonToString($.steps.hello)' });
+  });
+
+  it('routes "continue" failures to $.failed, skips dependents and fails the run at the end', () => {
+    const states = statesOf(compileGraph(allKinds()).definition);
+
+    expect(states['leaf']!['Catch']).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed.leaf', Next: 'leaf: failed' }]);
+    expect(states['after-leaf: check dependencies']).toMatchObject({ Type: 'Choice', Default: 'after-leaf' });
+    expect(states['after-leaf: skipped']).toMatchObject({ Type: 'Pass', ResultPath: '$.failed.after-leaf' });
+    expect(states['Steps failed']).toMatchObject({ Type: 'Fail', Error: 'Orchestra.StepsFailed' });
+  });
+
+  it('is deterministic: the same graph gives the same bytes', () => {
+    expect(compileGraph(allKinds()).text).toBe(compileGraph(allKinds()).text);
+  });
+
+  it('keeps a series-parallel graph at its critical path', () => {
+    const graph = simulateGraph({ a: [], b: ['a'], c: ['a'], d: ['b', 'c'], e: [] }, { a: 1000, b: 3000, c: 1000, d: 1000, e: 4000 });
+    const compiled = compileGraph(graph);
+
+    expect(compiled.stats.planMakespanSeconds).toBe(compiled.stats.criticalPathSeconds);
+    expect(compiled.stats.criticalPathSeconds).toBe(criticalPathLength(planInputOf(graph), planInputOf(graph).weight));
+  });
+
+  it('compiles a 1,500-step random DAG within every AWS limit', () => {
+    const { edges, durationsMs } = randomLayeredDag(1500, 30, 42);
+    const compiled = compileGraph(simulateGraph(edges, durationsMs, 'big'));
+
+    expect(aslErrors(compiled)).toEqual([]);
+    expect(compiled.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(compiled.stats.historyEventsPerRun).toBeLessThan(MAX_HISTORY_EVENTS);
+  });
+
+  it('compiles a 2,000-step random DAG to valid ASL and says clearly that it is over the 1 MB definition limit', () => {
+    const { edges, durationsMs } = randomLayeredDag(2000, 40, 42);
+    const compiled = compileGraph(simulateGraph(edges, durationsMs, 'big'));
+
+    expect(aslErrors(compiled)).toEqual([]);
+    expect(compiled.stats.historyEventsPerRun).toBeLessThan(MAX_HISTORY_EVENTS);
+    const errors = compiled.issues.filter((i) => i.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^the deployed definition would be about [\d,]+ bytes once resource ARNs are filled in; AWS allows 1,048,576$/);
+    expect(errors[0]!.fix).toMatch(/split the pipeline/);
+  });
+
+  it('reports, rather than emits silently, a graph over the per-run history limit', () => {
+    const { edges, durationsMs } = randomLayeredDag(6000, 60, 1);
+    const compiled = compileGraph(simulateGraph(edges, durationsMs, 'huge'));
+
+    const errors = compiled.issues.filter((i) => i.severity === 'error');
+    expect(errors.map((i) => i.code)).toContain('limit-exceeded');
+    expect(errors.map((i) => i.message).join('\n')).toMatch(/history events; AWS allows 25,000/);
+  });
+});

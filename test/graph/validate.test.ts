@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { formatIssue, validateGraphFile, validateGraphText, type IssueCode } from '../../lib/graph';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const validateFixture = (name: string) => validateGraphFile(join(FIXTURES, 'graphs', name), { rootDir: FIXTURES });
+
+interface Expected {
+  code: IssueCode;
+  path: string;
+  message: string;
+  line?: number;
+}
+
+const invalidCases: Array<[string, Expected[]]> = [
+  ['json-syntax', [{ code: 'json-syntax', path: '', message: 'invalid JSON: comma expected — add a ","', line: 5 }]],
+  ['unknown-dependency', [{ code: 'unknown-dependency', path: 'steps.run-model.dependsOn[0]', message: 'unknown step "validat" — did you mean "validate"?', line: 5 }]],
+  [
+    'cycle',
+    [
+      { code: 'dependency-cycle', path: 'steps.a.dependsOn', message: 'dependency cycle: a → b → c → a' },
+      { code: 'self-dependency', path: 'steps.d.dependsOn[0]', message: 'step "d" depends on itself' },
+    ],
+  ],
+  ['empty-steps', [{ code: 'empty-steps', path: 'steps', message: 'the pipeline has no steps' }]],
+  ['not-an-object', [{ code: 'schema', path: '', message: 'must be a JSON object' }]],
+  ['duplicate-step', [{ code: 'duplicate-key', path: 'steps.a', message: '"a" is defined more than once', line: 5 }]],
+  ['resource-collision', [{ code: 'resource-name-collision', path: 'steps.run_model', message: 'same AWS resource name "RunModel"' }]],
+  [
+    'bad-trigger',
+    [
+      { code: 'invalid-trigger', path: 'trigger.ingestPrefix', message: 'no leading "/"' },
+      { code: 'invalid-trigger', path: 'trigger.mode', message: 'dataset mode needs "requiredFiles" or "marker"' },
+      { code: 'invalid-trigger', path: 'trigger.schedule', message: 'schedule must be "rate(...)" or "cron(...)"' },
+    ],
+  ],
+  [
+    'many-problems',
+    [
+      { code: 'schema', path: 'name', message: 'may contain only letters, digits' },
+      { code: 'unknown-property', path: 'stepz', message: 'unknown property "stepz" — did you mean "steps"?' },
+      { code: 'unknown-kind', path: 'steps.a.kind', message: 'unknown kind "lamda" — did you mean "lambda"?' },
+      { code: 'unknown-property', path: 'steps.b.handlr', message: 'did you mean "handler"?' },
+      { code: 'missing-handler-file', path: 'steps.b.handler', message: '"functions/missing/index.ts" does not exist' },
+      { code: 'schema', path: 'steps.c.failureRate', message: 'number 1.5 is out of range — use a value at most 1' },
+      { code: 'schema', path: 'steps.c.durationMs', message: 'received string "slow"' },
+      { code: 'invalid-retry', path: 'steps.c.retry.maxAttempts', message: 'use a value at least 1' },
+      { code: 'invalid-retry', path: 'steps.c.retry.backoffRate', message: 'number 0.5 is out of range' },
+      { code: 'invalid-step-id', path: 'steps.d e', message: 'invalid step id "d e" — use only letters, digits, "-" and "_", e.g. "d-e"' },
+      { code: 'missing-handler-export', path: 'steps.f.handler', message: 'does not export "handler"' },
+      { code: 'invalid-timeout', path: 'steps.f.timeoutSeconds', message: "over Lambda's 900 s limit" },
+      { code: 'invalid-retry', path: 'steps.g.retry.maxDelaySeconds', message: 'maxDelaySeconds (5) is below intervalSeconds (10)' },
+      { code: 'missing-container-image', path: 'steps.h.image', message: 'no Dockerfile in "./containers/nowhere"' },
+    ],
+  ],
+];
+
+describe('validateGraphFile', () => {
+  it.each(invalidCases)('fails when the graph is %s, reporting every problem with path and fix', (name, expected) => {
+    const result = validateFixture(`invalid/${name}.graph.json`);
+
+    expect(result.graph).toBeUndefined();
+    const errors = result.issues.filter((i) => i.severity === 'error');
+    expect(errors).toHaveLength(expected.length);
+    for (const want of expected) {
+      const found = errors.find((i) => i.code === want.code && i.path === want.path);
+      expect(found).toBeDefined();
+      expect(formatIssue(found!)).toContain(want.message);
+      expect(found!.line).toBeGreaterThan(0);
+      if (want.line !== undefined) expect(found!.line).toBe(want.line);
+    }
+  });
+
+  it('accepts a graph using every kind, several roots and leaves, and a dataset trigger', () => {
+    const result = validateFixture('valid/all-kinds.graph.json');
+
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(Object.keys(result.graph!.steps)).toHaveLength(6);
+    expect(result.graph!.trigger).toEqual({ ingestPrefix: 'ingest/all-kinds/', mode: 'dataset', marker: '_READY' });
+  });
+
+  it('warns, without failing, when a container step has no local command', () => {
+    const text = JSON.stringify({ name: 'p', steps: { m: { kind: 'container', image: 'public.ecr.aws/x/y:1' } } });
+
+    const result = validateGraphText(text);
+
+    expect(result.graph).toBeDefined();
+    expect(result.issues.map((i) => [i.code, i.severity])).toEqual([['missing-local-command', 'warning']]);
+  });
+
+  it('accepts several disconnected sub-graphs in one file', () => {
+    const text = JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' }, b: { kind: 'simulate', dependsOn: ['a'] }, c: { kind: 'simulate' } } });
+
+    expect(validateGraphText(text).graph).toBeDefined();
+  });
+
+  it('fails when a step id is longer than 80 characters', () => {
+    const id = 'x'.repeat(81);
+    const result = validateGraphText(JSON.stringify({ name: 'p', steps: { [id]: { kind: 'simulate' } } }));
+
+    expect(result.issues.map((i) => i.code)).toEqual(['invalid-step-id']);
+    expect(result.issues[0]!.message).toContain('81 characters');
+  });
+
+  it('fails when the file does not exist, without throwing', () => {
+    const result = validateGraphFile(join(FIXTURES, 'nope.graph.json'));
+
+    expect(result.issues.map((i) => i.message)).toEqual(['file not found']);
+  });
+
+  it('fails with wrong types named precisely', () => {
+    const result = validateGraphText(JSON.stringify({ name: 5, steps: { a: { kind: 'simulate', dependsOn: 'b' } } }));
+
+    expect(result.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'name: expected string, received number 5',
+      'steps.a.dependsOn: expected array, received string "b"',
+    ]);
+  });
+});
