@@ -53,7 +53,7 @@ export function planSeriesParallel(input: PlanInput): Block {
   return (best as { plan: Block }).plan;
 }
 
-function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
+export function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
   if (order === undefined) throw new Error('planSeriesParallel needs an acyclic graph');
   const rank = new Map(order.map((id, i) => [id, i]));
