@@ -23,7 +23,8 @@ async function runLocally(graph: PipelineGraph, failing: ReadonlySet<string> = n
   const handlers = Object.fromEntries(
     Object.keys(graph.steps).map((id) => [
       id,
-      async (event: StepEvent) => {
+      async (raw: unknown) => {
+        const event = raw as StepEvent;
         events[id] = event;
         log.push(`start ${id}`);
         maxRunning = Math.max(maxRunning, ++running);

@@ -33,6 +33,7 @@ export interface PlanInput {
 }
 
 const EPSILON = 1e-9;
+const LARGE_PART = 256;
 
 /**
  * Cheap cuts peel a few steps at a time and their small delays add up; cuts that keep both sides
@@ -53,7 +54,7 @@ export function planSeriesParallel(input: PlanInput): Block {
   return (best as { plan: Block }).plan;
 }
 
-export function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
+function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
   if (order === undefined) throw new Error('planSeriesParallel needs an acyclic graph');
   const rank = new Map(order.map((id, i) => [id, i]));
@@ -100,6 +101,8 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
   const latestStart = new Map(part.map((id) => [id, longest - (tail.get(id) as number)]));
   const byLatestStart = [...part].sort((a, b) => cmp(latestStart, a, b) || cmp(context.rank, a, b));
 
+  // Unconstrained peeling of big parts recurses n deep (quadratic); keep big cuts a little balanced.
+  const minSide = (part.length > LARGE_PART ? Math.max(context.minSideFraction, 0.05) : context.minSideFraction) * part.length;
   type Candidate = { cost: number; order: string[]; cut: number; balance: number };
   let best: Candidate | undefined;
   let bestUnbalanced: Candidate | undefined;
@@ -114,7 +117,7 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
       const balance = Math.abs(order.length / 2 - cut);
       if (cost <= longest * (1 + EPSILON)) exact.push(cut);
       if (better(cost, balance, bestUnbalanced)) bestUnbalanced = { cost, order, cut, balance };
-      const balanced = Math.min(cut, order.length - cut) >= context.minSideFraction * order.length;
+      const balanced = Math.min(cut, order.length - cut) >= minSide;
       if ((balanced || cost <= longest * (1 + EPSILON)) && better(cost, balance, best)) best = { cost, order, cut, balance };
     });
     if (exactCuts === undefined && exact.length > 1) exactCuts = { order, cuts: exact };
