@@ -92,3 +92,12 @@ describe('orchestra CLI', () => {
     expect(execFileSync('npx', ['--no-install', 'orchestra', '--help'], { cwd: ROOT, encoding: 'utf8' })).toContain('Usage: orchestra');
   });
 });
+
+describe('npm scripts', () => {
+  it('`npm start` prints the example pipeline picture', () => {
+    const result = spawnSync('npm', ['start', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('flowchart LR');
+  });
+});
