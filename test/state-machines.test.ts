@@ -1,7 +1,7 @@
 /** Reviewers read the compiled ASL in diffs: the committed files must match a fresh compile. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aslFileFor, graphFilesIn } from '../lib/cli/commands/build';
+import { aslFileFor, graphFilesIn } from '../lib/graph/pipeline-files';
 import { compileGraph } from '../lib/compiler';
 import { loadGraphFile } from '../lib/graph';
 import { renderSchema, SCHEMA_FILE } from '../scripts/build-schema';

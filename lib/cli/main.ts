@@ -4,6 +4,9 @@ import { GraphValidationError } from '../graph/issues';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
+import { runCommand } from './commands/run';
+import { logsCommand, runsCommand } from './commands/runs';
+import { upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
 import { CliError, EXIT_INVALID, EXIT_USAGE } from './exit-codes';
 import { processOutput, type Output } from './output';
@@ -43,6 +46,41 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .argument('<file>', 'pipeline graph (JSON)')
     .addOption(new Option('--format <format>', 'picture format').choices(['mermaid']).default('mermaid'))
     .action((file: string, options: { format: string }) => setExitCode(graphCommand(file, options, output)));
+
+  const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
+
+  program
+    .command('run')
+    .description('run a pipeline on the embedded local runtime and wait for it')
+    .argument('<pipeline>', 'a pipeline name in state-machines/ or any graph file')
+    .option('-i, --input <dir>', 'dataset folder: uploaded to the ingest prefix, whose trigger starts the run')
+    .option('--json', 'print only a JSON summary of the run on stdout')
+    .option('--out <dir>', 'where to copy the run outputs', undefined)
+    .addOption(dataDir())
+    .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string }) => setExitCode(await runCommand(pipeline, options, output)));
+
+  program
+    .command('up')
+    .description('start the embedded S3 and the upload triggers of every pipeline in state-machines/, until Ctrl-C')
+    .option('-p, --port <port>', 'S3 port', String(4568))
+    .addOption(dataDir())
+    .action(async (options: { port?: string; dataDir?: string }) => setExitCode(await upCommand(options, output)));
+
+  program
+    .command('runs')
+    .description('list local runs, newest first')
+    .option('--json', 'print run summaries as JSON')
+    .option('-n, --limit <count>', 'how many', '20')
+    .addOption(dataDir())
+    .action((options: { json?: boolean; limit?: string; dataDir?: string }) => setExitCode(runsCommand(options, output)));
+
+  program
+    .command('logs')
+    .description("show one local run's logs, step by step")
+    .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
+    .option('-s, --step <step>', 'only this step')
+    .addOption(dataDir())
+    .action((runId: string, options: { step?: string; dataDir?: string }) => setExitCode(logsCommand(runId, options, output)));
 
   return program;
 }

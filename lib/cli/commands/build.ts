@@ -1,23 +1,13 @@
 /** Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed bytes). */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { reportIssues, type Output } from '../output';
 
-export const GRAPH_SUFFIX = '.graph.json';
-export const ASL_SUFFIX = '.asl.json';
+import { aslFileFor, graphFilesIn } from '../../graph/pipeline-files';
 
-export function graphFilesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(GRAPH_SUFFIX))
-    .sort()
-    .map((name) => join(dir, name));
-}
-
-export const aslFileFor = (graphFile: string): string => graphFile.slice(0, -GRAPH_SUFFIX.length) + ASL_SUFFIX;
 
 export function buildCommand(dir: string, options: { check?: boolean }, output: Output): number {
   let failed = false;

@@ -1,0 +1,35 @@
+/**
+ * The seed's "df2d-to-raster": turns the model's max-depth grid into a PNG flood map over a
+ * hillshade of the DEM, written under this step's output prefix.
+ */
+import { outputPrefixFor, RESULT_FILE, type RunInput } from '../../lib/runtime/step-event';
+import { PermanentStepError } from '../../lib/runtime/errors';
+import { parseAsciiGrid } from '../commons/ascii-grid';
+import { getText, putObject } from '../commons/s3-objects';
+import { stepHandler } from '../commons/step-handler';
+import { renderFloodMap, WET_THRESHOLD_M } from './render';
+
+interface ModelResult {
+  readonly dem: string;
+  readonly maxDepth: string;
+}
+
+export const FLOOD_MAP_FILE = 'flood-map.png';
+
+export const handler = stepHandler<RunInput, { floodMap: string; width: number; height: number; wetCells: number }>(async (event, { s3, bucket, logger }) => {
+  // A container step returns no value: its result.json under its output prefix says what it wrote.
+  const modelStep = Object.keys(event.dependencies)[0];
+  if (modelStep === undefined) throw new PermanentStepError('df2d-to-raster must depend on the flood model step');
+  const model = JSON.parse(await getText(s3, bucket, `${outputPrefixFor(event.runId, modelStep)}${RESULT_FILE}`)) as ModelResult;
+  const inputBucket = event.input.bucket ?? bucket;
+  const dem = parseAsciiGrid(await getText(s3, inputBucket, model.dem), model.dem);
+  const depth = parseAsciiGrid(await getText(s3, bucket, model.maxDepth), model.maxDepth);
+  if (depth.ncols !== dem.ncols || depth.nrows !== dem.nrows) throw new PermanentStepError(`${model.maxDepth} is ${depth.ncols} × ${depth.nrows}, the DEM ${dem.ncols} × ${dem.nrows}`);
+  const values = depth.values.map((v) => (v === depth.nodata ? 0 : v));
+  const png = renderFloodMap(dem, values);
+  const floodMap = `${outputPrefixFor(event.runId, event.step)}${FLOOD_MAP_FILE}`;
+  await putObject(s3, bucket, floodMap, png, 'image/png');
+  const wetCells = values.filter((v) => v > WET_THRESHOLD_M).length;
+  logger.info('flood map written', { floodMap, bytes: png.length, wetCells });
+  return { floodMap, width: dem.ncols * 4, height: dem.nrows * 4, wetCells };
+});

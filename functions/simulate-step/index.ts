@@ -1,0 +1,36 @@
+/**
+ * The built-in function behind every `simulate` step: waits, then fails with the configured
+ * probability. With ORCHESTRA_SIMULATE_SEED set, each attempt's duration and outcome follow from
+ * (seed, request id), and the local runtime derives request ids from (run, step, attempt): runs are
+ * reproducible. Without a seed it is random, as on AWS.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TransientStepError } from '../../lib/runtime/errors';
+import { stepHandler } from '../commons/step-handler';
+
+export interface SimulateSettings {
+  readonly durationMs?: number | readonly [number, number];
+  readonly failureRate?: number;
+  readonly output?: unknown;
+}
+
+/** Two independent uniforms in [0, 1) from a seed and an invocation id. */
+export function seededUniforms(seed: string, invocation: string): [number, number] {
+  const hash = createHash('sha256').update(`${seed}\n${invocation}`).digest();
+  return [hash.readUInt32BE(0) / 2 ** 32, hash.readUInt32BE(4) / 2 ** 32];
+}
+
+export const handler = stepHandler<unknown, unknown>(async (event, { context, logger }) => {
+  const settings = (event as unknown as { simulate?: SimulateSettings }).simulate ?? {};
+  const seed = process.env['ORCHESTRA_SIMULATE_SEED'];
+  const [u1, u2] = seed === undefined || seed === '' ? [Math.random(), Math.random()] : seededUniforms(seed, context.awsRequestId);
+  const d = settings.durationMs ?? 0;
+  const durationMs = typeof d === 'number' ? d : d[0] + u1 * (d[1] - d[0]);
+  if (durationMs > 0) await sleep(durationMs);
+  if (u2 < (settings.failureRate ?? 0)) {
+    throw new TransientStepError(`simulated failure of ${event.step} (failureRate ${settings.failureRate})`);
+  }
+  logger.debug('simulated work done', { durationMs });
+  return settings.output ?? { ok: true };
+});

@@ -1,0 +1,142 @@
+/**
+ * `orchestra run`: one run on the embedded runtime. With --input and an ingest trigger, the files go
+ * to the embedded S3 under the ingest prefix and the trigger starts the run, exactly the path an
+ * upload takes; otherwise the run starts directly. Outputs are copied to outputs/<run id>/.
+ */
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { projectRootOf } from '../../graph/validate';
+import { loadPipeline, StaleDefinitionError, type LocalPipeline } from '../../local/pipeline';
+import { summarise, type RunRecord } from '../../local/run-record';
+import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
+import { runPrefixFor, type RunInput } from '../../runtime/step-event';
+import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { dataDirOf, graphFileOf, type DataDirOption } from '../local-session';
+import type { Output } from '../output';
+import { ProgressView } from '../progress';
+
+export interface RunCommandOptions extends DataDirOption {
+  input?: string;
+  json?: boolean;
+  out?: string;
+  /** @default process.stderr.isTTY */
+  interactive?: boolean;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .sort();
+}
+
+export function loadPipelineForCli(file: string): LocalPipeline {
+  try {
+    return loadPipeline(file);
+  } catch (error) {
+    if (error instanceof StaleDefinitionError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+
+async function uploadFolder(runtime: LocalRuntime, dir: string, prefix: string): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const keys: string[] = [];
+  for (const file of filesUnder(dir)) {
+    const key = `${prefix}${file.split('\\').join('/')}`;
+    await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: await readFile(join(dir, file)) }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** Copies everything under runs/<id>/ to <outDir>/<id>/; returns the local paths. */
+async function copyOutputs(runtime: LocalRuntime, runId: string, outDir: string): Promise<string[]> {
+  const copied: string[] = [];
+  for (const { key } of await runtime.s3.listKeys(runPrefixFor(runId))) {
+    const object = await runtime.s3.client.send(new GetObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
+    const target = join(outDir, key.slice('runs/'.length));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, (await object.Body?.transformToByteArray()) ?? new Uint8Array());
+    copied.push(target);
+  }
+  return copied;
+}
+
+export async function runCommand(pipelineOrFile: string, options: RunCommandOptions, output: Output): Promise<number> {
+  const pipeline = loadPipelineForCli(graphFileOf(pipelineOrFile));
+  const inputDir = options.input === undefined ? undefined : resolve(options.input);
+  if (inputDir !== undefined && !(statSync(inputDir, { throwIfNoEntry: false })?.isDirectory() ?? false)) {
+    throw new CliError(`--input ${options.input}: not a folder — pass the folder holding the dataset files`, EXIT_USAGE);
+  }
+  if (inputDir !== undefined && filesUnder(inputDir).length === 0) throw new CliError(`--input ${options.input}: the folder is empty`, EXIT_USAGE);
+  const say = (text: string) => {
+    if (options.json !== true) output.err(text);
+  };
+  const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
+  try {
+    runtime.addPipeline(pipeline);
+    let runId: string | undefined;
+    const progress =
+      options.json === true ? undefined : new ProgressView((text) => output.err(text), options.interactive ?? process.stderr.isTTY === true, Object.keys(pipeline.graph.steps), () => runId);
+    const rejections: string[] = [];
+    runtime.on((event: RuntimeEvent) => {
+      progress?.onEvent(event);
+      if (event.type === 'ingest' && event.decision.action === 'reject') rejections.push(`${event.key}: ${event.decision.reason}`);
+    });
+
+    const trigger = pipeline.graph.trigger;
+    let record: RunRecord;
+    if (inputDir !== undefined && trigger?.ingestPrefix !== undefined) {
+      const prefix = `${trigger.ingestPrefix}${basename(inputDir)}-${stamp()}/`;
+      say(`Uploading ${relative(process.cwd(), inputDir) || '.'} to s3://${runtime.s3.bucket}/${prefix} (${runtime.s3.endpoint})`);
+      const started: RunRecord[] = [];
+      runtime.on((event) => {
+        if (event.type !== 'run-started' || event.run.input.prefix?.startsWith(prefix) !== true) return;
+        started.push(event.run);
+        runId ??= event.run.runId;
+      });
+      await uploadFolder(runtime, inputDir, prefix);
+      await runtime.settleUploads();
+      if (started.length === 0) {
+        throw new CliError(
+          `the upload started no run of ${pipeline.name}${rejections.length > 0 ? `:\n  ${rejections.join('\n  ')}` : trigger.mode === 'dataset' ? ` — the dataset is incomplete: it needs ${trigger.marker ?? trigger.requiredFiles?.join(', ')}` : ''}`,
+        );
+      }
+      if (started.length > 1) say(`${started.length} runs started (per-object trigger); following ${started[0]?.runId}`);
+      record = started[0] as RunRecord;
+    } else {
+      let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
+      if (inputDir !== undefined) {
+        const prefix = `inputs/${pipeline.name}-${stamp()}/`;
+        input = { ...input, prefix, keys: await uploadFolder(runtime, inputDir, prefix) };
+      }
+      record = runtime.startRun(pipeline.name, input);
+      runId = record.runId;
+    }
+    say(`Run ${record.runId} of ${pipeline.name} started${record.input.prefix === undefined ? '' : ` on ${record.input.prefix}`}`);
+
+    const final = await runtime.waitForRun(record.runId);
+    progress?.finish(final.steps);
+    const outDir = resolve(options.out ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
+    const copied = await copyOutputs(runtime, final.runId, outDir);
+    if (options.json === true) {
+      output.out(JSON.stringify(summarise(final), null, 2));
+    } else {
+      const seconds = ((Date.parse(final.stoppedAt ?? final.startedAt) - Date.parse(final.startedAt)) / 1000).toFixed(1);
+      say(`\nRun ${final.runId}: ${final.status} in ${seconds} s${final.error === undefined ? '' : `\n  ${final.error.error}: ${final.error.cause}`}`);
+      for (const [id, step] of Object.entries(final.steps)) {
+        if (step.error !== undefined && step.status === 'FAILED') say(`  ${id} failed after ${step.attempts} attempt(s): ${step.error.error}: ${step.error.cause}`);
+      }
+      say(`Outputs: ${final.outputs}`);
+      if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
+      say(`Logs: orchestra logs ${final.runId}`);
+      for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
+    }
+    return final.status === 'SUCCEEDED' ? EXIT_OK : EXIT_INVALID;
+  } finally {
+    await runtime.stop();
+  }
+}

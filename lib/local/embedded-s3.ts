@@ -1,0 +1,82 @@
+/**
+ * The embedded S3: an s3rver instance on loopback storing objects under <dataDir>/s3. Steps reach it
+ * through @aws-sdk/client-s3 with an endpoint setting, so the same code talks to LocalStack or AWS.
+ * Each stored object produces an S3 notification, translated here into the EventBridge "Object
+ * Created" event the deployed stack's trigger receives.
+ */
+import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import S3rver = require('s3rver');
+import { toEventBridgeEvents, type ObjectCreatedEventBridgeEvent, type S3NotificationRecord } from '../runtime/upload-events';
+
+export const LOCAL_BUCKET = 'orchestra-data';
+/** s3rver checks signatures against this fixed key pair. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface EmbeddedS3 {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly client: S3Client;
+  /** Environment that points any AWS SDK or the AWS CLI at this server. */
+  readonly environment: Readonly<Record<string, string>>;
+  onObjectCreated(listener: (event: ObjectCreatedEventBridgeEvent) => void): void;
+  listKeys(prefix: string): Promise<Array<{ key: string; etag?: string }>>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedS3Options {
+  readonly dataDir: string;
+  /** @default 0 (any free port) */
+  readonly port?: number;
+}
+
+export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: options.port ?? 0,
+    silent: true,
+    directory: join(options.dataDir, 's3'),
+    configureBuckets: [{ name: LOCAL_BUCKET }],
+    vhostBuckets: false,
+  });
+  const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
+  server.on('event', (notification) => {
+    for (const event of toEventBridgeEvents(notification.Records as S3NotificationRecord[])) for (const listener of listeners) listener(event);
+  });
+  let address;
+  try {
+    address = await server.run();
+  } catch (error) {
+    throw new Error(`cannot start the embedded S3 on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`, { cause: error });
+  }
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...LOCAL_CREDENTIALS } });
+  return {
+    endpoint,
+    bucket: LOCAL_BUCKET,
+    client,
+    environment: {
+      ORCHESTRA_S3_ENDPOINT: endpoint,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: LOCAL_REGION,
+    },
+    onObjectCreated: (listener) => void listeners.push(listener),
+    async listKeys(prefix) {
+      const keys: Array<{ key: string; etag?: string }> = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push({ key: object.Key, ...(object.ETag === undefined ? {} : { etag: object.ETag.replace(/"/g, '') }) });
+        token = page.NextContinuationToken;
+      } while (token !== undefined);
+      return keys;
+    },
+    async stop() {
+      client.destroy();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The adapter around aws-local-stepfunctions, the ASL interpreter the embedded runtime uses. It
+ * runs the deployed definition as is and guards the interpreter's known gaps:
+ * - features it accepts but silently ignores (JSONata, Assign, ItemReader, HeartbeatSeconds, task
+ *   tokens, `.sync` integrations without a local handler) are refused before the run starts;
+ * - a Task without TimeoutSeconds would get a hidden 60 s limit, so one is required;
+ * - a Parallel runs at most 40 branches at once; the compiler emits at most 8, more is refused;
+ * - `abort()` does not stop running handlers and retries keep firing after it, so every handler
+ *   gets an AbortSignal and, once the execution ends or is aborted, further attempts fail at once;
+ * - a Task's timeout does not stop its handler, so each attempt gets a signal that fires at the
+ *   Task's TimeoutSeconds (container steps kill their process on it).
+ */
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Json, JsonObject } from '../compiler/asl-types';
+
+/** The interpreter's own cap on concurrently running branches of one Parallel state. */
+export const INTERPRETER_MAX_PARALLEL_BRANCHES = 40;
+
+export interface TaskAttempt {
+  readonly stateName: string;
+  /** The Task's effective input (after Parameters). */
+  readonly input: Json;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly timeoutSeconds: number;
+  /** Fires when the attempt times out, the execution ends, or it is aborted. */
+  readonly signal: AbortSignal;
+}
+
+export type TaskHandler = (attempt: TaskAttempt) => Promise<Json>;
+
+export type ExecutionOutcome =
+  | { readonly status: 'SUCCEEDED'; readonly output: Json }
+  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string }
+  | { readonly status: 'TIMED_OUT'; readonly error: string; readonly cause: string }
+  | { readonly status: 'ABORTED'; readonly error: string; readonly cause: string };
+
+export interface Execution {
+  readonly result: Promise<ExecutionOutcome>;
+  abort(reason?: string): void;
+}
+
+export interface ExecutionOptions {
+  /** $$.Execution.Name: the run id. */
+  readonly name: string;
+  /** One handler per Task state, by state name. */
+  readonly handlers: Readonly<Record<string, TaskHandler>>;
+  /** Replaces every Retry wait (tests and benchmarks); @default - the definition's intervals */
+  readonly retryDelayMs?: number;
+}
+
+export class UnsupportedDefinitionError extends Error {
+  override readonly name = 'UnsupportedDefinitionError';
+  constructor(readonly problems: readonly string[]) {
+    super(`the local runtime cannot run this definition faithfully:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export class StepAbortedError extends Error {
+  override readonly name = 'Orchestra.Aborted';
+}
+
+type States = Record<string, JsonObject>;
+
+/** Every Task state, including those inside Parallel branches and Map iterators. */
+function* tasksIn(states: States, path = 'States'): Generator<[string, JsonObject, string]> {
+  for (const [name, state] of Object.entries(states)) {
+    if (state['Type'] === 'Task') yield [name, state, `${path}.${name}`];
+    for (const [i, branch] of ((state['Branches'] as unknown as Array<{ States: States }> | undefined) ?? []).entries()) {
+      yield* tasksIn(branch.States, `${path}.${name}.Branches[${i}].States`);
+    }
+    const iterator = (state['ItemProcessor'] ?? state['Iterator']) as unknown as { States: States } | undefined;
+    if (iterator !== undefined) yield* tasksIn(iterator.States, `${path}.${name}.ItemProcessor.States`);
+  }
+}
+
+function* statesIn(states: States, path = 'States'): Generator<[string, JsonObject, string]> {
+  for (const [name, state] of Object.entries(states)) {
+    yield [name, state, `${path}.${name}`];
+    for (const [i, branch] of ((state['Branches'] as unknown as Array<{ States: States }> | undefined) ?? []).entries()) {
+      yield* statesIn(branch.States, `${path}.${name}.Branches[${i}].States`);
+    }
+  }
+}
+
+/** What the interpreter would run differently from AWS; empty when the definition is safe to run. */
+export function localCompatibilityProblems(definition: StateMachineDefinition | JsonObject, handlers: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const root = definition as unknown as JsonObject;
+  if (root['QueryLanguage'] === 'JSONata') problems.push('QueryLanguage "JSONata" is accepted but not evaluated by the local interpreter');
+  for (const [name, state, path] of statesIn(root['States'] as unknown as States)) {
+    if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
+    if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
+    if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
+    const branches = (state['Branches'] as unknown as unknown[] | undefined) ?? [];
+    if (branches.length > INTERPRETER_MAX_PARALLEL_BRANCHES) {
+      problems.push(`${path}: ${branches.length} branches, but the local interpreter runs at most ${INTERPRETER_MAX_PARALLEL_BRANCHES} at once`);
+    }
+    void name;
+  }
+  for (const [name, state, path] of tasksIn(root['States'] as unknown as States)) {
+    if (typeof state['TimeoutSeconds'] !== 'number') problems.push(`${path}: no TimeoutSeconds (the interpreter would silently apply 60 s)`);
+    if ('HeartbeatSeconds' in state) problems.push(`${path}: HeartbeatSeconds is ignored locally`);
+    if (String(state['Resource']).endsWith('.waitForTaskToken')) problems.push(`${path}: task tokens (.waitForTaskToken) are not supported locally`);
+    if (!handlers.has(name)) problems.push(`${path}: no local handler for this Task (it would call AWS Lambda)`);
+  }
+  return problems;
+}
+
+const describeCause = (cause: unknown): string => (typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? ''));
+
+export function startExecution(definition: StateMachineDefinition, input: Json, options: ExecutionOptions): Execution {
+  const problems = localCompatibilityProblems(definition, new Set(Object.keys(options.handlers)));
+  if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
+
+  const timeouts = new Map([...tasksIn(definition.States as unknown as States)].map(([name, state]) => [name, state['TimeoutSeconds'] as number]));
+  const run = new AbortController();
+  const attempts = new Map<string, number>();
+
+  const wrapped = Object.fromEntries(
+    Object.entries(options.handlers).map(([stateName, handler]) => [
+      stateName,
+      async (taskInput: unknown): Promise<Json> => {
+        // After the run has ended or been aborted, the interpreter may still retry: refuse at once.
+        if (run.signal.aborted) throw new StepAbortedError(`run ${options.name} was stopped`);
+        const attempt = (attempts.get(stateName) ?? 0) + 1;
+        attempts.set(stateName, attempt);
+        const timeoutSeconds = timeouts.get(stateName) ?? 60;
+        const signal = AbortSignal.any([run.signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
+        return handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal });
+      },
+    ]),
+  );
+  const retryIntervalOverrides =
+    options.retryDelayMs === undefined ? undefined : Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryDelayMs as number]));
+
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(input as never, {
+    context: { Execution: { Name: options.name, Id: options.name, StartTime: new Date().toISOString() } },
+    overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
+  });
+  let abortReason: string | undefined;
+
+  const result = execution.result.then(
+    (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output: output as Json }),
+    (error: unknown): ExecutionOutcome => {
+      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: 'Orchestra.Aborted', cause: abortReason ?? 'aborted' };
+      if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the run exceeded its TimeoutSeconds' };
+      if (error instanceof ExecutionError) {
+        const inner = error.cause as (Error & { cause?: unknown }) | undefined;
+        const timedOut = inner?.name === 'States.Timeout';
+        return { status: timedOut ? 'TIMED_OUT' : 'FAILED', error: inner?.name ?? 'States.Runtime', cause: describeCause(inner?.cause ?? inner?.message) };
+      }
+      return { status: 'FAILED', error: 'States.Runtime', cause: describeCause(error) };
+    },
+  );
+  // Steps still running in other branches when the run fails are stopped, as Step Functions does.
+  void result.then(() => run.abort());
+
+  return {
+    result,
+    abort(reason = 'aborted by the user') {
+      abortReason = reason;
+      run.abort();
+      execution.abort();
+    },
+  };
+}

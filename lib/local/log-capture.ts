@@ -1,0 +1,34 @@
+/**
+ * In-process Lambda handlers write to stdout like they do on Lambda, where CloudWatch collects it.
+ * Here the output of each invocation is routed to its run's log instead of the terminal: stdout and
+ * stderr writes made inside `captureOutput` (tracked through async continuations) go to the sink.
+ * Powertools' Logger writes through its own Console bound to process.stdout, so it is caught too.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type LogSink = (stream: 'stdout' | 'stderr', text: string) => void;
+
+const current = new AsyncLocalStorage<LogSink>();
+let installed = false;
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const target = process[stream];
+    const original = target.write.bind(target) as (...args: unknown[]) => boolean;
+    target.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+      const sink = current.getStore();
+      if (sink === undefined) return original(chunk, ...rest);
+      sink(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof target.write;
+  }
+}
+
+export function captureOutput<T>(sink: LogSink, fn: () => Promise<T>): Promise<T> {
+  install();
+  return current.run(sink, fn);
+}

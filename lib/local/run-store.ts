@@ -1,0 +1,132 @@
+/**
+ * Run records and logs on disk under <dataDir>/runs, so stopping the local server loses nothing:
+ * <run id>.json holds the record (rewritten atomically), <run id>.log one JSON line per log entry.
+ * Creating a record is exclusive (`wx`), which is what makes a run name usable only once, like a
+ * Step Functions execution name.
+ */
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { TERMINAL_RUN_STATUSES, type RunRecord } from './run-record';
+
+export interface LogEntry {
+  readonly time: string;
+  readonly step?: string;
+  readonly attempt?: number;
+  readonly stream: 'stdout' | 'stderr' | 'system';
+  readonly message: string;
+}
+
+export class RunAlreadyExistsError extends Error {
+  override readonly name = 'RunAlreadyExistsError';
+  constructor(readonly runId: string) {
+    super(`a run named "${runId}" already exists`);
+  }
+}
+
+export class RunNotFoundError extends Error {
+  override readonly name = 'RunNotFoundError';
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+export class RunStore {
+  readonly dir: string;
+  private readonly logs = new Map<string, WriteStream>();
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'runs');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private recordFile = (runId: string) => join(this.dir, `${runId}.json`);
+  logFile = (runId: string): string => join(this.dir, `${runId}.log`);
+
+  /** Throws RunAlreadyExistsError when the name was used before, by this process or an earlier one. */
+  create(record: RunRecord): void {
+    try {
+      writeFileSync(this.recordFile(record.runId), JSON.stringify(record, null, 2), { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RunAlreadyExistsError(record.runId);
+      throw error;
+    }
+  }
+
+  save(record: RunRecord): void {
+    const file = this.recordFile(record.runId);
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(record, null, 2));
+    renameSync(temporary, file);
+  }
+
+  get(runId: string): RunRecord {
+    const file = this.recordFile(runId);
+    if (!/^[A-Za-z0-9_-]+$/.test(runId) || !existsSync(file)) throw new RunNotFoundError(`no run "${runId}" in ${this.dir}`);
+    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+  }
+
+  /** Newest first. */
+  list(): RunRecord[] {
+    return readdirSync(this.dir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as RunRecord)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId));
+  }
+
+  appendLog(runId: string, entry: LogEntry): void {
+    let stream = this.logs.get(runId);
+    if (stream === undefined) {
+      stream = createWriteStream(this.logFile(runId), { flags: 'a' });
+      this.logs.set(runId, stream);
+    }
+    stream.write(`${JSON.stringify(entry)}\n`);
+  }
+
+  async closeLog(runId: string): Promise<void> {
+    const stream = this.logs.get(runId);
+    if (stream === undefined) return;
+    this.logs.delete(runId);
+    await new Promise<void>((resolve) => stream.end(resolve));
+  }
+
+  readLog(runId: string): LogEntry[] {
+    this.get(runId);
+    const file = this.logFile(runId);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as LogEntry);
+  }
+
+  /**
+   * Runs left RUNNING by a process that is gone (crash, Ctrl-C) are marked ABORTED with the reason,
+   * never left looking alive and never dropped. Returns their ids.
+   */
+  markInterrupted(now = new Date()): string[] {
+    const interrupted: string[] = [];
+    for (const record of this.list()) {
+      if (TERMINAL_RUN_STATUSES.has(record.status) || isAlive(record.ownerPid)) continue;
+      const cause = `the local runtime (pid ${record.ownerPid}) stopped while this run was running`;
+      record.status = 'ABORTED';
+      record.stoppedAt = now.toISOString();
+      record.error = { error: 'Orchestra.Interrupted', cause };
+      for (const step of Object.values(record.steps)) {
+        if (step.status === 'RUNNING' || step.status === 'RETRYING') Object.assign(step, { status: 'ABORTED', stoppedAt: record.stoppedAt, error: record.error });
+      }
+      this.save(record);
+      interrupted.push(record.runId);
+    }
+    return interrupted;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.logs.keys()].map((id) => this.closeLog(id)));
+  }
+}

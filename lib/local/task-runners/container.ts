@@ -1,0 +1,69 @@
+/**
+ * Runs a container step's `local.command` as a child process with the environment its Fargate
+ * container gets. Output lines go to the run log; the Task's timeout or the end of the run kills the
+ * process (SIGTERM, then SIGKILL after a grace period, like `ecs:StopTask`); a non-zero exit fails
+ * the attempt with States.TaskFailed, which Retry and Catch see as they would on AWS.
+ */
+import { spawn } from 'node:child_process';
+import type { LogSink } from '../log-capture';
+
+export const KILL_GRACE_MS = 2_000;
+
+export class ContainerStepError extends Error {
+  override readonly name = 'States.TaskFailed';
+}
+
+export class ContainerTimeoutError extends Error {
+  override readonly name = 'States.Timeout';
+}
+
+export interface LocalContainerOptions {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly signal: AbortSignal;
+  readonly log: LogSink;
+}
+
+/** "node" in a command means the Node that runs Orchestra (Node 24 from the devDependency), not whatever is on PATH. */
+const resolveExecutable = (program: string): string => (program === 'node' ? process.execPath : program);
+
+export function runLocalContainer(options: LocalContainerOptions): Promise<{ readonly pid: number }> {
+  const [program, ...args] = options.command;
+  if (program === undefined) return Promise.reject(new ContainerStepError('local.command is empty'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(resolveExecutable(program), args, { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let lastError = '';
+    const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (stream === 'stderr') lastError = (lastError + text).slice(-500);
+      options.log(stream, text);
+    };
+    child.stdout.on('data', forward('stdout'));
+    child.stderr.on('data', forward('stderr'));
+
+    let killTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    if (options.signal.aborted) stop();
+    options.signal.addEventListener('abort', stop, { once: true });
+
+    child.on('error', (error) => {
+      options.signal.removeEventListener('abort', stop);
+      reject(new ContainerStepError(`cannot start ${program}: ${error.message}`));
+    });
+    child.on('close', (code, signal) => {
+      options.signal.removeEventListener('abort', stop);
+      if (killTimer !== undefined) clearTimeout(killTimer);
+      if (options.signal.aborted) {
+        const reason = options.signal.reason as Error | undefined;
+        return reject(reason?.name === 'TimeoutError' ? new ContainerTimeoutError(`killed after the step's timeout`) : new ContainerStepError('stopped: the run ended'));
+      }
+      if (code === 0) return resolve({ pid: child.pid ?? 0 });
+      const last = lastError.trim().split('\n').pop() ?? '';
+      reject(new ContainerStepError(`container exited with ${code === null ? `signal ${signal}` : `code ${code}`}${last === '' ? '' : `: ${last}`}`));
+    });
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * Decides whether an uploaded object starts a run, and under which name. The cloud trigger function
+ * and the local runtime both call this, so the two behave the same.
+ *
+ * Duplicates are handled by naming: the run name is derived from what the run will process (the
+ * object's key and etag, or the dataset folder and its files' etags). Step Functions refuses a
+ * second execution with the same name, and the local run store does the same, so a re-delivered
+ * event or two files of a dataset landing at once can never start a second run.
+ */
+import { createHash } from 'node:crypto';
+import type { RunInput } from './step-event';
+import type { ObjectCreated } from './upload-events';
+
+export interface IngestTrigger {
+  readonly pipeline: string;
+  readonly ingestPrefix: string;
+  /** @default 'per-object' */
+  readonly mode?: 'per-object' | 'dataset' | undefined;
+  readonly requiredFiles?: readonly string[] | undefined;
+  readonly marker?: string | undefined;
+}
+
+export interface ListedObject {
+  readonly key: string;
+  readonly etag?: string | undefined;
+}
+
+export type IngestDecision =
+  | { readonly action: 'start'; readonly runName: string; readonly input: RunInput }
+  /** The dataset is not complete yet: a later upload will start it. */
+  | { readonly action: 'wait'; readonly reason: string }
+  /** The upload cannot start a run; the reason says why and how to fix it (it is logged, never silent). */
+  | { readonly action: 'reject'; readonly reason: string };
+
+/** Step Functions execution names: 1-80 characters of [A-Za-z0-9-_]. */
+export const RUN_NAME_MAX_LENGTH = 80;
+
+const slug = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+const digest = (parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+
+/** The dataset folder an object belongs to: the first folder below the ingest prefix. */
+export function datasetOf(trigger: IngestTrigger, key: string): { readonly name: string; readonly prefix: string } | undefined {
+  const rest = key.slice(trigger.ingestPrefix.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  const name = rest.slice(0, slash);
+  return { name, prefix: `${trigger.ingestPrefix}${name}/` };
+}
+
+export async function decideIngest(
+  trigger: IngestTrigger,
+  object: ObjectCreated,
+  listDataset: (prefix: string) => Promise<readonly ListedObject[]>,
+): Promise<IngestDecision> {
+  if (!object.key.startsWith(trigger.ingestPrefix)) return { action: 'reject', reason: `${object.key} is not under ${trigger.ingestPrefix}` };
+  if (object.key.endsWith('/')) return { action: 'reject', reason: `${object.key} is a folder marker, not a file` };
+
+  if ((trigger.mode ?? 'per-object') === 'per-object') {
+    const folder = object.key.slice(0, object.key.lastIndexOf('/') + 1);
+    return {
+      action: 'start',
+      runName: `${slug(fileNameOf(object.key))}-${digest([object.bucket, object.key, object.etag ?? object.sequencer ?? ''])}`,
+      input: { source: 'upload', bucket: object.bucket, prefix: folder, keys: [object.key] },
+    };
+  }
+
+  const dataset = datasetOf(trigger, object.key);
+  if (dataset === undefined) {
+    return {
+      action: 'reject',
+      reason: `dataset mode: upload files into a folder per dataset, e.g. ${trigger.ingestPrefix}<dataset>/${fileNameOf(object.key)}, not directly under ${trigger.ingestPrefix}`,
+    };
+  }
+  const required = trigger.requiredFiles ?? [];
+  const file = object.key.slice(dataset.prefix.length);
+  const isMarker = trigger.marker !== undefined && file === trigger.marker;
+  // With a marker, only the marker starts the run; without one, any required file may be the last.
+  if (trigger.marker !== undefined ? !isMarker : !required.includes(file)) {
+    return { action: 'wait', reason: `${file} is part of dataset ${dataset.name}; waiting for ${trigger.marker ?? required.join(', ')}` };
+  }
+  const listed = await listDataset(dataset.prefix);
+  const present = new Map(listed.map((o) => [o.key.slice(dataset.prefix.length), o.etag ?? '']));
+  const missing = required.filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    return isMarker
+      ? { action: 'reject', reason: `dataset ${dataset.name}: marker ${trigger.marker} landed but ${missing.join(', ')} missing; upload them, then the marker again` }
+      : { action: 'wait', reason: `dataset ${dataset.name}: waiting for ${missing.join(', ')}` };
+  }
+  const identity = isMarker ? [`${trigger.marker}:${object.etag ?? object.sequencer ?? ''}`] : required.map((name) => `${name}:${present.get(name)}`);
+  const keys = listed.map((o) => o.key).sort();
+  return {
+    action: 'start',
+    runName: `${slug(dataset.name)}-${digest([object.bucket, dataset.prefix, ...identity])}`,
+    input: { source: 'upload', bucket: object.bucket, prefix: dataset.prefix, keys },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * What a step receives and where it writes, shared by the Lambda handlers, the container entry
+ * points, the local runtime and the CDK stack. Mirrors `stepEventParameters` in the compiler.
+ */
+
+/** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
+export interface RunInput {
+  readonly source: 'upload' | 'api' | 'schedule' | 'cli';
+  /** Data bucket holding the inputs. */
+  readonly bucket?: string;
+  /** Ingest folder of the dataset (dataset mode) or of the object (per-object mode), ending in "/". */
+  readonly prefix?: string;
+  /** The objects that started the run. */
+  readonly keys?: readonly string[];
+  readonly [extra: string]: unknown;
+}
+
+/** The event every Lambda-backed step gets (see lib/compiler/steps/common.ts). */
+export interface StepEvent<Input = RunInput> {
+  readonly step: string;
+  readonly runId: string;
+  readonly input: Input;
+  /** Results of the steps this one depends on, by step id. */
+  readonly dependencies: Readonly<Record<string, unknown>>;
+}
+
+/** Where a step writes its outputs in the data bucket. */
+export const outputPrefixFor = (runId: string, stepId: string): string => `runs/${runId}/${stepId}/`;
+
+/** Every object a run wrote sits under this prefix. */
+export const runPrefixFor = (runId: string): string => `runs/${runId}/`;
+
+/** A container step records its result here, since a Fargate task returns no value to the state machine. */
+export const RESULT_FILE = 'result.json';

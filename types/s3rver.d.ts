@@ -1,0 +1,25 @@
+/** Minimal typings for s3rver 3.x (it ships none): only what lib/local/embedded-s3.ts uses. */
+declare module 's3rver' {
+  import type { AddressInfo } from 'node:net';
+
+  interface S3rverOptions {
+    address?: string;
+    port?: number;
+    silent?: boolean;
+    directory?: string;
+    resetOnClose?: boolean;
+    allowMismatchedSignatures?: boolean;
+    vhostBuckets?: boolean;
+    configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
+  }
+
+  class S3rver {
+    constructor(options?: S3rverOptions);
+    run(): Promise<AddressInfo>;
+    close(): Promise<void>;
+    on(event: 'event', listener: (event: { Records: unknown[] }) => void): this;
+    on(event: 'error', listener: (error: Error) => void): this;
+  }
+
+  export = S3rver;
+}
