@@ -65,18 +65,29 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     },
     onObjectCreated: (listener) => void listeners.push(listener),
     async listKeys(prefix) {
-      const keys: Array<{ key: string; etag?: string }> = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix, ContinuationToken: token }));
-        for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push({ key: object.Key, ...(object.ETag === undefined ? {} : { etag: object.ETag.replace(/"/g, '') }) });
-        token = page.NextContinuationToken;
-      } while (token !== undefined);
-      return keys;
+      // s3rver rewrites an object's .md5 file in place, so a listing racing an overwrite can see an
+      // empty ETag; real S3 overwrites are atomic. Re-list briefly until every ETag is readable,
+      // since run names are derived from them.
+      for (let attempt = 0; ; attempt++) {
+        const keys = await listOnce(prefix);
+        if (attempt >= 50 || keys.every((k) => k.etag !== undefined && k.etag !== '')) return keys;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     },
     async stop() {
       client.destroy();
       await server.close();
     },
   };
+
+  async function listOnce(prefix: string): Promise<Array<{ key: string; etag?: string }>> {
+    const keys: Array<{ key: string; etag?: string }> = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push({ key: object.Key, ...(object.ETag === undefined ? {} : { etag: object.ETag.replace(/"/g, '') }) });
+      token = page.NextContinuationToken;
+    } while (token !== undefined);
+    return keys;
+  }
 }

@@ -40,3 +40,8 @@ export function loadPipeline(graphFile: string): LocalPipeline {
   }
   return { name: graph.name, graph, graphFile, rootDir, definitionText: compiled.text, definitionSource: 'compiled' };
 }
+
+/** A pipeline from an in-memory graph (tests, benchmarks, embedding Orchestra in a program). */
+export function pipelineFromGraph(graph: PipelineGraph, rootDir: string): LocalPipeline {
+  return { name: graph.name, graph, graphFile: '<memory>', rootDir, definitionText: compileGraph(graph).text, definitionSource: 'compiled' };
+}

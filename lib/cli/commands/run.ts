@@ -120,7 +120,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
 
     const final = await runtime.waitForRun(record.runId);
     progress?.finish(final.steps);
-    const outDir = resolve(options.out ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
+    const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
     const copied = await copyOutputs(runtime, final.runId, outDir);
     if (options.json === true) {
       output.out(JSON.stringify(summarise(final), null, 2));
