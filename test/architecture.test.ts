@@ -16,9 +16,25 @@ const importsOf = (file: string): string[] => [...readFileSync(file, 'utf8').mat
 const rules: Array<[string, RegExp]> = [
   ['graph', /\/(compiler|cli|cdk|local)\/|aws-cdk-lib|@aws-sdk/],
   ['compiler', /\/(cli|cdk|local)\/|aws-cdk-lib|@aws-sdk|node:fs|aws-local-stepfunctions/],
+  ['runtime', /\/(graph|compiler|cli|cdk|local)\/|aws-cdk-lib|aws-local-stepfunctions/],
+  ['local', /\/(cli|cdk)\/|aws-cdk-lib/],
 ];
 
+/** Handlers and containers are bundled alone for Lambda and Fargate: they may use lib/runtime only. */
+const FUNCTIONS = join(__dirname, '..', 'functions');
+const CONTAINERS = join(__dirname, '..', 'containers');
+
 describe('architecture', () => {
+  it.each([FUNCTIONS, CONTAINERS])('%s imports nothing from lib/ but lib/runtime', (dir) => {
+    const offenders = sourceFiles(dir).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!runtime\/)/.test(`/${relative(join(__dirname, '..'), join(file, '..', spec))}`))
+        .map((spec) => `${relative(dir, file)} imports ${spec}`),
+    );
+
+    expect(offenders).toEqual([]);
+  });
+
   it.each(rules)('lib/%s imports nothing it must not', (folder, forbidden) => {
     const offenders = sourceFiles(join(LIB, folder)).flatMap((file) =>
       importsOf(file)

@@ -56,6 +56,13 @@ export class UnsupportedDefinitionError extends Error {
   }
 }
 
+/** How long after a Task's timeout its handler is told to stop. */
+export const TIMEOUT_GRACE_MS = 50;
+
+export class TaskTimeoutError extends Error {
+  override readonly name = 'States.Timeout';
+}
+
 export class StepAbortedError extends Error {
   override readonly name = 'Orchestra.Aborted';
 }
@@ -109,11 +116,34 @@ export function localCompatibilityProblems(definition: StateMachineDefinition | 
 
 const describeCause = (cause: unknown): string => (typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? ''));
 
-export function startExecution(definition: StateMachineDefinition, input: Json, options: ExecutionOptions): Execution {
-  const problems = localCompatibilityProblems(definition, new Set(Object.keys(options.handlers)));
-  if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
+/** A definition checked once and ready to run many times. */
+export interface PreparedMachine {
+  readonly machine: StateMachine;
+  readonly timeouts: ReadonlyMap<string, number>;
+  readonly taskStates: ReadonlySet<string>;
+}
 
-  const timeouts = new Map([...tasksIn(definition.States as unknown as States)].map(([name, state]) => [name, state['TimeoutSeconds'] as number]));
+/**
+ * Validates the definition once (the interpreter's own ASL validation, then the checks above) and
+ * builds a machine that skips validation when it runs: the interpreter otherwise recompiles its
+ * JSON Schema validator for every run and every Parallel branch, which costs milliseconds each.
+ */
+export function prepareMachine(definition: StateMachineDefinition, handlerNames: ReadonlySet<string>): PreparedMachine {
+  new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const problems = localCompatibilityProblems(definition, handlerNames);
+  if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
+  const tasks = [...tasksIn(definition.States as unknown as States)];
+  return {
+    machine: new StateMachine(definition, { validationOptions: { noValidate: true } }),
+    timeouts: new Map(tasks.map(([name, state]) => [name, state['TimeoutSeconds'] as number])),
+    taskStates: new Set(tasks.map(([name]) => name)),
+  };
+}
+
+export function startExecution(prepared: PreparedMachine, input: Json, options: ExecutionOptions): Execution {
+  const missing = [...prepared.taskStates].filter((name) => options.handlers[name] === undefined);
+  if (missing.length > 0) throw new UnsupportedDefinitionError(missing.map((name) => `${name}: no local handler for this Task`));
+  const { timeouts } = prepared;
   const run = new AbortController();
   const attempts = new Map<string, number>();
 
@@ -126,16 +156,23 @@ export function startExecution(definition: StateMachineDefinition, input: Json, 
         const attempt = (attempts.get(stateName) ?? 0) + 1;
         attempts.set(stateName, attempt);
         const timeoutSeconds = timeouts.get(stateName) ?? 60;
-        const signal = AbortSignal.any([run.signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
-        return handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal });
+        // Fires just after the interpreter's own timer, so the Task fails with States.Timeout as on AWS,
+        // and then stops the work (kills a container process) that the interpreter would leave running.
+        const attemptTimeout = AbortSignal.timeout(timeoutSeconds * 1000 + TIMEOUT_GRACE_MS);
+        const signal = AbortSignal.any([run.signal, attemptTimeout]);
+        try {
+          return await handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal });
+        } catch (error) {
+          if (attemptTimeout.aborted) throw new TaskTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
+          throw error;
+        }
       },
     ]),
   );
   const retryIntervalOverrides =
     options.retryDelayMs === undefined ? undefined : Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryDelayMs as number]));
 
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
-  const execution = machine.run(input as never, {
+  const execution = prepared.machine.run(input as never, {
     context: { Execution: { Name: options.name, Id: options.name, StartTime: new Date().toISOString() } },
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
   });
@@ -147,9 +184,9 @@ export function startExecution(definition: StateMachineDefinition, input: Json, 
       if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: 'Orchestra.Aborted', cause: abortReason ?? 'aborted' };
       if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the run exceeded its TimeoutSeconds' };
       if (error instanceof ExecutionError) {
+        // A Task timeout fails the run with States.Timeout; TIMED_OUT is for the machine's own TimeoutSeconds.
         const inner = error.cause as (Error & { cause?: unknown }) | undefined;
-        const timedOut = inner?.name === 'States.Timeout';
-        return { status: timedOut ? 'TIMED_OUT' : 'FAILED', error: inner?.name ?? 'States.Runtime', cause: describeCause(inner?.cause ?? inner?.message) };
+        return { status: 'FAILED', error: inner?.name ?? 'States.Runtime', cause: describeCause(inner?.cause ?? inner?.message) };
       }
       return { status: 'FAILED', error: 'States.Runtime', cause: describeCause(error) };
     },

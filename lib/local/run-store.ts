@@ -39,6 +39,10 @@ const isAlive = (pid: number): boolean => {
 export class RunStore {
   readonly dir: string;
   private readonly logs = new Map<string, WriteStream>();
+  private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
+
+  /** How long step updates may wait before reaching the disk (the run's start and end are written at once). */
+  static readonly SAVE_DELAY_MS = 100;
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'runs');
@@ -58,7 +62,23 @@ export class RunStore {
     }
   }
 
+  /**
+   * Writes within SAVE_DELAY_MS, coalescing the updates in between: a step change would otherwise
+   * cost a synchronous write and rename, several per step, and dominate the runtime's overhead.
+   */
+  saveSoon(record: RunRecord): void {
+    if (this.pendingSaves.has(record.runId)) return;
+    const timer = setTimeout(() => this.save(record), RunStore.SAVE_DELAY_MS);
+    timer.unref();
+    this.pendingSaves.set(record.runId, { record, timer });
+  }
+
   save(record: RunRecord): void {
+    const pending = this.pendingSaves.get(record.runId);
+    if (pending !== undefined) {
+      clearTimeout(pending.timer);
+      this.pendingSaves.delete(record.runId);
+    }
     const file = this.recordFile(record.runId);
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(record, null, 2));
@@ -127,6 +147,7 @@ export class RunStore {
   }
 
   async close(): Promise<void> {
+    for (const { record } of [...this.pendingSaves.values()]) this.save(record);
     await Promise.all([...this.logs.keys()].map((id) => this.closeLog(id)));
   }
 }

@@ -14,7 +14,7 @@ import { runPrefixFor } from '../runtime/step-event';
 import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { localSubstitutions } from './bindings';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
-import { startExecution, type Execution, type TaskHandler } from './engine';
+import { prepareMachine, startExecution, type Execution, type PreparedMachine, type TaskHandler } from './engine';
 import type { LocalPipeline } from './pipeline';
 import { TERMINAL_RUN_STATUSES, type RunRecord, type StepError, type StepStatus } from './run-record';
 import { RunAlreadyExistsError, RunStore } from './run-store';
@@ -55,7 +55,7 @@ export class RuntimeAlreadyStartedError extends Error {
 
 interface PreparedPipeline {
   readonly pipeline: LocalPipeline;
-  readonly definition: StateMachineDefinition;
+  readonly machine: PreparedMachine;
 }
 
 let runningRuntime: LocalRuntime | undefined;
@@ -96,7 +96,8 @@ export class LocalRuntime {
 
   addPipeline(pipeline: LocalPipeline): void {
     const text = substitute(pipeline.definitionText, localSubstitutions(pipeline.graph, pipeline.definitionText, this.s3.bucket));
-    this.pipelinesByName.set(pipeline.name, { pipeline, definition: JSON.parse(text) as StateMachineDefinition });
+    const definition = JSON.parse(text) as StateMachineDefinition;
+    this.pipelinesByName.set(pipeline.name, { pipeline, machine: prepareMachine(definition, new Set(Object.keys(pipeline.graph.steps))) });
   }
 
   get pipelines(): LocalPipeline[] {
@@ -123,7 +124,7 @@ export class LocalRuntime {
     if (prepared === undefined) {
       throw new UnknownPipelineError(`no pipeline "${pipelineName}" (known: ${[...this.pipelinesByName.keys()].join(', ') || 'none'})`);
     }
-    const { pipeline, definition } = prepared;
+    const { pipeline, machine } = prepared;
     const runId = options.runId ?? newRunId();
     const record: RunRecord = {
       runId,
@@ -139,7 +140,7 @@ export class LocalRuntime {
     this.store.appendLog(runId, { time: record.startedAt, stream: 'system', message: `run started by ${input.source}${input.prefix === undefined ? '' : ` (${input.prefix})`}` });
 
     const handlers = Object.fromEntries(Object.keys(pipeline.graph.steps).map((id) => [id, this.stepHandler(pipeline, id, record)]));
-    const execution = startExecution(definition, input as unknown as Json, {
+    const execution = startExecution(machine, input as unknown as Json, {
       name: runId,
       handlers,
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
@@ -177,7 +178,7 @@ export class LocalRuntime {
       const now = new Date().toISOString();
       Object.assign(stepRecord, { status: 'RUNNING', attempts: attempt.attempt, startedAt: stepRecord.startedAt ?? now });
       delete stepRecord.stoppedAt;
-      this.store.save(record);
+      this.store.saveSoon(record);
       this.emit({ type: 'step', runId: record.runId, step: stepId, status: 'RUNNING', attempt: attempt.attempt });
       const partial = { stdout: '', stderr: '' };
       const log = (stream: 'stdout' | 'stderr', text: string) => {
@@ -194,7 +195,7 @@ export class LocalRuntime {
         flush();
         Object.assign(stepRecord, { status: 'SUCCEEDED', stoppedAt: new Date().toISOString() });
         delete stepRecord.error;
-        this.store.save(record);
+        this.store.saveSoon(record);
         this.emit({ type: 'step', runId: record.runId, step: stepId, status: 'SUCCEEDED', attempt: attempt.attempt });
         return result;
       } catch (thrown) {
@@ -204,7 +205,7 @@ export class LocalRuntime {
         const willRetry = attempt.attempt < maxAttempts && error.name !== PERMANENT_ERROR && !attempt.signal.aborted;
         const status: StepStatus = attempt.signal.aborted && error.name !== 'States.Timeout' && error.name !== 'States.TaskFailed' ? 'ABORTED' : willRetry ? 'RETRYING' : 'FAILED';
         Object.assign(stepRecord, { status, error: stepError, stoppedAt: new Date().toISOString() });
-        this.store.save(record);
+        this.store.saveSoon(record);
         this.store.appendLog(record.runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream: 'system', message: `attempt ${attempt.attempt} failed: ${error.name}: ${error.message}` });
         this.emit({ type: 'step', runId: record.runId, step: stepId, status, attempt: attempt.attempt, error: stepError });
         throw error;

@@ -29,6 +29,7 @@ export interface FloodResult {
   readonly wetCells: number;
 }
 
+/** Discharge at time t: linear between points, the first value before them and the last one after. */
 export function dischargeAt(hydrograph: readonly HydrographPoint[], t: number): number {
   const first = hydrograph[0] as HydrographPoint;
   if (t <= first.timeSeconds) return first.dischargeM3s;

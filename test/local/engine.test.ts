@@ -1,0 +1,76 @@
+/** The adapter's guards around aws-local-stepfunctions. */
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { localCompatibilityProblems, prepareMachine, startExecution, UnsupportedDefinitionError, type TaskHandler } from '../../lib/local/engine';
+
+const task = (extra: Record<string, unknown> = {}) =>
+  Object.fromEntries(Object.entries({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', TimeoutSeconds: 5, End: true, ...extra }).filter(([, v]) => v !== undefined));
+const machine = (states: Record<string, unknown>): StateMachineDefinition => ({ StartAt: Object.keys(states)[0]!, States: states }) as unknown as StateMachineDefinition;
+
+describe('local engine adapter', () => {
+  it('refuses what the interpreter would silently run differently from AWS', () => {
+    const definition = machine({
+      A: task({ TimeoutSeconds: undefined, HeartbeatSeconds: 10, Next: 'B', End: undefined }),
+      B: { Type: 'Pass', Assign: { x: 1 }, Next: 'C' },
+      C: task({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' }),
+    });
+
+    expect(localCompatibilityProblems(definition, new Set(['A']))).toEqual([
+      'States.B: "Assign" (variables) is ignored locally',
+      'States.A: no TimeoutSeconds (the interpreter would silently apply 60 s)',
+      'States.A: HeartbeatSeconds is ignored locally',
+      'States.C: task tokens (.waitForTaskToken) are not supported locally',
+      'States.C: no local handler for this Task (it would call AWS Lambda)',
+    ]);
+    expect(() => prepareMachine(definition, new Set(['A']))).toThrow(UnsupportedDefinitionError);
+  });
+
+  it('refuses a Parallel state with more branches than the interpreter runs at once', () => {
+    const branches = Array.from({ length: 41 }, (_, i) => ({ StartAt: `T${i}`, States: { [`T${i}`]: task() } }));
+
+    expect(localCompatibilityProblems(machine({ P: { Type: 'Parallel', Branches: branches, End: true } }), new Set(branches.map((_, i) => `T${i}`)))).toEqual([
+      'States.P: 41 branches, but the local interpreter runs at most 40 at once',
+    ]);
+  });
+
+  it('aborts: running handlers see their signal fire and retries do not call them again', async () => {
+    let calls = 0;
+    let sawAbort = false;
+    const handler: TaskHandler = ({ signal }) => {
+      calls++;
+      return new Promise((_, reject) => signal.addEventListener('abort', () => ((sawAbort = true), reject(new Error('stopped')))));
+    };
+    const prepared = prepareMachine(machine({ A: task({ Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 5, IntervalSeconds: 1 }] }) }), new Set(['A']));
+    const execution = startExecution(prepared, {}, { name: 'r1', handlers: { A: handler } });
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    execution.abort('test');
+    const outcome = await execution.result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(outcome).toEqual({ status: 'ABORTED', error: 'Orchestra.Aborted', cause: 'test' });
+    expect(sawAbort).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it("fires the attempt's signal at the Task's TimeoutSeconds and fails the run with States.Timeout", async () => {
+    let timedOut = false;
+    const handler: TaskHandler = ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => ((timedOut = true), reject(new Error('killed')))));
+    const prepared = prepareMachine(machine({ A: task({ TimeoutSeconds: 1 }) }), new Set(['A']));
+
+    const outcome = await startExecution(prepared, {}, { name: 'r2', handlers: { A: handler } }).result;
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    expect(timedOut).toBe(true);
+  });
+
+  it('reports the error name and cause a handler threw', async () => {
+    const handler: TaskHandler = async () => {
+      throw Object.assign(new Error('bad input'), { name: 'Orchestra.Permanent' });
+    };
+    const prepared = prepareMachine(machine({ A: task() }), new Set(['A']));
+
+    const outcome = await startExecution(prepared, {}, { name: 'r3', handlers: { A: handler } }).result;
+
+    expect(outcome).toEqual({ status: 'FAILED', error: 'Orchestra.Permanent', cause: 'bad input' });
+  });
+});

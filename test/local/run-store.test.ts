@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunRecord } from '../../lib/local/run-record';
+import { RunAlreadyExistsError, RunStore } from '../../lib/local/run-store';
+
+const record = (runId: string, ownerPid: number): RunRecord => ({
+  runId,
+  pipeline: 'p',
+  input: { source: 'cli' },
+  status: 'RUNNING',
+  startedAt: '2026-11-22T10:00:00.000Z',
+  steps: { a: { status: 'RUNNING', attempts: 1, startedAt: '2026-11-22T10:00:00.000Z' }, b: { status: 'PENDING', attempts: 0 } },
+  outputs: 's3://orchestra-data/runs/x/',
+  ownerPid,
+});
+
+describe('run store', () => {
+  it('fails when a run name is used a second time, even by a new store on the same folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    new RunStore(dir).create(record('r1', process.pid));
+
+    expect(() => new RunStore(dir).create(record('r1', process.pid))).toThrow(RunAlreadyExistsError);
+  });
+
+  it('marks runs of a process that died as ABORTED with the reason, and leaves live ones alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const store = new RunStore(dir);
+    store.create(record('dead', 2 ** 22 + 12345));
+    store.create(record('alive', process.pid));
+
+    const interrupted = new RunStore(dir).markInterrupted(new Date('2026-11-22T11:00:00.000Z'));
+
+    expect(interrupted).toEqual(['dead']);
+    expect(store.get('dead')).toMatchObject({
+      status: 'ABORTED',
+      stoppedAt: '2026-11-22T11:00:00.000Z',
+      error: { error: 'Orchestra.Interrupted' },
+      steps: { a: { status: 'ABORTED' }, b: { status: 'PENDING' } },
+    });
+    expect(store.get('alive').status).toBe('RUNNING');
+  });
+});
