@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: compile-side benchmark (no pass/fail). Makespans come from the compiled plan
- * structure with unlimited workers (series add, Parallel branches overlap); the local runtime will
- * measure them by running the machines once it exists.
+ * structure with unlimited workers (series add, Parallel branches overlap). bench/runtime.ts measures
+ * the embedded runtime.
  */
 import { compileGraph, planByLevels, planInputOf, planMakespan, planSeriesParallel } from '../lib/compiler';
 import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
+import { runtimeTables } from './runtime';
 import { chain, fanOutIn, randomLayeredDag, seededRandom, simulateGraph, type Edges } from '../test/helpers/graphs';
 
 interface Case {
@@ -98,5 +99,10 @@ function scaleTable(): void {
   }
 }
 
-parallelismTable();
-scaleTable();
+async function main(): Promise<void> {
+  parallelismTable();
+  scaleTable();
+  await runtimeTables();
+}
+
+void main();

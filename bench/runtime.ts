@@ -1,0 +1,101 @@
+/**
+ * Runtime benchmarks (printed, never asserted): throughput of the embedded runtime, its overhead per
+ * step next to raw aws-local-stepfunctions on the same definition, and upload-to-run-start latency.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { compileGraph, substitute } from '../lib/compiler';
+import type { PipelineGraph } from '../lib/graph/schema';
+import { localSubstitutions } from '../lib/local/bindings';
+import { pipelineFromGraph } from '../lib/local/pipeline';
+import { LocalRuntime } from '../lib/local/runtime';
+
+const ROOT = join(__dirname, '..');
+const STEPS = 10;
+const RUNS = 300;
+
+const chainOf = (name: string, step: (i: number) => PipelineGraph['steps'][string]): PipelineGraph => ({
+  name,
+  steps: Object.fromEntries(Array.from({ length: STEPS }, (_, i) => [`s${i}`, { ...step(i), ...(i > 0 ? { dependsOn: [`s${i - 1}`] } : {}) }])),
+});
+const simulateChain = chainOf('bench-simulate', () => ({ kind: 'simulate' }));
+/** A plain handler without middy or Powertools: isolates what the runtime itself adds. */
+const bareChain = chainOf('bench-bare', () => ({ kind: 'lambda', handler: 'bench/fixtures/bare-handler.ts' }));
+
+const fmt = (value: number, digits = 2): string => value.toFixed(digits);
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+async function rawRunsPerSecond(graph: PipelineGraph): Promise<number> {
+  const text = compileGraph(graph).text;
+  const definition = JSON.parse(substitute(text, localSubstitutions(graph, text, 'bench')));
+  const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
+  const handlers = Object.fromEntries(Object.keys(graph.steps).map((id) => [id, async () => ({ ok: true })]));
+  const run = (i: number) => machine.run({}, { context: { Execution: { Name: `r${i}`, Id: `r${i}` } }, overrides: { taskResourceLocalHandlers: handlers } }).result;
+  await Promise.all(Array.from({ length: 20 }, (_, i) => run(i)));
+  const started = performance.now();
+  await Promise.all(Array.from({ length: RUNS }, (_, i) => run(i)));
+  return RUNS / ((performance.now() - started) / 1000);
+}
+
+async function runtimeRunsPerSecond(runtime: LocalRuntime, graph: PipelineGraph): Promise<number> {
+  const warm = Array.from({ length: 20 }, () => runtime.startRun(graph.name, { source: 'cli' }));
+  await Promise.all(warm.map((r) => runtime.waitForRun(r.runId)));
+  const started = performance.now();
+  const runs = Array.from({ length: RUNS }, () => runtime.startRun(graph.name, { source: 'cli' }));
+  await Promise.all(runs.map((r) => runtime.waitForRun(r.runId)));
+  return RUNS / ((performance.now() - started) / 1000);
+}
+
+async function triggerLatencies(uploads: number): Promise<number[]> {
+  const graph: PipelineGraph = { name: 'bench-trigger', trigger: { ingestPrefix: 'ingest/bench/' }, steps: { only: { kind: 'simulate' } } };
+  const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-bench-')) });
+  runtime.addPipeline(pipelineFromGraph(graph, ROOT));
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  runtime.on((event) => {
+    if (event.type !== 'run-started') return;
+    const key = event.run.input.keys?.[0];
+    const at = key === undefined ? undefined : sent.get(key);
+    if (at !== undefined) latencies.push(performance.now() - at);
+  });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < uploads) {
+        const key = `ingest/bench/object-${next++}.csv`;
+        sent.set(key, performance.now());
+        await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: key }));
+      }
+    }),
+  );
+  await runtime.idle();
+  await runtime.stop();
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function runtimeTables(): Promise<void> {
+  const raw = await rawRunsPerSecond(simulateChain);
+  const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-bench-')) });
+  runtime.addPipeline(pipelineFromGraph(simulateChain, ROOT));
+  runtime.addPipeline(pipelineFromGraph(bareChain, ROOT));
+  const bare = await runtimeRunsPerSecond(runtime, bareChain);
+  const simulate = await runtimeRunsPerSecond(runtime, simulateChain);
+  await runtime.stop();
+  const perStepMs = (runsPerSecond: number) => 1000 / runsPerSecond / STEPS;
+
+  console.log(`\n## Local runtime: ${RUNS} concurrent runs of a ${STEPS}-step chain, zero-duration steps\n`);
+  console.log('| engine | runs/s | ms per step | ratio to raw |');
+  console.log('|---|---|---|---|');
+  console.log(`| raw aws-local-stepfunctions, no-op handlers | ${fmt(raw, 0)} | ${fmt(perStepMs(raw), 3)} | 1.00 |`);
+  console.log(`| Orchestra runtime, bare in-process handler (runtime overhead) | ${fmt(bare, 0)} | ${fmt(perStepMs(bare), 3)} | ${fmt(raw / bare)} |`);
+  console.log(`| Orchestra runtime, simulate step (middy + Powertools logs and metrics) | ${fmt(simulate, 0)} | ${fmt(perStepMs(simulate), 3)} | ${fmt(raw / simulate)} |`);
+
+  const latencies = await triggerLatencies(1000);
+  console.log('\n## Upload → run start latency (1,000 uploads, 16 at a time, per-object trigger)\n');
+  console.log('| runs started | p50 ms | p99 ms | max ms |');
+  console.log('|---|---|---|---|');
+  console.log(`| ${latencies.length} | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 99), 1)} | ${fmt(latencies[latencies.length - 1] ?? 0, 1)} |`);
+}
