@@ -1,0 +1,17 @@
+/** The CDK app (`cdk synth`, `cdk deploy`): every pipeline in state-machines/ from its committed ASL. */
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { OrchestraStack } from '../lib/cdk';
+import { graphFilesIn, STATE_MACHINES_DIR } from '../lib/graph/pipeline-files';
+import { loadPipeline } from '../lib/local/pipeline';
+
+const root = join(__dirname, '..');
+const app = new App();
+const pipelines = graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline);
+new OrchestraStack(app, app.node.tryGetContext('stackName') ?? 'Orchestra', {
+  pipelines,
+  projectRoot: root,
+  ...(process.env['CDK_DEFAULT_ACCOUNT'] === undefined ? {} : { env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] ?? 'us-east-1' } }),
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,54 @@
+/**
+ * The deployed upload trigger: EventBridge "Object Created" events under a pipeline's ingest prefix
+ * arrive here; the shared ingest logic (lib/runtime/ingest.ts, also used locally) decides, and the run
+ * starts with a name derived from the data, so Step Functions itself refuses duplicates
+ * (ExecutionAlreadyExists) for re-delivered events or files of one dataset landing together.
+ */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { decideIngest, type IngestTrigger, type ListedObject } from '../../lib/runtime/ingest';
+import { createS3Client } from '../../lib/runtime/s3-client';
+import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../../lib/runtime/upload-events';
+
+const logger = new Logger({ serviceName: 'orchestra-ingest' });
+const s3 = createS3Client();
+const sfn = new SFNClient({});
+
+function configuration(): { trigger: IngestTrigger; stateMachineArn: string } {
+  const trigger = process.env['INGEST_TRIGGER'];
+  const stateMachineArn = process.env['STATE_MACHINE_ARN'];
+  if (trigger === undefined || stateMachineArn === undefined) throw new Error('INGEST_TRIGGER and STATE_MACHINE_ARN must be set (the stack sets them)');
+  return { trigger: JSON.parse(trigger) as IngestTrigger, stateMachineArn };
+}
+
+async function listDataset(bucket: string, prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, etag: o.ETag?.replace(/"/g, '') });
+    token = page.NextContinuationToken;
+  } while (token !== undefined);
+  return objects;
+}
+
+export const handler = async (event: ObjectCreatedEventBridgeEvent): Promise<{ action: string; runName?: string }> => {
+  const { trigger, stateMachineArn } = configuration();
+  const object = objectCreatedFrom(event);
+  const decision = await decideIngest(trigger, object, (prefix) => listDataset(object.bucket, prefix));
+  if (decision.action !== 'start') {
+    // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.
+    logger[decision.action === 'reject' ? 'warn' : 'info'](`${object.key}: ${decision.action}`, { reason: decision.reason });
+    return { action: decision.action };
+  }
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: decision.runName, input: JSON.stringify(decision.input) }));
+    logger.info('run started', { runName: decision.runName, key: object.key });
+    return { action: 'start', runName: decision.runName };
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    logger.info('already started', { runName: decision.runName, key: object.key });
+    return { action: 'duplicate', runName: decision.runName };
+  }
+};

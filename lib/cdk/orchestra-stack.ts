@@ -1,0 +1,112 @@
+/**
+ * Every pipeline in state-machines/ on AWS, secure by default: one data bucket (private, TLS-only,
+ * encrypted, versioned, EventBridge notifications on), a low-cost network for Fargate steps and a
+ * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
+ */
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { FlowLogDestination, SecurityGroup, SubnetType, Vpc, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { Pipeline, type PipelineSource } from './pipeline';
+import { StepFunction } from './step-function';
+
+export interface OrchestraStackProps extends StackProps {
+  readonly pipelines: readonly PipelineSource[];
+  readonly projectRoot: string;
+  /** Run Fargate steps in this VPC (public subnets) instead of a new one. @default - a new VPC */
+  readonly vpc?: IVpc;
+}
+
+export class OrchestraStack extends Stack {
+  readonly bucket: Bucket;
+  readonly pipelines: Record<string, Pipeline> = {};
+
+  constructor(scope: Construct, id: string, props: OrchestraStackProps) {
+    super(scope, id, props);
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.bucket = new Bucket(this, 'DataBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      eventBridgeEnabled: true,
+      // Cast: aws-cdk-lib's types predate exactOptionalPropertyTypes.
+      serverAccessLogsBucket: accessLogs as unknown as IBucket,
+      serverAccessLogsPrefix: 'data-bucket/',
+      lifecycleRules: [
+        { id: 'run-scratch', prefix: 'runs/', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const alarms = new Topic(this, 'Alarms', { displayName: 'Orchestra pipeline alarms', enforceSSL: true });
+    const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
+      entry: join(__dirname, '..', '..', 'functions', 'simulate-step', 'index.ts'),
+      projectRoot: props.projectRoot,
+      memoryMiB: 128,
+      environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },
+    });
+
+    const needsContainers = props.pipelines.some((p) => Object.values(p.graph.steps).some((s) => s.kind === 'container'));
+    let network: { vpc: IVpc; cluster: Cluster; securityGroup: SecurityGroup } | undefined;
+    if (needsContainers) {
+      // Public subnets with public IPs and no NAT gateway or VPC endpoints: tasks reach S3, ECR and
+      // CloudWatch directly, at no hourly network cost; the security group allows no inbound traffic.
+      const vpc: IVpc =
+        props.vpc ??
+        (new Vpc(this, 'Vpc', {
+          natGateways: 0,
+          maxAzs: 2,
+          subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
+          flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
+        }) as unknown as IVpc); // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
+      const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
+      const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc, description: 'Orchestra container steps: egress only', allowAllOutbound: true });
+      network = { vpc, cluster, securityGroup };
+    }
+
+    for (const source of props.pipelines) {
+      const pipeline = new Pipeline(this, `Pipeline${source.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+        source,
+        bucket: this.bucket as unknown as IBucket,
+        simulateFunction,
+        ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
+      });
+      this.pipelines[source.name] = pipeline;
+      new Alarm(pipeline, 'FailedRunsAlarm', {
+        alarmDescription: `Runs of ${source.name} failed, timed out or were aborted`,
+        metric: pipeline.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarms));
+      new Alarm(pipeline, 'ThrottledAlarm', {
+        alarmDescription: `Step Functions throttled ${source.name}`,
+        metric: pipeline.stateMachine.metricThrottled({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarms));
+      new CfnOutput(this, `${pipeline.node.id}StateMachineArn`, { value: pipeline.stateMachine.stateMachineArn, description: `${source.name} state machine` });
+      new CfnOutput(this, `${pipeline.node.id}LogGroup`, { value: pipeline.logGroup.logGroupName, description: `${source.name} execution logs` });
+      if (source.graph.trigger?.ingestPrefix !== undefined) {
+        new CfnOutput(this, `${pipeline.node.id}IngestPrefix`, { value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`, description: `upload here to start ${source.name}` });
+      }
+    }
+    new CfnOutput(this, 'DataBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+  }
+}
