@@ -4,10 +4,10 @@
  * starts with a name derived from the data, so Step Functions itself refuses duplicates
  * (ExecutionAlreadyExists) for re-delivered events or files of one dataset landing together.
  */
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { decideIngest, type IngestTrigger, type ListedObject } from '../../lib/runtime/ingest';
+import { decideIngest, type IngestTrigger } from '../../lib/runtime/ingest';
+import { listAllObjects } from '../../lib/runtime/s3-list';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../../lib/runtime/upload-events';
 
@@ -22,21 +22,10 @@ function configuration(): { trigger: IngestTrigger; stateMachineArn: string } {
   return { trigger: JSON.parse(trigger) as IngestTrigger, stateMachineArn };
 }
 
-async function listDataset(bucket: string, prefix: string): Promise<ListedObject[]> {
-  const objects: ListedObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, etag: o.ETag?.replace(/"/g, '') });
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
-  return objects;
-}
-
 export const handler = async (event: ObjectCreatedEventBridgeEvent): Promise<{ action: string; runName?: string }> => {
   const { trigger, stateMachineArn } = configuration();
   const object = objectCreatedFrom(event);
-  const decision = await decideIngest(trigger, object, (prefix) => listDataset(object.bucket, prefix));
+  const decision = await decideIngest(trigger, object, (prefix) => listAllObjects(s3, object.bucket, prefix));
   if (decision.action !== 'start') {
     // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.
     logger[decision.action === 'reject' ? 'warn' : 'info'](`${object.key}: ${decision.action}`, { reason: decision.reason });

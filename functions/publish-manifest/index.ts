@@ -3,7 +3,7 @@
  * size and SHA-256, plus each step's result, so downstream users need not know the layout.
  */
 import { createHash } from 'node:crypto';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { listAllObjects } from '../../lib/runtime/s3-list';
 import { outputPrefixFor, runPrefixFor } from '../../lib/runtime/step-event';
 import { getBytes, putObject } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
@@ -12,16 +12,10 @@ export const MANIFEST_FILE = 'manifest.json';
 
 export const handler = stepHandler<unknown, { manifest: string; files: number }>(async (event, { s3, bucket, logger }) => {
   const files: Array<{ key: string; bytes: number; sha256: string }> = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: runPrefixFor(event.runId), ContinuationToken: token }));
-    for (const object of page.Contents ?? []) {
-      if (object.Key === undefined) continue;
-      const body = await getBytes(s3, bucket, object.Key);
-      files.push({ key: object.Key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
-    }
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
+  for (const { key } of await listAllObjects(s3, bucket, runPrefixFor(event.runId))) {
+    const body = await getBytes(s3, bucket, key);
+    files.push({ key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+  }
   const manifest = `${outputPrefixFor(event.runId, event.step)}${MANIFEST_FILE}`;
   const body = { runId: event.runId, input: event.input, createdAt: new Date().toISOString(), results: event.dependencies, files: files.sort((a, b) => a.key.localeCompare(b.key)) };
   await putObject(s3, bucket, manifest, JSON.stringify(body, null, 2), 'application/json');

@@ -5,8 +5,9 @@
  * Created" event the deployed stack's trigger receives.
  */
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import S3rver = require('s3rver');
+import { listAllObjects } from '../runtime/s3-list';
 import { toEventBridgeEvents, type ObjectCreatedEventBridgeEvent, type S3NotificationRecord } from '../runtime/upload-events';
 
 export const LOCAL_BUCKET = 'orchestra-data';
@@ -69,7 +70,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
       // empty ETag; real S3 overwrites are atomic. Re-list briefly until every ETag is readable,
       // since run names are derived from them.
       for (let attempt = 0; ; attempt++) {
-        const keys = await listOnce(prefix);
+        const keys = await listAllObjects(client, LOCAL_BUCKET, prefix);
         if (attempt >= 50 || keys.every((k) => k.etag !== undefined && k.etag !== '')) return keys;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -79,15 +80,4 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
       await server.close();
     },
   };
-
-  async function listOnce(prefix: string): Promise<Array<{ key: string; etag?: string }>> {
-    const keys: Array<{ key: string; etag?: string }> = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix: prefix, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push({ key: object.Key, ...(object.ETag === undefined ? {} : { etag: object.ETag.replace(/"/g, '') }) });
-      token = page.NextContinuationToken;
-    } while (token !== undefined);
-    return keys;
-  }
 }
