@@ -20,14 +20,14 @@ export const handler = stepHandler<RunInput, { floodMap: string; width: number; 
   // A container step returns no value: its result.json under its output prefix says what it wrote.
   const modelStep = Object.keys(event.dependencies)[0];
   if (modelStep === undefined) throw new PermanentStepError('df2d-to-raster must depend on the flood model step');
-  const model = JSON.parse(await getText(s3, bucket, `${outputPrefixFor(event.runId, modelStep)}${RESULT_FILE}`)) as ModelResult;
+  const model = JSON.parse(await getText(s3, bucket, `${outputPrefixFor(event.pipeline, event.runId, modelStep)}${RESULT_FILE}`)) as ModelResult;
   const inputBucket = event.input.bucket ?? bucket;
   const dem = parseAsciiGrid(await getText(s3, inputBucket, model.dem), model.dem);
   const depth = parseAsciiGrid(await getText(s3, bucket, model.maxDepth), model.maxDepth);
   if (depth.ncols !== dem.ncols || depth.nrows !== dem.nrows) throw new PermanentStepError(`${model.maxDepth} is ${depth.ncols} × ${depth.nrows}, the DEM ${dem.ncols} × ${dem.nrows}`);
   const values = depth.values.map((v) => (v === depth.nodata ? 0 : v));
   const png = renderFloodMap(dem, values);
-  const floodMap = `${outputPrefixFor(event.runId, event.step)}${FLOOD_MAP_FILE}`;
+  const floodMap = `${outputPrefixFor(event.pipeline, event.runId, event.step)}${FLOOD_MAP_FILE}`;
   await putObject(s3, bucket, floodMap, png, 'image/png');
   const wetCells = values.filter((v) => v > WET_THRESHOLD_M).length;
   logger.info('flood map written', { floodMap, bytes: png.length, wetCells });

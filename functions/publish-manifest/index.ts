@@ -12,11 +12,11 @@ export const MANIFEST_FILE = 'manifest.json';
 
 export const handler = stepHandler<unknown, { manifest: string; files: number }>(async (event, { s3, bucket, logger }) => {
   const files: Array<{ key: string; bytes: number; sha256: string }> = [];
-  for (const { key } of await listAllObjects(s3, bucket, runPrefixFor(event.runId))) {
+  for (const { key } of await listAllObjects(s3, bucket, runPrefixFor(event.pipeline, event.runId))) {
     const body = await getBytes(s3, bucket, key);
     files.push({ key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
   }
-  const manifest = `${outputPrefixFor(event.runId, event.step)}${MANIFEST_FILE}`;
+  const manifest = `${outputPrefixFor(event.pipeline, event.runId, event.step)}${MANIFEST_FILE}`;
   const body = { runId: event.runId, input: event.input, createdAt: new Date().toISOString(), results: event.dependencies, files: files.sort((a, b) => a.key.localeCompare(b.key)) };
   await putObject(s3, bucket, manifest, JSON.stringify(body, null, 2), 'application/json');
   logger.info('manifest published', { manifest, files: files.length });

@@ -28,7 +28,7 @@ export interface RunRecord {
   stoppedAt?: string;
   error?: StepError;
   steps: Record<string, StepRecord>;
-  /** Where the run's outputs are, e.g. s3://orchestra-data/runs/<id>/ */
+  /** Where the run's outputs are, e.g. s3://orchestra-data/runs/<pipeline>/<id>/ */
   readonly outputs: string;
   /** Process that owns the run while RUNNING: a record whose owner died was interrupted. */
   readonly ownerPid: number;

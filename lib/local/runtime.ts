@@ -133,7 +133,7 @@ export class LocalRuntime {
       status: 'RUNNING',
       startedAt: new Date().toISOString(),
       steps: Object.fromEntries(Object.keys(pipeline.graph.steps).map((id) => [id, { status: 'PENDING' as const, attempts: 0 }])),
-      outputs: `s3://${this.s3.bucket}/${runPrefixFor(runId)}`,
+      outputs: `s3://${this.s3.bucket}/${runPrefixFor(pipeline.graph.name, runId)}`,
       ownerPid: process.pid,
     };
     this.store.create(record);

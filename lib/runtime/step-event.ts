@@ -17,6 +17,7 @@ export interface RunInput {
 
 /** The event every Lambda-backed step gets (see lib/compiler/steps/common.ts). */
 export interface StepEvent<Input = RunInput> {
+  readonly pipeline: string;
   readonly step: string;
   readonly runId: string;
   readonly input: Input;
@@ -24,11 +25,14 @@ export interface StepEvent<Input = RunInput> {
   readonly dependencies: Readonly<Record<string, unknown>>;
 }
 
-/** Where a step writes its outputs in the data bucket. */
-export const outputPrefixFor = (runId: string, stepId: string): string => `runs/${runId}/${stepId}/`;
+/** Every object a run wrote sits under this prefix; run names are unique per pipeline only. */
+export const runPrefixFor = (pipeline: string, runId: string): string => `runs/${pipeline}/${runId}/`;
 
-/** Every object a run wrote sits under this prefix. */
-export const runPrefixFor = (runId: string): string => `runs/${runId}/`;
+/** Where a step writes its outputs in the data bucket (mirrors outputPrefixExpression in the compiler). */
+export const outputPrefixFor = (pipeline: string, runId: string, stepId: string): string => `${runPrefixFor(pipeline, runId)}${stepId}/`;
+
+/** Everything any run of a pipeline writes: what its IAM grants and lifecycle rules scope to. */
+export const pipelineRunsPrefixFor = (pipeline: string): string => `runs/${pipeline}/`;
 
 /** A container step records its result here, since a Fargate task returns no value to the state machine. */
 export const RESULT_FILE = 'result.json';

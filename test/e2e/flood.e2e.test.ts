@@ -33,7 +33,7 @@ describe('flood pipeline on the embedded runtime', () => {
   });
 
   it('writes a PNG flood map that decodes and is not blank', async () => {
-    const png = PNG.sync.read(await download(runtime, `runs/${run.runId}/df2d-to-raster/flood-map.png`));
+    const png = PNG.sync.read(await download(runtime, `runs/flood/${run.runId}/df2d-to-raster/flood-map.png`));
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
 
@@ -42,8 +42,8 @@ describe('flood pipeline on the embedded runtime', () => {
   });
 
   it('produces a physically sensible depth grid: water only where it can flow, volume bounded by the inflow', async () => {
-    const result = JSON.parse((await download(runtime, `runs/${run.runId}/run-flood-model/result.json`)).toString()) as Record<string, number> & { inflow: { row: number; col: number } };
-    const depth = parseAsciiGrid((await download(runtime, `runs/${run.runId}/run-flood-model/max-depth.asc`)).toString());
+    const result = JSON.parse((await download(runtime, `runs/flood/${run.runId}/run-flood-model/result.json`)).toString()) as Record<string, number> & { inflow: { row: number; col: number } };
+    const depth = parseAsciiGrid((await download(runtime, `runs/flood/${run.runId}/run-flood-model/max-depth.asc`)).toString());
     const dem = parseAsciiGrid((await download(runtime, 'ingest/flood/valley-a/dem.asc')).toString());
     const wet = (i: number) => depth.values[i]! > 0.01;
 
@@ -83,9 +83,9 @@ describe('flood pipeline on the embedded runtime', () => {
   });
 
   it('publishes a manifest listing every output with its size and checksum', async () => {
-    const manifest = JSON.parse((await download(runtime, `runs/${run.runId}/publish-manifest/manifest.json`)).toString()) as { files: Array<{ key: string; bytes: number; sha256: string }> };
+    const manifest = JSON.parse((await download(runtime, `runs/flood/${run.runId}/publish-manifest/manifest.json`)).toString()) as { files: Array<{ key: string; bytes: number; sha256: string }> };
 
-    expect(manifest.files.map((f) => f.key.split('/').slice(2).join('/'))).toEqual([
+    expect(manifest.files.map((f) => f.key.split('/').slice(3).join('/'))).toEqual([
       'df2d-to-raster/flood-map.png',
       'run-flood-model/final-depth.asc',
       'run-flood-model/max-depth.asc',

@@ -52,12 +52,13 @@ async function uploadFolder(runtime: LocalRuntime, dir: string, prefix: string):
   return keys;
 }
 
-/** Copies everything under runs/<id>/ to <outDir>/<id>/; returns the local paths. */
-async function copyOutputs(runtime: LocalRuntime, runId: string, outDir: string): Promise<string[]> {
+/** Copies everything under runs/<pipeline>/<id>/ to <outDir>/<id>/; returns the local paths. */
+async function copyOutputs(runtime: LocalRuntime, pipeline: string, runId: string, outDir: string): Promise<string[]> {
   const copied: string[] = [];
-  for (const { key } of await runtime.s3.listKeys(runPrefixFor(runId))) {
+  const runPrefix = runPrefixFor(pipeline, runId);
+  for (const { key } of await runtime.s3.listKeys(runPrefix)) {
     const object = await runtime.s3.client.send(new GetObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
-    const target = join(outDir, key.slice('runs/'.length));
+    const target = join(outDir, runId, key.slice(runPrefix.length));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, (await object.Body?.transformToByteArray()) ?? new Uint8Array());
     copied.push(target);
@@ -121,7 +122,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     const final = await runtime.waitForRun(record.runId);
     progress?.finish(final.steps);
     const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
-    const copied = await copyOutputs(runtime, final.runId, outDir);
+    const copied = await copyOutputs(runtime, pipeline.graph.name, final.runId, outDir);
     if (options.json === true) {
       output.out(JSON.stringify(summarise(final), null, 2));
     } else {

@@ -20,7 +20,7 @@ export function containerTask({ graph, id, step }: StepBuildContext & { step: Co
     { Name: 'ORCHESTRA_STEP', Value: id },
     { Name: 'ORCHESTRA_RUN_ID', 'Value.$': '$$.Execution.Name' },
     { Name: 'ORCHESTRA_BUCKET', Value: ref(DATA_BUCKET) },
-    { Name: 'ORCHESTRA_OUTPUT_PREFIX', 'Value.$': outputPrefixExpression(id) },
+    { Name: 'ORCHESTRA_OUTPUT_PREFIX', 'Value.$': outputPrefixExpression(graph.name, id) },
     { Name: 'ORCHESTRA_INPUT', 'Value.$': 'States.JsonToString($.input)' },
     { Name: 'ORCHESTRA_DEPENDENCIES', Value: deps.join(',') },
     ...deps.map((dep) => ({ Name: dependencyEnvName(dep), 'Value.$': `States.JsonToString($.steps.${dep})` })),
