@@ -9,9 +9,11 @@ import { loadPipeline } from '../lib/local/pipeline';
 const root = join(__dirname, '..');
 const app = new App();
 const pipelines = graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline);
+const vpcId: unknown = app.node.tryGetContext('vpcId');
 new OrchestraStack(app, app.node.tryGetContext('stackName') ?? 'Orchestra', {
   pipelines,
   projectRoot: root,
+  ...(typeof vpcId === 'string' ? { vpcId } : {}),
   ...(process.env['CDK_DEFAULT_ACCOUNT'] === undefined ? {} : { env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] ?? 'us-east-1' } }),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -11,20 +11,31 @@ import { FlowLogDestination, SecurityGroup, SubnetType, Vpc, type ISecurityGroup
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag';
 import { Pipeline, type PipelineSource } from './pipeline';
+import { PipelinesDashboard } from './pipelines-dashboard';
 import { StepFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {
   readonly pipelines: readonly PipelineSource[];
   readonly projectRoot: string;
-  /** Run Fargate steps in this VPC (public subnets) instead of a new one. @default - a new VPC */
-  readonly vpc?: IVpc;
+  /**
+   * Run Fargate steps in this existing VPC (its public subnets) instead of a new one; looked up at
+   * synth time, so the stack needs an explicit account and region. `cdk deploy -c vpcId=vpc-…`.
+   * @default - a new VPC
+   */
+  readonly vpcId?: string;
 }
 
 export class OrchestraStack extends Stack {
   readonly bucket: Bucket;
   readonly pipelines: Record<string, Pipeline> = {};
+  readonly alarmTopic: Topic;
+  /** Upload events and scheduled starts that could not be delivered, kept 14 days for a retry. */
+  readonly deadLetterQueue: Queue;
+  readonly dashboard: PipelinesDashboard;
 
   constructor(scope: Construct, id: string, props: OrchestraStackProps) {
     super(scope, id, props);
@@ -51,7 +62,26 @@ export class OrchestraStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The bucket's EventBridge switch is a CDK-owned custom resource (BucketNotificationsHandler…).
+    const notificationsHandler = this.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
+    if (notificationsHandler !== undefined) {
+      const reason = 'aws-cdk-lib\'s own custom resource that turns on EventBridge notifications for the data bucket; its role and policy are fixed by aws-cdk-lib.';
+      acknowledge(notificationsHandler, 'AwsSolutions-IAM4', reason, 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+      acknowledge(notificationsHandler, 'AwsSolutions-IAM5', reason, 'Resource::*');
+    }
+
     const alarms = new Topic(this, 'Alarms', { displayName: 'Orchestra pipeline alarms', enforceSSL: true });
+    this.alarmTopic = alarms;
+    this.deadLetterQueue = new Queue(this, 'Undelivered', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue for upload events and scheduled starts.');
+    new Alarm(this, 'UndeliveredAlarm', {
+      alarmDescription: 'Upload events or scheduled starts could not be delivered: see the Undelivered queue and the ingest trigger logs',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(alarms));
     const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
       entry: join(__dirname, '..', '..', 'functions', 'simulate-step', 'index.ts'),
       projectRoot: props.projectRoot,
@@ -65,8 +95,9 @@ export class OrchestraStack extends Stack {
       // Public subnets with public IPs and no NAT gateway or VPC endpoints: tasks reach S3, ECR and
       // CloudWatch directly, at no hourly network cost; the security group allows no inbound traffic.
       const vpc: IVpc =
-        props.vpc ??
-        (new Vpc(this, 'Vpc', {
+        props.vpcId !== undefined
+          ? (Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }) as unknown as IVpc)
+          : (new Vpc(this, 'Vpc', {
           natGateways: 0,
           maxAzs: 2,
           subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
@@ -82,6 +113,7 @@ export class OrchestraStack extends Stack {
         source,
         bucket: this.bucket as unknown as IBucket,
         simulateFunction,
+        deadLetterQueue: this.deadLetterQueue,
         ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
       });
       this.pipelines[source.name] = pipeline;
@@ -106,7 +138,9 @@ export class OrchestraStack extends Stack {
         new CfnOutput(this, `${pipeline.node.id}IngestPrefix`, { value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`, description: `upload here to start ${source.name}` });
       }
     }
+    this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
     new CfnOutput(this, 'DataBucketName', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
   }
 }

@@ -15,12 +15,16 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CONTAINER_NAME, DATA_BUCKET, ECS_CLUSTER, lambdaFunctionPlaceholder, placeholdersIn, SECURITY_GROUP_IDS, SIMULATE_FUNCTION, SUBNET_IDS, taskDefinitionPlaceholder } from '../compiler';
 import { resourceNameOf } from '../graph/resource-names';
-import type { PipelineGraph } from '../graph/schema';
+import type { ContainerStep, PipelineGraph } from '../graph/schema';
+import { pipelineRunsPrefixFor } from '../runtime/step-event';
+import { grantDataAccess } from './data-access';
+import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { StepFunction } from './step-function';
 
 /** A validated graph with its committed, compiled definition. */
@@ -41,26 +45,37 @@ export interface PipelineProps {
   readonly cluster?: ICluster;
   readonly vpc?: IVpc;
   readonly securityGroup?: ISecurityGroup;
+  /**
+   * Key prefixes (ending in "/") whose objects steps may read as run inputs, besides their own runs.
+   * @default - the trigger's ingest prefix, else `ingest/<pipeline>/`
+   */
+  readonly inputPrefixes?: readonly string[];
+  /** Where upload events and scheduled starts go when they cannot be delivered, so none is lost silently. */
+  readonly deadLetterQueue?: IQueue;
 }
 
 export class Pipeline extends Construct {
+  readonly source: PipelineSource;
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
   readonly functions: Record<string, StepFunction> = {};
   readonly taskDefinitions: Record<string, FargateTaskDefinition> = {};
   /** Exactly what CloudFormation substitutes into the definition. */
   readonly substitutions: Record<string, string>;
+  /** Key prefixes steps may read run inputs from. */
+  readonly inputPrefixes: readonly string[];
   readonly triggerFunction?: StepFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
     const { source, bucket } = props;
+    this.source = source;
     const { graph } = source;
     const values: Record<string, string> = { [DATA_BUCKET]: bucket.bucketName, [SIMULATE_FUNCTION]: props.simulateFunction.functionArn };
-    const grantStep = (grantee: Parameters<IBucket['grantRead']>[0]) => {
-      bucket.grantRead(grantee);
-      bucket.grantPut(grantee, 'runs/*');
-    };
+    this.inputPrefixes = props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`];
+    const runsPrefix = pipelineRunsPrefixFor(graph.name);
+    // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
+    const stepAccess = (stepId: string) => ({ read: [...this.inputPrefixes, runsPrefix], write: `${runsPrefix}*/${stepId}/*` });
 
     for (const [stepId, step] of Object.entries(graph.steps)) {
       const name = resourceNameOf(stepId);
@@ -70,28 +85,14 @@ export class Pipeline extends Construct {
           projectRoot: source.rootDir,
           ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
           ...(step.timeoutSeconds === undefined ? {} : { timeoutSeconds: Math.min(step.timeoutSeconds, 900) }),
-          environment: { ORCHESTRA_BUCKET: bucket.bucketName, ORCHESTRA_PIPELINE: graph.name, POWERTOOLS_SERVICE_NAME: graph.name },
+          environment: { ORCHESTRA_BUCKET: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
         });
-        grantStep(fn);
+        grantDataAccess(bucket, fn.role, stepAccess(stepId));
         this.functions[stepId] = fn;
         values[lambdaFunctionPlaceholder(stepId)] = fn.functionArn;
       } else if (step.kind === 'container') {
-        const task = new FargateTaskDefinition(this, `${name}Task`, {
-          cpu: step.cpu ?? 1024,
-          memoryLimitMiB: step.memoryMiB ?? 2048,
-          runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
-        });
-        const image = step.image.startsWith('.')
-          ? ContainerImage.fromAsset(source.rootDir, { file: join(step.image, 'Dockerfile'), exclude: ['node_modules', 'cdk.out', '.git', '.orchestra', 'outputs'] })
-          : ContainerImage.fromRegistry(step.image);
-        task.addContainer(CONTAINER_NAME, {
-          image,
-          essential: true,
-          ...(step.command === undefined ? {} : { command: step.command }),
-          environment: { AWS_REGION: Stack.of(this).region, ...(step.environment ?? {}) },
-          logging: LogDrivers.awsLogs({ streamPrefix: `${graph.name}/${stepId}`, logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),
-        });
-        grantStep(task.taskRole);
+        const task = this.containerTask(stepId, step, source);
+        grantDataAccess(bucket, task.taskRole, stepAccess(stepId));
         this.taskDefinitions[stepId] = task;
         values[taskDefinitionPlaceholder(stepId)] = task.taskDefinitionArn;
       }
@@ -118,58 +119,99 @@ export class Pipeline extends Construct {
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
-    for (const fn of Object.values(this.functions)) fn.grantInvoke(this.stateMachine);
-    if (Object.values(graph.steps).some((s) => s.kind === 'simulate')) props.simulateFunction.grantInvoke(this.stateMachine);
-    if (hasContainers) this.grantRunTasks();
+    acknowledge(
+      this.stateMachine.role,
+      'AwsSolutions-IAM5',
+      `${XRAY_REASON} Logging to CloudWatch uses the log-delivery actions (logs:CreateLogDelivery and others), which also take only Resource "*".`,
+      'Resource::*',
+    );
+    // The definition invokes unqualified function ARNs, so no version or alias (`<arn>:*`) grant is needed.
+    const invoked = [...Object.values(this.functions), ...(Object.values(graph.steps).some((s) => s.kind === 'simulate') ? [props.simulateFunction] : [])];
+    if (invoked.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked.map((fn) => fn.functionArn) }));
+    if (hasContainers && props.cluster !== undefined) this.grantRunTasks(props.cluster);
 
     const trigger = graph.trigger;
-    if (trigger?.ingestPrefix !== undefined) {
-      const triggerFunction = new StepFunction(this, 'IngestTrigger', {
-        entry: join(__dirname, '..', '..', 'functions', 'ingest-trigger', 'index.ts'),
-        projectRoot: source.rootDir,
-        timeoutSeconds: 60,
-        memoryMiB: 256,
-        environment: {
-          STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-          INGEST_TRIGGER: JSON.stringify({ pipeline: graph.name, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker }),
-        },
-      });
-      this.stateMachine.grantStartExecution(triggerFunction);
-      bucket.grantRead(triggerFunction);
-      new Rule(this, 'UploadRule', {
-        description: `Uploads under s3://<bucket>/${trigger.ingestPrefix} start ${graph.name} runs`,
-        eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: trigger.ingestPrefix }] } } },
-        targets: [new LambdaFunction(triggerFunction, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
-      });
-      this.triggerFunction = triggerFunction;
-    }
-    if (trigger?.schedule !== undefined) {
-      const role = new Role(this, 'ScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
-      this.stateMachine.grantStartExecution(role);
-      new CfnSchedule(this, 'Schedule', {
-        scheduleExpression: trigger.schedule,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: { arn: this.stateMachine.stateMachineArn, roleArn: role.roleArn, input: JSON.stringify({ source: 'schedule' }) },
-      });
-    }
+    if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);
+    if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, props.deadLetterQueue);
+  }
+
+  private containerTask(stepId: string, step: ContainerStep, source: PipelineSource): FargateTaskDefinition {
+    const name = resourceNameOf(stepId);
+    const task = new FargateTaskDefinition(this, `${name}Task`, {
+      cpu: step.cpu ?? 1024,
+      memoryLimitMiB: step.memoryMiB ?? 2048,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
+    });
+    // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
+    const image = step.image.startsWith('.') ? ContainerImage.fromAsset(source.rootDir, { file: join(step.image, 'Dockerfile') }) : ContainerImage.fromRegistry(step.image);
+    task.addContainer(CONTAINER_NAME, {
+      image,
+      essential: true,
+      ...(step.command === undefined ? {} : { command: step.command }),
+      environment: { AWS_REGION: Stack.of(this).region, ...(step.environment ?? {}) },
+      logging: LogDrivers.awsLogs({ streamPrefix: `${source.graph.name}/${stepId}`, logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),
+    });
+    acknowledge(task, 'AwsSolutions-ECS2', 'The environment holds the region and the step\'s non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.');
+    acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5', 'Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions.', 'Resource::*');
+    return task;
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */
-  private grantRunTasks(): void {
+  private grantRunTasks(cluster: ICluster): void {
     const stack = Stack.of(this);
     const tasks = Object.values(this.taskDefinitions);
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.map((t) => t.taskDefinitionArn) }));
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [Arn.format({ service: 'ecs', resource: 'task', resourceName: '*' }, stack)] }),
-    );
+    const clusterTasks = Arn.format({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` }, stack);
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasks] }));
+    acknowledgeWildcardResources(this.stateMachine.role, [clusterTasks], 'Task ids are assigned when a task starts; the wildcard is limited to tasks in this pipeline\'s cluster.');
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
         resources: [Arn.format({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' }, stack)],
       }),
     );
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['iam:PassRole'], resources: tasks.flatMap((t) => [t.taskRole.roleArn, t.obtainExecutionRole().roleArn]) }),
-    );
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: tasks.flatMap((t) => [t.taskRole.roleArn, t.obtainExecutionRole().roleArn]) }));
+  }
+
+  /** EventBridge "Object Created" under the ingest prefix → the trigger function → StartExecution. */
+  private uploadTrigger(bucket: IBucket, ingestPrefix: string, deadLetterQueue: IQueue | undefined): StepFunction {
+    const { graph, rootDir } = this.source;
+    const triggerFunction = new StepFunction(this, 'IngestTrigger', {
+      entry: join(__dirname, '..', '..', 'functions', 'ingest-trigger', 'index.ts'),
+      projectRoot: rootDir,
+      timeoutSeconds: 60,
+      memoryMiB: 256,
+      ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
+      environment: {
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        INGEST_TRIGGER: JSON.stringify({ pipeline: graph.name, ingestPrefix, mode: graph.trigger?.mode, requiredFiles: graph.trigger?.requiredFiles, marker: graph.trigger?.marker }),
+      },
+    });
+    this.stateMachine.grantStartExecution(triggerFunction);
+    // Deciding whether a dataset is complete only lists the ingest folder.
+    grantDataAccess(bucket, triggerFunction.role, { list: [ingestPrefix] });
+    new Rule(this, 'UploadRule', {
+      description: `Uploads under s3://<bucket>/${ingestPrefix} start ${graph.name} runs`,
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: ingestPrefix }] } } },
+      targets: [new LambdaFunction(triggerFunction, { retryAttempts: 8, maxEventAge: Duration.hours(2), ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }) })],
+    });
+    return triggerFunction;
+  }
+
+  private schedule(expression: string, deadLetterQueue: IQueue | undefined): void {
+    const role = new Role(this, 'ScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    this.stateMachine.grantStartExecution(role);
+    deadLetterQueue?.grantSendMessages(role);
+    new CfnSchedule(this, 'Schedule', {
+      scheduleExpression: expression,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.stateMachine.stateMachineArn,
+        roleArn: role.roleArn,
+        input: JSON.stringify({ source: 'schedule' }),
+        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
+        ...(deadLetterQueue === undefined ? {} : { deadLetterConfig: { arn: deadLetterQueue.queueArn } }),
+      },
+    });
   }
 }

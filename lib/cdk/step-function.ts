@@ -1,10 +1,18 @@
 /** One place for the Lambda defaults of every step function (runtime, architecture, bundling, logs). */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledge, XRAY_REASON } from './nag';
+
+/**
+ * How every step function is bundled; `npm run bench` builds the handlers with exactly these options
+ * to report bundle sizes. The AWS SDK v3 is in the Lambda runtime: bundling it again only adds megabytes.
+ */
+export const STEP_BUNDLING = { minify: true, sourceMap: true, target: 'node24', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] } as const satisfies BundlingOptions;
 
 export interface StepFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
@@ -16,12 +24,22 @@ export interface StepFunctionProps {
   readonly environment?: Record<string, string>;
   /** Project root: where package-lock.json is. */
   readonly projectRoot: string;
+  /** Receives asynchronous invocations (e.g. upload events) that still fail after Lambda's retries. */
+  readonly deadLetterQueue?: IQueue;
 }
 
 export class StepFunction extends NodejsFunction {
+  /** The execution role: CloudWatch Logs for its own log group and X-Ray, plus what the caller grants. */
+  declare readonly role: IRole;
+
   constructor(scope: Construct, id: string, props: StepFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions cover every log group.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Orchestra step function ${id}` });
+    logGroup.grantWrite(role);
     super(scope, id, {
+      role,
+      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueueEnabled: true, deadLetterQueue: props.deadLetterQueue }),
       entry: props.entry,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
@@ -34,8 +52,8 @@ export class StepFunction extends NodejsFunction {
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Orchestra', ...props.environment },
-      // The AWS SDK v3 is in the Lambda runtime: bundling it again only adds megabytes.
-      bundling: { minify: true, sourceMap: true, target: 'node24', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] },
+      bundling: { ...STEP_BUNDLING, externalModules: [...STEP_BUNDLING.externalModules] },
     });
+    acknowledge(role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
   }
 }

@@ -1,5 +1,5 @@
 /** The synthesized template: the deployed definition is the committed ASL, triggers and IAM as intended. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -60,12 +60,126 @@ describe('OrchestraStack', () => {
   });
 
   it('grants what runTask.sync needs, and no "*" action on a "*" resource', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[]; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
-    );
+    const statements = Object.values(policiesOf(template)).flat();
     const actions = statements.flatMap((s) => [s.Action].flat());
 
     expect(actions).toEqual(expect.arrayContaining(['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeTasks', 'iam:PassRole', 'events:PutRule']));
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.includes('*')))).toEqual([]);
     expect(statements.filter((s) => [s.Action].flat().includes('*') && [s.Resource].flat().includes('*'))).toEqual([]);
   });
+
+  it('lets each step read its pipeline\'s inputs and runs, and write only its own folder of a run', () => {
+    const policies = policiesOf(template);
+    const validate = policies[policyIdOf(template, 'PipelinefloodValidateInputsFunctionRole')]!;
+    const model = policies[policyIdOf(template, 'PipelinefloodRunFloodModelTaskTaskRole')]!;
+
+    for (const [statements, step] of [[validate, 'validate-inputs'], [model, 'run-flood-model']] as const) {
+      expect(resourcesFor(statements, 's3:PutObject')).toEqual([`<bucket>/runs/flood/*/${step}/*`]);
+      expect(resourcesFor(statements, 's3:GetObject')).toEqual(['<bucket>/ingest/flood/*', '<bucket>/runs/flood/*']);
+      expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['ingest/flood/*', 'runs/flood/*'] } });
+    }
+    const trigger = policies[policyIdOf(template, 'PipelinefloodIngestTriggerRole')]!;
+    expect(trigger.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'))).toEqual(['s3:ListBucket']);
+  });
+
+  it('invokes only the pipeline\'s own functions, unqualified', () => {
+    const machine = policiesOf(template)[policyIdOf(template, 'PipelinefloodStateMachineRole')]!;
+    const invoked = machine.filter((s) => s.Action === 'lambda:InvokeFunction').flatMap((s) => [s.Resource].flat());
+
+    expect(invoked.map((r) => JSON.stringify(r))).toEqual(['ValidateInputs', 'Df2dToRaster', 'PublishManifest'].map((n) => expect.stringContaining(`Pipelineflood${n}Function`)));
+    expect(invoked.map((r) => JSON.stringify(r)).join()).not.toContain(':*');
+  });
+
+  it('sends undeliverable upload events and scheduled starts to an encrypted dead-letter queue with an alarm', () => {
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
+    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: Match.anyValue() })] });
+    template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } }) });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [Match.anyValue()] });
+  });
+
+  it('has a dashboard with a row per pipeline and alarms on failed and throttled runs', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboards[0]?.['Properties']);
+
+    expect(dashboards).toHaveLength(1);
+    for (const title of ['flood: runs', 'flood: run duration', 'flood: Lambda step errors and throttles', 'nightly-catalogue: runs', 'dead-letter queue']) expect(body).toContain(title);
+    for (const metric of ['ExecutionsFailed', 'ExecutionThrottled']) {
+      template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: metric, AlarmActions: [Match.anyValue()] }, 2);
+    }
+  });
+
+  it('outputs the bucket, ingest prefix, state machines, log groups, alarm topic and dashboard', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+
+    expect(outputs).toEqual(expect.arrayContaining(['DataBucketName', 'PipelinefloodIngestPrefix', 'PipelinefloodStateMachineArn', 'PipelinefloodLogGroup', 'PipelinenightlycatalogueStateMachineArn', 'AlarmTopicArn', 'DashboardName']));
+  });
 });
+
+describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
+  it('looks the VPC up instead of creating one', () => {
+    // What `cdk synth` caches in cdk.context.json after looking the VPC up in the account.
+    const lookup = {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.0.0.0/16',
+      ownerAccountId: '123456789012',
+      availabilityZones: [],
+      subnetGroups: [{ name: 'Public', type: 'Public', subnets: [{ subnetId: 'subnet-0123456789abcdef0', cidr: '10.0.0.0/24', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0123456789abcdef0' }] }],
+    };
+    const app = new App({ context: { 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0123456789abcdef0:region=eu-west-1:returnAsymmetricSubnets=true': lookup } });
+    const stack = new OrchestraStack(app, 'Existing', { pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline), projectRoot: ROOT, vpcId: lookup.vpcId, env: { account: '123456789012', region: 'eu-west-1' } });
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: lookup.vpcId });
+    const flood = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'orchestra-flood' } }))[0];
+    expect(JSON.stringify(flood?.['Properties'])).toContain('subnet-0123456789abcdef0');
+  });
+});
+
+describe('the flood model image asset', () => {
+  it('holds every path its Dockerfile copies, and no node_modules or tests', () => {
+    const app = new App();
+    const stack = new OrchestraStack(app, 'Assets', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as { dockerImages: Record<string, { source: { directory: string; dockerFile: string } }> };
+    const [image] = Object.values(manifest.dockerImages);
+    const context = join(assembly.directory, image!.source.directory);
+    const copied = readFileSync(join(context, image!.source.dockerFile), 'utf8')
+      .split('\n')
+      .filter((line) => /^COPY (?!--from)/.test(line))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+
+    expect(copied).toEqual(expect.arrayContaining(['package.json', 'lib/runtime', 'containers/flood-model']));
+    for (const path of copied) expect(existsSync(join(context, path))).toBe(true);
+    for (const excluded of ['node_modules', 'test', 'examples', 'cdk.out']) expect(existsSync(join(context, excluded))).toBe(false);
+  });
+});
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Policy statements by policy logical id. */
+function policiesOf(template: Template): Record<string, Statement[]> {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::IAM::Policy')).map(([id, policy]) => [id, (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement]),
+  );
+}
+
+function policyIdOf(template: Template, rolePrefix: string): string {
+  const id = Object.keys(template.findResources('AWS::IAM::Policy')).find((policyId) => policyId.startsWith(`${rolePrefix}DefaultPolicy`));
+  if (id === undefined) throw new Error(`no policy for ${rolePrefix}`);
+  return id;
+}
+
+/** The resources of `action`, with the data bucket's ARN written `<bucket>`. */
+function resourcesFor(statements: Statement[], action: string): string[] {
+  return statements
+    .filter((s) => [s.Action].flat().includes(action))
+    .flatMap((s) => [s.Resource].flat())
+    .map((r) => JSON.stringify(r).replace(/\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBucket[0-9A-F]+","Arn"\]\},"([^"]*)"\]\]\}/, '<bucket>$1'));
+}
