@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: compile-side benchmark (no pass/fail). Makespans come from the compiled plan
  * structure with unlimited workers (series add, Parallel branches overlap). bench/runtime.ts measures
- * the embedded runtime.
+ * the embedded runtime, bench/bundles.ts the deployed Lambda bundles.
  */
 import { compileGraph, planByLevels, planInputOf, planMakespan, planSeriesParallel } from '../lib/compiler';
 import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
+import { bundleTable } from './bundles';
 import { runtimeTables } from './runtime';
 import { chain, fanOutIn, randomLayeredDag, seededRandom, simulateGraph, type Edges } from '../test/helpers/graphs';
 
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   parallelismTable();
   scaleTable();
   await runtimeTables();
+  await bundleTable();
 }
 
 void main();

@@ -3,7 +3,6 @@
  * encrypted, versioned, EventBridge notifications on), a low-cost network for Fargate steps and a
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
-import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,6 +12,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
 import { Pipeline, type PipelineSource } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
@@ -83,7 +83,7 @@ export class OrchestraStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new SnsAction(alarms));
     const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
-      entry: join(__dirname, '..', '..', 'functions', 'simulate-step', 'index.ts'),
+      entry: SIMULATE_STEP_ENTRY,
       projectRoot: props.projectRoot,
       memoryMiB: 128,
       environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },

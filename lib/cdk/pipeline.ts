@@ -24,6 +24,7 @@ import { resourceNameOf } from '../graph/resource-names';
 import type { ContainerStep, PipelineGraph } from '../graph/schema';
 import { pipelineRunsPrefixFor } from '../runtime/step-event';
 import { grantDataAccess } from './data-access';
+import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { StepFunction } from './step-function';
 
@@ -177,7 +178,7 @@ export class Pipeline extends Construct {
   private uploadTrigger(bucket: IBucket, ingestPrefix: string, deadLetterQueue: IQueue | undefined): StepFunction {
     const { graph, rootDir } = this.source;
     const triggerFunction = new StepFunction(this, 'IngestTrigger', {
-      entry: join(__dirname, '..', '..', 'functions', 'ingest-trigger', 'index.ts'),
+      entry: INGEST_TRIGGER_ENTRY,
       projectRoot: rootDir,
       timeoutSeconds: 60,
       memoryMiB: 256,

@@ -1,0 +1,29 @@
+/** Which handler file each deployed function bundles: one list for the stack, the tests and `npm run bench`. */
+import { join } from 'node:path';
+import type { PipelineSource } from './pipeline';
+
+const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
+
+/** The shared function behind every `simulate` step. */
+export const SIMULATE_STEP_ENTRY = join(FUNCTIONS_DIR, 'simulate-step', 'index.ts');
+/** The upload trigger of every pipeline with an ingest prefix. */
+export const INGEST_TRIGGER_ENTRY = join(FUNCTIONS_DIR, 'ingest-trigger', 'index.ts');
+
+export interface FunctionEntry {
+  /** e.g. `flood/validate-inputs`, `ingest-trigger` */
+  readonly label: string;
+  readonly entry: string;
+}
+
+/** Every distinct function the stack deploys for these pipelines. */
+export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionEntry[] {
+  const entries: FunctionEntry[] = [];
+  for (const { graph, rootDir } of sources) {
+    for (const [stepId, step] of Object.entries(graph.steps)) {
+      if (step.kind === 'lambda') entries.push({ label: `${graph.name}/${stepId}`, entry: join(rootDir, step.handler) });
+    }
+  }
+  if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });
+  entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY });
+  return entries;
+}

@@ -1,0 +1,33 @@
+/** Every deployed function, bundled as `cdk synth` bundles it, stays under budget and leaves the AWS SDK to the runtime. */
+import { join } from 'node:path';
+import { functionEntriesOf } from '../../lib/cdk/function-entries';
+import { BUNDLE_BUDGET_BYTES, measureBundle, type BundleReport } from '../../lib/cdk/step-bundles';
+import { graphFilesIn } from '../../lib/graph/pipeline-files';
+import { loadPipeline } from '../../lib/local/pipeline';
+
+const ROOT = join(__dirname, '..', '..');
+const entries = functionEntriesOf(graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline));
+
+describe('Lambda bundles', () => {
+  const reports = new Map<string, BundleReport>();
+
+  beforeAll(async () => {
+    for (const { label, entry } of entries) reports.set(label, await measureBundle(entry));
+  });
+
+  it('covers every deployed function', () => {
+    expect([...reports.keys()]).toEqual(['flood/validate-inputs', 'flood/df2d-to-raster', 'flood/publish-manifest', 'ingest-trigger', 'simulate-step']);
+  });
+
+  it.each(entries.map((e) => e.label))('%s is under 500 KB minified and bundles no AWS SDK', (label) => {
+    const report = reports.get(label)!;
+
+    expect(report.bytes).toBeGreaterThan(1000);
+    expect(report.bytes).toBeLessThan(BUNDLE_BUDGET_BYTES);
+    expect(report.packages.map((p) => p.name).filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/'))).toEqual([]);
+  });
+
+  it('bundles middy and Powertools into the step handlers', () => {
+    expect(reports.get('flood/validate-inputs')!.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@middy/core', '@aws-lambda-powertools/logger']));
+  });
+});
