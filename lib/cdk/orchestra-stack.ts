@@ -3,7 +3,7 @@
  * encrypted, versioned, EventBridge notifications on), a low-cost network for Fargate steps and a
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, SecurityGroup, SubnetType, Vpc, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
@@ -16,6 +16,7 @@ import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
 import { Pipeline, type PipelineSource } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
+import { pipelineConstructId, STACK_OUTPUTS } from './stack-outputs';
 import { StepFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {
@@ -109,7 +110,7 @@ export class OrchestraStack extends Stack {
     }
 
     for (const source of props.pipelines) {
-      const pipeline = new Pipeline(this, `Pipeline${source.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+      const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
         source,
         bucket: this.bucket as unknown as IBucket,
         simulateFunction,
@@ -132,15 +133,22 @@ export class OrchestraStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(new SnsAction(alarms));
-      new CfnOutput(this, `${pipeline.node.id}StateMachineArn`, { value: pipeline.stateMachine.stateMachineArn, description: `${source.name} state machine` });
-      new CfnOutput(this, `${pipeline.node.id}LogGroup`, { value: pipeline.logGroup.logGroupName, description: `${source.name} execution logs` });
+      new CfnOutput(this, STACK_OUTPUTS.stateMachineArn(source.name), { value: pipeline.stateMachine.stateMachineArn, description: `${source.name} state machine` });
+      new CfnOutput(this, STACK_OUTPUTS.executionLogGroup(source.name), { value: pipeline.logGroup.logGroupName, description: `${source.name} execution logs` });
+      const stepLogGroups = Object.entries(pipeline.stepLogGroups);
+      if (stepLogGroups.length > 0) {
+        new CfnOutput(this, STACK_OUTPUTS.stepLogGroups(source.name), {
+          value: Fn.join(',', stepLogGroups.map(([stepId, group]) => Fn.join('=', [stepId, group.logGroupName]))),
+          description: `${source.name} step log groups, as step=log-group pairs (aws logs tail <group> --follow)`,
+        });
+      }
       if (source.graph.trigger?.ingestPrefix !== undefined) {
-        new CfnOutput(this, `${pipeline.node.id}IngestPrefix`, { value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`, description: `upload here to start ${source.name}` });
+        new CfnOutput(this, STACK_OUTPUTS.ingestPrefix(source.name), { value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`, description: `upload here to start ${source.name}` });
       }
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
-    new CfnOutput(this, 'DataBucketName', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+    new CfnOutput(this, STACK_OUTPUTS.dataBucket, { value: this.bucket.bucketName });
+    new CfnOutput(this, STACK_OUTPUTS.alarmTopic, { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });
+    new CfnOutput(this, STACK_OUTPUTS.dashboard, { value: this.dashboard.dashboard.dashboardName });
   }
 }

@@ -13,7 +13,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { CONTAINER_NAME, DATA_BUCKET, ECS_CLUSTER, lambdaFunctionPlaceholder, placeholdersIn, SECURITY_GROUP_IDS, SIMULATE_FUNCTION, SUBNET_IDS, taskDefinitionPlaceholder } from '../compiler';
 import { resourceNameOf } from '../graph/resource-names';
 import type { ContainerStep, PipelineGraph } from '../graph/schema';
+import { ingestTriggerOf } from '../runtime/ingest';
 import { pipelineRunsPrefixFor } from '../runtime/step-event';
 import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
@@ -65,6 +66,8 @@ export class Pipeline extends Construct {
   readonly substitutions: Record<string, string>;
   /** Key prefixes steps may read run inputs from. */
   readonly inputPrefixes: readonly string[];
+  /** Each Lambda and container step's CloudWatch log group, by step id. */
+  readonly stepLogGroups: Record<string, ILogGroup> = {};
   readonly triggerFunction?: StepFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
@@ -90,6 +93,7 @@ export class Pipeline extends Construct {
         });
         grantDataAccess(bucket, fn.role, stepAccess(stepId));
         this.functions[stepId] = fn;
+        this.stepLogGroups[stepId] = fn.logGroup;
         values[lambdaFunctionPlaceholder(stepId)] = fn.functionArn;
       } else if (step.kind === 'container') {
         const task = this.containerTask(stepId, step, source);
@@ -138,6 +142,8 @@ export class Pipeline extends Construct {
 
   private containerTask(stepId: string, step: ContainerStep, source: PipelineSource): FargateTaskDefinition {
     const name = resourceNameOf(stepId);
+    const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.stepLogGroups[stepId] = logGroup;
     const task = new FargateTaskDefinition(this, `${name}Task`, {
       cpu: step.cpu ?? 1024,
       memoryLimitMiB: step.memoryMiB ?? 2048,
@@ -150,7 +156,7 @@ export class Pipeline extends Construct {
       essential: true,
       ...(step.command === undefined ? {} : { command: step.command }),
       environment: { AWS_REGION: Stack.of(this).region, ...(step.environment ?? {}) },
-      logging: LogDrivers.awsLogs({ streamPrefix: `${source.graph.name}/${stepId}`, logGroup: new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),
+      logging: LogDrivers.awsLogs({ streamPrefix: `${source.graph.name}/${stepId}`, logGroup }),
     });
     acknowledge(task, 'AwsSolutions-ECS2', 'The environment holds the region and the step\'s non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.');
     acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5', 'Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions.', 'Resource::*');
@@ -185,7 +191,7 @@ export class Pipeline extends Construct {
       ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),
       environment: {
         STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        INGEST_TRIGGER: JSON.stringify({ pipeline: graph.name, ingestPrefix, mode: graph.trigger?.mode, requiredFiles: graph.trigger?.requiredFiles, marker: graph.trigger?.marker }),
+        INGEST_TRIGGER: JSON.stringify(ingestTriggerOf(graph.name, graph.trigger)),
       },
     });
     this.stateMachine.grantStartExecution(triggerFunction);

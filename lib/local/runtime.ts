@@ -8,7 +8,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Json } from '../compiler/asl-types';
 import { substitute } from '../compiler/placeholders';
 import { effectiveRetry, PERMANENT_ERROR } from '../compiler/policies';
-import { decideIngest, type IngestDecision, type IngestTrigger } from '../runtime/ingest';
+import { decideIngest, ingestTriggerOf, type IngestDecision } from '../runtime/ingest';
 import type { RunInput } from '../runtime/step-event';
 import { runPrefixFor } from '../runtime/step-event';
 import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
@@ -216,9 +216,8 @@ export class LocalRuntime {
   private async onObjectCreated(event: ObjectCreatedEventBridgeEvent): Promise<void> {
     const object = objectCreatedFrom(event);
     for (const { pipeline } of this.pipelinesByName.values()) {
-      const trigger = pipeline.graph.trigger;
-      if (trigger?.ingestPrefix === undefined || !object.key.startsWith(trigger.ingestPrefix)) continue;
-      const ingest: IngestTrigger = { pipeline: pipeline.name, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
+      const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
+      if (ingest === undefined || !object.key.startsWith(ingest.ingestPrefix)) continue;
       let decision: RuntimeEvent & { type: 'ingest' };
       try {
         const decided = await decideIngest(ingest, object, (prefix) => this.s3.listKeys(prefix));

@@ -20,6 +20,15 @@ export interface IngestTrigger {
   readonly marker?: string | undefined;
 }
 
+/** The ingest trigger of a pipeline whose graph has an ingest prefix (graph `trigger` section). */
+export function ingestTriggerOf(
+  pipeline: string,
+  trigger: { readonly ingestPrefix?: string | undefined; readonly mode?: IngestTrigger['mode']; readonly requiredFiles?: readonly string[] | undefined; readonly marker?: string | undefined } | undefined,
+): IngestTrigger | undefined {
+  if (trigger?.ingestPrefix === undefined) return undefined;
+  return { pipeline, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
+}
+
 export interface ListedObject {
   readonly key: string;
   readonly etag?: string | undefined;

@@ -1,39 +1,42 @@
 /**
- * The flood pipeline through the real path: files uploaded with @aws-sdk/client-s3 to the embedded
- * S3's ingest prefix, the dataset trigger starting one run, the committed ASL on the local engine,
- * Lambda handlers in-process and the model as a local process; then the outputs in S3.
+ * The flood pipeline through the real path: the example dataset uploaded with @aws-sdk/client-s3 to
+ * the ingest prefix, the dataset trigger starting one run of the committed ASL, then the outputs in S3.
+ * By default on the embedded runtime (Lambda handlers in-process, the model as a local process);
+ * with ORCHESTRA_E2E_ENDPOINT set, the same tests run against a deployed stack (LocalStack or AWS).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parseAsciiGrid } from '../../functions/commons/ascii-grid';
-import type { LocalRuntime } from '../../lib/local/runtime';
-import type { RunRecord } from '../../lib/local/run-record';
-import { download, nextRunOn, ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
+import { ROOT } from '../helpers/local-runtime';
+import { e2eTarget, type E2ETarget, type TargetRun } from './targets/target';
 
 const EXAMPLE = join(ROOT, 'examples', 'flood', 'valley');
+const exampleFiles = (): Array<[string, Buffer]> => readdirSync(EXAMPLE).sort().map((name) => [name, readFileSync(join(EXAMPLE, name))]);
+// Unique per test run, so a deployed stack that keeps earlier runs still sees fresh datasets.
+const DATASET = `ingest/flood/valley-${Date.now().toString(36)}/`;
+const BROKEN = `ingest/flood/broken-${Date.now().toString(36)}/`;
 
-describe('flood pipeline on the embedded runtime', () => {
-  let runtime: LocalRuntime;
-  let run: RunRecord;
+describe('flood pipeline end to end', () => {
+  let target: E2ETarget;
+  let run: TargetRun;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime(['state-machines/flood.graph.json']);
-    const finished = nextRunOn(runtime, 'ingest/flood/valley-a/');
-    await uploadFolder(runtime, EXAMPLE, 'ingest/flood/valley-a/');
-    run = await finished;
-  });
-  afterAll(() => runtime.stop());
+    target = await e2eTarget(['state-machines/flood.graph.json']);
+    run = await target.runFromUpload('flood', DATASET, exampleFiles());
+  }, 20 * 60_000);
+  afterAll(() => target?.close());
 
   it('starts exactly one run for the three uploaded files, and it succeeds', async () => {
-    await runtime.idle();
-
     expect(run.status).toBe('SUCCEEDED');
-    expect(runtime.store.list().filter((r) => r.pipeline === 'flood')).toHaveLength(1);
-    expect(Object.values(run.steps).map((s) => [s.status, s.attempts])).toEqual(Array(4).fill(['SUCCEEDED', 1]));
+    expect(await target.runsStartedFor('flood', DATASET)).toBe(1);
+    expect(Object.entries(run.steps).map(([id, s]) => [id, s.status, s.attempts]).sort()).toEqual(
+      ['df2d-to-raster', 'publish-manifest', 'run-flood-model', 'validate-inputs'].map((id) => [id, 'SUCCEEDED', 1]),
+    );
   });
 
   it('writes a PNG flood map that decodes and is not blank', async () => {
-    const png = PNG.sync.read(await download(runtime, `runs/flood/${run.runId}/df2d-to-raster/flood-map.png`));
+    const png = PNG.sync.read(await target.download(`runs/flood/${run.runId}/df2d-to-raster/flood-map.png`));
     const colours = new Set<number>();
     for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
 
@@ -42,9 +45,9 @@ describe('flood pipeline on the embedded runtime', () => {
   });
 
   it('produces a physically sensible depth grid: water only where it can flow, volume bounded by the inflow', async () => {
-    const result = JSON.parse((await download(runtime, `runs/flood/${run.runId}/run-flood-model/result.json`)).toString()) as Record<string, number> & { inflow: { row: number; col: number } };
-    const depth = parseAsciiGrid((await download(runtime, `runs/flood/${run.runId}/run-flood-model/max-depth.asc`)).toString());
-    const dem = parseAsciiGrid((await download(runtime, 'ingest/flood/valley-a/dem.asc')).toString());
+    const result = JSON.parse((await target.download(`runs/flood/${run.runId}/run-flood-model/result.json`)).toString()) as Record<string, number> & { inflow: { row: number; col: number } };
+    const depth = parseAsciiGrid((await target.download(`runs/flood/${run.runId}/run-flood-model/max-depth.asc`)).toString());
+    const dem = parseAsciiGrid((await target.download(`${DATASET}dem.asc`)).toString());
     const wet = (i: number) => depth.values[i]! > 0.01;
 
     // Every wet cell is reachable from the inflow through wet cells.
@@ -83,7 +86,7 @@ describe('flood pipeline on the embedded runtime', () => {
   });
 
   it('publishes a manifest listing every output with its size and checksum', async () => {
-    const manifest = JSON.parse((await download(runtime, `runs/flood/${run.runId}/publish-manifest/manifest.json`)).toString()) as { files: Array<{ key: string; bytes: number; sha256: string }> };
+    const manifest = JSON.parse((await target.download(`runs/flood/${run.runId}/publish-manifest/manifest.json`)).toString()) as { files: Array<{ key: string; bytes: number; sha256: string }> };
 
     expect(manifest.files.map((f) => f.key.split('/').slice(3).join('/'))).toEqual([
       'df2d-to-raster/flood-map.png',
@@ -94,42 +97,30 @@ describe('flood pipeline on the embedded runtime', () => {
     expect(manifest.files.every((f) => f.bytes > 0 && /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
   });
 
-  it('records the model output in the run log, step by step', () => {
-    const log = runtime.store.readLog(run.runId);
+  it('logs each Lambda step with the run id (Powertools JSON logs)', async () => {
+    const lines = await target.stepLogLines('flood', run.runId, 'validate-inputs');
 
-    expect(log.some((e) => e.step === 'run-flood-model' && e.message.includes('mass balance error'))).toBe(true);
-    expect(log.some((e) => e.step === 'validate-inputs' && e.message.includes('"runId":"' + run.runId))).toBe(true);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((line) => line.includes(`"runId":"${run.runId}"`))).toBe(true);
   });
 
   it('does not start a second run when the same files are delivered again', async () => {
-    const decisions: string[] = [];
-    const off = runtime.on((event) => {
-      if (event.type === 'ingest') decisions.push(event.decision.action);
-    });
-    await uploadFolder(runtime, EXAMPLE, 'ingest/flood/valley-a/');
-    await runtime.settleUploads();
-    off();
+    for (const [name, body] of exampleFiles()) await target.upload(`${DATASET}${name}`, body);
 
-    expect(decisions).toContain('duplicate');
-    expect(decisions).not.toContain('start');
-    expect(runtime.store.list().filter((r) => r.pipeline === 'flood')).toHaveLength(1);
+    expect(await target.runsStartedFor('flood', DATASET)).toBe(1);
   });
 
   it('fails a run with bad input with the validation message, retries nothing and leaves the input in place', async () => {
-    const finished = nextRunOn(runtime, 'ingest/flood/broken/');
-    await upload(runtime, 'ingest/flood/broken/hydrograph.csv', 'time_s,discharge_m3s\n0,10\n600,-5\n');
-    await upload(runtime, 'ingest/flood/broken/model.json', '{"inflow": {"row": 30, "col": 1}}');
-    await upload(runtime, 'ingest/flood/broken/dem.asc', (await download(runtime, 'ingest/flood/valley-a/dem.asc')).toString());
-    const failed = await finished;
+    const failed = await target.runFromUpload('flood', BROKEN, [
+      ['hydrograph.csv', 'time_s,discharge_m3s\n0,10\n600,-5\n'],
+      ['model.json', '{"inflow": {"row": 30, "col": 1}}'],
+      ['dem.asc', await target.download(`${DATASET}dem.asc`)],
+    ]);
 
     expect(failed.status).toBe('FAILED');
-    expect(failed.steps['validate-inputs']).toMatchObject({ status: 'FAILED', attempts: 1, error: { error: 'Orchestra.Permanent' } });
-    expect(failed.steps['validate-inputs']!.error!.cause).toContain('ingest/flood/broken/hydrograph.csv:3: discharge -5 is negative');
-    expect(failed.steps['run-flood-model']!.status).toBe('SKIPPED');
-    expect((await runtime.s3.listKeys('ingest/flood/broken/')).map((o) => o.key).sort()).toEqual([
-      'ingest/flood/broken/dem.asc',
-      'ingest/flood/broken/hydrograph.csv',
-      'ingest/flood/broken/model.json',
-    ]);
-  });
+    expect(failed.steps['validate-inputs']).toMatchObject({ status: 'FAILED', attempts: 1, error: 'Orchestra.Permanent' });
+    expect(failed.steps['validate-inputs']!.cause).toContain(`${BROKEN}hydrograph.csv:3: discharge -5 is negative`);
+    expect(failed.steps['run-flood-model']).toBeUndefined();
+    expect((await target.listKeys(BROKEN)).sort()).toEqual([`${BROKEN}dem.asc`, `${BROKEN}hydrograph.csv`, `${BROKEN}model.json`]);
+  }, 20 * 60_000);
 });
