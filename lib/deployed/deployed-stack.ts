@@ -8,9 +8,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../cdk/stack-outputs';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
+import { executionArnOf, readExecutionHistory, stepOutcomesFrom, type StepOutcome } from '../runtime/execution-history';
 import { listAllObjects } from '../runtime/s3-list';
 
 export interface DeployedStackOptions {
@@ -21,14 +22,10 @@ export interface DeployedStackOptions {
   readonly region?: string;
 }
 
+export { stepOutcomesFrom, type StepOutcome };
+
 export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
-export interface StepOutcome {
-  readonly status: 'SUCCEEDED' | 'FAILED';
-  readonly attempts: number;
-  readonly error?: string;
-  readonly cause?: string;
-}
 
 export interface DeployedRun {
   readonly runId: string;
@@ -123,7 +120,7 @@ export class DeployedStack {
   }
 
   executionArnFor(pipeline: string, runName: string): string {
-    return `${this.stateMachineArn(pipeline).replace(':stateMachine:', ':execution:')}:${runName}`;
+    return executionArnOf(this.stateMachineArn(pipeline), runName);
   }
 
   /** Waits for the execution to exist (the trigger is asynchronous) and to end. */
@@ -164,14 +161,7 @@ export class DeployedStack {
 
   /** Per-step outcome from the execution history: attempts are the Task's scheduled invocations. */
   async stepsOf(executionArn: string): Promise<Record<string, StepOutcome>> {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
-    return stepOutcomesFrom(events);
+    return stepOutcomesFrom(await readExecutionHistory(this.sfn, executionArn));
   }
 
   /** Log lines of one step that mention `text` (e.g. the run id), from its CloudWatch log group. */
@@ -186,34 +176,6 @@ export class DeployedStack {
   close(): void {
     for (const client of [this.s3, this.sfn, this.logs]) client.destroy();
   }
-}
-
-/** Steps by Task state name, from history events linked by previousEventId. */
-export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string, StepOutcome> {
-  const byId = new Map(events.map((e) => [e.id, e]));
-  const stateOf = (event: HistoryEvent): string | undefined => {
-    let current: HistoryEvent | undefined = event;
-    while (current !== undefined) {
-      if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;
-      current = current.previousEventId === undefined ? undefined : byId.get(current.previousEventId);
-    }
-    return undefined;
-  };
-  const steps: Record<string, { status: 'SUCCEEDED' | 'FAILED'; attempts: number; error?: string; cause?: string }> = {};
-  for (const event of events) {
-    const type = event.type ?? '';
-    const scheduled = type === 'LambdaFunctionScheduled' || type === 'TaskScheduled';
-    const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
-    const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
-    if (!scheduled && !succeeded && failure === undefined) continue;
-    const name = stateOf(event);
-    if (name === undefined) continue;
-    const step = (steps[name] ??= { status: 'FAILED', attempts: 0 });
-    if (scheduled) step.attempts += 1;
-    if (succeeded) step.status = 'SUCCEEDED';
-    if (failure !== undefined) Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
-  }
-  return steps;
 }
 
 function explainConnectError(error: unknown, label: string, stackName: string): string {

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { DeployedStack, DeployedStackError, stepOutcomesFrom } from '../../lib/deployed/deployed-stack';
+import { DeployedStack, DeployedStackError } from '../../lib/deployed/deployed-stack';
+import { stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { E2E_ENDPOINT_VARIABLE, e2eTarget } from '../e2e/targets/target';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,0 +1,29 @@
+/**
+ * The runs API function behind API Gateway (lib/cdk/runs-api.ts): middy's router, JSON body parser
+ * and HTTP error handler, with Powertools logs. PIPELINES maps pipeline names to state machine ARNs.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpRouterHandler from '@middy/http-router';
+import { runsApiRoutes, type RunsApiDependencies } from './routes';
+
+const logger = new Logger({ serviceName: 'orchestra-runs-api' });
+
+export function createRunsApiHandler(dependencies: RunsApiDependencies) {
+  return middy(httpRouterHandler(runsApiRoutes(dependencies)))
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .use(
+      httpErrorHandler({
+        // Client mistakes are warnings; anything else is an error, answered without internals.
+        logger: (error: { statusCode?: number }) => ((error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error)),
+        fallbackMessage: JSON.stringify({ message: 'internal error: see the runs API function logs' }),
+      }),
+    );
+}
+
+export const handler = createRunsApiHandler({ sfn: new SFNClient({}), pipelines: JSON.parse(process.env['PIPELINES'] ?? '{}') as Record<string, string> });

@@ -1,0 +1,137 @@
+/**
+ * The runs API: start, list, inspect, cancel and redrive runs of the deployed pipelines, over
+ * Step Functions. Routes are built around an injected SFN client so the tests drive them without AWS.
+ */
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type ExecutionStatus,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { Route } from '@middy/http-router';
+import { createError } from '@middy/util';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { executionArnOf, readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { RUN_NAME_MAX_LENGTH } from '../../lib/runtime/ingest';
+
+export interface RunsApiDependencies {
+  readonly sfn: Pick<SFNClient, 'send'>;
+  /** Pipeline name → state machine ARN. */
+  readonly pipelines: Readonly<Record<string, string>>;
+}
+
+/** What the body parser leaves: the JSON body as a value. */
+export type ApiEvent = Omit<APIGatewayProxyEvent, 'body'> & { body?: unknown };
+
+export const CANCELLED_ERROR = 'Orchestra.Cancelled';
+const RUN_NAME = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
+const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const fail = (statusCode: number, message: string): never => {
+  throw createError(statusCode, JSON.stringify({ message }), { expose: true });
+};
+
+export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent>> {
+  const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
+    const pipeline = event.pathParameters?.['pipeline'] ?? '';
+    const arn = pipelines[pipeline];
+    return arn === undefined ? fail(404, `no pipeline "${pipeline}" (known: ${Object.keys(pipelines).sort().join(', ') || 'none'})`) : { pipeline, arn };
+  };
+  const runOf = (event: ApiEvent): { pipeline: string; runId: string; executionArn: string } => {
+    const { pipeline, arn } = stateMachineOf(event);
+    const runId = event.pathParameters?.['runId'] ?? '';
+    if (!RUN_NAME.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    return { pipeline, runId, executionArn: executionArnOf(arn, runId) };
+  };
+  const notFound = (pipeline: string, runId: string) => (error: unknown): never => {
+    if (error instanceof ExecutionDoesNotExist) fail(404, `no run "${runId}" of ${pipeline}`);
+    throw error;
+  };
+
+  const listPipelines = async (): Promise<APIGatewayProxyResult> =>
+    json(200, { pipelines: Object.entries(pipelines).sort().map(([name, stateMachineArn]) => ({ name, stateMachineArn })) });
+
+  const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, arn } = stateMachineOf(event);
+    const body = (event.body ?? {}) as { runId?: unknown; input?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}');
+    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME.test(body.runId))) fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    if (body.input !== undefined && (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input))) fail(400, 'body.input: expected a JSON object (the run input)');
+    const input = { ...(body.input as Record<string, unknown> | undefined), source: 'api' };
+    try {
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId as string }) }));
+      const executionArn = started.executionArn ?? '';
+      return json(202, { pipeline, runId: executionArn.slice(executionArn.lastIndexOf(':') + 1), executionArn, startedAt: started.startDate });
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) fail(409, `run "${String(body.runId)}" of ${pipeline} already exists: run ids are used once`);
+      throw error;
+    }
+  };
+
+  const listRuns = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, arn } = stateMachineOf(event);
+    const status = event.queryStringParameters?.['status'];
+    if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`);
+    const nextToken = event.queryStringParameters?.['nextToken'];
+    const page = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 100, ...(status === undefined ? {} : { statusFilter: status as ExecutionStatus }), ...(nextToken === undefined ? {} : { nextToken }) }),
+    );
+    return json(200, {
+      pipeline,
+      runs: (page.executions ?? []).map((e) => ({ runId: e.name, status: e.status, startedAt: e.startDate, stoppedAt: e.stopDate })),
+      ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+    });
+  };
+
+  const inspectRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, runId, executionArn } = runOf(event);
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
+    const steps = stepOutcomesFrom(await readExecutionHistory(sfn, executionArn));
+    return json(200, {
+      pipeline,
+      runId,
+      executionArn,
+      status: execution.status,
+      startedAt: execution.startDate,
+      stoppedAt: execution.stopDate,
+      input: JSON.parse(execution.input ?? '{}') as unknown,
+      ...(execution.error === undefined ? {} : { error: execution.error, cause: execution.cause }),
+      steps,
+    });
+  };
+
+  const cancelRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, runId, executionArn } = runOf(event);
+    await sfn.send(new StopExecutionCommand({ executionArn, error: CANCELLED_ERROR, cause: 'cancelled through the runs API' })).catch(notFound(pipeline, runId));
+    return json(202, { pipeline, runId, status: 'ABORTED' });
+  };
+
+  const redriveRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, runId, executionArn } = runOf(event);
+    try {
+      const redriven = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+      return json(202, { pipeline, runId, status: 'RUNNING', redrivenAt: redriven.redriveDate });
+    } catch (error) {
+      if (error instanceof ExecutionNotRedrivable) fail(409, `run "${runId}" cannot be redriven: ${error.message}`);
+      return notFound(pipeline, runId)(error);
+    }
+  };
+
+  type Handler = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
+  const route = (method: Route<APIGatewayProxyEvent>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent> => ({ method, path, handler: handler as Route<APIGatewayProxyEvent>['handler'] });
+  return [
+    route('GET', '/pipelines', listPipelines),
+    route('GET', '/pipelines/{pipeline}/runs', listRuns),
+    route('POST', '/pipelines/{pipeline}/runs', startRun),
+    route('GET', '/pipelines/{pipeline}/runs/{runId}', inspectRun),
+    route('DELETE', '/pipelines/{pipeline}/runs/{runId}', cancelRun),
+    route('POST', '/pipelines/{pipeline}/runs/{runId}/redrive', redriveRun),
+  ];
+}

@@ -1,0 +1,55 @@
+/**
+ * Reading Step Functions executions the same way wherever it is done (the runs API function, the
+ * deployed-stack client): execution ARNs from run names, and per-step outcomes from the history.
+ */
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+
+export interface StepOutcome {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly attempts: number;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** Execution ARN of run `runName` of a state machine (`…:stateMachine:x` → `…:execution:x:runName`). */
+export const executionArnOf = (stateMachineArn: string, runName: string): string => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runName}`;
+
+/** Every event of an execution, following pagination. */
+export async function readExecutionHistory(sfn: Pick<SFNClient, 'send'>, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return events;
+}
+
+/** Steps by Task state name, from history events linked by previousEventId. */
+export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string, StepOutcome> {
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const stateOf = (event: HistoryEvent): string | undefined => {
+    let current: HistoryEvent | undefined = event;
+    while (current !== undefined) {
+      if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;
+      current = current.previousEventId === undefined ? undefined : byId.get(current.previousEventId);
+    }
+    return undefined;
+  };
+  const steps: Record<string, { status: 'SUCCEEDED' | 'FAILED'; attempts: number; error?: string; cause?: string }> = {};
+  for (const event of events) {
+    const type = event.type ?? '';
+    const scheduled = type === 'LambdaFunctionScheduled' || type === 'TaskScheduled';
+    const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
+    const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
+    if (!scheduled && !succeeded && failure === undefined) continue;
+    const name = stateOf(event);
+    if (name === undefined) continue;
+    const step = (steps[name] ??= { status: 'FAILED', attempts: 0 });
+    if (scheduled) step.attempts += 1;
+    if (succeeded) step.status = 'SUCCEEDED';
+    if (failure !== undefined) Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
+  }
+  return steps;
+}

@@ -1,0 +1,169 @@
+/** The runs API function through middy (router, body parser, error handler) with a fake Step Functions client. */
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createRunsApiHandler } from '../../functions/runs-api';
+
+const FLOOD = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orchestra-flood';
+const at = new Date('2026-11-22T10:00:00Z');
+
+type Sent = { command: string; input: Record<string, unknown> };
+
+function fakeSfn(respond: (command: string, input: Record<string, unknown>) => unknown): { sfn: Pick<SFNClient, 'send'>; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const sfn = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      sent.push({ command: command.constructor.name, input: command.input });
+      return respond(command.constructor.name, command.input);
+    },
+  } as unknown as Pick<SFNClient, 'send'>;
+  return { sfn, sent };
+}
+
+const request = (method: string, path: string, pathParameters: Record<string, string> = {}, body?: unknown, query?: Record<string, string>): APIGatewayProxyEvent =>
+  ({
+    httpMethod: method,
+    path,
+    resource: path,
+    pathParameters,
+    queryStringParameters: query ?? null,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {},
+  }) as unknown as APIGatewayProxyEvent;
+
+const context = { functionName: 'runs-api', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+async function call(respond: (command: string, input: Record<string, unknown>) => unknown, event: APIGatewayProxyEvent): Promise<{ status: number; body: Record<string, unknown>; sent: Sent[] }> {
+  const { sfn, sent } = fakeSfn(respond);
+  const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+  return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, sent };
+}
+
+const sfnError = <E extends new (opts: { message: string; $metadata: object }) => Error>(Type: E, message: string) => new Type({ message, $metadata: {} });
+
+describe('runs API', () => {
+  it('lists the deployed pipelines', async () => {
+    const { status, body } = await call(() => ({}), request('GET', '/pipelines'));
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ pipelines: [{ name: 'flood', stateMachineArn: FLOOD }] });
+  });
+
+  it('starts a run with a chosen id and the given input, marked as coming from the API', async () => {
+    const { status, body, sent } = await call(
+      () => ({ executionArn: `${FLOOD.replace(':stateMachine:', ':execution:')}:nightly-1`, startDate: at }),
+      request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'nightly-1', input: { prefix: 'ingest/flood/valley/' } }),
+    );
+
+    expect(status).toBe(202);
+    expect(body).toMatchObject({ pipeline: 'flood', runId: 'nightly-1' });
+    expect(sent).toEqual([{ command: StartExecutionCommand.name, input: { stateMachineArn: FLOOD, name: 'nightly-1', input: JSON.stringify({ prefix: 'ingest/flood/valley/', source: 'api' }) } }]);
+  });
+
+  it('refuses a run id used before with 409, and a malformed one with 400 before calling AWS', async () => {
+    const used = await call(() => {
+      throw sfnError(ExecutionAlreadyExists, 'exists');
+    }, request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'nightly-1' }));
+    const malformed = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'has spaces' }));
+
+    expect([used.status, used.body['message']]).toEqual([409, 'run "nightly-1" of flood already exists: run ids are used once']);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body['message']).toContain('body.runId');
+    expect(malformed.sent).toEqual([]);
+  });
+
+  it('answers 404 naming the known pipelines for an unknown one', async () => {
+    const { status, body } = await call(() => ({}), request('GET', '/pipelines/flod/runs', { pipeline: 'flod' }));
+
+    expect([status, body['message']]).toEqual([404, 'no pipeline "flod" (known: flood)']);
+  });
+
+  it('lists runs, filtered by status, with the next page token', async () => {
+    const { status, body, sent } = await call(
+      () => ({ executions: [{ name: 'a', status: 'FAILED', startDate: at, stopDate: at }], nextToken: 'page-2' }),
+      request('GET', '/pipelines/flood/runs', { pipeline: 'flood' }, undefined, { status: 'FAILED' }),
+    );
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ runs: [{ runId: 'a', status: 'FAILED' }], nextToken: 'page-2' });
+    expect(sent[0]).toEqual({ command: ListExecutionsCommand.name, input: { stateMachineArn: FLOOD, maxResults: 100, statusFilter: 'FAILED' } });
+  });
+
+  it('inspects a run: status, error and each step with its attempts', async () => {
+    const { status, body } = await call(
+      (command) =>
+        command === DescribeExecutionCommand.name
+          ? { status: 'FAILED', startDate: at, stopDate: at, input: '{"source":"upload"}', error: 'Orchestra.Permanent', cause: 'discharge -5 is negative' }
+          : {
+              events: [
+                { id: 1, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'validate-inputs' } },
+                { id: 2, previousEventId: 1, type: 'LambdaFunctionScheduled' },
+                { id: 3, previousEventId: 2, type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: 'Orchestra.Permanent', cause: 'discharge -5 is negative' } },
+              ],
+            },
+      request('GET', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }),
+    );
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      runId: 'valley-1',
+      status: 'FAILED',
+      input: { source: 'upload' },
+      error: 'Orchestra.Permanent',
+      steps: { 'validate-inputs': { status: 'FAILED', attempts: 1, error: 'Orchestra.Permanent', cause: 'discharge -5 is negative' } },
+    });
+  });
+
+  it('answers 404 for a run that does not exist', async () => {
+    const { status, body } = await call(() => {
+      throw sfnError(ExecutionDoesNotExist, 'none');
+    }, request('GET', '/pipelines/flood/runs/nope', { pipeline: 'flood', runId: 'nope' }));
+
+    expect([status, body['message']]).toEqual([404, 'no run "nope" of flood']);
+  });
+
+  it('cancels a run with a named error, so it reads as cancelled, not failed', async () => {
+    const { status, sent } = await call(() => ({ stopDate: at }), request('DELETE', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }));
+
+    expect(status).toBe(202);
+    expect(sent).toEqual([{ command: StopExecutionCommand.name, input: { executionArn: `${FLOOD.replace(':stateMachine:', ':execution:')}:valley-1`, error: 'Orchestra.Cancelled', cause: 'cancelled through the runs API' } }]);
+  });
+
+  it('redrives a failed run, and says why when Step Functions cannot', async () => {
+    const redriven = await call(() => ({ redriveDate: at }), request('POST', '/pipelines/flood/runs/valley-1/redrive', { pipeline: 'flood', runId: 'valley-1' }));
+    const refused = await call(() => {
+      throw sfnError(ExecutionNotRedrivable, 'the execution succeeded');
+    }, request('POST', '/pipelines/flood/runs/valley-1/redrive', { pipeline: 'flood', runId: 'valley-1' }));
+
+    expect(redriven.status).toBe(202);
+    expect(redriven.sent[0]!.command).toBe(RedriveExecutionCommand.name);
+    expect([refused.status, refused.body['message']]).toEqual([409, 'run "valley-1" cannot be redriven: the execution succeeded']);
+  });
+
+  it('hides internal errors behind a 500 that points at the logs', async () => {
+    const { status, body } = await call(() => {
+      throw new Error('socket hang up');
+    }, request('GET', '/pipelines/flood/runs', { pipeline: 'flood' }));
+
+    expect([status, body['message']]).toEqual([500, 'internal error: see the runs API function logs']);
+  });
+
+  it('answers 404 for an unknown route', async () => {
+    const { sfn } = fakeSfn(() => ({}));
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(request('GET', '/nothing/here'), context)) as APIGatewayProxyResult;
+
+    expect(response.statusCode).toBe(404);
+  });
+});
+
