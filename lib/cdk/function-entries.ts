@@ -9,6 +9,9 @@ export const SIMULATE_STEP_ENTRY = join(FUNCTIONS_DIR, 'simulate-step', 'index.t
 /** The upload trigger of every pipeline with an ingest prefix. */
 export const INGEST_TRIGGER_ENTRY = join(FUNCTIONS_DIR, 'ingest-trigger', 'index.ts');
 
+/** The runs API behind API Gateway. */
+export const RUNS_API_ENTRY = join(FUNCTIONS_DIR, 'runs-api', 'index.ts');
+
 export interface FunctionEntry {
   /** e.g. `flood/validate-inputs`, `ingest-trigger` */
   readonly label: string;
@@ -24,6 +27,6 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
     }
   }
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });
-  entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY });
+  entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY }, { label: 'runs-api', entry: RUNS_API_ENTRY });
   return entries;
 }

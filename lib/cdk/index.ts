@@ -5,3 +5,4 @@ export { PipelinesDashboard, type PipelinesDashboardProps } from './pipelines-da
 export { grantDataAccess, type DataAccess } from './data-access';
 export { functionEntriesOf, type FunctionEntry } from './function-entries';
 export { pipelineConstructId, STACK_OUTPUTS, parseStepLogGroups } from './stack-outputs';
+export { RunsApi, type RunsApiProps } from './runs-api';

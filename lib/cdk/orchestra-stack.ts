@@ -16,6 +16,7 @@ import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
 import { Pipeline, type PipelineSource } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
+import { RunsApi } from './runs-api';
 import { pipelineConstructId, STACK_OUTPUTS } from './stack-outputs';
 import { StepFunction } from './step-function';
 
@@ -37,6 +38,7 @@ export class OrchestraStack extends Stack {
   /** Upload events and scheduled starts that could not be delivered, kept 14 days for a retry. */
   readonly deadLetterQueue: Queue;
   readonly dashboard: PipelinesDashboard;
+  readonly runsApi: RunsApi;
 
   constructor(scope: Construct, id: string, props: OrchestraStackProps) {
     super(scope, id, props);
@@ -147,6 +149,8 @@ export class OrchestraStack extends Stack {
       }
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
+    this.runsApi = new RunsApi(this, 'RunsApi', { pipelines: Object.values(this.pipelines), projectRoot: props.projectRoot });
+    new CfnOutput(this, STACK_OUTPUTS.runsApiUrl, { value: this.runsApi.url, description: 'runs API (IAM-authorized): GET <url>pipelines' });
     new CfnOutput(this, STACK_OUTPUTS.dataBucket, { value: this.bucket.bucketName });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopic, { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });
     new CfnOutput(this, STACK_OUTPUTS.dashboard, { value: this.dashboard.dashboard.dashboardName });

@@ -10,6 +10,7 @@ export const STACK_OUTPUTS = {
   dataBucket: 'DataBucketName',
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardName',
+  runsApiUrl: 'RunsApiUrl',
   stateMachineArn: (pipeline: string): string => `${pipelineConstructId(pipeline)}StateMachineArn`,
   executionLogGroup: (pipeline: string): string => `${pipelineConstructId(pipeline)}LogGroup`,
   ingestPrefix: (pipeline: string): string => `${pipelineConstructId(pipeline)}IngestPrefix`,

@@ -16,7 +16,7 @@ describe('Lambda bundles', () => {
   });
 
   it('covers every deployed function', () => {
-    expect([...reports.keys()]).toEqual(['flood/validate-inputs', 'flood/df2d-to-raster', 'flood/publish-manifest', 'ingest-trigger', 'simulate-step']);
+    expect([...reports.keys()]).toEqual(['flood/validate-inputs', 'flood/df2d-to-raster', 'flood/publish-manifest', 'ingest-trigger', 'simulate-step', 'runs-api']);
   });
 
   it.each(entries.map((e) => e.label))('%s is under 500 KB minified and bundles no AWS SDK', (label) => {

@@ -43,7 +43,7 @@ describe('OrchestraStack', () => {
   it('runs light steps on Node 24 ARM64 Lambdas and the model on Fargate with awslogs', () => {
     const ours = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Orchestra' } } } }));
 
-    expect(ours).toHaveLength(5); // 3 flood steps, the flood ingest trigger, the shared simulate-step
+    expect(ours).toHaveLength(6); // 3 flood steps, the flood ingest trigger, the shared simulate-step, the runs API
     for (const fn of ours) expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
@@ -113,7 +113,32 @@ describe('OrchestraStack', () => {
   it('outputs the bucket, ingest prefix, state machines, log groups, alarm topic and dashboard', () => {
     const outputs = Object.keys(template.findOutputs('*'));
 
-    expect(outputs).toEqual(expect.arrayContaining(['DataBucketName', 'PipelinefloodIngestPrefix', 'PipelinefloodStateMachineArn', 'PipelinefloodLogGroup', 'PipelinenightlycatalogueStateMachineArn', 'AlarmTopicArn', 'DashboardName']));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['DataBucketName', 'PipelinefloodIngestPrefix', 'PipelinefloodStateMachineArn', 'PipelinefloodLogGroup', 'PipelinefloodStepLogGroups', 'PipelinenightlycatalogueStateMachineArn', 'AlarmTopicArn', 'DashboardName', 'RunsApiUrl']),
+    );
+  });
+
+  it('serves the runs API: every route IAM-authorized, validated, and backed by the runs function', () => {
+    const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => (r['Properties'] as { PathPart: string }).PathPart);
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m['Properties'] as { HttpMethod: string; AuthorizationType: string; RequestValidatorId?: unknown });
+
+    expect(resources.sort()).toEqual(['pipelines', 'redrive', 'runs', '{pipeline}', '{runId}']);
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'POST', 'POST']);
+    expect(methods.every((m) => m.AuthorizationType === 'AWS_IAM' && m.RequestValidatorId !== undefined)).toBe(true);
+    template.hasResourceProperties('AWS::ApiGateway::Model', { Schema: Match.objectLike({ additionalProperties: false }) });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1', TracingEnabled: true, AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  });
+
+  it('lets the runs function start and list runs of the stack\'s machines and manage only their executions', () => {
+    const statements = policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]!;
+    const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
+
+    expect(states.map((s) => [s.Action].flat().sort())).toEqual([
+      ['states:ListExecutions', 'states:StartExecution'],
+      ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution', 'states:StopExecution'],
+    ]);
+    expect(JSON.stringify(states[1]!.Resource)).toContain(':execution:');
+    expect(JSON.stringify(states[1]!.Resource)).toContain('"PipelinefloodStateMachine8D31ED8B","Name"');
   });
 });
 

@@ -1,0 +1,101 @@
+/**
+ * The runs API: API Gateway (REST, IAM-authorized) in front of functions/runs-api, to start, list,
+ * inspect, cancel and redrive runs of every pipeline in the stack.
+ *
+ *   GET    /pipelines
+ *   GET    /pipelines/{pipeline}/runs[?status=FAILED&nextToken=…]
+ *   POST   /pipelines/{pipeline}/runs                     {"runId"?: "…", "input"?: {…}}
+ *   GET    /pipelines/{pipeline}/runs/{runId}
+ *   DELETE /pipelines/{pipeline}/runs/{runId}             cancel
+ *   POST   /pipelines/{pipeline}/runs/{runId}/redrive
+ */
+import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat, AuthorizationType, EndpointType, JsonSchemaType, JsonSchemaVersion, LambdaIntegration, LogGroupLogDestination, RestApi, type IResource, type Model, type RequestValidator } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RUN_NAME_MAX_LENGTH } from '../runtime/ingest';
+import { RUNS_API_ENTRY } from './function-entries';
+import { acknowledge, acknowledgeWildcardResources } from './nag';
+import type { Pipeline } from './pipeline';
+import { StepFunction } from './step-function';
+
+export interface RunsApiProps {
+  readonly pipelines: readonly Pipeline[];
+  /** Project root: where package-lock.json is. */
+  readonly projectRoot: string;
+}
+
+export class RunsApi extends Construct {
+  readonly api: RestApi;
+  readonly handler: StepFunction;
+
+  constructor(scope: Construct, id: string, props: RunsApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.handler = new StepFunction(this, 'Function', {
+      entry: RUNS_API_ENTRY,
+      projectRoot: props.projectRoot,
+      memoryMiB: 256,
+      timeoutSeconds: 29, // API Gateway's integration limit
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
+        PIPELINES: stack.toJsonString(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.stateMachine.stateMachineArn]))),
+      },
+    });
+    const machines = props.pipelines.map((p) => p.stateMachine);
+    const executions = machines.map((m) => Arn.format({ service: 'states', resource: 'execution', resourceName: `${m.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack));
+    if (machines.length > 0) {
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: machines.map((m) => m.stateMachineArn) }));
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }));
+      acknowledgeWildcardResources(this.handler.role, executions, 'Run ids are chosen when a run starts; the wildcard covers only the runs of this stack\'s state machines.');
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `${stack.stackName}-runs`,
+      description: 'Orchestra runs: start, list, inspect, cancel and redrive pipeline runs',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Changing the account-wide API Gateway logging role would affect every API in the account.
+      cloudWatchRole: false,
+      deployOptions: { stageName: 'v1', tracingEnabled: true, metricsEnabled: true, accessLogDestination: new LogGroupLogDestination(accessLogs), accessLogFormat: AccessLogFormat.jsonWithStandardFields() },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+    });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
+    // API Gateway refuses malformed start requests before they cost an invocation; the function checks again.
+    const startRequest = this.api.addModel('StartRunRequest', {
+      contentType: 'application/json',
+      schema: {
+        schema: JsonSchemaVersion.DRAFT4,
+        type: JsonSchemaType.OBJECT,
+        additionalProperties: false,
+        properties: { runId: { type: JsonSchemaType.STRING, pattern: `^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$` }, input: { type: JsonSchemaType.OBJECT } },
+      },
+    });
+    const integration = new LambdaIntegration(this.handler);
+    const route = (resource: IResource, method: string, parameters: readonly string[] = [], model?: Model) =>
+      resource.addMethod(method, integration, {
+        requestValidator: validator as RequestValidator,
+        requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
+        ...(model === undefined ? {} : { requestModels: { 'application/json': model } }),
+      });
+
+    const pipelines = this.api.root.addResource('pipelines');
+    route(pipelines, 'GET');
+    const runs = pipelines.addResource('{pipeline}').addResource('runs');
+    route(runs, 'GET', ['pipeline']);
+    route(runs, 'POST', ['pipeline'], startRequest);
+    const run = runs.addResource('{runId}');
+    route(run, 'GET', ['pipeline', 'runId']);
+    route(run, 'DELETE', ['pipeline', 'runId']);
+    route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
+
+    acknowledge(this.api, 'AwsSolutions-APIG3', 'IAM-authorized API for a team\'s own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).');
+    acknowledge(this.api, 'AwsSolutions-APIG6', 'Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function\'s own logs record each request.');
+    acknowledge(this.api, 'AwsSolutions-COG4', 'Authorized with IAM (SigV4): callers are IAM principals (CLI, SDKs, other AWS services), not Cognito users.');
+  }
+
+  get url(): string {
+    return this.api.url;
+  }
+}
