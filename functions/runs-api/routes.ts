@@ -17,7 +17,7 @@ import {
 import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { executionArnOf, readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { RUN_NAME_MAX_LENGTH } from '../../lib/runtime/ingest';
 
 export interface RunsApiDependencies {
@@ -68,7 +68,7 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
     try {
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId as string }) }));
       const executionArn = started.executionArn ?? '';
-      return json(202, { pipeline, runId: executionArn.slice(executionArn.lastIndexOf(':') + 1), executionArn, startedAt: started.startDate });
+      return json(202, { pipeline, runId: runIdOf(executionArn), executionArn, startedAt: started.startDate });
     } catch (error) {
       if (error instanceof ExecutionAlreadyExists) fail(409, `run "${String(body.runId)}" of ${pipeline} already exists: run ids are used once`);
       throw error;

@@ -96,7 +96,7 @@ export class Pipeline extends Construct {
         this.stepLogGroups[stepId] = fn.logGroup;
         values[lambdaFunctionPlaceholder(stepId)] = fn.functionArn;
       } else if (step.kind === 'container') {
-        const task = this.containerTask(stepId, step, source);
+        const task = this.containerTask(stepId, step);
         grantDataAccess(bucket, task.taskRole, stepAccess(stepId));
         this.taskDefinitions[stepId] = task;
         values[taskDefinitionPlaceholder(stepId)] = task.taskDefinitionArn;
@@ -140,7 +140,8 @@ export class Pipeline extends Construct {
     if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, props.deadLetterQueue);
   }
 
-  private containerTask(stepId: string, step: ContainerStep, source: PipelineSource): FargateTaskDefinition {
+  private containerTask(stepId: string, step: ContainerStep): FargateTaskDefinition {
+    const { source } = this;
     const name = resourceNameOf(stepId);
     const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.stepLogGroups[stepId] = logGroup;

@@ -11,7 +11,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../cdk/stack-outputs';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
-import { executionArnOf, readExecutionHistory, stepOutcomesFrom, type StepOutcome } from '../runtime/execution-history';
+import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom, type StepOutcome } from '../runtime/execution-history';
 import { listAllObjects } from '../runtime/s3-list';
 
 export interface DeployedStackOptions {
@@ -21,8 +21,6 @@ export interface DeployedStackOptions {
   readonly stackName?: string;
   readonly region?: string;
 }
-
-export { stepOutcomesFrom, type StepOutcome };
 
 export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
@@ -136,7 +134,7 @@ export class DeployedStack {
       }
       if (status !== lastStatus) options.onProgress?.(status);
       lastStatus = status;
-      if (status !== 'NOT_STARTED' && status !== 'RUNNING') return { runId: executionArn.slice(executionArn.lastIndexOf(':') + 1), executionArn, status, steps: await this.stepsOf(executionArn) };
+      if (status !== 'NOT_STARTED' && status !== 'RUNNING') return { runId: runIdOf(executionArn), executionArn, status, steps: await this.stepsOf(executionArn) };
       if (Date.now() > deadline) {
         throw new DeployedStackError(
           status === 'NOT_STARTED'

@@ -14,6 +14,9 @@ export interface StepOutcome {
 /** Execution ARN of run `runName` of a state machine (`…:stateMachine:x` → `…:execution:x:runName`). */
 export const executionArnOf = (stateMachineArn: string, runName: string): string => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runName}`;
 
+/** The run id (execution name) at the end of an execution ARN. */
+export const runIdOf = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
+
 /** Every event of an execution, following pagination. */
 export async function readExecutionHistory(sfn: Pick<SFNClient, 'send'>, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
