@@ -18,7 +18,7 @@ import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
-import { RUN_NAME_MAX_LENGTH } from '../../lib/runtime/ingest';
+import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/runtime/ingest';
 
 export interface RunsApiDependencies {
   readonly sfn: Pick<SFNClient, 'send'>;
@@ -30,7 +30,6 @@ export interface RunsApiDependencies {
 export type ApiEvent = Omit<APIGatewayProxyEvent, 'body'> & { body?: unknown };
 
 export const CANCELLED_ERROR = 'Orchestra.Cancelled';
-const RUN_NAME = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -47,7 +46,7 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
   const runOf = (event: ApiEvent): { pipeline: string; runId: string; executionArn: string } => {
     const { pipeline, arn } = stateMachineOf(event);
     const runId = event.pathParameters?.['runId'] ?? '';
-    if (!RUN_NAME.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    if (!RUN_NAME_PATTERN.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
     return { pipeline, runId, executionArn: executionArnOf(arn, runId) };
   };
   const notFound = (pipeline: string, runId: string) => (error: unknown): never => {
@@ -62,7 +61,7 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
     const { pipeline, arn } = stateMachineOf(event);
     const body = (event.body ?? {}) as { runId?: unknown; input?: unknown };
     if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}');
-    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME.test(body.runId))) fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME_PATTERN.test(body.runId))) fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
     if (body.input !== undefined && (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input))) fail(400, 'body.input: expected a JSON object (the run input)');
     const input = { ...(body.input as Record<string, unknown> | undefined), source: 'api' };
     try {

@@ -4,7 +4,7 @@
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, SecurityGroup, SubnetType, Vpc, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
@@ -77,14 +77,23 @@ export class OrchestraStack extends Stack {
     this.alarmTopic = alarms;
     this.deadLetterQueue = new Queue(this, 'Undelivered', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue for upload events and scheduled starts.');
-    new Alarm(this, 'UndeliveredAlarm', {
-      alarmDescription: 'Upload events or scheduled starts could not be delivered: see the Undelivered queue and the ingest trigger logs',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(alarms));
+    // Every alarm fires on the first occurrence in a 5-minute period and notifies the topic.
+    const alarmOn = (scope: Construct, id: string, alarmDescription: string, metric: IMetric) =>
+      new Alarm(scope, id, {
+        alarmDescription,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarms));
+    const ALARM_PERIOD = Duration.minutes(5);
+    alarmOn(
+      this,
+      'UndeliveredAlarm',
+      'Upload events or scheduled starts could not be delivered: see the Undelivered queue and the ingest trigger logs',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+    );
     const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
       entry: SIMULATE_STEP_ENTRY,
       projectRoot: props.projectRoot,
@@ -120,21 +129,8 @@ export class OrchestraStack extends Stack {
         ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
       });
       this.pipelines[source.name] = pipeline;
-      new Alarm(pipeline, 'FailedRunsAlarm', {
-        alarmDescription: `Runs of ${source.name} failed, timed out or were aborted`,
-        metric: pipeline.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(alarms));
-      new Alarm(pipeline, 'ThrottledAlarm', {
-        alarmDescription: `Step Functions throttled ${source.name}`,
-        metric: pipeline.stateMachine.metricThrottled({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(alarms));
+      alarmOn(pipeline, 'FailedRunsAlarm', `Runs of ${source.name} failed, timed out or were aborted`, pipeline.stateMachine.metricFailed({ period: ALARM_PERIOD, statistic: 'Sum' }));
+      alarmOn(pipeline, 'ThrottledAlarm', `Step Functions throttled ${source.name}`, pipeline.stateMachine.metricThrottled({ period: ALARM_PERIOD, statistic: 'Sum' }));
       new CfnOutput(this, STACK_OUTPUTS.stateMachineArn(source.name), { value: pipeline.stateMachine.stateMachineArn, description: `${source.name} state machine` });
       new CfnOutput(this, STACK_OUTPUTS.executionLogGroup(source.name), { value: pipeline.logGroup.logGroupName, description: `${source.name} execution logs` });
       const stepLogGroups = Object.entries(pipeline.stepLogGroups);

@@ -14,7 +14,7 @@ import { AccessLogFormat, AuthorizationType, EndpointType, JsonSchemaType, JsonS
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUN_NAME_MAX_LENGTH } from '../runtime/ingest';
+import { RUN_NAME_PATTERN } from '../runtime/ingest';
 import { RUNS_API_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
@@ -69,7 +69,7 @@ export class RunsApi extends Construct {
         schema: JsonSchemaVersion.DRAFT4,
         type: JsonSchemaType.OBJECT,
         additionalProperties: false,
-        properties: { runId: { type: JsonSchemaType.STRING, pattern: `^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$` }, input: { type: JsonSchemaType.OBJECT } },
+        properties: { runId: { type: JsonSchemaType.STRING, pattern: RUN_NAME_PATTERN.source }, input: { type: JsonSchemaType.OBJECT } },
       },
     });
     const integration = new LambdaIntegration(this.handler);

@@ -44,6 +44,9 @@ export type IngestDecision =
 /** Step Functions execution names: 1-80 characters of [A-Za-z0-9-_]. */
 export const RUN_NAME_MAX_LENGTH = 80;
 
+/** A valid run name (Step Functions execution name), for the runs API and its request model. */
+export const RUN_NAME_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
+
 const slug = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
 const digest = (parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
