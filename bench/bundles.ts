@@ -8,14 +8,18 @@ import { loadPipeline } from '../lib/local/pipeline';
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 export async function bundleTable(): Promise<void> {
-  const root = join(__dirname, '..');
+  const root = join(import.meta.dirname, '..');
   const entries = functionEntriesOf(graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline));
   console.log(`\n## Lambda bundles (esbuild, minified, AWS SDK external; budget ${kb(BUNDLE_BUDGET_BYTES)} each)\n`);
   console.log('| function | bundle | share of budget | largest packages |');
   console.log('|---|---|---|---|');
   for (const { label, entry } of entries) {
     const report = await measureBundle(entry);
-    const largest = report.packages.slice(0, 3).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ') || '—';
+    const largest =
+      report.packages
+        .slice(0, 3)
+        .map((p) => `${p.name} ${kb(p.bytes)}`)
+        .join(', ') || '—';
     console.log(`| ${label} | ${kb(report.bytes)} | ${((100 * report.bytes) / BUNDLE_BUDGET_BYTES).toFixed(0)}% | ${largest} |`);
   }
 }

@@ -6,9 +6,9 @@
 import { compileGraph, planByLevels, planInputOf, planMakespan, planSeriesParallel } from '../lib/compiler';
 import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
+import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
 import { runtimeTables } from './runtime';
-import { chain, fanOutIn, randomLayeredDag, seededRandom, simulateGraph, type Edges } from '../test/helpers/graphs';
 
 interface Case {
   family: string;
@@ -46,7 +46,12 @@ function cases(): Case[] {
     add('fan-out-in-200', fanOutIn(200), seed);
     add('n-shapes-20', nShapes(20), seed);
   }
-  for (const [steps, layers] of [[50, 8], [100, 10], [200, 15], [500, 25]] as const) {
+  for (const [steps, layers] of [
+    [50, 8],
+    [100, 10],
+    [200, 15],
+    [500, 25],
+  ] as const) {
     for (let seed = 1; seed <= 5; seed++) {
       const { edges, durationsMs } = randomLayeredDag(steps, layers, seed * 101);
       out.push({ family: `random-layered-${steps}`, graph: simulateGraph(edges, durationsMs, `random-${steps}`) });
@@ -78,7 +83,9 @@ function parallelismTable(): void {
   console.log('| graphs | n | ours mean | ours worst | level-by-level mean | level-by-level worst | transitions/step |');
   console.log('|---|---|---|---|---|---|---|');
   for (const [family, row] of rows) {
-    console.log(`| ${family} | ${row.ours.length} | ${fmt(mean(row.ours))} | ${fmt(Math.max(...row.ours))} | ${fmt(mean(row.levels))} | ${fmt(Math.max(...row.levels))} | ${fmt(mean(row.transitions))} |`);
+    console.log(
+      `| ${family} | ${row.ours.length} | ${fmt(mean(row.ours))} | ${fmt(Math.max(...row.ours))} | ${fmt(mean(row.levels))} | ${fmt(Math.max(...row.levels))} | ${fmt(mean(row.transitions))} |`,
+    );
   }
   console.log(`| **all** | ${all.length} | ${fmt(mean(all))} | ${fmt(Math.max(...all))} | | | |`);
 }
@@ -95,8 +102,14 @@ function scaleTable(): void {
     const compiled = compileGraph(graph);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const s = compiled.stats;
-    const limits = compiled.issues.filter((i) => i.severity === 'error').map((i) => i.message.split(';')[0]).join('; ') || 'within';
-    console.log(`| ${steps} | ${fmt(ms, 0)} | ${s.states} | ${s.parallelStates} | ${fmt(s.definitionBytes / 1024, 0)} | ${fmt(s.deployedBytesEstimate / 1024, 0)} | ${s.historyEventsPerRun} | ${limits} |`);
+    const limits =
+      compiled.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.message.split(';')[0])
+        .join('; ') || 'within';
+    console.log(
+      `| ${steps} | ${fmt(ms, 0)} | ${s.states} | ${s.parallelStates} | ${fmt(s.definitionBytes / 1024, 0)} | ${fmt(s.deployedBytesEstimate / 1024, 0)} | ${s.historyEventsPerRun} | ${limits} |`,
+    );
   }
 }
 

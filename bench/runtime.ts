@@ -13,7 +13,7 @@ import { localSubstitutions } from '../lib/local/bindings';
 import { pipelineFromGraph } from '../lib/local/pipeline';
 import { LocalRuntime } from '../lib/local/runtime';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(import.meta.dirname, '..');
 const STEPS = 10;
 const RUNS = 300;
 

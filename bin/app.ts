@@ -6,7 +6,7 @@ import { OrchestraStack } from '../lib/cdk';
 import { graphFilesIn, STATE_MACHINES_DIR } from '../lib/graph/pipeline-files';
 import { loadPipeline } from '../lib/local/pipeline';
 
-const root = join(__dirname, '..');
+const root = join(import.meta.dirname, '..');
 const app = new App();
 const pipelines = graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline);
 const vpcId: unknown = app.node.tryGetContext('vpcId');

@@ -12,7 +12,7 @@ import { loadPipeline } from '../lib/local/pipeline';
 import { ingestTriggerOf } from '../lib/runtime/ingest';
 import { runPrefixFor } from '../lib/runtime/step-event';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(import.meta.dirname, '..');
 
 async function smoke(options: { endpoint: string; stack: string; input: string; timeout: string }): Promise<number> {
   const pipeline = loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'));
@@ -20,12 +20,20 @@ async function smoke(options: { endpoint: string; stack: string; input: string; 
   if (trigger === undefined) throw new Error('flood.graph.json has no ingest prefix');
   const stack = await DeployedStack.connect({ endpoint: options.endpoint, stackName: options.stack });
   try {
-    const dataset = `${trigger.ingestPrefix}smoke-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}/`;
-    const files = readdirSync(options.input).sort().map((name) => [name, readFileSync(join(options.input, name))] as const);
+    const dataset = `${trigger.ingestPrefix}smoke-${new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 14)}/`;
+    const files = readdirSync(options.input)
+      .sort()
+      .map((name) => [name, readFileSync(join(options.input, name))] as const);
     console.log(`Uploading ${files.length} files to s3://${stack.bucket}/${dataset} (${stack.endpointLabel})`);
     const executionArn = await stack.uploadDataset(trigger, dataset, files);
     console.log(`Waiting for ${executionArn}`);
-    const run = await stack.waitForRun(executionArn, { timeoutMs: Number(options.timeout) * 1000, onProgress: (status) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${status}`) });
+    const run = await stack.waitForRun(executionArn, {
+      timeoutMs: Number(options.timeout) * 1000,
+      onProgress: (status) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${status}`),
+    });
     for (const [step, outcome] of Object.entries(run.steps)) {
       console.log(`  ${step.padEnd(24)} ${outcome.status} after ${outcome.attempts} attempt(s)${outcome.error === undefined ? '' : `: ${outcome.error} ${outcome.cause ?? ''}`}`);
     }

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_DIR, floodExampleFiles } from './flood-example';
 
-const dir = join(__dirname, '..', EXAMPLE_DIR);
+const dir = join(import.meta.dirname, '..', EXAMPLE_DIR);
 mkdirSync(dir, { recursive: true });
 for (const [name, text] of Object.entries(floodExampleFiles())) {
   writeFileSync(join(dir, name), text);

@@ -1,8 +1,10 @@
 /** Imports flow one way: graph ← compiler ← cli. The compiler stays pure (no AWS SDK, no CDK, no fs). */
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
 
-const LIB = join(__dirname, '..', 'lib');
+const LIB = join(import.meta.dirname, '..', 'lib');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,14 +23,14 @@ const rules: Array<[string, RegExp]> = [
 ];
 
 /** Handlers and containers are bundled alone for Lambda and Fargate: they may use lib/runtime only. */
-const FUNCTIONS = join(__dirname, '..', 'functions');
-const CONTAINERS = join(__dirname, '..', 'containers');
+const FUNCTIONS = join(import.meta.dirname, '..', 'functions');
+const CONTAINERS = join(import.meta.dirname, '..', 'containers');
 
 describe('architecture', () => {
   it.each([FUNCTIONS, CONTAINERS])('%s imports nothing from lib/ but lib/runtime', (dir) => {
     const offenders = sourceFiles(dir).flatMap((file) =>
       importsOf(file)
-        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!runtime\/)/.test(`/${relative(join(__dirname, '..'), join(file, '..', spec))}`))
+        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!runtime\/)/.test(`/${relative(join(import.meta.dirname, '..'), join(file, '..', spec))}`))
         .map((spec) => `${relative(dir, file)} imports ${spec}`),
     );
 

@@ -1,13 +1,15 @@
 /** Reviewers read the compiled ASL in diffs: the committed files must match a fresh compile. */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aslFileFor, graphFilesIn } from '../lib/graph/pipeline-files';
+import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../lib/compiler';
 import { loadGraphFile } from '../lib/graph';
-import { renderSchema, SCHEMA_FILE } from '../scripts/build-schema';
+import { aslFileFor, graphFilesIn } from '../lib/graph/pipeline-files';
+import { renderSchema, SCHEMA_FILE } from '../scripts/graph-schema-file';
 import { aslErrors } from './helpers/asl';
 
-const STATE_MACHINES = join(__dirname, '..', 'state-machines');
+const STATE_MACHINES = join(import.meta.dirname, '..', 'state-machines');
 
 describe('committed artefacts', () => {
   const graphs = graphFilesIn(STATE_MACHINES);

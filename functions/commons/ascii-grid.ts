@@ -56,7 +56,15 @@ export function parseAsciiGrid(text: string, file = 'grid'): AsciiGrid {
     }
   }
   if (count !== values.length) throw new AsciiGridError(`${file}: ${count} values, but ncols × nrows = ${values.length} — the grid is truncated`);
-  return { ncols: ncols as number, nrows: nrows as number, xllcorner: header['xllcorner'] as number, yllcorner: header['yllcorner'] as number, cellsize: cellsize as number, nodata: header['nodata_value'] ?? -9999, values };
+  return {
+    ncols: ncols as number,
+    nrows: nrows as number,
+    xllcorner: header['xllcorner'] as number,
+    yllcorner: header['yllcorner'] as number,
+    cellsize: cellsize as number,
+    nodata: header['nodata_value'] ?? -9999,
+    values,
+  };
 }
 
 export function formatAsciiGrid(grid: AsciiGrid, decimals = 3): string {

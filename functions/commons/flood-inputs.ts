@@ -1,5 +1,5 @@
 /** The flood example's input files and their checks, shared by the validation step and the model. */
-import { AsciiGridError, parseAsciiGrid, type AsciiGrid } from './ascii-grid';
+import { type AsciiGrid, AsciiGridError, parseAsciiGrid } from './ascii-grid';
 
 export const DEM_FILE = 'dem.asc';
 export const HYDROGRAPH_FILE = 'hydrograph.csv';
@@ -51,7 +51,8 @@ export function parseHydrograph(text: string): HydrographPoint[] {
     }
     if (q < 0) throw new FloodInputError(`${HYDROGRAPH_FILE}:${i + 1}: discharge ${q} is negative — inflow must be ≥ 0`);
     const previous = points[points.length - 1];
-    if (previous !== undefined && t <= previous.timeSeconds) throw new FloodInputError(`${HYDROGRAPH_FILE}:${i + 1}: time ${t} is not after ${previous.timeSeconds} — times must increase`);
+    if (previous !== undefined && t <= previous.timeSeconds)
+      throw new FloodInputError(`${HYDROGRAPH_FILE}:${i + 1}: time ${t} is not after ${previous.timeSeconds} — times must increase`);
     points.push({ timeSeconds: t, dischargeM3s: q });
   }
   if (points.length < 2) throw new FloodInputError(`${HYDROGRAPH_FILE}: needs at least two rows of data`);

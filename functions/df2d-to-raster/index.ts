@@ -2,8 +2,9 @@
  * The seed's "df2d-to-raster": turns the model's max-depth grid into a PNG flood map over a
  * hillshade of the DEM, written under this step's output prefix.
  */
-import { outputPrefixFor, RESULT_FILE, type RunInput } from '../../lib/runtime/step-event';
+
 import { PermanentStepError } from '../../lib/runtime/errors';
+import { outputPrefixFor, RESULT_FILE, type RunInput } from '../../lib/runtime/step-event';
 import { parseAsciiGrid } from '../commons/ascii-grid';
 import { getText, putObject } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
@@ -24,7 +25,8 @@ export const handler = stepHandler<RunInput, { floodMap: string; width: number; 
   const inputBucket = event.input.bucket ?? bucket;
   const dem = parseAsciiGrid(await getText(s3, inputBucket, model.dem), model.dem);
   const depth = parseAsciiGrid(await getText(s3, bucket, model.maxDepth), model.maxDepth);
-  if (depth.ncols !== dem.ncols || depth.nrows !== dem.nrows) throw new PermanentStepError(`${model.maxDepth} is ${depth.ncols} × ${depth.nrows}, the DEM ${dem.ncols} × ${dem.nrows}`);
+  if (depth.ncols !== dem.ncols || depth.nrows !== dem.nrows)
+    throw new PermanentStepError(`${model.maxDepth} is ${depth.ncols} × ${depth.nrows}, the DEM ${dem.ncols} × ${dem.nrows}`);
   const values = depth.values.map((v) => (v === depth.nodata ? 0 : v));
   const png = renderFloodMap(dem, values);
   const floodMap = `${outputPrefixFor(event.pipeline, event.runId, event.step)}${FLOOD_MAP_FILE}`;

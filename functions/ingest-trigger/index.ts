@@ -4,12 +4,13 @@
  * starts with a name derived from the data, so Step Functions itself refuses duplicates
  * (ExecutionAlreadyExists) for re-delivered events or files of one dataset landing together.
  */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { decideIngest, type IngestTrigger } from '../../lib/runtime/ingest';
-import { listAllObjects } from '../../lib/runtime/s3-list';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../../lib/runtime/upload-events';
+import { listAllObjects } from '../../lib/runtime/s3-list';
+import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../../lib/runtime/upload-events';
 
 const logger = new Logger({ serviceName: 'orchestra-ingest' });
 const s3 = createS3Client();

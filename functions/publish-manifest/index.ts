@@ -17,7 +17,13 @@ export const handler = stepHandler<unknown, { manifest: string; files: number }>
     files.push({ key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
   }
   const manifest = `${outputPrefixFor(event.pipeline, event.runId, event.step)}${MANIFEST_FILE}`;
-  const body = { runId: event.runId, input: event.input, createdAt: new Date().toISOString(), results: event.dependencies, files: files.sort((a, b) => a.key.localeCompare(b.key)) };
+  const body = {
+    runId: event.runId,
+    input: event.input,
+    createdAt: new Date().toISOString(),
+    results: event.dependencies,
+    files: files.sort((a, b) => a.key.localeCompare(b.key)),
+  };
   await putObject(s3, bucket, manifest, JSON.stringify(body, null, 2), 'application/json');
   logger.info('manifest published', { manifest, files: files.length });
   return { manifest, files: files.length };

@@ -9,7 +9,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
-import { runsApiRoutes, type RunsApiDependencies } from './routes';
+import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
 
@@ -20,7 +20,8 @@ export function createRunsApiHandler(dependencies: RunsApiDependencies) {
     .use(
       httpErrorHandler({
         // Client mistakes are warnings; anything else is an error, answered without internals.
-        logger: (error: { statusCode?: number }) => ((error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error)),
+        logger: (error: Error & { statusCode?: number }) =>
+          (error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error),
         fallbackMessage: JSON.stringify({ message: 'internal error: see the runs API function logs' }),
       }),
     );

@@ -3,16 +3,16 @@
  * Step Functions. Routes are built around an injected SFN client so the tests drive them without AWS.
  */
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
-  DescribeExecutionCommand,
+  type ExecutionStatus,
   ListExecutionsCommand,
   RedriveExecutionCommand,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type ExecutionStatus,
-  type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
@@ -37,7 +37,7 @@ const fail = (statusCode: number, message: string): never => {
   throw createError(statusCode, JSON.stringify({ message }), { expose: true });
 };
 
-export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent>> {
+export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
     const arn = pipelines[pipeline];
@@ -49,23 +49,34 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
     if (!RUN_NAME_PATTERN.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
     return { pipeline, runId, executionArn: executionArnOf(arn, runId) };
   };
-  const notFound = (pipeline: string, runId: string) => (error: unknown): never => {
-    if (error instanceof ExecutionDoesNotExist) fail(404, `no run "${runId}" of ${pipeline}`);
-    throw error;
-  };
+  const notFound =
+    (pipeline: string, runId: string) =>
+    (error: unknown): never => {
+      if (error instanceof ExecutionDoesNotExist) fail(404, `no run "${runId}" of ${pipeline}`);
+      throw error;
+    };
 
   const listPipelines = async (): Promise<APIGatewayProxyResult> =>
-    json(200, { pipelines: Object.entries(pipelines).sort().map(([name, stateMachineArn]) => ({ name, stateMachineArn })) });
+    json(200, {
+      pipelines: Object.entries(pipelines)
+        .sort()
+        .map(([name, stateMachineArn]) => ({ name, stateMachineArn })),
+    });
 
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
     const body = (event.body ?? {}) as { runId?: unknown; input?: unknown };
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(400, 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}');
-    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME_PATTERN.test(body.runId))) fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
-    if (body.input !== undefined && (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input))) fail(400, 'body.input: expected a JSON object (the run input)');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      fail(400, 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}');
+    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME_PATTERN.test(body.runId)))
+      fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    if (body.input !== undefined && (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input)))
+      fail(400, 'body.input: expected a JSON object (the run input)');
     const input = { ...(body.input as Record<string, unknown> | undefined), source: 'api' };
     try {
-      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId as string }) }));
+      const started = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId as string }) }),
+      );
       const executionArn = started.executionArn ?? '';
       return json(202, { pipeline, runId: runIdOf(executionArn), executionArn, startedAt: started.startDate });
     } catch (error) {
@@ -80,7 +91,12 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
     if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`);
     const nextToken = event.queryStringParameters?.['nextToken'];
     const page = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: arn, maxResults: 100, ...(status === undefined ? {} : { statusFilter: status as ExecutionStatus }), ...(nextToken === undefined ? {} : { nextToken }) }),
+      new ListExecutionsCommand({
+        stateMachineArn: arn,
+        maxResults: 100,
+        ...(status === undefined ? {} : { statusFilter: status as ExecutionStatus }),
+        ...(nextToken === undefined ? {} : { nextToken }),
+      }),
     );
     return json(200, {
       pipeline,
@@ -124,7 +140,11 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
   };
 
   type Handler = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
-  const route = (method: Route<APIGatewayProxyEvent>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent> => ({ method, path, handler: handler as Route<APIGatewayProxyEvent>['handler'] });
+  const route = (method: Route<APIGatewayProxyEvent, APIGatewayProxyResult>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+    method,
+    path,
+    handler: handler as Route<APIGatewayProxyEvent, APIGatewayProxyResult>['handler'],
+  });
   return [
     route('GET', '/pipelines', listPipelines),
     route('GET', '/pipelines/{pipeline}/runs', listRuns),

@@ -5,7 +5,7 @@
  */
 import { PermanentStepError } from '../../lib/runtime/errors';
 import type { RunInput } from '../../lib/runtime/step-event';
-import { DEM_FILE, FloodInputError, FLOOD_INPUT_FILES, HYDROGRAPH_FILE, MODEL_FILE, parseDem, parseHydrograph, parseModelSettings } from '../commons/flood-inputs';
+import { DEM_FILE, FLOOD_INPUT_FILES, FloodInputError, HYDROGRAPH_FILE, MODEL_FILE, parseDem, parseHydrograph, parseModelSettings } from '../commons/flood-inputs';
 import { exists, getText } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
 

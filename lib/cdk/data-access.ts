@@ -3,7 +3,7 @@
  * under one key pattern. Written out instead of bucket.grantRead/grantPut, whose `s3:GetObject*`,
  * `s3:List*` and `s3:Abort*` action wildcards grant more than a step uses.
  */
-import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { acknowledgeWildcardResources } from './nag';
 
@@ -31,6 +31,6 @@ export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess
   acknowledgeWildcardResources(
     role,
     [...readObjects, ...writeObjects],
-    'Object keys under a run or ingest prefix are created at run time, so they cannot be listed; the wildcard stays inside this pipeline\'s prefixes.',
+    "Object keys under a run or ingest prefix are created at run time, so they cannot be listed; the wildcard stays inside this pipeline's prefixes.",
   );
 }

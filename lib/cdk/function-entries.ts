@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { PipelineSource } from './pipeline';
 
-const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
+const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 
 /** The shared function behind every `simulate` step. */
 export const SIMULATE_STEP_ENTRY = join(FUNCTIONS_DIR, 'simulate-step', 'index.ts');

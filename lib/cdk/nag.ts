@@ -7,7 +7,15 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 
-export type NagRule = 'AwsSolutions-IAM4' | 'AwsSolutions-IAM5' | 'AwsSolutions-ECS2' | 'AwsSolutions-SQS3' | 'AwsSolutions-L1' | 'AwsSolutions-APIG3' | 'AwsSolutions-APIG6' | 'AwsSolutions-COG4';
+export type NagRule =
+  | 'AwsSolutions-IAM4'
+  | 'AwsSolutions-IAM5'
+  | 'AwsSolutions-ECS2'
+  | 'AwsSolutions-SQS3'
+  | 'AwsSolutions-L1'
+  | 'AwsSolutions-APIG3'
+  | 'AwsSolutions-APIG6'
+  | 'AwsSolutions-COG4';
 
 /** Acknowledges one rule (or one finding of it) on `scope` and everything below it. */
 export function acknowledge(scope: IConstruct, rule: NagRule, reason: string, finding?: string): void {

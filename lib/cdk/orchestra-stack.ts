@@ -4,9 +4,9 @@
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { FlowLogDestination, SecurityGroup, SubnetType, Vpc, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { FlowLogDestination, type ISecurityGroup, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -68,7 +68,7 @@ export class OrchestraStack extends Stack {
     // The bucket's EventBridge switch is a CDK-owned custom resource (BucketNotificationsHandler…).
     const notificationsHandler = this.node.children.find((child) => child.node.id.startsWith('BucketNotificationsHandler'));
     if (notificationsHandler !== undefined) {
-      const reason = 'aws-cdk-lib\'s own custom resource that turns on EventBridge notifications for the data bucket; its role and policy are fixed by aws-cdk-lib.';
+      const reason = "aws-cdk-lib's own custom resource that turns on EventBridge notifications for the data bucket; its role and policy are fixed by aws-cdk-lib.";
       acknowledge(notificationsHandler, 'AwsSolutions-IAM4', reason, 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
       acknowledge(notificationsHandler, 'AwsSolutions-IAM5', reason, 'Resource::*');
     }
@@ -110,11 +110,11 @@ export class OrchestraStack extends Stack {
         props.vpcId !== undefined
           ? (Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }) as unknown as IVpc)
           : (new Vpc(this, 'Vpc', {
-          natGateways: 0,
-          maxAzs: 2,
-          subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
-          flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
-        }) as unknown as IVpc); // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
+              natGateways: 0,
+              maxAzs: 2,
+              subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
+              flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
+            }) as unknown as IVpc); // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
       const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
       const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc, description: 'Orchestra container steps: egress only', allowAllOutbound: true });
       network = { vpc, cluster, securityGroup };
@@ -129,19 +129,30 @@ export class OrchestraStack extends Stack {
         ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
       });
       this.pipelines[source.name] = pipeline;
-      alarmOn(pipeline, 'FailedRunsAlarm', `Runs of ${source.name} failed, timed out or were aborted`, pipeline.stateMachine.metricFailed({ period: ALARM_PERIOD, statistic: 'Sum' }));
+      alarmOn(
+        pipeline,
+        'FailedRunsAlarm',
+        `Runs of ${source.name} failed, timed out or were aborted`,
+        pipeline.stateMachine.metricFailed({ period: ALARM_PERIOD, statistic: 'Sum' }),
+      );
       alarmOn(pipeline, 'ThrottledAlarm', `Step Functions throttled ${source.name}`, pipeline.stateMachine.metricThrottled({ period: ALARM_PERIOD, statistic: 'Sum' }));
       new CfnOutput(this, STACK_OUTPUTS.stateMachineArn(source.name), { value: pipeline.stateMachine.stateMachineArn, description: `${source.name} state machine` });
       new CfnOutput(this, STACK_OUTPUTS.executionLogGroup(source.name), { value: pipeline.logGroup.logGroupName, description: `${source.name} execution logs` });
       const stepLogGroups = Object.entries(pipeline.stepLogGroups);
       if (stepLogGroups.length > 0) {
         new CfnOutput(this, STACK_OUTPUTS.stepLogGroups(source.name), {
-          value: Fn.join(',', stepLogGroups.map(([stepId, group]) => Fn.join('=', [stepId, group.logGroupName]))),
+          value: Fn.join(
+            ',',
+            stepLogGroups.map(([stepId, group]) => Fn.join('=', [stepId, group.logGroupName])),
+          ),
           description: `${source.name} step log groups, as step=log-group pairs (aws logs tail <group> --follow)`,
         });
       }
       if (source.graph.trigger?.ingestPrefix !== undefined) {
-        new CfnOutput(this, STACK_OUTPUTS.ingestPrefix(source.name), { value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`, description: `upload here to start ${source.name}` });
+        new CfnOutput(this, STACK_OUTPUTS.ingestPrefix(source.name), {
+          value: `s3://${this.bucket.bucketName}/${source.graph.trigger.ingestPrefix}`,
+          description: `upload here to start ${source.name}`,
+        });
       }
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });

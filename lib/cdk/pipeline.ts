@@ -8,18 +8,28 @@ import { join } from 'node:path';
 import { Arn, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { ContainerImage, CpuArchitecture, FargateTaskDefinition, LogDrivers, type ICluster } from 'aws-cdk-lib/aws-ecs';
+import { ContainerImage, CpuArchitecture, FargateTaskDefinition, type ICluster, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CONTAINER_NAME, DATA_BUCKET, ECS_CLUSTER, lambdaFunctionPlaceholder, placeholdersIn, SECURITY_GROUP_IDS, SIMULATE_FUNCTION, SUBNET_IDS, taskDefinitionPlaceholder } from '../compiler';
+import {
+  CONTAINER_NAME,
+  DATA_BUCKET,
+  ECS_CLUSTER,
+  lambdaFunctionPlaceholder,
+  placeholdersIn,
+  SECURITY_GROUP_IDS,
+  SIMULATE_FUNCTION,
+  SUBNET_IDS,
+  taskDefinitionPlaceholder,
+} from '../compiler';
 import { resourceNameOf } from '../graph/resource-names';
 import type { ContainerStep, PipelineGraph } from '../graph/schema';
 import { ingestTriggerOf } from '../runtime/ingest';
@@ -104,19 +114,26 @@ export class Pipeline extends Construct {
     }
     const hasContainers = Object.keys(this.taskDefinitions).length > 0;
     if (hasContainers) {
-      if (props.cluster === undefined || props.vpc === undefined || props.securityGroup === undefined) throw new Error(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
+      if (props.cluster === undefined || props.vpc === undefined || props.securityGroup === undefined)
+        throw new Error(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
       values[ECS_CLUSTER] = props.cluster.clusterArn;
       values[SUBNET_IDS] = Fn.join(',', props.vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds);
       values[SECURITY_GROUP_IDS] = props.securityGroup.securityGroupId;
     }
     // Only the placeholders the definition uses: CloudFormation fails on a missing one, and an unused one hides a mistake.
-    this.substitutions = Object.fromEntries(placeholdersIn(source.definitionText).map((placeholder) => {
-      const value = values[placeholder];
-      if (value === undefined) throw new Error(`${graph.name}: no value for placeholder \${${placeholder}}`);
-      return [placeholder, value];
-    }));
+    this.substitutions = Object.fromEntries(
+      placeholdersIn(source.definitionText).map((placeholder) => {
+        const value = values[placeholder];
+        if (value === undefined) throw new Error(`${graph.name}: no value for placeholder \${${placeholder}}`);
+        return [placeholder, value];
+      }),
+    );
 
-    this.logGroup = new LogGroup(this, 'ExecutionLogs', { logGroupName: `/aws/vendedlogs/states/orchestra-${graph.name}`, retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.logGroup = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/orchestra-${graph.name}`,
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: `orchestra-${graph.name}`,
       definitionBody: DefinitionBody.fromString(source.definitionText),
@@ -159,7 +176,11 @@ export class Pipeline extends Construct {
       environment: { AWS_REGION: Stack.of(this).region, ...(step.environment ?? {}) },
       logging: LogDrivers.awsLogs({ streamPrefix: `${source.graph.name}/${stepId}`, logGroup }),
     });
-    acknowledge(task, 'AwsSolutions-ECS2', 'The environment holds the region and the step\'s non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.');
+    acknowledge(
+      task,
+      'AwsSolutions-ECS2',
+      "The environment holds the region and the step's non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.",
+    );
     acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5', 'Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions.', 'Resource::*');
     return task;
   }
@@ -171,7 +192,7 @@ export class Pipeline extends Construct {
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.map((t) => t.taskDefinitionArn) }));
     const clusterTasks = Arn.format({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` }, stack);
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasks] }));
-    acknowledgeWildcardResources(this.stateMachine.role, [clusterTasks], 'Task ids are assigned when a task starts; the wildcard is limited to tasks in this pipeline\'s cluster.');
+    acknowledgeWildcardResources(this.stateMachine.role, [clusterTasks], "Task ids are assigned when a task starts; the wildcard is limited to tasks in this pipeline's cluster.");
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],

@@ -3,7 +3,7 @@
  * outcome, run duration, and the errors and duration of each Lambda step, then undelivered uploads.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Dashboard, GraphWidget, Stats, TextWidget, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Dashboard, GraphWidget, type IMetric, Stats, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Pipeline } from './pipeline';
@@ -27,7 +27,13 @@ export class PipelinesDashboard extends Construct {
       const machine = pipeline.stateMachine;
       const name = pipeline.source.graph.name;
       const functions = Object.entries(pipeline.functions);
-      this.dashboard.addWidgets(new TextWidget({ markdown: `## ${name}\nUploads to \`${pipeline.source.graph.trigger?.ingestPrefix ?? '(no ingest prefix)'}\` · logs in \`${name}\` log groups`, width: 24, height: 2 }));
+      this.dashboard.addWidgets(
+        new TextWidget({
+          markdown: `## ${name}\nUploads to \`${pipeline.source.graph.trigger?.ingestPrefix ?? '(no ingest prefix)'}\` · logs in \`${name}\` log groups`,
+          width: 24,
+          height: 2,
+        }),
+      );
       this.dashboard.addWidgets(
         new GraphWidget({
           title: `${name}: runs`,
@@ -48,12 +54,22 @@ export class PipelinesDashboard extends Construct {
         new GraphWidget({
           title: `${name}: Lambda step errors and throttles`,
           width: 8,
-          left: functions.length === 0 ? [machine.metricThrottled({ period: PERIOD, label: 'run throttles' })] : functions.flatMap(([stepId, fn]): IMetric[] => [fn.metricErrors({ period: PERIOD, label: `${stepId} errors` }), fn.metricThrottles({ period: PERIOD, label: `${stepId} throttles` })]),
+          left:
+            functions.length === 0
+              ? [machine.metricThrottled({ period: PERIOD, label: 'run throttles' })]
+              : functions.flatMap(([stepId, fn]): IMetric[] => [
+                  fn.metricErrors({ period: PERIOD, label: `${stepId} errors` }),
+                  fn.metricThrottles({ period: PERIOD, label: `${stepId} throttles` }),
+                ]),
         }),
       );
       if (functions.length > 0) {
         this.dashboard.addWidgets(
-          new GraphWidget({ title: `${name}: Lambda step duration p99`, width: 24, left: functions.map(([stepId, fn]) => fn.metricDuration({ period: PERIOD, statistic: Stats.p(99), label: stepId })) }),
+          new GraphWidget({
+            title: `${name}: Lambda step duration p99`,
+            width: 24,
+            left: functions.map(([stepId, fn]) => fn.metricDuration({ period: PERIOD, statistic: Stats.p(99), label: stepId })),
+          }),
         );
       }
     }

@@ -10,7 +10,19 @@
  *   POST   /pipelines/{pipeline}/runs/{runId}/redrive
  */
 import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat, AuthorizationType, EndpointType, JsonSchemaType, JsonSchemaVersion, LambdaIntegration, LogGroupLogDestination, RestApi, type IResource, type Model, type RequestValidator } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  type IResource,
+  JsonSchemaType,
+  JsonSchemaVersion,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Model,
+  type RequestValidator,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -44,11 +56,15 @@ export class RunsApi extends Construct {
       },
     });
     const machines = props.pipelines.map((p) => p.stateMachine);
-    const executions = machines.map((m) => Arn.format({ service: 'states', resource: 'execution', resourceName: `${m.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack));
+    const executions = machines.map((m) =>
+      Arn.format({ service: 'states', resource: 'execution', resourceName: `${m.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+    );
     if (machines.length > 0) {
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: machines.map((m) => m.stateMachineArn) }));
-      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }));
-      acknowledgeWildcardResources(this.handler.role, executions, 'Run ids are chosen when a run starts; the wildcard covers only the runs of this stack\'s state machines.');
+      this.handler.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }),
+      );
+      acknowledgeWildcardResources(this.handler.role, executions, "Run ids are chosen when a run starts; the wildcard covers only the runs of this stack's state machines.");
     }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
@@ -58,7 +74,13 @@ export class RunsApi extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       // Changing the account-wide API Gateway logging role would affect every API in the account.
       cloudWatchRole: false,
-      deployOptions: { stageName: 'v1', tracingEnabled: true, metricsEnabled: true, accessLogDestination: new LogGroupLogDestination(accessLogs), accessLogFormat: AccessLogFormat.jsonWithStandardFields() },
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
     });
     const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
@@ -90,8 +112,12 @@ export class RunsApi extends Construct {
     route(run, 'DELETE', ['pipeline', 'runId']);
     route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
 
-    acknowledge(this.api, 'AwsSolutions-APIG3', 'IAM-authorized API for a team\'s own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).');
-    acknowledge(this.api, 'AwsSolutions-APIG6', 'Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function\'s own logs record each request.');
+    acknowledge(this.api, 'AwsSolutions-APIG3', "IAM-authorized API for a team's own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).");
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG6',
+      "Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function's own logs record each request.",
+    );
     acknowledge(this.api, 'AwsSolutions-COG4', 'Authorized with IAM (SigV4): callers are IAM principals (CLI, SDKs, other AWS services), not Cognito users.');
   }
 

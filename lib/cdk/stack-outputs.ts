@@ -20,5 +20,10 @@ export const STACK_OUTPUTS = {
 
 /** Parses the stepLogGroups output. */
 export function parseStepLogGroups(value: string): Record<string, string> {
-  return Object.fromEntries(value.split(',').filter((pair) => pair.includes('=')).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    value
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }

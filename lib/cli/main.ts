@@ -9,7 +9,7 @@ import { logsCommand, runsCommand } from './commands/runs';
 import { upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
 import { CliError, EXIT_INVALID, EXIT_USAGE } from './exit-codes';
-import { processOutput, type Output } from './output';
+import { type Output, processOutput } from './output';
 
 export function buildProgram(output: Output, setExitCode: (code: number) => void): Command {
   const program = new Command('orchestra')

@@ -2,8 +2,9 @@
  * Live progress of a run: on a terminal, a task list redrawn in place (which steps are waiting,
  * running, retried, done, failed); elsewhere (CI logs, pipes), one plain line per change.
  */
-import type { RuntimeEvent } from '../local/runtime';
+
 import type { StepStatus } from '../local/run-record';
+import type { RuntimeEvent } from '../local/runtime';
 
 const SYMBOLS: Record<StepStatus, string> = { PENDING: '·', RUNNING: '▶', RETRYING: '↻', SUCCEEDED: '✔', FAILED: '✖', SKIPPED: '–', ABORTED: '■' };
 
@@ -49,8 +50,15 @@ export class ProgressView {
 
   private describe(line: StepLine): string {
     const attempt = line.attempt > 1 ? ` (attempt ${line.attempt})` : '';
-    const time = line.status === 'RUNNING' && line.startedMs !== undefined ? ` ${((Date.now() - line.startedMs) / 1000).toFixed(1)} s` : line.elapsedMs === undefined ? '' : ` ${(line.elapsedMs / 1000).toFixed(1)} s`;
-    const label = { PENDING: 'waiting', RUNNING: 'running', RETRYING: 'failed, will retry', SUCCEEDED: 'done', FAILED: 'failed', SKIPPED: 'skipped', ABORTED: 'stopped' }[line.status];
+    const time =
+      line.status === 'RUNNING' && line.startedMs !== undefined
+        ? ` ${((Date.now() - line.startedMs) / 1000).toFixed(1)} s`
+        : line.elapsedMs === undefined
+          ? ''
+          : ` ${(line.elapsedMs / 1000).toFixed(1)} s`;
+    const label = { PENDING: 'waiting', RUNNING: 'running', RETRYING: 'failed, will retry', SUCCEEDED: 'done', FAILED: 'failed', SKIPPED: 'skipped', ABORTED: 'stopped' }[
+      line.status
+    ];
     return `${label}${attempt}${time}${line.note === undefined ? '' : ` — ${line.note}`}`;
   }
 

@@ -3,11 +3,11 @@ import type { Issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
 import type { StateMachineDefinition } from './asl-types';
-import { checkLimits, machineStats, type MachineStats } from './limits';
-import { planMakespan, type Block } from './plan/blocks';
-import { planByLevels } from './plan/levels';
-import { planSeriesParallel, type PlanInput } from './plan/series-parallel';
+import { checkLimits, type MachineStats, machineStats } from './limits';
 import { placeholdersIn } from './placeholders';
+import { type Block, planMakespan } from './plan/blocks';
+import { planByLevels } from './plan/levels';
+import { type PlanInput, planSeriesParallel } from './plan/series-parallel';
 import { estimatedSeconds } from './policies';
 import { renderDefinition, softFailingSteps } from './render';
 

@@ -1,10 +1,10 @@
-export { compileGraph, planInputOf, renderText, type CompiledPipeline, type CompileOptions, type Planner } from './compile';
-export type { StateMachineDefinition, Json, JsonObject } from './asl-types';
-export * from './placeholders';
-export { planMakespan, stepsOf, type Block, MAX_PARALLEL_BRANCHES } from './plan/blocks';
-export { planSeriesParallel, type PlanInput } from './plan/series-parallel';
-export { planByLevels } from './plan/levels';
-export { CONTAINER_NAME, dependencyEnvName } from './steps';
-export { PERMANENT_ERROR, effectiveTimeout, effectiveRetry, estimatedSeconds } from './policies';
+export type { Json, JsonObject, StateMachineDefinition } from './asl-types';
+export { type CompiledPipeline, type CompileOptions, compileGraph, type Planner, planInputOf, renderText } from './compile';
 export { MAX_DEFINITION_BYTES, MAX_HISTORY_EVENTS } from './limits';
 export * from './names';
+export * from './placeholders';
+export { type Block, MAX_PARALLEL_BRANCHES, planMakespan, stepsOf } from './plan/blocks';
+export { planByLevels } from './plan/levels';
+export { type PlanInput, planSeriesParallel } from './plan/series-parallel';
+export { effectiveRetry, effectiveTimeout, estimatedSeconds, PERMANENT_ERROR } from './policies';
+export { CONTAINER_NAME, dependencyEnvName } from './steps';

@@ -1,7 +1,7 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
-import { issue, type Issue } from '../graph/issues';
+import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
-import type { StateMachineDefinition, JsonObject } from './asl-types';
+import type { JsonObject, StateMachineDefinition } from './asl-types';
 import { STEPS_FAILED_STATE } from './names';
 import { effectiveRetry } from './policies';
 
@@ -62,7 +62,8 @@ export function machineStats(graph: PipelineGraph, definition: StateMachineDefin
     states++;
     if (type === 'Parallel') parallelStates++;
     // Skip/failure side-states only run when something fails.
-    const sidePath = type === 'Pass' && (state['Result'] !== undefined || state['Next'] === STEPS_FAILED_STATE || (state['Comment'] as string | undefined)?.includes('failed;') === true);
+    const sidePath =
+      type === 'Pass' && (state['Result'] !== undefined || state['Next'] === STEPS_FAILED_STATE || (state['Comment'] as string | undefined)?.includes('failed;') === true);
     if (sidePath || type === 'Fail') continue;
     transitions++;
     events += (EVENTS_PER_STATE[type] ?? 2) + (state['Resource'] === 'arn:aws:states:::ecs:runTask.sync' ? 1 : 0);
@@ -90,18 +91,37 @@ export function checkLimits(stats: MachineStats): Issue[] {
   const n = (value: number): string => value.toLocaleString('en-US');
   if (stats.deployedBytesEstimate > MAX_DEFINITION_BYTES) {
     found.push(
-      issue('limit-exceeded', 'steps', `the deployed definition would be about ${n(stats.deployedBytesEstimate)} bytes once resource ARNs are filled in; AWS allows ${n(MAX_DEFINITION_BYTES)}`, SPLIT_FIX),
+      issue(
+        'limit-exceeded',
+        'steps',
+        `the deployed definition would be about ${n(stats.deployedBytesEstimate)} bytes once resource ARNs are filled in; AWS allows ${n(MAX_DEFINITION_BYTES)}`,
+        SPLIT_FIX,
+      ),
     );
   }
   if (stats.historyEventsPerRun > MAX_HISTORY_EVENTS) {
     found.push(issue('limit-exceeded', 'steps', `a run needs about ${n(stats.historyEventsPerRun)} history events; AWS allows ${n(MAX_HISTORY_EVENTS)} per execution`, SPLIT_FIX));
   } else if (stats.historyEventsWorstCase > MAX_HISTORY_EVENTS) {
     found.push(
-      issue('limit-exceeded', 'steps', `a run where every retry is used would need about ${n(stats.historyEventsWorstCase)} history events; AWS allows ${n(MAX_HISTORY_EVENTS)}`, 'lower retry.maxAttempts, or ' + SPLIT_FIX, 'warning'),
+      issue(
+        'limit-exceeded',
+        'steps',
+        `a run where every retry is used would need about ${n(stats.historyEventsWorstCase)} history events; AWS allows ${n(MAX_HISTORY_EVENTS)}`,
+        'lower retry.maxAttempts, or ' + SPLIT_FIX,
+        'warning',
+      ),
     );
   }
   if (stats.payloadBytesEstimate > MAX_PAYLOAD_BYTES) {
-    found.push(issue('limit-exceeded', 'steps', `the run state would hold about ${n(stats.payloadBytesEstimate)} bytes of step results; AWS allows ${n(MAX_PAYLOAD_BYTES)} per state`, SPLIT_FIX, 'warning'));
+    found.push(
+      issue(
+        'limit-exceeded',
+        'steps',
+        `the run state would hold about ${n(stats.payloadBytesEstimate)} bytes of step results; AWS allows ${n(MAX_PAYLOAD_BYTES)} per state`,
+        SPLIT_FIX,
+        'warning',
+      ),
+    );
   }
   return found;
 }

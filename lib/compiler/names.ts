@@ -5,15 +5,14 @@ export const MAX_STATE_NAME_LENGTH = 80;
 
 const shortHash = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 8);
 
-function fit(name: string, key: string): string {
+function fitName(name: string, key: string): string {
   if (name.length <= MAX_STATE_NAME_LENGTH) return name;
   const suffix = ` #${shortHash(key)}`;
   return `${name.slice(0, MAX_STATE_NAME_LENGTH - suffix.length - 1)}…${suffix}`;
 }
 
 /** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
-export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string =>
-  fit(`${stepId}: ${role}`, `${stepId}/${role}`);
+export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
 
 /** Short on purpose: a Parallel's name appears twice (key and Next) and big graphs have hundreds. */
 export function parallelStateName(stepIds: readonly string[]): string {

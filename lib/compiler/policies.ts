@@ -17,8 +17,7 @@ const ASL_DEFAULT_BACKOFF_RATE = 2;
 export const PERMANENT_ERROR = 'Orchestra.Permanent';
 
 export const effectiveRetry = (graph: PipelineGraph, step: Step): RetryPolicy => ({ ...DEFAULT_RETRY, ...graph.defaults?.retry, ...step.retry });
-export const effectiveTimeout = (graph: PipelineGraph, step: Step): number =>
-  step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[step.kind];
+export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[step.kind];
 export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
 
 /** ASL Retry: graph `maxAttempts` counts every attempt; ASL `MaxAttempts` counts retries only. */

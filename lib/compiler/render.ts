@@ -4,22 +4,21 @@
  * (and `failed`) maps back into one with States.JsonMerge in its ResultSelector: no extra state.
  */
 import type { PipelineGraph } from '../graph/schema';
-import type { JsonObject } from './asl-types';
-import { stepsOf, type Block } from './plan/blocks';
+import type { JsonObject, StateMachineDefinition } from './asl-types';
 import {
   CHECK_FAILURES_STATE,
   DEPENDENCY_FAILED_ERROR,
-  derivedStateName,
   DONE_STATE,
-  parallelStateName,
+  derivedStateName,
   PREPARE_STATE,
+  parallelStateName,
   STEPS_FAILED_ERROR,
   STEPS_FAILED_STATE,
   SUMMARISE_FAILURES_STATE,
 } from './names';
+import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
 import { buildTask } from './steps';
-import type { StateMachineDefinition } from './asl-types';
 
 type States = Record<string, JsonObject>;
 /** Where a rendered chain goes next: a state name, or the end of its (sub-)machine. */
@@ -49,7 +48,12 @@ export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing:
   const hasSoftFailures = softFailing.size > 0;
   const bodyEnd: Next = hasSoftFailures ? CHECK_FAILURES_STATE : undefined;
   const first = renderBlock(plan, bodyEnd, states, context);
-  const prepare: JsonObject = { Type: 'Pass', Comment: 'Keep the run input under $.input; step results go under $.steps.', Parameters: { 'input.$': '$', steps: {}, ...(hasSoftFailures ? { failed: {} } : {}) }, Next: first };
+  const prepare: JsonObject = {
+    Type: 'Pass',
+    Comment: 'Keep the run input under $.input; step results go under $.steps.',
+    Parameters: { 'input.$': '$', steps: {}, ...(hasSoftFailures ? { failed: {} } : {}) },
+    Next: first,
+  };
   const all: States = { [PREPARE_STATE]: prepare, ...states };
   if (hasSoftFailures) {
     const continueSteps = [...softFailing].filter((id) => effectiveOnFailure(graph, graph.steps[id] as NonNullable<(typeof graph.steps)[string]>) === 'continue');
@@ -117,8 +121,7 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
         const start = renderBlock(branch, undefined, branchStates, context);
         return { StartAt: start, States: branchStates };
       });
-      const merge = (key: string): string =>
-        branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression},$[${i + 1}].${key},false)`, `$[0].${key}`);
+      const merge = (key: string): string => branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression},$[${i + 1}].${key},false)`, `$[0].${key}`);
       const selector: JsonObject = { 'input.$': '$[0].input', 'steps.$': merge('steps') };
       if (context.softFailing.size > 0) selector['failed.$'] = merge('failed');
       states[name] = { Type: 'Parallel', Branches: branches as unknown as JsonObject[], ResultSelector: selector, ...transition(next) };

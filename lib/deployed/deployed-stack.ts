@@ -10,8 +10,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../cdk/stack-outputs';
+import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
-import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom, type StepOutcome } from '../runtime/execution-history';
 import { listAllObjects } from '../runtime/s3-list';
 
 export interface DeployedStackOptions {
@@ -23,7 +23,6 @@ export interface DeployedStackOptions {
 }
 
 export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-
 
 export interface DeployedRun {
   readonly runId: string;
@@ -69,7 +68,9 @@ export class DeployedStack {
     let stackOutputs: Record<string, string>;
     try {
       const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-      stackOutputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey === undefined || o.OutputValue === undefined ? [] : [[o.OutputKey, o.OutputValue]])));
+      stackOutputs = Object.fromEntries(
+        (Stacks?.[0]?.Outputs ?? []).flatMap((o) => (o.OutputKey === undefined || o.OutputValue === undefined ? [] : [[o.OutputKey, o.OutputValue]])),
+      );
     } catch (error) {
       throw new DeployedStackError(explainConnectError(error, label, stackName));
     } finally {
@@ -180,7 +181,10 @@ function explainConnectError(error: unknown, label: string, stackName: string): 
   type NodeError = { name?: string; code?: string; message?: string; cause?: NodeError; errors?: NodeError[] };
   const err = error as NodeError;
   // Network failures arrive as Error, AggregateError (one per address tried) or a wrapped cause.
-  const code = [err.code, err.cause?.code, ...(err.errors ?? []).map((e) => e.code), /\b(E[A-Z]{4,})\b/.exec(err.message ?? '')?.[1], err.name].find((c) => c !== undefined && c !== '' && c !== 'Error') ?? 'error';
+  const code =
+    [err.code, err.cause?.code, ...(err.errors ?? []).map((e) => e.code), /\b(E[A-Z]{4,})\b/.exec(err.message ?? '')?.[1], err.name].find(
+      (c) => c !== undefined && c !== '' && c !== 'Error',
+    ) ?? 'error';
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|TimeoutError|ETIMEDOUT/.test(`${code} ${err.message ?? ''}`)) {
     return `cannot reach ${label} (${code}). For LocalStack: start it (docker compose -f localstack/docker-compose.yml up -d) and deploy (npm run deploy:local).`;
   }

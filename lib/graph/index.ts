@@ -1,7 +1,7 @@
 export * from './issues';
-export * from './schema';
-export { parseGraphText, type ParsedDocument } from './parse';
-export { validateDocument, validateGraphText, validateGraphFile, loadGraphFile, projectRootOf, type ValidationResult, type ValidationOptions } from './validate';
+export { type ParsedDocument, parseGraphText } from './parse';
 export { resourceNameOf } from './resource-names';
-export * from './topology';
 export { isImagePath } from './rules/files';
+export * from './schema';
+export * from './topology';
+export { loadGraphFile, projectRootOf, type ValidationOptions, type ValidationResult, validateDocument, validateGraphFile, validateGraphText } from './validate';

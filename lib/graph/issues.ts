@@ -48,13 +48,7 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return out;
 }
 
-export function issue(
-  code: IssueCode,
-  path: readonly PathSegment[] | string,
-  message: string,
-  fix?: string,
-  severity: Severity = 'error',
-): Issue {
+export function issue(code: IssueCode, path: readonly PathSegment[] | string, message: string, fix?: string, severity: Severity = 'error'): Issue {
   return {
     code,
     severity,
@@ -81,10 +75,7 @@ export class GraphValidationError extends Error {
     readonly issues: readonly Issue[],
     readonly file?: string,
   ) {
-    super(
-      `${file ?? 'graph'} is invalid (${issues.filter((i) => i.severity === 'error').length} problem(s)):\n` +
-        issues.map((i) => `  ${formatIssue(i, file)}`).join('\n'),
-    );
+    super(`${file ?? 'graph'} is invalid (${issues.filter((i) => i.severity === 'error').length} problem(s)):\n` + issues.map((i) => `  ${formatIssue(i, file)}`).join('\n'));
   }
 }
 

@@ -3,8 +3,8 @@
  * jsonc-parser is used (not JSON.parse) because it reports all syntax errors with offsets and
  * gives a syntax tree to map JSON paths back to the source.
  */
-import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { issue, type Issue, type PathSegment } from './issues';
+import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Issue, issue, type PathSegment } from './issues';
 
 export interface ParsedDocument {
   readonly text: string;
@@ -68,7 +68,7 @@ function duplicateKeys(root: Node, text: string, path: PathSegment[] = []): Issu
       if (valueNode !== undefined) found.push(...duplicateKeys(valueNode, text, [...path, key]));
     }
   } else if (root.type === 'array') {
-    (root.children ?? []).forEach((child, index) => found.push(...duplicateKeys(child, text, [...path, index])));
+    for (const [index, child] of (root.children ?? []).entries()) found.push(...duplicateKeys(child, text, [...path, index]));
   }
   return found;
 }

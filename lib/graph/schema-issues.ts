@@ -1,16 +1,7 @@
 /** Turns zod's issues into Orchestra issues: JSON path first, the value received, what is allowed, the fix. */
 import type { z } from 'zod';
-import { issue, type Issue, type IssueCode, type PathSegment } from './issues';
-import {
-  containerStepSchema,
-  defaultsSchema,
-  graphSchema,
-  lambdaStepSchema,
-  retrySchema,
-  simulateStepSchema,
-  STEP_KINDS,
-  triggerSchema,
-} from './schema';
+import { type Issue, type IssueCode, issue, type PathSegment } from './issues';
+import { containerStepSchema, defaultsSchema, graphSchema, lambdaStepSchema, retrySchema, STEP_KINDS, simulateStepSchema, triggerSchema } from './schema';
 import { fixForUnknownName } from './suggest';
 
 type ZodIssue = z.core.$ZodIssue;

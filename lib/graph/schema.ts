@@ -21,33 +21,16 @@ const identifier = (what: string, maxLength: number) =>
     .max(maxLength, { message: `${what} is longer than ${maxLength} characters` })
     .regex(ID_PATTERN, { message: `${what} may contain only letters, digits, "-" and "_"` });
 
-export const pipelineNameSchema = identifier('pipeline name', PIPELINE_NAME_MAX_LENGTH).describe(
-  'Pipeline id: letters, digits, "-" and "_", at most 64 characters.',
-);
-export const stepIdSchema = identifier('step id', STEP_ID_MAX_LENGTH).describe(
-  'Step id: letters, digits, "-" and "_", at most 80 characters. It names the step\'s Task state.',
-);
+export const pipelineNameSchema = identifier('pipeline name', PIPELINE_NAME_MAX_LENGTH).describe('Pipeline id: letters, digits, "-" and "_", at most 64 characters.');
+export const stepIdSchema = identifier('step id', STEP_ID_MAX_LENGTH).describe('Step id: letters, digits, "-" and "_", at most 80 characters. It names the step\'s Task state.');
 
 export const retrySchema = z
   .strictObject({
-    maxAttempts: z
-      .int()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Total attempts including the first one (1 = no retry). @default 3'),
+    maxAttempts: z.int().min(1).max(100).optional().describe('Total attempts including the first one (1 = no retry). @default 3'),
     intervalSeconds: z.int().min(1).max(99_999_999).optional().describe('Wait before the first retry. @default 1'),
     backoffRate: z.number().min(1).max(10).optional().describe('Multiplier applied to the wait after each retry. @default 2'),
-    maxDelaySeconds: z
-      .int()
-      .min(1)
-      .max(31_622_400)
-      .optional()
-      .describe('Upper bound for the wait between attempts. @default - no bound'),
-    jitter: z
-      .enum(['full', 'none'])
-      .optional()
-      .describe('"full" randomises each wait to spread retries of many runs. @default "none"'),
+    maxDelaySeconds: z.int().min(1).max(31_622_400).optional().describe('Upper bound for the wait between attempts. @default - no bound'),
+    jitter: z.enum(['full', 'none']).optional().describe('"full" randomises each wait to spread retries of many runs. @default "none"'),
   })
   .describe('Retry policy. Errors named "Orchestra.Permanent" (e.g. invalid input) are never retried.');
 
@@ -74,20 +57,14 @@ const commonStepFields = {
     .number()
     .min(0)
     .optional()
-    .describe(
-      'Expected run time, used only to plan parallelism for graphs that are not series-parallel. ' +
-        '@default - simulate: mean of durationMs; lambda: 1; container: 60',
-    ),
+    .describe('Expected run time, used only to plan parallelism for graphs that are not series-parallel. ' + '@default - simulate: mean of durationMs; lambda: 1; container: 60'),
 };
 
 export const lambdaStepSchema = z
   .strictObject({
     kind: z.literal('lambda'),
     ...commonStepFields,
-    handler: z
-      .string()
-      .min(1)
-      .describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
+    handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
     memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
   })
   .describe('A light step: an AWS Lambda function (called in-process by the local runtime).');
@@ -96,10 +73,7 @@ export const containerStepSchema = z
   .strictObject({
     kind: z.literal('container'),
     ...commonStepFields,
-    image: z
-      .string()
-      .min(1)
-      .describe('A folder holding a Dockerfile, written "./path/from/project/root", or an image URI such as "public.ecr.aws/x/y:tag".'),
+    image: z.string().min(1).describe('A folder holding a Dockerfile, written "./path/from/project/root", or an image URI such as "public.ecr.aws/x/y:tag".'),
     command: z.array(z.string()).optional().describe('Overrides the image CMD on Fargate.'),
     cpu: z
       .union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)])
@@ -117,18 +91,13 @@ export const containerStepSchema = z
   })
   .describe('A heavy step: a container on ECS Fargate (a local process on the embedded runtime).');
 
-const durationMsSchema = z.union([
-  z.number().min(0).max(86_400_000),
-  z.tuple([z.number().min(0).max(86_400_000), z.number().min(0).max(86_400_000)]),
-]);
+const durationMsSchema = z.union([z.number().min(0).max(86_400_000), z.tuple([z.number().min(0).max(86_400_000), z.number().min(0).max(86_400_000)])]);
 
 export const simulateStepSchema = z
   .strictObject({
     kind: z.literal('simulate'),
     ...commonStepFields,
-    durationMs: durationMsSchema
-      .optional()
-      .describe('How long the step works: a number, or [min, max] for a uniformly random duration. @default 0'),
+    durationMs: durationMsSchema.optional().describe('How long the step works: a number, or [min, max] for a uniformly random duration. @default 0'),
     failureRate: z.number().min(0).max(1).optional().describe('Probability that an attempt fails. @default 0'),
     output: z.json().optional().describe('What the step returns when it succeeds. @default {"ok": true}'),
   })
@@ -145,19 +114,9 @@ export const triggerSchema = z
       })
       .optional()
       .describe('Uploads under this key prefix start runs.'),
-    mode: z
-      .enum(['per-object', 'dataset'])
-      .optional()
-      .describe('"per-object": one run per uploaded object. "dataset": one run per folder under the prefix. @default "per-object"'),
-    requiredFiles: z
-      .array(z.string().min(1))
-      .optional()
-      .describe('Dataset mode: the run starts once all these files are present in the dataset folder.'),
-    marker: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Dataset mode: the run starts when this file (e.g. "_READY" or "manifest.json") lands in the dataset folder.'),
+    mode: z.enum(['per-object', 'dataset']).optional().describe('"per-object": one run per uploaded object. "dataset": one run per folder under the prefix. @default "per-object"'),
+    requiredFiles: z.array(z.string().min(1)).optional().describe('Dataset mode: the run starts once all these files are present in the dataset folder.'),
+    marker: z.string().min(1).optional().describe('Dataset mode: the run starts when this file (e.g. "_READY" or "manifest.json") lands in the dataset folder.'),
     schedule: z
       .string()
       .regex(/^(rate\(.+\)|cron\(.+\))$/, { message: 'schedule must be "rate(...)" or "cron(...)"' })
@@ -181,9 +140,7 @@ export const graphSchema = z
     description: z.string().max(1024).optional(),
     trigger: triggerSchema.optional(),
     defaults: defaultsSchema.optional(),
-    steps: z
-      .record(stepIdSchema, stepSchema)
-      .describe('The steps, keyed by step id. Any number of roots and leaves; fan-out and fan-in are free.'),
+    steps: z.record(stepIdSchema, stepSchema).describe('The steps, keyed by step id. Any number of roots and leaves; fan-out and fan-in are free.'),
   })
   .describe('An Orchestra pipeline graph.');
 

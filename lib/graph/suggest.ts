@@ -13,6 +13,9 @@ export function fixForUnknownName(input: string, candidates: readonly string[]):
   const best = suggest(input, candidates);
   if (best !== undefined) return `did you mean "${best}"?`;
   if (candidates.length === 0) return 'none is defined';
-  const shown = candidates.slice(0, 10).map((c) => `"${c}"`).join(', ');
+  const shown = candidates
+    .slice(0, 10)
+    .map((c) => `"${c}"`)
+    .join(', ');
   return `use one of ${shown}${candidates.length > 10 ? `, … (${candidates.length} in all)` : ''}`;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GraphValidationError, hasErrors, issue, parsePath, type Issue } from './issues';
-import { locate, parseGraphText, type ParsedDocument } from './parse';
+import { GraphValidationError, hasErrors, type Issue, issue, parsePath } from './issues';
+import { locate, type ParsedDocument, parseGraphText } from './parse';
 import { buildRuleContext, RULES } from './rules';
 import { graphSchema, type PipelineGraph } from './schema';
 import { schemaIssues } from './schema-issues';

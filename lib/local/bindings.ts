@@ -2,7 +2,16 @@
  * Local values for the definition's `${...}` placeholders. Locally every Task is served by a local
  * handler, so the ARNs only need to be well-formed; the bucket is the embedded one.
  */
-import { DATA_BUCKET, ECS_CLUSTER, lambdaFunctionPlaceholder, placeholdersIn, SECURITY_GROUP_IDS, SIMULATE_FUNCTION, SUBNET_IDS, taskDefinitionPlaceholder } from '../compiler/placeholders';
+import {
+  DATA_BUCKET,
+  ECS_CLUSTER,
+  lambdaFunctionPlaceholder,
+  placeholdersIn,
+  SECURITY_GROUP_IDS,
+  SIMULATE_FUNCTION,
+  SUBNET_IDS,
+  taskDefinitionPlaceholder,
+} from '../compiler/placeholders';
 import type { PipelineGraph } from '../graph/schema';
 
 const ACCOUNT = '000000000000';
@@ -23,5 +32,9 @@ export function localSubstitutions(graph: PipelineGraph, definitionText: string,
     values[taskDefinitionPlaceholder(id)] = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${localFunctionName(graph.name, id)}:1`;
   }
   // Only what the definition uses, so a typo in a placeholder still fails loudly in substitute().
-  return Object.fromEntries(placeholdersIn(definitionText).filter((name) => name in values).map((name) => [name, values[name] as string]));
+  return Object.fromEntries(
+    placeholdersIn(definitionText)
+      .filter((name) => name in values)
+      .map((name) => [name, values[name] as string]),
+  );
 }

@@ -4,11 +4,12 @@
  * Each stored object produces an S3 notification, translated here into the EventBridge "Object
  * Created" event the deployed stack's trigger receives.
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import S3rver = require('s3rver');
+import S3rver from 's3rver';
 import { listAllObjects } from '../runtime/s3-list';
-import { toEventBridgeEvents, type ObjectCreatedEventBridgeEvent, type S3NotificationRecord } from '../runtime/upload-events';
+import { type ObjectCreatedEventBridgeEvent, type S3NotificationRecord, toEventBridgeEvents } from '../runtime/upload-events';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -45,7 +46,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(notification.Records as S3NotificationRecord[])) for (const listener of listeners) listener(event);
   });
-  let address;
+  let address: AddressInfo;
   try {
     address = await server.run();
   } catch (error) {

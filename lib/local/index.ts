@@ -1,6 +1,6 @@
-export { LocalRuntime, UnknownPipelineError, type LocalRuntimeOptions, type RuntimeEvent, type StartRunOptions } from './runtime';
-export { loadPipeline, pipelineFromGraph, StaleDefinitionError, type LocalPipeline } from './pipeline';
-export { LOCAL_BUCKET, LOCAL_CREDENTIALS, type EmbeddedS3 } from './embedded-s3';
-export { RunAlreadyExistsError, RunNotFoundError, RunStore, type LogEntry } from './run-store';
-export { summarise, TERMINAL_RUN_STATUSES, type RunRecord, type RunStatus, type RunSummary, type StepRecord, type StepStatus } from './run-record';
-export { startExecution, localCompatibilityProblems, UnsupportedDefinitionError, type ExecutionOutcome, type TaskHandler } from './engine';
+export { type EmbeddedS3, LOCAL_BUCKET, LOCAL_CREDENTIALS } from './embedded-s3';
+export { type ExecutionOutcome, localCompatibilityProblems, startExecution, type TaskHandler, UnsupportedDefinitionError } from './engine';
+export { type LocalPipeline, loadPipeline, pipelineFromGraph, StaleDefinitionError } from './pipeline';
+export { type RunRecord, type RunStatus, type RunSummary, type StepRecord, type StepStatus, summarise, TERMINAL_RUN_STATUSES } from './run-record';
+export { type LogEntry, RunAlreadyExistsError, RunNotFoundError, RunStore } from './run-store';
+export { LocalRuntime, type LocalRuntimeOptions, type RuntimeEvent, type StartRunOptions, UnknownPipelineError } from './runtime';

@@ -4,9 +4,9 @@
  * Creating a record is exclusive (`wx`), which is what makes a run name usable only once, like a
  * Step Functions execution name.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TERMINAL_RUN_STATUSES, type RunRecord } from './run-record';
+import { type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
   readonly time: string;

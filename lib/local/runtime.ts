@@ -8,15 +8,15 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Json } from '../compiler/asl-types';
 import { substitute } from '../compiler/placeholders';
 import { effectiveRetry, PERMANENT_ERROR } from '../compiler/policies';
-import { decideIngest, ingestTriggerOf, type IngestDecision } from '../runtime/ingest';
+import { decideIngest, type IngestDecision, ingestTriggerOf } from '../runtime/ingest';
 import type { RunInput } from '../runtime/step-event';
 import { runPrefixFor } from '../runtime/step-event';
-import { objectCreatedFrom, type ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
+import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { localSubstitutions } from './bindings';
-import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
-import { prepareMachine, startExecution, type Execution, type PreparedMachine, type TaskHandler } from './engine';
+import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
+import { type Execution, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
 import type { LocalPipeline } from './pipeline';
-import { TERMINAL_RUN_STATUSES, type RunRecord, type StepError, type StepStatus } from './run-record';
+import { type RunRecord, type StepError, type StepStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { RunAlreadyExistsError, RunStore } from './run-store';
 import { Semaphore } from './semaphore';
 import { runnerFor } from './task-runners';
@@ -60,7 +60,11 @@ interface PreparedPipeline {
 
 let runningRuntime: LocalRuntime | undefined;
 
-const newRunId = (): string => `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.random().toString(36).slice(2, 10)}`;
+const newRunId = (): string =>
+  `${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 14)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export class LocalRuntime {
   private readonly pipelinesByName = new Map<string, PreparedPipeline>();
@@ -156,7 +160,11 @@ export class LocalRuntime {
         }
       }
       this.store.save(record);
-      this.store.appendLog(runId, { time: record.stoppedAt, stream: 'system', message: `run ${record.status}${record.error === undefined ? '' : `: ${record.error.error}: ${record.error.cause}`}` });
+      this.store.appendLog(runId, {
+        time: record.stoppedAt,
+        stream: 'system',
+        message: `run ${record.status}${record.error === undefined ? '' : `: ${record.error.error}: ${record.error.cause}`}`,
+      });
       await this.store.closeLog(runId);
       this.executions.delete(runId);
       this.emit({ type: 'run-finished', run: record });
@@ -206,7 +214,13 @@ export class LocalRuntime {
         const status: StepStatus = attempt.signal.aborted && error.name !== 'States.Timeout' && error.name !== 'States.TaskFailed' ? 'ABORTED' : willRetry ? 'RETRYING' : 'FAILED';
         Object.assign(stepRecord, { status, error: stepError, stoppedAt: new Date().toISOString() });
         this.store.saveSoon(record);
-        this.store.appendLog(record.runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream: 'system', message: `attempt ${attempt.attempt} failed: ${error.name}: ${error.message}` });
+        this.store.appendLog(record.runId, {
+          time: new Date().toISOString(),
+          step: stepId,
+          attempt: attempt.attempt,
+          stream: 'system',
+          message: `attempt ${attempt.attempt} failed: ${error.name}: ${error.message}`,
+        });
         this.emit({ type: 'step', runId: record.runId, step: stepId, status, attempt: attempt.attempt, error: stepError });
         throw error;
       }

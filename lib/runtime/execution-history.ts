@@ -52,7 +52,8 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
     const step = (steps[name] ??= { status: 'FAILED', attempts: 0 });
     if (scheduled) step.attempts += 1;
     if (succeeded) step.status = 'SUCCEEDED';
-    if (failure !== undefined) Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
+    if (failure !== undefined)
+      Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
   }
   return steps;
 }

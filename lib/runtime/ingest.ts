@@ -23,7 +23,14 @@ export interface IngestTrigger {
 /** The ingest trigger of a pipeline whose graph has an ingest prefix (graph `trigger` section). */
 export function ingestTriggerOf(
   pipeline: string,
-  trigger: { readonly ingestPrefix?: string | undefined; readonly mode?: IngestTrigger['mode']; readonly requiredFiles?: readonly string[] | undefined; readonly marker?: string | undefined } | undefined,
+  trigger:
+    | {
+        readonly ingestPrefix?: string | undefined;
+        readonly mode?: IngestTrigger['mode'];
+        readonly requiredFiles?: readonly string[] | undefined;
+        readonly marker?: string | undefined;
+      }
+    | undefined,
 ): IngestTrigger | undefined {
   if (trigger?.ingestPrefix === undefined) return undefined;
   return { pipeline, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
@@ -47,7 +54,11 @@ export const RUN_NAME_MAX_LENGTH = 80;
 /** A valid run name (Step Functions execution name), for the runs API and its request model. */
 export const RUN_NAME_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
 
-const slug = (text: string): string => text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+const slug = (text: string): string =>
+  text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60) || 'run';
 const digest = (parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
@@ -60,11 +71,7 @@ export function datasetOf(trigger: IngestTrigger, key: string): { readonly name:
   return { name, prefix: `${trigger.ingestPrefix}${name}/` };
 }
 
-export async function decideIngest(
-  trigger: IngestTrigger,
-  object: ObjectCreated,
-  listDataset: (prefix: string) => Promise<readonly ListedObject[]>,
-): Promise<IngestDecision> {
+export async function decideIngest(trigger: IngestTrigger, object: ObjectCreated, listDataset: (prefix: string) => Promise<readonly ListedObject[]>): Promise<IngestDecision> {
   if (!object.key.startsWith(trigger.ingestPrefix)) return { action: 'reject', reason: `${object.key} is not under ${trigger.ingestPrefix}` };
   if (object.key.endsWith('/')) return { action: 'reject', reason: `${object.key} is a folder marker, not a file` };
 

@@ -1,11 +1,14 @@
 /** Every deployed function, bundled as `cdk synth` bundles it, stays under budget and leaves the AWS SDK to the runtime. */
+
 import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { functionEntriesOf } from '../../lib/cdk/function-entries';
-import { BUNDLE_BUDGET_BYTES, measureBundle, type BundleReport } from '../../lib/cdk/step-bundles';
+import { BUNDLE_BUDGET_BYTES, type BundleReport, measureBundle } from '../../lib/cdk/step-bundles';
 import { graphFilesIn } from '../../lib/graph/pipeline-files';
 import { loadPipeline } from '../../lib/local/pipeline';
+import { defined } from '../../lib/shared/defined';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const entries = functionEntriesOf(graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline));
 
 describe('Lambda bundles', () => {
@@ -20,7 +23,7 @@ describe('Lambda bundles', () => {
   });
 
   it.each(entries.map((e) => e.label))('%s is under 500 KB minified and bundles no AWS SDK', (label) => {
-    const report = reports.get(label)!;
+    const report = defined(reports.get(label));
 
     expect(report.bytes).toBeGreaterThan(1000);
     expect(report.bytes).toBeLessThan(BUNDLE_BUDGET_BYTES);
@@ -28,6 +31,6 @@ describe('Lambda bundles', () => {
   });
 
   it('bundles middy and Powertools into the step handlers', () => {
-    expect(reports.get('flood/validate-inputs')!.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@middy/core', '@aws-lambda-powertools/logger']));
+    expect(defined(reports.get('flood/validate-inputs')).packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@middy/core', '@aws-lambda-powertools/logger']));
   });
 });

@@ -3,12 +3,14 @@
  * able to read the cloud assembly this aws-cdk-lib writes, bundling uses the local esbuild, and the
  * cdk-nag checks in bin/app.ts pass.
  */
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 const synth = (cli: 'cdk' | 'cdklocal', out: string) =>
   spawnSync(join(ROOT, 'node_modules', '.bin', cli), ['synth', '--quiet', '--no-notices', '--output', out], {

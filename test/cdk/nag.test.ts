@@ -2,16 +2,18 @@
  * cdk-nag AwsSolutions checks on the whole app, as `cdk synth` runs them (bin/app.ts): zero
  * unacknowledged findings, and every acknowledgement is a deliberate, explained exception.
  */
+
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { OrchestraStack } from '../../lib/cdk';
 import { graphFilesIn } from '../../lib/graph/pipeline-files';
 import { loadPipeline } from '../../lib/local/pipeline';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 function checkedApp(): App {
   const app = new App();
@@ -47,8 +49,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     const bad = checkedApp();
     const role = new Role(new Stack(bad, 'Bad'), 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
-    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const quietLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const quietLog = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       expect(() => bad.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
     } finally {
@@ -59,7 +61,9 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('acknowledges only the expected rules, each with a written reason', () => {
     // aws-cdk-lib acknowledges some cfn-lint rules on its own constructs; ours are the AwsSolutions ones.
-    const acknowledged = new Map([...acknowledgementsIn(app)].filter(([id]) => id.startsWith('Annotation::AwsSolutions-')).map(([id, reasons]) => [id.replace(/^Annotation::/, ''), reasons]));
+    const acknowledged = new Map(
+      [...acknowledgementsIn(app)].filter(([id]) => id.startsWith('Annotation::AwsSolutions-')).map(([id, reasons]) => [id.replace(/^Annotation::/, ''), reasons]),
+    );
     const rules = [...new Set([...acknowledged.keys()].map((id) => id.replace(/\[.*$/, '')))].sort();
 
     expect(rules).toEqual(['AwsSolutions-APIG3', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'AwsSolutions-ECS2', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-SQS3']);

@@ -1,14 +1,17 @@
 /** The synthesized template: the deployed definition is the committed ASL, triggers and IAM as intended. */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OrchestraStack } from '../../lib/cdk';
 import { placeholdersIn } from '../../lib/compiler';
 import { graphFilesIn } from '../../lib/graph/pipeline-files';
 import { loadPipeline } from '../../lib/local/pipeline';
+import { defined } from '../../lib/shared/defined';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('OrchestraStack', () => {
   let template: Template;
@@ -68,22 +71,25 @@ describe('OrchestraStack', () => {
     expect(statements.filter((s) => [s.Action].flat().includes('*') && [s.Resource].flat().includes('*'))).toEqual([]);
   });
 
-  it('lets each step read its pipeline\'s inputs and runs, and write only its own folder of a run', () => {
+  it("lets each step read its pipeline's inputs and runs, and write only its own folder of a run", () => {
     const policies = policiesOf(template);
-    const validate = policies[policyIdOf(template, 'PipelinefloodValidateInputsFunctionRole')]!;
-    const model = policies[policyIdOf(template, 'PipelinefloodRunFloodModelTaskTaskRole')]!;
+    const validate = defined(policies[policyIdOf(template, 'PipelinefloodValidateInputsFunctionRole')]);
+    const model = defined(policies[policyIdOf(template, 'PipelinefloodRunFloodModelTaskTaskRole')]);
 
-    for (const [statements, step] of [[validate, 'validate-inputs'], [model, 'run-flood-model']] as const) {
+    for (const [statements, step] of [
+      [validate, 'validate-inputs'],
+      [model, 'run-flood-model'],
+    ] as const) {
       expect(resourcesFor(statements, 's3:PutObject')).toEqual([`<bucket>/runs/flood/*/${step}/*`]);
       expect(resourcesFor(statements, 's3:GetObject')).toEqual(['<bucket>/ingest/flood/*', '<bucket>/runs/flood/*']);
       expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['ingest/flood/*', 'runs/flood/*'] } });
     }
-    const trigger = policies[policyIdOf(template, 'PipelinefloodIngestTriggerRole')]!;
+    const trigger = defined(policies[policyIdOf(template, 'PipelinefloodIngestTriggerRole')]);
     expect(trigger.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'))).toEqual(['s3:ListBucket']);
   });
 
-  it('invokes only the pipeline\'s own functions, unqualified', () => {
-    const machine = policiesOf(template)[policyIdOf(template, 'PipelinefloodStateMachineRole')]!;
+  it("invokes only the pipeline's own functions, unqualified", () => {
+    const machine = defined(policiesOf(template)[policyIdOf(template, 'PipelinefloodStateMachineRole')]);
     const invoked = machine.filter((s) => s.Action === 'lambda:InvokeFunction').flatMap((s) => [s.Resource].flat());
 
     expect(invoked.map((r) => JSON.stringify(r))).toEqual(['ValidateInputs', 'Df2dToRaster', 'PublishManifest'].map((n) => expect.stringContaining(`Pipelineflood${n}Function`)));
@@ -92,7 +98,9 @@ describe('OrchestraStack', () => {
 
   it('sends undeliverable upload events and scheduled starts to an encrypted dead-letter queue with an alarm', () => {
     const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
-    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: Match.anyValue() })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } }, RetryPolicy: Match.anyValue() })],
+    });
     template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } } });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } } }) });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
@@ -104,7 +112,8 @@ describe('OrchestraStack', () => {
     const body = JSON.stringify(dashboards[0]?.['Properties']);
 
     expect(dashboards).toHaveLength(1);
-    for (const title of ['flood: runs', 'flood: run duration', 'flood: Lambda step errors and throttles', 'nightly-catalogue: runs', 'dead-letter queue']) expect(body).toContain(title);
+    for (const title of ['flood: runs', 'flood: run duration', 'flood: Lambda step errors and throttles', 'nightly-catalogue: runs', 'dead-letter queue'])
+      expect(body).toContain(title);
     for (const metric of ['ExecutionsFailed', 'ExecutionThrottled']) {
       template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: metric, AlarmActions: [Match.anyValue()] }, 2);
     }
@@ -114,13 +123,25 @@ describe('OrchestraStack', () => {
     const outputs = Object.keys(template.findOutputs('*'));
 
     expect(outputs).toEqual(
-      expect.arrayContaining(['DataBucketName', 'PipelinefloodIngestPrefix', 'PipelinefloodStateMachineArn', 'PipelinefloodLogGroup', 'PipelinefloodStepLogGroups', 'PipelinenightlycatalogueStateMachineArn', 'AlarmTopicArn', 'DashboardName', 'RunsApiUrl']),
+      expect.arrayContaining([
+        'DataBucketName',
+        'PipelinefloodIngestPrefix',
+        'PipelinefloodStateMachineArn',
+        'PipelinefloodLogGroup',
+        'PipelinefloodStepLogGroups',
+        'PipelinenightlycatalogueStateMachineArn',
+        'AlarmTopicArn',
+        'DashboardName',
+        'RunsApiUrl',
+      ]),
     );
   });
 
   it('serves the runs API: every route IAM-authorized, validated, and backed by the runs function', () => {
     const resources = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => (r['Properties'] as { PathPart: string }).PathPart);
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m['Properties'] as { HttpMethod: string; AuthorizationType: string; RequestValidatorId?: unknown });
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+      (m) => m['Properties'] as { HttpMethod: string; AuthorizationType: string; RequestValidatorId?: unknown },
+    );
 
     expect(resources.sort()).toEqual(['pipelines', 'redrive', 'runs', '{pipeline}', '{runId}']);
     expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'POST', 'POST']);
@@ -129,16 +150,16 @@ describe('OrchestraStack', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1', TracingEnabled: true, AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
   });
 
-  it('lets the runs function start and list runs of the stack\'s machines and manage only their executions', () => {
-    const statements = policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]!;
+  it("lets the runs function start and list runs of the stack's machines and manage only their executions", () => {
+    const statements = defined(policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]);
     const states = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
 
     expect(states.map((s) => [s.Action].flat().sort())).toEqual([
       ['states:ListExecutions', 'states:StartExecution'],
       ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution', 'states:StopExecution'],
     ]);
-    expect(JSON.stringify(states[1]!.Resource)).toContain(':execution:');
-    expect(JSON.stringify(states[1]!.Resource)).toContain('"PipelinefloodStateMachine8D31ED8B","Name"');
+    expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:');
+    expect(JSON.stringify(defined(states[1]).Resource)).toContain('"PipelinefloodStateMachine8D31ED8B","Name"');
   });
 });
 
@@ -150,10 +171,21 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
       vpcCidrBlock: '10.0.0.0/16',
       ownerAccountId: '123456789012',
       availabilityZones: [],
-      subnetGroups: [{ name: 'Public', type: 'Public', subnets: [{ subnetId: 'subnet-0123456789abcdef0', cidr: '10.0.0.0/24', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0123456789abcdef0' }] }],
+      subnetGroups: [
+        {
+          name: 'Public',
+          type: 'Public',
+          subnets: [{ subnetId: 'subnet-0123456789abcdef0', cidr: '10.0.0.0/24', availabilityZone: 'eu-west-1a', routeTableId: 'rtb-0123456789abcdef0' }],
+        },
+      ],
     };
     const app = new App({ context: { 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0123456789abcdef0:region=eu-west-1:returnAsymmetricSubnets=true': lookup } });
-    const stack = new OrchestraStack(app, 'Existing', { pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline), projectRoot: ROOT, vpcId: lookup.vpcId, env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new OrchestraStack(app, 'Existing', {
+      pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline),
+      projectRoot: ROOT,
+      vpcId: lookup.vpcId,
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::EC2::VPC', 0);
@@ -168,10 +200,12 @@ describe('the flood model image asset', () => {
     const app = new App();
     const stack = new OrchestraStack(app, 'Assets', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
     const assembly = app.synth();
-    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as { dockerImages: Record<string, { source: { directory: string; dockerFile: string } }> };
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile: string } }>;
+    };
     const [image] = Object.values(manifest.dockerImages);
-    const context = join(assembly.directory, image!.source.directory);
-    const copied = readFileSync(join(context, image!.source.dockerFile), 'utf8')
+    const context = join(assembly.directory, defined(image).source.directory);
+    const copied = readFileSync(join(context, defined(image).source.dockerFile), 'utf8')
       .split('\n')
       .filter((line) => /^COPY (?!--from)/.test(line))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));
@@ -191,7 +225,10 @@ interface Statement {
 /** Policy statements by policy logical id. */
 function policiesOf(template: Template): Record<string, Statement[]> {
   return Object.fromEntries(
-    Object.entries(template.findResources('AWS::IAM::Policy')).map(([id, policy]) => [id, (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement]),
+    Object.entries(template.findResources('AWS::IAM::Policy')).map(([id, policy]) => [
+      id,
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    ]),
   );
 }
 

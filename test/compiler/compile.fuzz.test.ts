@@ -2,7 +2,9 @@
  * Invariant: any graph, valid or not, either yields validation issues or compiles to ASL that
  * asl-validator accepts — never another exception.
  */
+
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../lib/compiler';
 import { validateGraphText } from '../../lib/graph';
 import { aslErrors } from '../helpers/asl';
@@ -12,7 +14,9 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq
 const common = {
   dependsOn: maybe(fc.array(stepId, { maxLength: 4 })),
   onFailure: maybe(fc.oneof({ arbitrary: fc.constantFrom('fail', 'continue'), weight: 10 }, { arbitrary: fc.constant('explode'), weight: 1 })),
-  retry: maybe(fc.record({ maxAttempts: fc.integer({ min: 0, max: 5 }), intervalSeconds: fc.integer({ min: 1, max: 5 }), jitter: fc.constantFrom('full', 'none') }, { requiredKeys: [] })),
+  retry: maybe(
+    fc.record({ maxAttempts: fc.integer({ min: 0, max: 5 }), intervalSeconds: fc.integer({ min: 1, max: 5 }), jitter: fc.constantFrom('full', 'none') }, { requiredKeys: [] }),
+  ),
   timeoutSeconds: maybe(fc.integer({ min: 0, max: 2000 })),
 };
 const simulateArb = fc.record({
@@ -21,7 +25,12 @@ const simulateArb = fc.record({
   durationMs: maybe(fc.oneof(fc.nat(5000), fc.tuple(fc.nat(100), fc.nat(100)), fc.constant('slow'))),
   failureRate: maybe(fc.double({ min: -0.1, max: 1.1, noNaN: true })),
 });
-const containerArb = fc.record({ kind: fc.constant('container'), ...common, image: fc.constantFrom('public.ecr.aws/x/y:1', './nowhere'), local: fc.constant({ command: ['true'] }) });
+const containerArb = fc.record({
+  kind: fc.constant('container'),
+  ...common,
+  image: fc.constantFrom('public.ecr.aws/x/y:1', './nowhere'),
+  local: fc.constant({ command: ['true'] }),
+});
 const junkArb = fc.record({ kind: fc.constantFrom('lambda', 'lamda', 'container'), handler: fc.constant('functions/missing.ts'), extra: fc.nat() }, { requiredKeys: ['kind'] });
 const stepArb = fc.oneof({ arbitrary: simulateArb, weight: 8 }, { arbitrary: containerArb, weight: 2 }, { arbitrary: junkArb, weight: 1 });
 const graphArb = fc.record({

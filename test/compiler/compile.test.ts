@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { compileGraph, MAX_HISTORY_EVENTS, planInputOf, PERMANENT_ERROR, type JsonObject } from '../../lib/compiler';
+import { describe, expect, it } from 'vitest';
+import { compileGraph, type JsonObject, MAX_HISTORY_EVENTS, PERMANENT_ERROR, planInputOf } from '../../lib/compiler';
 import { loadGraphFile } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { criticalPathLength } from '../../lib/graph/topology';
+import { defined } from '../../lib/shared/defined';
 import { aslErrors } from '../helpers/asl';
 import { randomLayeredDag, simulateGraph } from '../helpers/graphs';
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const allKinds = (): PipelineGraph => loadGraphFile(join(FIXTURES, 'graphs/valid/all-kinds.graph.json'), { rootDir: FIXTURES }).graph;
 
 /** Every state of the machine, branches included, by name. */
@@ -25,7 +27,9 @@ describe('compileGraph', () => {
     const states = statesOf(compiled.definition);
 
     expect(aslErrors(compiled)).toEqual([]);
-    const tasks = Object.entries(states).filter(([, s]) => s['Type'] === 'Task').map(([name]) => name);
+    const tasks = Object.entries(states)
+      .filter(([, s]) => s['Type'] === 'Task')
+      .map(([name]) => name);
     expect(tasks.sort()).toEqual(['after-leaf', 'hello', 'independent', 'leaf', 'model', 'other-root']);
   });
 
@@ -36,21 +40,21 @@ describe('compileGraph', () => {
       expect(state['TimeoutSeconds']).toEqual(expect.any(Number));
       expect(state['ResultPath']).toBe(`$.steps.${name}`);
     }
-    expect(states['model']!['TimeoutSeconds']).toBe(900);
-    expect(states['hello']!['TimeoutSeconds']).toBe(60);
+    expect(defined(states['model'])['TimeoutSeconds']).toBe(900);
+    expect(defined(states['hello'])['TimeoutSeconds']).toBe(60);
   });
 
   it('maps retry policies: maxAttempts counts the first try, permanent errors are not retried', () => {
     const states = statesOf(compileGraph(allKinds()).definition);
 
-    expect(states['hello']!['Retry']).toEqual([
+    expect(defined(states['hello'])['Retry']).toEqual([
       { ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 },
       { ErrorEquals: ['States.ALL'], MaxAttempts: 1, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
     ]);
-    expect(states['leaf']!['Retry']).toBeUndefined();
+    expect(defined(states['leaf'])['Retry']).toBeUndefined();
   });
 
-  it('uses ${...} placeholders for every resource so CDK and the local runtime can fill them', () => {
+  it('uses $-brace placeholders for every resource so CDK and the local runtime can fill them', () => {
     const compiled = compileGraph(allKinds());
 
     expect(compiled.placeholders).toEqual([
@@ -66,17 +70,17 @@ describe('compileGraph', () => {
   });
 
   it('runs container steps with ecs:runTask.sync and passes dependencies through the environment', () => {
-    const model = statesOf(compileGraph(allKinds()).definition)['model']!;
+    const model = defined(statesOf(compileGraph(allKinds()).definition)['model']);
     const overrides = (model['Parameters'] as JsonObject)['Overrides'] as { ContainerOverrides: Array<{ Environment: JsonObject[] }> };
 
     expect(model['Resource']).toBe('arn:aws:states:::ecs:runTask.sync');
-    expect(overrides.ContainerOverrides[0]!.Environment).toContainEqual({ Name: 'ORCHESTRA_DEPENDENCY_HELLO', 'Value.$': 'States.JsonToString($.steps.hello)' });
+    expect(defined(overrides.ContainerOverrides[0]).Environment).toContainEqual({ Name: 'ORCHESTRA_DEPENDENCY_HELLO', 'Value.$': 'States.JsonToString($.steps.hello)' });
   });
 
   it('routes "continue" failures to $.failed, skips dependents and fails the run at the end', () => {
     const states = statesOf(compileGraph(allKinds()).definition);
 
-    expect(states['leaf']!['Catch']).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed.leaf', Next: 'leaf: failed' }]);
+    expect(defined(states['leaf'])['Catch']).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failed.leaf', Next: 'leaf: failed' }]);
     expect(states['after-leaf: check dependencies']).toMatchObject({ Type: 'Choice', Default: 'after-leaf' });
     expect(states['after-leaf: skipped']).toMatchObject({ Type: 'Pass', ResultPath: '$.failed.after-leaf' });
     expect(states['Steps failed']).toMatchObject({ Type: 'Fail', Error: 'Orchestra.StepsFailed' });
@@ -111,8 +115,8 @@ describe('compileGraph', () => {
     expect(compiled.stats.historyEventsPerRun).toBeLessThan(MAX_HISTORY_EVENTS);
     const errors = compiled.issues.filter((i) => i.severity === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/^the deployed definition would be about [\d,]+ bytes once resource ARNs are filled in; AWS allows 1,048,576$/);
-    expect(errors[0]!.fix).toMatch(/split the pipeline/);
+    expect(defined(errors[0]).message).toMatch(/^the deployed definition would be about [\d,]+ bytes once resource ARNs are filled in; AWS allows 1,048,576$/);
+    expect(defined(errors[0]).fix).toMatch(/split the pipeline/);
   });
 
   it('reports, rather than emits silently, a graph over the per-run history limit', () => {

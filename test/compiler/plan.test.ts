@@ -1,9 +1,11 @@
+import { describe, expect, it } from 'vitest';
 import { planInputOf } from '../../lib/compiler';
-import { MAX_PARALLEL_BRANCHES, planMakespan, stepsOf, type Block } from '../../lib/compiler/plan/blocks';
+import { type Block, MAX_PARALLEL_BRANCHES, planMakespan, stepsOf } from '../../lib/compiler/plan/blocks';
 import { planByLevels } from '../../lib/compiler/plan/levels';
 import { planSeriesParallel } from '../../lib/compiler/plan/series-parallel';
 import { criticalPathLength } from '../../lib/graph/topology';
-import { chain, fanOutIn, randomLayeredDag, simulateGraph, type Edges } from '../helpers/graphs';
+import { defined } from '../../lib/shared/defined';
+import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../helpers/graphs';
 
 function planOf(edges: Edges, durations: Record<string, number> = {}) {
   const input = planInputOf(simulateGraph(edges, durations));
@@ -23,7 +25,7 @@ function respectsDependencies(plan: Block, edges: Edges): boolean {
     return Math.max(...block.blocks.map((b) => walk(b, start)));
   };
   walk(plan, 0);
-  return Object.entries(edges).every(([id, deps]) => deps.every((dep) => position.get(dep)!.end <= position.get(id)!.start));
+  return Object.entries(edges).every(([id, deps]) => deps.every((dep) => defined(position.get(dep)).end <= defined(position.get(id)).start));
 }
 
 describe('planSeriesParallel', () => {
@@ -40,7 +42,13 @@ describe('planSeriesParallel', () => {
       type: 'series',
       blocks: [
         { type: 'step', id: 'a' },
-        { type: 'parallel', blocks: [{ type: 'step', id: 'b' }, { type: 'step', id: 'c' }] },
+        {
+          type: 'parallel',
+          blocks: [
+            { type: 'step', id: 'b' },
+            { type: 'step', id: 'c' },
+          ],
+        },
         { type: 'step', id: 'd' },
       ],
     });

@@ -1,7 +1,10 @@
 /** The compiled ASL, with placeholders filled, runs as is on aws-local-stepfunctions. */
+
 import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
 import { compileGraph, substitute } from '../../lib/compiler';
 import type { PipelineGraph } from '../../lib/graph/schema';
+import { defined } from '../../lib/shared/defined';
 import { fakeSubstitutions } from '../helpers/asl';
 import { simulateGraph } from '../helpers/graphs';
 
@@ -38,7 +41,10 @@ async function runLocally(graph: PipelineGraph, failing: ReadonlySet<string> = n
   );
   const execution = new StateMachine(definition).run(
     { dataset: 'ingest/d1/' },
-    { context: { Execution: { Name: 'run-1', Id: 'run-1' } }, overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: Object.fromEntries(Object.keys(graph.steps).map((id) => [id, 1])) } },
+    {
+      context: { Execution: { Name: 'run-1', Id: 'run-1' } },
+      overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: Object.fromEntries(Object.keys(graph.steps).map((id) => [id, 1])) },
+    },
   );
   try {
     return { output: (await execution.result) as { steps: Record<string, unknown> }, log, events, maxRunning, error: undefined };
@@ -53,12 +59,12 @@ describe('compiled machines on the local interpreter', () => {
   it('runs every step once, after its dependencies, and collects results under $.steps', async () => {
     const { output, log, events } = await runLocally(simulateGraph(edges, { a: 20, b: 20, c: 20, d: 20, e: 20 }));
 
-    expect(Object.keys(output!.steps).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(Object.keys(defined(output).steps).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
     for (const [id, deps] of Object.entries(edges)) {
       for (const dep of deps) expect(log.indexOf(`end ${dep}`)).toBeLessThan(log.indexOf(`start ${id}`));
     }
-    expect(events['d']!.dependencies).toEqual({ b: { uri: 's3://orchestra-data/runs/run-1/b/out.json' }, c: { uri: 's3://orchestra-data/runs/run-1/c/out.json' } });
-    expect(events['a']!.input).toEqual({ dataset: 'ingest/d1/' });
+    expect(defined(events['d']).dependencies).toEqual({ b: { uri: 's3://orchestra-data/runs/run-1/b/out.json' }, c: { uri: 's3://orchestra-data/runs/run-1/c/out.json' } });
+    expect(defined(events['a']).input).toEqual({ dataset: 'ingest/d1/' });
   });
 
   it('runs independent steps at the same time', async () => {
@@ -69,15 +75,15 @@ describe('compiled machines on the local interpreter', () => {
 
   it('with onFailure "continue", lets independent steps finish, skips dependents and fails the run with every error', async () => {
     const graph = simulateGraph(edges, { a: 1, b: 1, c: 1, d: 1, e: 50 });
-    graph.steps['b'] = { ...graph.steps['b']!, onFailure: 'continue', retry: { maxAttempts: 1 } } as PipelineGraph['steps'][string];
+    graph.steps['b'] = { ...defined(graph.steps['b']), onFailure: 'continue', retry: { maxAttempts: 1 } } as PipelineGraph['steps'][string];
 
     const { error, log } = await runLocally(graph, new Set(['b']));
 
     expect(log).toContain('end e');
     expect(log).not.toContain('start d');
-    expect((error!.cause as Error).name).toBe('Orchestra.StepsFailed');
-    expect(error!.message).toContain('b broke');
-    expect(error!.message).toContain('Orchestra.DependencyFailed');
+    expect((defined(error).cause as Error).name).toBe('Orchestra.StepsFailed');
+    expect(defined(error).message).toContain('b broke');
+    expect(defined(error).message).toContain('Orchestra.DependencyFailed');
   });
 
   it('with the default policy, retries a failing step and then fails the run with its error', async () => {
@@ -86,6 +92,6 @@ describe('compiled machines on the local interpreter', () => {
     const { error, log } = await runLocally(graph, new Set(['a']));
 
     expect(log.filter((line) => line === 'start a')).toHaveLength(3);
-    expect(error!.message).toContain('a broke');
+    expect(defined(error).message).toContain('a broke');
   });
 });

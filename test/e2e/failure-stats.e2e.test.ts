@@ -3,9 +3,11 @@
  * attempts, with 3 attempts each. The retry policy predicts a run succeeds with probability
  * (1 − 0.2³)¹⁰ ≈ 0.923; every run must end in a terminal status with the failing step recorded.
  */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import type { LocalRuntime } from '../../lib/local/runtime';
 import type { RunRecord } from '../../lib/local/run-record';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { defined } from '../../lib/shared/defined';
 import { startTestRuntime } from '../helpers/local-runtime';
 
 const RUNS = 200;
@@ -48,7 +50,9 @@ describe('200 seeded runs of a flaky pipeline', () => {
 
   it('fails attempts at the configured rate', () => {
     const attempts = runs.flatMap((r) => Object.values(r.steps)).reduce((n, s) => n + s.attempts, 0);
-    const failedAttempts = runs.flatMap((r) => Object.values(r.steps)).reduce((n, s) => n + (s.status === 'SUCCEEDED' ? s.attempts - 1 : s.status === 'FAILED' ? s.attempts : 0), 0);
+    const failedAttempts = runs
+      .flatMap((r) => Object.values(r.steps))
+      .reduce((n, s) => n + (s.status === 'SUCCEEDED' ? s.attempts - 1 : s.status === 'FAILED' ? s.attempts : 0), 0);
     const rate = failedAttempts / attempts;
 
     expect(Math.abs(rate - FAILURE_RATE)).toBeLessThan(4 * Math.sqrt((FAILURE_RATE * (1 - FAILURE_RATE)) / attempts));
@@ -59,12 +63,12 @@ describe('200 seeded runs of a flaky pipeline', () => {
       const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'FAILED');
 
       expect(failed).toHaveLength(1);
-      const [id, step] = failed[0]!;
+      const [id, step] = defined(failed[0]);
       expect(step.attempts).toBe(ATTEMPTS);
       expect(step.error).toEqual({ error: 'Orchestra.Transient', cause: expect.stringContaining(`simulated failure of ${id}`) });
       expect(run.error?.error).toBe('Orchestra.Transient');
       const index = Number(id.split('-')[1]);
-      for (let i = index + 1; i < STEPS; i++) expect(run.steps[`step-${i}`]!.status).toBe('SKIPPED');
+      for (let i = index + 1; i < STEPS; i++) expect(defined(run.steps[`step-${i}`]).status).toBe('SKIPPED');
     }
   });
 

@@ -1,4 +1,5 @@
 /** Load: 500 datasets (3 files each) uploaded concurrently start exactly 500 runs — none lost, none duplicated. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
@@ -14,9 +15,11 @@ const graph: PipelineGraph = {
 
 async function inPool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 describe(`${DATASETS} datasets uploaded concurrently`, () => {

@@ -1,13 +1,14 @@
-import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
 import { simulateFlood } from '../../containers/flood-model/src/solver';
-import { renderFloodMap } from '../../functions/df2d-to-raster/render';
 import { formatAsciiGrid, parseAsciiGrid } from '../../functions/commons/ascii-grid';
 import { FloodInputError, parseDem, parseHydrograph, parseModelSettings } from '../../functions/commons/flood-inputs';
+import { renderFloodMap } from '../../functions/df2d-to-raster/render';
 import { EXAMPLE_DIR, floodExampleFiles } from '../../scripts/flood-example';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const flatBasin = (size = 10, z = 5) => ({ ncols: size, nrows: size, xllcorner: 0, yllcorner: 0, cellsize: 10, nodata: -9999, values: new Float64Array(size * size).fill(z) });
 
 describe('flood inputs', () => {

@@ -1,4 +1,5 @@
 /** The runs API function through middy (router, body parser, error handler) with a fake Step Functions client. */
+
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -6,12 +7,14 @@ import {
   ExecutionNotRedrivable,
   ListExecutionsCommand,
   RedriveExecutionCommand,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
 import { createRunsApiHandler } from '../../functions/runs-api';
+import { defined } from '../../lib/shared/defined';
 
 const FLOOD = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orchestra-flood';
 const at = new Date('2026-11-22T10:00:00Z');
@@ -44,7 +47,10 @@ const request = (method: string, path: string, pathParameters: Record<string, st
 
 const context = { functionName: 'runs-api', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-async function call(respond: (command: string, input: Record<string, unknown>) => unknown, event: APIGatewayProxyEvent): Promise<{ status: number; body: Record<string, unknown>; sent: Sent[] }> {
+async function call(
+  respond: (command: string, input: Record<string, unknown>) => unknown,
+  event: APIGatewayProxyEvent,
+): Promise<{ status: number; body: Record<string, unknown>; sent: Sent[] }> {
   const { sfn, sent } = fakeSfn(respond);
   const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
   return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, sent };
@@ -68,13 +74,18 @@ describe('runs API', () => {
 
     expect(status).toBe(202);
     expect(body).toMatchObject({ pipeline: 'flood', runId: 'nightly-1' });
-    expect(sent).toEqual([{ command: StartExecutionCommand.name, input: { stateMachineArn: FLOOD, name: 'nightly-1', input: JSON.stringify({ prefix: 'ingest/flood/valley/', source: 'api' }) } }]);
+    expect(sent).toEqual([
+      { command: StartExecutionCommand.name, input: { stateMachineArn: FLOOD, name: 'nightly-1', input: JSON.stringify({ prefix: 'ingest/flood/valley/', source: 'api' }) } },
+    ]);
   });
 
   it('refuses a run id used before with 409, and a malformed one with 400 before calling AWS', async () => {
-    const used = await call(() => {
-      throw sfnError(ExecutionAlreadyExists, 'exists');
-    }, request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'nightly-1' }));
+    const used = await call(
+      () => {
+        throw sfnError(ExecutionAlreadyExists, 'exists');
+      },
+      request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'nightly-1' }),
+    );
     const malformed = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { runId: 'has spaces' }));
 
     expect([used.status, used.body['message']]).toEqual([409, 'run "nightly-1" of flood already exists: run ids are used once']);
@@ -126,9 +137,12 @@ describe('runs API', () => {
   });
 
   it('answers 404 for a run that does not exist', async () => {
-    const { status, body } = await call(() => {
-      throw sfnError(ExecutionDoesNotExist, 'none');
-    }, request('GET', '/pipelines/flood/runs/nope', { pipeline: 'flood', runId: 'nope' }));
+    const { status, body } = await call(
+      () => {
+        throw sfnError(ExecutionDoesNotExist, 'none');
+      },
+      request('GET', '/pipelines/flood/runs/nope', { pipeline: 'flood', runId: 'nope' }),
+    );
 
     expect([status, body['message']]).toEqual([404, 'no run "nope" of flood']);
   });
@@ -137,24 +151,35 @@ describe('runs API', () => {
     const { status, sent } = await call(() => ({ stopDate: at }), request('DELETE', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }));
 
     expect(status).toBe(202);
-    expect(sent).toEqual([{ command: StopExecutionCommand.name, input: { executionArn: `${FLOOD.replace(':stateMachine:', ':execution:')}:valley-1`, error: 'Orchestra.Cancelled', cause: 'cancelled through the runs API' } }]);
+    expect(sent).toEqual([
+      {
+        command: StopExecutionCommand.name,
+        input: { executionArn: `${FLOOD.replace(':stateMachine:', ':execution:')}:valley-1`, error: 'Orchestra.Cancelled', cause: 'cancelled through the runs API' },
+      },
+    ]);
   });
 
   it('redrives a failed run, and says why when Step Functions cannot', async () => {
     const redriven = await call(() => ({ redriveDate: at }), request('POST', '/pipelines/flood/runs/valley-1/redrive', { pipeline: 'flood', runId: 'valley-1' }));
-    const refused = await call(() => {
-      throw sfnError(ExecutionNotRedrivable, 'the execution succeeded');
-    }, request('POST', '/pipelines/flood/runs/valley-1/redrive', { pipeline: 'flood', runId: 'valley-1' }));
+    const refused = await call(
+      () => {
+        throw sfnError(ExecutionNotRedrivable, 'the execution succeeded');
+      },
+      request('POST', '/pipelines/flood/runs/valley-1/redrive', { pipeline: 'flood', runId: 'valley-1' }),
+    );
 
     expect(redriven.status).toBe(202);
-    expect(redriven.sent[0]!.command).toBe(RedriveExecutionCommand.name);
+    expect(defined(redriven.sent[0]).command).toBe(RedriveExecutionCommand.name);
     expect([refused.status, refused.body['message']]).toEqual([409, 'run "valley-1" cannot be redriven: the execution succeeded']);
   });
 
   it('hides internal errors behind a 500 that points at the logs', async () => {
-    const { status, body } = await call(() => {
-      throw new Error('socket hang up');
-    }, request('GET', '/pipelines/flood/runs', { pipeline: 'flood' }));
+    const { status, body } = await call(
+      () => {
+        throw new Error('socket hang up');
+      },
+      request('GET', '/pipelines/flood/runs', { pipeline: 'flood' }),
+    );
 
     expect([status, body['message']]).toEqual([500, 'internal error: see the runs API function logs']);
   });
@@ -166,4 +191,3 @@ describe('runs API', () => {
     expect(response.statusCode).toBe(404);
   });
 });
-

@@ -1,4 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import { criticalPathLength, findCycles, topologicalOrder, weakComponents } from '../../lib/graph/topology';
+import { defined } from '../../lib/shared/defined';
 
 const graphOf = (edges: Record<string, string[]>) => ({ ids: Object.keys(edges), predecessors: new Map(Object.entries(edges)) });
 
@@ -28,7 +30,15 @@ describe('topology', () => {
   });
 
   it('splits weakly connected components', () => {
-    expect(weakComponents(['a', 'b', 'c', 'd'], new Map([['b', ['a']], ['d', ['c']]]))).toEqual([
+    expect(
+      weakComponents(
+        ['a', 'b', 'c', 'd'],
+        new Map([
+          ['b', ['a']],
+          ['d', ['c']],
+        ]),
+      ),
+    ).toEqual([
       ['a', 'b'],
       ['c', 'd'],
     ]);
@@ -37,6 +47,6 @@ describe('topology', () => {
   it('computes the weighted critical path', () => {
     const weights: Record<string, number> = { a: 1, b: 5, c: 2, d: 1 };
 
-    expect(criticalPathLength(graphOf({ a: [], b: ['a'], c: ['a'], d: ['b', 'c'] }), (id) => weights[id]!)).toBe(7);
+    expect(criticalPathLength(graphOf({ a: [], b: ['a'], c: ['a'], d: ['b', 'c'] }), (id) => defined(weights[id]))).toBe(7);
   });
 });

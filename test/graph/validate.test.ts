@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { formatIssue, validateGraphFile, validateGraphText, type IssueCode } from '../../lib/graph';
+import { describe, expect, it } from 'vitest';
+import { formatIssue, type IssueCode, validateGraphFile, validateGraphText } from '../../lib/graph';
+import { defined } from '../../lib/shared/defined';
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const validateFixture = (name: string) => validateGraphFile(join(FIXTURES, 'graphs', name), { rootDir: FIXTURES });
 
 interface Expected {
@@ -64,9 +66,9 @@ describe('validateGraphFile', () => {
     for (const want of expected) {
       const found = errors.find((i) => i.code === want.code && i.path === want.path);
       expect(found).toBeDefined();
-      expect(formatIssue(found!)).toContain(want.message);
-      expect(found!.line).toBeGreaterThan(0);
-      if (want.line !== undefined) expect(found!.line).toBe(want.line);
+      expect(formatIssue(defined(found))).toContain(want.message);
+      expect(defined(found).line).toBeGreaterThan(0);
+      if (want.line !== undefined) expect(defined(found).line).toBe(want.line);
     }
   });
 
@@ -74,8 +76,8 @@ describe('validateGraphFile', () => {
     const result = validateFixture('valid/all-kinds.graph.json');
 
     expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
-    expect(Object.keys(result.graph!.steps)).toHaveLength(6);
-    expect(result.graph!.trigger).toEqual({ ingestPrefix: 'ingest/all-kinds/', mode: 'dataset', marker: '_READY' });
+    expect(Object.keys(defined(result.graph).steps)).toHaveLength(6);
+    expect(defined(result.graph).trigger).toEqual({ ingestPrefix: 'ingest/all-kinds/', mode: 'dataset', marker: '_READY' });
   });
 
   it('warns, without failing, when a container step has no local command', () => {
@@ -98,7 +100,7 @@ describe('validateGraphFile', () => {
     const result = validateGraphText(JSON.stringify({ name: 'p', steps: { [id]: { kind: 'simulate' } } }));
 
     expect(result.issues.map((i) => i.code)).toEqual(['invalid-step-id']);
-    expect(result.issues[0]!.message).toContain('81 characters');
+    expect(defined(result.issues[0]).message).toContain('81 characters');
   });
 
   it('fails when the file does not exist, without throwing', () => {
@@ -110,9 +112,6 @@ describe('validateGraphFile', () => {
   it('fails with wrong types named precisely', () => {
     const result = validateGraphText(JSON.stringify({ name: 5, steps: { a: { kind: 'simulate', dependsOn: 'b' } } }));
 
-    expect(result.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'name: expected string, received number 5',
-      'steps.a.dependsOn: expected array, received string "b"',
-    ]);
+    expect(result.issues.map((i) => `${i.path}: ${i.message}`)).toEqual(['name: expected string, received number 5', 'steps.a.dependsOn: expected array, received string "b"']);
   });
 });

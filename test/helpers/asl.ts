@@ -1,11 +1,12 @@
-import aslValidator = require('asl-validator');
-import { substitute, type CompiledPipeline } from '../../lib/compiler';
+import aslValidator from 'asl-validator';
+import { type CompiledPipeline, substitute } from '../../lib/compiler';
 
 /** Fake but well-formed values for every placeholder, as CDK would substitute them. */
 export function fakeSubstitutions(compiled: CompiledPipeline): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of compiled.placeholders) {
-    if (name.startsWith('LambdaFunctionArn_') || name === 'SimulateFunctionArn') values[name] = `arn:aws:lambda:eu-west-1:123456789012:function:${name.split('_')[1] ?? 'simulate'}`;
+    if (name.startsWith('LambdaFunctionArn_') || name === 'SimulateFunctionArn')
+      values[name] = `arn:aws:lambda:eu-west-1:123456789012:function:${name.split('_')[1] ?? 'simulate'}`;
     else if (name.startsWith('TaskDefinitionArn_')) values[name] = `arn:aws:ecs:eu-west-1:123456789012:task-definition/${name.split('_')[1]}:1`;
     else if (name === 'EcsClusterArn') values[name] = 'arn:aws:ecs:eu-west-1:123456789012:cluster/orchestra';
     else values[name] = name === 'DataBucketName' ? 'orchestra-data' : 'subnet-1,subnet-2';

@@ -1,5 +1,5 @@
 /** Starts the embedded runtime in a fresh temporary data folder, for end-to-end tests. */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -8,7 +8,7 @@ import { loadPipeline, pipelineFromGraph } from '../../lib/local/pipeline';
 import type { RunRecord } from '../../lib/local/run-record';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = join(import.meta.dirname, '..', '..');
 
 export async function startTestRuntime(pipelines: ReadonlyArray<string | PipelineGraph>, options: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-e2e-')), ...options });

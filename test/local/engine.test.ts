@@ -1,10 +1,15 @@
 /** The adapter's guards around aws-local-stepfunctions. */
+
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { localCompatibilityProblems, prepareMachine, startExecution, UnsupportedDefinitionError, type TaskHandler } from '../../lib/local/engine';
+import { describe, expect, it } from 'vitest';
+import { localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
+import { defined } from '../../lib/shared/defined';
 
 const task = (extra: Record<string, unknown> = {}) =>
-  Object.fromEntries(Object.entries({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', TimeoutSeconds: 5, End: true, ...extra }).filter(([, v]) => v !== undefined));
-const machine = (states: Record<string, unknown>): StateMachineDefinition => ({ StartAt: Object.keys(states)[0]!, States: states }) as unknown as StateMachineDefinition;
+  Object.fromEntries(
+    Object.entries({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', TimeoutSeconds: 5, End: true, ...extra }).filter(([, v]) => v !== undefined),
+  );
+const machine = (states: Record<string, unknown>): StateMachineDefinition => ({ StartAt: defined(Object.keys(states)[0]), States: states }) as unknown as StateMachineDefinition;
 
 describe('local engine adapter', () => {
   it('refuses what the interpreter would silently run differently from AWS', () => {
@@ -37,7 +42,12 @@ describe('local engine adapter', () => {
     let sawAbort = false;
     const handler: TaskHandler = ({ signal }) => {
       calls++;
-      return new Promise((_, reject) => signal.addEventListener('abort', () => ((sawAbort = true), reject(new Error('stopped')))));
+      return new Promise((_, reject) =>
+        signal.addEventListener('abort', () => {
+          sawAbort = true;
+          reject(new Error('stopped'));
+        }),
+      );
     };
     const prepared = prepareMachine(machine({ A: task({ Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 5, IntervalSeconds: 1 }] }) }), new Set(['A']));
     const execution = startExecution(prepared, {}, { name: 'r1', handlers: { A: handler } });
@@ -54,7 +64,13 @@ describe('local engine adapter', () => {
 
   it("fires the attempt's signal at the Task's TimeoutSeconds and fails the run with States.Timeout", async () => {
     let timedOut = false;
-    const handler: TaskHandler = ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => ((timedOut = true), reject(new Error('killed')))));
+    const handler: TaskHandler = ({ signal }) =>
+      new Promise((_, reject) =>
+        signal.addEventListener('abort', () => {
+          timedOut = true;
+          reject(new Error('killed'));
+        }),
+      );
     const prepared = prepareMachine(machine({ A: task({ TimeoutSeconds: 1 }) }), new Set(['A']));
 
     const outcome = await startExecution(prepared, {}, { name: 'r2', handlers: { A: handler } }).result;

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/local/run-record';
 import { RunAlreadyExistsError, RunStore } from '../../lib/local/run-store';
 

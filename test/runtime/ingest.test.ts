@@ -1,5 +1,7 @@
+import { describe, expect, it } from 'vitest';
 import { decideIngest, type IngestTrigger, type ListedObject } from '../../lib/runtime/ingest';
 import { objectCreatedFrom, toEventBridgeEvents } from '../../lib/runtime/upload-events';
+import { defined } from '../../lib/shared/defined';
 
 const dataset: IngestTrigger = { pipeline: 'flood', ingestPrefix: 'ingest/flood/', mode: 'dataset', requiredFiles: ['dem.asc', 'hydrograph.csv'] };
 const listing = (objects: ListedObject[]) => async () => objects;
@@ -36,7 +38,10 @@ describe('upload → run decisions', () => {
     const viaHydrograph = await decideIngest(dataset, object('ingest/flood/v1/hydrograph.csv', 'e2'), all);
     const viaOtherFile = await decideIngest(dataset, object('ingest/flood/v1/notes.txt', 'e3'), all);
 
-    expect(viaDem).toMatchObject({ action: 'start', input: { prefix: 'ingest/flood/v1/', keys: ['ingest/flood/v1/dem.asc', 'ingest/flood/v1/hydrograph.csv', 'ingest/flood/v1/notes.txt'] } });
+    expect(viaDem).toMatchObject({
+      action: 'start',
+      input: { prefix: 'ingest/flood/v1/', keys: ['ingest/flood/v1/dem.asc', 'ingest/flood/v1/hydrograph.csv', 'ingest/flood/v1/notes.txt'] },
+    });
     expect(viaHydrograph).toEqual(viaDem);
     expect(viaOtherFile.action).toBe('wait');
   });
@@ -54,7 +59,10 @@ describe('upload → run decisions', () => {
   it('rejects files put directly under the prefix in dataset mode, saying where they belong', async () => {
     const decision = await decideIngest(dataset, object('ingest/flood/dem.asc'), listing([]));
 
-    expect(decision).toEqual({ action: 'reject', reason: 'dataset mode: upload files into a folder per dataset, e.g. ingest/flood/<dataset>/dem.asc, not directly under ingest/flood/' });
+    expect(decision).toEqual({
+      action: 'reject',
+      reason: 'dataset mode: upload files into a folder per dataset, e.g. ingest/flood/<dataset>/dem.asc, not directly under ingest/flood/',
+    });
   });
 
   it('translates S3 notification records into EventBridge "Object Created" events, dropping removals', () => {
@@ -64,8 +72,12 @@ describe('upload → run decisions', () => {
     ]);
 
     expect(events).toEqual([
-      { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'b' }, object: { key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' }, reason: 'PutObject' } },
+      {
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        detail: { bucket: { name: 'b' }, object: { key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' }, reason: 'PutObject' },
+      },
     ]);
-    expect(objectCreatedFrom(events[0]!)).toEqual({ bucket: 'b', key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' });
+    expect(objectCreatedFrom(defined(events[0]))).toEqual({ bucket: 'b', key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' });
   });
 });

@@ -3,11 +3,12 @@
  * inputs named by the validation step, runs the solver, writes the depth grids and result.json under
  * the step's output prefix. Configuration comes from the environment the state machine sets.
  */
-import { createS3Client } from '../../../lib/runtime/s3-client';
-import { RESULT_FILE } from '../../../lib/runtime/step-event';
+
 import { formatAsciiGrid } from '../../../functions/commons/ascii-grid';
 import { parseDem, parseHydrograph, parseModelSettings } from '../../../functions/commons/flood-inputs';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
+import { createS3Client } from '../../../lib/runtime/s3-client';
+import { RESULT_FILE } from '../../../lib/runtime/step-event';
 import { simulateFlood } from './solver';
 
 interface ValidatedInputs {
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   const dem = parseDem(demText);
   const hydrograph = parseHydrograph(hydrographText);
   const settings = parseModelSettings(modelText, dem, hydrograph);
-  console.log(`flood model: ${dem.ncols} × ${dem.nrows} cells of ${dem.cellsize} m, ${settings.durationSeconds} s simulated, inflow at (${settings.inflow.row}, ${settings.inflow.col})`);
+  console.log(
+    `flood model: ${dem.ncols} × ${dem.nrows} cells of ${dem.cellsize} m, ${settings.durationSeconds} s simulated, inflow at (${settings.inflow.row}, ${settings.inflow.col})`,
+  );
 
   const started = Date.now();
   const result = simulateFlood(dem, hydrograph, settings, (t, total) => console.log(`progress ${Math.round((100 * t) / total)}% (t = ${Math.round(t)} s)`));

@@ -48,9 +48,7 @@ function inflowVolume(hydrograph: readonly HydrographPoint[], t0: number, t1: nu
   return ((dischargeAt(hydrograph, t0) + dischargeAt(hydrograph, t1)) / 2) * (t1 - t0);
 }
 
-export interface SolverProgress {
-  (simulatedSeconds: number, durationSeconds: number): void;
-}
+export type SolverProgress = (simulatedSeconds: number, durationSeconds: number) => void;
 
 export function simulateFlood(dem: AsciiGrid, hydrograph: readonly HydrographPoint[], settings: ModelSettings, onProgress?: SolverProgress): FloodResult {
   const { ncols: nx, nrows: ny, cellsize: dx, nodata } = dem;

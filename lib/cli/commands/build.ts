@@ -2,12 +2,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../graph/issues';
+import { aslFileFor, graphFilesIn } from '../../graph/pipeline-files';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
-import { reportIssues, type Output } from '../output';
-
-import { aslFileFor, graphFilesIn } from '../../graph/pipeline-files';
-
+import { type Output, reportIssues } from '../output';
 
 export function buildCommand(dir: string, options: { check?: boolean }, output: Output): number {
   let failed = false;

@@ -3,7 +3,7 @@ import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
-import { reportIssues, type Output } from '../output';
+import { type Output, reportIssues } from '../output';
 
 export interface CompileCommandOptions {
   output?: string;
@@ -24,7 +24,9 @@ export function compileCommand(file: string, options: CompileCommandOptions, out
   } else {
     writeFileSync(options.output, compiled.text);
     const s = compiled.stats;
-    output.err(`${options.output}: ${s.steps} steps, ${s.states} states (${s.parallelStates} Parallel), ${s.definitionBytes} bytes, ~${s.historyEventsPerRun} history events per run`);
+    output.err(
+      `${options.output}: ${s.steps} steps, ${s.states} states (${s.parallelStates} Parallel), ${s.definitionBytes} bytes, ~${s.historyEventsPerRun} history events per run`,
+    );
   }
   return EXIT_OK;
 }

@@ -1,7 +1,7 @@
 import { validateGraphFile } from '../../graph/validate';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
 import { toMermaid } from '../mermaid';
-import { reportIssues, type Output } from '../output';
+import { type Output, reportIssues } from '../output';
 
 export function graphCommand(file: string, options: { format: string }, output: Output): number {
   if (options.format !== 'mermaid') throw new CliError(`unknown format "${options.format}" — use --format mermaid`, EXIT_USAGE);

@@ -7,12 +7,12 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { projectRootOf } from '../../graph/validate';
-import { loadPipeline, StaleDefinitionError, type LocalPipeline } from '../../local/pipeline';
-import { summarise, type RunRecord } from '../../local/run-record';
+import { type LocalPipeline, loadPipeline, StaleDefinitionError } from '../../local/pipeline';
+import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
-import { runPrefixFor, type RunInput } from '../../runtime/step-event';
+import { type RunInput, runPrefixFor } from '../../runtime/step-event';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
-import { dataDirOf, graphFileOf, type DataDirOption } from '../local-session';
+import { type DataDirOption, dataDirOf, graphFileOf } from '../local-session';
 import type { Output } from '../output';
 import { ProgressView } from '../progress';
 
@@ -81,7 +81,14 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     runtime.addPipeline(pipeline);
     let runId: string | undefined;
     const progress =
-      options.json === true ? undefined : new ProgressView((text) => output.err(text), options.interactive ?? process.stderr.isTTY === true, Object.keys(pipeline.graph.steps), () => runId);
+      options.json === true
+        ? undefined
+        : new ProgressView(
+            (text) => output.err(text),
+            options.interactive ?? process.stderr.isTTY === true,
+            Object.keys(pipeline.graph.steps),
+            () => runId,
+          );
     const rejections: string[] = [];
     runtime.on((event: RuntimeEvent) => {
       progress?.onEvent(event);

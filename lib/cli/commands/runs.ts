@@ -1,8 +1,9 @@
 /** `orchestra runs` and `orchestra logs <run-id>`: read the local run store (no server needed). */
-import { RunNotFoundError, RunStore } from '../../local/run-store';
-import { summarise } from '../../local/run-record';
+
+import { type RunRecord, summarise } from '../../local/run-record';
+import { type LogEntry, RunNotFoundError, RunStore } from '../../local/run-store';
 import { CliError, EXIT_OK } from '../exit-codes';
-import { dataDirOf, type DataDirOption } from '../local-session';
+import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 
 const duration = (start: string, stop: string | undefined): string => (stop === undefined ? 'running' : `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s`);
@@ -19,7 +20,9 @@ export function runsCommand(options: DataDirOption & { json?: boolean; limit?: s
   }
   output.out(`${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`);
   for (const run of runs) {
-    output.out(`${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt)}`);
+    output.out(
+      `${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt)}`,
+    );
   }
   return EXIT_OK;
 }
@@ -32,7 +35,21 @@ export function readableLogLine(message: string): string {
     const emf = parsed['_aws'] as { CloudWatchMetrics?: Array<{ Metrics: Array<{ Name: string }> }> } | undefined;
     if (emf?.CloudWatchMetrics !== undefined) return `metrics ${emf.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => `${x.Name}=${String(parsed[x.Name])}`)).join(' ')}`;
     if (typeof parsed['level'] !== 'string' || typeof parsed['message'] !== 'string') return message;
-    const hidden = new Set(['level', 'message', 'timestamp', 'service', 'cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id', 'sampling_rate', 'xray_trace_id', 'runId', 'step']);
+    const hidden = new Set([
+      'level',
+      'message',
+      'timestamp',
+      'service',
+      'cold_start',
+      'function_arn',
+      'function_memory_size',
+      'function_name',
+      'function_request_id',
+      'sampling_rate',
+      'xray_trace_id',
+      'runId',
+      'step',
+    ]);
     const extra = Object.fromEntries(Object.entries(parsed).filter(([key]) => !hidden.has(key)));
     return `${parsed['level']} ${parsed['message']}${Object.keys(extra).length === 0 ? '' : ` ${JSON.stringify(extra)}`}`;
   } catch {
@@ -42,8 +59,8 @@ export function readableLogLine(message: string): string {
 
 export function logsCommand(runId: string, options: DataDirOption & { step?: string }, output: Output): number {
   const store = new RunStore(dataDirOf(options));
-  let entries;
-  let run;
+  let entries: LogEntry[];
+  let run: RunRecord;
   try {
     run = store.get(runId);
     entries = store.readLog(runId);
@@ -58,9 +75,13 @@ export function logsCommand(runId: string, options: DataDirOption & { step?: str
   for (const id of steps) {
     const step = run.steps[id];
     if (step === undefined) throw new CliError(`run ${runId} has no step "${id}" (steps: ${Object.keys(run.steps).join(', ')})`);
-    output.out(`\n── ${id}: ${step.status}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${step.error === undefined ? '' : ` — ${step.error.error}: ${step.error.cause}`}`);
+    output.out(
+      `\n── ${id}: ${step.status}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${step.error === undefined ? '' : ` — ${step.error.error}: ${step.error.cause}`}`,
+    );
     for (const entry of entries.filter((e) => e.step === id)) {
-      output.out(`${entry.time.slice(11, 23)} [${entry.attempt ?? 1}${entry.stream === 'stderr' ? ' err' : entry.stream === 'system' ? ' sys' : ''}] ${readableLogLine(entry.message)}`);
+      output.out(
+        `${entry.time.slice(11, 23)} [${entry.attempt ?? 1}${entry.stream === 'stderr' ? ' err' : entry.stream === 'system' ? ' sys' : ''}] ${readableLogLine(entry.message)}`,
+      );
     }
   }
   return EXIT_OK;

@@ -8,7 +8,7 @@ import { projectRootOf } from '../../graph/validate';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
 import { LocalRuntime } from '../../local/runtime';
 import { EXIT_OK } from '../exit-codes';
-import { dataDirOf, type DataDirOption } from '../local-session';
+import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 import { loadPipelineForCli } from './run';
 
@@ -29,7 +29,10 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   const time = () => new Date().toISOString().slice(11, 19);
   runtime.on((event) => {
     if (event.type === 'run-started') output.out(`${time()} ▶ ${event.run.pipeline} ${event.run.runId} started (${event.run.input.prefix ?? event.run.input.source})`);
-    if (event.type === 'run-finished') output.out(`${time()} ${event.run.status === 'SUCCEEDED' ? '✔' : '✖'} ${event.run.pipeline} ${event.run.runId} ${event.run.status}${event.run.error === undefined ? '' : `: ${event.run.error.error}: ${event.run.error.cause}`}`);
+    if (event.type === 'run-finished')
+      output.out(
+        `${time()} ${event.run.status === 'SUCCEEDED' ? '✔' : '✖'} ${event.run.pipeline} ${event.run.runId} ${event.run.status}${event.run.error === undefined ? '' : `: ${event.run.error.error}: ${event.run.error.cause}`}`,
+      );
     if (event.type === 'ingest' && event.decision.action === 'reject') output.err(`${time()} ! ${event.key}: not started — ${event.decision.reason}`);
     if (event.type === 'ingest' && event.decision.action === 'duplicate') output.out(`${time()}   ${event.key}: already processed as run ${event.decision.runName}`);
   });
@@ -43,7 +46,10 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
       'Pipelines:',
       ...pipelines.map((p) => {
         const t = p.graph.trigger;
-        const how = t?.ingestPrefix === undefined ? 'no upload trigger (orchestra run)' : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.marker ?? t.requiredFiles?.join(', ')})` : ''}`;
+        const how =
+          t?.ingestPrefix === undefined
+            ? 'no upload trigger (orchestra run)'
+            : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.marker ?? t.requiredFiles?.join(', ')})` : ''}`;
         return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule} runs on AWS only`}`;
       }),
       'Example:',

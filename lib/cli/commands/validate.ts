@@ -1,7 +1,7 @@
 import { hasErrors } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
-import { reportIssues, type Output } from '../output';
+import { type Output, reportIssues } from '../output';
 
 export function validateCommand(file: string, options: { json?: boolean }, output: Output): number {
   const result = validateGraphFile(file);

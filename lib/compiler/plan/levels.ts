@@ -1,6 +1,6 @@
 /** The naive schedule, kept as the benchmark's baseline: run the graph level by level. */
 import { topologicalOrder } from '../../graph/topology';
-import { parallel, series, step, type Block } from './blocks';
+import { type Block, parallel, series, step } from './blocks';
 import type { PlanInput } from './series-parallel';
 
 export function planByLevels(input: PlanInput): Block {

@@ -21,7 +21,7 @@
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
 import { topologicalOrder, weakComponents } from '../../graph/topology';
-import { parallel, planMakespan, series, step, type Block } from './blocks';
+import { type Block, parallel, planMakespan, series, step } from './blocks';
 import { planByLevels } from './levels';
 
 export interface PlanInput {

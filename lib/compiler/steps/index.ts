@@ -4,8 +4,8 @@ import { containerTask } from './container';
 import { lambdaTask } from './lambda';
 import { simulateTask } from './simulate';
 
-export { CONTAINER_NAME, dependencyEnvName } from './container';
 export type { TaskParts } from './common';
+export { CONTAINER_NAME, dependencyEnvName } from './container';
 
 type Builders = { [K in Step['kind']]: (context: StepBuildContext & { step: Extract<Step, { kind: K }> }) => TaskParts };
 

@@ -1,6 +1,6 @@
 import type { LambdaStep } from '../../graph/schema';
 import { lambdaFunctionPlaceholder, ref } from '../placeholders';
-import { stepEventParameters, type StepBuildContext, type TaskParts } from './common';
+import { type StepBuildContext, stepEventParameters, type TaskParts } from './common';
 
 /** Direct function-ARN resource: the Task result is the handler's return value, no Payload wrapper. */
 export function lambdaTask(context: StepBuildContext & { step: LambdaStep }): TaskParts {

@@ -1,7 +1,7 @@
 import type { SimulateStep } from '../../graph/schema';
 import type { Json, JsonObject } from '../asl-types';
 import { ref, SIMULATE_FUNCTION } from '../placeholders';
-import { stepEventParameters, type StepBuildContext, type TaskParts } from './common';
+import { type StepBuildContext, stepEventParameters, type TaskParts } from './common';
 
 /** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */
 export function simulateTask(context: StepBuildContext & { step: SimulateStep }): TaskParts {

@@ -1,6 +1,6 @@
-import { issue, type Issue } from '../issues';
-import { findCycles } from '../topology';
+import { type Issue, issue } from '../issues';
 import { fixForUnknownName } from '../suggest';
+import { findCycles } from '../topology';
 import type { RuleContext } from './context';
 
 export function checkDependencies({ steps }: RuleContext): Issue[] {
@@ -13,7 +13,17 @@ export function checkDependencies({ steps }: RuleContext): Issue[] {
       if (dep.id === step.id) {
         found.push(issue('self-dependency', at, `step "${step.id}" depends on itself`, 'remove this entry'));
       } else if (!steps.has(dep.id)) {
-        found.push(issue('unknown-dependency', at, `unknown step "${dep.id}"`, fixForUnknownName(dep.id, ids.filter((id) => id !== step.id))));
+        found.push(
+          issue(
+            'unknown-dependency',
+            at,
+            `unknown step "${dep.id}"`,
+            fixForUnknownName(
+              dep.id,
+              ids.filter((id) => id !== step.id),
+            ),
+          ),
+        );
       } else if (seen.has(dep.id)) {
         found.push(issue('duplicate-dependency', at, `"${dep.id}" is listed twice`, 'remove the duplicate', 'warning'));
       }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
-import { issue, type Issue } from '../issues';
+import { type Issue, issue } from '../issues';
 import type { RuleContext } from './context';
 
 /** An image starting with "./", "../" or "/" is a folder holding a Dockerfile; anything else is an image URI. */
@@ -17,9 +17,18 @@ export function checkFiles({ steps, rootDir }: RuleContext): Issue[] {
       const file = isAbsolute(handler) ? handler : join(rootDir, handler);
       const inFunctions = !relative(join(rootDir, 'functions'), normalize(file)).startsWith('..');
       if (!handler.endsWith('.ts')) {
-        found.push(issue('missing-handler-file', at, `handler "${handler}" is not a TypeScript file`, 'point to a .ts file under functions/, e.g. "functions/validate-inputs/index.ts"'));
+        found.push(
+          issue('missing-handler-file', at, `handler "${handler}" is not a TypeScript file`, 'point to a .ts file under functions/, e.g. "functions/validate-inputs/index.ts"'),
+        );
       } else if (!existsSync(file) || !statSync(file).isFile()) {
-        found.push(issue('missing-handler-file', at, `handler file "${handler}" does not exist (looked in ${rootDir})`, 'create it under functions/, or fix the path (relative to the project root)'));
+        found.push(
+          issue(
+            'missing-handler-file',
+            at,
+            `handler file "${handler}" does not exist (looked in ${rootDir})`,
+            'create it under functions/, or fix the path (relative to the project root)',
+          ),
+        );
       } else if (!inFunctions) {
         found.push(issue('missing-handler-file', at, `handler "${handler}" is outside functions/`, 'move it under functions/ so it is bundled and deployed'));
       } else if (!HANDLER_EXPORT.test(readFileSync(file, 'utf8'))) {
@@ -31,12 +40,25 @@ export function checkFiles({ steps, rootDir }: RuleContext): Issue[] {
       if (isImagePath(image)) {
         const dockerfile = join(isAbsolute(image) ? image : join(rootDir, image), 'Dockerfile');
         if (!existsSync(dockerfile)) {
-          found.push(issue('missing-container-image', ['steps', step.id, 'image'], `no Dockerfile in "${image}"`, 'give a folder with a Dockerfile (from the project root) or an image URI such as "public.ecr.aws/org/image:tag"'));
+          found.push(
+            issue(
+              'missing-container-image',
+              ['steps', step.id, 'image'],
+              `no Dockerfile in "${image}"`,
+              'give a folder with a Dockerfile (from the project root) or an image URI such as "public.ecr.aws/org/image:tag"',
+            ),
+          );
         }
       }
       if (step.raw['local'] === undefined) {
         found.push(
-          issue('missing-local-command', ['steps', step.id], 'no "local.command": the embedded runtime cannot run this step without Docker', 'add "local": { "command": ["npx", "tsx", "..."] }', 'warning'),
+          issue(
+            'missing-local-command',
+            ['steps', step.id],
+            'no "local.command": the embedded runtime cannot run this step without Docker',
+            'add "local": { "command": ["npx", "tsx", "..."] }',
+            'warning',
+          ),
         );
       }
     }

@@ -1,4 +1,4 @@
-import { issue, type Issue } from '../issues';
+import { type Issue, issue } from '../issues';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../schema';
 import type { RuleContext } from './context';
 
@@ -10,7 +10,14 @@ function checkRetry(retry: Record<string, unknown> | undefined, at: string[]): I
   const interval = retry['intervalSeconds'] ?? 2;
   const maxDelay = retry['maxDelaySeconds'];
   if (typeof interval === 'number' && typeof maxDelay === 'number' && maxDelay < interval) {
-    return [issue('invalid-retry', [...at, 'maxDelaySeconds'], `maxDelaySeconds (${maxDelay}) is below intervalSeconds (${interval})`, `raise maxDelaySeconds to at least ${interval} or lower intervalSeconds`)];
+    return [
+      issue(
+        'invalid-retry',
+        [...at, 'maxDelaySeconds'],
+        `maxDelaySeconds (${maxDelay}) is below intervalSeconds (${interval})`,
+        `raise maxDelaySeconds to at least ${interval} or lower intervalSeconds`,
+      ),
+    ];
   }
   return [];
 }
@@ -22,7 +29,14 @@ export function checkPolicies({ steps, raw }: RuleContext): Issue[] {
     found.push(...checkRetry(asRecord(step.raw['retry']), ['steps', step.id, 'retry']));
     const timeout = step.raw['timeoutSeconds'];
     if (step.kind === 'lambda' && typeof timeout === 'number' && timeout > LAMBDA_MAX_TIMEOUT_SECONDS) {
-      found.push(issue('invalid-timeout', ['steps', step.id, 'timeoutSeconds'], `${timeout} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`, 'lower it, or make this a "container" step'));
+      found.push(
+        issue(
+          'invalid-timeout',
+          ['steps', step.id, 'timeoutSeconds'],
+          `${timeout} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`,
+          'lower it, or make this a "container" step',
+        ),
+      );
     }
   }
   return found;

@@ -1,4 +1,4 @@
-import { issue, type Issue } from '../issues';
+import { type Issue, issue } from '../issues';
 import { resourceNameOf } from '../resource-names';
 import { ID_PATTERN, STEP_ID_MAX_LENGTH } from '../schema';
 import type { RuleContext } from './context';
@@ -24,9 +24,7 @@ export function checkStepIds({ steps, raw }: RuleContext): Issue[] {
     const resourceName = resourceNameOf(id);
     const other = byResourceName.get(resourceName);
     if (other !== undefined) {
-      found.push(
-        issue('resource-name-collision', ['steps', id], `steps "${other}" and "${id}" map to the same AWS resource name "${resourceName}"`, 'rename one of them'),
-      );
+      found.push(issue('resource-name-collision', ['steps', id], `steps "${other}" and "${id}" map to the same AWS resource name "${resourceName}"`, 'rename one of them'));
     } else byResourceName.set(resourceName, id);
   }
   return found;

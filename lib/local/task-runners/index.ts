@@ -4,7 +4,7 @@ import type { Json, JsonObject } from '../../compiler/asl-types';
 import type { Step, StepKind } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';
 import type { LogSink } from '../log-capture';
-import { runLocalContainer, ContainerStepError } from './container';
+import { ContainerStepError, runLocalContainer } from './container';
 import { invokeInProcess, loadHandler, requestIdFor } from './lambda';
 
 export interface StepRunContext {
@@ -22,18 +22,20 @@ export interface StepRunContext {
 export type StepRunner = (context: StepRunContext) => Promise<Json>;
 
 /** The built-in handler behind every simulate step (functions/simulate-step), shipped with Orchestra. */
-export const SIMULATE_HANDLER = join(__dirname, '..', '..', '..', 'functions', 'simulate-step', 'index.ts');
+export const SIMULATE_HANDLER = join(import.meta.dirname, '..', '..', '..', 'functions', 'simulate-step', 'index.ts');
 
 const DEFAULT_LAMBDA_MEMORY_MIB = 512;
 
-const inProcess = (modulePath: string, memoryMiB: number): StepRunner => async (context) =>
-  invokeInProcess(loadHandler(modulePath), context.attempt.input, {
-    functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
-    requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
-    timeoutSeconds: context.attempt.timeoutSeconds,
-    memoryMiB,
-    log: context.log,
-  });
+const inProcess =
+  (modulePath: string, memoryMiB: number): StepRunner =>
+  async (context) =>
+    invokeInProcess(await loadHandler(modulePath), context.attempt.input, {
+      functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
+      requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
+      timeoutSeconds: context.attempt.timeoutSeconds,
+      memoryMiB,
+      log: context.log,
+    });
 
 /** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
 function containerEnvironment(context: StepRunContext): Record<string, string> {

@@ -4,6 +4,7 @@
  * remaining time). Middy middlewares and Powertools run inside the handler exactly as deployed.
  */
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Json } from '../../compiler/asl-types';
 import { captureOutput, type LogSink } from '../log-capture';
@@ -14,17 +15,15 @@ export class HandlerLoadError extends Error {
   override readonly name = 'HandlerLoadError';
 }
 
-const loaded = new Map<string, LambdaHandler>();
-
-/** Loads `handler` from a TypeScript or JavaScript module (TypeScript through tsx or ts-jest). */
-export function loadHandler(modulePath: string): LambdaHandler {
-  const cached = loaded.get(modulePath);
-  if (cached !== undefined) return cached;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers are loaded by path at run time, as Lambda does
-  const module = require(modulePath) as { handler?: unknown };
-  if (typeof module.handler !== 'function') throw new HandlerLoadError(`${modulePath} does not export a "handler" function`);
-  loaded.set(modulePath, module.handler as LambdaHandler);
-  return module.handler as LambdaHandler;
+/**
+ * Loads `handler` from a TypeScript or JavaScript module by path at run time, as Lambda does
+ * (TypeScript through tsx or vitest). The module system caches the module itself.
+ */
+export async function loadHandler(modulePath: string): Promise<LambdaHandler> {
+  const module: { handler?: unknown } = await import(pathToFileURL(modulePath).href);
+  const { handler } = module;
+  if (typeof handler !== 'function') throw new HandlerLoadError(`${modulePath} does not export a "handler" function`);
+  return (event, context) => Promise.resolve(handler(event, context));
 }
 
 /** Deterministic per (run, step, attempt), formatted like Lambda's request ids. */

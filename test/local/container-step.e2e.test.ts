@@ -2,8 +2,10 @@
  * A container step on the embedded runtime: its process gets the Fargate environment, its output
  * lands in the run log, and a non-zero exit fails the step so Retry applies.
  */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { defined } from '../../lib/shared/defined';
 import { startTestRuntime } from '../helpers/local-runtime';
 
 const script = (body: string): string[] => ['node', '-e', body];
@@ -24,7 +26,12 @@ const graph: PipelineGraph = {
 const failing: PipelineGraph = {
   name: 'failing-container',
   steps: {
-    crash: { kind: 'container', image: './containers/none', retry: { maxAttempts: 2, intervalSeconds: 1 }, local: { command: script("console.error('model diverged'); process.exit(3)") } },
+    crash: {
+      kind: 'container',
+      image: './containers/none',
+      retry: { maxAttempts: 2, intervalSeconds: 1 },
+      local: { command: script("console.error('model diverged'); process.exit(3)") },
+    },
   },
 };
 
@@ -38,7 +45,10 @@ describe('container steps on the embedded runtime', () => {
 
   it('passes the Fargate environment and records the output in the run log', async () => {
     const run = await runtime.waitForRun(runtime.startRun('containers', { source: 'cli' }, { runId: 'env-check' }).runId);
-    const lines = runtime.store.readLog(run.runId).filter((e) => e.step === 'echo').map((e) => e.message);
+    const lines = runtime.store
+      .readLog(run.runId)
+      .filter((e) => e.step === 'echo')
+      .map((e) => e.message);
 
     expect(run.status).toBe('SUCCEEDED');
     expect(lines).toContainEqual(expect.stringContaining('from the container echo runs/containers/env-check/echo/ {"ok":true}'));
@@ -49,8 +59,13 @@ describe('container steps on the embedded runtime', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.steps['crash']).toMatchObject({ status: 'FAILED', attempts: 2 });
-    expect(run.steps['crash']!.error).toMatchObject({ error: 'States.TaskFailed', cause: expect.stringContaining('container exited with code 3: model diverged') });
-    expect(runtime.store.readLog(run.runId).filter((e) => e.stream === 'stderr').map((e) => [e.attempt, e.message])).toEqual([
+    expect(defined(run.steps['crash']).error).toMatchObject({ error: 'States.TaskFailed', cause: expect.stringContaining('container exited with code 3: model diverged') });
+    expect(
+      runtime.store
+        .readLog(run.runId)
+        .filter((e) => e.stream === 'stderr')
+        .map((e) => [e.attempt, e.message]),
+    ).toEqual([
       [1, 'model diverged'],
       [2, 'model diverged'],
     ]);

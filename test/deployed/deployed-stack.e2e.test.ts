@@ -2,15 +2,15 @@
  * The client for deployed stacks, as far as it can be tested without LocalStack or an account: a
  * target that is not there fails with what to do, and execution histories become step outcomes.
  */
+
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { describe, expect, it } from 'vitest';
 import { DeployedStack, DeployedStackError } from '../../lib/deployed/deployed-stack';
-import { stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { E2E_ENDPOINT_VARIABLE, e2eTarget } from '../e2e/targets/target';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -50,36 +50,5 @@ describe('localstack/smoke.ts', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`smoke: cannot reach ${endpoint} (ECONNREFUSED)`);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace for an environment problem
-  });
-});
-
-describe('stepOutcomesFrom', () => {
-  const at = new Date(0);
-  let id = 0;
-  const event = (type: string, previousEventId: number, details: Partial<HistoryEvent> = {}): HistoryEvent => ({ id: ++id, previousEventId, type: type as HistoryEvent['type'], timestamp: at, ...details });
-
-  it('counts attempts per Task state and keeps the last error, following previousEventId through Parallel branches', () => {
-    id = 0;
-    const events: HistoryEvent[] = [
-      event('ExecutionStarted', 0),
-      event('TaskStateEntered', 1, { stateEnteredEventDetails: { name: 'validate-inputs' } }), // 2
-      event('LambdaFunctionScheduled', 2), // 3
-      event('LambdaFunctionStarted', 3), // 4
-      event('LambdaFunctionSucceeded', 4), // 5
-      event('TaskStateEntered', 5, { stateEnteredEventDetails: { name: 'run-flood-model' } }), // 6
-      event('TaskStateEntered', 5, { stateEnteredEventDetails: { name: 'other-branch' } }), // 7
-      event('TaskScheduled', 6), // 8
-      event('LambdaFunctionScheduled', 7), // 9
-      event('TaskFailed', 8, { taskFailedEventDetails: { resourceType: 'ecs', resource: 'runTask.sync', error: 'States.TaskFailed', cause: 'exit 3' } }), // 10
-      event('LambdaFunctionSucceeded', 9), // 11
-      event('TaskScheduled', 10), // 12: the retry
-      event('TaskFailed', 12, { taskFailedEventDetails: { resourceType: 'ecs', resource: 'runTask.sync', error: 'States.TaskFailed', cause: 'exit 3 again' } }), // 13
-    ];
-
-    expect(stepOutcomesFrom(events)).toEqual({
-      'validate-inputs': { status: 'SUCCEEDED', attempts: 1 },
-      'run-flood-model': { status: 'FAILED', attempts: 2, error: 'States.TaskFailed', cause: 'exit 3 again' },
-      'other-branch': { status: 'SUCCEEDED', attempts: 1 },
-    });
   });
 });

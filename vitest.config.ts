@@ -1,0 +1,23 @@
+/**
+ * Three tiers, each runnable alone: `unit` (no servers, no synth), `cdk` (synthesizes the stack and
+ * bundles functions), `e2e` (starts the embedded runtime, child processes, the CLI as users run it).
+ * Type-checking is `npm run typecheck`; vitest only transpiles.
+ */
+import { defineConfig } from 'vitest/config';
+
+const E2E = ['test/**/*.e2e.test.ts'];
+const CDK = ['test/cdk/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Test files start servers and set process.env for in-process handlers: one process per file.
+    pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK] } },
+      { extends: true, test: { name: 'cdk', include: CDK } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
+  },
+});
