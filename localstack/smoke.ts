@@ -7,10 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { runPrefixFor } from '../lib/contract/step-event';
 import { DeployedStack, DeployedStackError } from '../lib/deployed/deployed-stack';
 import { loadPipeline } from '../lib/local/pipeline';
 import { ingestTriggerOf } from '../lib/runtime/ingest';
-import { runPrefixFor } from '../lib/runtime/step-event';
 
 const ROOT = join(import.meta.dirname, '..');
 

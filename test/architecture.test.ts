@@ -27,10 +27,10 @@ const FUNCTIONS = join(import.meta.dirname, '..', 'functions');
 const CONTAINERS = join(import.meta.dirname, '..', 'containers');
 
 describe('architecture', () => {
-  it.each([FUNCTIONS, CONTAINERS])('%s imports nothing from lib/ but lib/runtime', (dir) => {
+  it.each([FUNCTIONS, CONTAINERS])('%s imports nothing from lib/ but lib/runtime, lib/contract and lib/shared', (dir) => {
     const offenders = sourceFiles(dir).flatMap((file) =>
       importsOf(file)
-        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!runtime\/)/.test(`/${relative(join(import.meta.dirname, '..'), join(file, '..', spec))}`))
+        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!(runtime|contract|shared)\/)/.test(`/${relative(join(import.meta.dirname, '..'), join(file, '..', spec))}`))
         .map((spec) => `${relative(dir, file)} imports ${spec}`),
     );
 

@@ -1,7 +1,8 @@
 /**
  * One place for what every step function needs, so handlers hold only their own logic: middy with
- * Powertools (structured JSON logs carrying the run id and step id, EMF metrics) and the S3 client.
- * The same handler files run on Lambda (bundled by esbuild) and in-process on the local runtime.
+ * Powertools (structured JSON logs carrying the run id and step id, EMF metrics), the S3 client for
+ * the invocation's environment and the bucket. The same handler files run on Lambda (bundled by
+ * esbuild) and in-process on the local runtime.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,8 +11,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createS3Client } from '../../lib/runtime/s3-client';
-import type { StepEvent } from '../../lib/runtime/step-event';
+import { currentEnvironment, type Environment, FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
+import { PermanentStepError } from '../../lib/contract/errors';
+import type { StepEvent } from '../../lib/contract/step-event';
+import { s3ClientFor } from '../../lib/runtime/s3-client';
 
 export interface StepTools {
   /** Carries runId and step on every line. */
@@ -21,34 +24,44 @@ export interface StepTools {
   /** The data bucket (ORCHESTRA_BUCKET). */
   readonly bucket: string;
   readonly context: Context;
+  /** The invocation's environment (process.env on Lambda). */
+  readonly env: Environment;
 }
 
-export type StepFunction<Input, Output> = (event: StepEvent<Input>, tools: StepTools) => Promise<Output>;
+export type StepFunction<Event extends StepEvent, Output> = (event: Event, tools: StepTools) => Promise<Output>;
 
 const baseLogger = new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'orchestra' });
 const metrics = new Metrics({ namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'Orchestra', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'orchestra' });
-let s3: S3Client | undefined;
 
-export class MissingConfigurationError extends Error {
-  override readonly name = 'Orchestra.Configuration';
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields every step event has, checked by hand: zod would add ~450 KB to every bundle. */
+function stepEventOf<Event extends StepEvent>(raw: unknown): Event {
+  const problems: string[] = [];
+  if (!isRecord(raw)) throw new PermanentStepError('not a step event (expected an object): steps are called by the state machine Orchestra compiles');
+  for (const field of ['pipeline', 'step', 'runId'] as const) if (typeof raw[field] !== 'string' || raw[field] === '') problems.push(`${field}: expected a non-empty string`);
+  if (!isRecord(raw['input']) || typeof raw['input']['source'] !== 'string') problems.push('input: expected the run input, an object with "source"');
+  if (!isRecord(raw['dependencies'])) problems.push('dependencies: expected an object');
+  if (problems.length > 0) throw new PermanentStepError(`not a step event (${problems.join('; ')}): steps are called by the state machine Orchestra compiles`);
+  return raw as Event;
 }
 
-export function stepHandler<Input, Output>(fn: StepFunction<Input, Output>) {
-  return middy(async (event: StepEvent<Input>, context: Context): Promise<Output> => {
+export function stepHandler<Output, Event extends StepEvent = StepEvent>(fn: StepFunction<Event, Output>) {
+  return middy(async (raw: unknown, context: Context): Promise<Output> => {
+    const event = stepEventOf<Event>(raw);
     // A child per invocation: the local runtime runs invocations of one module concurrently.
     const logger = baseLogger.createChild({ persistentKeys: { runId: event.runId, step: event.step } });
-    const bucket = process.env['ORCHESTRA_BUCKET'];
-    if (bucket === undefined || bucket === '') throw new MissingConfigurationError('ORCHESTRA_BUCKET is not set');
-    s3 ??= createS3Client();
-    logger.info('step started', { dependencies: Object.keys(event.dependencies ?? {}) });
+    const env = currentEnvironment();
+    const bucket = requiredVariable(FUNCTION_ENV.bucket, 'the stack, or the local runtime,', env);
+    logger.info('step started', { dependencies: Object.keys(event.dependencies) });
     try {
-      const output = await fn(event, { logger, metrics, s3, bucket, context });
+      const output = await fn(event, { logger, metrics, s3: s3ClientFor(env), bucket, context, env });
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       logger.info('step succeeded');
       return output;
     } catch (error) {
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);
-      logger.error('step failed', error as Error);
+      logger.error('step failed', error instanceof Error ? error : String(error));
       throw error;
     }
   })

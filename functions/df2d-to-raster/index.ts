@@ -3,8 +3,8 @@
  * hillshade of the DEM, written under this step's output prefix.
  */
 
-import { PermanentStepError } from '../../lib/runtime/errors';
-import { outputPrefixFor, RESULT_FILE, type RunInput } from '../../lib/runtime/step-event';
+import { PermanentStepError } from '../../lib/contract/errors';
+import { outputPrefixFor, RESULT_FILE } from '../../lib/contract/step-event';
 import { parseAsciiGrid } from '../commons/ascii-grid';
 import { getText, putObject } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
@@ -17,7 +17,7 @@ interface ModelResult {
 
 export const FLOOD_MAP_FILE = 'flood-map.png';
 
-export const handler = stepHandler<RunInput, { floodMap: string; width: number; height: number; wetCells: number }>(async (event, { s3, bucket, logger }) => {
+export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   // A container step returns no value: its result.json under its output prefix says what it wrote.
   const modelStep = Object.keys(event.dependencies)[0];
   if (modelStep === undefined) throw new PermanentStepError('df2d-to-raster must depend on the flood model step');

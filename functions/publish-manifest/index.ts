@@ -3,14 +3,14 @@
  * size and SHA-256, plus each step's result, so downstream users need not know the layout.
  */
 import { createHash } from 'node:crypto';
+import { outputPrefixFor, runPrefixFor } from '../../lib/contract/step-event';
 import { listAllObjects } from '../../lib/runtime/s3-list';
-import { outputPrefixFor, runPrefixFor } from '../../lib/runtime/step-event';
 import { getBytes, putObject } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export const handler = stepHandler<unknown, { manifest: string; files: number }>(async (event, { s3, bucket, logger }) => {
+export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const files: Array<{ key: string; bytes: number; sha256: string }> = [];
   for (const { key } of await listAllObjects(s3, bucket, runPrefixFor(event.pipeline, event.runId))) {
     const body = await getBytes(s3, bucket, key);

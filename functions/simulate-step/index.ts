@@ -6,14 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientStepError } from '../../lib/runtime/errors';
+import { FUNCTION_ENV } from '../../lib/contract/environment';
+import { TransientStepError } from '../../lib/contract/errors';
+import type { SimulateSettings } from '../../lib/contract/simulate';
+import type { StepEvent } from '../../lib/contract/step-event';
 import { stepHandler } from '../commons/step-handler';
-
-export interface SimulateSettings {
-  readonly durationMs?: number | readonly [number, number];
-  readonly failureRate?: number;
-  readonly output?: unknown;
-}
 
 /** Two independent uniforms in [0, 1) from a seed and an invocation id. */
 export function seededUniforms(seed: string, invocation: string): [number, number] {
@@ -21,9 +18,9 @@ export function seededUniforms(seed: string, invocation: string): [number, numbe
   return [hash.readUInt32BE(0) / 2 ** 32, hash.readUInt32BE(4) / 2 ** 32];
 }
 
-export const handler = stepHandler<unknown, unknown>(async (event, { context, logger }) => {
-  const settings = (event as unknown as { simulate?: SimulateSettings }).simulate ?? {};
-  const seed = process.env['ORCHESTRA_SIMULATE_SEED'];
+export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSettings }>(async (event, { context, logger, env }) => {
+  const settings = event.simulate ?? {};
+  const seed = env[FUNCTION_ENV.simulateSeed];
   const [u1, u2] = seed === undefined || seed === '' ? [Math.random(), Math.random()] : seededUniforms(seed, context.awsRequestId);
   const d = settings.durationMs ?? 0;
   const durationMs = typeof d === 'number' ? d : d[0] + u1 * (d[1] - d[0]);

@@ -3,8 +3,7 @@
  * settings must parse and agree. Bad input fails the run at once (Orchestra.Permanent, never
  * retried) with a message naming the file, the line and the fix; the uploaded files stay in place.
  */
-import { PermanentStepError } from '../../lib/runtime/errors';
-import type { RunInput } from '../../lib/runtime/step-event';
+import { PermanentStepError } from '../../lib/contract/errors';
 import { DEM_FILE, FLOOD_INPUT_FILES, FloodInputError, HYDROGRAPH_FILE, MODEL_FILE, parseDem, parseHydrograph, parseModelSettings } from '../commons/flood-inputs';
 import { exists, getText } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
@@ -18,7 +17,7 @@ export interface ValidatedFloodInputs {
   readonly durationSeconds: number;
 }
 
-export const handler = stepHandler<RunInput, ValidatedFloodInputs>(async (event, { s3, bucket, logger }) => {
+export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const prefix = event.input.prefix;
   if (prefix === undefined) throw new PermanentStepError('the run input has no "prefix": start this pipeline by uploading a dataset folder to its ingest prefix');
   const inputBucket = event.input.bucket ?? bucket;

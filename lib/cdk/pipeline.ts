@@ -19,21 +19,12 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  CONTAINER_NAME,
-  DATA_BUCKET,
-  ECS_CLUSTER,
-  lambdaFunctionPlaceholder,
-  placeholdersIn,
-  SECURITY_GROUP_IDS,
-  SIMULATE_FUNCTION,
-  SUBNET_IDS,
-  taskDefinitionPlaceholder,
-} from '../compiler';
-import { resourceNameOf } from '../graph/resource-names';
+import { CONTAINER_NAME } from '../compiler';
+import { lambdaFunctionPlaceholder, PLACEHOLDERS, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
+import { resourceNameOf } from '../contract/resource-names';
+import { pipelineRunsPrefixFor } from '../contract/step-event';
 import type { ContainerStep, PipelineGraph } from '../graph/schema';
 import { ingestTriggerOf } from '../runtime/ingest';
-import { pipelineRunsPrefixFor } from '../runtime/step-event';
 import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
@@ -85,7 +76,7 @@ export class Pipeline extends Construct {
     const { source, bucket } = props;
     this.source = source;
     const { graph } = source;
-    const values: Record<string, string> = { [DATA_BUCKET]: bucket.bucketName, [SIMULATE_FUNCTION]: props.simulateFunction.functionArn };
+    const values: Record<string, string> = { [PLACEHOLDERS.dataBucket]: bucket.bucketName, [PLACEHOLDERS.simulateFunction]: props.simulateFunction.functionArn };
     this.inputPrefixes = props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`];
     const runsPrefix = pipelineRunsPrefixFor(graph.name);
     // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
@@ -116,18 +107,11 @@ export class Pipeline extends Construct {
     if (hasContainers) {
       if (props.cluster === undefined || props.vpc === undefined || props.securityGroup === undefined)
         throw new Error(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
-      values[ECS_CLUSTER] = props.cluster.clusterArn;
-      values[SUBNET_IDS] = Fn.join(',', props.vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds);
-      values[SECURITY_GROUP_IDS] = props.securityGroup.securityGroupId;
+      values[PLACEHOLDERS.ecsCluster] = props.cluster.clusterArn;
+      values[PLACEHOLDERS.subnetIds] = Fn.join(',', props.vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds);
+      values[PLACEHOLDERS.securityGroupIds] = props.securityGroup.securityGroupId;
     }
-    // Only the placeholders the definition uses: CloudFormation fails on a missing one, and an unused one hides a mistake.
-    this.substitutions = Object.fromEntries(
-      placeholdersIn(source.definitionText).map((placeholder) => {
-        const value = values[placeholder];
-        if (value === undefined) throw new Error(`${graph.name}: no value for placeholder \${${placeholder}}`);
-        return [placeholder, value];
-      }),
-    );
+    this.substitutions = substitutionsFor(source.definitionText, values);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/orchestra-${graph.name}`,

@@ -1,10 +1,11 @@
 /** Graph → ASL, pure: no AWS SDK, no aws-cdk-lib, no file system. */
+
+import { placeholdersIn } from '../contract/placeholders';
 import type { Issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
 import type { StateMachineDefinition } from './asl-types';
 import { checkLimits, type MachineStats, machineStats } from './limits';
-import { placeholdersIn } from './placeholders';
 import { type Block, planMakespan } from './plan/blocks';
 import { planByLevels } from './plan/levels';
 import { type PlanInput, planSeriesParallel } from './plan/series-parallel';

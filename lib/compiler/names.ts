@@ -26,5 +26,3 @@ export const CHECK_FAILURES_STATE = 'Check step failures';
 export const SUMMARISE_FAILURES_STATE = 'Summarise step failures';
 export const STEPS_FAILED_STATE = 'Steps failed';
 export const DONE_STATE = 'Done';
-export const STEPS_FAILED_ERROR = 'Orchestra.StepsFailed';
-export const DEPENDENCY_FAILED_ERROR = 'Orchestra.DependencyFailed';

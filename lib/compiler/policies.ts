@@ -1,4 +1,5 @@
 /** Resolves each step's effective retry, timeout, failure policy and duration estimate. */
+import { ERRORS, NEVER_RETRIED } from '../contract/errors';
 import type { OnFailure, PipelineGraph, RetryPolicy, Step } from '../graph/schema';
 import type { JsonObject } from './asl-types';
 import { DEFAULT_ESTIMATED_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './steps';
@@ -13,9 +14,6 @@ export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; back
 const ASL_DEFAULT_INTERVAL_SECONDS = 1;
 const ASL_DEFAULT_BACKOFF_RATE = 2;
 
-/** Errors with this name (e.g. invalid input) are never retried: another attempt cannot help. */
-export const PERMANENT_ERROR = 'Orchestra.Permanent';
-
 export const effectiveRetry = (graph: PipelineGraph, step: Step): RetryPolicy => ({ ...DEFAULT_RETRY, ...graph.defaults?.retry, ...step.retry });
 export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[step.kind];
 export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
@@ -26,12 +24,12 @@ export function renderRetry(policy: RetryPolicy): JsonObject[] | undefined {
   if (attempts <= 1) return undefined;
   const interval = policy.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds;
   const backoff = policy.backoffRate ?? DEFAULT_RETRY.backoffRate;
-  const retrier: JsonObject = { ErrorEquals: ['States.ALL'], MaxAttempts: attempts - 1 };
+  const retrier: JsonObject = { ErrorEquals: [ERRORS.all], MaxAttempts: attempts - 1 };
   if (interval !== ASL_DEFAULT_INTERVAL_SECONDS) retrier['IntervalSeconds'] = interval;
   if (backoff !== ASL_DEFAULT_BACKOFF_RATE) retrier['BackoffRate'] = backoff;
   if (policy.maxDelaySeconds !== undefined) retrier['MaxDelaySeconds'] = policy.maxDelaySeconds;
   if (policy.jitter === 'full') retrier['JitterStrategy'] = 'FULL';
-  return [{ ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 }, retrier];
+  return [{ ErrorEquals: [...NEVER_RETRIED], MaxAttempts: 0 }, retrier];
 }
 
 /** Expected seconds, for planning only. */

@@ -3,19 +3,10 @@
  * Each step is one Task state named after it. A Parallel state merges its branches' `steps`
  * (and `failed`) maps back into one with States.JsonMerge in its ResultSelector: no extra state.
  */
+import { ERRORS } from '../contract/errors';
 import type { PipelineGraph } from '../graph/schema';
 import type { JsonObject, StateMachineDefinition } from './asl-types';
-import {
-  CHECK_FAILURES_STATE,
-  DEPENDENCY_FAILED_ERROR,
-  DONE_STATE,
-  derivedStateName,
-  PREPARE_STATE,
-  parallelStateName,
-  STEPS_FAILED_ERROR,
-  STEPS_FAILED_STATE,
-  SUMMARISE_FAILURES_STATE,
-} from './names';
+import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
 import { buildTask } from './steps';
@@ -65,7 +56,7 @@ export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing:
     };
     // A separate Pass builds the cause: intrinsic functions in a Fail's CausePath are not portable.
     all[SUMMARISE_FAILURES_STATE] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.failed)' }, Next: STEPS_FAILED_STATE };
-    all[STEPS_FAILED_STATE] = { Type: 'Fail', Error: STEPS_FAILED_ERROR, CausePath: '$.cause' };
+    all[STEPS_FAILED_STATE] = { Type: 'Fail', Error: ERRORS.stepsFailed, CausePath: '$.cause' };
     all[DONE_STATE] = { Type: 'Succeed' };
   }
   return {
@@ -148,7 +139,7 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
   };
   if (effectiveOnFailure(graph, step) === 'continue') {
     const failed = derivedStateName(id, 'failed');
-    state['Catch'] = [{ ErrorEquals: ['States.ALL'], ResultPath: `$.failed.${id}`, Next: failed }];
+    state['Catch'] = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
     states[failed] = { Type: 'Pass', Comment: `"${id}" failed; its error is under $.failed.${id}`, ...transition(next) };
   }
   states[id] = { ...state, ...transition(next) };
@@ -160,7 +151,7 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
   states[check] = { Type: 'Choice', Choices: [{ ...anyPresent(softDeps.map((dep) => `$.failed.${dep}`)), Next: skipped }], Default: id };
   states[skipped] = {
     Type: 'Pass',
-    Result: { Error: DEPENDENCY_FAILED_ERROR, Cause: `skipped: a dependency of "${id}" (${softDeps.join(', ')}) failed or was skipped` },
+    Result: { Error: ERRORS.dependencyFailed, Cause: `skipped: a dependency of "${id}" (${softDeps.join(', ')}) failed or was skipped` },
     ResultPath: `$.failed.${id}`,
     ...transition(next),
   };

@@ -1,6 +1,5 @@
 export * from './issues';
 export { type ParsedDocument, parseGraphText } from './parse';
-export { resourceNameOf } from './resource-names';
 export { isImagePath } from './rules/files';
 export * from './schema';
 export * from './topology';

@@ -4,6 +4,7 @@
  * `npm run build:schema` and checked for staleness by the tests).
  */
 import { z } from 'zod';
+import { simulateSettingsShape } from '../contract/simulate';
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const PIPELINE_NAME_MAX_LENGTH = 64;
@@ -91,15 +92,11 @@ export const containerStepSchema = z
   })
   .describe('A heavy step: a container on ECS Fargate (a local process on the embedded runtime).');
 
-const durationMsSchema = z.union([z.number().min(0).max(86_400_000), z.tuple([z.number().min(0).max(86_400_000), z.number().min(0).max(86_400_000)])]);
-
 export const simulateStepSchema = z
   .strictObject({
     kind: z.literal('simulate'),
     ...commonStepFields,
-    durationMs: durationMsSchema.optional().describe('How long the step works: a number, or [min, max] for a uniformly random duration. @default 0'),
-    failureRate: z.number().min(0).max(1).optional().describe('Probability that an attempt fails. @default 0'),
-    output: z.json().optional().describe('What the step returns when it succeeds. @default {"ok": true}'),
+    ...simulateSettingsShape,
   })
   .describe('A built-in step for demos, tests and benchmarks: waits, then fails with a set probability.');
 

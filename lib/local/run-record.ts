@@ -1,5 +1,5 @@
 /** What the local runtime records about a run: the same facts `DescribeExecution` gives in AWS, per step too. */
-import type { RunInput } from '../runtime/step-event';
+import type { RunInput } from '../contract/step-event';
 
 export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type StepStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'ABORTED';

@@ -6,11 +6,13 @@
 import { availableParallelism } from 'node:os';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Json } from '../compiler/asl-types';
-import { substitute } from '../compiler/placeholders';
-import { effectiveRetry, PERMANENT_ERROR } from '../compiler/policies';
+import { effectiveRetry } from '../compiler/policies';
+import { FUNCTION_ENV } from '../contract/environment';
+import { isRetryable } from '../contract/errors';
+import { substitute } from '../contract/placeholders';
+import type { RunInput } from '../contract/step-event';
+import { runPrefixFor } from '../contract/step-event';
 import { decideIngest, type IngestDecision, ingestTriggerOf } from '../runtime/ingest';
-import type { RunInput } from '../runtime/step-event';
-import { runPrefixFor } from '../runtime/step-event';
 import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { localSubstitutions } from './bindings';
 import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
@@ -49,16 +51,10 @@ export class UnknownPipelineError extends Error {
   override readonly name = 'UnknownPipelineError';
 }
 
-export class RuntimeAlreadyStartedError extends Error {
-  override readonly name = 'RuntimeAlreadyStartedError';
-}
-
 interface PreparedPipeline {
   readonly pipeline: LocalPipeline;
   readonly machine: PreparedMachine;
 }
-
-let runningRuntime: LocalRuntime | undefined;
 
 const newRunId = (): string =>
   `${new Date()
@@ -86,16 +82,8 @@ export class LocalRuntime {
   }
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-    if (runningRuntime !== undefined) throw new RuntimeAlreadyStartedError('a local runtime is already running in this process; stop it first');
     const s3 = await startEmbeddedS3({ dataDir: options.dataDir, ...(options.s3Port === undefined ? {} : { port: options.s3Port }) });
-    // In-process handlers read these exactly as deployed functions read their configuration.
-    Object.assign(process.env, s3.environment, {
-      ORCHESTRA_BUCKET: s3.bucket,
-      POWERTOOLS_METRICS_NAMESPACE: 'Orchestra',
-      ...(options.simulateSeed === undefined ? {} : { ORCHESTRA_SIMULATE_SEED: options.simulateSeed }),
-    });
-    runningRuntime = new LocalRuntime(s3, new RunStore(options.dataDir), options);
-    return runningRuntime;
+    return new LocalRuntime(s3, new RunStore(options.dataDir), options);
   }
 
   addPipeline(pipeline: LocalPipeline): void {
@@ -180,7 +168,13 @@ export class LocalRuntime {
     if (step === undefined) throw new Error(`internal: no step ${stepId}`);
     const maxAttempts = effectiveRetry(pipeline.graph, step).maxAttempts ?? 1;
     const runner = runnerFor(step.kind);
-    const environment = { ...this.s3.environment, ORCHESTRA_BUCKET: this.s3.bucket };
+    // What this runtime's handlers read instead of process.env (several runtimes may share a process).
+    const environment = {
+      ...this.s3.environment,
+      [FUNCTION_ENV.bucket]: this.s3.bucket,
+      POWERTOOLS_METRICS_NAMESPACE: 'Orchestra',
+      ...(this.options.simulateSeed === undefined ? {} : { [FUNCTION_ENV.simulateSeed]: this.options.simulateSeed }),
+    };
     return async (attempt) => {
       const stepRecord = record.steps[stepId] as NonNullable<RunRecord['steps'][string]>;
       const now = new Date().toISOString();
@@ -210,7 +204,7 @@ export class LocalRuntime {
         flush();
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
         const stepError = { error: error.name, cause: error.message };
-        const willRetry = attempt.attempt < maxAttempts && error.name !== PERMANENT_ERROR && !attempt.signal.aborted;
+        const willRetry = attempt.attempt < maxAttempts && isRetryable(error.name) && !attempt.signal.aborted;
         const status: StepStatus = attempt.signal.aborted && error.name !== 'States.Timeout' && error.name !== 'States.TaskFailed' ? 'ABORTED' : willRetry ? 'RETRYING' : 'FAILED';
         Object.assign(stepRecord, { status, error: stepError, stoppedAt: new Date().toISOString() });
         this.store.saveSoon(record);
@@ -288,6 +282,5 @@ export class LocalRuntime {
     await Promise.allSettled([...this.pendingIngests, ...[...this.executions.values()].map((e) => e.finished)]);
     await this.store.close();
     await this.s3.stop();
-    if (runningRuntime === this) runningRuntime = undefined;
   }
 }

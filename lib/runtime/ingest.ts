@@ -8,7 +8,7 @@
  * event or two files of a dataset landing at once can never start a second run.
  */
 import { createHash } from 'node:crypto';
-import type { RunInput } from './step-event';
+import type { RunInput } from '../contract/step-event';
 import type { ObjectCreated } from './upload-events';
 
 export interface IngestTrigger {

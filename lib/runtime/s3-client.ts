@@ -1,11 +1,30 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { type Environment, FUNCTION_ENV } from '../contract/environment';
 
 /**
- * The S3 client every step uses. With ORCHESTRA_S3_ENDPOINT (or the SDK's AWS_ENDPOINT_URL_S3) set,
- * it talks to that endpoint path-style: the embedded S3 or LocalStack. Otherwise it is plain AWS.
+ * The S3 client a step uses, for the environment it runs in. With ORCHESTRA_S3_ENDPOINT (or the SDK's
+ * AWS_ENDPOINT_URL_S3) it talks to that endpoint path-style: the embedded S3 or LocalStack; otherwise
+ * plain AWS. Explicit keys in the environment are used as given, so two local runtimes in one
+ * process never share a client.
  */
-export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  const endpoint = env['ORCHESTRA_S3_ENDPOINT'] ?? env['AWS_ENDPOINT_URL_S3'];
+export function createS3Client(env: Environment = process.env): S3Client {
+  const endpoint = env[FUNCTION_ENV.s3Endpoint] || env['AWS_ENDPOINT_URL_S3'] || undefined;
   const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
-  return endpoint === undefined || endpoint === '' ? new S3Client({ region }) : new S3Client({ region, endpoint, forcePathStyle: true });
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  const credentials = endpoint !== undefined && accessKeyId !== undefined && secretAccessKey !== undefined ? { credentials: { accessKeyId, secretAccessKey } } : {};
+  return endpoint === undefined ? new S3Client({ region }) : new S3Client({ region, endpoint, forcePathStyle: true, ...credentials });
+}
+
+const clients = new Map<string, S3Client>();
+
+/** One client per endpoint, region and key, reused across invocations as Lambda would reuse it. */
+export function s3ClientFor(env: Environment): S3Client {
+  const key = [env[FUNCTION_ENV.s3Endpoint], env['AWS_ENDPOINT_URL_S3'], env['AWS_REGION'], env['AWS_ACCESS_KEY_ID']].join('\n');
+  let client = clients.get(key);
+  if (client === undefined) {
+    client = createS3Client(env);
+    clients.set(key, client);
+  }
+  return client;
 }

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OrchestraStack } from '../../lib/cdk';
-import { placeholdersIn } from '../../lib/compiler';
+import { placeholdersIn } from '../../lib/contract/placeholders';
 import { graphFilesIn } from '../../lib/graph/pipeline-files';
 import { loadPipeline } from '../../lib/local/pipeline';
 import { defined } from '../../lib/shared/defined';

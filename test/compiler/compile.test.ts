@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGraph, type JsonObject, MAX_HISTORY_EVENTS, PERMANENT_ERROR, planInputOf } from '../../lib/compiler';
+import { compileGraph, type JsonObject, MAX_HISTORY_EVENTS, planInputOf } from '../../lib/compiler';
+import { ERRORS } from '../../lib/contract/errors';
 import { loadGraphFile } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { criticalPathLength } from '../../lib/graph/topology';
@@ -48,7 +49,7 @@ describe('compileGraph', () => {
     const states = statesOf(compileGraph(allKinds()).definition);
 
     expect(defined(states['hello'])['Retry']).toEqual([
-      { ErrorEquals: [PERMANENT_ERROR], MaxAttempts: 0 },
+      { ErrorEquals: [ERRORS.permanent], MaxAttempts: 0 },
       { ErrorEquals: ['States.ALL'], MaxAttempts: 1, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
     ]);
     expect(defined(states['leaf'])['Retry']).toBeUndefined();

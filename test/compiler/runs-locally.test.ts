@@ -2,7 +2,8 @@
 
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { compileGraph, substitute } from '../../lib/compiler';
+import { compileGraph } from '../../lib/compiler';
+import { substitute } from '../../lib/contract/placeholders';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { defined } from '../../lib/shared/defined';
 import { fakeSubstitutions } from '../helpers/asl';

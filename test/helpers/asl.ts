@@ -1,5 +1,6 @@
 import aslValidator from 'asl-validator';
-import { type CompiledPipeline, substitute } from '../../lib/compiler';
+import type { CompiledPipeline } from '../../lib/compiler';
+import { substitute } from '../../lib/contract/placeholders';
 
 /** Fake but well-formed values for every placeholder, as CDK would substitute them. */
 export function fakeSubstitutions(compiled: CompiledPipeline): Record<string, string> {

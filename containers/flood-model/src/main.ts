@@ -7,8 +7,8 @@
 import { formatAsciiGrid } from '../../../functions/commons/ascii-grid';
 import { parseDem, parseHydrograph, parseModelSettings } from '../../../functions/commons/flood-inputs';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
+import { RESULT_FILE } from '../../../lib/contract/step-event';
 import { createS3Client } from '../../../lib/runtime/s3-client';
-import { RESULT_FILE } from '../../../lib/runtime/step-event';
 import { simulateFlood } from './solver';
 
 interface ValidatedInputs {

@@ -6,11 +6,11 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type LocalPipeline, loadPipeline, StaleDefinitionError } from '../../local/pipeline';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
-import { type RunInput, runPrefixFor } from '../../runtime/step-event';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
 import { type DataDirOption, dataDirOf, graphFileOf } from '../local-session';
 import type { Output } from '../output';

@@ -1,13 +1,12 @@
-import { resourceNameOf } from '../../graph/resource-names';
+import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
+import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
+import { outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
 import type { JsonObject } from '../asl-types';
-import { DATA_BUCKET, ECS_CLUSTER, ref, SECURITY_GROUP_IDS, SUBNET_IDS, taskDefinitionPlaceholder } from '../placeholders';
-import { outputPrefixExpression, type StepBuildContext, type TaskParts } from './common';
+import type { StepBuildContext, TaskParts } from './common';
 
 /** Name of the container in every Orchestra task definition. */
 export const CONTAINER_NAME = 'step';
-
-export const dependencyEnvName = (dep: string): string => `ORCHESTRA_DEPENDENCY_${resourceNameOf(dep).toUpperCase()}`;
 
 /**
  * Fargate task run synchronously (`runTask.sync` waits for the task to stop). The container learns
@@ -15,26 +14,27 @@ export const dependencyEnvName = (dep: string): string => `ORCHESTRA_DEPENDENCY_
  */
 export function containerTask({ graph, id, step }: StepBuildContext & { step: ContainerStep }): TaskParts {
   const deps = step.dependsOn ?? [];
+  const env = CONTAINER_ENV;
   const environment: JsonObject[] = [
-    { Name: 'ORCHESTRA_PIPELINE', Value: graph.name },
-    { Name: 'ORCHESTRA_STEP', Value: id },
-    { Name: 'ORCHESTRA_RUN_ID', 'Value.$': '$$.Execution.Name' },
-    { Name: 'ORCHESTRA_BUCKET', Value: ref(DATA_BUCKET) },
-    { Name: 'ORCHESTRA_OUTPUT_PREFIX', 'Value.$': outputPrefixExpression(graph.name, id) },
-    { Name: 'ORCHESTRA_INPUT', 'Value.$': 'States.JsonToString($.input)' },
-    { Name: 'ORCHESTRA_DEPENDENCIES', Value: deps.join(',') },
+    { Name: env.pipeline, Value: graph.name },
+    { Name: env.step, Value: id },
+    { Name: env.runId, 'Value.$': '$$.Execution.Name' },
+    { Name: env.bucket, Value: ref(PLACEHOLDERS.dataBucket) },
+    { Name: env.outputPrefix, 'Value.$': outputPrefixExpression(graph.name, id) },
+    { Name: env.input, 'Value.$': 'States.JsonToString($.input)' },
+    { Name: env.dependencies, Value: deps.join(',') },
     ...deps.map((dep) => ({ Name: dependencyEnvName(dep), 'Value.$': `States.JsonToString($.steps.${dep})` })),
   ];
   return {
     Resource: 'arn:aws:states:::ecs:runTask.sync',
     Parameters: {
       LaunchType: 'FARGATE',
-      Cluster: ref(ECS_CLUSTER),
+      Cluster: ref(PLACEHOLDERS.ecsCluster),
       TaskDefinition: ref(taskDefinitionPlaceholder(id)),
       NetworkConfiguration: {
         AwsvpcConfiguration: {
-          'Subnets.$': `States.StringSplit('${ref(SUBNET_IDS)}', ',')`,
-          'SecurityGroups.$': `States.StringSplit('${ref(SECURITY_GROUP_IDS)}', ',')`,
+          'Subnets.$': `States.StringSplit('${ref(PLACEHOLDERS.subnetIds)}', ',')`,
+          'SecurityGroups.$': `States.StringSplit('${ref(PLACEHOLDERS.securityGroupIds)}', ',')`,
           AssignPublicIp: 'ENABLED',
         },
       },

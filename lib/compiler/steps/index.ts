@@ -5,7 +5,7 @@ import { lambdaTask } from './lambda';
 import { simulateTask } from './simulate';
 
 export type { TaskParts } from './common';
-export { CONTAINER_NAME, dependencyEnvName } from './container';
+export { CONTAINER_NAME } from './container';
 
 type Builders = { [K in Step['kind']]: (context: StepBuildContext & { step: Extract<Step, { kind: K }> }) => TaskParts };
 

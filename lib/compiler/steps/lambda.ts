@@ -1,5 +1,5 @@
+import { lambdaFunctionPlaceholder, ref } from '../../contract/placeholders';
 import type { LambdaStep } from '../../graph/schema';
-import { lambdaFunctionPlaceholder, ref } from '../placeholders';
 import { type StepBuildContext, stepEventParameters, type TaskParts } from './common';
 
 /** Direct function-ARN resource: the Task result is the handler's return value, no Payload wrapper. */

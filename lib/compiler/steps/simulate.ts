@@ -1,6 +1,6 @@
+import { PLACEHOLDERS, ref } from '../../contract/placeholders';
 import type { SimulateStep } from '../../graph/schema';
 import type { Json, JsonObject } from '../asl-types';
-import { ref, SIMULATE_FUNCTION } from '../placeholders';
 import { type StepBuildContext, stepEventParameters, type TaskParts } from './common';
 
 /** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */
@@ -11,5 +11,5 @@ export function simulateTask(context: StepBuildContext & { step: SimulateStep })
   if (step.durationMs !== undefined) simulate['durationMs'] = step.durationMs as Json;
   if (step.failureRate !== undefined) simulate['failureRate'] = step.failureRate;
   if (step.output !== undefined) simulate['output'] = step.output as Json;
-  return { Resource: ref(SIMULATE_FUNCTION), Parameters: { ...stepEventParameters(context), simulate } };
+  return { Resource: ref(PLACEHOLDERS.simulateFunction), Parameters: { ...stepEventParameters(context), simulate } };
 }

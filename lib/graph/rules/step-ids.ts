@@ -1,5 +1,5 @@
+import { resourceNameOf } from '../../contract/resource-names';
 import { type Issue, issue } from '../issues';
-import { resourceNameOf } from '../resource-names';
 import { ID_PATTERN, STEP_ID_MAX_LENGTH } from '../schema';
 import type { RuleContext } from './context';
 

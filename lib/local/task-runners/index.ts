@@ -1,6 +1,7 @@
 /** One runner per step kind, picked by a lookup table: how each kind runs on the embedded runtime. */
 import { isAbsolute, join } from 'node:path';
 import type { Json, JsonObject } from '../../compiler/asl-types';
+import { withEnvironment } from '../../contract/environment';
 import type { Step, StepKind } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';
 import type { LogSink } from '../log-capture';
@@ -28,14 +29,18 @@ const DEFAULT_LAMBDA_MEMORY_MIB = 512;
 
 const inProcess =
   (modulePath: string, memoryMiB: number): StepRunner =>
-  async (context) =>
-    invokeInProcess(await loadHandler(modulePath), context.attempt.input, {
-      functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
-      requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
-      timeoutSeconds: context.attempt.timeoutSeconds,
-      memoryMiB,
-      log: context.log,
-    });
+  async (context) => {
+    const handler = await loadHandler(modulePath);
+    return withEnvironment({ ...process.env, ...context.environment }, () =>
+      invokeInProcess(handler, context.attempt.input, {
+        functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
+        requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
+        timeoutSeconds: context.attempt.timeoutSeconds,
+        memoryMiB,
+        log: context.log,
+      }),
+    );
+  };
 
 /** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
 function containerEnvironment(context: StepRunContext): Record<string, string> {

@@ -1,0 +1,60 @@
+/**
+ * Environment variables that cross the seams, and one validated reader for them. The compiler writes
+ * the container ones into the Task's ContainerOverrides, CDK and the local runtime set the function
+ * ones, handlers and containers read them. No zod here: every Lambda bundle imports this module.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConfigurationError } from './errors';
+import { resourceNameOf } from './resource-names';
+
+/** What a container step gets, from the state machine (ECS container overrides). */
+export const CONTAINER_ENV = {
+  pipeline: 'ORCHESTRA_PIPELINE',
+  step: 'ORCHESTRA_STEP',
+  runId: 'ORCHESTRA_RUN_ID',
+  bucket: 'ORCHESTRA_BUCKET',
+  outputPrefix: 'ORCHESTRA_OUTPUT_PREFIX',
+  /** The run input as JSON. */
+  input: 'ORCHESTRA_INPUT',
+  /** The step ids it depends on, comma-separated, in `dependsOn` order. */
+  dependencies: 'ORCHESTRA_DEPENDENCIES',
+} as const;
+
+/** One variable per dependency, holding its result as JSON: ORCHESTRA_DEPENDENCY_<RESOURCE NAME>. */
+export const DEPENDENCY_ENV_PREFIX = 'ORCHESTRA_DEPENDENCY_';
+export const dependencyEnvName = (stepId: string): string => `${DEPENDENCY_ENV_PREFIX}${resourceNameOf(stepId).toUpperCase()}`;
+
+/** What the stack (CDK) and the local runtime give functions and containers. */
+export const FUNCTION_ENV = {
+  bucket: 'ORCHESTRA_BUCKET',
+  /** An S3 endpoint other than AWS (the embedded S3, LocalStack); the SDK's own AWS_ENDPOINT_URL_S3 works too. */
+  s3Endpoint: 'ORCHESTRA_S3_ENDPOINT',
+  /** Makes simulate steps reproducible. */
+  simulateSeed: 'ORCHESTRA_SIMULATE_SEED',
+  /** The ingest trigger's settings (JSON) and the state machine it starts. */
+  ingestTrigger: 'INGEST_TRIGGER',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  /** The runs API's pipelines: JSON object of pipeline name → state machine ARN. */
+  pipelines: 'PIPELINES',
+} as const;
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const invocationEnvironment = new AsyncLocalStorage<Environment>();
+
+/**
+ * Runs `work` with `environment` as what handlers read instead of process.env. On Lambda a function's
+ * environment is its process's; in-process on the local runtime, several runtimes (each with its own
+ * S3 endpoint and bucket) may share one process, so each invocation carries its own.
+ */
+export const withEnvironment = <T>(environment: Environment, work: () => T): T => invocationEnvironment.run(environment, work);
+
+/** The environment of the current invocation: process.env on Lambda and Fargate. */
+export const currentEnvironment = (): Environment => invocationEnvironment.getStore() ?? process.env;
+
+/** The value of a variable its deployment sets, or a ConfigurationError naming it and who sets it. */
+export function requiredVariable(name: string, setBy: string, env: Environment = currentEnvironment()): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigurationError(`${name} is not set (${setBy} sets it)`);
+  return value;
+}

@@ -1,0 +1,66 @@
+/**
+ * Error names that cross the seams: Retry and Catch in the compiled ASL match on them, handlers and
+ * containers raise them, the local runtime records them and the runs API reports them. In AWS a
+ * Lambda's error name is its errorType; locally it is the thrown error's `name`.
+ */
+import { OrchestraError } from '../shared/errors';
+
+export const ERRORS = {
+  /** Bad input or another failure a retry cannot fix. */
+  permanent: 'Orchestra.Permanent',
+  /** A failure worth retrying (a flaky service, a simulated fault). */
+  transient: 'Orchestra.Transient',
+  /** A function is missing configuration the stack or the local runtime sets. */
+  configuration: 'Orchestra.Configuration',
+  /** The run failed because steps with onFailure "continue" failed. */
+  stepsFailed: 'Orchestra.StepsFailed',
+  /** A step was skipped because a step it depends on failed. */
+  dependencyFailed: 'Orchestra.DependencyFailed',
+  /** The run was stopped while the step ran. */
+  aborted: 'Orchestra.Aborted',
+  /** The local runtime's process ended while the run was running. */
+  interrupted: 'Orchestra.Interrupted',
+  /** Stopped through the runs API. */
+  cancelled: 'Orchestra.Cancelled',
+  /** Step Functions' own names. */
+  timeout: 'States.Timeout',
+  taskFailed: 'States.TaskFailed',
+  runtime: 'States.Runtime',
+  all: 'States.ALL',
+} as const;
+
+export type ErrorName = (typeof ERRORS)[keyof typeof ERRORS];
+
+/** Errors Retry never retries: another attempt cannot help. */
+export const NEVER_RETRIED: readonly ErrorName[] = [ERRORS.permanent];
+
+export const isRetryable = (name: string): boolean => !NEVER_RETRIED.some((never) => never === name);
+
+/** A failure a step raises on purpose; `name` is the ASL error name Retry and Catch see. */
+export abstract class StepError extends OrchestraError {
+  abstract override readonly name: ErrorName;
+}
+
+/** Bad input or another failure that a retry cannot fix: never retried. */
+export class PermanentStepError extends StepError {
+  override readonly name = ERRORS.permanent;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('step-permanent', message, options);
+  }
+}
+
+/** A failure worth retrying. */
+export class TransientStepError extends StepError {
+  override readonly name = ERRORS.transient;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('step-transient', message, options);
+  }
+}
+
+/** A function or container is missing configuration its deployment sets. */
+export class ConfigurationError extends StepError {
+  override readonly name = ERRORS.configuration;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('configuration', message, { ...options, audience: 'internal' });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What a step receives and where it writes: the compiled Task Parameters produce this event
+ * (lib/compiler/steps), Lambda handlers and the local runtime read it, CDK scopes IAM to the prefixes.
+ */
+/* Plain types, no zod: every Lambda bundle imports this module, and zod would add ~450 KB to each. */
+
+/** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
+export interface RunInput {
+  readonly source: 'upload' | 'api' | 'schedule' | 'cli';
+  /** Data bucket holding the inputs. */
+  readonly bucket?: string | undefined;
+  /** Ingest folder of the dataset (dataset mode) or of the object (per-object mode), ending in "/". */
+  readonly prefix?: string | undefined;
+  /** The objects that started the run. */
+  readonly keys?: readonly string[] | undefined;
+  readonly [extra: string]: unknown;
+}
+
+/** The event every Lambda-backed step gets. */
+export interface StepEvent {
+  readonly pipeline: string;
+  readonly step: string;
+  readonly runId: string;
+  readonly input: RunInput;
+  /** Results of the steps this one depends on, by step id, in `dependsOn` order. */
+  readonly dependencies: Readonly<Record<string, unknown>>;
+  readonly [extra: string]: unknown;
+}
+
+/** The names of the step event's fields, as the compiler writes them into every Task. */
+export const STEP_EVENT_FIELDS = { pipeline: 'pipeline', step: 'step', runId: 'runId', input: 'input', dependencies: 'dependencies' } as const;
+
+/** Every object a run wrote sits under this prefix; run names are unique per pipeline only. */
+export const runPrefixFor = (pipeline: string, runId: string): string => `runs/${pipeline}/${runId}/`;
+
+/** Where a step writes its outputs in the data bucket. */
+export const outputPrefixFor = (pipeline: string, runId: string, stepId: string): string => `${runPrefixFor(pipeline, runId)}${stepId}/`;
+
+/**
+ * The same prefix as a States.Format expression over the execution name, for the compiled ASL.
+ * Pipeline names and step ids are identifiers (no quotes or braces), so they are safe inside it.
+ */
+export const outputPrefixExpression = (pipeline: string, stepId: string): string => `States.Format('${outputPrefixFor(pipeline, '{}', stepId)}',$$.Execution.Name)`;
+
+/** Everything any run of a pipeline writes: what its IAM grants and lifecycle rules scope to. */
+export const pipelineRunsPrefixFor = (pipeline: string): string => `runs/${pipeline}/`;
+
+/** A container step records its result here, since a Fargate task returns no value to the state machine. */
+export const RESULT_FILE = 'result.json';

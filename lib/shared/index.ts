@@ -1,0 +1,2 @@
+export { defined } from './defined';
+export { type ErrorAudience, InvariantError, messageOf, OrchestraError, type OrchestraErrorOptions, UsageError } from './errors';
