@@ -17,6 +17,7 @@ import {
 import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ERRORS } from '../../lib/contract/errors';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/runtime/ingest';
 
@@ -29,7 +30,7 @@ export interface RunsApiDependencies {
 /** What the body parser leaves: the JSON body as a value. */
 export type ApiEvent = Omit<APIGatewayProxyEvent, 'body'> & { body?: unknown };
 
-export const CANCELLED_ERROR = 'Orchestra.Cancelled';
+export const CANCELLED_ERROR = ERRORS.cancelled;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

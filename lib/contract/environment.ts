@@ -1,5 +1,5 @@
 /**
- * Environment variables that cross the seams, and one validated reader for them. The compiler writes
+ * Environment variables that cross the seams, and how handlers read them. The compiler writes
  * the container ones into the Task's ContainerOverrides, CDK and the local runtime set the function
  * ones, handlers and containers read them. No zod here: every Lambda bundle imports this module.
  */

@@ -10,6 +10,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../cdk/stack-outputs';
+import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
 import { listAllObjects } from '../runtime/s3-list';
@@ -21,8 +22,6 @@ export interface DeployedStackOptions {
   readonly stackName?: string;
   readonly region?: string;
 }
-
-export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
 export interface DeployedRun {
   readonly runId: string;

@@ -12,6 +12,7 @@
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Json, JsonObject } from '../compiler/asl-types';
+import { ERRORS } from '../contract/errors';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
 export const INTERPRETER_MAX_PARALLEL_BRANCHES = 40;
@@ -60,11 +61,11 @@ export class UnsupportedDefinitionError extends Error {
 export const TIMEOUT_GRACE_MS = 50;
 
 export class TaskTimeoutError extends Error {
-  override readonly name = 'States.Timeout';
+  override readonly name = ERRORS.timeout;
 }
 
 export class StepAbortedError extends Error {
-  override readonly name = 'Orchestra.Aborted';
+  override readonly name = ERRORS.aborted;
 }
 
 type States = Record<string, JsonObject>;
@@ -181,14 +182,14 @@ export function startExecution(prepared: PreparedMachine, input: Json, options: 
   const result = execution.result.then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output: output as Json }),
     (error: unknown): ExecutionOutcome => {
-      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: 'Orchestra.Aborted', cause: abortReason ?? 'aborted' };
-      if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the run exceeded its TimeoutSeconds' };
+      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: ERRORS.aborted, cause: abortReason ?? 'aborted' };
+      if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: ERRORS.timeout, cause: 'the run exceeded its TimeoutSeconds' };
       if (error instanceof ExecutionError) {
         // A Task timeout fails the run with States.Timeout; TIMED_OUT is for the machine's own TimeoutSeconds.
         const inner = error.cause as (Error & { cause?: unknown }) | undefined;
-        return { status: 'FAILED', error: inner?.name ?? 'States.Runtime', cause: describeCause(inner?.cause ?? inner?.message) };
+        return { status: 'FAILED', error: inner?.name ?? ERRORS.runtime, cause: describeCause(inner?.cause ?? inner?.message) };
       }
-      return { status: 'FAILED', error: 'States.Runtime', cause: describeCause(error) };
+      return { status: 'FAILED', error: ERRORS.runtime, cause: describeCause(error) };
     },
   );
   // Steps still running in other branches when the run fails are stopped, as Step Functions does.

@@ -1,15 +1,10 @@
 /** What the local runtime records about a run: the same facts `DescribeExecution` gives in AWS, per step too. */
+import type { ErrorRecord, RunStatus, StepStatus } from '../contract/statuses';
 import type { RunInput } from '../contract/step-event';
 
-export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-export type StepStatus = 'PENDING' | 'RUNNING' | 'RETRYING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'ABORTED';
-
-export const TERMINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
-
-export interface StepError {
-  readonly error: string;
-  readonly cause: string;
-}
+export { type RunStatus, type StepStatus, TERMINAL_RUN_STATUSES } from '../contract/statuses';
+/** An error as Step Functions records it. */
+export type StepError = ErrorRecord;
 
 export interface StepRecord {
   status: StepStatus;

@@ -6,6 +6,7 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERRORS } from '../contract/errors';
 import { type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
@@ -136,7 +137,7 @@ export class RunStore {
       const cause = `the local runtime (pid ${record.ownerPid}) stopped while this run was running`;
       record.status = 'ABORTED';
       record.stoppedAt = now.toISOString();
-      record.error = { error: 'Orchestra.Interrupted', cause };
+      record.error = { error: ERRORS.interrupted, cause };
       for (const step of Object.values(record.steps)) {
         if (step.status === 'RUNNING' || step.status === 'RETRYING') Object.assign(step, { status: 'ABORTED', stoppedAt: record.stoppedAt, error: record.error });
       }

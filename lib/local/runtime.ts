@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Json } from '../compiler/asl-types';
 import { effectiveRetry } from '../compiler/policies';
-import { FUNCTION_ENV } from '../contract/environment';
-import { isRetryable } from '../contract/errors';
+import { type Environment, FUNCTION_ENV } from '../contract/environment';
+import { ERRORS, isRetryable } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import type { RunInput } from '../contract/step-event';
 import { runPrefixFor } from '../contract/step-event';
@@ -68,6 +68,10 @@ export class LocalRuntime {
   private readonly executions = new Map<string, { execution: Execution; finished: Promise<RunRecord> }>();
   private readonly pendingIngests = new Set<Promise<void>>();
   private readonly containers: Semaphore;
+  /** What this runtime adds to every step's environment: its S3 endpoint, credentials and bucket. */
+  private readonly stepEnvironment: Readonly<Record<string, string>>;
+  /** What its in-process handlers read instead of process.env (several runtimes may share a process). */
+  private readonly handlerEnvironment: Environment;
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
 
@@ -77,6 +81,13 @@ export class LocalRuntime {
     private readonly options: LocalRuntimeOptions,
   ) {
     this.containers = new Semaphore(options.maxContainers ?? availableParallelism());
+    this.stepEnvironment = {
+      ...s3.environment,
+      [FUNCTION_ENV.bucket]: s3.bucket,
+      POWERTOOLS_METRICS_NAMESPACE: 'Orchestra',
+      ...(options.simulateSeed === undefined ? {} : { [FUNCTION_ENV.simulateSeed]: options.simulateSeed }),
+    };
+    this.handlerEnvironment = { ...process.env, ...this.stepEnvironment };
     this.interruptedRuns = store.markInterrupted();
     s3.onObjectCreated((event) => this.track(this.onObjectCreated(event)));
   }
@@ -168,13 +179,6 @@ export class LocalRuntime {
     if (step === undefined) throw new Error(`internal: no step ${stepId}`);
     const maxAttempts = effectiveRetry(pipeline.graph, step).maxAttempts ?? 1;
     const runner = runnerFor(step.kind);
-    // What this runtime's handlers read instead of process.env (several runtimes may share a process).
-    const environment = {
-      ...this.s3.environment,
-      [FUNCTION_ENV.bucket]: this.s3.bucket,
-      POWERTOOLS_METRICS_NAMESPACE: 'Orchestra',
-      ...(this.options.simulateSeed === undefined ? {} : { [FUNCTION_ENV.simulateSeed]: this.options.simulateSeed }),
-    };
     return async (attempt) => {
       const stepRecord = record.steps[stepId] as NonNullable<RunRecord['steps'][string]>;
       const now = new Date().toISOString();
@@ -191,7 +195,18 @@ export class LocalRuntime {
       const flush = () => {
         for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') log(stream, '\n');
       };
-      const work = () => runner({ pipeline: pipeline.name, rootDir: pipeline.rootDir, stepId, step, runId: record.runId, attempt, environment, log });
+      const work = () =>
+        runner({
+          pipeline: pipeline.name,
+          rootDir: pipeline.rootDir,
+          stepId,
+          step,
+          runId: record.runId,
+          attempt,
+          environment: this.stepEnvironment,
+          handlerEnvironment: this.handlerEnvironment,
+          log,
+        });
       try {
         const result = step.kind === 'container' ? await this.containers.use(work) : await work();
         flush();
@@ -205,7 +220,7 @@ export class LocalRuntime {
         const error = thrown instanceof Error ? thrown : new Error(String(thrown));
         const stepError = { error: error.name, cause: error.message };
         const willRetry = attempt.attempt < maxAttempts && isRetryable(error.name) && !attempt.signal.aborted;
-        const status: StepStatus = attempt.signal.aborted && error.name !== 'States.Timeout' && error.name !== 'States.TaskFailed' ? 'ABORTED' : willRetry ? 'RETRYING' : 'FAILED';
+        const status: StepStatus = attempt.signal.aborted && error.name !== ERRORS.timeout && error.name !== ERRORS.taskFailed ? 'ABORTED' : willRetry ? 'RETRYING' : 'FAILED';
         Object.assign(stepRecord, { status, error: stepError, stoppedAt: new Date().toISOString() });
         this.store.saveSoon(record);
         this.store.appendLog(record.runId, {

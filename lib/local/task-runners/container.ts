@@ -5,16 +5,17 @@
  * the attempt with States.TaskFailed, which Retry and Catch see as they would on AWS.
  */
 import { spawn } from 'node:child_process';
+import { ERRORS } from '../../contract/errors';
 import type { LogSink } from '../log-capture';
 
 export const KILL_GRACE_MS = 2_000;
 
 export class ContainerStepError extends Error {
-  override readonly name = 'States.TaskFailed';
+  override readonly name = ERRORS.taskFailed;
 }
 
 export class ContainerTimeoutError extends Error {
-  override readonly name = 'States.Timeout';
+  override readonly name = ERRORS.timeout;
 }
 
 export interface LocalContainerOptions {

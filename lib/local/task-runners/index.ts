@@ -1,7 +1,7 @@
 /** One runner per step kind, picked by a lookup table: how each kind runs on the embedded runtime. */
 import { isAbsolute, join } from 'node:path';
 import type { Json, JsonObject } from '../../compiler/asl-types';
-import { withEnvironment } from '../../contract/environment';
+import { type Environment, withEnvironment } from '../../contract/environment';
 import type { Step, StepKind } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';
 import type { LogSink } from '../log-capture';
@@ -17,6 +17,8 @@ export interface StepRunContext {
   readonly attempt: TaskAttempt;
   /** Environment shared by every step: the S3 endpoint, credentials, bucket. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The whole environment an in-process handler sees (process.env plus `environment`), built once per runtime. */
+  readonly handlerEnvironment: Environment;
   readonly log: LogSink;
 }
 
@@ -31,7 +33,7 @@ const inProcess =
   (modulePath: string, memoryMiB: number): StepRunner =>
   async (context) => {
     const handler = await loadHandler(modulePath);
-    return withEnvironment({ ...process.env, ...context.environment }, () =>
+    return withEnvironment(context.handlerEnvironment, () =>
       invokeInProcess(handler, context.attempt.input, {
         functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
         requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
