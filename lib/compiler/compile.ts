@@ -4,7 +4,7 @@ import { placeholdersIn } from '../contract/placeholders';
 import type { Issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
-import type { StateMachineDefinition } from './asl-types';
+import type { StateMachineDefinition } from './asl';
 import { checkLimits, type MachineStats, machineStats } from './limits';
 import { type Block, planMakespan } from './plan/blocks';
 import { planByLevels } from './plan/levels';
@@ -54,9 +54,10 @@ export function compileGraph(graph: PipelineGraph, options: CompileOptions = {})
   const input = planInputOf(graph);
   const plan = options.planner === 'levels' ? planByLevels(input) : planSeriesParallel(input);
   const order = topologicalOrder(input) as string[];
-  const definition = renderDefinition(graph, plan, softFailingSteps(graph, order));
+  const rendered = renderDefinition(graph, plan, softFailingSteps(graph, order));
+  const { definition } = rendered;
   const text = renderText(definition);
-  const stats = machineStats(graph, definition, text);
+  const stats = machineStats(graph, rendered, text);
   return {
     definition,
     text,

@@ -1,4 +1,4 @@
-export type { Json, JsonObject, StateMachineDefinition } from './asl-types';
+export * from './asl';
 export { type CompiledPipeline, type CompileOptions, compileGraph, type Planner, planInputOf, renderText } from './compile';
 export { MAX_DEFINITION_BYTES, MAX_HISTORY_EVENTS } from './limits';
 export * from './names';

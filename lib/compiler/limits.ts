@@ -1,9 +1,10 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
-import type { JsonObject, StateMachineDefinition } from './asl-types';
-import { STEPS_FAILED_STATE } from './names';
+import { type StateType, walkStates } from './asl';
 import { effectiveRetry } from './policies';
+import type { RenderedDefinition } from './render';
+import { ECS_RUN_TASK_SYNC } from './steps/container';
 
 export const MAX_DEFINITION_BYTES = 1_048_576;
 export const MAX_HISTORY_EVENTS = 25_000;
@@ -13,7 +14,7 @@ export const MAX_PAYLOAD_BYTES = 262_144;
 export const RESULT_BYTES_PER_STEP = 100;
 
 /** History events a state adds to a run without retries (AWS event model; .sync ECS tasks add TaskSubmitted). */
-const EVENTS_PER_STATE: Record<string, number> = { Task: 5, Parallel: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
+const EVENTS_PER_STATE: Record<StateType, number> = { Task: 5, Parallel: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
 const EVENTS_PER_RETRY = 3;
 
 export interface MachineStats {
@@ -30,15 +31,6 @@ export interface MachineStats {
   readonly payloadBytesEstimate: number;
 }
 
-function* allStates(definition: { States: Record<string, JsonObject> }): Generator<JsonObject> {
-  for (const state of Object.values(definition.States)) {
-    yield state;
-    if (state['Type'] === 'Parallel') {
-      for (const branch of state['Branches'] as unknown as Array<{ States: Record<string, JsonObject> }>) yield* allStates(branch);
-    }
-  }
-}
-
 /**
  * CloudFormation substitutes the placeholders before Step Functions checks the size, so count each
  * `${...}` at a generous length for what replaces it (ARNs with long names, bucket names up to 63).
@@ -51,22 +43,18 @@ export function deployedSizeEstimate(text: string): number {
   return bytes;
 }
 
-export function machineStats(graph: PipelineGraph, definition: StateMachineDefinition, text: string): MachineStats {
+export function machineStats(graph: PipelineGraph, { definition, failurePathStates }: RenderedDefinition, text: string): MachineStats {
   let states = 0;
   let parallelStates = 0;
   let transitions = 0;
   let events = 2; // ExecutionStarted, ExecutionSucceeded
   let retryEvents = 0;
-  for (const state of allStates(definition)) {
-    const type = state['Type'] as string;
+  for (const { name, state } of walkStates(definition)) {
     states++;
-    if (type === 'Parallel') parallelStates++;
-    // Skip/failure side-states only run when something fails.
-    const sidePath =
-      type === 'Pass' && (state['Result'] !== undefined || state['Next'] === STEPS_FAILED_STATE || (state['Comment'] as string | undefined)?.includes('failed;') === true);
-    if (sidePath || type === 'Fail') continue;
+    if (state.Type === 'Parallel') parallelStates++;
+    if (failurePathStates.has(name)) continue;
     transitions++;
-    events += (EVENTS_PER_STATE[type] ?? 2) + (state['Resource'] === 'arn:aws:states:::ecs:runTask.sync' ? 1 : 0);
+    events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && state.Resource === ECS_RUN_TASK_SYNC ? 1 : 0);
   }
   for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
   const steps = Object.keys(graph.steps).length;

@@ -1,7 +1,7 @@
 /** Resolves each step's effective retry, timeout, failure policy and duration estimate. */
 import { ERRORS, NEVER_RETRIED } from '../contract/errors';
 import type { OnFailure, PipelineGraph, RetryPolicy, Step } from '../graph/schema';
-import type { JsonObject } from './asl-types';
+import type { Retrier } from './asl';
 import { DEFAULT_ESTIMATED_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './steps';
 
 export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; backoffRate: number } = {
@@ -19,16 +19,19 @@ export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => st
 export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
 
 /** ASL Retry: graph `maxAttempts` counts every attempt; ASL `MaxAttempts` counts retries only. */
-export function renderRetry(policy: RetryPolicy): JsonObject[] | undefined {
+export function renderRetry(policy: RetryPolicy): Retrier[] | undefined {
   const attempts = policy.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
   if (attempts <= 1) return undefined;
   const interval = policy.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds;
   const backoff = policy.backoffRate ?? DEFAULT_RETRY.backoffRate;
-  const retrier: JsonObject = { ErrorEquals: [ERRORS.all], MaxAttempts: attempts - 1 };
-  if (interval !== ASL_DEFAULT_INTERVAL_SECONDS) retrier['IntervalSeconds'] = interval;
-  if (backoff !== ASL_DEFAULT_BACKOFF_RATE) retrier['BackoffRate'] = backoff;
-  if (policy.maxDelaySeconds !== undefined) retrier['MaxDelaySeconds'] = policy.maxDelaySeconds;
-  if (policy.jitter === 'full') retrier['JitterStrategy'] = 'FULL';
+  const retrier: Retrier = {
+    ErrorEquals: [ERRORS.all],
+    MaxAttempts: attempts - 1,
+    ...(interval === ASL_DEFAULT_INTERVAL_SECONDS ? {} : { IntervalSeconds: interval }),
+    ...(backoff === ASL_DEFAULT_BACKOFF_RATE ? {} : { BackoffRate: backoff }),
+    ...(policy.maxDelaySeconds === undefined ? {} : { MaxDelaySeconds: policy.maxDelaySeconds }),
+    ...(policy.jitter === 'full' ? { JitterStrategy: 'FULL' as const } : {}),
+  };
   return [{ ErrorEquals: [...NEVER_RETRIED], MaxAttempts: 0 }, retrier];
 }
 

@@ -5,22 +5,32 @@
  */
 import { ERRORS } from '../contract/errors';
 import type { PipelineGraph } from '../graph/schema';
-import type { JsonObject, StateMachineDefinition } from './asl-types';
+import { defined } from '../shared/defined';
+import { InvariantError } from '../shared/errors';
+import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
 import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
 import { buildTask } from './steps';
 
-type States = Record<string, JsonObject>;
+type States = Record<string, State>;
 /** Where a rendered chain goes next: a state name, or the end of its (sub-)machine. */
 type Next = string | undefined;
 
-const transition = (next: Next): JsonObject => (next === undefined ? { End: true } : { Next: next });
+const transition = (next: Next): Transition => (next === undefined ? { End: true } : { Next: next });
 
 export interface RenderContext {
   readonly graph: PipelineGraph;
   /** Steps whose failure is recorded rather than fatal: `continue` steps and those skipped after them. */
   readonly softFailing: ReadonlySet<string>;
+  /** Collects the states a run enters only when a step fails (see RenderedDefinition). */
+  readonly failurePath: Set<string>;
+}
+
+export interface RenderedDefinition {
+  readonly definition: StateMachineDefinition;
+  /** States a run enters only when a step fails or is skipped: left out of the per-run estimates. */
+  readonly failurePathStates: ReadonlySet<string>;
 }
 
 export function softFailingSteps(graph: PipelineGraph, order: readonly string[]): Set<string> {
@@ -33,21 +43,23 @@ export function softFailingSteps(graph: PipelineGraph, order: readonly string[])
   return soft;
 }
 
-export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing: ReadonlySet<string>): StateMachineDefinition {
-  const context: RenderContext = { graph, softFailing };
+export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing: ReadonlySet<string>): RenderedDefinition {
+  const context: RenderContext = { graph, softFailing, failurePath: new Set() };
   const states: States = {};
   const hasSoftFailures = softFailing.size > 0;
   const bodyEnd: Next = hasSoftFailures ? CHECK_FAILURES_STATE : undefined;
   const first = renderBlock(plan, bodyEnd, states, context);
-  const prepare: JsonObject = {
-    Type: 'Pass',
-    Comment: 'Keep the run input under $.input; step results go under $.steps.',
-    Parameters: { 'input.$': '$', steps: {}, ...(hasSoftFailures ? { failed: {} } : {}) },
-    Next: first,
+  const all: States = {
+    [PREPARE_STATE]: {
+      Type: 'Pass',
+      Comment: 'Keep the run input under $.input; step results go under $.steps.',
+      Parameters: { 'input.$': '$', steps: {}, ...(hasSoftFailures ? { failed: {} } : {}) },
+      Next: first,
+    },
+    ...states,
   };
-  const all: States = { [PREPARE_STATE]: prepare, ...states };
   if (hasSoftFailures) {
-    const continueSteps = [...softFailing].filter((id) => effectiveOnFailure(graph, graph.steps[id] as NonNullable<(typeof graph.steps)[string]>) === 'continue');
+    const continueSteps = [...softFailing].filter((id) => effectiveOnFailure(graph, defined(graph.steps[id], `step ${id}`)) === 'continue');
     all[CHECK_FAILURES_STATE] = {
       Type: 'Choice',
       Comment: 'Steps with onFailure "continue" let independent steps finish; the run still fails if any of them failed.',
@@ -58,41 +70,49 @@ export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing:
     all[SUMMARISE_FAILURES_STATE] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.failed)' }, Next: STEPS_FAILED_STATE };
     all[STEPS_FAILED_STATE] = { Type: 'Fail', Error: ERRORS.stepsFailed, CausePath: '$.cause' };
     all[DONE_STATE] = { Type: 'Succeed' };
+    context.failurePath.add(SUMMARISE_FAILURES_STATE).add(STEPS_FAILED_STATE);
   }
   return {
-    Comment: `${graph.name}${graph.description === undefined ? '' : `: ${graph.description}`} (compiled by Orchestra; edit the graph, not this file)`,
-    StartAt: PREPARE_STATE,
-    States: inRunOrder(all, PREPARE_STATE),
+    definition: {
+      Comment: `${graph.name}${graph.description === undefined ? '' : `: ${graph.description}`} (compiled by Orchestra; edit the graph, not this file)`,
+      ...inRunOrder({ StartAt: PREPARE_STATE, States: all }),
+    },
+    failurePathStates: context.failurePath,
   };
 }
 
-/** States listed in the order a run meets them (they are rendered back to front), so the file reads top-down. */
-function inRunOrder(states: States, start: string): States {
-  const ordered: States = {};
-  const visit = [start];
-  while (visit.length > 0) {
-    const name = visit.shift() as string;
-    const state = states[name];
-    if (state === undefined || name in ordered) continue;
-    if (state['Type'] === 'Parallel') {
-      state['Branches'] = (state['Branches'] as unknown as Array<{ StartAt: string; States: States }>).map((b) => ({
-        StartAt: b.StartAt,
-        States: inRunOrder(b.States, b.StartAt),
-      }));
-    }
-    ordered[name] = state;
-    const choices = (state['Choices'] as Array<{ Next: string }> | undefined) ?? [];
-    const catches = (state['Catch'] as Array<{ Next: string }> | undefined) ?? [];
-    for (const next of [state['Default'], ...choices.map((c) => c.Next), state['Next'], ...catches.map((c) => c.Next)]) {
-      if (typeof next === 'string') visit.push(next);
-    }
+/** Names a state may go to next, in the order a reader meets them. */
+function successorsOf(state: State): string[] {
+  switch (state.Type) {
+    case 'Choice':
+      return [state.Default, ...state.Choices.map((choice) => choice.Next)];
+    case 'Task':
+      return [...(state.Next === undefined ? [] : [state.Next]), ...(state.Catch ?? []).map((c) => c.Next)];
+    case 'Pass':
+    case 'Parallel':
+      return state.Next === undefined ? [] : [state.Next];
+    case 'Succeed':
+    case 'Fail':
+      return [];
   }
-  return ordered;
 }
 
-function anyPresent(paths: readonly string[]): JsonObject {
+/** States listed in the order a run meets them (they are rendered back to front), so the file reads top-down. */
+function inRunOrder(branch: Branch): Branch {
+  const ordered: States = {};
+  const visit = [branch.StartAt];
+  for (let name = visit.shift(); name !== undefined; name = visit.shift()) {
+    const state = branch.States[name];
+    if (state === undefined || name in ordered) continue;
+    ordered[name] = state.Type === 'Parallel' ? { ...state, Branches: state.Branches.map(inRunOrder) } : state;
+    visit.push(...successorsOf(state));
+  }
+  return { StartAt: branch.StartAt, States: ordered };
+}
+
+function anyPresent(paths: readonly string[]): ChoiceCondition {
   const rules = paths.map((path) => ({ Variable: path, IsPresent: true }));
-  return rules.length === 1 ? (rules[0] as JsonObject) : { Or: rules };
+  return rules.length === 1 ? defined(rules[0]) : { Or: rules };
 }
 
 /** Renders `block` into `states`, ending at `next`; returns the name of its first state. */
@@ -102,12 +122,12 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
       return renderStep(block.id, next, states, context);
     case 'series': {
       let after = next;
-      for (let i = block.blocks.length - 1; i >= 0; i--) after = renderBlock(block.blocks[i] as Block, after, states, context);
-      return after as string;
+      for (const inner of [...block.blocks].reverse()) after = renderBlock(inner, after, states, context);
+      return defined(after, 'a series block with no blocks');
     }
     case 'parallel': {
       const name = parallelStateName(stepsOf(block));
-      const branches = block.blocks.map((branch) => {
+      const branches = block.blocks.map((branch): Branch => {
         const branchStates: States = {};
         const start = renderBlock(branch, undefined, branchStates, context);
         return { StartAt: start, States: branchStates };
@@ -115,19 +135,27 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
       const merge = (key: string): string => branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression},$[${i + 1}].${key},false)`, `$[0].${key}`);
       const selector: JsonObject = { 'input.$': '$[0].input', 'steps.$': merge('steps') };
       if (context.softFailing.size > 0) selector['failed.$'] = merge('failed');
-      states[name] = { Type: 'Parallel', Branches: branches as unknown as JsonObject[], ResultSelector: selector, ...transition(next) };
+      const parallel: ParallelState = { Type: 'Parallel', Branches: branches, ResultSelector: selector, ...transition(next) };
+      states[name] = parallel;
       return name;
     }
   }
 }
 
 function renderStep(id: string, next: Next, states: States, context: RenderContext): string {
-  const { graph, softFailing } = context;
+  const { graph, softFailing, failurePath } = context;
   const step = graph.steps[id];
-  if (step === undefined) throw new Error(`plan names unknown step "${id}"`);
+  if (step === undefined) throw new InvariantError(`the plan names unknown step "${id}"`);
   const task = buildTask({ graph, id, step });
   const retry = renderRetry(effectiveRetry(graph, step));
-  const state: JsonObject = {
+  let catchers: Catcher[] | undefined;
+  if (effectiveOnFailure(graph, step) === 'continue') {
+    const failed = derivedStateName(id, 'failed');
+    catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
+    states[failed] = { Type: 'Pass', Comment: `"${id}" failed; its error is under $.failed.${id}`, ...transition(next) };
+    failurePath.add(failed);
+  }
+  const state: TaskState = {
     Type: 'Task',
     ...(step.description === undefined ? {} : { Comment: step.description }),
     Resource: task.Resource,
@@ -136,13 +164,10 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     ResultPath: `$.steps.${id}`,
     TimeoutSeconds: effectiveTimeout(graph, step),
     ...(retry === undefined ? {} : { Retry: retry }),
+    ...(catchers === undefined ? {} : { Catch: catchers }),
+    ...transition(next),
   };
-  if (effectiveOnFailure(graph, step) === 'continue') {
-    const failed = derivedStateName(id, 'failed');
-    state['Catch'] = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
-    states[failed] = { Type: 'Pass', Comment: `"${id}" failed; its error is under $.failed.${id}`, ...transition(next) };
-  }
-  states[id] = { ...state, ...transition(next) };
+  states[id] = state;
 
   const softDeps = (step.dependsOn ?? []).filter((dep) => softFailing.has(dep));
   if (softDeps.length === 0) return id;
@@ -155,5 +180,6 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     ResultPath: `$.failed.${id}`,
     ...transition(next),
   };
+  failurePath.add(skipped);
   return check;
 }

@@ -11,7 +11,7 @@
  *   Task's TimeoutSeconds (container steps kill their process on it).
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { Json, JsonObject } from '../compiler/asl-types';
+import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
 import { ERRORS } from '../contract/errors';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
@@ -68,45 +68,23 @@ export class StepAbortedError extends Error {
   override readonly name = ERRORS.aborted;
 }
 
-type States = Record<string, JsonObject>;
-
-/** Every Task state, including those inside Parallel branches and Map iterators. */
-function* tasksIn(states: States, path = 'States'): Generator<[string, JsonObject, string]> {
-  for (const [name, state] of Object.entries(states)) {
-    if (state['Type'] === 'Task') yield [name, state, `${path}.${name}`];
-    for (const [i, branch] of ((state['Branches'] as unknown as Array<{ States: States }> | undefined) ?? []).entries()) {
-      yield* tasksIn(branch.States, `${path}.${name}.Branches[${i}].States`);
-    }
-    const iterator = (state['ItemProcessor'] ?? state['Iterator']) as unknown as { States: States } | undefined;
-    if (iterator !== undefined) yield* tasksIn(iterator.States, `${path}.${name}.ItemProcessor.States`);
-  }
-}
-
-function* statesIn(states: States, path = 'States'): Generator<[string, JsonObject, string]> {
-  for (const [name, state] of Object.entries(states)) {
-    yield [name, state, `${path}.${name}`];
-    for (const [i, branch] of ((state['Branches'] as unknown as Array<{ States: States }> | undefined) ?? []).entries()) {
-      yield* statesIn(branch.States, `${path}.${name}.Branches[${i}].States`);
-    }
-  }
-}
+const isTask = (state: AnyState): boolean => state.Type === 'Task';
 
 /** What the interpreter would run differently from AWS; empty when the definition is safe to run. */
-export function localCompatibilityProblems(definition: StateMachineDefinition | JsonObject, handlers: ReadonlySet<string>): string[] {
+export function localCompatibilityProblems(definition: AnyDefinition, handlers: ReadonlySet<string>): string[] {
   const problems: string[] = [];
-  const root = definition as unknown as JsonObject;
-  if (root['QueryLanguage'] === 'JSONata') problems.push('QueryLanguage "JSONata" is accepted but not evaluated by the local interpreter');
-  for (const [name, state, path] of statesIn(root['States'] as unknown as States)) {
+  if (definition.QueryLanguage === 'JSONata') problems.push('QueryLanguage "JSONata" is accepted but not evaluated by the local interpreter');
+  const visited = [...walkStates(definition)];
+  for (const { state, path } of visited) {
     if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
     if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
     if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
-    const branches = (state['Branches'] as unknown as unknown[] | undefined) ?? [];
-    if (branches.length > INTERPRETER_MAX_PARALLEL_BRANCHES) {
-      problems.push(`${path}: ${branches.length} branches, but the local interpreter runs at most ${INTERPRETER_MAX_PARALLEL_BRANCHES} at once`);
+    const branches = state.Branches?.length ?? 0;
+    if (branches > INTERPRETER_MAX_PARALLEL_BRANCHES) {
+      problems.push(`${path}: ${branches} branches, but the local interpreter runs at most ${INTERPRETER_MAX_PARALLEL_BRANCHES} at once`);
     }
-    void name;
   }
-  for (const [name, state, path] of tasksIn(root['States'] as unknown as States)) {
+  for (const { name, state, path } of visited.filter(({ state }) => isTask(state))) {
     if (typeof state['TimeoutSeconds'] !== 'number') problems.push(`${path}: no TimeoutSeconds (the interpreter would silently apply 60 s)`);
     if ('HeartbeatSeconds' in state) problems.push(`${path}: HeartbeatSeconds is ignored locally`);
     if (String(state['Resource']).endsWith('.waitForTaskToken')) problems.push(`${path}: task tokens (.waitForTaskToken) are not supported locally`);
@@ -129,16 +107,17 @@ export interface PreparedMachine {
  * builds a machine that skips validation when it runs: the interpreter otherwise recompiles its
  * JSON Schema validator for every run and every Parallel branch, which costs milliseconds each.
  */
-export function prepareMachine(definition: StateMachineDefinition, handlerNames: ReadonlySet<string>): PreparedMachine {
-  new StateMachine(definition, { validationOptions: { checkArn: false } });
+export function prepareMachine(definition: AnyDefinition, handlerNames: ReadonlySet<string>): PreparedMachine {
+  // The interpreter's own validation (asl-validator) checks the full ASL that our shape check leaves open.
+  const interpreted = definition as StateMachineDefinition;
+  new StateMachine(interpreted, { validationOptions: { checkArn: false } });
   const problems = localCompatibilityProblems(definition, handlerNames);
   if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
-  const tasks = [...tasksIn(definition.States as unknown as States)];
-  return {
-    machine: new StateMachine(definition, { validationOptions: { noValidate: true } }),
-    timeouts: new Map(tasks.map(([name, state]) => [name, state['TimeoutSeconds'] as number])),
-    taskStates: new Set(tasks.map(([name]) => name)),
-  };
+  const timeouts = new Map<string, number>();
+  for (const { name, state } of walkStates(definition)) {
+    if (isTask(state) && typeof state['TimeoutSeconds'] === 'number') timeouts.set(name, state['TimeoutSeconds']);
+  }
+  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()) };
 }
 
 export function startExecution(prepared: PreparedMachine, input: Json, options: ExecutionOptions): Execution {

@@ -4,8 +4,7 @@
  * (bucket, S3 endpoint) from process.env, as they do on Lambda.
  */
 import { availableParallelism } from 'node:os';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { Json } from '../compiler/asl-types';
+import { type Json, parseDefinition } from '../compiler/asl';
 import { effectiveRetry } from '../compiler/policies';
 import { type Environment, FUNCTION_ENV } from '../contract/environment';
 import { ERRORS, isRetryable } from '../contract/errors';
@@ -99,7 +98,7 @@ export class LocalRuntime {
 
   addPipeline(pipeline: LocalPipeline): void {
     const text = substitute(pipeline.definitionText, localSubstitutions(pipeline.graph, pipeline.definitionText, this.s3.bucket));
-    const definition = JSON.parse(text) as StateMachineDefinition;
+    const definition = parseDefinition(text, pipeline.graphFile);
     this.pipelinesByName.set(pipeline.name, { pipeline, machine: prepareMachine(definition, new Set(Object.keys(pipeline.graph.steps))) });
   }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGraph, type JsonObject, MAX_HISTORY_EVENTS, planInputOf } from '../../lib/compiler';
+import { compileGraph, MAX_HISTORY_EVENTS, planInputOf, type StateMachineDefinition, walkStates } from '../../lib/compiler';
 import { ERRORS } from '../../lib/contract/errors';
 import { loadGraphFile } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
@@ -13,14 +13,8 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const allKinds = (): PipelineGraph => loadGraphFile(join(FIXTURES, 'graphs/valid/all-kinds.graph.json'), { rootDir: FIXTURES }).graph;
 
 /** Every state of the machine, branches included, by name. */
-function statesOf(definition: { States: Record<string, JsonObject> }): Record<string, JsonObject> {
-  const all: Record<string, JsonObject> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    all[name] = state;
-    for (const branch of (state['Branches'] as unknown as Array<{ States: Record<string, JsonObject> }> | undefined) ?? []) Object.assign(all, statesOf(branch));
-  }
-  return all;
-}
+const statesOf = (definition: StateMachineDefinition): Record<string, Record<string, unknown>> =>
+  Object.fromEntries([...walkStates(definition)].map(({ name, state }) => [name, state]));
 
 describe('compileGraph', () => {
   it('produces ASL that asl-validator accepts, with one Task per step named after it', () => {
@@ -72,10 +66,13 @@ describe('compileGraph', () => {
 
   it('runs container steps with ecs:runTask.sync and passes dependencies through the environment', () => {
     const model = defined(statesOf(compileGraph(allKinds()).definition)['model']);
-    const overrides = (model['Parameters'] as JsonObject)['Overrides'] as { ContainerOverrides: Array<{ Environment: JsonObject[] }> };
 
-    expect(model['Resource']).toBe('arn:aws:states:::ecs:runTask.sync');
-    expect(defined(overrides.ContainerOverrides[0]).Environment).toContainEqual({ Name: 'ORCHESTRA_DEPENDENCY_HELLO', 'Value.$': 'States.JsonToString($.steps.hello)' });
+    expect(model).toMatchObject({
+      Resource: 'arn:aws:states:::ecs:runTask.sync',
+      Parameters: {
+        Overrides: { ContainerOverrides: [{ Environment: expect.arrayContaining([{ Name: 'ORCHESTRA_DEPENDENCY_HELLO', 'Value.$': 'States.JsonToString($.steps.hello)' }]) }] },
+      },
+    });
   });
 
   it('routes "continue" failures to $.failed, skips dependents and fails the run at the end', () => {

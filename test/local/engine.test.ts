@@ -1,7 +1,7 @@
 /** The adapter's guards around aws-local-stepfunctions. */
 
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import { type AnyDefinition, checkDefinition } from '../../lib/compiler/asl';
 import { localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
 import { defined } from '../../lib/shared/defined';
 
@@ -9,7 +9,7 @@ const task = (extra: Record<string, unknown> = {}) =>
   Object.fromEntries(
     Object.entries({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', TimeoutSeconds: 5, End: true, ...extra }).filter(([, v]) => v !== undefined),
   );
-const machine = (states: Record<string, unknown>): StateMachineDefinition => ({ StartAt: defined(Object.keys(states)[0]), States: states }) as unknown as StateMachineDefinition;
+const machine = (states: Record<string, unknown>): AnyDefinition => checkDefinition({ StartAt: defined(Object.keys(states)[0]), States: states }, 'test definition');
 
 describe('local engine adapter', () => {
   it('refuses what the interpreter would silently run differently from AWS', () => {

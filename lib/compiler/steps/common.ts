@@ -1,6 +1,6 @@
 import { STEP_EVENT_FIELDS } from '../../contract/step-event';
 import type { PipelineGraph, Step } from '../../graph/schema';
-import type { JsonObject } from '../asl-types';
+import type { JsonObject } from '../asl';
 
 export interface TaskParts {
   readonly Resource: string;

@@ -2,11 +2,14 @@ import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
-import type { JsonObject } from '../asl-types';
+import type { JsonObject } from '../asl';
 import type { StepBuildContext, TaskParts } from './common';
 
 /** Name of the container in every Orchestra task definition. */
 export const CONTAINER_NAME = 'step';
+
+/** The ECS integration that waits for the task to stop. */
+export const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
 
 /**
  * Fargate task run synchronously (`runTask.sync` waits for the task to stop). The container learns
@@ -26,7 +29,7 @@ export function containerTask({ graph, id, step }: StepBuildContext & { step: Co
     ...deps.map((dep) => ({ Name: dependencyEnvName(dep), 'Value.$': `States.JsonToString($.steps.${dep})` })),
   ];
   return {
-    Resource: 'arn:aws:states:::ecs:runTask.sync',
+    Resource: ECS_RUN_TASK_SYNC,
     Parameters: {
       LaunchType: 'FARGATE',
       Cluster: ref(PLACEHOLDERS.ecsCluster),

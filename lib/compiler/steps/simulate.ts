@@ -1,6 +1,6 @@
 import { PLACEHOLDERS, ref } from '../../contract/placeholders';
 import type { SimulateStep } from '../../graph/schema';
-import type { Json, JsonObject } from '../asl-types';
+import type { Json, JsonObject } from '../asl';
 import { type StepBuildContext, stepEventParameters, type TaskParts } from './common';
 
 /** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */

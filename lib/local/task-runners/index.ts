@@ -1,6 +1,6 @@
 /** One runner per step kind, picked by a lookup table: how each kind runs on the embedded runtime. */
 import { isAbsolute, join } from 'node:path';
-import type { Json, JsonObject } from '../../compiler/asl-types';
+import type { Json, JsonObject } from '../../compiler/asl';
 import { type Environment, withEnvironment } from '../../contract/environment';
 import type { Step, StepKind } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';

@@ -1,0 +1,3 @@
+export { checkDefinition, DefinitionShapeError, parseDefinition } from './parse';
+export * from './types';
+export { type VisitedState, walkStates } from './walk';

@@ -1,0 +1,78 @@
+/**
+ * The Amazon States Language (JSONPath flavour) the compiler emits, as a discriminated union on
+ * `Type`. Declared as type aliases, not interfaces, so every state is also an `AnyState` (the loose
+ * shape the walker and the local engine's guards read any definition through).
+ */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Where a state goes next: another state, or the end of its (sub-)machine. */
+export type Transition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
+
+export type Retrier = {
+  readonly ErrorEquals: readonly string[];
+  readonly MaxAttempts: number;
+  readonly IntervalSeconds?: number;
+  readonly BackoffRate?: number;
+  readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: 'FULL' | 'NONE';
+};
+
+export type Catcher = { readonly ErrorEquals: readonly string[]; readonly ResultPath: string; readonly Next: string };
+
+/** A Choice rule: `IsPresent` tests, possibly under `Or`. */
+export type ChoiceCondition = { readonly Variable: string; readonly IsPresent: boolean } | { readonly Or: readonly ChoiceCondition[] };
+export type ChoiceRule = ChoiceCondition & { readonly Next: string };
+
+export type TaskState = {
+  readonly Type: 'Task';
+  readonly Comment?: string;
+  readonly Resource: string;
+  readonly Parameters: JsonObject;
+  readonly ResultSelector?: JsonObject;
+  readonly ResultPath: string;
+  readonly TimeoutSeconds: number;
+  readonly Retry?: readonly Retrier[];
+  readonly Catch?: readonly Catcher[];
+} & Transition;
+
+export type PassState = {
+  readonly Type: 'Pass';
+  readonly Comment?: string;
+  readonly Parameters?: JsonObject;
+  readonly Result?: JsonObject;
+  readonly ResultPath?: string;
+} & Transition;
+
+export type ChoiceState = { readonly Type: 'Choice'; readonly Comment?: string; readonly Choices: readonly ChoiceRule[]; readonly Default: string };
+
+export type ParallelState = {
+  readonly Type: 'Parallel';
+  readonly Comment?: string;
+  readonly Branches: readonly Branch[];
+  readonly ResultSelector: JsonObject;
+} & Transition;
+
+export type SucceedState = { readonly Type: 'Succeed'; readonly Comment?: string };
+export type FailState = { readonly Type: 'Fail'; readonly Comment?: string; readonly Error: string; readonly CausePath: string };
+
+export type State = TaskState | PassState | ChoiceState | ParallelState | SucceedState | FailState;
+export type StateType = State['Type'];
+
+export type Branch = { readonly StartAt: string; readonly States: Readonly<Record<string, State>> };
+
+export type StateMachineDefinition = Branch & { readonly Comment?: string; readonly TimeoutSeconds?: number };
+
+/**
+ * Any ASL state, including those Orchestra does not emit (Map, Wait, …): what the walker and the
+ * local engine accept, since the engine also runs hand-written and conformance definitions.
+ */
+export type AnyState = {
+  readonly Type: string;
+  readonly Branches?: readonly AnyBranch[] | undefined;
+  readonly ItemProcessor?: AnyBranch | undefined;
+  readonly Iterator?: AnyBranch | undefined;
+  readonly [field: string]: unknown;
+};
+export type AnyBranch = { readonly StartAt: string; readonly States: Readonly<Record<string, AnyState>> };
+export type AnyDefinition = AnyBranch & { readonly QueryLanguage?: unknown; readonly [field: string]: unknown };
