@@ -4,11 +4,9 @@
  * definition per heavy step, the upload trigger and the schedule. Raw ASL gets no automatic IAM, so
  * every permission the definition needs is granted here, scoped to its resources.
  */
-import { join } from 'node:path';
-import { Arn, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
-import { SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { ContainerImage, CpuArchitecture, FargateTaskDefinition, type ICluster, LogDrivers } from 'aws-cdk-lib/aws-ecs';
+import type { FargateTaskDefinition, ICluster } from 'aws-cdk-lib/aws-ecs';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -19,11 +17,10 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { CONTAINER_NAME } from '../compiler';
-import { lambdaFunctionPlaceholder, PLACEHOLDERS, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
-import { resourceNameOf } from '../contract/resource-names';
+import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
-import type { ContainerStep, PipelineGraph } from '../graph/schema';
+import type { PipelineGraph } from '../graph/schema';
+import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
@@ -76,40 +73,32 @@ export class Pipeline extends Construct {
     const { source, bucket } = props;
     this.source = source;
     const { graph } = source;
-    const values: Record<string, string> = { [PLACEHOLDERS.dataBucket]: bucket.bucketName, [PLACEHOLDERS.simulateFunction]: props.simulateFunction.functionArn };
     this.inputPrefixes = props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`];
     const runsPrefix = pipelineRunsPrefixFor(graph.name);
-    // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
-    const stepAccess = (stepId: string) => ({ read: [...this.inputPrefixes, runsPrefix], write: `${runsPrefix}*/${stepId}/*` });
-
+    const network =
+      props.cluster !== undefined && props.vpc !== undefined && props.securityGroup !== undefined
+        ? { cluster: props.cluster, vpc: props.vpc, securityGroup: props.securityGroup }
+        : undefined;
+    const values: Record<string, string> = { [PLACEHOLDERS.dataBucket]: bucket.bucketName };
+    const invoked = new Set<IFunction>();
     for (const [stepId, step] of Object.entries(graph.steps)) {
-      const name = resourceNameOf(stepId);
-      if (step.kind === 'lambda') {
-        const fn = new StepFunction(this, `${name}Function`, {
-          entry: join(source.rootDir, step.handler),
-          projectRoot: source.rootDir,
-          ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
-          ...(step.timeoutSeconds === undefined ? {} : { timeoutSeconds: Math.min(step.timeoutSeconds, 900) }),
-          environment: { ORCHESTRA_BUCKET: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
-        });
-        grantDataAccess(bucket, fn.role, stepAccess(stepId));
-        this.functions[stepId] = fn;
-        this.stepLogGroups[stepId] = fn.logGroup;
-        values[lambdaFunctionPlaceholder(stepId)] = fn.functionArn;
-      } else if (step.kind === 'container') {
-        const task = this.containerTask(stepId, step);
-        grantDataAccess(bucket, task.taskRole, stepAccess(stepId));
-        this.taskDefinitions[stepId] = task;
-        values[taskDefinitionPlaceholder(stepId)] = task.taskDefinitionArn;
-      }
-    }
-    const hasContainers = Object.keys(this.taskDefinitions).length > 0;
-    if (hasContainers) {
-      if (props.cluster === undefined || props.vpc === undefined || props.securityGroup === undefined)
-        throw new Error(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
-      values[PLACEHOLDERS.ecsCluster] = props.cluster.clusterArn;
-      values[PLACEHOLDERS.subnetIds] = Fn.join(',', props.vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds);
-      values[PLACEHOLDERS.securityGroupIds] = props.securityGroup.securityGroupId;
+      const resources = stepResources({
+        scope: this,
+        graph,
+        stepId,
+        step,
+        rootDir: source.rootDir,
+        bucket,
+        // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
+        access: { read: [...this.inputPrefixes, runsPrefix], write: `${runsPrefix}*/${stepId}/*` },
+        simulateFunction: props.simulateFunction,
+        network,
+      });
+      Object.assign(values, resources.substitutions);
+      if (resources.invokes !== undefined) invoked.add(resources.invokes);
+      if (resources.function !== undefined) this.functions[stepId] = resources.function;
+      if (resources.taskDefinition !== undefined) this.taskDefinitions[stepId] = resources.taskDefinition;
+      if (resources.logGroup !== undefined) this.stepLogGroups[stepId] = resources.logGroup;
     }
     this.substitutions = substitutionsFor(source.definitionText, values);
 
@@ -132,41 +121,12 @@ export class Pipeline extends Construct {
       'Resource::*',
     );
     // The definition invokes unqualified function ARNs, so no version or alias (`<arn>:*`) grant is needed.
-    const invoked = [...Object.values(this.functions), ...(Object.values(graph.steps).some((s) => s.kind === 'simulate') ? [props.simulateFunction] : [])];
-    if (invoked.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoked.map((fn) => fn.functionArn) }));
-    if (hasContainers && props.cluster !== undefined) this.grantRunTasks(props.cluster);
+    if (invoked.size > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...invoked].map((fn) => fn.functionArn) }));
+    if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);
 
     const trigger = graph.trigger;
     if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);
     if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, props.deadLetterQueue);
-  }
-
-  private containerTask(stepId: string, step: ContainerStep): FargateTaskDefinition {
-    const { source } = this;
-    const name = resourceNameOf(stepId);
-    const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    this.stepLogGroups[stepId] = logGroup;
-    const task = new FargateTaskDefinition(this, `${name}Task`, {
-      cpu: step.cpu ?? 1024,
-      memoryLimitMiB: step.memoryMiB ?? 2048,
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
-    });
-    // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
-    const image = step.image.startsWith('.') ? ContainerImage.fromAsset(source.rootDir, { file: join(step.image, 'Dockerfile') }) : ContainerImage.fromRegistry(step.image);
-    task.addContainer(CONTAINER_NAME, {
-      image,
-      essential: true,
-      ...(step.command === undefined ? {} : { command: step.command }),
-      environment: { AWS_REGION: Stack.of(this).region, ...(step.environment ?? {}) },
-      logging: LogDrivers.awsLogs({ streamPrefix: `${source.graph.name}/${stepId}`, logGroup }),
-    });
-    acknowledge(
-      task,
-      'AwsSolutions-ECS2',
-      "The environment holds the region and the step's non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.",
-    );
-    acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5', 'Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions.', 'Resource::*');
-    return task;
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */

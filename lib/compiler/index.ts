@@ -1,3 +1,4 @@
+export { CONTAINER_NAME } from '../kinds/container/compile';
 export * from './asl';
 export { type CompiledPipeline, type CompileOptions, compileGraph, type Planner, planInputOf, renderText } from './compile';
 export { MAX_DEFINITION_BYTES, MAX_HISTORY_EVENTS } from './limits';
@@ -6,4 +7,3 @@ export { type Block, MAX_PARALLEL_BRANCHES, planMakespan, stepsOf } from './plan
 export { planByLevels } from './plan/levels';
 export { type PlanInput, planSeriesParallel } from './plan/series-parallel';
 export { effectiveRetry, effectiveTimeout, estimatedSeconds } from './policies';
-export { CONTAINER_NAME } from './steps';

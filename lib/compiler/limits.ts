@@ -1,10 +1,10 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
+import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
 import { type StateType, walkStates } from './asl';
 import { effectiveRetry } from './policies';
 import type { RenderedDefinition } from './render';
-import { ECS_RUN_TASK_SYNC } from './steps/container';
 
 export const MAX_DEFINITION_BYTES = 1_048_576;
 export const MAX_HISTORY_EVENTS = 25_000;

@@ -1,8 +1,8 @@
 /** Resolves each step's effective retry, timeout, failure policy and duration estimate. */
 import { ERRORS, NEVER_RETRIED } from '../contract/errors';
 import type { OnFailure, PipelineGraph, RetryPolicy, Step } from '../graph/schema';
+import { defaultEstimatedSeconds, defaultTimeoutSeconds } from '../kinds/compile';
 import type { Retrier } from './asl';
-import { DEFAULT_ESTIMATED_SECONDS, DEFAULT_TIMEOUT_SECONDS } from './steps';
 
 export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; backoffRate: number } = {
   maxAttempts: 3,
@@ -15,7 +15,7 @@ const ASL_DEFAULT_INTERVAL_SECONDS = 1;
 const ASL_DEFAULT_BACKOFF_RATE = 2;
 
 export const effectiveRetry = (graph: PipelineGraph, step: Step): RetryPolicy => ({ ...DEFAULT_RETRY, ...graph.defaults?.retry, ...step.retry });
-export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS[step.kind];
+export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? defaultTimeoutSeconds(step);
 export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
 
 /** ASL Retry: graph `maxAttempts` counts every attempt; ASL `MaxAttempts` counts retries only. */
@@ -36,11 +36,4 @@ export function renderRetry(policy: RetryPolicy): Retrier[] | undefined {
 }
 
 /** Expected seconds, for planning only. */
-export function estimatedSeconds(step: Step): number {
-  if (step.estimatedDurationSeconds !== undefined) return step.estimatedDurationSeconds;
-  if (step.kind === 'simulate') {
-    const d = step.durationMs ?? 0;
-    return (Array.isArray(d) ? (d[0] + d[1]) / 2 : d) / 1000;
-  }
-  return DEFAULT_ESTIMATED_SECONDS[step.kind];
-}
+export const estimatedSeconds = (step: Step): number => step.estimatedDurationSeconds ?? defaultEstimatedSeconds(step);

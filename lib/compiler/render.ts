@@ -5,13 +5,13 @@
  */
 import { ERRORS } from '../contract/errors';
 import type { PipelineGraph } from '../graph/schema';
+import { buildTask } from '../kinds/compile';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
 import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
-import { buildTask } from './steps';
 
 type States = Record<string, State>;
 /** Where a rendered chain goes next: a state name, or the end of its (sub-)machine. */

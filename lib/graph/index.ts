@@ -1,6 +1,5 @@
 export * from './issues';
 export { type ParsedDocument, parseGraphText } from './parse';
-export { isImagePath } from './rules/files';
 export * from './schema';
 export * from './topology';
 export { loadGraphFile, projectRootOf, type ValidationOptions, type ValidationResult, validateDocument, validateGraphFile, validateGraphText } from './validate';

@@ -1,16 +1,11 @@
 /** Turns zod's issues into Orchestra issues: JSON path first, the value received, what is allowed, the fix. */
 import type { z } from 'zod';
+import { STEP_KIND_SPECS } from '../kinds/specs';
 import { type Issue, type IssueCode, issue, type PathSegment } from './issues';
-import { containerStepSchema, defaultsSchema, graphSchema, lambdaStepSchema, retrySchema, STEP_KINDS, simulateStepSchema, triggerSchema } from './schema';
+import { defaultsSchema, graphSchema, isStepKind, retrySchema, STEP_KINDS, triggerSchema } from './schema';
 import { fixForUnknownName } from './suggest';
 
 type ZodIssue = z.core.$ZodIssue;
-
-const stepShapes: Record<string, readonly string[]> = {
-  lambda: Object.keys(lambdaStepSchema.shape),
-  container: Object.keys(containerStepSchema.shape),
-  simulate: Object.keys(simulateStepSchema.shape),
-};
 
 /** Property names allowed at `path` (for "did you mean" on unknown properties). */
 function allowedKeysAt(path: readonly PathSegment[], document: unknown): readonly string[] {
@@ -21,7 +16,7 @@ function allowedKeysAt(path: readonly PathSegment[], document: unknown): readonl
   if (at.endsWith('.retry')) return Object.keys(retrySchema.shape);
   if (path[0] === 'steps' && path.length === 2) {
     const kind = valueAt(document, path)?.['kind'];
-    return typeof kind === 'string' ? (stepShapes[kind] ?? []) : [];
+    return isStepKind(kind) ? Object.keys(STEP_KIND_SPECS[kind].schema.shape) : [];
   }
   if (path[0] === 'steps' && path.length === 3 && path[2] === 'local') return ['command', 'cwd'];
   return [];

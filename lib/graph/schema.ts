@@ -4,103 +4,11 @@
  * `npm run build:schema` and checked for staleness by the tests).
  */
 import { z } from 'zod';
-import { simulateSettingsShape } from '../contract/simulate';
+import { STEP_KIND_SPECS, stepSchema } from '../kinds/specs';
+import { MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
 
-export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
-export const PIPELINE_NAME_MAX_LENGTH = 64;
-/** Step ids become ASL state names, which AWS caps at 80 characters. */
-export const STEP_ID_MAX_LENGTH = 80;
-/** Lambda's own hard limit. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-/** Step Functions Standard workflows run for at most one year. */
-export const MAX_TIMEOUT_SECONDS = 31_536_000;
-
-const identifier = (what: string, maxLength: number) =>
-  z
-    .string()
-    .min(1, { message: `${what} must not be empty` })
-    .max(maxLength, { message: `${what} is longer than ${maxLength} characters` })
-    .regex(ID_PATTERN, { message: `${what} may contain only letters, digits, "-" and "_"` });
-
-export const pipelineNameSchema = identifier('pipeline name', PIPELINE_NAME_MAX_LENGTH).describe('Pipeline id: letters, digits, "-" and "_", at most 64 characters.');
-export const stepIdSchema = identifier('step id', STEP_ID_MAX_LENGTH).describe('Step id: letters, digits, "-" and "_", at most 80 characters. It names the step\'s Task state.');
-
-export const retrySchema = z
-  .strictObject({
-    maxAttempts: z.int().min(1).max(100).optional().describe('Total attempts including the first one (1 = no retry). @default 3'),
-    intervalSeconds: z.int().min(1).max(99_999_999).optional().describe('Wait before the first retry. @default 1'),
-    backoffRate: z.number().min(1).max(10).optional().describe('Multiplier applied to the wait after each retry. @default 2'),
-    maxDelaySeconds: z.int().min(1).max(31_622_400).optional().describe('Upper bound for the wait between attempts. @default - no bound'),
-    jitter: z.enum(['full', 'none']).optional().describe('"full" randomises each wait to spread retries of many runs. @default "none"'),
-  })
-  .describe('Retry policy. Errors named "Orchestra.Permanent" (e.g. invalid input) are never retried.');
-
-export const onFailureSchema = z
-  .enum(['fail', 'continue'])
-  .describe(
-    '"fail": the run fails at once (other running steps are stopped). "continue": the failure is recorded under ' +
-      '$.failed.<step>, steps that depend on it are skipped, independent steps still finish, and the run ends FAILED. ' +
-      '@default "fail"',
-  );
-
-const commonStepFields = {
-  description: z.string().max(1024).optional().describe('Free text; becomes the Task state Comment.'),
-  dependsOn: z.array(stepIdSchema).optional().describe('Ids of the steps that must succeed before this one starts.'),
-  retry: retrySchema.optional(),
-  timeoutSeconds: z
-    .int()
-    .min(1)
-    .max(MAX_TIMEOUT_SECONDS)
-    .optional()
-    .describe('Per-attempt timeout of the Task state. @default defaults.timeoutSeconds, else 300 (container: 3600)'),
-  onFailure: onFailureSchema.optional(),
-  estimatedDurationSeconds: z
-    .number()
-    .min(0)
-    .optional()
-    .describe('Expected run time, used only to plan parallelism for graphs that are not series-parallel. ' + '@default - simulate: mean of durationMs; lambda: 1; container: 60'),
-};
-
-export const lambdaStepSchema = z
-  .strictObject({
-    kind: z.literal('lambda'),
-    ...commonStepFields,
-    handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
-    memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
-  })
-  .describe('A light step: an AWS Lambda function (called in-process by the local runtime).');
-
-export const containerStepSchema = z
-  .strictObject({
-    kind: z.literal('container'),
-    ...commonStepFields,
-    image: z.string().min(1).describe('A folder holding a Dockerfile, written "./path/from/project/root", or an image URI such as "public.ecr.aws/x/y:tag".'),
-    command: z.array(z.string()).optional().describe('Overrides the image CMD on Fargate.'),
-    cpu: z
-      .union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)])
-      .optional()
-      .describe('Fargate CPU units. @default 1024'),
-    memoryMiB: z.int().min(512).max(122_880).optional().describe('Fargate memory. @default 2048'),
-    environment: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the container.'),
-    local: z
-      .strictObject({
-        command: z.array(z.string()).min(1).describe('argv of the process the local runtime starts instead of the container.'),
-        cwd: z.string().optional().describe('Working directory, from the project root. @default the project root'),
-      })
-      .optional()
-      .describe('How the embedded local runtime runs this step without Docker.'),
-  })
-  .describe('A heavy step: a container on ECS Fargate (a local process on the embedded runtime).');
-
-export const simulateStepSchema = z
-  .strictObject({
-    kind: z.literal('simulate'),
-    ...commonStepFields,
-    ...simulateSettingsShape,
-  })
-  .describe('A built-in step for demos, tests and benchmarks: waits, then fails with a set probability.');
-
-export const stepSchema = z.discriminatedUnion('kind', [lambdaStepSchema, containerStepSchema, simulateStepSchema]);
+export * from './step-fields';
+export { stepSchema };
 
 export const triggerSchema = z
   .strictObject({
@@ -144,14 +52,19 @@ export const graphSchema = z
 export type PipelineGraph = z.infer<typeof graphSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type StepKind = Step['kind'];
-export type LambdaStep = z.infer<typeof lambdaStepSchema>;
-export type ContainerStep = z.infer<typeof containerStepSchema>;
-export type SimulateStep = z.infer<typeof simulateStepSchema>;
+/** The step type of one kind, e.g. `StepOfKind<'container'>`. */
+export type StepOfKind<K extends StepKind> = Extract<Step, { kind: K }>;
+/** Each kind's step type, for registries that map every kind to its handler (lib/kinds). */
+export type StepsByKind = { [K in StepKind]: StepOfKind<K> };
+export type LambdaStep = StepOfKind<'lambda'>;
+export type ContainerStep = StepOfKind<'container'>;
+export type SimulateStep = StepOfKind<'simulate'>;
 export type RetryPolicy = z.infer<typeof retrySchema>;
 export type OnFailure = z.infer<typeof onFailureSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;
 
-export const STEP_KINDS: readonly StepKind[] = ['lambda', 'container', 'simulate'];
+export const isStepKind = (kind: unknown): kind is StepKind => typeof kind === 'string' && Object.hasOwn(STEP_KIND_SPECS, kind);
+export const STEP_KINDS: readonly StepKind[] = Object.keys(STEP_KIND_SPECS).filter(isStepKind);
 
 /** JSON Schema (draft 2020-12) published for editors. */
 export function graphJsonSchema(): Record<string, unknown> {

@@ -11,6 +11,7 @@ import { ERRORS, isRetryable } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import type { RunInput } from '../contract/step-event';
 import { runPrefixFor } from '../contract/step-event';
+import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { decideIngest, type IngestDecision, ingestTriggerOf } from '../runtime/ingest';
 import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { localSubstitutions } from './bindings';
@@ -20,7 +21,6 @@ import type { LocalPipeline } from './pipeline';
 import { type RunRecord, type StepError, type StepStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { RunAlreadyExistsError, RunStore } from './run-store';
 import { Semaphore } from './semaphore';
-import { runnerFor } from './task-runners';
 
 export interface LocalRuntimeOptions {
   /** Embedded S3 objects and run records live here. */
@@ -177,7 +177,6 @@ export class LocalRuntime {
     const step = pipeline.graph.steps[stepId];
     if (step === undefined) throw new Error(`internal: no step ${stepId}`);
     const maxAttempts = effectiveRetry(pipeline.graph, step).maxAttempts ?? 1;
-    const runner = runnerFor(step.kind);
     return async (attempt) => {
       const stepRecord = record.steps[stepId] as NonNullable<RunRecord['steps'][string]>;
       const now = new Date().toISOString();
@@ -195,7 +194,7 @@ export class LocalRuntime {
         for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') log(stream, '\n');
       };
       const work = () =>
-        runner({
+        runStepLocally({
           pipeline: pipeline.name,
           rootDir: pipeline.rootDir,
           stepId,
@@ -207,7 +206,7 @@ export class LocalRuntime {
           log,
         });
       try {
-        const result = step.kind === 'container' ? await this.containers.use(work) : await work();
+        const result = runsAsProcess(step.kind) ? await this.containers.use(work) : await work();
         flush();
         Object.assign(stepRecord, { status: 'SUCCEEDED', stoppedAt: new Date().toISOString() });
         delete stepRecord.error;

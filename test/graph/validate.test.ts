@@ -89,6 +89,23 @@ describe('validateGraphFile', () => {
     expect(result.issues.map((i) => [i.code, i.severity])).toEqual([['missing-local-command', 'warning']]);
   });
 
+  it.each(['/opt/images/model', '../elsewhere/model'])('fails when a Dockerfile folder (%s) lies outside the project root, the Docker build context', (image) => {
+    const text = JSON.stringify({ name: 'p', steps: { m: { kind: 'container', image, local: { command: ['true'] } } } });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => [i.code, i.path])).toEqual([['missing-container-image', 'steps.m.image']]);
+    expect(defined(result.issues[0]).message).toContain('outside the project root');
+  });
+
+  it('fails when a Lambda step asks for more than 900 s', () => {
+    const text = JSON.stringify({ name: 'p', steps: { f: { kind: 'lambda', handler: 'functions/hello/index.ts', timeoutSeconds: 901 } } });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual(["invalid-timeout steps.f.timeoutSeconds: 901 s is over Lambda's 900 s limit"]);
+  });
+
   it('accepts several disconnected sub-graphs in one file', () => {
     const text = JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' }, b: { kind: 'simulate', dependsOn: ['a'] }, c: { kind: 'simulate' } } });
 

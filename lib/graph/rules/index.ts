@@ -1,10 +1,10 @@
 import type { Rule } from './context';
 import { checkCycles, checkDependencies } from './dependencies';
-import { checkFiles } from './files';
+import { checkKinds } from './kinds';
 import { checkPolicies, checkTrigger } from './policies';
 import { checkStepIds } from './step-ids';
 
 export { buildRuleContext, type LooseStep, type Rule, type RuleContext } from './context';
 
 /** Every semantic rule; each reports all its findings, and all run even when others fail. */
-export const RULES: readonly Rule[] = [checkStepIds, checkDependencies, checkCycles, checkFiles, checkPolicies, checkTrigger];
+export const RULES: readonly Rule[] = [checkStepIds, checkDependencies, checkCycles, checkKinds, checkPolicies, checkTrigger];

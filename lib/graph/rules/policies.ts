@@ -1,5 +1,4 @@
 import { type Issue, issue } from '../issues';
-import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../schema';
 import type { RuleContext } from './context';
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
@@ -27,17 +26,6 @@ export function checkPolicies({ steps, raw }: RuleContext): Issue[] {
   const found = checkRetry(asRecord(asRecord(raw['defaults'])?.['retry']), ['defaults', 'retry']);
   for (const step of steps.values()) {
     found.push(...checkRetry(asRecord(step.raw['retry']), ['steps', step.id, 'retry']));
-    const timeout = step.raw['timeoutSeconds'];
-    if (step.kind === 'lambda' && typeof timeout === 'number' && timeout > LAMBDA_MAX_TIMEOUT_SECONDS) {
-      found.push(
-        issue(
-          'invalid-timeout',
-          ['steps', step.id, 'timeoutSeconds'],
-          `${timeout} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`,
-          'lower it, or make this a "container" step',
-        ),
-      );
-    }
   }
   return found;
 }

@@ -1,9 +1,9 @@
+import type { JsonObject } from '../../compiler/asl';
 import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
-import type { JsonObject } from '../asl';
-import type { StepBuildContext, TaskParts } from './common';
+import type { CompileKind, StepBuildContext, TaskParts } from '../task';
 
 /** Name of the container in every Orchestra task definition. */
 export const CONTAINER_NAME = 'step';
@@ -15,7 +15,7 @@ export const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
  * Fargate task run synchronously (`runTask.sync` waits for the task to stop). The container learns
  * where to read and write from environment variables; a non-zero exit fails the step.
  */
-export function containerTask({ graph, id, step }: StepBuildContext & { step: ContainerStep }): TaskParts {
+function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): TaskParts {
   const deps = step.dependsOn ?? [];
   const env = CONTAINER_ENV;
   const environment: JsonObject[] = [
@@ -46,3 +46,5 @@ export function containerTask({ graph, id, step }: StepBuildContext & { step: Co
     ResultSelector: { 'taskArn.$': '$.TaskArn' },
   };
 }
+
+export const containerCompile: CompileKind<ContainerStep> = { buildTask: containerTask, defaultTimeoutSeconds: 3600, estimatedSeconds: () => 60 };

@@ -1,6 +1,7 @@
-import { STEP_EVENT_FIELDS } from '../../contract/step-event';
-import type { PipelineGraph, Step } from '../../graph/schema';
-import type { JsonObject } from '../asl';
+/** What a kind's compile module gives the compiler: the kind-specific parts of its Task state. */
+import type { JsonObject } from '../compiler/asl';
+import { STEP_EVENT_FIELDS } from '../contract/step-event';
+import type { PipelineGraph, Step } from '../graph/schema';
 
 export interface TaskParts {
   readonly Resource: string;
@@ -8,10 +9,19 @@ export interface TaskParts {
   readonly ResultSelector?: JsonObject;
 }
 
-export interface StepBuildContext {
+export interface StepBuildContext<S extends Step = Step> {
   readonly graph: PipelineGraph;
   readonly id: string;
-  readonly step: Step;
+  readonly step: S;
+}
+
+/** How the compiler treats one kind of step. */
+export interface CompileKind<S extends Step> {
+  readonly buildTask: (context: StepBuildContext<S>) => TaskParts;
+  /** Per-attempt timeout when neither the step nor the graph's `defaults` set one. */
+  readonly defaultTimeoutSeconds: number;
+  /** Expected seconds for planning when the step sets no `estimatedDurationSeconds`. */
+  readonly estimatedSeconds: (step: S) => number;
 }
 
 /**

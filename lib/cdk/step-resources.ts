@@ -1,0 +1,48 @@
+/** What a kind's CDK module (lib/kinds/<kind>/cdk.ts) gets and gives for one step of a pipeline. */
+import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
+import type { FargateTaskDefinition, ICluster } from 'aws-cdk-lib/aws-ecs';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { PipelineGraph, Step } from '../graph/schema';
+import type { DataAccess } from './data-access';
+import type { StepFunction } from './step-function';
+
+/** The VPC, cluster and security group container steps run in. */
+export interface ContainerNetwork {
+  readonly cluster: ICluster;
+  readonly vpc: IVpc;
+  readonly securityGroup: ISecurityGroup;
+}
+
+export interface StepResourcesContext<S extends Step = Step> {
+  /** The pipeline's construct: every resource of the step is created in it. */
+  readonly scope: Construct;
+  readonly graph: PipelineGraph;
+  readonly stepId: string;
+  readonly step: S;
+  /** Project root: handler and image paths in the graph are relative to it. */
+  readonly rootDir: string;
+  readonly bucket: IBucket;
+  /** What the step may read and write in the bucket. */
+  readonly access: DataAccess;
+  /** The shared function behind `simulate` steps. */
+  readonly simulateFunction: IFunction;
+  readonly network: ContainerNetwork | undefined;
+}
+
+export interface StepResources {
+  /** Values for the definition's placeholders this step uses. */
+  readonly substitutions: Readonly<Record<string, string>>;
+  /** A function the state machine invokes for this step. */
+  readonly invokes?: IFunction;
+  /** The step's own function, if it has one (dashboard widgets, outputs). */
+  readonly function?: StepFunction;
+  /** The step's Fargate task definition, if it runs a container. */
+  readonly taskDefinition?: FargateTaskDefinition;
+  readonly logGroup?: ILogGroup;
+}
+
+/** How CDK deploys one kind of step. */
+export type CdkKind<S extends Step> = (context: StepResourcesContext<S>) => StepResources;

@@ -1,0 +1,58 @@
+/**
+ * Fields every step kind shares, and the identifiers and policies they use. Each kind's schema
+ * (lib/kinds/<kind>/schema.ts) spreads `commonStepFields` into its own object.
+ */
+import { z } from 'zod';
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const PIPELINE_NAME_MAX_LENGTH = 64;
+/** Step ids become ASL state names, which AWS caps at 80 characters. */
+export const STEP_ID_MAX_LENGTH = 80;
+/** Step Functions Standard workflows run for at most one year. */
+export const MAX_TIMEOUT_SECONDS = 31_536_000;
+
+const identifier = (what: string, maxLength: number) =>
+  z
+    .string()
+    .min(1, { message: `${what} must not be empty` })
+    .max(maxLength, { message: `${what} is longer than ${maxLength} characters` })
+    .regex(ID_PATTERN, { message: `${what} may contain only letters, digits, "-" and "_"` });
+
+export const pipelineNameSchema = identifier('pipeline name', PIPELINE_NAME_MAX_LENGTH).describe('Pipeline id: letters, digits, "-" and "_", at most 64 characters.');
+export const stepIdSchema = identifier('step id', STEP_ID_MAX_LENGTH).describe('Step id: letters, digits, "-" and "_", at most 80 characters. It names the step\'s Task state.');
+
+export const retrySchema = z
+  .strictObject({
+    maxAttempts: z.int().min(1).max(100).optional().describe('Total attempts including the first one (1 = no retry). @default 3'),
+    intervalSeconds: z.int().min(1).max(99_999_999).optional().describe('Wait before the first retry. @default 1'),
+    backoffRate: z.number().min(1).max(10).optional().describe('Multiplier applied to the wait after each retry. @default 2'),
+    maxDelaySeconds: z.int().min(1).max(31_622_400).optional().describe('Upper bound for the wait between attempts. @default - no bound'),
+    jitter: z.enum(['full', 'none']).optional().describe('"full" randomises each wait to spread retries of many runs. @default "none"'),
+  })
+  .describe('Retry policy. Errors named "Orchestra.Permanent" (e.g. invalid input) are never retried.');
+
+export const onFailureSchema = z
+  .enum(['fail', 'continue'])
+  .describe(
+    '"fail": the run fails at once (other running steps are stopped). "continue": the failure is recorded under ' +
+      '$.failed.<step>, steps that depend on it are skipped, independent steps still finish, and the run ends FAILED. ' +
+      '@default "fail"',
+  );
+
+export const commonStepFields = {
+  description: z.string().max(1024).optional().describe('Free text; becomes the Task state Comment.'),
+  dependsOn: z.array(stepIdSchema).optional().describe('Ids of the steps that must succeed before this one starts.'),
+  retry: retrySchema.optional(),
+  timeoutSeconds: z
+    .int()
+    .min(1)
+    .max(MAX_TIMEOUT_SECONDS)
+    .optional()
+    .describe('Per-attempt timeout of the Task state. @default defaults.timeoutSeconds, else 300 (container: 3600)'),
+  onFailure: onFailureSchema.optional(),
+  estimatedDurationSeconds: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Expected run time, used only to plan parallelism for graphs that are not series-parallel. ' + '@default - simulate: mean of durationMs; lambda: 1; container: 60'),
+};

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { ContainerImage, CpuArchitecture, FargateTaskDefinition, LogDrivers } from 'aws-cdk-lib/aws-ecs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { grantDataAccess } from '../../cdk/data-access';
+import { acknowledge } from '../../cdk/nag';
+import type { CdkKind } from '../../cdk/step-resources';
+import { PLACEHOLDERS, taskDefinitionPlaceholder } from '../../contract/placeholders';
+import { resourceNameOf } from '../../contract/resource-names';
+import type { ContainerStep } from '../../graph/schema';
+import { InvariantError } from '../../shared/errors';
+import { CONTAINER_NAME } from './compile';
+import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
+
+/** A Fargate task definition per step, with its log group and task role; run by `ecs:runTask.sync`. */
+export const containerCdk: CdkKind<ContainerStep> = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
+  if (network === undefined) throw new InvariantError(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
+  const name = resourceNameOf(stepId);
+  const logGroup = new LogGroup(scope, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const task = new FargateTaskDefinition(scope, `${name}Task`, {
+    cpu: step.cpu ?? DEFAULT_CONTAINER_CPU,
+    memoryLimitMiB: step.memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
+    runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
+  });
+  const source = imageSourceOf(step.image);
+  // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
+  const image = source.type === 'dockerfile' ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile') }) : ContainerImage.fromRegistry(source.uri);
+  task.addContainer(CONTAINER_NAME, {
+    image,
+    essential: true,
+    ...(step.command === undefined ? {} : { command: step.command }),
+    environment: { AWS_REGION: Stack.of(scope).region, ...(step.environment ?? {}) },
+    logging: LogDrivers.awsLogs({ streamPrefix: `${graph.name}/${stepId}`, logGroup }),
+  });
+  acknowledge(
+    task,
+    'AwsSolutions-ECS2',
+    "The environment holds the region and the step's non-secret settings from the graph; run values arrive as container overrides. Secrets belong in Secrets Manager, not in the graph.",
+  );
+  acknowledge(task.obtainExecutionRole(), 'AwsSolutions-IAM5', 'Pulling from ECR needs ecr:GetAuthorizationToken, which has no resource-level permissions.', 'Resource::*');
+  grantDataAccess(bucket, task.taskRole, access);
+  return {
+    substitutions: {
+      [taskDefinitionPlaceholder(stepId)]: task.taskDefinitionArn,
+      [PLACEHOLDERS.ecsCluster]: network.cluster.clusterArn,
+      [PLACEHOLDERS.subnetIds]: Fn.join(',', network.vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds),
+      [PLACEHOLDERS.securityGroupIds]: network.securityGroup.securityGroupId,
+    },
+    taskDefinition: task,
+    logGroup,
+  };
+};

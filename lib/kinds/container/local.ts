@@ -1,0 +1,35 @@
+import { isAbsolute, join } from 'node:path';
+import type { JsonObject } from '../../compiler/asl';
+import type { ContainerStep } from '../../graph/schema';
+import { ContainerStepError, type LocalKind, runLocalContainer, type StepRunContext } from '../../local/task-runners';
+
+const asObject = (value: unknown): JsonObject | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined);
+
+/** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
+function containerEnvironment(context: StepRunContext<ContainerStep>): Record<string, string> {
+  const overrides = asObject(asObject(context.attempt.input)?.['Overrides'])?.['ContainerOverrides'];
+  const first = Array.isArray(overrides) ? asObject(overrides[0]) : undefined;
+  const pairs = first?.['Environment'];
+  const fromOverrides = Object.fromEntries(
+    (Array.isArray(pairs) ? pairs : []).flatMap((pair) => {
+      const entry = asObject(pair);
+      return entry === undefined ? [] : [[String(entry['Name']), String(entry['Value'])]];
+    }),
+  );
+  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...context.environment, ...(context.step.environment ?? {}), ...fromOverrides };
+}
+
+/** `local.command` runs as a child process with the environment its Fargate container gets. */
+export const containerLocal: LocalKind<ContainerStep> = {
+  isProcess: true,
+  async run(context) {
+    const { step } = context;
+    if (step.local === undefined) {
+      throw new ContainerStepError(`step "${context.stepId}" has no "local.command", so it cannot run without Docker — add e.g. "local": {"command": ["node", "path/to/main.js"]}`);
+    }
+    const cwd = step.local.cwd === undefined ? context.rootDir : isAbsolute(step.local.cwd) ? step.local.cwd : join(context.rootDir, step.local.cwd);
+    const { pid } = await runLocalContainer({ command: step.local.command, cwd, env: containerEnvironment(context), signal: context.attempt.signal, log: context.log });
+    // The fields of ecs:RunTask's response the compiled ResultSelector reads.
+    return { TaskArn: `arn:aws:ecs:us-east-1:000000000000:task/orchestra-local/${context.runId}-${context.stepId}-${context.attempt.attempt}-${pid}` };
+  },
+};

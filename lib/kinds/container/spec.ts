@@ -1,0 +1,55 @@
+/** A heavy step: a container on ECS Fargate, a local process on the embedded runtime. */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { type Issue, issue } from '../../graph/issues';
+import type { StepKindSpec } from '../spec';
+import { containerStepSchema, imageSourceOf } from './schema';
+
+function checkImage(image: string, at: readonly string[], rootDir: string): Issue[] {
+  const source = imageSourceOf(image);
+  if (source.type === 'registry') return [];
+  const folder = resolve(rootDir, source.folder);
+  const fromRoot = relative(rootDir, folder);
+  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+    return [
+      issue(
+        'missing-container-image',
+        at,
+        `"${image}" is outside the project root, which is the Docker build context`,
+        `move the Dockerfile folder under ${rootDir} and write it "./path/from/root", or give an image URI`,
+      ),
+    ];
+  }
+  if (!existsSync(join(folder, 'Dockerfile'))) {
+    return [
+      issue(
+        'missing-container-image',
+        at,
+        `no Dockerfile in "${image}"`,
+        'give a folder with a Dockerfile (from the project root) or an image URI such as "public.ecr.aws/org/image:tag"',
+      ),
+    ];
+  }
+  return [];
+}
+
+export const containerKind: StepKindSpec<typeof containerStepSchema> = {
+  schema: containerStepSchema,
+  diagramShape: ['[[', ']]'],
+  check(step, rootDir) {
+    const found: Issue[] = [];
+    if (typeof step.raw['image'] === 'string') found.push(...checkImage(step.raw['image'], ['steps', step.id, 'image'], rootDir));
+    if (step.raw['local'] === undefined) {
+      found.push(
+        issue(
+          'missing-local-command',
+          ['steps', step.id],
+          'no "local.command": the embedded runtime cannot run this step without Docker',
+          'add "local": { "command": ["npx", "tsx", "..."] }',
+          'warning',
+        ),
+      );
+    }
+    return found;
+  },
+};

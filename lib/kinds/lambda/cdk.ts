@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { grantDataAccess } from '../../cdk/data-access';
+import { StepFunction } from '../../cdk/step-function';
+import type { CdkKind } from '../../cdk/step-resources';
+import { FUNCTION_ENV } from '../../contract/environment';
+import { lambdaFunctionPlaceholder } from '../../contract/placeholders';
+import { resourceNameOf } from '../../contract/resource-names';
+import type { LambdaStep } from '../../graph/schema';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from './schema';
+
+/** One NodejsFunction per step, with its own role and log group. */
+export const lambdaCdk: CdkKind<LambdaStep> = ({ scope, graph, stepId, step, rootDir, bucket, access }) => {
+  const fn = new StepFunction(scope, `${resourceNameOf(stepId)}Function`, {
+    entry: join(rootDir, step.handler),
+    projectRoot: rootDir,
+    ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
+    ...(step.timeoutSeconds === undefined ? {} : { timeoutSeconds: Math.min(step.timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS) }),
+    environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
+  });
+  grantDataAccess(bucket, fn.role, access);
+  return { substitutions: { [lambdaFunctionPlaceholder(stepId)]: fn.functionArn }, invokes: fn, function: fn, logGroup: fn.logGroup };
+};

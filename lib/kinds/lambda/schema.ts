@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { commonStepFields } from '../../graph/step-fields';
+
+/** Lambda's own hard limit. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+export const DEFAULT_LAMBDA_MEMORY_MIB = 512;
+
+export const lambdaStepSchema = z
+  .strictObject({
+    kind: z.literal('lambda'),
+    ...commonStepFields,
+    handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
+    memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
+  })
+  .describe('A light step: an AWS Lambda function (called in-process by the local runtime).');

@@ -1,0 +1,23 @@
+import type { Json, JsonObject } from '../../compiler/asl';
+import { PLACEHOLDERS, ref } from '../../contract/placeholders';
+import type { SimulateStep } from '../../graph/schema';
+import { type CompileKind, stepEventParameters } from '../task';
+
+/** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */
+export const simulateCompile: CompileKind<SimulateStep> = {
+  buildTask(context) {
+    const { step } = context;
+    // Only what differs from the defaults (0 ms, never fails, {"ok": true}): every byte repeats per step.
+    const simulate: JsonObject = {};
+    if (step.durationMs !== undefined) simulate['durationMs'] = step.durationMs as Json;
+    if (step.failureRate !== undefined) simulate['failureRate'] = step.failureRate;
+    if (step.output !== undefined) simulate['output'] = step.output as Json;
+    return { Resource: ref(PLACEHOLDERS.simulateFunction), Parameters: { ...stepEventParameters(context), simulate } };
+  },
+  defaultTimeoutSeconds: 300,
+  /** The mean duration. */
+  estimatedSeconds(step) {
+    const d = step.durationMs ?? 0;
+    return (Array.isArray(d) ? (d[0] + d[1]) / 2 : d) / 1000;
+  },
+};

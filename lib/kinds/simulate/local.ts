@@ -1,0 +1,11 @@
+import { join } from 'node:path';
+import type { SimulateStep } from '../../graph/schema';
+import { type LocalKind, runInProcess } from '../../local/task-runners';
+
+/** The built-in handler behind every simulate step (functions/simulate-step), shipped with Orchestra. */
+export const SIMULATE_HANDLER = join(import.meta.dirname, '..', '..', '..', 'functions', 'simulate-step', 'index.ts');
+
+/** Matches the deployed function's memory (lib/cdk). */
+const SIMULATE_MEMORY_MIB = 128;
+
+export const simulateLocal: LocalKind<SimulateStep> = { run: (context) => runInProcess(SIMULATE_HANDLER, SIMULATE_MEMORY_MIB, context), isProcess: false };

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { simulateSettingsShape } from '../../contract/simulate';
+import { commonStepFields } from '../../graph/step-fields';
+
+export const simulateStepSchema = z
+  .strictObject({
+    kind: z.literal('simulate'),
+    ...commonStepFields,
+    ...simulateSettingsShape,
+  })
+  .describe('A built-in step for demos, tests and benchmarks: waits, then fails with a set probability.');

@@ -1,0 +1,13 @@
+/**
+ * The registry of step kinds, graph side. Adding a kind: a folder under lib/kinds/ with its schema,
+ * spec, compile, local and cdk modules, and one line here and in each of compile.ts, local.ts and
+ * cdk.ts (each registry is a mapped type over the kinds, so a missing line is a type error).
+ */
+import { z } from 'zod';
+import { containerKind } from './container/spec';
+import { lambdaKind } from './lambda/spec';
+import { simulateKind } from './simulate/spec';
+
+export const STEP_KIND_SPECS = { lambda: lambdaKind, container: containerKind, simulate: simulateKind } as const;
+
+export const stepSchema = z.discriminatedUnion('kind', [lambdaKind.schema, containerKind.schema, simulateKind.schema]);

@@ -1,0 +1,27 @@
+/** What a kind's local module gets to run one attempt of a step on the embedded runtime. */
+import type { Json } from '../../compiler/asl';
+import type { Environment } from '../../contract/environment';
+import type { Step } from '../../graph/schema';
+import type { TaskAttempt } from '../engine';
+import type { LogSink } from '../log-capture';
+
+export interface StepRunContext<S extends Step = Step> {
+  readonly pipeline: string;
+  readonly rootDir: string;
+  readonly stepId: string;
+  readonly step: S;
+  readonly runId: string;
+  readonly attempt: TaskAttempt;
+  /** Environment shared by every step: the S3 endpoint, credentials, bucket. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The whole environment an in-process handler sees (process.env plus `environment`), built once per runtime. */
+  readonly handlerEnvironment: Environment;
+  readonly log: LogSink;
+}
+
+/** How the embedded runtime runs one kind of step. */
+export interface LocalKind<S extends Step> {
+  readonly run: (context: StepRunContext<S>) => Promise<Json>;
+  /** Runs as a local process that takes a container slot (at most one per CPU at once). */
+  readonly isProcess: boolean;
+}
