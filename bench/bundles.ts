@@ -1,15 +1,14 @@
 /** Size of every deployed function's bundle, built as `cdk synth` builds it (lib/cdk/step-bundles.ts). */
 import { join } from 'node:path';
+import { loadCatalogue } from '../lib/catalogue';
 import { functionEntriesOf } from '../lib/cdk/function-entries';
 import { BUNDLE_BUDGET_BYTES, measureBundle } from '../lib/cdk/step-bundles';
-import { graphFilesIn, STATE_MACHINES_DIR } from '../lib/graph/pipeline-files';
-import { loadPipeline } from '../lib/local/pipeline';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 export async function bundleTable(): Promise<void> {
   const root = join(import.meta.dirname, '..');
-  const entries = functionEntriesOf(graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline));
+  const entries = functionEntriesOf(loadCatalogue(root));
   console.log(`\n## Lambda bundles (esbuild, minified, AWS SDK external; budget ${kb(BUNDLE_BUDGET_BYTES)} each)\n`);
   console.log('| function | bundle | share of budget | largest packages |');
   console.log('|---|---|---|---|');

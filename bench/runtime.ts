@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { pipelineFromGraph } from '../lib/catalogue';
 import { compileGraph } from '../lib/compiler';
 import { substitute } from '../lib/contract/placeholders';
 import type { PipelineGraph } from '../lib/graph/schema';
 import { localSubstitutions } from '../lib/local/bindings';
-import { pipelineFromGraph } from '../lib/local/pipeline';
 import { LocalRuntime } from '../lib/local/runtime';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -2,13 +2,12 @@
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadCatalogue } from '../lib/catalogue';
 import { OrchestraStack } from '../lib/cdk';
-import { graphFilesIn, STATE_MACHINES_DIR } from '../lib/graph/pipeline-files';
-import { loadPipeline } from '../lib/local/pipeline';
 
 const root = join(import.meta.dirname, '..');
 const app = new App();
-const pipelines = graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipeline);
+const pipelines = loadCatalogue(root);
 const vpcId: unknown = app.node.tryGetContext('vpcId');
 new OrchestraStack(app, app.node.tryGetContext('stackName') ?? 'Orchestra', {
   pipelines,

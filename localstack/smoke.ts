@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadPipeline } from '../lib/catalogue';
 import { runPrefixFor } from '../lib/contract/step-event';
 import { DeployedStack, DeployedStackError } from '../lib/deployed/deployed-stack';
-import { loadPipeline } from '../lib/local/pipeline';
 import { ingestTriggerOf } from '../lib/runtime/ingest';
 
 const ROOT = join(import.meta.dirname, '..');

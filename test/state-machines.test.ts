@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { aslFileFor, graphFilesIn } from '../lib/catalogue';
 import { compileGraph } from '../lib/compiler';
 import { loadGraphFile } from '../lib/graph';
-import { aslFileFor, graphFilesIn } from '../lib/graph/pipeline-files';
 import { renderSchema, SCHEMA_FILE } from '../scripts/graph-schema-file';
 import { aslErrors } from './helpers/asl';
 

@@ -1,6 +1,6 @@
 /** Which handler file each deployed function bundles: one list for the stack, the tests and `npm run bench`. */
 import { join } from 'node:path';
-import type { PipelineSource } from './pipeline';
+import type { PipelineSource } from '../catalogue';
 
 const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 

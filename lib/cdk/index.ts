@@ -1,7 +1,7 @@
 export { type DataAccess, grantDataAccess } from './data-access';
 export { type FunctionEntry, functionEntriesOf } from './function-entries';
 export { OrchestraStack, type OrchestraStackProps } from './orchestra-stack';
-export { Pipeline, type PipelineProps, type PipelineSource } from './pipeline';
+export { Pipeline, type PipelineProps } from './pipeline';
 export { PipelinesDashboard, type PipelinesDashboardProps } from './pipelines-dashboard';
 export { RunsApi, type RunsApiProps } from './runs-api';
 export { parseStepLogGroups, pipelineConstructId, STACK_OUTPUTS } from './stack-outputs';

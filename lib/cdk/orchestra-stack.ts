@@ -12,9 +12,10 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { PipelineSource } from '../catalogue';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
-import { Pipeline, type PipelineSource } from './pipeline';
+import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
 import { pipelineConstructId, STACK_OUTPUTS } from './stack-outputs';

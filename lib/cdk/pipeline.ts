@@ -17,24 +17,15 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { PipelineSource } from '../catalogue';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
-import type { PipelineGraph } from '../graph/schema';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { StepFunction } from './step-function';
-
-/** A validated graph with its committed, compiled definition. */
-export interface PipelineSource {
-  readonly name: string;
-  readonly graph: PipelineGraph;
-  readonly definitionText: string;
-  /** Project root: handler and image paths in the graph are relative to it. */
-  readonly rootDir: string;
-}
 
 export interface PipelineProps {
   readonly source: PipelineSource;

@@ -1,7 +1,7 @@
 /** What the local-runtime commands share: where data lives and how a pipeline argument is found. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GRAPH_SUFFIX, STATE_MACHINES_DIR } from '../graph/pipeline-files';
+import { GRAPH_SUFFIX, STATE_MACHINES_DIR } from '../catalogue';
 import { projectRootOf } from '../graph/validate';
 import { CliError, EXIT_USAGE } from './exit-codes';
 

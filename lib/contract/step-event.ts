@@ -1,6 +1,6 @@
 /**
  * What a step receives and where it writes: the compiled Task Parameters produce this event
- * (lib/compiler/steps), Lambda handlers and the local runtime read it, CDK scopes IAM to the prefixes.
+ * (lib/kinds/task.ts), Lambda handlers and the local runtime read it, CDK scopes IAM to the prefixes.
  */
 /* Plain types, no zod: every Lambda bundle imports this module, and zod would add ~450 KB to each. */
 

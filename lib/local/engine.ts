@@ -36,8 +36,20 @@ export type ExecutionOutcome =
   | { readonly status: 'TIMED_OUT'; readonly error: string; readonly cause: string }
   | { readonly status: 'ABORTED'; readonly error: string; readonly cause: string };
 
+/** What happened to a Task state, from the interpreter's own event log (attempts counted from 1). */
+export type TaskEvent =
+  | { readonly type: 'started' | 'succeeded'; readonly state: string; readonly time: Date }
+  | { readonly type: 'retrying'; readonly state: string; readonly time: Date }
+  | { readonly type: 'failed'; readonly state: string; readonly time: Date; readonly error: string; readonly cause: string }
+  | { readonly type: 'caught'; readonly state: string; readonly time: Date };
+
 export interface Execution {
   readonly result: Promise<ExecutionOutcome>;
+  /**
+   * Task events in the order the interpreter logged them, nested Parallel branches included; ends
+   * when the execution ends (events of steps still stopping after that are not delivered).
+   */
+  readonly taskEvents: AsyncIterable<TaskEvent>;
   abort(reason?: string): void;
 }
 
@@ -93,6 +105,31 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
   return problems;
 }
 
+/** The Task-state events of the interpreter's log, in our own terms (its other events are not needed here). */
+async function* taskEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']): AsyncGenerator<TaskEvent> {
+  for await (const event of log) {
+    if (!('state' in event) || event.state.type !== 'Task') continue;
+    const base = { state: event.state.name, time: new Date(event.timestamp) };
+    switch (event.type) {
+      case 'StateEntered':
+        yield { type: 'started', ...base };
+        break;
+      case 'StateExited':
+        yield { type: 'succeeded', ...base };
+        break;
+      case 'StateRetried':
+        yield { type: 'retrying', ...base };
+        break;
+      case 'StateFailed':
+        yield { type: 'failed', ...base, error: event.Error, cause: describeCause(event.Cause) };
+        break;
+      case 'StateCaught':
+        yield { type: 'caught', ...base };
+        break;
+    }
+  }
+}
+
 const describeCause = (cause: unknown): string => (typeof cause === 'string' ? cause : cause instanceof Error ? cause.message : JSON.stringify(cause ?? ''));
 
 /** A definition checked once and ready to run many times. */
@@ -120,7 +157,8 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
   return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()) };
 }
 
-export function startExecution(prepared: PreparedMachine, input: Json, options: ExecutionOptions): Execution {
+/** `input` must be JSON-serialisable (the run input, or any JSON value). */
+export function startExecution(prepared: PreparedMachine, input: Json | Readonly<Record<string, unknown>>, options: ExecutionOptions): Execution {
   const missing = [...prepared.taskStates].filter((name) => options.handlers[name] === undefined);
   if (missing.length > 0) throw new UnsupportedDefinitionError(missing.map((name) => `${name}: no local handler for this Task`));
   const { timeouts } = prepared;
@@ -176,6 +214,7 @@ export function startExecution(prepared: PreparedMachine, input: Json, options: 
 
   return {
     result,
+    taskEvents: taskEventsOf(execution.eventLogs),
     abort(reason = 'aborted by the user') {
       abortReason = reason;
       run.abort();

@@ -2,14 +2,13 @@
 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../lib/catalogue';
 import { functionEntriesOf } from '../../lib/cdk/function-entries';
 import { BUNDLE_BUDGET_BYTES, type BundleReport, measureBundle } from '../../lib/cdk/step-bundles';
-import { graphFilesIn } from '../../lib/graph/pipeline-files';
-import { loadPipeline } from '../../lib/local/pipeline';
 import { defined } from '../../lib/shared/defined';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const entries = functionEntriesOf(graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline));
+const entries = functionEntriesOf(loadCatalogue(ROOT));
 
 describe('Lambda bundles', () => {
   const reports = new Map<string, BundleReport>();

@@ -9,9 +9,8 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadCatalogue } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
-import { graphFilesIn } from '../../lib/graph/pipeline-files';
-import { loadPipeline } from '../../lib/local/pipeline';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -38,7 +37,7 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   beforeAll(() => {
     app = checkedApp();
-    new OrchestraStack(app, 'Orchestra', { pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline), projectRoot: ROOT });
+    new OrchestraStack(app, 'Orchestra', { pipelines: loadCatalogue(ROOT), projectRoot: ROOT });
   });
 
   it('finds nothing unacknowledged in the stack', () => {

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue, loadPipeline } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
 import { placeholdersIn } from '../../lib/contract/placeholders';
-import { graphFilesIn } from '../../lib/graph/pipeline-files';
-import { loadPipeline } from '../../lib/local/pipeline';
 import { defined } from '../../lib/shared/defined';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,7 +17,7 @@ describe('OrchestraStack', () => {
 
   beforeAll(() => {
     const app = new App();
-    const stack = new OrchestraStack(app, 'Test', { pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline), projectRoot: ROOT });
+    const stack = new OrchestraStack(app, 'Test', { pipelines: loadCatalogue(ROOT), projectRoot: ROOT });
     template = Template.fromStack(stack);
   });
 
@@ -181,7 +180,7 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
     };
     const app = new App({ context: { 'vpc-provider:account=123456789012:filter.vpc-id=vpc-0123456789abcdef0:region=eu-west-1:returnAsymmetricSubnets=true': lookup } });
     const stack = new OrchestraStack(app, 'Existing', {
-      pipelines: graphFilesIn(join(ROOT, 'state-machines')).map(loadPipeline),
+      pipelines: loadCatalogue(ROOT),
       projectRoot: ROOT,
       vpcId: lookup.vpcId,
       env: { account: '123456789012', region: 'eu-west-1' },

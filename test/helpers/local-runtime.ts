@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { loadPipeline, pipelineFromGraph } from '../../lib/catalogue';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import { loadPipeline, pipelineFromGraph } from '../../lib/local/pipeline';
 import type { RunRecord } from '../../lib/local/run-record';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
 

@@ -1,8 +1,8 @@
 /** Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed bytes). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { aslFileFor, graphFilesIn } from '../../catalogue';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../graph/issues';
-import { aslFileFor, graphFilesIn } from '../../graph/pipeline-files';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';

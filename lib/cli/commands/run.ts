@@ -6,9 +6,9 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { loadPipeline, type PipelineSource, StaleDefinitionError } from '../../catalogue';
 import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
-import { type LocalPipeline, loadPipeline, StaleDefinitionError } from '../../local/pipeline';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
@@ -30,7 +30,7 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-export function loadPipelineForCli(file: string): LocalPipeline {
+export function loadPipelineForCli(file: string): PipelineSource {
   try {
     return loadPipeline(file);
   } catch (error) {

@@ -3,7 +3,7 @@
  * running until Ctrl-C. Any S3 client can upload; each run is printed as it starts and ends.
  */
 import { join } from 'node:path';
-import { graphFilesIn, STATE_MACHINES_DIR } from '../../graph/pipeline-files';
+import { graphFilesIn, STATE_MACHINES_DIR } from '../../catalogue';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
 import { LocalRuntime } from '../../local/runtime';

@@ -3,8 +3,8 @@
  * are handled asynchronously there, so "no second run" is checked after a grace period.
  */
 import { join } from 'node:path';
+import { loadPipeline } from '../../../lib/catalogue';
 import { DeployedStack } from '../../../lib/deployed/deployed-stack';
-import { loadPipeline } from '../../../lib/local/pipeline';
 import { ingestTriggerOf } from '../../../lib/runtime/ingest';
 import { ROOT } from '../../helpers/local-runtime';
 import type { E2ETarget, TargetRun } from './target';

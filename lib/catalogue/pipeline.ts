@@ -1,33 +1,40 @@
 /**
- * A pipeline as the local runtime runs it: the validated graph and the definition bytes. For a graph
- * in state-machines/ these are the committed .asl.json bytes, the ones CDK deploys; any other graph
- * file is compiled on the fly.
+ * The pipeline catalogue: each pipeline as a validated graph and the definition bytes that run. For a
+ * graph in state-machines/ these are the committed .asl.json bytes, the ones CDK deploys and the local
+ * runtime runs; any other graph file is compiled on the fly. CDK, the local runtime, the CLI, the bench
+ * and the smoke script all load pipelines from here.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { compileGraph } from '../compiler/compile';
-import { aslFileFor } from '../graph/pipeline-files';
 import type { PipelineGraph } from '../graph/schema';
 import { loadGraphFile } from '../graph/validate';
+import { OrchestraError } from '../shared/errors';
+import { aslFileFor, graphFilesIn, STATE_MACHINES_DIR } from './files';
 
-export interface LocalPipeline {
+export interface PipelineSource {
   readonly name: string;
   readonly graph: PipelineGraph;
+  /** The graph's file, or `<memory>` for a graph built in a program. */
   readonly graphFile: string;
   /** Project root: handler and container paths in the graph are relative to it. */
   readonly rootDir: string;
+  /** The exact definition bytes, with `${...}` placeholders. */
   readonly definitionText: string;
   readonly definitionSource: 'committed' | 'compiled';
 }
 
-export class StaleDefinitionError extends Error {
+export class StaleDefinitionError extends OrchestraError {
   override readonly name = 'StaleDefinitionError';
+  constructor(message: string) {
+    super('stale-definition', message);
+  }
 }
 
-export function loadPipeline(graphFile: string): LocalPipeline {
+export function loadPipeline(graphFile: string): PipelineSource {
   const { graph, rootDir } = loadGraphFile(graphFile);
+  // Local runs have no AWS quotas: limit findings do not stop loading (compile and build still enforce them).
   const compiled = compileGraph(graph);
-  // Local runs have no AWS quotas: limit findings do not stop them (compile and build still enforce them).
   const aslFile = aslFileFor(graphFile);
   if (existsSync(aslFile)) {
     const committed = readFileSync(aslFile, 'utf8');
@@ -41,7 +48,10 @@ export function loadPipeline(graphFile: string): LocalPipeline {
   return { name: graph.name, graph, graphFile, rootDir, definitionText: compiled.text, definitionSource: 'compiled' };
 }
 
+/** Every pipeline of a project: the graphs in its state-machines/ folder, in name order. */
+export const loadCatalogue = (projectRoot: string): PipelineSource[] => graphFilesIn(join(projectRoot, STATE_MACHINES_DIR)).map(loadPipeline);
+
 /** A pipeline from an in-memory graph (tests, benchmarks, embedding Orchestra in a program). */
-export function pipelineFromGraph(graph: PipelineGraph, rootDir: string): LocalPipeline {
+export function pipelineFromGraph(graph: PipelineGraph, rootDir: string): PipelineSource {
   return { name: graph.name, graph, graphFile: '<memory>', rootDir, definitionText: compileGraph(graph).text, definitionSource: 'compiled' };
 }

@@ -1,0 +1,2 @@
+export * from './files';
+export { loadCatalogue, loadPipeline, type PipelineSource, pipelineFromGraph, StaleDefinitionError } from './pipeline';

@@ -1,0 +1,61 @@
+/**
+ * Routes each object the embedded S3 stores to the pipelines whose ingest prefix it falls under, asks
+ * the shared ingest decision code (lib/runtime/ingest.ts, as the deployed trigger does) whether it
+ * starts a run, and starts it. Every decision is reported, never dropped: start, wait, duplicate or reject.
+ */
+import { decideIngest, ingestTriggerOf } from '../runtime/ingest';
+import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
+import { messageOf } from '../shared/errors';
+import type { RunController } from './run-controller';
+import { RunAlreadyExistsError } from './run-store';
+import type { RuntimeEvent, RuntimeEvents } from './runtime-events';
+
+export class IngestRouter {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly controller: RunController,
+    private readonly events: RuntimeEvents,
+    private readonly listKeys: (prefix: string) => Promise<Array<{ key: string; etag?: string }>>,
+  ) {}
+
+  /** Handles the event in the background; `settle()` waits for it. */
+  route(event: ObjectCreatedEventBridgeEvent): void {
+    const work = this.decide(event);
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Resolves once every upload seen so far has been decided on (runs may still be going). */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  private async decide(event: ObjectCreatedEventBridgeEvent): Promise<void> {
+    const object = objectCreatedFrom(event);
+    for (const pipeline of this.controller.pipelines) {
+      const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
+      if (ingest === undefined || !object.key.startsWith(ingest.ingestPrefix)) continue;
+      let decision: RuntimeEvent & { type: 'ingest' };
+      try {
+        const decided = await decideIngest(ingest, object, this.listKeys);
+        decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: decided };
+        if (decided.action === 'start') {
+          try {
+            this.controller.startRun(pipeline.name, decided.input, { runId: decided.runName });
+          } catch (error) {
+            if (!(error instanceof RunAlreadyExistsError)) throw error;
+            decision = { ...decision, decision: { action: 'duplicate', runName: decided.runName } };
+          }
+        }
+      } catch (error) {
+        decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: { action: 'reject', reason: `cannot start a run: ${messageOf(error)}` } };
+      }
+      this.events.emit(decision);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Keeps one run's record (lib/local/run-record.ts) from the interpreter's own event log: a Task
+ * entered, retried, exited, failed or caught. The record and every change are saved through the run
+ * store and reported as runtime events. Whether a failed attempt will be retried is read from the
+ * same rules the compiled Retry follows (attempts left, error retryable), since the interpreter only
+ * logs the retry after its wait.
+ */
+import { isRetryable } from '../contract/errors';
+import type { ExecutionOutcome, TaskEvent } from './engine';
+import type { RunRecord, StepRecord, StepStatus } from './run-record';
+import type { RunStore } from './run-store';
+import type { RuntimeEvents } from './runtime-events';
+
+export class RunRecorder {
+  constructor(
+    readonly record: RunRecord,
+    private readonly store: RunStore,
+    private readonly events: RuntimeEvents,
+    /** Attempts the step may make in all, by step id. */
+    private readonly maxAttempts: ReadonlyMap<string, number>,
+  ) {}
+
+  /** Applies events until the execution's log ends. */
+  async follow(taskEvents: AsyncIterable<TaskEvent>): Promise<void> {
+    for await (const event of taskEvents) this.apply(event);
+  }
+
+  apply(event: TaskEvent): void {
+    const step = this.record.steps[event.state];
+    if (step === undefined) return;
+    const time = event.time.toISOString();
+    switch (event.type) {
+      case 'started':
+      case 'retrying':
+        step.attempts = event.type === 'started' ? 1 : step.attempts + 1;
+        step.startedAt ??= time;
+        delete step.stoppedAt;
+        this.change(event.state, step, 'RUNNING');
+        break;
+      case 'succeeded':
+        step.stoppedAt = time;
+        delete step.error;
+        this.change(event.state, step, 'SUCCEEDED');
+        break;
+      case 'failed': {
+        const willRetry = step.attempts < (this.maxAttempts.get(event.state) ?? 1) && isRetryable(event.error);
+        step.error = { error: event.error, cause: event.cause };
+        step.stoppedAt = time;
+        this.change(event.state, step, willRetry ? 'RETRYING' : 'FAILED');
+        break;
+      }
+      case 'caught':
+        break;
+    }
+  }
+
+  /** Records how the run ended; steps that never ran are SKIPPED, steps cut short ABORTED (or FAILED if they had failed). */
+  finish(outcome: ExecutionOutcome): RunRecord {
+    const { record } = this;
+    record.status = outcome.status;
+    record.stoppedAt = new Date().toISOString();
+    if (outcome.status !== 'SUCCEEDED') record.error = { error: outcome.error, cause: outcome.cause };
+    for (const step of Object.values(record.steps)) {
+      if (step.status === 'PENDING') step.status = 'SKIPPED';
+      if (step.status === 'RUNNING' || step.status === 'RETRYING') {
+        step.status = step.error === undefined || outcome.status === 'ABORTED' ? 'ABORTED' : 'FAILED';
+        step.stoppedAt = record.stoppedAt;
+      }
+    }
+    this.store.save(record);
+    this.store.appendLog(record.runId, {
+      time: record.stoppedAt,
+      stream: 'system',
+      message: `run ${record.status}${record.error === undefined ? '' : `: ${record.error.error}: ${record.error.cause}`}`,
+    });
+    return record;
+  }
+
+  private change(stepId: string, step: StepRecord, status: StepStatus): void {
+    step.status = status;
+    this.store.saveSoon(this.record);
+    this.events.emit({
+      type: 'step',
+      runId: this.record.runId,
+      step: stepId,
+      status,
+      attempt: step.attempts,
+      ...(step.error === undefined || status === 'RUNNING' || status === 'SUCCEEDED' ? {} : { error: step.error }),
+    });
+  }
+}

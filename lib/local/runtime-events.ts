@@ -1,0 +1,25 @@
+/** What the embedded runtime reports as it works: runs, their steps, and every upload decision. */
+import type { IngestDecision } from '../runtime/ingest';
+import type { RunRecord, StepError, StepStatus } from './run-record';
+
+export type RuntimeEvent =
+  | { readonly type: 'run-started'; readonly run: RunRecord }
+  | { readonly type: 'step'; readonly runId: string; readonly step: string; readonly status: StepStatus; readonly attempt: number; readonly error?: StepError }
+  | { readonly type: 'run-finished'; readonly run: RunRecord }
+  | { readonly type: 'ingest'; readonly pipeline: string; readonly key: string; readonly decision: IngestDecision | { action: 'duplicate'; runName: string } };
+
+export type RuntimeListener = (event: RuntimeEvent) => void;
+
+/** Listeners of one runtime (never shared between runtimes). */
+export class RuntimeEvents {
+  private readonly listeners: RuntimeListener[] = [];
+
+  on(listener: RuntimeListener): () => void {
+    this.listeners.push(listener);
+    return () => void this.listeners.splice(this.listeners.indexOf(listener), 1);
+  }
+
+  emit(event: RuntimeEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The Task handlers of one run: each attempt runs its step the way its kind runs locally
+ * (lib/kinds/local.ts), with its output split into lines in the run log. Container steps wait for a
+ * process slot. What the attempt did to the run record is the recorder's job, from the engine's events.
+ */
+
+import type { PipelineSource } from '../catalogue';
+import type { Json } from '../compiler/asl';
+import type { Environment } from '../contract/environment';
+import { runStepLocally, runsAsProcess } from '../kinds/local';
+import { InvariantError, messageOf } from '../shared/errors';
+import type { TaskAttempt, TaskHandler } from './engine';
+import type { RunStore } from './run-store';
+import type { Semaphore } from './semaphore';
+
+export interface StepInvokerOptions {
+  readonly store: RunStore;
+  /** Caps local container processes across every run of the runtime. */
+  readonly processSlots: Semaphore;
+  /** What the runtime adds to every step's environment: its S3 endpoint, credentials and bucket. */
+  readonly stepEnvironment: Readonly<Record<string, string>>;
+  /** What in-process handlers read instead of process.env. */
+  readonly handlerEnvironment: Environment;
+}
+
+export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions): Record<string, TaskHandler> {
+  return Object.fromEntries(Object.keys(pipeline.graph.steps).map((stepId) => [stepId, stepHandler(pipeline, stepId, runId, options)]));
+}
+
+function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {
+  const step = pipeline.graph.steps[stepId];
+  if (step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipeline.name}`);
+  const { store } = options;
+  return async (attempt: TaskAttempt): Promise<Json> => {
+    const partial = { stdout: '', stderr: '' };
+    const log = (stream: 'stdout' | 'stderr', text: string) => {
+      const lines = (partial[stream] + text).split('\n');
+      partial[stream] = lines.pop() ?? '';
+      for (const message of lines) store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+    };
+    const flush = () => {
+      for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') log(stream, '\n');
+    };
+    const work = () =>
+      runStepLocally({
+        pipeline: pipeline.name,
+        rootDir: pipeline.rootDir,
+        stepId,
+        step,
+        runId,
+        attempt,
+        environment: options.stepEnvironment,
+        handlerEnvironment: options.handlerEnvironment,
+        log,
+      });
+    let result: Json;
+    try {
+      result = runsAsProcess(step.kind) ? await options.processSlots.use(work) : await work();
+    } catch (thrown) {
+      flush();
+      // The interpreter reads the error name (ASL's Error) from what is thrown, so it must be an Error.
+      const error = thrown instanceof Error ? thrown : new Error(messageOf(thrown));
+      store.appendLog(runId, {
+        time: new Date().toISOString(),
+        step: stepId,
+        attempt: attempt.attempt,
+        stream: 'system',
+        message: `attempt ${attempt.attempt} failed: ${error.name}: ${error.message}`,
+      });
+      throw error;
+    }
+    flush();
+    return result;
+  };
+}
