@@ -2,6 +2,7 @@
  * ESRI ASCII grids (.asc), the plain raster format hydraulic models such as DassFlow-2D and
  * LISFLOOD-FP read and write. Parsing reports the line and the fix, since users hand-edit these.
  */
+import { OrchestraError } from '../../lib/shared/errors';
 
 export interface AsciiGrid {
   readonly ncols: number;
@@ -14,8 +15,11 @@ export interface AsciiGrid {
   readonly values: Float64Array;
 }
 
-export class AsciiGridError extends Error {
+export class AsciiGridError extends OrchestraError {
   override readonly name = 'AsciiGridError';
+  constructor(message: string) {
+    super('ascii-grid', message);
+  }
 }
 
 const HEADER_KEYS = ['ncols', 'nrows', 'xllcorner', 'yllcorner', 'cellsize', 'nodata_value'] as const;

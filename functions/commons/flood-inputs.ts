@@ -1,4 +1,6 @@
 /** The flood example's input files and their checks, shared by the validation step and the model. */
+
+import { OrchestraError } from '../../lib/shared/errors';
 import { type AsciiGrid, AsciiGridError, parseAsciiGrid } from './ascii-grid';
 
 export const DEM_FILE = 'dem.asc';
@@ -22,8 +24,11 @@ export interface ModelSettings {
   readonly outflowSlope: number;
 }
 
-export class FloodInputError extends Error {
+export class FloodInputError extends OrchestraError {
   override readonly name = 'FloodInputError';
+  constructor(message: string) {
+    super('flood-input', message);
+  }
 }
 
 export function parseDem(text: string): AsciiGrid {

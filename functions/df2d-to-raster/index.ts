@@ -5,6 +5,7 @@
 
 import { PermanentStepError } from '../../lib/contract/errors';
 import { outputPrefixFor, RESULT_FILE } from '../../lib/contract/step-event';
+import { parseJsonObject } from '../../lib/shared/json';
 import { parseAsciiGrid } from '../commons/ascii-grid';
 import { getText, putObject } from '../commons/s3-objects';
 import { stepHandler } from '../commons/step-handler';
@@ -15,13 +16,21 @@ interface ModelResult {
   readonly maxDepth: string;
 }
 
+/** The model's result.json, checked: it comes from another program through S3. */
+function modelResultOf(text: string, key: string): ModelResult {
+  const { dem, maxDepth } = parseJsonObject(text, key);
+  if (typeof dem !== 'string' || typeof maxDepth !== 'string') throw new PermanentStepError(`${key}: expected {"dem": "<key>", "maxDepth": "<key>"} from the flood model`);
+  return { dem, maxDepth };
+}
+
 export const FLOOD_MAP_FILE = 'flood-map.png';
 
 export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   // A container step returns no value: its result.json under its output prefix says what it wrote.
   const modelStep = Object.keys(event.dependencies)[0];
   if (modelStep === undefined) throw new PermanentStepError('df2d-to-raster must depend on the flood model step');
-  const model = JSON.parse(await getText(s3, bucket, `${outputPrefixFor(event.pipeline, event.runId, modelStep)}${RESULT_FILE}`)) as ModelResult;
+  const resultKey = `${outputPrefixFor(event.pipeline, event.runId, modelStep)}${RESULT_FILE}`;
+  const model = modelResultOf(await getText(s3, bucket, resultKey), resultKey);
   const inputBucket = event.input.bucket ?? bucket;
   const dem = parseAsciiGrid(await getText(s3, inputBucket, model.dem), model.dem);
   const depth = parseAsciiGrid(await getText(s3, bucket, model.maxDepth), model.maxDepth);

@@ -7,7 +7,8 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { decideIngest, type IngestTrigger } from '../../lib/runtime/ingest';
+import { requiredVariable } from '../../lib/contract/environment';
+import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/runtime/ingest';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../../lib/runtime/upload-events';
@@ -17,10 +18,10 @@ const s3 = createS3Client();
 const sfn = new SFNClient({});
 
 function configuration(): { trigger: IngestTrigger; stateMachineArn: string } {
-  const trigger = process.env['INGEST_TRIGGER'];
-  const stateMachineArn = process.env['STATE_MACHINE_ARN'];
-  if (trigger === undefined || stateMachineArn === undefined) throw new Error('INGEST_TRIGGER and STATE_MACHINE_ARN must be set (the stack sets them)');
-  return { trigger: JSON.parse(trigger) as IngestTrigger, stateMachineArn };
+  return {
+    trigger: parseIngestTrigger(requiredVariable('INGEST_TRIGGER', 'the stack')),
+    stateMachineArn: requiredVariable('STATE_MACHINE_ARN', 'the stack'),
+  };
 }
 
 export const handler = async (event: ObjectCreatedEventBridgeEvent): Promise<{ action: string; runName?: string }> => {

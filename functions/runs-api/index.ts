@@ -9,6 +9,8 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
+import { ConfigurationError } from '../../lib/contract/errors';
+import { parseJsonObject } from '../../lib/shared/json';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
@@ -27,4 +29,12 @@ export function createRunsApiHandler(dependencies: RunsApiDependencies) {
     );
 }
 
-export const handler = createRunsApiHandler({ sfn: new SFNClient({}), pipelines: JSON.parse(process.env['PIPELINES'] ?? '{}') as Record<string, string> });
+/** PIPELINES: `{"<pipeline>": "<state machine ARN>"}`, written by the stack; checked, not trusted. */
+function pipelinesOf(json: string): Record<string, string> {
+  const entries = Object.entries(parseJsonObject(json, 'PIPELINES'));
+  const bad = entries.filter(([, arn]) => typeof arn !== 'string').map(([name]) => name);
+  if (bad.length > 0) throw new ConfigurationError(`PIPELINES: ${bad.join(', ')} must map to a state machine ARN`);
+  return Object.fromEntries(entries.flatMap(([name, arn]) => (typeof arn === 'string' ? [[name, arn]] : [])));
+}
+
+export const handler = createRunsApiHandler({ sfn: new SFNClient({}), pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}') });

@@ -5,6 +5,7 @@
  * whole-SDK import shows up by name.
  */
 import { build } from 'esbuild';
+import { InvariantError } from '../shared/errors';
 import { STEP_BUNDLING } from './step-function';
 
 /** Budget per light step (minified, without the source map). */
@@ -36,7 +37,7 @@ export async function measureBundle(entry: string): Promise<BundleReport> {
     external: [...STEP_BUNDLING.externalModules],
   });
   const output = Object.values(result.metafile.outputs)[0];
-  if (output === undefined) throw new Error(`esbuild produced no output for ${entry}`);
+  if (output === undefined) throw new InvariantError(`esbuild produced no output for ${entry}`);
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output.inputs)) {
     const name = packageOf(path);

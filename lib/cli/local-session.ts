@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GRAPH_SUFFIX, STATE_MACHINES_DIR } from '../catalogue';
 import { projectRootOf } from '../graph/validate';
-import { CliError, EXIT_USAGE } from './exit-codes';
+import { UsageError } from '../shared/errors';
 
 export const DATA_DIR_ENV = 'ORCHESTRA_DATA_DIR';
 export const DEFAULT_DATA_DIR = '.orchestra';
@@ -22,5 +22,5 @@ export function graphFileOf(pipelineOrFile: string): string {
   if (existsSync(pipelineOrFile)) return pipelineOrFile;
   const named = join(projectRootOf(join(process.cwd(), 'x')), STATE_MACHINES_DIR, `${pipelineOrFile}${GRAPH_SUFFIX}`);
   if (existsSync(named)) return named;
-  throw new CliError(`"${pipelineOrFile}" is neither a graph file nor a pipeline in ${STATE_MACHINES_DIR}/ (expected ${named})`, EXIT_USAGE);
+  throw new UsageError(`"${pipelineOrFile}" is neither a graph file nor a pipeline in ${STATE_MACHINES_DIR}/ (expected ${named})`);
 }

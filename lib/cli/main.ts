@@ -1,15 +1,23 @@
 /** The `orchestra` command line. Only this module turns errors into exit codes. */
-import { Command, CommanderError, Option } from 'commander';
-import { GraphValidationError } from '../graph/issues';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
-import { upCommand } from './commands/up';
+import { DEFAULT_S3_PORT, upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
-import { CliError, EXIT_INVALID, EXIT_USAGE } from './exit-codes';
+import { EXIT_USAGE, reportError } from './exit-codes';
 import { type Output, processOutput } from './output';
+
+/** Commander argument parsers: a malformed number is a usage error (exit 2) naming the option, never a silent NaN. */
+const integerIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${value}".`);
+    return parsed;
+  };
 
 export function buildProgram(output: Output, setExitCode: (code: number) => void): Command {
   const program = new Command('orchestra')
@@ -62,17 +70,17 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   program
     .command('up')
     .description('start the embedded S3 and the upload triggers of every pipeline in state-machines/, until Ctrl-C')
-    .option('-p, --port <port>', 'S3 port', String(4568))
+    .option('-p, --port <port>', 'S3 port (0 = any free port)', integerIn(0, 65_535), DEFAULT_S3_PORT)
     .addOption(dataDir())
-    .action(async (options: { port?: string; dataDir?: string }) => setExitCode(await upCommand(options, output)));
+    .action(async (options: { port?: number; dataDir?: string }) => setExitCode(await upCommand(options, output)));
 
   program
     .command('runs')
     .description('list local runs, newest first')
     .option('--json', 'print run summaries as JSON')
-    .option('-n, --limit <count>', 'how many', '20')
+    .option('-n, --limit <count>', 'how many', integerIn(1, 1_000_000), 20)
     .addOption(dataDir())
-    .action((options: { json?: boolean; limit?: string; dataDir?: string }) => setExitCode(runsCommand(options, output)));
+    .action((options: { json?: boolean; limit?: number; dataDir?: string }) => setExitCode(runsCommand(options, output)));
 
   program
     .command('logs')
@@ -99,19 +107,6 @@ export async function runCli(argv: readonly string[], output: Output = processOu
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are "errors" in commander's exitOverride mode but exit 0.
-      return error.exitCode === 0 ? 0 : EXIT_USAGE;
-    }
-    if (error instanceof CliError) {
-      output.err(`error: ${error.message}`);
-      return error.exitCode;
-    }
-    if (error instanceof GraphValidationError) {
-      output.err(error.message);
-      return EXIT_INVALID;
-    }
-    output.err(`internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return EXIT_INVALID;
+    return reportError(error, output);
   }
 }

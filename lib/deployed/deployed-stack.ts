@@ -14,6 +14,8 @@ import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
 import { listAllObjects } from '../runtime/s3-list';
+import { OrchestraError } from '../shared/errors';
+import { parseJsonObject } from '../shared/json';
 
 export interface DeployedStackOptions {
   /** An endpoint URL such as http://localhost:4566 (LocalStack), or "aws" for the account in the environment. */
@@ -32,8 +34,11 @@ export interface DeployedRun {
 }
 
 /** The stack cannot be used: not reachable, not deployed, or missing outputs. The message says what to do. */
-export class DeployedStackError extends Error {
+export class DeployedStackError extends OrchestraError {
   override readonly name = 'DeployedStackError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('deployed-stack', message, options);
+  }
 }
 
 const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -111,7 +116,7 @@ export class DeployedStack {
       const key = `${prefix}${name}`;
       last = { key, etag: await this.upload(key, body) };
     }
-    if (last === undefined) throw new Error('uploadDataset: no files');
+    if (last === undefined) throw new DeployedStackError('uploadDataset: the dataset has no files — pass at least one file to upload');
     const decision = await decideIngest(trigger, { bucket: this.bucket, key: last.key, etag: last.etag }, (datasetPrefix) => listAllObjects(this.s3, this.bucket, datasetPrefix));
     if (decision.action !== 'start') throw new DeployedStackError(`these uploads start no run (${decision.action}): ${decision.reason}`);
     return this.executionArnFor(trigger.pipeline, decision.runName);
@@ -152,7 +157,7 @@ export class DeployedStack {
     let count = 0;
     for (const { executionArn } of executions ?? []) {
       const { input } = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (matches(JSON.parse(input ?? '{}') as Record<string, unknown>)) count += 1;
+      if (matches(parseJsonObject(input ?? '{}', `the input of ${executionArn}`))) count += 1;
     }
     return count;
   }

@@ -1,4 +1,5 @@
 /** Validation problems: every check returns a list of these; nothing throws for a user mistake. */
+import { OrchestraError } from '../shared/errors';
 
 export type IssueCode =
   | 'json-syntax'
@@ -69,13 +70,16 @@ export function formatIssue(found: Issue, file?: string): string {
 }
 
 /** Thrown by APIs that need a valid graph; carries every issue found, not just the first. */
-export class GraphValidationError extends Error {
+export class GraphValidationError extends OrchestraError {
   override readonly name = 'GraphValidationError';
   constructor(
     readonly issues: readonly Issue[],
     readonly file?: string,
   ) {
-    super(`${file ?? 'graph'} is invalid (${issues.filter((i) => i.severity === 'error').length} problem(s)):\n` + issues.map((i) => `  ${formatIssue(i, file)}`).join('\n'));
+    super(
+      'invalid-graph',
+      `${file ?? 'graph'} is invalid (${issues.filter((i) => i.severity === 'error').length} problem(s)):\n` + issues.map((i) => `  ${formatIssue(i, file)}`).join('\n'),
+    );
   }
 }
 

@@ -2,6 +2,7 @@
  * Pure graph algorithms over a step dependency graph. Everything is iterative (no recursion) so
  * that graphs of tens of thousands of steps cannot overflow the stack.
  */
+import { InvariantError } from '../shared/errors';
 
 /** A DAG (or would-be DAG) as ids in a fixed order plus the predecessors of each id. */
 export interface DependencyGraph {
@@ -148,7 +149,7 @@ export function weakComponents(ids: readonly string[], predecessors: ReadonlyMap
 /** Length of the longest weighted path (the critical path): the fastest possible makespan. */
 export function criticalPathLength(graph: DependencyGraph, weight: (id: string) => number): number {
   const order = topologicalOrder(graph);
-  if (order === undefined) throw new Error('criticalPathLength needs an acyclic graph');
+  if (order === undefined) throw new InvariantError('criticalPathLength needs an acyclic graph (validate the graph first)');
   const finish = new Map<string, number>();
   let longest = 0;
   for (const id of order) {

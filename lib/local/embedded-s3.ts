@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, type S3NotificationRecord, toEventBridgeEvents } from '../runtime/upload-events';
+import { messageOf, OrchestraError } from '../shared/errors';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -50,7 +51,11 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   try {
     address = await server.run();
   } catch (error) {
-    throw new Error(`cannot start the embedded S3 on 127.0.0.1:${options.port ?? 0}: ${(error as Error).message}`, { cause: error });
+    throw new OrchestraError(
+      's3-start',
+      `cannot start the embedded S3 on 127.0.0.1:${options.port ?? 0}: ${messageOf(error)} — is another \`orchestra up\` using the port? Pick another with --port`,
+      { cause: error },
+    );
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...LOCAL_CREDENTIALS } });

@@ -12,7 +12,8 @@
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
-import { ERRORS } from '../contract/errors';
+import { ERRORS, StepError } from '../contract/errors';
+import { OrchestraError } from '../shared/errors';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
 export const INTERPRETER_MAX_PARALLEL_BRANCHES = 40;
@@ -62,22 +63,28 @@ export interface ExecutionOptions {
   readonly retryDelayMs?: number;
 }
 
-export class UnsupportedDefinitionError extends Error {
+export class UnsupportedDefinitionError extends OrchestraError {
   override readonly name = 'UnsupportedDefinitionError';
   constructor(readonly problems: readonly string[]) {
-    super(`the local runtime cannot run this definition faithfully:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('unsupported-definition', `the local runtime cannot run this definition faithfully:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
 /** How long after a Task's timeout its handler is told to stop. */
 export const TIMEOUT_GRACE_MS = 50;
 
-export class TaskTimeoutError extends Error {
+export class TaskTimeoutError extends StepError {
   override readonly name = ERRORS.timeout;
+  constructor(message: string) {
+    super('task-timeout', message);
+  }
 }
 
-export class StepAbortedError extends Error {
+export class StepAbortedError extends StepError {
   override readonly name = ERRORS.aborted;
+  constructor(message: string) {
+    super('step-aborted', message);
+  }
 }
 
 const isTask = (state: AnyState): boolean => state.Type === 'Task';

@@ -7,6 +7,7 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERRORS } from '../contract/errors';
+import { OrchestraError } from '../shared/errors';
 import { type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
@@ -17,15 +18,18 @@ export interface LogEntry {
   readonly message: string;
 }
 
-export class RunAlreadyExistsError extends Error {
+export class RunAlreadyExistsError extends OrchestraError {
   override readonly name = 'RunAlreadyExistsError';
   constructor(readonly runId: string) {
-    super(`a run named "${runId}" already exists`);
+    super('run-exists', `a run named "${runId}" already exists — a run name is used once, as a Step Functions execution name`);
   }
 }
 
-export class RunNotFoundError extends Error {
+export class RunNotFoundError extends OrchestraError {
   override readonly name = 'RunNotFoundError';
+  constructor(runId: string, dir: string) {
+    super('run-not-found', `no run "${runId}" in ${dir} — list runs with \`orchestra runs\``);
+  }
 }
 
 const isAlive = (pid: number): boolean => {
@@ -88,7 +92,7 @@ export class RunStore {
 
   get(runId: string): RunRecord {
     const file = this.recordFile(runId);
-    if (!/^[A-Za-z0-9_-]+$/.test(runId) || !existsSync(file)) throw new RunNotFoundError(`no run "${runId}" in ${this.dir}`);
+    if (!/^[A-Za-z0-9_-]+$/.test(runId) || !existsSync(file)) throw new RunNotFoundError(runId, this.dir);
     return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   }
 

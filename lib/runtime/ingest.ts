@@ -8,7 +8,9 @@
  * event or two files of a dataset landing at once can never start a second run.
  */
 import { createHash } from 'node:crypto';
+import { ConfigurationError } from '../contract/errors';
 import type { RunInput } from '../contract/step-event';
+import { messageOf } from '../shared/errors';
 import type { ObjectCreated } from './upload-events';
 
 export interface IngestTrigger {
@@ -34,6 +36,42 @@ export function ingestTriggerOf(
 ): IngestTrigger | undefined {
   if (trigger?.ingestPrefix === undefined) return undefined;
   return { pipeline, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
+}
+
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/**
+ * An ingest trigger from its JSON (the deployed trigger's INGEST_TRIGGER variable), checked field by
+ * field: a hand-written check because a schema library would multiply the function's bundle size.
+ */
+export function parseIngestTrigger(json: string): IngestTrigger {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigurationError(`INGEST_TRIGGER is not JSON (${messageOf(error)}); the stack writes it from the graph's trigger`, { cause: error });
+  }
+  const problems: string[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigurationError('INGEST_TRIGGER must be a JSON object');
+  const field = (name: string): unknown => (Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined);
+  const pipeline = field('pipeline');
+  const ingestPrefix = field('ingestPrefix');
+  const mode = field('mode');
+  const requiredFiles = field('requiredFiles');
+  const marker = field('marker');
+  if (typeof pipeline !== 'string') problems.push('pipeline: expected a string');
+  if (typeof ingestPrefix !== 'string' || !ingestPrefix.endsWith('/')) problems.push('ingestPrefix: expected a key prefix ending in "/"');
+  if (mode !== undefined && mode !== 'per-object' && mode !== 'dataset') problems.push('mode: expected "per-object" or "dataset"');
+  if (requiredFiles !== undefined && !isStringArray(requiredFiles)) problems.push('requiredFiles: expected an array of strings');
+  if (marker !== undefined && typeof marker !== 'string') problems.push('marker: expected a string');
+  if (problems.length > 0 || typeof pipeline !== 'string' || typeof ingestPrefix !== 'string') throw new ConfigurationError(`INGEST_TRIGGER is invalid: ${problems.join('; ')}`);
+  return {
+    pipeline,
+    ingestPrefix,
+    mode: mode === 'dataset' || mode === 'per-object' ? mode : undefined,
+    requiredFiles: isStringArray(requiredFiles) ? requiredFiles : undefined,
+    marker: typeof marker === 'string' ? marker : undefined,
+  };
 }
 
 export interface ListedObject {

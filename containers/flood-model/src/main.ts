@@ -7,8 +7,11 @@
 import { formatAsciiGrid } from '../../../functions/commons/ascii-grid';
 import { parseDem, parseHydrograph, parseModelSettings } from '../../../functions/commons/flood-inputs';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
+import { requiredVariable } from '../../../lib/contract/environment';
+import { PermanentStepError } from '../../../lib/contract/errors';
 import { RESULT_FILE } from '../../../lib/contract/step-event';
 import { createS3Client } from '../../../lib/runtime/s3-client';
+import { parseJsonObject as parseObject } from '../../../lib/shared/json';
 import { simulateFlood } from './solver';
 
 interface ValidatedInputs {
@@ -17,20 +20,16 @@ interface ValidatedInputs {
   readonly model: string;
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set (the state machine sets it)`);
-  return value;
-}
+const required = (name: string): string => requiredVariable(name, 'the state machine');
 
 /** The dependency whose result names the inputs (the validation step). */
 function validatedInputs(): ValidatedInputs {
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('ORCHESTRA_DEPENDENCY_') || value === undefined) continue;
-    const parsed = JSON.parse(value) as Partial<ValidatedInputs>;
-    if (typeof parsed.dem === 'string' && typeof parsed.hydrograph === 'string' && typeof parsed.model === 'string') return parsed as ValidatedInputs;
+    const { dem, hydrograph, model } = parseObject(value, name);
+    if (typeof dem === 'string' && typeof hydrograph === 'string' && typeof model === 'string') return { dem, hydrograph, model };
   }
-  throw new Error('no dependency result names the inputs ({"dem", "hydrograph", "model"}): make this step depend on the validation step');
+  throw new PermanentStepError('no dependency result names the inputs ({"dem", "hydrograph", "model"}): make this step depend on the validation step');
 }
 
 async function main(): Promise<void> {

@@ -6,12 +6,13 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadPipeline, type PipelineSource, StaleDefinitionError } from '../../catalogue';
+import { loadPipeline } from '../../catalogue';
 import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
-import { CliError, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../exit-codes';
+import { OrchestraError, UsageError } from '../../shared/errors';
+import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf, graphFileOf } from '../local-session';
 import type { Output } from '../output';
 import { ProgressView } from '../progress';
@@ -28,15 +29,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((name) => statSync(join(dir, name)).isFile())
     .sort();
-}
-
-export function loadPipelineForCli(file: string): PipelineSource {
-  try {
-    return loadPipeline(file);
-  } catch (error) {
-    if (error instanceof StaleDefinitionError) throw new CliError(error.message);
-    throw error;
-  }
 }
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -67,12 +59,12 @@ async function copyOutputs(runtime: LocalRuntime, pipeline: string, runId: strin
 }
 
 export async function runCommand(pipelineOrFile: string, options: RunCommandOptions, output: Output): Promise<number> {
-  const pipeline = loadPipelineForCli(graphFileOf(pipelineOrFile));
+  const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
   const inputDir = options.input === undefined ? undefined : resolve(options.input);
   if (inputDir !== undefined && !(statSync(inputDir, { throwIfNoEntry: false })?.isDirectory() ?? false)) {
-    throw new CliError(`--input ${options.input}: not a folder — pass the folder holding the dataset files`, EXIT_USAGE);
+    throw new UsageError(`--input ${options.input}: not a folder — pass the folder holding the dataset files`);
   }
-  if (inputDir !== undefined && filesUnder(inputDir).length === 0) throw new CliError(`--input ${options.input}: the folder is empty`, EXIT_USAGE);
+  if (inputDir !== undefined && filesUnder(inputDir).length === 0) throw new UsageError(`--input ${options.input}: the folder is empty`);
   const say = (text: string) => {
     if (options.json !== true) output.err(text);
   };
@@ -109,7 +101,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       await uploadFolder(runtime, inputDir, prefix);
       await runtime.settleUploads();
       if (started.length === 0) {
-        throw new CliError(
+        throw new OrchestraError(
+          'no-run-started',
           `the upload started no run of ${pipeline.name}${rejections.length > 0 ? `:\n  ${rejections.join('\n  ')}` : trigger.mode === 'dataset' ? ` — the dataset is incomplete: it needs ${trigger.marker ?? trigger.requiredFiles?.join(', ')}` : ''}`,
         );
       }

@@ -1,15 +1,16 @@
 /** `orchestra runs` and `orchestra logs <run-id>`: read the local run store (no server needed). */
 
-import { type RunRecord, summarise } from '../../local/run-record';
-import { type LogEntry, RunNotFoundError, RunStore } from '../../local/run-store';
-import { CliError, EXIT_OK } from '../exit-codes';
+import { summarise } from '../../local/run-record';
+import { RunStore } from '../../local/run-store';
+import { UsageError } from '../../shared/errors';
+import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 
 const duration = (start: string, stop: string | undefined): string => (stop === undefined ? 'running' : `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s`);
 
-export function runsCommand(options: DataDirOption & { json?: boolean; limit?: string }, output: Output): number {
-  const runs = new RunStore(dataDirOf(options)).list().slice(0, Number(options.limit ?? 20));
+export function runsCommand(options: DataDirOption & { json?: boolean; limit?: number }, output: Output): number {
+  const runs = new RunStore(dataDirOf(options)).list().slice(0, options.limit ?? 20);
   if (options.json === true) {
     output.out(JSON.stringify(runs.map(summarise), null, 2));
     return EXIT_OK;
@@ -59,22 +60,15 @@ export function readableLogLine(message: string): string {
 
 export function logsCommand(runId: string, options: DataDirOption & { step?: string }, output: Output): number {
   const store = new RunStore(dataDirOf(options));
-  let entries: LogEntry[];
-  let run: RunRecord;
-  try {
-    run = store.get(runId);
-    entries = store.readLog(runId);
-  } catch (error) {
-    if (error instanceof RunNotFoundError) throw new CliError(`${error.message} — list runs with \`orchestra runs\``);
-    throw error;
-  }
+  const run = store.get(runId);
+  const entries = store.readLog(runId);
   output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${run.error === undefined ? '' : ` — ${run.error.error}: ${run.error.cause}`}`);
   const steps = options.step === undefined ? Object.keys(run.steps) : [options.step];
   const general = entries.filter((e) => e.step === undefined);
   for (const entry of general) output.out(`${entry.time.slice(11, 23)} ${entry.message}`);
   for (const id of steps) {
     const step = run.steps[id];
-    if (step === undefined) throw new CliError(`run ${runId} has no step "${id}" (steps: ${Object.keys(run.steps).join(', ')})`);
+    if (step === undefined) throw new UsageError(`run ${runId} has no step "${id}" (steps: ${Object.keys(run.steps).join(', ')})`);
     output.out(
       `\n── ${id}: ${step.status}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${step.error === undefined ? '' : ` — ${step.error.error}: ${step.error.cause}`}`,
     );

@@ -3,17 +3,17 @@
  * running until Ctrl-C. Any S3 client can upload; each run is printed as it starts and ends.
  */
 import { join } from 'node:path';
-import { graphFilesIn, STATE_MACHINES_DIR } from '../../catalogue';
+import { loadCatalogue } from '../../catalogue';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
 import { LocalRuntime } from '../../local/runtime';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
-import { loadPipelineForCli } from './run';
 
 export interface UpOptions extends DataDirOption {
-  port?: string;
+  /** @default 4568 */
+  port?: number;
   /** Resolves to stop the server; @default SIGINT or SIGTERM */
   until?: Promise<void>;
 }
@@ -22,9 +22,9 @@ export const DEFAULT_S3_PORT = 4568;
 
 export async function upCommand(options: UpOptions, output: Output): Promise<number> {
   const root = projectRootOf(join(process.cwd(), 'x'));
-  const pipelines = graphFilesIn(join(root, STATE_MACHINES_DIR)).map(loadPipelineForCli);
+  const pipelines = loadCatalogue(root);
   const dataDir = dataDirOf(options);
-  const runtime = await LocalRuntime.start({ dataDir, s3Port: options.port === undefined ? DEFAULT_S3_PORT : Number(options.port) });
+  const runtime = await LocalRuntime.start({ dataDir, s3Port: options.port ?? DEFAULT_S3_PORT });
   for (const pipeline of pipelines) runtime.addPipeline(pipeline);
   const time = () => new Date().toISOString().slice(11, 19);
   runtime.on((event) => {

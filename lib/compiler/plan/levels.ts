@@ -1,11 +1,12 @@
 /** The naive schedule, kept as the benchmark's baseline: run the graph level by level. */
 import { topologicalOrder } from '../../graph/topology';
+import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, series, step } from './blocks';
 import type { PlanInput } from './series-parallel';
 
 export function planByLevels(input: PlanInput): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
-  if (order === undefined) throw new Error('planByLevels needs an acyclic graph');
+  if (order === undefined) throw new InvariantError('planByLevels needs an acyclic graph (validate the graph first)');
   const level = new Map<string, number>();
   const levels: string[][] = [];
   for (const id of order) {

@@ -21,6 +21,7 @@
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
 import { topologicalOrder, weakComponents } from '../../graph/topology';
+import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, planMakespan, series, step } from './blocks';
 import { planByLevels } from './levels';
 
@@ -56,7 +57,7 @@ export function planSeriesParallel(input: PlanInput): Block {
 
 function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
-  if (order === undefined) throw new Error('planSeriesParallel needs an acyclic graph');
+  if (order === undefined) throw new InvariantError('planSeriesParallel needs an acyclic graph (validate the graph first)');
   const rank = new Map(order.map((id, i) => [id, i]));
   const successors = new Map<string, string[]>(order.map((id) => [id, []]));
   for (const id of order) for (const dep of input.predecessors.get(id) ?? []) successors.get(dep)?.push(id);

@@ -5,17 +5,24 @@
  * the attempt with States.TaskFailed, which Retry and Catch see as they would on AWS.
  */
 import { spawn } from 'node:child_process';
-import { ERRORS } from '../../contract/errors';
+import { ERRORS, StepError } from '../../contract/errors';
 import type { LogSink } from '../log-capture';
 
 export const KILL_GRACE_MS = 2_000;
 
-export class ContainerStepError extends Error {
+/** The container exited non-zero or could not start: States.TaskFailed, as ECS reports it. */
+export class ContainerStepError extends StepError {
   override readonly name = ERRORS.taskFailed;
+  constructor(message: string) {
+    super('container-failed', message);
+  }
 }
 
-export class ContainerTimeoutError extends Error {
+export class ContainerTimeoutError extends StepError {
   override readonly name = ERRORS.timeout;
+  constructor(message: string) {
+    super('container-timeout', message);
+  }
 }
 
 export interface LocalContainerOptions {

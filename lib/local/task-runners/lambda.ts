@@ -7,12 +7,16 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Json } from '../../compiler/asl';
+import { OrchestraError } from '../../shared/errors';
 import { captureOutput, type LogSink } from '../log-capture';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-export class HandlerLoadError extends Error {
+export class HandlerLoadError extends OrchestraError {
   override readonly name = 'HandlerLoadError';
+  constructor(message: string) {
+    super('handler-load', message);
+  }
 }
 
 /**
