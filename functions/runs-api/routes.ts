@@ -22,7 +22,7 @@ import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from 
 import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/runtime/ingest';
 
 export interface RunsApiDependencies {
-  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly sfn: SFNClient;
   /** Pipeline name → state machine ARN. */
   readonly pipelines: Readonly<Record<string, string>>;
 }

@@ -2,7 +2,7 @@
  * Reading Step Functions executions the same way wherever it is done (the runs API function, the
  * deployed-stack client): execution ARNs from run names, and per-step outcomes from the history.
  */
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 
 export interface StepOutcome {
   readonly status: 'SUCCEEDED' | 'FAILED';
@@ -17,15 +17,10 @@ export const executionArnOf = (stateMachineArn: string, runName: string): string
 /** The run id (execution name) at the end of an execution ARN. */
 export const runIdOf = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
 
-/** Every event of an execution, following pagination. */
-export async function readExecutionHistory(sfn: Pick<SFNClient, 'send'>, executionArn: string): Promise<HistoryEvent[]> {
+/** Every event of an execution, through the SDK's paginator. */
+export async function readExecutionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn })) events.push(...(page.events ?? []));
   return events;
 }
 

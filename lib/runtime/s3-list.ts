@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 
 export interface ListedS3Object {
   readonly key: string;
@@ -6,14 +6,11 @@ export interface ListedS3Object {
   readonly etag?: string;
 }
 
-/** Every object under `prefix`, following continuation tokens. */
+/** Every object under `prefix`, through the SDK's paginator. */
 export async function listAllObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedS3Object[]> {
   const objects: ListedS3Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, ...(o.ETag === undefined ? {} : { etag: o.ETag.replace(/"/g, '') }) });
-    token = page.NextContinuationToken;
-  } while (token !== undefined);
+  }
   return objects;
 }

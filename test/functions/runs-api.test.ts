@@ -7,7 +7,6 @@ import {
   ExecutionNotRedrivable,
   ListExecutionsCommand,
   RedriveExecutionCommand,
-  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -15,22 +14,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { describe, expect, it } from 'vitest';
 import { createRunsApiHandler } from '../../functions/runs-api';
 import { defined } from '../../lib/shared/defined';
+import { fakeSfn, type Sent } from '../helpers/fake-sfn';
 
 const FLOOD = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orchestra-flood';
 const at = new Date('2026-11-22T10:00:00Z');
-
-type Sent = { command: string; input: Record<string, unknown> };
-
-function fakeSfn(respond: (command: string, input: Record<string, unknown>) => unknown): { sfn: Pick<SFNClient, 'send'>; sent: Sent[] } {
-  const sent: Sent[] = [];
-  const sfn = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      sent.push({ command: command.constructor.name, input: command.input });
-      return respond(command.constructor.name, command.input);
-    },
-  } as unknown as Pick<SFNClient, 'send'>;
-  return { sfn, sent };
-}
 
 const request = (method: string, path: string, pathParameters: Record<string, string> = {}, body?: unknown, query?: Record<string, string>): APIGatewayProxyEvent =>
   ({

@@ -2,7 +2,8 @@
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { fakeSfn } from '../helpers/fake-sfn';
 
 describe('stepOutcomesFrom', () => {
   const at = new Date(0);
@@ -38,5 +39,23 @@ describe('stepOutcomesFrom', () => {
       'run-flood-model': { status: 'FAILED', attempts: 2, error: 'States.TaskFailed', cause: 'exit 3 again' },
       'other-branch': { status: 'SUCCEEDED', attempts: 1 },
     });
+  });
+});
+
+describe('readExecutionHistory', () => {
+  it('follows nextToken through every page (the SDK paginator)', async () => {
+    const pages: Record<string, { events: HistoryEvent[]; nextToken?: string }> = {
+      first: { events: [{ id: 1, type: 'ExecutionStarted', timestamp: new Date(0) }], nextToken: 'second' },
+      second: { events: [{ id: 2, type: 'ExecutionSucceeded', timestamp: new Date(0) }] },
+    };
+    const { sfn, sent } = fakeSfn((_, input) => pages[typeof input['nextToken'] === 'string' ? input['nextToken'] : 'first']);
+
+    const events = await readExecutionHistory(sfn, 'arn:aws:states:us-east-1:123456789012:execution:p:r');
+
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
+    expect(sent.map((s) => [s.command, s.input['nextToken'], s.input['maxResults']])).toEqual([
+      ['GetExecutionHistoryCommand', undefined, 1000],
+      ['GetExecutionHistoryCommand', 'second', 1000],
+    ]);
   });
 });
