@@ -18,8 +18,8 @@ import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
+import { parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
-import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/runtime/ingest';
 
 export interface RunsApiDependencies {
   readonly sfn: SFNClient;
@@ -66,18 +66,12 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
 
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
-    const body = (event.body ?? {}) as { runId?: unknown; input?: unknown };
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      fail(400, 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}');
-    if (body.runId !== undefined && (typeof body.runId !== 'string' || !RUN_NAME_PATTERN.test(body.runId)))
-      fail(400, `body.runId: 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
-    if (body.input !== undefined && (typeof body.input !== 'object' || body.input === null || Array.isArray(body.input)))
-      fail(400, 'body.input: expected a JSON object (the run input)');
-    const input = { ...(body.input as Record<string, unknown> | undefined), source: 'api' };
+    const parsed = parseStartRunRequest(event.body ?? {});
+    if ('problems' in parsed) return fail(400, parsed.problems.join('; '));
+    const body = parsed.request;
+    const input = { ...body.input, source: 'api' };
     try {
-      const started = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId as string }) }),
-      );
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId }) }));
       const executionArn = started.executionArn ?? '';
       return json(202, { pipeline, runId: runIdOf(executionArn), executionArn, startedAt: started.startDate });
     } catch (error) {

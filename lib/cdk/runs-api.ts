@@ -15,8 +15,6 @@ import {
   AuthorizationType,
   EndpointType,
   type IResource,
-  JsonSchemaType,
-  JsonSchemaVersion,
   LambdaIntegration,
   LogGroupLogDestination,
   type Model,
@@ -26,7 +24,8 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUN_NAME_PATTERN } from '../runtime/ingest';
+import { startRunRequestSchema } from '../contract/runs-api';
+import { apiGatewayModelOf } from './api-model';
 import { RUNS_API_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
@@ -87,12 +86,7 @@ export class RunsApi extends Construct {
     // API Gateway refuses malformed start requests before they cost an invocation; the function checks again.
     const startRequest = this.api.addModel('StartRunRequest', {
       contentType: 'application/json',
-      schema: {
-        schema: JsonSchemaVersion.DRAFT4,
-        type: JsonSchemaType.OBJECT,
-        additionalProperties: false,
-        properties: { runId: { type: JsonSchemaType.STRING, pattern: RUN_NAME_PATTERN.source }, input: { type: JsonSchemaType.OBJECT } },
-      },
+      schema: apiGatewayModelOf(startRunRequestSchema),
     });
     const integration = new LambdaIntegration(this.handler);
     const route = (resource: IResource, method: string, parameters: readonly string[] = [], model?: Model) =>

@@ -86,11 +86,7 @@ export type IngestDecision =
   /** The upload cannot start a run; the reason says why and how to fix it (it is logged, never silent). */
   | { readonly action: 'reject'; readonly reason: string };
 
-/** Step Functions execution names: 1-80 characters of [A-Za-z0-9-_]. */
-export const RUN_NAME_MAX_LENGTH = 80;
-
-/** A valid run name (Step Functions execution name), for the runs API and its request model. */
-export const RUN_NAME_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
+export { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../contract/runs-api';
 
 const slug = (text: string): string =>
   text

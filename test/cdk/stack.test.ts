@@ -145,7 +145,15 @@ describe('OrchestraStack', () => {
     expect(resources.sort()).toEqual(['pipelines', 'redrive', 'runs', '{pipeline}', '{runId}']);
     expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'POST', 'POST']);
     expect(methods.every((m) => m.AuthorizationType === 'AWS_IAM' && m.RequestValidatorId !== undefined)).toBe(true);
-    template.hasResourceProperties('AWS::ApiGateway::Model', { Schema: Match.objectLike({ additionalProperties: false }) });
+    // The model is the function's own request schema (lib/contract/runs-api.ts), as JSON Schema draft-04.
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Schema: {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        type: 'object',
+        properties: { runId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' }, input: { type: 'object', additionalProperties: {} } },
+        additionalProperties: false,
+      },
+    });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1', TracingEnabled: true, AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
   });
 

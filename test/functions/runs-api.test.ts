@@ -81,6 +81,28 @@ describe('runs API', () => {
     expect(malformed.sent).toEqual([]);
   });
 
+  it.each([
+    [{ runId: 'x', inptu: {} }, 'body: unknown field(s) "inptu" — allowed: "runId", "input"'],
+    [{ input: [1] }, 'body.input: expected a JSON object (the run input)'],
+    [{ runId: 7 }, 'body.runId: 1-80 letters, digits, "-" or "_"'],
+    [[], 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}'],
+  ])('fails with 400 naming the field when the start body is %j, before calling AWS', async (body, message) => {
+    const { status, body: answer, sent } = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, body));
+
+    expect([status, answer['message']]).toEqual([400, message]);
+    expect(sent).toEqual([]);
+  });
+
+  it("refuses a prototype-polluting body (middy's secure JSON parser) with 422, before calling AWS", async () => {
+    const { sfn, sent } = fakeSfn(() => ({}));
+    const event = { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: '{"__proto__": {"runId": "x"}}' };
+
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+
+    expect([response.statusCode, response.body]).toEqual([422, 'Forbidden key in JSON body']);
+    expect(sent).toEqual([]);
+  });
+
   it('answers 404 naming the known pipelines for an unknown one', async () => {
     const { status, body } = await call(() => ({}), request('GET', '/pipelines/flod/runs', { pipeline: 'flod' }));
 

@@ -1,0 +1,34 @@
+/**
+ * The runs API's request bodies: one schema each, from which the function validates a request and
+ * CDK derives the API Gateway model (lib/cdk/api-model.ts). zod's tree-shakable "mini" build keeps
+ * the function's bundle small (about 18 KB, against about 450 KB for full zod).
+ */
+import * as z from 'zod/mini';
+
+/** Step Functions execution names: 1-80 characters of [A-Za-z0-9-_]. */
+export const RUN_NAME_MAX_LENGTH = 80;
+
+/** A valid run name (Step Functions execution name). */
+export const RUN_NAME_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$`);
+
+const RUN_ID_RULE = `1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`;
+
+export const startRunRequestSchema = z.strictObject(
+  {
+    runId: z.optional(z.string({ error: RUN_ID_RULE }).check(z.regex(RUN_NAME_PATTERN, { error: RUN_ID_RULE }))),
+    input: z.optional(z.record(z.string(), z.unknown(), { error: 'expected a JSON object (the run input)' })),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} — allowed: "runId", "input"` : undefined) },
+);
+
+export type StartRunRequest = z.infer<typeof startRunRequestSchema>;
+
+const EXAMPLE = '{"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}';
+
+/** The request, or every problem with its JSON path (`body.runId: …`). */
+export function parseStartRunRequest(body: unknown): { readonly request: StartRunRequest } | { readonly problems: readonly string[] } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problems: [`body: expected a JSON object such as ${EXAMPLE}`] };
+  const parsed = startRunRequestSchema.safeParse(body);
+  if (parsed.success) return { request: parsed.data };
+  return { problems: parsed.error.issues.map((issue) => `${['body', ...issue.path.map(String)].join('.')}: ${issue.message}`) };
+}
