@@ -11,7 +11,7 @@ import { requiredVariable } from '../../lib/contract/environment';
 import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/runtime/ingest';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
-import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../../lib/runtime/upload-events';
+import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
 
 const logger = new Logger({ serviceName: 'orchestra-ingest' });
 const s3 = createS3Client();
@@ -24,9 +24,10 @@ function configuration(): { trigger: IngestTrigger; stateMachineArn: string } {
   };
 }
 
-export const handler = async (event: ObjectCreatedEventBridgeEvent): Promise<{ action: string; runName?: string }> => {
+/** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
+export const handler = async (event: unknown): Promise<{ action: string; runName?: string }> => {
   const { trigger, stateMachineArn } = configuration();
-  const object = objectCreatedFrom(event);
+  const object = objectCreatedFrom(parseObjectCreatedEvent(event));
   const decision = await decideIngest(trigger, object, (prefix) => listAllObjects(s3, object.bucket, prefix));
   if (decision.action !== 'start') {
     // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { listAllObjects } from '../runtime/s3-list';
-import { type ObjectCreatedEventBridgeEvent, type S3NotificationRecord, toEventBridgeEvents } from '../runtime/upload-events';
+import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
 
 export const LOCAL_BUCKET = 'orchestra-data';
@@ -45,7 +45,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   });
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
-    for (const event of toEventBridgeEvents(notification.Records as S3NotificationRecord[])) for (const listener of listeners) listener(event);
+    for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);
   });
   let address: AddressInfo;
   try {

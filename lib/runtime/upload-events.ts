@@ -1,8 +1,12 @@
 /**
  * "An object was created" in the three shapes it arrives in: S3 notification records (the embedded
  * S3 and classic S3 notifications), EventBridge "Object Created" events (what the deployed stack
- * receives), and the normalised form the ingest logic works on.
+ * receives), and the normalised form the ingest logic works on. Both outside shapes are checked with
+ * zod/mini schemas of the fields we read: Powertools' parser would check the same, but its schemas
+ * need full zod, measured at 455 KB bundled, 16× the ingest trigger's whole bundle.
  */
+import * as z from 'zod/mini';
+import { OrchestraError } from '../shared/errors';
 
 export interface ObjectCreated {
   readonly bucket: string;
@@ -13,25 +17,53 @@ export interface ObjectCreated {
   readonly sequencer?: string;
 }
 
-/** The EventBridge event S3 sends when "EventBridge notifications" are on for a bucket. */
-export interface ObjectCreatedEventBridgeEvent {
-  readonly source: 'aws.s3';
-  readonly 'detail-type': 'Object Created';
-  readonly time?: string;
-  readonly detail: {
-    readonly bucket: { readonly name: string };
-    readonly object: { readonly key: string; readonly size?: number; readonly etag?: string; readonly sequencer?: string };
-    readonly reason?: string;
-  };
+const objectFields = { size: z.optional(z.number()), sequencer: z.optional(z.string()) };
+
+const eventBridgeSchema = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  time: z.optional(z.string()),
+  detail: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({ key: z.string(), etag: z.optional(z.string()), ...objectFields }),
+    reason: z.optional(z.string()),
+  }),
+});
+
+const notificationSchema = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      eventTime: z.optional(z.string()),
+      s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), eTag: z.optional(z.string()), ...objectFields }) }),
+    }),
+  ),
+});
+
+/** The EventBridge event S3 sends when "EventBridge notifications" are on for a bucket (the fields we read). */
+export type ObjectCreatedEventBridgeEvent = z.infer<typeof eventBridgeSchema>;
+export type S3NotificationRecord = z.infer<typeof notificationSchema>['Records'][number];
+
+/** An event that is not the shape S3 sends: names each field that is wrong. */
+export class UploadEventError extends OrchestraError {
+  override readonly name = 'UploadEventError';
+  constructor(what: string, issues: readonly z.core.$ZodIssue[]) {
+    super('upload-event', `not ${what}: ${issues.map((issue) => `${['$', ...issue.path.map(String)].join('.')}: ${issue.message}`).join('; ')}`);
+  }
 }
 
-export interface S3NotificationRecord {
-  readonly eventName: string;
-  readonly eventTime?: string;
-  readonly s3: {
-    readonly bucket: { readonly name: string };
-    readonly object: { readonly key: string; readonly size?: number; readonly eTag?: string; readonly sequencer?: string };
-  };
+/** Checks an event claiming to be EventBridge's "Object Created" (the deployed trigger's input). */
+export function parseObjectCreatedEvent(event: unknown): ObjectCreatedEventBridgeEvent {
+  const parsed = eventBridgeSchema.safeParse(event);
+  if (!parsed.success) throw new UploadEventError('an EventBridge "Object Created" event from S3', parsed.error.issues);
+  return parsed.data;
+}
+
+/** Checks an S3 notification (what the embedded S3 emits) and returns its records. */
+export function parseS3Notification(notification: unknown): S3NotificationRecord[] {
+  const parsed = notificationSchema.safeParse(notification);
+  if (!parsed.success) throw new UploadEventError('an S3 event notification', parsed.error.issues);
+  return parsed.data.Records;
 }
 
 /** S3 notification keys are URL-encoded with "+" for spaces; s3rver sends them raw, which decodes to itself. */
