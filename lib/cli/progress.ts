@@ -1,8 +1,10 @@
 /**
  * Live progress of a run: on a terminal, a task list redrawn in place (which steps are waiting,
- * running, retried, done, failed); elsewhere (CI logs, pipes), one plain line per change.
+ * running, retried, done, failed) by log-update, which wraps to the terminal's width and erases
+ * exactly what it drew; elsewhere (CI logs, pipes), one plain line per change.
  */
 
+import { createLogUpdate } from 'log-update';
 import type { StepStatus } from '../local/run-record';
 import type { RuntimeEvent } from '../local/runtime';
 
@@ -16,22 +18,41 @@ interface StepLine {
   note?: string | undefined;
 }
 
+/** A terminal stream (its `columns` give the width) or a sink for plain lines. */
+export type ProgressTarget = { readonly terminal: NodeJS.WritableStream & { readonly columns?: number; readonly rows?: number } } | { readonly lines: (text: string) => void };
+
 export class ProgressView {
   private readonly steps = new Map<string, StepLine>();
-  private drawnLines = 0;
+  private readonly frame: ReturnType<typeof createLogUpdate> | undefined;
+  private readonly write: (text: string) => void;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly write: (text: string) => void,
-    private readonly interactive: boolean,
+    target: ProgressTarget,
     stepIds: readonly string[],
     private readonly runId: () => string | undefined,
   ) {
     for (const id of stepIds) this.steps.set(id, { status: 'PENDING', attempt: 0 });
-    if (interactive) {
+    // A pseudo-terminal that reports no size (0 columns or rows, as some CI runners do) cannot be redrawn in place: plain lines then.
+    if ('terminal' in target && (target.terminal.columns ?? 0) > 0 && (target.terminal.rows ?? 0) > 0) {
+      const { terminal } = target;
+      this.frame = createLogUpdate(terminal, { showCursor: true });
+      this.write = (text) => void terminal.write(text.endsWith('\n') ? text : `${text}\n`);
       this.timer = setInterval(() => this.draw(), 250);
       this.timer.unref();
+    } else {
+      this.write = 'lines' in target ? target.lines : (text) => void target.terminal.write(text.endsWith('\n') ? text : `${text}\n`);
     }
+  }
+
+  private get interactive(): boolean {
+    return this.frame !== undefined;
+  }
+
+  /** A message that stays (above the live list on a terminal). */
+  log(text: string): void {
+    if (this.frame === undefined) this.write(text);
+    else this.frame.persist(text);
   }
 
   onEvent(event: RuntimeEvent): void {
@@ -63,10 +84,7 @@ export class ProgressView {
   }
 
   private draw(): void {
-    const lines = [...this.steps].map(([id, line]) => `  ${SYMBOLS[line.status]} ${id.padEnd(24)} ${this.describe(line)}`);
-    const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
-    this.write(`${up}${lines.map((l) => `\x1b[2K${l}`).join('\n')}`);
-    this.drawnLines = lines.length;
+    this.frame?.([...this.steps].map(([id, line]) => `  ${SYMBOLS[line.status]} ${id.padEnd(24)} ${this.describe(line)}`).join('\n'));
   }
 
   /** Marks steps the run never reached, draws the final state and stops redrawing. */
@@ -79,6 +97,9 @@ export class ProgressView {
         if (!this.interactive) this.write(`${new Date().toISOString().slice(11, 19)} ${id.padEnd(24)} ${this.describe(line)}`);
       }
     }
-    if (this.interactive) this.draw();
+    if (this.frame !== undefined) {
+      this.draw();
+      this.frame.done();
+    }
   }
 }

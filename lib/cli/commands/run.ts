@@ -21,7 +21,7 @@ export interface RunCommandOptions extends DataDirOption {
   input?: string;
   json?: boolean;
   out?: string;
-  /** @default process.stderr.isTTY */
+  /** Redraw a live task list when the output has a terminal. @default true */
   interactive?: boolean;
 }
 
@@ -65,22 +65,17 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     throw new UsageError(`--input ${options.input}: not a folder — pass the folder holding the dataset files`);
   }
   if (inputDir !== undefined && filesUnder(inputDir).length === 0) throw new UsageError(`--input ${options.input}: the folder is empty`);
+  let progress: ProgressView | undefined;
   const say = (text: string) => {
-    if (options.json !== true) output.err(text);
+    if (options.json !== true) progress === undefined ? output.err(text) : progress.log(text);
   };
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
   try {
     runtime.addPipeline(pipeline);
     let runId: string | undefined;
-    const progress =
-      options.json === true
-        ? undefined
-        : new ProgressView(
-            (text) => output.err(text),
-            options.interactive ?? process.stderr.isTTY === true,
-            Object.keys(pipeline.graph.steps),
-            () => runId,
-          );
+    const terminal = (options.interactive ?? true) ? output.terminal : undefined;
+    if (options.json !== true)
+      progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => runId);
     const rejections: string[] = [];
     runtime.on((event: RuntimeEvent) => {
       progress?.onEvent(event);

@@ -1,0 +1,48 @@
+/** The live task list: redrawn in place within the terminal's width; plain lines elsewhere. */
+import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ProgressView } from '../../lib/cli/progress';
+
+class FakeTerminal extends Writable {
+  readonly chunks: string[] = [];
+  readonly rows = 24;
+  constructor(readonly columns: number) {
+    super();
+  }
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.chunks.push(chunk.toString('utf8'));
+    done();
+  }
+}
+
+const LONG_CAUSE = 'the dataset is missing dem.asc, hydrograph.csv and model.json; upload them to the same folder and try again';
+
+describe('ProgressView', () => {
+  it('on a terminal, never draws a line wider than it, even for long step ids and errors', () => {
+    const terminal = new FakeTerminal(40);
+    const view = new ProgressView({ terminal }, ['validate-inputs', 'a-step-with-a-rather-long-identifier'], () => 'r1');
+
+    view.log('Run r1 of flood started');
+    view.onEvent({ type: 'step', runId: 'r1', step: 'validate-inputs', status: 'RUNNING', attempt: 1 });
+    view.onEvent({ type: 'step', runId: 'r1', step: 'validate-inputs', status: 'FAILED', attempt: 1, error: { error: 'Orchestra.Permanent', cause: LONG_CAUSE } });
+    view.finish({ 'validate-inputs': { status: 'FAILED' }, 'a-step-with-a-rather-long-identifier': { status: 'SKIPPED' } });
+
+    const visible = stripVTControlCharacters(terminal.chunks.join('')).split('\n');
+    expect(Math.max(...visible.map((line) => line.length))).toBeLessThanOrEqual(40);
+    expect(visible.join('')).toContain('Run r1 of flood started');
+    expect(terminal.chunks.join('')).toContain('\x1b[2K'); // erased in place, not appended
+  });
+
+  it('elsewhere, writes one plain line per change and no escape codes', () => {
+    const lines: string[] = [];
+    const view = new ProgressView({ lines: (text) => lines.push(text) }, ['a'], () => 'r1');
+
+    view.onEvent({ type: 'step', runId: 'r1', step: 'a', status: 'RUNNING', attempt: 1 });
+    view.onEvent({ type: 'step', runId: 'r1', step: 'a', status: 'SUCCEEDED', attempt: 1 });
+    view.onEvent({ type: 'step', runId: 'other', step: 'a', status: 'FAILED', attempt: 1 });
+
+    expect(lines.map((line) => line.slice(9).replace(/\d+\.\d s/, 'N s'))).toEqual(['a                        running N s', 'a                        done N s']);
+    expect(lines.join('')).not.toContain('\x1b');
+  });
+});
