@@ -34,6 +34,16 @@ describe('ProgressView', () => {
     expect(terminal.chunks.join('')).toContain('\x1b[2K'); // erased in place, not appended
   });
 
+  it('on a pseudo-terminal that reports no size, writes plain lines instead of one character per line', () => {
+    const terminal = new FakeTerminal(0);
+
+    const view = new ProgressView({ terminal }, ['a'], () => 'r1');
+    view.onEvent({ type: 'step', runId: 'r1', step: 'a', status: 'RUNNING', attempt: 1 });
+
+    expect(terminal.chunks.join('')).not.toContain('\x1b');
+    expect(terminal.chunks.join('')).toMatch(/a +running/);
+  });
+
   it('elsewhere, writes one plain line per change and no escape codes', () => {
     const lines: string[] = [];
     const view = new ProgressView({ lines: (text) => lines.push(text) }, ['a'], () => 'r1');
