@@ -1,48 +1,107 @@
-/** Imports flow one way: graph ← compiler ← cli. The compiler stays pure (no AWS SDK, no CDK, no fs). */
-
+/**
+ * Imports flow one way: shared ← contract ← graph ← compiler ← catalogue ← {cdk, local} ← cli, with
+ * lib/runtime (shared by handlers, containers, local and cloud) beside them. Each folder's allowed
+ * imports are listed below; every source file of the project is checked, static `import`/`export …
+ * from`, dynamic `import()` and `require()` alike, so no seam is crossed quietly.
+ */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const LIB = join(import.meta.dirname, '..', 'lib');
+const ROOT = join(import.meta.dirname, '..');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+    if (name === 'node_modules') return [];
+    return statSync(path).isDirectory() ? sourceFiles(path) : /\.(ts|js|mjs)$/.test(path) ? [path] : [];
   });
 }
 
-const importsOf = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] as string);
+/** Every module a file names: `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
+export function importsOf(text: string): string[] {
+  const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /^\s*import\s+['"]([^'"]+)['"]/gm, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] ?? ''));
+}
 
-const rules: Array<[string, RegExp]> = [
-  ['graph', /\/(compiler|cli|cdk|local)\/|aws-cdk-lib|@aws-sdk/],
-  ['compiler', /\/(cli|cdk|local)\/|aws-cdk-lib|@aws-sdk|node:fs|aws-local-stepfunctions/],
-  ['runtime', /\/(graph|compiler|cli|cdk|local)\/|aws-cdk-lib|aws-local-stepfunctions/],
-  ['local', /\/(cli|cdk)\/|aws-cdk-lib/],
-];
+/** Where an import lands: a project folder such as `lib/graph` or `functions`, or a package name. */
+function targetOf(file: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
+  return layerOf(relative(ROOT, join(dirname(file), spec)));
+}
 
-/** Handlers and containers are bundled alone for Lambda and Fargate: they may use lib/runtime only. */
-const FUNCTIONS = join(import.meta.dirname, '..', 'functions');
-const CONTAINERS = join(import.meta.dirname, '..', 'containers');
+/** A project path's layer: `lib/<folder>`, a kind module's layer (`kinds:graph`…), or its top folder. */
+function layerOf(path: string): string {
+  const parts = path.split('/');
+  if (parts[0] === 'lib' && parts[1] === 'kinds') {
+    const name = (parts.at(-1) ?? '').replace(/\.ts$/, '');
+    if (['schema', 'spec', 'specs'].includes(name)) return 'kinds:graph';
+    if (['compile', 'task'].includes(name)) return 'kinds:compile';
+    if (name === 'local') return 'kinds:local';
+    if (name === 'cdk') return 'kinds:cdk';
+    return 'kinds:?';
+  }
+  if (parts[0] === 'lib') return `lib/${parts[1]}`;
+  return parts[0] ?? path;
+}
+
+const PURE = ['lib/shared', 'lib/contract'];
+const GRAPH = [...PURE, 'lib/graph', 'kinds:graph'];
+const COMPILE = [...GRAPH, 'lib/compiler', 'kinds:compile'];
+const SDK = ['@aws-sdk', '@smithy'];
+const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+
+/** Layer → what it may import from the project, and which packages it must not use. */
+const RULES: Record<string, { readonly may: readonly string[]; readonly notPackages: readonly string[] }> = {
+  'lib/shared': { may: ['lib/shared'], notPackages: [...SDK, ...CDK_PACKAGES] },
+  'lib/contract': { may: PURE, notPackages: [...SDK, ...CDK_PACKAGES] },
+  'lib/graph': { may: GRAPH, notPackages: [...SDK, ...CDK_PACKAGES] },
+  'kinds:graph': { may: GRAPH, notPackages: [...SDK, ...CDK_PACKAGES] },
+  'lib/compiler': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
+  'kinds:compile': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
+  'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
+  'lib/runtime': { may: [...PURE, 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
+  'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
+  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
+  'lib/cli': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'lib/deployed', 'lib/cli'], notPackages: CDK_PACKAGES },
+  // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
+  functions: { may: [...PURE, 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  containers: { may: [...PURE, 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  // Thin entries: the CLI, and the CDK app over the pipeline catalogue.
+  bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+};
+
+const checked = ['lib', 'functions', 'containers', 'bin'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
 
 describe('architecture', () => {
-  it.each([FUNCTIONS, CONTAINERS])('%s imports nothing from lib/ but lib/runtime, lib/contract and lib/shared', (dir) => {
-    const offenders = sourceFiles(dir).flatMap((file) =>
-      importsOf(file)
-        .filter((spec) => spec.startsWith('.') && /\/lib\/(?!(runtime|contract|shared)\/)/.test(`/${relative(join(import.meta.dirname, '..'), join(file, '..', spec))}`))
-        .map((spec) => `${relative(dir, file)} imports ${spec}`),
-    );
+  it('finds static, side-effect, dynamic and require imports', () => {
+    const text = "import a from './a';\nimport './b';\nexport { c } from './c';\nconst d = await import('./d');\nconst e = require('./e');";
 
-    expect(offenders).toEqual([]);
+    expect(importsOf(text).sort()).toEqual(['./a', './b', './c', './d', './e']);
   });
 
-  it.each(rules)('lib/%s imports nothing it must not', (folder, forbidden) => {
-    const offenders = sourceFiles(join(LIB, folder)).flatMap((file) =>
-      importsOf(file)
-        .filter((spec) => forbidden.test(spec.startsWith('.') ? `/${relative(LIB, join(file, '..', spec))}/` : spec))
-        .map((spec) => `${relative(LIB, file)} imports ${spec}`),
-    );
+  it('gives every source file under lib/, functions/, containers/ and bin/ a layer with rules', () => {
+    const unruled = checked.map((file) => relative(ROOT, file)).filter((path) => RULES[layerOf(path)] === undefined);
+
+    expect(unruled).toEqual([]);
+  });
+
+  it.each(Object.keys(RULES))('%s imports only what its layer allows', (layer) => {
+    const rule = RULES[layer];
+    const offenders = checked
+      .filter((file) => layerOf(relative(ROOT, file)) === layer)
+      .flatMap((file) =>
+        importsOf(readFileSync(file, 'utf8')).flatMap((spec) => {
+          const target = targetOf(file, spec);
+          const internal = spec.startsWith('.');
+          const allowed = internal ? (rule?.may.includes(target) ?? false) : !(rule?.notPackages.some((banned) => target === banned || spec === banned) ?? true);
+          return allowed ? [] : [`${relative(ROOT, file)} imports ${spec}`];
+        }),
+      );
 
     expect(offenders).toEqual([]);
   });

@@ -13,12 +13,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
+import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
-import { pipelineConstructId, STACK_OUTPUTS } from './stack-outputs';
 import { StepFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {

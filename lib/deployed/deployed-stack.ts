@@ -9,7 +9,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { parseStepLogGroups, STACK_OUTPUTS } from '../cdk/stack-outputs';
+import { parseStepLogGroups, STACK_OUTPUTS } from '../contract/stack-outputs';
 import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
