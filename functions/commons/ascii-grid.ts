@@ -2,6 +2,8 @@
  * ESRI ASCII grids (.asc), the plain raster format hydraulic models such as DassFlow-2D and
  * LISFLOOD-FP read and write. Parsing reports the line and the fix, since users hand-edit these.
  */
+
+import { defined } from '../../lib/shared/defined';
 import { OrchestraError } from '../../lib/shared/errors';
 
 export interface AsciiGrid {
@@ -30,7 +32,7 @@ export function parseAsciiGrid(text: string, file = 'grid'): AsciiGrid {
   const header: Record<string, number> = {};
   let line = 0;
   for (; line < lines.length; line++) {
-    const parts = (lines[line] as string).trim().split(/\s+/);
+    const parts = defined(lines[line]).trim().split(/\s+/);
     const key = parts[0]?.toLowerCase() ?? '';
     const canonical = key === 'xllcenter' ? 'xllcorner' : key === 'yllcenter' ? 'yllcorner' : key;
     if (!(HEADER_KEYS as readonly string[]).includes(canonical)) break;
@@ -50,7 +52,7 @@ export function parseAsciiGrid(text: string, file = 'grid'): AsciiGrid {
   const values = new Float64Array((ncols as number) * (nrows as number));
   let count = 0;
   for (; line < lines.length; line++) {
-    const row = (lines[line] as string).trim();
+    const row = defined(lines[line]).trim();
     if (row === '') continue;
     for (const token of row.split(/\s+/)) {
       const value = Number(token);
@@ -63,8 +65,8 @@ export function parseAsciiGrid(text: string, file = 'grid'): AsciiGrid {
   return {
     ncols: ncols as number,
     nrows: nrows as number,
-    xllcorner: header['xllcorner'] as number,
-    yllcorner: header['yllcorner'] as number,
+    xllcorner: defined(header['xllcorner']),
+    yllcorner: defined(header['yllcorner']),
     cellsize: cellsize as number,
     nodata: header['nodata_value'] ?? -9999,
     values,
@@ -83,7 +85,7 @@ export function formatAsciiGrid(grid: AsciiGrid, decimals = 3): string {
   for (let r = 0; r < grid.nrows; r++) {
     const row: string[] = [];
     for (let c = 0; c < grid.ncols; c++) {
-      const v = grid.values[r * grid.ncols + c] as number;
+      const v = defined(grid.values[r * grid.ncols + c]);
       row.push(v === grid.nodata ? String(grid.nodata) : Number(v.toFixed(decimals)).toString());
     }
     out.push(row.join(' '));

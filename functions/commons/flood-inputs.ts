@@ -1,5 +1,6 @@
 /** The flood example's input files and their checks, shared by the validation step and the model. */
 
+import { defined } from '../../lib/shared/defined';
 import { OrchestraError } from '../../lib/shared/errors';
 import { type AsciiGrid, AsciiGridError, parseAsciiGrid } from './ascii-grid';
 
@@ -48,7 +49,7 @@ export function parseHydrograph(text: string): HydrographPoint[] {
   }
   const points: HydrographPoint[] = [];
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
+    const line = defined(lines[i]);
     if (line === '') continue;
     const [t, q, extra] = line.split(',').map((v) => Number(v.trim()));
     if (extra !== undefined || t === undefined || q === undefined || !Number.isFinite(t) || !Number.isFinite(q)) {
@@ -81,7 +82,7 @@ export function parseModelSettings(text: string, dem: AsciiGrid, hydrograph: rea
     throw new FloodInputError(`${MODEL_FILE}: inflow cell (${row}, ${col}) is outside the ${dem.nrows} × ${dem.ncols} DEM`);
   }
   if (dem.values[row * dem.ncols + col] === dem.nodata) throw new FloodInputError(`${MODEL_FILE}: inflow cell (${row}, ${col}) is a NODATA cell of the DEM`);
-  const last = hydrograph[hydrograph.length - 1] as HydrographPoint;
+  const last = defined(hydrograph[hydrograph.length - 1]);
   const manning = settings.manning ?? 0.035;
   const durationSeconds = settings.durationSeconds ?? last.timeSeconds;
   const outflowSlope = settings.outflowSlope ?? 0.002;

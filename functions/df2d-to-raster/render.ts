@@ -1,5 +1,6 @@
 /** Max-depth grid + DEM → PNG flood map: a blue depth ramp over a grey hillshade. Pure, for tests. */
 import { PNG } from 'pngjs';
+import { defined } from '../../lib/shared/defined';
 import type { AsciiGrid } from '../commons/ascii-grid';
 
 /** Depths below this are drawn as dry land (metres). */
@@ -11,7 +12,7 @@ export function hillshade(dem: AsciiGrid, zFactor = 6): Float64Array {
   const shade = new Float64Array(nx * ny);
   const azimuth = (315 * Math.PI) / 180;
   const zenith = (45 * Math.PI) / 180;
-  const at = (r: number, c: number) => z[Math.min(ny - 1, Math.max(0, r)) * nx + Math.min(nx - 1, Math.max(0, c))] as number;
+  const at = (r: number, c: number) => defined(z[Math.min(ny - 1, Math.max(0, r)) * nx + Math.min(nx - 1, Math.max(0, c))]);
   for (let r = 0; r < ny; r++) {
     for (let c = 0; c < nx; c++) {
       const dzdx = (zFactor * (at(r, c + 1) - at(r, c - 1))) / (2 * d);
@@ -40,12 +41,12 @@ export function renderFloodMap(dem: AsciiGrid, maxDepth: Float64Array, pixelsPer
   for (let r = 0; r < ny; r++) {
     for (let c = 0; c < nx; c++) {
       const i = r * nx + c;
-      const grey = 70 + 170 * (shade[i] as number);
+      const grey = 70 + 170 * defined(shade[i]);
       let rgb: [number, number, number] = [grey * 0.95, grey, grey * 0.85];
       if (dem.values[i] === dem.nodata) rgb = [255, 255, 255];
-      else if ((maxDepth[i] as number) > WET_THRESHOLD_M) {
-        const water = waterColour(deepest === 0 ? 0 : (maxDepth[i] as number) / deepest);
-        const relief = 0.75 + 0.25 * (shade[i] as number);
+      else if (defined(maxDepth[i]) > WET_THRESHOLD_M) {
+        const water = waterColour(deepest === 0 ? 0 : defined(maxDepth[i]) / deepest);
+        const relief = 0.75 + 0.25 * defined(shade[i]);
         rgb = [water[0] * relief, water[1] * relief, water[2] * relief];
       }
       for (let py = 0; py < pixelsPerCell; py++) {

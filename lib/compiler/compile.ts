@@ -4,6 +4,7 @@ import { placeholdersIn } from '../contract/placeholders';
 import type { Issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
+import { defined } from '../shared/defined';
 import type { StateMachineDefinition } from './asl';
 import { checkLimits, type MachineStats, machineStats } from './limits';
 import { type Block, planMakespan } from './plan/blocks';
@@ -36,7 +37,7 @@ export function planInputOf(graph: PipelineGraph): PlanInput {
   return {
     ids,
     predecessors: new Map(ids.map((id) => [id, [...new Set(graph.steps[id]?.dependsOn ?? [])]])),
-    weight: (id) => estimatedSeconds(graph.steps[id] as NonNullable<(typeof graph.steps)[string]>),
+    weight: (id) => estimatedSeconds(defined(graph.steps[id], `step ${id}`)),
   };
 }
 

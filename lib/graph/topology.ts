@@ -2,6 +2,8 @@
  * Pure graph algorithms over a step dependency graph. Everything is iterative (no recursion) so
  * that graphs of tens of thousands of steps cannot overflow the stack.
  */
+
+import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 
 /** A DAG (or would-be DAG) as ids in a fixed order plus the predecessors of each id. */
@@ -27,7 +29,7 @@ export function topologicalOrder(graph: DependencyGraph): string[] | undefined {
   const queue = graph.ids.filter((id) => inDegree.get(id) === 0);
   const order: string[] = [];
   for (let head = 0; head < queue.length; head++) {
-    const id = queue[head] as string;
+    const id = defined(queue[head]);
     order.push(id);
     for (const next of new Set(successors.get(id))) {
       const remaining = (inDegree.get(next) ?? 0) - 1;
@@ -61,7 +63,7 @@ export function findCycles(graph: DependencyGraph): string[][] {
       const frame = work[work.length - 1] as { id: string; next: number };
       const out = successors.get(frame.id) ?? [];
       if (frame.next < out.length) {
-        const child = out[frame.next++] as string;
+        const child = defined(out[frame.next++]);
         if (!index.has(child)) {
           index.set(child, counter);
           low.set(child, counter++);
@@ -69,13 +71,13 @@ export function findCycles(graph: DependencyGraph): string[][] {
           onStack.add(child);
           work.push({ id: child, next: 0 });
         } else if (onStack.has(child)) {
-          low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(child) as number));
+          low.set(frame.id, Math.min(defined(low.get(frame.id)), defined(index.get(child))));
         }
         continue;
       }
       work.pop();
       const parent = work[work.length - 1];
-      if (parent !== undefined) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
+      if (parent !== undefined) low.set(parent.id, Math.min(defined(low.get(parent.id)), defined(low.get(frame.id))));
       if (low.get(frame.id) === index.get(frame.id)) {
         const component: string[] = [];
         let member: string | undefined;
@@ -91,16 +93,16 @@ export function findCycles(graph: DependencyGraph): string[][] {
   const position = new Map(graph.ids.map((id, i) => [id, i]));
   return components
     .map((component) => cycleWithin(new Set(component), successors, position))
-    .sort((a, b) => (position.get(a[0] as string) as number) - (position.get(b[0] as string) as number));
+    .sort((a, b) => defined(position.get(defined(a[0]))) - defined(position.get(defined(b[0]))));
 }
 
 /** Shortest cycle through the component's first step (BFS), for a short, readable message. */
 function cycleWithin(members: Set<string>, successors: Map<string, string[]>, position: Map<string, number>): string[] {
-  const start = [...members].sort((a, b) => (position.get(a) as number) - (position.get(b) as number))[0] as string;
+  const start = defined([...members].sort((a, b) => defined(position.get(a)) - defined(position.get(b)))[0]);
   const parent = new Map<string, string>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
-    const id = queue[head] as string;
+    const id = defined(queue[head]);
     for (const next of successors.get(id) ?? []) {
       if (!members.has(next)) continue;
       if (next === start) {

@@ -11,6 +11,7 @@ import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
+import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf, graphFileOf } from '../local-session';
@@ -102,7 +103,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
         );
       }
       if (started.length > 1) say(`${started.length} runs started (per-object trigger); following ${started[0]?.runId}`);
-      record = started[0] as RunRecord;
+      record = defined(started[0]);
     } else {
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
       if (inputDir !== undefined) {

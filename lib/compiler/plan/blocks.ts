@@ -1,4 +1,5 @@
 /** The execution plan: a series-parallel tree whose leaves are steps. It maps 1:1 onto ASL. */
+import { defined } from '../../shared/defined';
 export type Block =
   | { readonly type: 'step'; readonly id: string }
   | { readonly type: 'series'; readonly blocks: readonly Block[] }
@@ -15,19 +16,19 @@ export const step = (id: string): Block => ({ type: 'step', id });
 
 export function series(blocks: readonly Block[]): Block {
   const flat = blocks.flatMap((b) => (b.type === 'series' ? b.blocks : [b]));
-  return flat.length === 1 ? (flat[0] as Block) : { type: 'series', blocks: flat };
+  return flat.length === 1 ? defined(flat[0]) : { type: 'series', blocks: flat };
 }
 
 export function parallel(blocks: readonly Block[]): Block {
   const flat = blocks.flatMap((b) => (b.type === 'parallel' ? b.blocks : [b]));
-  if (flat.length === 1) return flat[0] as Block;
+  if (flat.length === 1) return defined(flat[0]);
   if (flat.length <= MAX_PARALLEL_BRANCHES) return { type: 'parallel', blocks: flat };
   // Balanced tree of Parallel states: depth log8(n) instead of one over-wide state.
   const groups: Block[] = [];
   const size = Math.ceil(flat.length / MAX_PARALLEL_BRANCHES);
   for (let i = 0; i < flat.length; i += size) {
     const chunk = flat.slice(i, i + size);
-    groups.push(chunk.length === 1 ? (chunk[0] as Block) : parallel(chunk));
+    groups.push(chunk.length === 1 ? defined(chunk[0]) : parallel(chunk));
   }
   return { type: 'parallel', blocks: groups };
 }
@@ -50,7 +51,7 @@ export function stepsOf(block: Block): string[] {
   while (stack.length > 0) {
     const b = stack.pop() as Block;
     if (b.type === 'step') out.push(b.id);
-    else for (let i = b.blocks.length - 1; i >= 0; i--) stack.push(b.blocks[i] as Block);
+    else for (let i = b.blocks.length - 1; i >= 0; i--) stack.push(defined(b.blocks[i]));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** The naive schedule, kept as the benchmark's baseline: run the graph level by level. */
 import { topologicalOrder } from '../../graph/topology';
+import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, series, step } from './blocks';
 import type { PlanInput } from './series-parallel';
@@ -10,7 +11,7 @@ export function planByLevels(input: PlanInput): Block {
   const level = new Map<string, number>();
   const levels: string[][] = [];
   for (const id of order) {
-    const depth = Math.max(-1, ...(input.predecessors.get(id) ?? []).map((dep) => level.get(dep) as number)) + 1;
+    const depth = Math.max(-1, ...(input.predecessors.get(id) ?? []).map((dep) => defined(level.get(dep)))) + 1;
     level.set(id, depth);
     (levels[depth] ??= []).push(id);
   }

@@ -21,6 +21,7 @@
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
 import { topologicalOrder, weakComponents } from '../../graph/topology';
+import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, planMakespan, series, step } from './blocks';
 import { planByLevels } from './levels';
@@ -82,12 +83,12 @@ function normalisedWeights(ids: readonly string[], weight: (id: string) => numbe
   const raw = ids.map((id) => Math.max(0, weight(id)));
   const max = Math.max(0, ...raw);
   const floor = max === 0 ? 1 : max * 1e-3;
-  return new Map(ids.map((id, i) => [id, Math.max(raw[i] as number, floor)]));
+  return new Map(ids.map((id, i) => [id, Math.max(defined(raw[i]), floor)]));
 }
 
 /** `part` is in topological order. */
 function planPart(part: readonly string[], context: Context): Block {
-  if (part.length === 1) return step(part[0] as string);
+  if (part.length === 1) return step(defined(part[0]));
   const members = new Set(part);
   const components = weakComponents(part, context.predecessors);
   if (components.length > 1) return parallel(components.map((c) => planConnected(c, members, context)));
@@ -95,11 +96,11 @@ function planPart(part: readonly string[], context: Context): Block {
 }
 
 function planConnected(part: readonly string[], parentMembers: ReadonlySet<string>, context: Context): Block {
-  if (part.length === 1) return step(part[0] as string);
+  if (part.length === 1) return step(defined(part[0]));
   const members = part.length === parentMembers.size ? parentMembers : new Set(part);
   const { earliestFinish, tail, longest } = timings(part, members, context);
   const byFinish = [...part].sort((a, b) => cmp(earliestFinish, a, b) || cmp(context.rank, a, b));
-  const latestStart = new Map(part.map((id) => [id, longest - (tail.get(id) as number)]));
+  const latestStart = new Map(part.map((id) => [id, longest - defined(tail.get(id))]));
   const byLatestStart = [...part].sort((a, b) => cmp(latestStart, a, b) || cmp(context.rank, a, b));
 
   // Unconstrained peeling of big parts recurses n deep (quadratic); keep big cuts a little balanced.
@@ -133,7 +134,7 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
   return series([planPart(sortByRank(first, context), context), planPart(sortByRank(second, context), context)]);
 }
 
-const cmp = (values: ReadonlyMap<string, number>, a: string, b: string): number => (values.get(a) as number) - (values.get(b) as number);
+const cmp = (values: ReadonlyMap<string, number>, a: string, b: string): number => defined(values.get(a)) - defined(values.get(b));
 
 function sortByRank(ids: string[], context: Context): string[] {
   return ids.sort((a, b) => cmp(context.rank, a, b));
@@ -152,12 +153,12 @@ function splitAt(order: readonly string[], cuts: readonly number[]): string[][] 
 /** cost[k] of running order[0..k] then order[k+1..]: prefix max of finish + suffix max of tail. */
 function cutCosts(order: readonly string[], earliestFinish: ReadonlyMap<string, number>, tail: ReadonlyMap<string, number>): number[] {
   const suffixTail = new Array<number>(order.length + 1).fill(0);
-  for (let i = order.length - 1; i >= 0; i--) suffixTail[i] = Math.max(suffixTail[i + 1] as number, tail.get(order[i] as string) as number);
+  for (let i = order.length - 1; i >= 0; i--) suffixTail[i] = Math.max(defined(suffixTail[i + 1]), defined(tail.get(defined(order[i]))));
   const costs: number[] = [];
   let prefixFinish = 0;
   for (let i = 0; i < order.length - 1; i++) {
-    prefixFinish = Math.max(prefixFinish, earliestFinish.get(order[i] as string) as number);
-    costs.push(prefixFinish + (suffixTail[i + 1] as number));
+    prefixFinish = Math.max(prefixFinish, defined(earliestFinish.get(defined(order[i]))));
+    costs.push(prefixFinish + defined(suffixTail[i + 1]));
   }
   return costs;
 }
@@ -168,17 +169,17 @@ function timings(part: readonly string[], members: ReadonlySet<string>, context:
   let longest = 0;
   for (const id of part) {
     let start = 0;
-    for (const dep of context.predecessors.get(id) ?? []) if (members.has(dep)) start = Math.max(start, earliestFinish.get(dep) as number);
-    const finish = start + (context.weight.get(id) as number);
+    for (const dep of context.predecessors.get(id) ?? []) if (members.has(dep)) start = Math.max(start, defined(earliestFinish.get(dep)));
+    const finish = start + defined(context.weight.get(id));
     earliestFinish.set(id, finish);
     longest = Math.max(longest, finish);
   }
   const tail = new Map<string, number>();
   for (let i = part.length - 1; i >= 0; i--) {
-    const id = part[i] as string;
+    const id = defined(part[i]);
     let after = 0;
-    for (const next of context.successors.get(id) ?? []) if (members.has(next)) after = Math.max(after, tail.get(next) as number);
-    tail.set(id, after + (context.weight.get(id) as number));
+    for (const next of context.successors.get(id) ?? []) if (members.has(next)) after = Math.max(after, defined(tail.get(next)));
+    tail.set(id, after + defined(context.weight.get(id)));
   }
   return { earliestFinish, tail, longest };
 }

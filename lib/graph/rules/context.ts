@@ -24,7 +24,8 @@ export function buildRuleContext(raw: Readonly<Record<string, unknown>>, rootDir
   if (rawSteps !== null && typeof rawSteps === 'object' && !Array.isArray(rawSteps)) {
     for (const [id, value] of Object.entries(rawSteps as Record<string, unknown>)) {
       const record = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-      const deps = Array.isArray(record['dependsOn']) ? (record['dependsOn'] as unknown[]) : [];
+      const rawDeps: unknown = record['dependsOn'];
+      const deps: readonly unknown[] = Array.isArray(rawDeps) ? rawDeps : [];
       steps.set(id, {
         id,
         raw: record,

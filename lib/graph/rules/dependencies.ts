@@ -1,3 +1,4 @@
+import { defined } from '../../shared/defined';
 import { type Issue, issue } from '../issues';
 import { fixForUnknownName } from '../suggest';
 import { findCycles } from '../topology';
@@ -37,7 +38,7 @@ export function checkCycles({ graph }: RuleContext): Issue[] {
   return findCycles(graph).map((cycle) =>
     issue(
       'dependency-cycle',
-      ['steps', cycle[0] as string, 'dependsOn'],
+      ['steps', defined(cycle[0]), 'dependsOn'],
       `dependency cycle: ${cycle.join(' → ')}`,
       `no step of a cycle can ever start; remove one of these dependencies`,
     ),

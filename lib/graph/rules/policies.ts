@@ -1,3 +1,4 @@
+import { defined } from '../../shared/defined';
 import { type Issue, issue } from '../issues';
 import type { RuleContext } from './context';
 
@@ -37,7 +38,7 @@ export function checkTrigger({ raw }: RuleContext): Issue[] {
   const mode = trigger['mode'] ?? 'per-object';
   const datasetOnly = ['requiredFiles', 'marker'].filter((key) => trigger[key] !== undefined);
   if (mode !== 'dataset' && datasetOnly.length > 0) {
-    found.push(issue('invalid-trigger', ['trigger', datasetOnly[0] as string], `"${datasetOnly[0]}" only applies in dataset mode`, 'add "mode": "dataset" or remove it'));
+    found.push(issue('invalid-trigger', ['trigger', defined(datasetOnly[0])], `"${datasetOnly[0]}" only applies in dataset mode`, 'add "mode": "dataset" or remove it'));
   }
   if (mode === 'dataset' && datasetOnly.length === 0) {
     found.push(issue('invalid-trigger', ['trigger', 'mode'], 'dataset mode needs "requiredFiles" or "marker" to know when a dataset is complete', 'add e.g. "marker": "_READY"'));
