@@ -3,7 +3,7 @@
  * channel and a meander-shaped floodplain, an inflow hydrograph that overtops the channel, and the
  * model settings. `npm run build:example` rewrites examples/flood/valley; a test checks it is fresh.
  */
-import { formatAsciiGrid } from '../functions/commons/ascii-grid';
+import { formatAsciiGrid } from '../functions/flood/commons/ascii-grid';
 
 export const EXAMPLE_DIR = 'examples/flood/valley';
 

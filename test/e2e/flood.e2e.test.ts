@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAsciiGrid } from '../../functions/commons/ascii-grid';
+import { parseAsciiGrid } from '../../functions/flood/commons/ascii-grid';
 import { defined } from '../../lib/shared/defined';
 import { ROOT } from '../helpers/local-runtime';
 import { type E2ETarget, e2eTarget, type TargetRun } from './targets/target';

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { simulateFlood } from '../../containers/flood-model/src/solver';
-import { formatAsciiGrid, parseAsciiGrid } from '../../functions/commons/ascii-grid';
-import { FloodInputError, parseDem, parseHydrograph, parseModelSettings } from '../../functions/commons/flood-inputs';
-import { renderFloodMap } from '../../functions/df2d-to-raster/render';
+import { formatAsciiGrid, parseAsciiGrid } from '../../functions/flood/commons/ascii-grid';
+import { FloodInputError, parseDem, parseHydrograph, parseModelSettings } from '../../functions/flood/commons/flood-inputs';
+import { renderFloodMap } from '../../functions/flood/df2d-to-raster/render';
 import { EXAMPLE_DIR, floodExampleFiles } from '../../scripts/flood-example';
 
 const ROOT = join(import.meta.dirname, '..', '..');

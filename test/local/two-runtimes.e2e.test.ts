@@ -9,7 +9,7 @@ import { startTestRuntime } from '../helpers/local-runtime';
 
 const graph = {
   name: 'writer',
-  steps: { write: { kind: 'lambda' as const, handler: 'functions/publish-manifest/index.ts' } },
+  steps: { write: { kind: 'lambda' as const, handler: 'functions/flood/publish-manifest/index.ts' } },
 };
 
 describe('two local runtimes in one process', () => {

@@ -4,9 +4,9 @@
  * the step's output prefix. Configuration comes from the environment the state machine sets.
  */
 
-import { formatAsciiGrid } from '../../../functions/commons/ascii-grid';
-import { parseDem, parseHydrograph, parseModelSettings } from '../../../functions/commons/flood-inputs';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
+import { formatAsciiGrid } from '../../../functions/flood/commons/ascii-grid';
+import { parseDem, parseHydrograph, parseModelSettings } from '../../../functions/flood/commons/flood-inputs';
 import { requiredVariable } from '../../../lib/contract/environment';
 import { PermanentStepError } from '../../../lib/contract/errors';
 import { RESULT_FILE } from '../../../lib/contract/step-event';

@@ -5,8 +5,8 @@
  * every flux leaves one cell and enters another, a cell never gives more water than it holds, and
  * inflow and outflow volumes are accounted for.
  */
-import type { AsciiGrid } from '../../../functions/commons/ascii-grid';
-import type { HydrographPoint, ModelSettings } from '../../../functions/commons/flood-inputs';
+import type { AsciiGrid } from '../../../functions/flood/commons/ascii-grid';
+import type { HydrographPoint, ModelSettings } from '../../../functions/flood/commons/flood-inputs';
 
 const G = 9.81;
 /** Courant number: 0.7 is the usual safe choice for this scheme. */

@@ -3,10 +3,10 @@
  * settings must parse and agree. Bad input fails the run at once (Orchestra.Permanent, never
  * retried) with a message naming the file, the line and the fix; the uploaded files stay in place.
  */
-import { PermanentStepError } from '../../lib/contract/errors';
+import { PermanentStepError } from '../../../lib/contract/errors';
+import { exists, getText } from '../../commons/s3-objects';
+import { stepHandler } from '../../commons/step-handler';
 import { DEM_FILE, FLOOD_INPUT_FILES, FloodInputError, HYDROGRAPH_FILE, MODEL_FILE, parseDem, parseHydrograph, parseModelSettings } from '../commons/flood-inputs';
-import { exists, getText } from '../commons/s3-objects';
-import { stepHandler } from '../commons/step-handler';
 
 export interface ValidatedFloodInputs {
   readonly dem: string;

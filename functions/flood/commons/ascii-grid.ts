@@ -3,8 +3,8 @@
  * LISFLOOD-FP read and write. Parsing reports the line and the fix, since users hand-edit these.
  */
 
-import { defined } from '../../lib/shared/defined';
-import { OrchestraError } from '../../lib/shared/errors';
+import { defined } from '../../../lib/shared/defined';
+import { OrchestraError } from '../../../lib/shared/errors';
 
 export interface AsciiGrid {
   readonly ncols: number;

@@ -3,10 +3,10 @@
  * size and SHA-256, plus each step's result, so downstream users need not know the layout.
  */
 import { createHash } from 'node:crypto';
-import { outputPrefixFor, runPrefixFor } from '../../lib/contract/step-event';
-import { listAllObjects } from '../../lib/runtime/s3-list';
-import { getBytes, putObject } from '../commons/s3-objects';
-import { stepHandler } from '../commons/step-handler';
+import { outputPrefixFor, runPrefixFor } from '../../../lib/contract/step-event';
+import { listAllObjects } from '../../../lib/runtime/s3-list';
+import { getBytes, putObject } from '../../commons/s3-objects';
+import { stepHandler } from '../../commons/step-handler';
 
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -1,6 +1,6 @@
 /** Max-depth grid + DEM → PNG flood map: a blue depth ramp over a grey hillshade. Pure, for tests. */
 import { PNG } from 'pngjs';
-import { defined } from '../../lib/shared/defined';
+import { defined } from '../../../lib/shared/defined';
 import type { AsciiGrid } from '../commons/ascii-grid';
 
 /** Depths below this are drawn as dry land (metres). */

@@ -3,12 +3,12 @@
  * hillshade of the DEM, written under this step's output prefix.
  */
 
-import { PermanentStepError } from '../../lib/contract/errors';
-import { outputPrefixFor, RESULT_FILE } from '../../lib/contract/step-event';
-import { parseJsonObject } from '../../lib/shared/json';
+import { PermanentStepError } from '../../../lib/contract/errors';
+import { outputPrefixFor, RESULT_FILE } from '../../../lib/contract/step-event';
+import { parseJsonObject } from '../../../lib/shared/json';
+import { getText, putObject } from '../../commons/s3-objects';
+import { stepHandler } from '../../commons/step-handler';
 import { parseAsciiGrid } from '../commons/ascii-grid';
-import { getText, putObject } from '../commons/s3-objects';
-import { stepHandler } from '../commons/step-handler';
 import { renderFloodMap, WET_THRESHOLD_M } from './render';
 
 interface ModelResult {

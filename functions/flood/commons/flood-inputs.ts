@@ -1,7 +1,7 @@
 /** The flood example's input files and their checks, shared by the validation step and the model. */
 
-import { defined } from '../../lib/shared/defined';
-import { OrchestraError } from '../../lib/shared/errors';
+import { defined } from '../../../lib/shared/defined';
+import { OrchestraError } from '../../../lib/shared/errors';
 import { type AsciiGrid, AsciiGridError, parseAsciiGrid } from './ascii-grid';
 
 export const DEM_FILE = 'dem.asc';
