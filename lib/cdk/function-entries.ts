@@ -1,6 +1,7 @@
 /** Which handler file each deployed function bundles: one list for the stack, the tests and `npm run bench`. */
 import { join } from 'node:path';
 import type { PipelineSource } from '../catalogue';
+import { functionEntryOf } from '../kinds/cdk';
 
 const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 
@@ -23,7 +24,8 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
   const entries: FunctionEntry[] = [];
   for (const { graph, rootDir } of sources) {
     for (const [stepId, step] of Object.entries(graph.steps)) {
-      if (step.kind === 'lambda') entries.push({ label: `${graph.name}/${stepId}`, entry: join(rootDir, step.handler) });
+      const entry = functionEntryOf(step, rootDir);
+      if (entry !== undefined) entries.push({ label: `${graph.name}/${stepId}`, entry });
     }
   }
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });

@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
+import { needsContainerNetwork } from '../kinds/cdk';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
@@ -102,7 +103,7 @@ export class OrchestraStack extends Stack {
       environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },
     });
 
-    const needsContainers = props.pipelines.some((p) => Object.values(p.graph.steps).some((s) => s.kind === 'container'));
+    const needsContainers = props.pipelines.some((p) => Object.values(p.graph.steps).some(needsContainerNetwork));
     let network: { vpc: IVpc; cluster: Cluster; securityGroup: SecurityGroup } | undefined;
     if (needsContainers) {
       // Public subnets with public IPs and no NAT gateway or VPC endpoints: tasks reach S3, ECR and

@@ -45,4 +45,10 @@ export interface StepResources {
 }
 
 /** How CDK deploys one kind of step. */
-export type CdkKind<S extends Step> = (context: StepResourcesContext<S>) => StepResources;
+export interface CdkKind<S extends Step> {
+  readonly resources: (context: StepResourcesContext<S>) => StepResources;
+  /** The stack must create a VPC, cluster and security group for it. @default false */
+  readonly needsContainerNetwork?: boolean;
+  /** The handler file its own function bundles, if it has one (bundle-size budget, `npm run bench`). */
+  readonly functionEntry?: (step: S, rootDir: string) => string;
+}

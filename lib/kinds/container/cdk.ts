@@ -14,7 +14,7 @@ import { CONTAINER_NAME } from './compile';
 import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
 
 /** A Fargate task definition per step, with its log group and task role; run by `ecs:runTask.sync`. */
-export const containerCdk: CdkKind<ContainerStep> = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
+const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
   if (network === undefined) throw new InvariantError(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
   const name = resourceNameOf(stepId);
   const logGroup = new LogGroup(scope, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
@@ -51,3 +51,5 @@ export const containerCdk: CdkKind<ContainerStep> = ({ scope, graph, stepId, ste
     logGroup,
   };
 };
+
+export const containerCdk: CdkKind<ContainerStep> = { resources, needsContainerNetwork: true };

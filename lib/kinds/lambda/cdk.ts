@@ -9,7 +9,7 @@ import type { LambdaStep } from '../../graph/schema';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from './schema';
 
 /** One NodejsFunction per step, with its own role and log group. */
-export const lambdaCdk: CdkKind<LambdaStep> = ({ scope, graph, stepId, step, rootDir, bucket, access }) => {
+const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access }) => {
   const fn = new StepFunction(scope, `${resourceNameOf(stepId)}Function`, {
     entry: join(rootDir, step.handler),
     projectRoot: rootDir,
@@ -20,3 +20,5 @@ export const lambdaCdk: CdkKind<LambdaStep> = ({ scope, graph, stepId, step, roo
   grantDataAccess(bucket, fn.role, access);
   return { substitutions: { [lambdaFunctionPlaceholder(stepId)]: fn.functionArn }, invokes: fn, function: fn, logGroup: fn.logGroup };
 };
+
+export const lambdaCdk: CdkKind<LambdaStep> = { resources, functionEntry: (step, rootDir) => join(rootDir, step.handler) };
