@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every module a file names: `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /^\s*import\s+['"]([^'"]+)['"]/gm, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
   return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((m) => m[1] ?? ''));
 }

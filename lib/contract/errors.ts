@@ -57,6 +57,22 @@ export class TransientStepError extends StepError {
   }
 }
 
+/** The attempt ran past the Task's TimeoutSeconds: States.Timeout, as Step Functions names it. */
+export class StepTimeoutError extends StepError {
+  override readonly name = ERRORS.timeout;
+  constructor(message: string) {
+    super('step-timeout', message);
+  }
+}
+
+/** The run was stopped while the step ran. */
+export class StepAbortedError extends StepError {
+  override readonly name = ERRORS.aborted;
+  constructor(message: string) {
+    super('step-aborted', message);
+  }
+}
+
 /** A function or container is missing configuration its deployment sets. */
 export class ConfigurationError extends StepError {
   override readonly name = ERRORS.configuration;

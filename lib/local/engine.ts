@@ -12,7 +12,7 @@
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
-import { ERRORS, StepError } from '../contract/errors';
+import { ERRORS, StepAbortedError, StepTimeoutError } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
@@ -72,20 +72,6 @@ export class UnsupportedDefinitionError extends OrchestraError {
 
 /** How long after a Task's timeout its handler is told to stop. */
 export const TIMEOUT_GRACE_MS = 50;
-
-export class TaskTimeoutError extends StepError {
-  override readonly name = ERRORS.timeout;
-  constructor(message: string) {
-    super('task-timeout', message);
-  }
-}
-
-export class StepAbortedError extends StepError {
-  override readonly name = ERRORS.aborted;
-  constructor(message: string) {
-    super('step-aborted', message);
-  }
-}
 
 const isTask = (state: AnyState): boolean => state.Type === 'Task';
 
@@ -188,7 +174,7 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
         try {
           return await handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal });
         } catch (error) {
-          if (attemptTimeout.aborted) throw new TaskTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
+          if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
           throw error;
         }
       },

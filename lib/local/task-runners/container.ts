@@ -5,7 +5,7 @@
  * the attempt with States.TaskFailed, which Retry and Catch see as they would on AWS.
  */
 import { spawn } from 'node:child_process';
-import { ERRORS, StepError } from '../../contract/errors';
+import { ERRORS, StepError, StepTimeoutError } from '../../contract/errors';
 import type { LogSink } from '../log-capture';
 
 export const KILL_GRACE_MS = 2_000;
@@ -15,13 +15,6 @@ export class ContainerStepError extends StepError {
   override readonly name = ERRORS.taskFailed;
   constructor(message: string) {
     super('container-failed', message);
-  }
-}
-
-export class ContainerTimeoutError extends StepError {
-  override readonly name = ERRORS.timeout;
-  constructor(message: string) {
-    super('container-timeout', message);
   }
 }
 
@@ -67,7 +60,7 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
       if (killTimer !== undefined) clearTimeout(killTimer);
       if (options.signal.aborted) {
         const reason = options.signal.reason as Error | undefined;
-        return reject(reason?.name === 'TimeoutError' ? new ContainerTimeoutError(`killed after the step's timeout`) : new ContainerStepError('stopped: the run ended'));
+        return reject(reason?.name === 'TimeoutError' ? new StepTimeoutError(`killed after the step's timeout`) : new ContainerStepError('stopped: the run ended'));
       }
       if (code === 0) return resolve({ pid: child.pid ?? 0 });
       const last = lastError.trim().split('\n').pop() ?? '';
