@@ -19,7 +19,15 @@ declare module 's3rver' {
     close(): Promise<void>;
     on(event: 'event', listener: (event: { Records: unknown[] }) => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
+    /** s3rver is a Koa application: its middleware stack, in order. */
+    middleware: Array<(ctx: never, next: () => Promise<void>) => Promise<void>>;
   }
 
   export = S3rver;
+}
+
+declare module 's3rver/lib/stores/filesystem.js' {
+  /** s3rver's file store; lib/local/s3rver-guards.ts replaces its key encoding. */
+  const FilesystemStore: { encodeKeyPath(key: string): string; decodeKeyPath(path: string): string };
+  export = FilesystemStore;
 }

@@ -11,6 +11,7 @@ import S3rver from 's3rver';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
+import { decodeAwsChunked, guardS3rverKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -35,6 +36,7 @@ export interface EmbeddedS3Options {
 }
 
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
+  guardS3rverKeys();
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,
@@ -43,6 +45,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     configureBuckets: [{ name: LOCAL_BUCKET }],
     vhostBuckets: false,
   });
+  // First in the stack, before s3rver reads the body.
+  server.middleware.unshift(decodeAwsChunked);
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);

@@ -1,0 +1,163 @@
+/**
+ * Guards in front of s3rver 3.7.1 (the embedded S3), which is unmaintained, for two defects:
+ *
+ * 1. It joins raw keys into file paths, so a key with `..` segments (`a/../../x`) or empty
+ *    segments (`a//b`) writes outside its bucket or onto another key. S3 treats these as ordinary
+ *    characters. Its key encoding (FilesystemStore.encodeKeyPath/decodeKeyPath, used for every
+ *    read, write and listing) is replaced by a reversible one that escapes `&`, the leading dots of
+ *    a segment and empty segments. The encoding works left to right, so an encoded prefix is a
+ *    prefix of every encoded key that starts with it, as s3rver's listing needs.
+ * 2. It stores `aws-chunked` uploads (what @aws-sdk/client-s3 sends for stream bodies, and the
+ *    AWS CLI v2) with their chunk framing inside the object. A middleware placed first decodes the
+ *    body before s3rver reads it; the signature is still checked on the original headers.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Transform, type TransformCallback } from 'node:stream';
+import FilesystemStore from 's3rver/lib/stores/filesystem.js';
+import { parseJsonObject } from '../shared/json';
+
+const ESCAPE = '&';
+const hex = (char: string): string => `${ESCAPE}${Buffer.from(char, 'utf8').toString('hex')}`;
+
+/** Key → relative file path, with no `.`/`..` or empty segments and `&` escaped. */
+export function encodeKeyPath(key: string): string {
+  let out = '';
+  let atSegmentStart: boolean = true;
+  let inLeadingDots: boolean = false;
+  for (const char of key) {
+    const leadingDot: boolean = char === '.' && (atSegmentStart || inLeadingDots);
+    const emptySegment: boolean = char === '/' && atSegmentStart;
+    out += char === ESCAPE || leadingDot || emptySegment ? hex(char) : char;
+    inLeadingDots = leadingDot;
+    atSegmentStart = char === '/' && !emptySegment;
+  }
+  return out;
+}
+
+export const decodeKeyPath = (path: string): string => path.replace(/&([0-9a-f]{2})/g, (_, code: string) => String.fromCharCode(Number.parseInt(code, 16)));
+
+let installed = false;
+
+/** Replaces s3rver's key encoding (once per process: it is a static of s3rver's store class). */
+export function guardS3rverKeys(): void {
+  if (installed) return;
+  FilesystemStore.encodeKeyPath = encodeKeyPath;
+  FilesystemStore.decodeKeyPath = decodeKeyPath;
+  installed = true;
+}
+
+/**
+ * Decodes an `aws-chunked` body: `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n` repeated, a
+ * zero-size chunk, then optional trailers (e.g. `x-amz-checksum-crc32:…`) and an empty line. Written
+ * here because no maintained package decodes it; it streams, holding at most one chunk header.
+ */
+export class AwsChunkedDecoder extends Transform {
+  private buffer = Buffer.alloc(0);
+  private remaining = 0;
+  private state: 'size' | 'data' | 'data-end' | 'trailers' | 'done' = 'size';
+  /** Decoded bytes so far. */
+  decodedLength = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    try {
+      this.consume();
+      done();
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.state === 'done' || (this.state === 'trailers' && this.buffer.length === 0) ? null : new Error('aws-chunked body ended before its final chunk'));
+  }
+
+  private line(): string | undefined {
+    const end = this.buffer.indexOf('\r\n');
+    if (end === -1) {
+      if (this.buffer.length > 4096) throw new Error('aws-chunked: a chunk header is longer than 4 KiB');
+      return undefined;
+    }
+    const text = this.buffer.subarray(0, end).toString('latin1');
+    this.buffer = this.buffer.subarray(end + 2);
+    return text;
+  }
+
+  private consume(): void {
+    for (;;) {
+      if (this.state === 'size') {
+        const header = this.line();
+        if (header === undefined) return;
+        const size = Number.parseInt(header.split(';')[0] ?? '', 16);
+        if (!Number.isSafeInteger(size) || size < 0) throw new Error(`aws-chunked: bad chunk size "${header.slice(0, 40)}"`);
+        this.remaining = size;
+        this.state = size === 0 ? 'trailers' : 'data';
+      } else if (this.state === 'data') {
+        if (this.buffer.length === 0) return;
+        const take = this.buffer.subarray(0, this.remaining);
+        this.buffer = this.buffer.subarray(take.length);
+        this.remaining -= take.length;
+        this.decodedLength += take.length;
+        this.push(take);
+        if (this.remaining > 0) return;
+        this.state = 'data-end';
+      } else if (this.state === 'data-end') {
+        const rest = this.line();
+        if (rest === undefined) return;
+        if (rest !== '') throw new Error('aws-chunked: a chunk is longer than its declared size');
+        this.state = 'size';
+      } else if (this.state === 'trailers') {
+        const trailer = this.line();
+        if (trailer === undefined) return;
+        if (trailer === '') this.state = 'done';
+      } else {
+        this.buffer = Buffer.alloc(0);
+        return;
+      }
+    }
+  }
+}
+
+/** The parts of s3rver's Koa context the guard uses. */
+interface KoaContext {
+  /** The body s3rver reads. Koa's `ctx.request.req` (headers, signature check) stays the original. */
+  req: IncomingMessage | NodeJS.ReadableStream;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly method: string;
+  readonly status: number;
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly params?: { readonly bucket?: string; readonly key?: string };
+  readonly store?: { getResourcePath(bucket: string, key: string, resource: string): string };
+}
+
+const isAwsChunked = (headers: KoaContext['headers']): boolean =>
+  String(headers['content-encoding'] ?? '').includes('aws-chunked') || String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+
+/** Koa middleware: hands s3rver the decoded body of an `aws-chunked` upload. */
+export async function decodeAwsChunked(ctx: KoaContext, next: () => Promise<void>): Promise<void> {
+  if (!isAwsChunked(ctx.headers)) return next();
+  const decoder = new AwsChunkedDecoder();
+  const original = ctx.req;
+  original.pipe(decoder);
+  original.on('error', (error: Error) => decoder.destroy(error));
+  ctx.req = decoder;
+  await next();
+  // S3 stores the Content-Encoding without "aws-chunked"; s3rver kept the header as sent (it is signed, so it
+  // could not be changed before the signature check).
+  const { bucket, key } = ctx.params ?? {};
+  if (ctx.method === 'PUT' && ctx.status === 200 && ctx.query['uploadId'] === undefined && bucket !== undefined && key !== undefined && ctx.store !== undefined) {
+    dropAwsChunkedEncoding(ctx.store.getResourcePath(bucket, key, 'metadata.json'));
+  }
+}
+
+function dropAwsChunkedEncoding(metadataFile: string): void {
+  const metadata = parseJsonObject(readFileSync(metadataFile, 'utf8'), metadataFile);
+  const encodings = String(metadata['content-encoding'] ?? '')
+    .split(',')
+    .map((encoding) => encoding.trim())
+    .filter((encoding) => encoding !== '' && encoding !== 'aws-chunked');
+  if (encodings.length > 0) metadata['content-encoding'] = encodings.join(', ');
+  else delete metadata['content-encoding'];
+  writeFileSync(metadataFile, JSON.stringify(metadata));
+}

@@ -1,0 +1,112 @@
+/**
+ * The embedded S3 stores what S3 would, where it should (issue 11, items 1 and 2): keys with `..` or
+ * empty segments stay inside the bucket's storage, and `aws-chunked` uploads (SDK v3 stream bodies,
+ * AWS CLI v2, multipart parts) are stored byte for byte with the ETag of what is stored.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedS3, startEmbeddedS3 } from '../../lib/local/embedded-s3';
+import { decodeKeyPath, encodeKeyPath } from '../../lib/local/s3rver-guards';
+
+const md5 = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
+
+describe('embedded S3', () => {
+  let s3: EmbeddedS3;
+  const outside = mkdtempSync(join(tmpdir(), 'orchestra-outside-'));
+  beforeAll(async () => {
+    s3 = await startEmbeddedS3({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-s3-')) });
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  const put = (Key: string, Body: string | Uint8Array | Readable) => s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body }));
+  const get = async (Key: string) => Buffer.from((await (await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key }))).Body?.transformToByteArray()) ?? []);
+
+  it.each([`ingest/flood/x/../../../../../../../../../../..${outside}/t.txt`, `../../../../../../../../../..${outside}/t.txt`, 'ingest/./a/../b', '..', '.hidden/..'])(
+    'keeps the key %s inside the bucket, readable and listed as sent',
+    async (key) => {
+      await put(key, `body of ${key}`);
+
+      expect(readdirSync(outside)).toEqual([]);
+      expect((await get(key)).toString()).toBe(`body of ${key}`);
+      const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: key }));
+      expect(listed.Contents?.map((o) => o.Key)).toContain(key);
+    },
+  );
+
+  it('keeps keys that differ only by dots or slashes apart', async () => {
+    await put('p/a/b', 'one');
+    await put('p/a/./b', 'two');
+    await put('p/a/../a/b', 'three');
+
+    expect([(await get('p/a/b')).toString(), (await get('p/a/./b')).toString(), (await get('p/a/../a/b')).toString()]).toEqual(['one', 'two', 'three']);
+  });
+
+  it('stores a streamed (aws-chunked) upload byte for byte, with the ETag of its content', async () => {
+    const content = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251));
+
+    const sent = await s3.client.send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: 'ingest/stream/data.bin',
+        Body: Readable.from([content.subarray(0, 70_000), content.subarray(70_000)]),
+        ContentLength: content.length,
+      }),
+    );
+
+    const stored = await get('ingest/stream/data.bin');
+    expect(stored.equals(content)).toBe(true);
+    expect(sent.ETag).toBe(`"${md5(content)}"`);
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'ingest/stream/data.bin' }));
+    expect(head.ContentLength).toBe(content.length);
+    expect(head.ContentEncoding).toBeUndefined();
+  });
+
+  it('stores streamed multipart parts byte for byte', async () => {
+    const parts = [Buffer.alloc(5 * 1024 * 1024, 'a'), Buffer.from('the last part')];
+    const { UploadId } = await s3.client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: 'ingest/multi/big.bin' }));
+    const etags: string[] = [];
+    for (const [i, part] of parts.entries()) {
+      const { ETag } = await s3.client.send(
+        new UploadPartCommand({ Bucket: s3.bucket, Key: 'ingest/multi/big.bin', UploadId, PartNumber: i + 1, Body: Readable.from([part]), ContentLength: part.length }),
+      );
+      etags.push(ETag ?? '');
+    }
+    await s3.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: s3.bucket,
+        Key: 'ingest/multi/big.bin',
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+      }),
+    );
+
+    expect((await get('ingest/multi/big.bin')).equals(Buffer.concat(parts))).toBe(true);
+    expect(etags).toEqual(parts.map((part) => `"${md5(part)}"`));
+  });
+
+  it('encodes keys reversibly, with every encoded prefix a prefix of the encoded key', () => {
+    const keys = ['a/../b', '..', '.', '/x', 'a//b/', '&26', 'a/.../b', 'x.y/..z', '%2e%2E/'];
+    for (const key of keys) {
+      const encoded = encodeKeyPath(key);
+      expect(decodeKeyPath(encoded)).toBe(key);
+      expect(encoded.split('/').some((segment) => segment === '..' || segment === '.')).toBe(false);
+      for (let i = 0; i <= key.length; i++) expect(encoded.startsWith(encodeKeyPath(key.slice(0, i)))).toBe(true);
+    }
+    expect(existsSync(join(outside, 't.txt'))).toBe(false);
+  });
+});
