@@ -1,6 +1,8 @@
 /** What the local runtime records about a run: the same facts `DescribeExecution` gives in AWS, per step too. */
-import type { ErrorRecord, RunStatus, StepStatus } from '../contract/statuses';
+import { z } from 'zod';
+import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../contract/statuses';
 import type { RunInput } from '../contract/step-event';
+import { OrchestraError } from '../shared/errors';
 
 export { type RunStatus, type StepStatus, TERMINAL_RUN_STATUSES } from '../contract/statuses';
 /** An error as Step Functions records it. */
@@ -58,5 +60,70 @@ export function summarise(record: RunRecord): RunSummary {
         { status: step.status, attempts: step.attempts, startedAt: step.startedAt ?? null, stoppedAt: step.stoppedAt ?? null, error: errorText(step.error) },
       ]),
     ),
+  };
+}
+
+const errorRecordSchema = z.object({ error: z.string(), cause: z.string() });
+const runRecordSchema = z.object({
+  runId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  pipeline: z.string(),
+  input: z.looseObject({ source: z.enum(['upload', 'api', 'schedule', 'cli']) }),
+  status: z.enum(RUN_STATUSES),
+  startedAt: z.string(),
+  stoppedAt: z.optional(z.string()),
+  error: z.optional(errorRecordSchema),
+  steps: z.record(
+    z.string(),
+    z.object({
+      status: z.enum(STEP_STATUSES),
+      attempts: z.int().min(0),
+      startedAt: z.optional(z.string()),
+      stoppedAt: z.optional(z.string()),
+      error: z.optional(errorRecordSchema),
+    }),
+  ),
+  outputs: z.string(),
+  ownerPid: z.int(),
+});
+
+/** A run record file that cannot be read: reported with what to do, never a reason for other runs to fail. */
+export class DamagedRunRecordError extends OrchestraError {
+  override readonly name = 'DamagedRunRecordError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super('damaged-run-record', `${file} is damaged (${reason}) — move it away or delete it; other runs are not affected`);
+  }
+}
+
+/** Reads a run record file's text, checked field by field (the file may be truncated, empty or edited). */
+export function parseRunRecord(text: string, file: string): RunRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DamagedRunRecordError(file, text.trim() === '' ? 'it is empty' : `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = runRecordSchema.safeParse(json);
+  if (!parsed.success) throw new DamagedRunRecordError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
+  const { stoppedAt, error, input, steps, ...rest } = parsed.data;
+  return {
+    ...rest,
+    input: { ...input, source: input.source },
+    steps: Object.fromEntries(
+      Object.entries(steps).map(([id, step]) => [
+        id,
+        {
+          status: step.status,
+          attempts: step.attempts,
+          ...(step.startedAt === undefined ? {} : { startedAt: step.startedAt }),
+          ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
+          ...(step.error === undefined ? {} : { error: step.error }),
+        },
+      ]),
+    ),
+    ...(stoppedAt === undefined ? {} : { stoppedAt }),
+    ...(error === undefined ? {} : { error }),
   };
 }

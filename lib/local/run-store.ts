@@ -8,7 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { join } from 'node:path';
 import { ERRORS } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
-import { type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
+import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
   readonly time: string;
@@ -93,15 +93,29 @@ export class RunStore {
   get(runId: string): RunRecord {
     const file = this.recordFile(runId);
     if (!/^[A-Za-z0-9_-]+$/.test(runId) || !existsSync(file)) throw new RunNotFoundError(runId, this.dir);
-    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    return parseRunRecord(readFileSync(file, 'utf8'), file);
   }
 
-  /** Newest first. */
+  /** Every record, newest first, and the files that could not be read (each with its reason). */
+  scan(): { readonly runs: RunRecord[]; readonly damaged: DamagedRunRecordError[] } {
+    const runs: RunRecord[] = [];
+    const damaged: DamagedRunRecordError[] = [];
+    for (const name of readdirSync(this.dir).filter((entry) => entry.endsWith('.json'))) {
+      const file = join(this.dir, name);
+      try {
+        runs.push(parseRunRecord(readFileSync(file, 'utf8'), file));
+      } catch (error) {
+        if (!(error instanceof DamagedRunRecordError)) throw error;
+        damaged.push(error);
+      }
+    }
+    runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId));
+    return { runs, damaged };
+  }
+
+  /** Newest first; damaged files are left out (see scan). */
   list(): RunRecord[] {
-    return readdirSync(this.dir)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as RunRecord)
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId));
+    return this.scan().runs;
   }
 
   appendLog(runId: string, entry: LogEntry): void {
@@ -134,9 +148,10 @@ export class RunStore {
    * Runs left RUNNING by a process that is gone (crash, Ctrl-C) are marked ABORTED with the reason,
    * never left looking alive and never dropped. Returns their ids.
    */
-  markInterrupted(now = new Date()): string[] {
+  markInterrupted(now = new Date()): { readonly interrupted: string[]; readonly damaged: DamagedRunRecordError[] } {
     const interrupted: string[] = [];
-    for (const record of this.list()) {
+    const { runs, damaged } = this.scan();
+    for (const record of runs) {
       if (TERMINAL_RUN_STATUSES.has(record.status) || isAlive(record.ownerPid)) continue;
       const cause = `the local runtime (pid ${record.ownerPid}) stopped while this run was running`;
       record.status = 'ABORTED';
@@ -148,7 +163,7 @@ export class RunStore {
       this.save(record);
       interrupted.push(record.runId);
     }
-    return interrupted;
+    return { interrupted, damaged };
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,7 @@ import type { RunInput } from '../contract/step-event';
 import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
 import { RunController, type StartRunOptions } from './run-controller';
-import type { RunRecord } from './run-record';
+import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
 import { Semaphore } from './semaphore';
@@ -37,6 +37,8 @@ export class LocalRuntime {
   private readonly ingest: IngestRouter;
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
+  /** Run record files that could not be read at start (each names its file and what to do). */
+  readonly damagedRecords: readonly DamagedRunRecordError[];
 
   private constructor(
     readonly s3: EmbeddedS3,
@@ -60,13 +62,21 @@ export class LocalRuntime {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
     this.ingest = new IngestRouter(this.controller, this.events, (prefix) => s3.listKeys(prefix));
-    this.interruptedRuns = store.markInterrupted();
+    const { interrupted, damaged } = store.markInterrupted();
+    this.interruptedRuns = interrupted;
+    this.damagedRecords = damaged;
     s3.onObjectCreated((event) => this.ingest.route(event));
   }
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const s3 = await startEmbeddedS3({ dataDir: options.dataDir, ...(options.s3Port === undefined ? {} : { port: options.s3Port }) });
-    return new LocalRuntime(s3, new RunStore(options.dataDir), options);
+    try {
+      return new LocalRuntime(s3, new RunStore(options.dataDir), options);
+    } catch (error) {
+      // Never leave the S3 port open (and the process alive) behind a runtime that did not start.
+      await s3.stop();
+      throw error;
+    }
   }
 
   addPipeline(pipeline: PipelineSource): void {

@@ -30,7 +30,7 @@ describe('run store', () => {
     store.create(record('dead', 2 ** 22 + 12345));
     store.create(record('alive', process.pid));
 
-    const interrupted = new RunStore(dir).markInterrupted(new Date('2026-11-22T11:00:00.000Z'));
+    const { interrupted } = new RunStore(dir).markInterrupted(new Date('2026-11-22T11:00:00.000Z'));
 
     expect(interrupted).toEqual(['dead']);
     expect(store.get('dead')).toMatchObject({

@@ -72,6 +72,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   };
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
   try {
+    for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
     runtime.addPipeline(pipeline);
     let runId: string | undefined;
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;

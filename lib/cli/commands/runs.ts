@@ -10,7 +10,9 @@ import type { Output } from '../output';
 const duration = (start: string, stop: string | undefined): string => (stop === undefined ? 'running' : `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s`);
 
 export function runsCommand(options: DataDirOption & { json?: boolean; limit?: number }, output: Output): number {
-  const runs = new RunStore(dataDirOf(options)).list().slice(0, options.limit ?? 20);
+  const scanned = new RunStore(dataDirOf(options)).scan();
+  for (const damaged of scanned.damaged) output.err(`warning: ${damaged.message}`);
+  const runs = scanned.runs.slice(0, options.limit ?? 20);
   if (options.json === true) {
     output.out(JSON.stringify(runs.map(summarise), null, 2));
     return EXIT_OK;

@@ -43,6 +43,7 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
       `S3 endpoint  ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
       `credentials  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
+      ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
       'Pipelines:',
       ...pipelines.map((p) => {
         const t = p.graph.trigger;
