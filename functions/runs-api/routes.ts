@@ -41,7 +41,7 @@ const fail = (statusCode: number, message: string): never => {
 export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
-    const arn = pipelines[pipeline];
+    const arn = Object.hasOwn(pipelines, pipeline) ? pipelines[pipeline] : undefined;
     return arn === undefined ? fail(404, `no pipeline "${pipeline}" (known: ${Object.keys(pipelines).sort().join(', ') || 'none'})`) : { pipeline, arn };
   };
   const runOf = (event: ApiEvent): { pipeline: string; runId: string; executionArn: string } => {

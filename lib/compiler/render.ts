@@ -8,6 +8,7 @@ import type { PipelineGraph } from '../graph/schema';
 import { buildTask } from '../kinds/compile';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
+import { emptyRecord, ownValue } from '../shared/records';
 import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
 import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
@@ -45,19 +46,19 @@ export function softFailingSteps(graph: PipelineGraph, order: readonly string[])
 
 export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing: ReadonlySet<string>): RenderedDefinition {
   const context: RenderContext = { graph, softFailing, failurePath: new Set() };
-  const states: States = {};
+  const states: States = emptyRecord();
   const hasSoftFailures = softFailing.size > 0;
   const bodyEnd: Next = hasSoftFailures ? CHECK_FAILURES_STATE : undefined;
   const first = renderBlock(plan, bodyEnd, states, context);
-  const all: States = {
+  const all: States = Object.assign(emptyRecord<State>(), {
     [PREPARE_STATE]: {
       Type: 'Pass',
       Comment: 'Keep the run input under $.input; step results go under $.steps.',
       Parameters: { 'input.$': '$', steps: {}, ...(hasSoftFailures ? { failed: {} } : {}) },
       Next: first,
-    },
-    ...states,
-  };
+    } satisfies State,
+  });
+  Object.assign(all, states);
   if (hasSoftFailures) {
     const continueSteps = [...softFailing].filter((id) => effectiveOnFailure(graph, defined(graph.steps[id], `step ${id}`)) === 'continue');
     all[CHECK_FAILURES_STATE] = {
@@ -99,11 +100,11 @@ function successorsOf(state: State): string[] {
 
 /** States listed in the order a run meets them (they are rendered back to front), so the file reads top-down. */
 function inRunOrder(branch: Branch): Branch {
-  const ordered: States = {};
+  const ordered: States = emptyRecord();
   const visit = [branch.StartAt];
   for (let name = visit.shift(); name !== undefined; name = visit.shift()) {
-    const state = branch.States[name];
-    if (state === undefined || name in ordered) continue;
+    const state = ownValue(branch.States, name);
+    if (state === undefined || Object.hasOwn(ordered, name)) continue;
     ordered[name] = state.Type === 'Parallel' ? { ...state, Branches: state.Branches.map(inRunOrder) } : state;
     visit.push(...successorsOf(state));
   }
@@ -128,7 +129,7 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
     case 'parallel': {
       const name = parallelStateName(stepsOf(block));
       const branches = block.blocks.map((branch): Branch => {
-        const branchStates: States = {};
+        const branchStates: States = emptyRecord();
         const start = renderBlock(branch, undefined, branchStates, context);
         return { StartAt: start, States: branchStates };
       });

@@ -4,6 +4,7 @@ import { OrchestraError } from '../shared/errors';
 export type IssueCode =
   | 'json-syntax'
   | 'duplicate-key'
+  | 'reserved-key'
   | 'schema'
   | 'unknown-property'
   | 'unknown-kind'

@@ -46,13 +46,16 @@ export function parseGraphText(text: string): ParsedDocument {
     const found = issue('json-syntax', '', `invalid JSON: ${code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`, syntaxFixes[code]);
     return { ...found, ...lineAndColumn(text, error.offset) };
   });
-  if (tree !== undefined) issues.push(...duplicateKeys(tree, text));
+  if (tree !== undefined) issues.push(...keyProblems(tree, text));
   const value = issues.some((i) => i.code === 'json-syntax') || tree === undefined ? undefined : (getNodeValue(tree) as unknown);
   return { text, value, tree, issues };
 }
 
-/** JSON.parse keeps the last duplicate silently; two steps with one id would merge without a word. */
-function duplicateKeys(root: Node, text: string, path: PathSegment[] = []): Issue[] {
+/**
+ * Keys that would be lost silently: JSON.parse keeps the last of two duplicates (two steps with one id
+ * would merge without a word), and JavaScript objects treat a "__proto__" key as their prototype.
+ */
+function keyProblems(root: Node, text: string, path: PathSegment[] = []): Issue[] {
   const found: Issue[] = [];
   if (root.type === 'object') {
     const seen = new Set<string>();
@@ -64,11 +67,20 @@ function duplicateKeys(root: Node, text: string, path: PathSegment[] = []): Issu
         const dup = issue('duplicate-key', [...path, key], `"${key}" is defined more than once; only the last one would be kept`, 'rename or remove one of them');
         found.push({ ...dup, ...lineAndColumn(text, keyNode.offset) });
       }
+      if (key === '__proto__') {
+        const reserved = issue(
+          'reserved-key',
+          [...path, key],
+          '"__proto__" cannot be a name: JavaScript tools, the AWS SDK for JavaScript among them, read it as an object\'s prototype and drop it',
+          'rename it',
+        );
+        found.push({ ...reserved, ...lineAndColumn(text, keyNode.offset) });
+      }
       seen.add(key);
-      if (valueNode !== undefined) found.push(...duplicateKeys(valueNode, text, [...path, key]));
+      if (valueNode !== undefined) found.push(...keyProblems(valueNode, text, [...path, key]));
     }
   } else if (root.type === 'array') {
-    for (const [index, child] of (root.children ?? []).entries()) found.push(...duplicateKeys(child, text, [...path, index]));
+    for (const [index, child] of (root.children ?? []).entries()) found.push(...keyProblems(child, text, [...path, index]));
   }
   return found;
 }

@@ -5,11 +5,16 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGraph } from '../../lib/compiler';
+import { compileGraph, walkStates } from '../../lib/compiler';
 import { validateGraphText } from '../../lib/graph';
 import { aslErrors } from '../helpers/asl';
 
-const stepId = fc.oneof({ arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'run-model', 'x_1'), weight: 20 }, { arbitrary: fc.constantFrom('bad id', '', 'z'), weight: 1 });
+/** Includes names every plain object answers to, and "__proto__", which must be refused, never dropped. */
+const stepId = fc.oneof(
+  { arbitrary: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'run-model', 'x_1'), weight: 20 },
+  { arbitrary: fc.constantFrom('constructor', 'toString', 'hasOwnProperty', 'valueOf'), weight: 4 },
+  { arbitrary: fc.constantFrom('bad id', '', 'z', '__proto__'), weight: 1 },
+);
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const common = {
   dependsOn: maybe(fc.array(stepId, { maxLength: 4 })),
@@ -49,9 +54,13 @@ describe('compile fuzz', () => {
           return;
         }
         compiledCount++;
-        expect(aslErrors(compileGraph(result.graph))).toEqual([]);
+        const compiled = compileGraph(result.graph);
+        expect(aslErrors(compiled)).toEqual([]);
+        // Every step the graph declares is a Task of the machine: none dropped.
+        const tasks = [...walkStates(compiled.definition)].filter(({ state }) => state.Type === 'Task').map(({ name }) => name);
+        expect(tasks.sort()).toEqual(Object.keys(result.graph.steps).sort());
       }),
-      { numRuns: 400, seed: 20261122 },
+      { numRuns: 600, seed: 20261122 },
     );
     // The generator must also exercise the compiler, not only the validator.
     expect(compiledCount).toBeGreaterThan(20);

@@ -68,6 +68,16 @@ describe('compiled machines on the local interpreter', () => {
     expect(defined(events['a']).input).toEqual({ dataset: 'ingest/d1/' });
   });
 
+  it('runs steps named like Object.prototype properties (constructor, toString…) once each, in order', async () => {
+    const prototypeEdges = { constructor: [], toString: ['constructor'], hasOwnProperty: ['constructor'], valueOf: ['toString', 'hasOwnProperty'] };
+
+    const { output, log } = await runLocally(simulateGraph(prototypeEdges, { constructor: 5, toString: 5, hasOwnProperty: 5, valueOf: 5 }));
+
+    expect(Object.keys(defined(output).steps).sort()).toEqual(['constructor', 'hasOwnProperty', 'toString', 'valueOf']);
+    expect(log.filter((line) => line.startsWith('start'))).toHaveLength(4);
+    expect(log.indexOf('end toString')).toBeLessThan(log.indexOf('start valueOf'));
+  });
+
   it('runs independent steps at the same time', async () => {
     const { maxRunning } = await runLocally(simulateGraph(edges, { a: 50, b: 50, c: 50, d: 50, e: 200 }));
 

@@ -106,6 +106,16 @@ describe('validateGraphFile', () => {
     expect(result.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual(["invalid-timeout steps.f.timeoutSeconds: 901 s is over Lambda's 900 s limit"]);
   });
 
+  it('fails when any key is "__proto__" (it would be dropped silently), naming the line', () => {
+    const result = validateGraphText('{\n  "name": "p",\n  "steps": { "a": { "kind": "simulate", "output": { "__proto__": 1 } }, "__proto__": { "kind": "simulate" } }\n}');
+
+    expect(result.graph).toBeUndefined();
+    expect(result.issues.filter((i) => i.code === 'reserved-key').map((i) => [i.path, i.line])).toEqual([
+      ['steps.a.output.__proto__', 3],
+      ['steps.__proto__', 3],
+    ]);
+  });
+
   it('accepts several disconnected sub-graphs in one file', () => {
     const text = JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' }, b: { kind: 'simulate', dependsOn: ['a'] }, c: { kind: 'simulate' } } });
 
