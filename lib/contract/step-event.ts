@@ -31,7 +31,7 @@ export interface StepEvent {
 export const STEP_EVENT_FIELDS = { pipeline: 'pipeline', step: 'step', runId: 'runId', input: 'input', dependencies: 'dependencies' } as const;
 
 /** Every object a run wrote sits under this prefix; run names are unique per pipeline only. */
-export const runPrefixFor = (pipeline: string, runId: string): string => `runs/${pipeline}/${runId}/`;
+export const runPrefixFor = (pipeline: string, runId: string): string => `${pipelineRunsPrefixFor(pipeline)}${runId}/`;
 
 /** Where a step writes its outputs in the data bucket. */
 export const outputPrefixFor = (pipeline: string, runId: string, stepId: string): string => `${runPrefixFor(pipeline, runId)}${stepId}/`;
@@ -43,7 +43,18 @@ export const outputPrefixFor = (pipeline: string, runId: string, stepId: string)
 export const outputPrefixExpression = (pipeline: string, stepId: string): string => `States.Format('${outputPrefixFor(pipeline, '{}', stepId)}',$$.Execution.Name)`;
 
 /** Everything any run of a pipeline writes: what its IAM grants and lifecycle rules scope to. */
-export const pipelineRunsPrefixFor = (pipeline: string): string => `runs/${pipeline}/`;
+export const pipelineRunsPrefixFor = (pipeline: string): string => `${RUNS_PREFIX}${pipeline}/`;
+
+/**
+ * Where Orchestra itself writes: run outputs, and the CLI's uploads for pipelines without an ingest
+ * trigger. An upload trigger on these would start runs from runs' own outputs, without end.
+ */
+export const RUNS_PREFIX = 'runs/';
+export const CLI_INPUTS_PREFIX = 'inputs/';
+export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX];
+
+/** The reserved prefix `prefix` overlaps (one contains the other), if any. */
+export const reservedPrefixOverlapping = (prefix: string): string | undefined => RESERVED_PREFIXES.find((reserved) => prefix.startsWith(reserved) || reserved.startsWith(prefix));
 
 /** A container step records its result here, since a Fargate task returns no value to the state machine. */
 export const RESULT_FILE = 'result.json';

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../contract/errors';
-import type { RunInput } from '../contract/step-event';
+import { type RunInput, reservedPrefixOverlapping } from '../contract/step-event';
 import { messageOf } from '../shared/errors';
 import type { ObjectCreated } from './upload-events';
 
@@ -107,6 +107,9 @@ export function datasetOf(trigger: IngestTrigger, key: string): { readonly name:
 
 export async function decideIngest(trigger: IngestTrigger, object: ObjectCreated, listDataset: (prefix: string) => Promise<readonly ListedObject[]>): Promise<IngestDecision> {
   if (!object.key.startsWith(trigger.ingestPrefix)) return { action: 'reject', reason: `${object.key} is not under ${trigger.ingestPrefix}` };
+  // Validation refuses such prefixes; this guard holds even for a trigger configured by hand.
+  const reserved = reservedPrefixOverlapping(object.key);
+  if (reserved !== undefined) return { action: 'reject', reason: `${object.key} is under ${reserved}, where Orchestra writes: a run started from it could start runs without end` };
   if (object.key.endsWith('/')) return { action: 'reject', reason: `${object.key} is a folder marker, not a file` };
 
   if ((trigger.mode ?? 'per-object') === 'per-object') {

@@ -116,6 +116,20 @@ describe('validateGraphFile', () => {
     ]);
   });
 
+  it.each([
+    [{ ingestPrefix: 'runs/' }, 'trigger.ingestPrefix', 'overlaps "runs/"'],
+    [{ ingestPrefix: 'runs/flood/' }, 'trigger.ingestPrefix', 'overlaps "runs/"'],
+    [{ ingestPrefix: 'inputs/' }, 'trigger.ingestPrefix', 'overlaps "inputs/"'],
+    [{ ingestPrefix: 'ingest/../runs/' }, 'trigger.ingestPrefix', 'has a "." or ".." segment'],
+    [{ ingestPrefix: 'ingest/p/', mode: 'dataset', marker: 'a/_READY' }, 'trigger.marker', 'is not a file name'],
+    [{ ingestPrefix: 'ingest/p/', mode: 'dataset', requiredFiles: ['dem.asc', '../x.asc'] }, 'trigger.requiredFiles[1]', 'is not a file inside the dataset folder'],
+  ])('fails when the trigger %j could loop or leave its folder', (trigger, path, message) => {
+    const result = validateGraphText(JSON.stringify({ name: 'p', trigger, steps: { a: { kind: 'simulate' } } }));
+
+    expect(result.graph).toBeUndefined();
+    expect(result.issues.filter((i) => i.code === 'invalid-trigger').map((i) => [i.path, i.message.includes(message)])).toContainEqual([path, true]);
+  });
+
   it('accepts several disconnected sub-graphs in one file', () => {
     const text = JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' }, b: { kind: 'simulate', dependsOn: ['a'] }, c: { kind: 'simulate' } } });
 

@@ -21,6 +21,14 @@ describe('upload → run decisions', () => {
     expect(changed.action === 'start' && changed.runName).not.toBe(first.action === 'start' && first.runName);
   });
 
+  it('never starts a run from where Orchestra writes, even for a trigger configured by hand (no run loop)', async () => {
+    const looping: IngestTrigger = { pipeline: 'p', ingestPrefix: 'runs/' };
+
+    const decision = await decideIngest(looping, object('runs/p/r1/step/out.json'), listing([]));
+
+    expect(decision).toEqual({ action: 'reject', reason: 'runs/p/r1/step/out.json is under runs/, where Orchestra writes: a run started from it could start runs without end' });
+  });
+
   it('dataset mode waits until every required file is present', async () => {
     const decision = await decideIngest(dataset, object('ingest/flood/v1/dem.asc'), listing([{ key: 'ingest/flood/v1/dem.asc', etag: 'e1' }]));
 

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline } from '../../catalogue';
-import { type RunInput, runPrefixFor } from '../../contract/step-event';
+import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
@@ -108,7 +108,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     } else {
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
       if (inputDir !== undefined) {
-        const prefix = `inputs/${pipeline.name}-${stamp()}/`;
+        const prefix = `${CLI_INPUTS_PREFIX}${pipeline.name}-${stamp()}/`;
         input = { ...input, prefix, keys: await uploadFolder(runtime, inputDir, prefix) };
       }
       record = runtime.startRun(pipeline.name, input);
