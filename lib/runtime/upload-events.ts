@@ -66,16 +66,11 @@ export function parseS3Notification(notification: unknown): S3NotificationRecord
   return parsed.data.Records;
 }
 
-/** S3 notification keys are URL-encoded with "+" for spaces; s3rver sends them raw, which decodes to itself. */
-const decodeKey = (key: string): string => {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    return key;
-  }
-};
-
-/** Translates notification records into the EventBridge events the cloud trigger receives; removals are dropped. */
+/**
+ * Translates the embedded S3's notification records into the EventBridge events the cloud trigger
+ * receives; removals are dropped. s3rver puts the key in its records as stored, not URL-encoded as S3's
+ * own notifications do, so it is passed on unchanged (decoding it turned "a+b" into "a b").
+ */
 export function toEventBridgeEvents(records: readonly S3NotificationRecord[]): ObjectCreatedEventBridgeEvent[] {
   return records
     .filter((record) => record.eventName.startsWith('ObjectCreated:'))
@@ -88,7 +83,7 @@ export function toEventBridgeEvents(records: readonly S3NotificationRecord[]): O
         detail: {
           bucket: { name: record.s3.bucket.name },
           object: {
-            key: decodeKey(object.key),
+            key: object.key,
             ...(object.size === undefined ? {} : { size: object.size }),
             ...(object.eTag === undefined ? {} : { etag: object.eTag }),
             ...(object.sequencer === undefined ? {} : { sequencer: object.sequencer }),

@@ -48,6 +48,16 @@ describe('embedded S3', () => {
     },
   );
 
+  it('reports uploaded keys exactly as stored, "+" and "%xx" included', async () => {
+    const seen: string[] = [];
+    s3.onObjectCreated((event) => seen.push(event.detail.object.key));
+
+    await put('ingest/my+data/x%41 y&z.csv', 'x');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(seen).toContain('ingest/my+data/x%41 y&z.csv');
+  });
+
   it('keeps keys that differ only by dots or slashes apart', async () => {
     await put('p/a/b', 'one');
     await put('p/a/./b', 'two');

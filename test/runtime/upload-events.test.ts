@@ -27,12 +27,13 @@ describe('upload events', () => {
   it('translates S3 notification records from the embedded S3, dropping removals', () => {
     const records = parseS3Notification({
       Records: [
-        { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'ingest/a+b%2Fc.txt', eTag: 'e' } } },
+        { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'ingest/my+data/x%41 y.txt', eTag: 'e' } } },
         { eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: 'b' }, object: { key: 'x' } } },
       ],
     });
 
-    expect(toEventBridgeEvents(records).map((e) => e.detail.object)).toEqual([{ key: 'ingest/a b/c.txt', etag: 'e' }]);
+    // s3rver reports keys as stored: "+" and "%41" are part of the key (issue 11, item 6).
+    expect(toEventBridgeEvents(records).map((e) => e.detail.object)).toEqual([{ key: 'ingest/my+data/x%41 y.txt', etag: 'e' }]);
   });
 
   it('fails on a notification without records', () => {
