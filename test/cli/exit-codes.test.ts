@@ -1,5 +1,5 @@
 /** The one place errors become exit codes and messages. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,22 @@ describe('reportError', () => {
       expect(code).toBe(1);
       expect(printed).toMatch(/^internal error \(please report it\): .*\n\s+at /);
     }
+  });
+});
+
+describe('folder options', () => {
+  it.each([
+    ['runs', '--data-dir'],
+    ['run', '--out'],
+  ])('fails when `%s %s` names a file: usage error, exit 2, before any work', async (command, option) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'orchestra-cli-')), 'a-file');
+    writeFileSync(file, 'x');
+    const args = command === 'run' ? ['run', join(import.meta.dirname, '..', 'fixtures', 'graphs', 'valid', 'simulate-diamond.graph.json'), option, file] : [command, option, file];
+
+    const { code, stderr } = await cli(...args);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(`error: ${option} ${file} is a file, not a folder — pass a folder (it is created if missing)`);
   });
 });
 

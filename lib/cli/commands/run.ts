@@ -14,7 +14,7 @@ import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
-import { type DataDirOption, dataDirOf, graphFileOf } from '../local-session';
+import { type DataDirOption, dataDirOf, folderOrAbsent, graphFileOf } from '../local-session';
 import type { Output } from '../output';
 import { ProgressView } from '../progress';
 
@@ -70,6 +70,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   const say = (text: string) => {
     if (options.json !== true) progress === undefined ? output.err(text) : progress.log(text);
   };
+  const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
+  folderOrAbsent(outDir, options.out === undefined ? 'the output folder' : '--out');
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
   try {
     for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
@@ -118,7 +120,6 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
 
     const final = await runtime.waitForRun(record.runId);
     progress?.finish(final.steps);
-    const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
     const copied = await copyOutputs(runtime, pipeline.graph.name, final.runId, outDir);
     if (options.json === true) {
       output.out(JSON.stringify(summarise(final), null, 2));
