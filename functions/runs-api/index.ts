@@ -16,17 +16,33 @@ import { type RunsApiDependencies, runsApiRoutes } from './routes';
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
 
 export function createRunsApiHandler(dependencies: RunsApiDependencies) {
-  return middy(httpRouterHandler(runsApiRoutes(dependencies)))
-    .use(injectLambdaContext(logger, { logEvent: false }))
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .use(
-      httpErrorHandler({
-        // Client mistakes are warnings; anything else is an error, answered without internals.
-        logger: (error: Error & { statusCode?: number }) =>
-          (error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error),
-        fallbackMessage: JSON.stringify({ message: 'internal error: see the runs API function logs' }),
-      }),
-    );
+  return (
+    middy(httpRouterHandler(runsApiRoutes(dependencies)))
+      .use(injectLambdaContext(logger, { logEvent: false }))
+      .use(httpJsonBodyParser({ disableContentTypeError: true }))
+      .use(
+        httpErrorHandler({
+          // Client mistakes are warnings; anything else is an error, answered without internals.
+          logger: (error: Error & { statusCode?: number }) =>
+            (error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error),
+          fallbackMessage: JSON.stringify({ message: 'internal error: see the runs API function logs' }),
+        }),
+      )
+      // Runs before the error handler (middy runs onError last-added first): every refusal is a JSON body.
+      .use({ onError: jsonRefusals })
+  );
+}
+
+/** The body parser refuses malformed JSON with 422 and a text body; this API answers 400 with JSON, as for every other mistake. */
+function jsonRefusals(request: { error: unknown }): void {
+  const { error } = request;
+  if (!(error instanceof Error) || !('statusCode' in error) || typeof error.statusCode !== 'number' || error.statusCode >= 500) return;
+  if (error.message.startsWith('{')) return;
+  const malformed = error.message === 'Invalid or malformed JSON was provided';
+  Object.assign(error, {
+    statusCode: malformed ? 400 : error.statusCode,
+    message: JSON.stringify({ message: malformed ? `body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}` : error.message }),
+  });
 }
 
 /** PIPELINES: `{"<pipeline>": "<state machine ARN>"}`, written by the stack; checked, not trusted. */

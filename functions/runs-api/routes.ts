@@ -8,6 +8,7 @@ import {
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
   type ExecutionStatus,
+  InvalidToken,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   type SFNClient,
@@ -31,6 +32,8 @@ export interface RunsApiDependencies {
 export type ApiEvent = Omit<APIGatewayProxyEvent, 'body'> & { body?: unknown };
 
 export const CANCELLED_ERROR = ERRORS.cancelled;
+/** Step Functions' cap on an execution's input (UTF-8 bytes). */
+export const MAX_EXECUTION_INPUT_BYTES = 262_144;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -66,12 +69,15 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
 
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
-    const parsed = parseStartRunRequest(event.body ?? {});
+    const parsed = parseStartRunRequest(event.body);
     if ('problems' in parsed) return fail(400, parsed.problems.join('; '));
     const body = parsed.request;
-    const input = { ...body.input, source: 'api' };
+    const input = JSON.stringify({ ...body.input, source: 'api' });
+    const bytes = Buffer.byteLength(input);
+    if (bytes > MAX_EXECUTION_INPUT_BYTES)
+      fail(400, `body.input: ${bytes} bytes; Step Functions accepts at most ${MAX_EXECUTION_INPUT_BYTES} (256 KiB) — upload the data to S3 and pass its keys`);
     try {
-      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify(input), ...(body.runId === undefined ? {} : { name: body.runId }) }));
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(body.runId === undefined ? {} : { name: body.runId }) }));
       const executionArn = started.executionArn ?? '';
       return json(202, { pipeline, runId: runIdOf(executionArn), executionArn, startedAt: started.startDate });
     } catch (error) {
@@ -85,14 +91,19 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
     const status = event.queryStringParameters?.['status'];
     if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`);
     const nextToken = event.queryStringParameters?.['nextToken'];
-    const page = await sfn.send(
-      new ListExecutionsCommand({
-        stateMachineArn: arn,
-        maxResults: 100,
-        ...(status === undefined ? {} : { statusFilter: status as ExecutionStatus }),
-        ...(nextToken === undefined ? {} : { nextToken }),
-      }),
-    );
+    const page = await sfn
+      .send(
+        new ListExecutionsCommand({
+          stateMachineArn: arn,
+          maxResults: 100,
+          ...(status === undefined ? {} : { statusFilter: status as ExecutionStatus }),
+          ...(nextToken === undefined ? {} : { nextToken }),
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof InvalidToken) return fail(400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it');
+        throw error;
+      });
     return json(200, {
       pipeline,
       runs: (page.executions ?? []).map((e) => ({ runId: e.name, status: e.status, startedAt: e.startDate, stoppedAt: e.stopDate })),

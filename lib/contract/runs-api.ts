@@ -27,7 +27,8 @@ const EXAMPLE = '{"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valle
 
 /** The request, or every problem with its JSON path (`body.runId: …`). */
 export function parseStartRunRequest(body: unknown): { readonly request: StartRunRequest } | { readonly problems: readonly string[] } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problems: [`body: expected a JSON object such as ${EXAMPLE}`] };
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body))
+    return { problems: [`body: expected a JSON object such as ${EXAMPLE} (send {} to start with no input)`] };
   const parsed = startRunRequestSchema.safeParse(body);
   if (parsed.success) return { request: parsed.data };
   return { problems: parsed.error.issues.map((issue) => `${['body', ...issue.path.map(String)].join('.')}: ${issue.message}`) };

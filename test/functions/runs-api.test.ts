@@ -5,6 +5,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
+  InvalidToken,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
@@ -85,7 +86,7 @@ describe('runs API', () => {
     [{ runId: 'x', inptu: {} }, 'body: unknown field(s) "inptu" — allowed: "runId", "input"'],
     [{ input: [1] }, 'body.input: expected a JSON object (the run input)'],
     [{ runId: 7 }, 'body.runId: 1-80 letters, digits, "-" or "_"'],
-    [[], 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}'],
+    [[], 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}} (send {} to start with no input)'],
   ])('fails with 400 naming the field when the start body is %j, before calling AWS', async (body, message) => {
     const { status, body: answer, sent } = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, body));
 
@@ -99,8 +100,43 @@ describe('runs API', () => {
 
     const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
 
-    expect([response.statusCode, response.body]).toEqual([422, 'Forbidden key in JSON body']);
+    expect([response.statusCode, JSON.parse(response.body)]).toEqual([422, { message: 'Forbidden key in JSON body' }]);
     expect(sent).toEqual([]);
+  });
+
+  it('answers 400 with a JSON message for a body that is not JSON, before calling AWS', async () => {
+    const { sfn, sent } = fakeSfn(() => ({}));
+    const event = { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: '{"runId": ' };
+
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+
+    expect([response.statusCode, JSON.parse(response.body)]).toEqual([
+      400,
+      { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}' },
+    ]);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a null body and an input over 256 KiB with 400, before calling AWS', async () => {
+    const nullBody = await call(() => ({}), { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: 'null' });
+    const huge = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, { input: { data: 'x'.repeat(300_000) } }));
+
+    expect([nullBody.status, String(nullBody.body['message'])]).toEqual([400, expect.stringContaining('body: expected a JSON object')]);
+    expect([huge.status, String(huge.body['message'])]).toEqual([400, expect.stringMatching(/^body\.input: 300\d{3} bytes; Step Functions accepts at most 262144/)]);
+    expect([...nullBody.sent, ...huge.sent]).toEqual([]);
+  });
+
+  it('answers 400 for a forged nextToken, and 404 for a pipeline named like an Object.prototype property', async () => {
+    const forged = await call(
+      () => {
+        throw sfnError(InvalidToken, 'Invalid Token');
+      },
+      request('GET', '/pipelines/flood/runs', { pipeline: 'flood' }, undefined, { nextToken: 'forged' }),
+    );
+    const prototypeName = await call(() => ({}), request('GET', '/pipelines/constructor/runs', { pipeline: 'constructor' }));
+
+    expect([forged.status, forged.body['message']]).toEqual([400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it']);
+    expect([prototypeName.status, prototypeName.body['message']]).toEqual([404, 'no pipeline "constructor" (known: flood)']);
   });
 
   it('answers 404 naming the known pipelines for an unknown one', async () => {
