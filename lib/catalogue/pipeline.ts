@@ -48,8 +48,26 @@ export function loadPipeline(graphFile: string): PipelineSource {
   return { name: graph.name, graph, graphFile, rootDir, definitionText: compiled.text, definitionSource: 'compiled' };
 }
 
-/** Every pipeline of a project: the graphs in its state-machines/ folder, in name order. */
-export const loadCatalogue = (projectRoot: string): PipelineSource[] => graphFilesIn(join(projectRoot, STATE_MACHINES_DIR)).map(loadPipeline);
+export class DuplicatePipelineError extends OrchestraError {
+  override readonly name = 'DuplicatePipelineError';
+  constructor(message: string) {
+    super('duplicate-pipeline', message);
+  }
+}
+
+/** Every pipeline of a project: the graphs in its state-machines/ folder, in name order; names are unique. */
+export function loadCatalogue(projectRoot: string): PipelineSource[] {
+  const pipelines = graphFilesIn(join(projectRoot, STATE_MACHINES_DIR)).map(loadPipeline);
+  const byName = new Map<string, string[]>();
+  for (const { name, graphFile } of pipelines) byName.set(name, [...(byName.get(name) ?? []), relative(projectRoot, graphFile)]);
+  const clashes = [...byName].filter(([, files]) => files.length > 1);
+  if (clashes.length > 0) {
+    throw new DuplicatePipelineError(
+      `pipeline names must be unique (each is a state machine, an ingest rule and a CloudFormation id): ${clashes.map(([name, files]) => `"${name}" in ${files.join(' and ')}`).join('; ')} — rename one`,
+    );
+  }
+  return pipelines;
+}
 
 /** A pipeline from an in-memory graph (tests, benchmarks, embedding Orchestra in a program). */
 export function pipelineFromGraph(graph: PipelineGraph, rootDir: string): PipelineSource {

@@ -1,6 +1,6 @@
 /** The CLI commands that need no server: validate, compile, graph, usage errors. */
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +77,30 @@ describe('orchestra CLI', () => {
 
     expect(code).toBe(1);
     expect(stderr).toContain('nope.graph.json: error: file not found');
+  });
+});
+
+describe('duplicate pipeline names', () => {
+  it('build fails when two graph files use one pipeline name, naming both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-dup-'));
+    for (const file of ['a.graph.json', 'b.graph.json']) writeFileSync(join(dir, file), JSON.stringify({ name: 'same', steps: { s: { kind: 'simulate' } } }));
+
+    const { code, stderr } = await cli('build', dir);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${join(dir, 'b.graph.json')}: error: name: pipeline "same" is already defined in ${join(dir, 'a.graph.json')}`);
+  });
+});
+
+describe('pipeline catalogue', () => {
+  it('refuses two graph files with one pipeline name (up, cdk synth), naming both files', async () => {
+    const { loadCatalogue, DuplicatePipelineError } = await import('../../lib/catalogue/pipeline');
+    const root = mkdtempSync(join(tmpdir(), 'orchestra-catalogue-'));
+    mkdirSync(join(root, 'state-machines'));
+    for (const file of ['a.graph.json', 'b.graph.json']) writeFileSync(join(root, 'state-machines', file), JSON.stringify({ name: 'same', steps: { s: { kind: 'simulate' } } }));
+    writeFileSync(join(root, 'package.json'), '{}');
+
+    expect(() => loadCatalogue(root)).toThrow(DuplicatePipelineError);
+    expect(() => loadCatalogue(root)).toThrow('"same" in state-machines/a.graph.json and state-machines/b.graph.json — rename one');
   });
 });

@@ -9,6 +9,7 @@ import { type Output, reportIssues } from '../output';
 
 export function buildCommand(dir: string, options: { check?: boolean }, output: Output): number {
   let failed = false;
+  const seen = new Map<string, string>();
   for (const file of graphFilesIn(dir)) {
     const result = validateGraphFile(file);
     reportIssues(output, result.issues, file);
@@ -16,6 +17,13 @@ export function buildCommand(dir: string, options: { check?: boolean }, output: 
       failed = true;
       continue;
     }
+    const other = seen.get(result.graph.name);
+    if (other !== undefined) {
+      output.err(`${file}: error: name: pipeline "${result.graph.name}" is already defined in ${other} — pipeline names must be unique; rename one`);
+      failed = true;
+      continue;
+    }
+    seen.set(result.graph.name, file);
     const compiled = compileGraph(result.graph);
     reportIssues(output, compiled.issues, file);
     if (hasErrors(compiled.issues)) {
