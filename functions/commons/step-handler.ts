@@ -11,7 +11,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { currentEnvironment, type Environment, FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
+import { currentEnvironment, currentStopSignal, type Environment, FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { PermanentStepError } from '../../lib/contract/errors';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { s3ClientFor } from '../../lib/runtime/s3-client';
@@ -26,6 +26,8 @@ export interface StepTools {
   readonly context: Context;
   /** The invocation's environment (process.env on Lambda). */
   readonly env: Environment;
+  /** Fires when the step should stop (locally: its timeout or the run's end). Pass it to long waits. */
+  readonly signal: AbortSignal;
 }
 
 export type StepFunction<Event extends StepEvent, Output> = (event: Event, tools: StepTools) => Promise<Output>;
@@ -55,7 +57,7 @@ export function stepHandler<Output, Event extends StepEvent = StepEvent>(fn: Ste
     const bucket = requiredVariable(FUNCTION_ENV.bucket, 'the stack, or the local runtime,', env);
     logger.info('step started', { dependencies: Object.keys(event.dependencies) });
     try {
-      const output = await fn(event, { logger, metrics, s3: s3ClientFor(env), bucket, context, env });
+      const output = await fn(event, { logger, metrics, s3: s3ClientFor(env), bucket, context, env, signal: currentStopSignal() });
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       logger.info('step succeeded');
       return output;

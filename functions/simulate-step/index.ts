@@ -18,13 +18,13 @@ export function seededUniforms(seed: string, invocation: string): [number, numbe
   return [hash.readUInt32BE(0) / 2 ** 32, hash.readUInt32BE(4) / 2 ** 32];
 }
 
-export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSettings }>(async (event, { context, logger, env }) => {
+export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSettings }>(async (event, { context, logger, env, signal }) => {
   const settings = event.simulate ?? {};
   const seed = env[FUNCTION_ENV.simulateSeed];
   const [u1, u2] = seed === undefined || seed === '' ? [Math.random(), Math.random()] : seededUniforms(seed, context.awsRequestId);
   const d = settings.durationMs ?? 0;
   const durationMs = typeof d === 'number' ? d : d[0] + u1 * (d[1] - d[0]);
-  if (durationMs > 0) await sleep(durationMs);
+  if (durationMs > 0) await sleep(durationMs, undefined, { signal });
   if (u2 < (settings.failureRate ?? 0)) {
     throw new TransientStepError(`simulated failure of ${event.step} (failureRate ${settings.failureRate})`);
   }

@@ -8,6 +8,8 @@ import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-c
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, type ISecurityGroup, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -62,6 +64,8 @@ export class OrchestraStack extends Stack {
       serverAccessLogsPrefix: 'data-bucket/',
       lifecycleRules: [
         { id: 'run-scratch', prefix: 'runs/', noncurrentVersionExpiration: Duration.days(30) },
+        // Replaced or deleted uploads: the current object stays; older versions go after 90 days.
+        { id: 'old-uploads', prefix: 'ingest/', noncurrentVersionExpiration: Duration.days(90) },
         { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -75,7 +79,10 @@ export class OrchestraStack extends Stack {
       acknowledge(notificationsHandler, 'AwsSolutions-IAM5', reason, 'Resource::*');
     }
 
-    const alarms = new Topic(this, 'Alarms', { displayName: 'Orchestra pipeline alarms', enforceSSL: true });
+    // Encrypted with a key of our own: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
+    const alarmsKey = new Key(this, 'AlarmsKey', { description: 'Orchestra alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    alarmsKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const alarms = new Topic(this, 'Alarms', { displayName: 'Orchestra pipeline alarms', enforceSSL: true, masterKey: alarmsKey });
     this.alarmTopic = alarms;
     this.deadLetterQueue = new Queue(this, 'Undelivered', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue for upload events and scheduled starts.');

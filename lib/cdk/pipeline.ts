@@ -163,7 +163,10 @@ export class Pipeline extends Construct {
   }
 
   private schedule(expression: string, deadLetterQueue: IQueue | undefined): void {
-    const role = new Role(this, 'ScheduleRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    // Only schedules of this account may use the role (confused-deputy guard).
+    const role = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+    });
     this.stateMachine.grantStartExecution(role);
     deadLetterQueue?.grantSendMessages(role);
     new CfnSchedule(this, 'Schedule', {

@@ -40,17 +40,21 @@ export const FUNCTION_ENV = {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-const invocationEnvironment = new AsyncLocalStorage<Environment>();
+const invocation = new AsyncLocalStorage<{ readonly environment: Environment; readonly signal: AbortSignal | undefined }>();
 
 /**
- * Runs `work` with `environment` as what handlers read instead of process.env. On Lambda a function's
- * environment is its process's; in-process on the local runtime, several runtimes (each with its own
- * S3 endpoint and bucket) may share one process, so each invocation carries its own.
+ * Runs `work` with `environment` as what handlers read instead of process.env, and `signal` as what
+ * tells them to stop. On Lambda a function's environment is its process's, and the runtime ends the
+ * process at the timeout; in-process on the local runtime, several runtimes (each with its own S3
+ * endpoint and bucket) may share one process, and an invocation cannot be killed, only asked to stop.
  */
-export const withEnvironment = <T>(environment: Environment, work: () => T): T => invocationEnvironment.run(environment, work);
+export const withEnvironment = <T>(environment: Environment, work: () => T, signal?: AbortSignal): T => invocation.run({ environment, signal }, work);
 
 /** The environment of the current invocation: process.env on Lambda and Fargate. */
-export const currentEnvironment = (): Environment => invocationEnvironment.getStore() ?? process.env;
+export const currentEnvironment = (): Environment => invocation.getStore()?.environment ?? process.env;
+
+/** Fires when the current invocation should stop (its timeout, or the run's end); never on Lambda, which ends the process itself. */
+export const currentStopSignal = (): AbortSignal => invocation.getStore()?.signal ?? new AbortController().signal;
 
 /** The value of a variable its deployment sets, or a ConfigurationError naming it and who sets it. */
 export function requiredVariable(name: string, setBy: string, env: Environment = currentEnvironment()): string {

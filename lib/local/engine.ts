@@ -171,11 +171,19 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
         // and then stops the work (kills a container process) that the interpreter would leave running.
         const attemptTimeout = AbortSignal.timeout(timeoutSeconds * 1000 + TIMEOUT_GRACE_MS);
         const signal = AbortSignal.any([run.signal, attemptTimeout]);
+        // In-process work cannot be killed: the attempt ends when its signal fires, whether or not the handler stops.
+        let stopListener: (() => void) | undefined;
+        const stopped = new Promise<never>((_, reject) => {
+          stopListener = () => reject(new StepAbortedError(`run ${options.name} was stopped`));
+          signal.addEventListener('abort', stopListener, { once: true });
+        });
         try {
-          return await handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal });
+          return await Promise.race([handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal }), stopped]);
         } catch (error) {
           if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
           throw error;
+        } finally {
+          if (stopListener !== undefined) signal.removeEventListener('abort', stopListener);
         }
       },
     ]),

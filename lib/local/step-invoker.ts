@@ -54,8 +54,25 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         log,
       });
     let result: Json;
+    const running = runsAsProcess(step.kind) ? options.processSlots.use(work) : work();
+    // The engine ends the attempt when its signal fires; in-process work may go on: say so when it ends.
+    void running.then(
+      () => reportLate(),
+      () => reportLate(),
+    );
+    const reportLate = () => {
+      if (attempt.signal.aborted) {
+        store.appendLog(runId, {
+          time: new Date().toISOString(),
+          step: stepId,
+          attempt: attempt.attempt,
+          stream: 'system',
+          message: `attempt ${attempt.attempt} ended after it was stopped; what it did then is ignored`,
+        });
+      }
+    };
     try {
-      result = runsAsProcess(step.kind) ? await options.processSlots.use(work) : await work();
+      result = await running;
     } catch (thrown) {
       flush();
       // The interpreter reads the error name (ASL's Error) from what is thrown, so it must be an Error.

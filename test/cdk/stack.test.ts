@@ -106,6 +106,27 @@ describe('OrchestraStack', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [Match.anyValue()] });
   });
 
+  it('encrypts the alarm topic with a rotating key CloudWatch may use (issue 11 review)', () => {
+    const keys = template.findResources('AWS::KMS::Key');
+    const [keyId, key] = defined(Object.entries(keys)[0]);
+    const statements = (key['Properties'] as { KeyPolicy: { Statement: Array<{ Principal?: { Service?: string }; Action: string | string[] }> } }).KeyPolicy.Statement;
+
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(key['Properties']).toMatchObject({ EnableKeyRotation: true });
+    expect(statements).toContainEqual(expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }));
+  });
+
+  it('lets only schedules of its own account assume the schedule role, and expires replaced uploads', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'old-uploads', Prefix: 'ingest/', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]) },
+    });
+  });
+
   it('has a dashboard with a row per pipeline and alarms on failed and throttled runs', () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboards[0]?.['Properties']);

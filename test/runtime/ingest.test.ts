@@ -83,9 +83,9 @@ describe('upload → run decisions', () => {
       {
         source: 'aws.s3',
         'detail-type': 'Object Created',
-        detail: { bucket: { name: 'b' }, object: { key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' }, reason: 'PutObject' },
+        detail: { bucket: { name: 'b' }, object: { key: 'ingest/p/my+file.csv', size: 3, etag: 'abc', sequencer: '01' }, reason: 'PutObject' },
       },
     ]);
-    expect(objectCreatedFrom(defined(events[0]))).toEqual({ bucket: 'b', key: 'ingest/p/my file.csv', size: 3, etag: 'abc', sequencer: '01' });
+    expect(objectCreatedFrom(defined(events[0]))).toEqual({ bucket: 'b', key: 'ingest/p/my+file.csv', size: 3, etag: 'abc', sequencer: '01' });
   });
 });

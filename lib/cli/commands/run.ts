@@ -4,6 +4,7 @@
  * upload takes; otherwise the run starts directly. Outputs are copied to outputs/<run id>/.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline } from '../../catalogue';
@@ -24,6 +25,8 @@ export interface RunCommandOptions extends DataDirOption {
   out?: string;
   /** Redraw a live task list when the output has a terminal. @default true */
   interactive?: boolean;
+  /** Signals that stop the run. @default SIGINT and SIGTERM */
+  signals?: readonly NodeJS.Signals[];
 }
 
 function filesUnder(dir: string): string[] {
@@ -73,10 +76,19 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
   folderOrAbsent(outDir, options.out === undefined ? 'the output folder' : '--out');
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
+  // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
+  let stoppedBy: NodeJS.Signals | undefined;
+  let runId: string | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
+    say(`\n${signal}: stopping the run`);
+    if (runId !== undefined) runtime.abortRun(runId, `stopped by ${signal}`);
+  };
+  const signals = options.signals ?? (['SIGINT', 'SIGTERM'] as const);
+  for (const signal of signals) process.on(signal, stop);
   try {
     for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
     runtime.addPipeline(pipeline);
-    let runId: string | undefined;
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;
     if (options.json !== true)
       progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => runId);
@@ -116,6 +128,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       record = runtime.startRun(pipeline.name, input);
       runId = record.runId;
     }
+    if (stoppedBy !== undefined) runtime.abortRun(record.runId, `stopped by ${stoppedBy}`);
     say(`Run ${record.runId} of ${pipeline.name} started${record.input.prefix === undefined ? '' : ` on ${record.input.prefix}`}`);
 
     const final = await runtime.waitForRun(record.runId);
@@ -134,8 +147,10 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       say(`Logs: orchestra logs ${final.runId}`);
       for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
     }
+    if (stoppedBy !== undefined) return 128 + (os.constants.signals[stoppedBy] ?? 0);
     return final.status === 'SUCCEEDED' ? EXIT_OK : EXIT_INVALID;
   } finally {
+    for (const signal of signals) process.off(signal, stop);
     await runtime.stop();
   }
 }

@@ -11,13 +11,16 @@ export type { LocalKind, StepRunContext } from './context';
 /** Calls a handler module in-process, inside this runtime's environment, as the Lambda runtime would call its bundle. */
 export async function runInProcess(modulePath: string, memoryMiB: number, context: StepRunContext): Promise<Json> {
   const handler = await loadHandler(modulePath);
-  return withEnvironment(context.handlerEnvironment, () =>
-    invokeInProcess(handler, context.attempt.input, {
-      functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
-      requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
-      timeoutSeconds: context.attempt.timeoutSeconds,
-      memoryMiB,
-      log: context.log,
-    }),
+  return withEnvironment(
+    context.handlerEnvironment,
+    () =>
+      invokeInProcess(handler, context.attempt.input, {
+        functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
+        requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
+        timeoutSeconds: context.attempt.timeoutSeconds,
+        memoryMiB,
+        log: context.log,
+      }),
+    context.attempt.signal,
   );
 }
