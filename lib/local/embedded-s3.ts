@@ -5,6 +5,7 @@
  * Created" event the deployed stack's trigger receives.
  */
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
@@ -35,8 +36,25 @@ export interface EmbeddedS3Options {
   readonly port?: number;
 }
 
+/** s3rver's listen never rejects: a port in use becomes an unhandled 'error' event. Ask first. */
+async function ensurePortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new OrchestraError('port-in-use', `127.0.0.1:${port} is already in use — is another \`orchestra up\` running? Stop it, or pick another port with --port`)
+          : error,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
   guardS3rverKeys();
+  await ensurePortFree(options.port ?? 0);
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,

@@ -120,3 +120,17 @@ describe('embedded S3', () => {
     expect(existsSync(join(outside, 't.txt'))).toBe(false);
   });
 });
+
+describe('embedded S3 on a port in use', () => {
+  it('fails with what to do instead of an unhandled error event', async () => {
+    const first = await startEmbeddedS3({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-s3-')) });
+    const port = Number(new URL(first.endpoint).port);
+    try {
+      await expect(startEmbeddedS3({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-s3-')), port })).rejects.toThrow(
+        `127.0.0.1:${port} is already in use — is another \`orchestra up\` running? Stop it, or pick another port with --port`,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+});
