@@ -38,7 +38,18 @@ const syntaxFixes: Partial<Record<string, string>> = {
   InvalidSymbol: 'check quotes: JSON strings use double quotes',
 };
 
-export function parseGraphText(text: string): ParsedDocument {
+/** Problems with the file as a whole, which the JSON parser would report as a confusing syntax error. */
+function fileProblem(text: string): Issue | undefined {
+  if (text.includes('\u0000')) return issue('json-syntax', '', 'the file is not UTF-8 text (it looks like UTF-16)', 'save it as UTF-8');
+  if (text.trim() === '') return issue('json-syntax', '', 'the file is empty', 'start from { "name": "my-pipeline", "steps": { "hello": { "kind": "simulate" } } }');
+  return undefined;
+}
+
+export function parseGraphText(input: string): ParsedDocument {
+  // A UTF-8 byte-order mark is not JSON, but editors write one; it carries no meaning.
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  const problem = fileProblem(text);
+  if (problem !== undefined) return { text, value: undefined, tree: undefined, issues: [{ ...problem, line: 1, column: 1 }] };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const issues: Issue[] = errors.map((error) => {

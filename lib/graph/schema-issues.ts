@@ -36,6 +36,7 @@ const describe = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large for a double (it reads as infinity)';
   const text = JSON.stringify(value);
   return `${typeof value} ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
 };

@@ -130,6 +130,38 @@ describe('validateGraphFile', () => {
     expect(result.issues.filter((i) => i.code === 'invalid-trigger').map((i) => [i.path, i.message.includes(message)])).toContainEqual([path, true]);
   });
 
+  it.each([
+    ['an empty file', '', 'the file is empty'],
+    [
+      'UTF-16 text',
+      Buffer.from('{"name": "p"}', 'utf16le')
+        .toString('latin1')
+        .replace(/\u0000/g, '\u0000'),
+      'the file is not UTF-8 text (it looks like UTF-16)',
+    ],
+  ])('fails on %s with one clear message', (_, text, message) => {
+    const result = validateGraphText(text);
+
+    expect(result.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  it('accepts a UTF-8 byte-order mark', () => {
+    expect(validateGraphText(`\uFEFF${JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' } } })}`).graph).toBeDefined();
+  });
+
+  it('says a number that overflows is too large, not "null"', () => {
+    const result = validateGraphText('{"name": "p", "steps": {"a": {"kind": "simulate", "timeoutSeconds": 1e400}}}');
+
+    expect(result.issues.map((i) => i.message).join('\n')).toContain('a number too large for a double');
+  });
+
+  it('does not echo a 100,000-character step id whole', () => {
+    const result = validateGraphText(JSON.stringify({ name: 'p', steps: { ['x'.repeat(100_000)]: { kind: 'simulate' } } }));
+
+    expect(result.issues.map((i) => i.code)).toEqual(['invalid-step-id']);
+    expect(formatIssue(defined(result.issues[0])).length).toBeLessThan(400);
+  });
+
   it('accepts several disconnected sub-graphs in one file', () => {
     const text = JSON.stringify({ name: 'p', steps: { a: { kind: 'simulate' }, b: { kind: 'simulate', dependsOn: ['a'] }, c: { kind: 'simulate' } } });
 

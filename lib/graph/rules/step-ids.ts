@@ -3,6 +3,9 @@ import { type Issue, issue } from '../issues';
 import { ID_PATTERN, STEP_ID_MAX_LENGTH } from '../schema';
 import type { RuleContext } from './context';
 
+/** A long id, cut for messages: echoing 100,000 characters helps nobody. */
+const shortened = (id: string): string => (id.length <= STEP_ID_MAX_LENGTH + 20 ? id : `${id.slice(0, STEP_ID_MAX_LENGTH)}…`);
+
 /** Step ids become state names and CDK construct ids, so they must be valid for both and distinct. */
 export function checkStepIds({ steps, raw }: RuleContext): Issue[] {
   const found: Issue[] = [];
@@ -13,7 +16,14 @@ export function checkStepIds({ steps, raw }: RuleContext): Issue[] {
   const byResourceName = new Map<string, string>();
   for (const id of steps.keys()) {
     if (id.length > STEP_ID_MAX_LENGTH) {
-      found.push(issue('invalid-step-id', ['steps', id], `step id is ${id.length} characters long`, `use at most ${STEP_ID_MAX_LENGTH} (it names the step's Task state)`));
+      found.push(
+        issue(
+          'invalid-step-id',
+          ['steps', shortened(id)],
+          `step id ${JSON.stringify(shortened(id))} is ${id.length} characters long`,
+          `use at most ${STEP_ID_MAX_LENGTH} (it names the step's Task state)`,
+        ),
+      );
     } else if (!ID_PATTERN.test(id)) {
       const cleaned = id.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
       found.push(
