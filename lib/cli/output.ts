@@ -13,6 +13,10 @@ export const processOutput: Output = {
   ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
 };
 
+/** A terminal full of the same mistake helps nobody: the rest are counted (and all are in `validate --json`). */
+export const MAX_ISSUES_SHOWN = 100;
+
 export function reportIssues(output: Output, issues: readonly Issue[], file: string): void {
-  for (const found of issues) output.err(formatIssue(found, file));
+  for (const found of issues.slice(0, MAX_ISSUES_SHOWN)) output.err(formatIssue(found, file));
+  if (issues.length > MAX_ISSUES_SHOWN) output.err(`${file}: … and ${issues.length - MAX_ISSUES_SHOWN} more (all of them: orchestra validate --json ${file})`);
 }

@@ -104,3 +104,16 @@ describe('pipeline catalogue', () => {
     expect(() => loadCatalogue(root)).toThrow('"same" in state-machines/a.graph.json and state-machines/b.graph.json — rename one');
   });
 });
+
+describe('many issues', () => {
+  it('validate prints at most 100 issues and counts the rest', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'orchestra-many-')), 'many.graph.json');
+    writeFileSync(file, JSON.stringify({ name: 'p', steps: Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`s${i}`, { kind: 'simulate', dependsOn: ['nope'] }])) }));
+
+    const { code, stderr } = await cli('validate', file);
+
+    expect(code).toBe(1);
+    expect(stderr.split('\n').filter((line) => line.includes('error: steps.'))).toHaveLength(100);
+    expect(stderr).toContain(`${file}: … and 150 more (all of them: orchestra validate --json ${file})`);
+  });
+});

@@ -132,17 +132,28 @@ describe('validateGraphFile', () => {
 
   it.each([
     ['an empty file', '', 'the file is empty'],
-    [
-      'UTF-16 text',
-      Buffer.from('{"name": "p"}', 'utf16le')
-        .toString('latin1')
-        .replace(/\u0000/g, '\u0000'),
-      'the file is not UTF-8 text (it looks like UTF-16)',
-    ],
+    ['UTF-16 text', Buffer.from('{"name": "p"}', 'utf16le').toString('latin1'), 'the file is not UTF-8 text (it looks like UTF-16)'],
   ])('fails on %s with one clear message', (_, text, message) => {
     const result = validateGraphText(text);
 
     expect(result.issues.map((i) => i.message)).toEqual([message]);
+  });
+
+  it('fails on values nested thousands of levels deep with one issue, not a stack overflow', () => {
+    const deep = `{"name":"p","steps":{"a":{"kind":"simulate","output":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}`;
+
+    const result = validateGraphText(deep);
+
+    expect(result.issues.map((i) => [i.message, i.line])).toEqual([['values are nested more than 256 levels deep', 1]]);
+  });
+
+  it('reports 20,000 problems, each with its line (positions in one pass, one suggestion per unknown name)', () => {
+    const text = JSON.stringify({ name: 'p', steps: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`s${i}`, { kind: 'simulate', dependsOn: ['nope'] }])) }, null, 1);
+
+    const result = validateGraphText(text);
+
+    expect(result.issues).toHaveLength(20_000);
+    expect(result.issues.at(-1)).toMatchObject({ code: 'unknown-dependency', path: 'steps.s19999.dependsOn[0]', line: 120_001 });
   });
 
   it('accepts a UTF-8 byte-order mark', () => {
