@@ -42,8 +42,9 @@ const describe = (value: unknown): string => {
 };
 
 export function schemaIssues(error: z.ZodError, document: unknown): Issue[] {
-  // Invalid step ids are reported by the step-ids rule, with a suggested fix.
-  return error.issues.filter((found) => found.code !== 'invalid_key').flatMap((found) => convert(found, document));
+  // Invalid step ids are reported by the step-ids rule, with a suggested fix; other bad keys here.
+  const isStepIdIssue = (found: ZodIssue) => found.code === 'invalid_key' && found.path.length <= 2 && found.path[0] === 'steps';
+  return error.issues.filter((found) => !isStepIdIssue(found)).flatMap((found) => convert(found, document));
 }
 
 function convert(found: ZodIssue, document: unknown): Issue[] {
@@ -89,6 +90,10 @@ function convert(found: ZodIssue, document: unknown): Issue[] {
       return [make(path[0] === 'trigger' ? 'invalid-trigger' : 'schema', `${found.message} (received ${describe(found.input)})`)];
     case 'not_multiple_of':
       return [make('schema', `${describe(found.input)} must be a multiple of ${String(found.divisor)}`)];
+    case 'invalid_key': {
+      const key = String(found.input);
+      return [make('schema', `key ${JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key)}: ${found.issues.map((inner) => inner.message).join('; ')}`)];
+    }
     default:
       return [make(path[0] === 'trigger' ? 'invalid-trigger' : 'schema', found.message)];
   }

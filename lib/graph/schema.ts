@@ -24,7 +24,9 @@ export const triggerSchema = z
     marker: z.string().min(1).optional().describe('Dataset mode: the run starts when this file (e.g. "_READY" or "manifest.json") lands in the dataset folder.'),
     schedule: z
       .string()
-      .regex(/^(rate\(.+\)|cron\(.+\))$/, { message: 'schedule must be "rate(...)" or "cron(...)"' })
+      .regex(/^(rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/, {
+        message: 'schedule must be "rate(<n> minute(s)|hour(s)|day(s))" or a six-field "cron(min hour day-of-month month day-of-week year)", e.g. "cron(0 2 * * ? *)"',
+      })
       .optional()
       .describe('EventBridge Scheduler expression, e.g. "rate(1 day)" or "cron(0 2 * * ? *)".'),
   })

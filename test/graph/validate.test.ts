@@ -32,7 +32,11 @@ const invalidCases: Array<[string, Expected[]]> = [
     [
       { code: 'invalid-trigger', path: 'trigger.ingestPrefix', message: 'no leading "/"' },
       { code: 'invalid-trigger', path: 'trigger.mode', message: 'dataset mode needs "requiredFiles" or "marker"' },
-      { code: 'invalid-trigger', path: 'trigger.schedule', message: 'schedule must be "rate(...)" or "cron(...)"' },
+      {
+        code: 'invalid-trigger',
+        path: 'trigger.schedule',
+        message: 'schedule must be "rate(<n> minute(s)|hour(s)|day(s))" or a six-field "cron(min hour day-of-month month day-of-week year)"',
+      },
     ],
   ],
   [
@@ -154,6 +158,32 @@ describe('validateGraphFile', () => {
 
     expect(result.issues).toHaveLength(20_000);
     expect(result.issues.at(-1)).toMatchObject({ code: 'unknown-dependency', path: 'steps.s19999.dependsOn[0]', line: 120_001 });
+  });
+
+  it.each([
+    ['rate(banana)', 'trigger.schedule'],
+    ['cron(0 2 * *)', 'trigger.schedule'],
+  ])('fails on the schedule %s at validation, not at deploy', (schedule, path) => {
+    const result = validateGraphText(JSON.stringify({ name: 'p', trigger: { schedule }, steps: { a: { kind: 'simulate' } } }));
+
+    expect(result.issues.map((i) => i.path)).toContain(path);
+  });
+
+  it('accepts rate(1 day) and a six-field cron', () => {
+    for (const schedule of ['rate(1 day)', 'rate(15 minutes)', 'cron(0 2 * * ? *)']) {
+      expect(validateGraphText(JSON.stringify({ name: 'p', trigger: { schedule }, steps: { a: { kind: 'simulate' } } })).graph).toBeDefined();
+    }
+  });
+
+  it('fails on container environment names such as "A=B" and a local.cwd outside the project', () => {
+    const text = JSON.stringify({
+      name: 'p',
+      steps: { m: { kind: 'container', image: 'public.ecr.aws/x/y:1', environment: { 'A=B': '1' }, local: { command: ['true'], cwd: '../../../' } } },
+    });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => i.path)).toEqual(['steps.m.environment.A=B', 'steps.m.local.cwd']);
   });
 
   it('accepts a UTF-8 byte-order mark', () => {

@@ -18,7 +18,10 @@ export const containerStepSchema = z
       .optional()
       .describe('Fargate CPU units. @default 1024'),
     memoryMiB: z.int().min(512).max(122_880).optional().describe('Fargate memory. @default 2048'),
-    environment: z.record(z.string(), z.string()).optional().describe('Extra environment variables for the container.'),
+    environment: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name: letters, digits and "_", not starting with a digit' }), z.string())
+      .optional()
+      .describe('Extra environment variables for the container.'),
     local: z
       .strictObject({
         command: z.array(z.string()).min(1).describe('argv of the process the local runtime starts instead of the container.'),

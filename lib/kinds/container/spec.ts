@@ -39,7 +39,15 @@ export const containerKind: StepKindSpec<typeof containerStepSchema> = {
   check(step, rootDir) {
     const found: Issue[] = [];
     if (typeof step.raw['image'] === 'string') found.push(...checkImage(step.raw['image'], ['steps', step.id, 'image'], rootDir));
-    if (step.raw['local'] === undefined) {
+    const local = step.raw['local'];
+    const cwd = local !== null && typeof local === 'object' && 'cwd' in local ? local.cwd : undefined;
+    if (typeof cwd === 'string') {
+      const fromRoot = relative(rootDir, resolve(rootDir, cwd));
+      if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+        found.push(issue('schema', ['steps', step.id, 'local', 'cwd'], `"${cwd}" is outside the project`, 'give a folder inside the project, from its root'));
+      }
+    }
+    if (local === undefined) {
       found.push(
         issue(
           'missing-local-command',
