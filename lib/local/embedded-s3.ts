@@ -12,7 +12,7 @@ import S3rver from 's3rver';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
-import { decodeAwsChunked, guardS3rverKeys } from './s3rver-guards';
+import { decodeAwsChunked, guardS3rverKeys, refuseUnstorableKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -64,7 +64,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     vhostBuckets: false,
   });
   // First in the stack, before s3rver reads the body.
-  server.middleware.unshift(decodeAwsChunked);
+  server.middleware.unshift(refuseUnstorableKeys, decodeAwsChunked);
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);

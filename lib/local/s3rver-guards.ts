@@ -161,3 +161,39 @@ function dropAwsChunkedEncoding(metadataFile: string): void {
   else delete metadata['content-encoding'];
   writeFileSync(metadataFile, JSON.stringify(metadata));
 }
+
+/** S3's own limit on a key's length (UTF-8 bytes). */
+export const MAX_KEY_BYTES = 1024;
+/** File names are at most 255 bytes; s3rver appends up to `._S3rver_metadata.json` to each key's last segment. */
+export const MAX_KEY_SEGMENT_BYTES = 200;
+
+const s3Error = (code: string, message: string): string => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+/** Why the embedded S3 cannot store `key`, as an S3 error; undefined when it can. */
+export function unstorableKey(key: string): { readonly code: string; readonly message: string } | undefined {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return { code: 'KeyTooLongError', message: `Your key is too long: ${Buffer.byteLength(key)} bytes, S3 allows ${MAX_KEY_BYTES}` };
+  const long = encodeKeyPath(key)
+    .split('/')
+    .find((segment) => Buffer.byteLength(segment) > MAX_KEY_SEGMENT_BYTES);
+  if (long === undefined) return undefined;
+  return {
+    code: 'InvalidArgument',
+    message: `the embedded S3 keeps each part of a key between "/" as a file name, so parts longer than ${MAX_KEY_SEGMENT_BYTES} bytes are refused (S3 itself allows them): shorten "${long.slice(0, 40)}…"`,
+  };
+}
+
+/** Koa middleware: refuses, as S3 would (or with the embedded store's own limit), keys s3rver cannot store; it answered 500. */
+export async function refuseUnstorableKeys(ctx: KoaContext & { readonly path: string; status: number; body: unknown; type: string }, next: () => Promise<void>): Promise<void> {
+  const [, , ...keyParts] = ctx.path.split('/');
+  let key: string;
+  try {
+    key = decodeURIComponent(keyParts.join('/'));
+  } catch {
+    return next();
+  }
+  const problem = key === '' ? undefined : unstorableKey(key);
+  if (problem === undefined) return next();
+  ctx.status = 400;
+  ctx.type = 'application/xml';
+  ctx.body = s3Error(problem.code, problem.message);
+}

@@ -58,6 +58,14 @@ describe('embedded S3', () => {
     expect(seen).toContain('ingest/my+data/x%41 y&z.csv');
   });
 
+  it('refuses a key over 1,024 bytes with KeyTooLongError, as S3 does', async () => {
+    await expect(put(`ingest/${'k'.repeat(1020)}`, 'x')).rejects.toMatchObject({ name: 'KeyTooLongError', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses a key part too long for a file name with a 400 that says so (it was a 500)', async () => {
+    await expect(put(`ingest/${'p'.repeat(300)}/x.txt`, 'x')).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+  });
+
   it('keeps keys that differ only by dots or slashes apart', async () => {
     await put('p/a/b', 'one');
     await put('p/a/./b', 'two');
