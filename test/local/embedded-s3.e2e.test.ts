@@ -66,6 +66,24 @@ describe('embedded S3', () => {
     await expect(put(`ingest/${'p'.repeat(300)}/x.txt`, 'x')).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
   });
 
+  it('keeps the previous object whole when an overwrite is aborted mid-upload (writes are atomic)', async () => {
+    await put('ingest/atomic/a.txt', 'the complete first version');
+    const { request } = await import('node:http');
+    const url = new URL(`${s3.endpoint}/${s3.bucket}/ingest/atomic/a.txt`);
+
+    await new Promise<void>((resolve) => {
+      const partial = request(url, { method: 'PUT', headers: { 'content-length': '100000' } });
+      partial.on('error', () => resolve());
+      partial.write('truncated', () => setTimeout(() => partial.destroy(), 100));
+      partial.on('close', () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect((await get('ingest/atomic/a.txt')).toString()).toBe('the complete first version');
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'ingest/atomic/a.txt' }));
+    expect(head.ETag).toBe(`"${md5(Buffer.from('the complete first version'))}"`);
+  });
+
   it('keeps keys that differ only by dots or slashes apart', async () => {
     await put('p/a/b', 'one');
     await put('p/a/./b', 'two');
