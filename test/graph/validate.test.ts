@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatIssue, type IssueCode, validateGraphFile, validateGraphText } from '../../lib/graph';
@@ -184,6 +186,19 @@ describe('validateGraphFile', () => {
     const result = validateGraphText(text, { rootDir: FIXTURES });
 
     expect(result.issues.map((i) => i.path)).toEqual(['steps.m.environment.A=B', 'steps.m.local.cwd']);
+  });
+
+  it('accepts a handler in a functions/ folder whose name starts with ".." (only a ".." segment leaves functions/)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'orchestra-dots-'));
+    mkdirSync(join(root, 'functions', '..evil'), { recursive: true });
+    writeFileSync(join(root, 'functions', '..evil', 'index.ts'), 'export const handler = async () => ({});');
+    writeFileSync(join(root, 'index.ts'), 'export const handler = async () => ({});');
+
+    const result = validateGraphText(JSON.stringify({ name: 'p', steps: { f: { kind: 'lambda', handler: 'functions/..evil/index.ts' } } }), { rootDir: root });
+    const outside = validateGraphText(JSON.stringify({ name: 'p', steps: { f: { kind: 'lambda', handler: 'functions/../index.ts' } } }), { rootDir: root });
+
+    expect(result.issues).toEqual([]);
+    expect(outside.issues.map((i) => i.message)).toEqual(['handler "functions/../index.ts" is outside functions/']);
   });
 
   it('accepts a UTF-8 byte-order mark', () => {
