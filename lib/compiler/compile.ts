@@ -6,7 +6,7 @@ import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
 import { defined } from '../shared/defined';
 import type { StateMachineDefinition } from './asl';
-import { checkLimits, type MachineStats, machineStats } from './limits';
+import { checkLimits, checkStepLimits, type MachineStats, machineStats } from './limits';
 import { type Block, planMakespan } from './plan/blocks';
 import { planByLevels } from './plan/levels';
 import { type PlanInput, planSeriesParallel } from './plan/series-parallel';
@@ -65,6 +65,6 @@ export function compileGraph(graph: PipelineGraph, options: CompileOptions = {})
     plan,
     placeholders: placeholdersIn(text),
     stats: { ...stats, criticalPathSeconds: criticalPathLength(input, input.weight), planMakespanSeconds: planMakespan(plan, input.weight) },
-    issues: checkLimits(stats),
+    issues: [...checkStepLimits(graph), ...checkLimits(stats)],
   };
 }

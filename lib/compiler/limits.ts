@@ -1,9 +1,9 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
 import { type Issue, issue } from '../graph/issues';
-import type { PipelineGraph } from '../graph/schema';
+import type { PipelineGraph, Step } from '../graph/schema';
 import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
 import { type StateType, walkStates } from './asl';
-import { effectiveRetry } from './policies';
+import { effectiveRetry, effectiveTimeout } from './policies';
 import type { RenderedDefinition } from './render';
 
 export const MAX_DEFINITION_BYTES = 1_048_576;
@@ -12,6 +12,8 @@ export const MAX_HISTORY_EVENTS = 25_000;
 export const MAX_PAYLOAD_BYTES = 262_144;
 /** Budget per step result in the run state, for the payload estimate (results are S3 URIs, not data). */
 export const RESULT_BYTES_PER_STEP = 100;
+/** Step Functions Standard workflows run for at most one year. */
+export const MAX_EXECUTION_SECONDS = 31_536_000;
 
 /** History events a state adds to a run without retries (AWS event model; .sync ECS tasks add TaskSubmitted). */
 const EVENTS_PER_STATE: Record<StateType, number> = { Task: 5, Parallel: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
@@ -56,7 +58,11 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     transitions++;
     events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && state.Resource === ECS_RUN_TASK_SYNC ? 1 : 0);
   }
-  for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
+  let resultBytes = 0;
+  for (const step of Object.values(graph.steps)) {
+    retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
+    resultBytes += resultBytesOf(step);
+  }
   const steps = Object.keys(graph.steps).length;
   return {
     steps,
@@ -67,12 +73,60 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     transitionsPerRun: transitions,
     historyEventsPerRun: events,
     historyEventsWorstCase: events + retryEvents,
-    payloadBytesEstimate: 1024 + steps * RESULT_BYTES_PER_STEP,
+    payloadBytesEstimate: 1024 + resultBytes,
   };
 }
 
 const SPLIT_FIX =
   'split the pipeline into several, chained by ingest prefixes (the last step of one writes the dataset that triggers the next); the local runtime has no such limit (`orchestra compile --target local`)';
+
+/** What a step's result adds to the run state: a simulate step's declared output, else the budget for S3 references. */
+const resultBytesOf = (step: Step): number => (step.kind === 'simulate' && step.output !== undefined ? Buffer.byteLength(JSON.stringify(step.output)) : RESULT_BYTES_PER_STEP);
+
+/** Worst case of one step with every retry used: each attempt runs to its timeout, then waits its backoff. */
+export function worstCaseStepSeconds(graph: PipelineGraph, step: Step): number {
+  const retry = effectiveRetry(graph, step);
+  const attempts = retry.maxAttempts ?? 1;
+  let seconds = attempts * effectiveTimeout(graph, step);
+  let wait = retry.intervalSeconds ?? 1;
+  for (let retryNumber = 1; retryNumber < attempts; retryNumber++) {
+    seconds += Math.min(wait, retry.maxDelaySeconds ?? Number.POSITIVE_INFINITY);
+    wait *= retry.backoffRate ?? 2;
+  }
+  return seconds;
+}
+
+/** Findings about single steps: a result bigger than a state may hold, retries longer than an execution may last. */
+export function checkStepLimits(graph: PipelineGraph): Issue[] {
+  const found: Issue[] = [];
+  const n = (value: number): string => Math.round(value).toLocaleString('en-US');
+  for (const [id, step] of Object.entries(graph.steps)) {
+    const bytes = resultBytesOf(step);
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      found.push(
+        issue(
+          'limit-exceeded',
+          ['steps', id, 'output'],
+          `the output is ${n(bytes)} bytes; Step Functions caps a state's data at ${n(MAX_PAYLOAD_BYTES)} (256 KiB)`,
+          'write large results to S3 and return their keys',
+        ),
+      );
+    }
+    const seconds = worstCaseStepSeconds(graph, step);
+    if (seconds > MAX_EXECUTION_SECONDS) {
+      found.push(
+        issue(
+          'limit-exceeded',
+          ['steps', id, 'retry'],
+          `with every retry used, this step alone could take ${n(seconds)} s; a Standard execution lasts at most ${n(MAX_EXECUTION_SECONDS)} s (one year)`,
+          'lower retry.maxAttempts, intervalSeconds or backoffRate, or set maxDelaySeconds',
+          'warning',
+        ),
+      );
+    }
+  }
+  return found;
+}
 
 export function checkLimits(stats: MachineStats): Issue[] {
   const found: Issue[] = [];

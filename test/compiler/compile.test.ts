@@ -16,6 +16,28 @@ const allKinds = (): PipelineGraph => loadGraphFile(join(FIXTURES, 'graphs/valid
 const statesOf = (definition: StateMachineDefinition): Record<string, Record<string, unknown>> =>
   Object.fromEntries([...walkStates(definition)].map(({ name, state }) => [name, state]));
 
+describe('compileGraph limits of single steps', () => {
+  it('fails when a simulate output is bigger than a state may hold (256 KiB)', () => {
+    const graph = simulateGraph({ big: [] });
+    graph.steps['big'] = { kind: 'simulate', output: { data: 'x'.repeat(300_000) } };
+
+    const { issues } = compileGraph(graph);
+
+    expect(issues.filter((i) => i.severity === 'error').map((i) => [i.path, i.message])).toEqual([
+      ['steps.big.output', "the output is 300,011 bytes; Step Functions caps a state's data at 262,144 (256 KiB)"],
+    ]);
+  });
+
+  it('warns when retries alone could outlast the one-year execution limit', () => {
+    const graph = simulateGraph({ patient: [] });
+    graph.steps['patient'] = { kind: 'simulate', retry: { maxAttempts: 30, intervalSeconds: 3600, backoffRate: 2 } };
+
+    const { issues } = compileGraph(graph);
+
+    expect(issues.map((i) => [i.path, i.severity])).toContainEqual(['steps.patient.retry', 'warning']);
+  });
+});
+
 describe('compileGraph', () => {
   it('produces ASL that asl-validator accepts, with one Task per step named after it', () => {
     const compiled = compileGraph(allKinds());
