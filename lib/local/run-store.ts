@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { join } from 'node:path';
 import { ERRORS } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
+import { isAlive } from './data-dir-lock';
 import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
@@ -31,15 +32,6 @@ export class RunNotFoundError extends OrchestraError {
     super('run-not-found', `no run "${runId}" in ${dir} — list runs with \`orchestra runs\``);
   }
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export class RunStore {
   readonly dir: string;

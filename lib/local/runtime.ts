@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { PipelineSource } from '../catalogue';
 import { type Environment, FUNCTION_ENV } from '../contract/environment';
 import type { RunInput } from '../contract/step-event';
+import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
 import { RunController, type StartRunOptions } from './run-controller';
@@ -44,6 +45,7 @@ export class LocalRuntime {
     readonly s3: EmbeddedS3,
     readonly store: RunStore,
     options: LocalRuntimeOptions,
+    private readonly unlock: () => void,
   ) {
     const stepEnvironment = {
       ...s3.environment,
@@ -69,12 +71,20 @@ export class LocalRuntime {
   }
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-    const s3 = await startEmbeddedS3({ dataDir: options.dataDir, ...(options.s3Port === undefined ? {} : { port: options.s3Port }) });
+    const unlock = lockDataDir(options.dataDir);
+    let s3: EmbeddedS3;
     try {
-      return new LocalRuntime(s3, new RunStore(options.dataDir), options);
+      s3 = await startEmbeddedS3({ dataDir: options.dataDir, ...(options.s3Port === undefined ? {} : { port: options.s3Port }) });
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+    try {
+      return new LocalRuntime(s3, new RunStore(options.dataDir), options, unlock);
     } catch (error) {
       // Never leave the S3 port open (and the process alive) behind a runtime that did not start.
       await s3.stop();
+      unlock();
       throw error;
     }
   }
@@ -125,5 +135,6 @@ export class LocalRuntime {
     await this.controller.stopAll('the local runtime was stopped');
     await this.store.close();
     await this.s3.stop();
+    this.unlock();
   }
 }
