@@ -4,7 +4,7 @@
  * starts a run, and starts it. Every decision is reported, never dropped: start, wait, duplicate or reject.
  */
 import { decideIngest, ingestTriggerOf } from '../runtime/ingest';
-import { type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
+import { type ObjectCreated, type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
 import type { RunController } from './run-controller';
 import { RunAlreadyExistsError } from './run-store';
@@ -35,8 +35,15 @@ export class IngestRouter {
     return this.pending.size > 0;
   }
 
+  /** s3rver's copy events carry no ETag (S3's do): read it, so a copy onto itself is known for what it is. */
+  private async withEtag(object: ObjectCreated): Promise<ObjectCreated> {
+    if (object.etag !== undefined && object.etag !== '') return object;
+    const stored = (await this.listKeys(object.key)).find((listed) => listed.key === object.key);
+    return stored?.etag === undefined ? object : { ...object, etag: stored.etag };
+  }
+
   private async decide(event: ObjectCreatedEventBridgeEvent): Promise<void> {
-    const object = objectCreatedFrom(event);
+    const object = await this.withEtag(objectCreatedFrom(event));
     for (const pipeline of this.controller.pipelines) {
       const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
       if (ingest === undefined || !object.key.startsWith(ingest.ingestPrefix)) continue;
