@@ -19,7 +19,8 @@ describe('flood inputs', () => {
   });
 
   it.each([
-    ['ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 5\n1 2 3\n4 5 6\n7 8\n', 'dem.asc: 8 values, but ncols × nrows = 9 — the grid is truncated'],
+    ['ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 5\n1 2 3\n4 5 6\n', 'dem.asc: 6 values, but ncols × nrows = 9 — the grid is truncated'],
+    ['ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 5\n1 2\n3 4 5 6\n7 8 9\n', 'dem.asc:6: 2 values on this row, ncols is 3 — each line holds one row of the grid'],
     ['ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 5\n1 2 3\n4 x 6\n7 8 9\n', 'dem.asc:7: "x" is not a number'],
     ['nrows 3\nxllcorner 0\n', 'dem.asc: header has no "ncols"'],
   ])('fails on a bad DEM with the line and the fix (%#)', (text, message) => {
@@ -33,6 +34,21 @@ describe('flood inputs', () => {
     ['time_s,discharge_m3s\n0,1\n60,abc\n', 'hydrograph.csv:3: "60,abc" — expected two numbers'],
   ])('fails on a bad hydrograph with the line and the fix (%#)', (text, message) => {
     expect(() => parseHydrograph(text)).toThrow(message);
+  });
+
+  it.each([
+    ['null', 'model.json: expected a JSON object such as {"inflow": {"row": 10, "col": 0}}'],
+    ['{"inflow": {"row": 1, "col": 1}, "maning": 0.05}', 'model.json: unknown setting(s) "maning" — allowed: inflow, manning, durationSeconds, outflowSlope'],
+    ['{"inflow": {"row": 1, "col": 1}, "manning": "0.05"}', 'model.json: manning must be a number (got "0.05")'],
+  ])('fails on model.json %s naming the file and the fix, never a TypeError', (text, message) => {
+    const attempt = () => parseModelSettings(text, flatBasin(), parseHydrograph('time_s,discharge_m3s\n0,1\n10,1\n'));
+
+    expect(attempt).toThrow(FloodInputError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('fails on a discharge no river has (a unit mistake) instead of running for hours', () => {
+    expect(() => parseHydrograph('time_s,discharge_m3s\n0,1\n60,1e12\n')).toThrow('hydrograph.csv:3: discharge 1000000000000 m³/s is over 1000000');
   });
 
   it('fails when the inflow cell is outside the DEM', () => {

@@ -54,7 +54,10 @@ export function parseAsciiGrid(text: string, file = 'grid'): AsciiGrid {
   for (; line < lines.length; line++) {
     const row = defined(lines[line]).trim();
     if (row === '') continue;
-    for (const token of row.split(/\s+/)) {
+    const tokens = row.split(/\s+/);
+    // One grid row per line, as ESRI writes them: a ragged row means a value is missing or misplaced.
+    if (tokens.length !== ncols) throw new AsciiGridError(`${file}:${line + 1}: ${tokens.length} values on this row, ncols is ${ncols} — each line holds one row of the grid`);
+    for (const token of tokens) {
       const value = Number(token);
       if (!Number.isFinite(value)) throw new AsciiGridError(`${file}:${line + 1}: "${token}" is not a number`);
       if (count >= values.length) throw new AsciiGridError(`${file}:${line + 1}: more values than ncols × nrows = ${values.length}`);
