@@ -20,10 +20,27 @@ export class IngestRouter {
   ) {}
 
   /** Handles the event in the background; `settle()` waits for it. */
-  route(event: ObjectCreatedEventBridgeEvent): void {
-    const work = this.decide(event);
+  route(event: ObjectCreatedEventBridgeEvent, replayed = false): void {
+    const work = this.decide(event, replayed);
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
+  }
+
+  /**
+   * Decides again on every object under the pipelines' ingest prefixes, for uploads stored while no
+   * runtime ran (a crash between storing and deciding). Run names come from the data, so an object
+   * that already started its run is a duplicate and starts nothing.
+   */
+  async replayStored(bucket: string): Promise<void> {
+    for (const pipeline of this.controller.pipelines) {
+      const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
+      if (ingest === undefined) continue;
+      for (const { key, etag } of await this.listKeys(ingest.ingestPrefix)) {
+        const object = { key, ...(etag === undefined ? {} : { etag }) };
+        this.route({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: bucket }, object } }, true);
+      }
+    }
+    await this.settle();
   }
 
   /** Resolves once every upload seen so far has been decided on (runs may still be going). */
@@ -42,7 +59,7 @@ export class IngestRouter {
     return stored?.etag === undefined ? object : { ...object, etag: stored.etag };
   }
 
-  private async decide(event: ObjectCreatedEventBridgeEvent): Promise<void> {
+  private async decide(event: ObjectCreatedEventBridgeEvent, replayed: boolean): Promise<void> {
     const object = await this.withEtag(objectCreatedFrom(event));
     for (const pipeline of this.controller.pipelines) {
       const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
@@ -62,7 +79,7 @@ export class IngestRouter {
       } catch (error) {
         decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: { action: 'reject', reason: `cannot start a run: ${messageOf(error)}` } };
       }
-      this.events.emit(decision);
+      this.events.emit(replayed ? { ...decision, replayed } : decision);
     }
   }
 }

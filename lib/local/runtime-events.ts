@@ -6,7 +6,14 @@ export type RuntimeEvent =
   | { readonly type: 'run-started'; readonly run: RunRecord }
   | { readonly type: 'step'; readonly runId: string; readonly step: string; readonly status: StepStatus; readonly attempt: number; readonly error?: StepError }
   | { readonly type: 'run-finished'; readonly run: RunRecord }
-  | { readonly type: 'ingest'; readonly pipeline: string; readonly key: string; readonly decision: IngestDecision | { action: 'duplicate'; runName: string } };
+  | {
+      readonly type: 'ingest';
+      readonly pipeline: string;
+      readonly key: string;
+      readonly decision: IngestDecision | { action: 'duplicate'; runName: string };
+      /** Decided again at start for an upload stored while no runtime ran (see LocalRuntime.reconcileUploads). */
+      readonly replayed?: boolean;
+    };
 
 export type RuntimeListener = (event: RuntimeEvent) => void;
 

@@ -115,6 +115,15 @@ export class LocalRuntime {
     return this.controller.abortRun(runId, reason);
   }
 
+  /**
+   * Decides on every upload stored under an ingest prefix that has no decision yet (stored while no
+   * runtime ran, or when one crashed): each starts its run or is reported; ones already decided are
+   * duplicates and start nothing. `orchestra up` calls it at start.
+   */
+  reconcileUploads(): Promise<void> {
+    return this.ingest.replayStored(this.s3.bucket);
+  }
+
   /** Resolves once every upload seen so far has been decided on (runs may still be going). */
   settleUploads(): Promise<void> {
     return this.ingest.settle();

@@ -34,7 +34,9 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
         `${time()} ${event.run.status === 'SUCCEEDED' ? '✔' : '✖'} ${event.run.pipeline} ${event.run.runId} ${event.run.status}${event.run.error === undefined ? '' : `: ${event.run.error.error}: ${event.run.error.cause}`}`,
       );
     if (event.type === 'ingest' && event.decision.action === 'reject') output.err(`${time()} ! ${event.key}: not started — ${event.decision.reason}`);
-    if (event.type === 'ingest' && event.decision.action === 'duplicate') output.out(`${time()}   ${event.key}: already processed as run ${event.decision.runName}`);
+    // Replays of uploads already decided are the normal case at start: not worth a line each.
+    if (event.type === 'ingest' && event.decision.action === 'duplicate' && event.replayed !== true)
+      output.out(`${time()}   ${event.key}: already processed as run ${event.decision.runName}`);
   });
   const e = runtime.s3.environment;
   output.out(
@@ -58,6 +60,8 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
       'Ctrl-C stops the server (running runs are recorded as ABORTED).',
     ].join('\n'),
   );
+  // Uploads stored while no runtime ran (or before a crash) start their runs now, or are reported.
+  await runtime.reconcileUploads();
   await (options.until ??
     new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
