@@ -3,13 +3,14 @@
  * encrypted, versioned, EventBridge notifications on), a low-cost network for Fargate steps and a
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, type ISecurityGroup, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -77,6 +78,17 @@ export class OrchestraStack extends Stack {
       const reason = "aws-cdk-lib's own custom resource that turns on EventBridge notifications for the data bucket; its role and policy are fixed by aws-cdk-lib.";
       acknowledge(notificationsHandler, 'AwsSolutions-IAM4', reason, 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
       acknowledge(notificationsHandler, 'AwsSolutions-IAM5', reason, 'Resource::*');
+      // Its log group would be created by Lambda on first use and kept forever: create it first, with a retention.
+      const handlerFunction = notificationsHandler.node.tryFindChild('Resource');
+      const notifications = this.bucket.node.tryFindChild('Notifications');
+      if (handlerFunction instanceof CfnResource) {
+        const logs = new LogGroup(this, 'BucketNotificationsHandlerLogs', {
+          logGroupName: Fn.join('', ['/aws/lambda/', handlerFunction.ref]),
+          retention: RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        notifications?.node.addDependency(logs);
+      }
     }
 
     // Encrypted with a key of our own: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.

@@ -116,6 +116,16 @@ describe('OrchestraStack', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }));
   });
 
+  it("gives aws-cdk-lib's bucket-notifications helper a log group that expires, created before the helper runs", () => {
+    const handlerId = defined(Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith('BucketNotificationsHandler')));
+    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/', { Ref: handlerId }]] } } });
+    const [groupId, group] = defined(Object.entries(groups)[0]);
+    const notifications = defined(Object.values(template.findResources('Custom::S3BucketNotifications'))[0]);
+
+    expect(group['Properties']).toMatchObject({ RetentionInDays: 30 });
+    expect(notifications['DependsOn']).toContain(groupId);
+  });
+
   it('lets only schedules of its own account assume the schedule role, and expires replaced uploads', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
