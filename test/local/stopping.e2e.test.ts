@@ -48,6 +48,32 @@ describe('stopping steps', () => {
   });
 });
 
+describe('orchestra up and signals', () => {
+  it('stops on SIGINT: S3 server closed, exit 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-up-'));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'orchestra.js'), 'up', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stdout.includes('Ctrl-C stops the server')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 50);
+    });
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('stopping…');
+    expect(existsSync(join(dataDir, 'runtime.lock'))).toBe(false);
+  });
+});
+
 describe('orchestra run and signals', () => {
   it.each([
     ['SIGINT', 130],

@@ -21,6 +21,13 @@ export interface UpOptions extends DataDirOption {
 export const DEFAULT_S3_PORT = 4568;
 
 export async function upCommand(options: UpOptions, output: Output): Promise<number> {
+  // Listen before any work (and before saying how to stop), so Ctrl-C at any moment stops the server cleanly.
+  const stopRequested =
+    options.until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
   const root = projectRootOf(join(process.cwd(), 'x'));
   const pipelines = loadCatalogue(root);
   const dataDir = dataDirOf(options);
@@ -62,11 +69,7 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   );
   // Uploads stored while no runtime ran (or before a crash) start their runs now, or are reported.
   await runtime.reconcileUploads();
-  await (options.until ??
-    new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    }));
+  await stopRequested;
   output.out('stopping…');
   await runtime.stop();
   return EXIT_OK;
