@@ -1,16 +1,15 @@
 /** A heavy step: a container on ECS Fargate, a local process on the embedded runtime. */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
+import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { containerStepSchema, imageSourceOf } from './schema';
 
 function checkImage(image: string, at: readonly string[], rootDir: string): Issue[] {
   const source = imageSourceOf(image);
   if (source.type === 'registry') return [];
-  const folder = resolve(rootDir, source.folder);
-  const fromRoot = relative(rootDir, folder);
-  if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
+  if (!isInside(rootDir, source.folder)) {
     return [
       issue(
         'missing-container-image',
@@ -20,7 +19,7 @@ function checkImage(image: string, at: readonly string[], rootDir: string): Issu
       ),
     ];
   }
-  if (!existsSync(join(folder, 'Dockerfile'))) {
+  if (!existsSync(join(resolve(rootDir, source.folder), 'Dockerfile'))) {
     return [
       issue(
         'missing-container-image',
@@ -41,11 +40,8 @@ export const containerKind: StepKindSpec<typeof containerStepSchema> = {
     if (typeof step.raw['image'] === 'string') found.push(...checkImage(step.raw['image'], ['steps', step.id, 'image'], rootDir));
     const local = step.raw['local'];
     const cwd = local !== null && typeof local === 'object' && 'cwd' in local ? local.cwd : undefined;
-    if (typeof cwd === 'string') {
-      const fromRoot = relative(rootDir, resolve(rootDir, cwd));
-      if (fromRoot.startsWith('..') || isAbsolute(fromRoot)) {
-        found.push(issue('schema', ['steps', step.id, 'local', 'cwd'], `"${cwd}" is outside the project`, 'give a folder inside the project, from its root'));
-      }
+    if (typeof cwd === 'string' && !isInside(rootDir, cwd)) {
+      found.push(issue('schema', ['steps', step.id, 'local', 'cwd'], `"${cwd}" is outside the project`, 'give a folder inside the project, from its root'));
     }
     if (local === undefined) {
       found.push(

@@ -1,7 +1,8 @@
 /** A light step: one AWS Lambda function per step, called in-process by the local runtime. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
+import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, lambdaStepSchema } from './schema';
 
@@ -9,9 +10,7 @@ const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+h
 
 function checkHandler(handler: string, at: readonly string[], rootDir: string): Issue[] {
   const file = isAbsolute(handler) ? handler : join(rootDir, handler);
-  const fromFunctions = relative(join(rootDir, 'functions'), normalize(file));
-  // "..evil/index.ts" is inside functions/: only a ".." segment leaves it.
-  const inFunctions = fromFunctions !== '..' && !fromFunctions.startsWith(`..${sep}`) && !isAbsolute(fromFunctions);
+  const inFunctions = isInside(join(rootDir, 'functions'), normalize(file));
   if (!handler.endsWith('.ts')) {
     return [issue('missing-handler-file', at, `handler "${handler}" is not a TypeScript file`, 'point to a .ts file under functions/, e.g. "functions/validate-inputs/index.ts"')];
   }
