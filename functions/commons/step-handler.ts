@@ -15,6 +15,7 @@ import { currentEnvironment, currentStopSignal, type Environment, FUNCTION_ENV, 
 import { PermanentStepError } from '../../lib/contract/errors';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { s3ClientFor } from '../../lib/runtime/s3-client';
+import { isJsonRecord } from '../../lib/shared/json';
 
 export interface StepTools {
   /** Carries runId and step on every line. */
@@ -35,15 +36,13 @@ export type StepFunction<Event extends StepEvent, Output> = (event: Event, tools
 const baseLogger = new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'orchestra' });
 const metrics = new Metrics({ namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'Orchestra', serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'orchestra' });
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The fields every step event has, checked by hand: zod would add ~450 KB to every bundle. */
 function stepEventOf<Event extends StepEvent>(raw: unknown): Event {
   const problems: string[] = [];
-  if (!isRecord(raw)) throw new PermanentStepError('not a step event (expected an object): steps are called by the state machine Orchestra compiles');
+  if (!isJsonRecord(raw)) throw new PermanentStepError('not a step event (expected an object): steps are called by the state machine Orchestra compiles');
   for (const field of ['pipeline', 'step', 'runId'] as const) if (typeof raw[field] !== 'string' || raw[field] === '') problems.push(`${field}: expected a non-empty string`);
-  if (!isRecord(raw['input']) || typeof raw['input']['source'] !== 'string') problems.push('input: expected the run input, an object with "source"');
-  if (!isRecord(raw['dependencies'])) problems.push('dependencies: expected an object');
+  if (!isJsonRecord(raw['input']) || typeof raw['input']['source'] !== 'string') problems.push('input: expected the run input, an object with "source"');
+  if (!isJsonRecord(raw['dependencies'])) problems.push('dependencies: expected an object');
   if (problems.length > 0) throw new PermanentStepError(`not a step event (${problems.join('; ')}): steps are called by the state machine Orchestra compiles`);
   return raw as Event;
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../contract/errors';
 import { type RunInput, reservedPrefixOverlapping } from '../contract/step-event';
 import { messageOf } from '../shared/errors';
+import { isJsonRecord } from '../shared/json';
 import type { ObjectCreated } from './upload-events';
 
 export interface IngestTrigger {
@@ -52,8 +53,8 @@ export function parseIngestTrigger(json: string): IngestTrigger {
     throw new ConfigurationError(`INGEST_TRIGGER is not JSON (${messageOf(error)}); the stack writes it from the graph's trigger`, { cause: error });
   }
   const problems: string[] = [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigurationError('INGEST_TRIGGER must be a JSON object');
-  const field = (name: string): unknown => (Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined);
+  if (!isJsonRecord(value)) throw new ConfigurationError('INGEST_TRIGGER must be a JSON object');
+  const field = (name: string): unknown => (Object.hasOwn(value, name) ? value[name] : undefined);
   const pipeline = field('pipeline');
   const ingestPrefix = field('ingestPrefix');
   const mode = field('mode');

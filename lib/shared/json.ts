@@ -5,6 +5,9 @@ export type JsonRecord = Record<string, unknown>;
 
 export const isJsonRecord = (value: unknown): value is JsonRecord => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** The value when it is a JSON object, else undefined: for reading optional nested fields. */
+export const asJsonRecord = (value: unknown): JsonRecord | undefined => (isJsonRecord(value) ? value : undefined);
+
 /** Parses `text` as a JSON object; `what` names its origin in the error (a file, a variable). */
 export function parseJsonObject(text: string, what: string): JsonRecord {
   let value: unknown;

@@ -78,7 +78,7 @@ export function parseModelSettings(text: string, dem: AsciiGrid, hydrograph: rea
   } catch (error) {
     throw new FloodInputError(`${MODEL_FILE}: not valid JSON (${(error as Error).message})`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FloodInputError(`${MODEL_FILE}: expected a JSON object such as {"inflow": {"row": 10, "col": 0}}`);
+  if (!isJsonRecord(raw)) throw new FloodInputError(`${MODEL_FILE}: expected a JSON object such as {"inflow": {"row": 10, "col": 0}}`);
   const unknown = Object.keys(raw).filter((key) => !MODEL_KEYS.includes(key));
   if (unknown.length > 0) throw new FloodInputError(`${MODEL_FILE}: unknown setting(s) ${unknown.map((key) => `"${key}"`).join(', ')} — allowed: ${MODEL_KEYS.join(', ')}`);
   const settings: { inflow?: unknown; manning?: unknown; durationSeconds?: unknown; outflowSlope?: unknown } = raw;

@@ -1,10 +1,8 @@
 import { reservedPrefixOverlapping } from '../../contract/step-event';
 import { defined } from '../../shared/defined';
+import { asJsonRecord } from '../../shared/json';
 import { type Issue, issue } from '../issues';
 import type { RuleContext } from './context';
-
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 function checkRetry(retry: Record<string, unknown> | undefined, at: string[]): Issue[] {
   if (retry === undefined) return [];
@@ -25,15 +23,15 @@ function checkRetry(retry: Record<string, unknown> | undefined, at: string[]): I
 
 /** Cross-field checks the schema cannot express. */
 export function checkPolicies({ steps, raw }: RuleContext): Issue[] {
-  const found = checkRetry(asRecord(asRecord(raw['defaults'])?.['retry']), ['defaults', 'retry']);
+  const found = checkRetry(asJsonRecord(asJsonRecord(raw['defaults'])?.['retry']), ['defaults', 'retry']);
   for (const step of steps.values()) {
-    found.push(...checkRetry(asRecord(step.raw['retry']), ['steps', step.id, 'retry']));
+    found.push(...checkRetry(asJsonRecord(step.raw['retry']), ['steps', step.id, 'retry']));
   }
   return found;
 }
 
 export function checkTrigger({ raw }: RuleContext): Issue[] {
-  const trigger = asRecord(raw['trigger']);
+  const trigger = asJsonRecord(raw['trigger']);
   if (trigger === undefined) return [];
   const found: Issue[] = [];
   const mode = trigger['mode'] ?? 'per-object';

@@ -1,18 +1,16 @@
 import { isAbsolute, join } from 'node:path';
-import type { JsonObject } from '../../compiler/asl';
 import type { ContainerStep } from '../../graph/schema';
 import { ContainerStepError, type LocalKind, runLocalContainer, type StepRunContext } from '../../local/task-runners';
-
-const asObject = (value: unknown): JsonObject | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined);
+import { asJsonRecord } from '../../shared/json';
 
 /** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
 function containerEnvironment(context: StepRunContext<ContainerStep>): Record<string, string> {
-  const overrides = asObject(asObject(context.attempt.input)?.['Overrides'])?.['ContainerOverrides'];
-  const first = Array.isArray(overrides) ? asObject(overrides[0]) : undefined;
+  const overrides = asJsonRecord(asJsonRecord(context.attempt.input)?.['Overrides'])?.['ContainerOverrides'];
+  const first = Array.isArray(overrides) ? asJsonRecord(overrides[0]) : undefined;
   const pairs = first?.['Environment'];
   const fromOverrides = Object.fromEntries(
     (Array.isArray(pairs) ? pairs : []).flatMap((pair) => {
-      const entry = asObject(pair);
+      const entry = asJsonRecord(pair);
       return entry === undefined ? [] : [[String(entry['Name']), String(entry['Value'])]];
     }),
   );
