@@ -41,8 +41,7 @@ export type ExecutionOutcome =
 export type TaskEvent =
   | { readonly type: 'started' | 'succeeded'; readonly state: string; readonly time: Date }
   | { readonly type: 'retrying'; readonly state: string; readonly time: Date }
-  | { readonly type: 'failed'; readonly state: string; readonly time: Date; readonly error: string; readonly cause: string }
-  | { readonly type: 'caught'; readonly state: string; readonly time: Date };
+  | { readonly type: 'failed'; readonly state: string; readonly time: Date; readonly error: string; readonly cause: string };
 
 export interface Execution {
   readonly result: Promise<ExecutionOutcome>;
@@ -98,7 +97,7 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
   return problems;
 }
 
-/** The Task-state events of the interpreter's log, in our own terms (its other events are not needed here). */
+/** The Task-state events of the interpreter's log the run record needs, in our own terms (a catch changes no step status). */
 async function* taskEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']): AsyncGenerator<TaskEvent> {
   for await (const event of log) {
     if (!('state' in event) || event.state.type !== 'Task') continue;
@@ -115,9 +114,6 @@ async function* taskEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']):
         break;
       case 'StateFailed':
         yield { type: 'failed', ...base, error: event.Error, cause: describeCause(event.Cause) };
-        break;
-      case 'StateCaught':
-        yield { type: 'caught', ...base };
         break;
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Keeps one run's record (lib/local/run-record.ts) from the interpreter's own event log: a Task
- * entered, retried, exited, failed or caught. The record and every change are saved through the run
+ * entered, retried, exited or failed. The record and every change are saved through the run
  * store and reported as runtime events. Whether a failed attempt will be retried is read from the
  * same rules the compiled Retry follows (attempts left, error retryable), since the interpreter only
  * logs the retry after its wait.
@@ -49,8 +49,6 @@ export class RunRecorder {
         this.change(event.state, step, willRetry ? 'RETRYING' : 'FAILED');
         break;
       }
-      case 'caught':
-        break;
     }
   }
 

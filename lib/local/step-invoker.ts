@@ -56,10 +56,6 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
     let result: Json;
     const running = runsAsProcess(step.kind) ? options.processSlots.use(work) : work();
     // The engine ends the attempt when its signal fires; in-process work may go on: say so when it ends.
-    void running.then(
-      () => reportLate(),
-      () => reportLate(),
-    );
     const reportLate = () => {
       if (attempt.signal.aborted) {
         store.appendLog(runId, {
@@ -71,6 +67,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         });
       }
     };
+    void running.then(reportLate, reportLate);
     try {
       result = await running;
     } catch (thrown) {
