@@ -32,13 +32,12 @@ export class IngestRouter {
    * that already started its run is a duplicate and starts nothing.
    */
   async replayStored(bucket: string): Promise<void> {
-    for (const pipeline of this.controller.pipelines) {
-      const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
-      if (ingest === undefined) continue;
-      for (const { key, etag } of await this.listKeys(ingest.ingestPrefix)) {
-        const object = { key, ...(etag === undefined ? {} : { etag }) };
-        this.route({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: bucket }, object } }, true);
-      }
+    // Each object once, even under prefixes of several pipelines: deciding already covers every pipeline it falls under.
+    const stored = new Map<string, string | undefined>();
+    const prefixes = new Set(this.controller.pipelines.flatMap((pipeline) => ingestTriggerOf(pipeline.name, pipeline.graph.trigger)?.ingestPrefix ?? []));
+    for (const prefix of prefixes) for (const { key, etag } of await this.listKeys(prefix)) stored.set(key, etag);
+    for (const [key, etag] of stored) {
+      this.route({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: bucket }, object: { key, ...(etag === undefined ? {} : { etag }) } } }, true);
     }
     await this.settle();
   }
