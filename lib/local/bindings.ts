@@ -5,8 +5,13 @@
 import { lambdaFunctionPlaceholder, PLACEHOLDERS, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
 import type { PipelineGraph } from '../graph/schema';
 
-const ACCOUNT = '000000000000';
-const REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+const ACCOUNT = LOCAL_ACCOUNT;
+const REGION = LOCAL_REGION;
+
+/** The local state machine of a pipeline: named after it, as the runs API and `aws stepfunctions` see it. */
+export const localStateMachineArn = (pipeline: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${pipeline}`;
 
 export const localFunctionName = (pipeline: string, step: string): string => `${pipeline}-${step}`.slice(0, 64);
 

@@ -37,20 +37,33 @@ export type ExecutionOutcome =
   | { readonly status: 'TIMED_OUT'; readonly error: string; readonly cause: string }
   | { readonly status: 'ABORTED'; readonly error: string; readonly cause: string };
 
-/** What happened to a Task state, from the interpreter's own event log (attempts counted from 1). */
-export type TaskEvent =
-  | { readonly type: 'started' | 'succeeded'; readonly state: string; readonly time: Date }
-  | { readonly type: 'retrying'; readonly state: string; readonly time: Date }
-  | { readonly type: 'failed'; readonly state: string; readonly time: Date; readonly error: string; readonly cause: string };
+/**
+ * What happened to a state, from the interpreter's own event log: entered, retrying (a new attempt
+ * after the retry wait), failed (one attempt, or the state), caught (a Catch took it), exited.
+ */
+export type StateEvent =
+  | { readonly type: 'entered'; readonly state: string; readonly stateType: string; readonly time: Date; readonly input: Json }
+  | { readonly type: 'exited'; readonly state: string; readonly stateType: string; readonly time: Date; readonly output: Json }
+  | { readonly type: 'retrying' | 'caught'; readonly state: string; readonly stateType: string; readonly time: Date }
+  | { readonly type: 'failed'; readonly state: string; readonly stateType: string; readonly time: Date; readonly error: string; readonly cause: string };
+
+/** A Task's latest attempt as its handler saw it: the effective input, and the result once it succeeded. */
+export interface TaskIo {
+  readonly input: Json;
+  readonly result?: Json;
+}
 
 export interface Execution {
   readonly result: Promise<ExecutionOutcome>;
   /**
-   * Task events in the order the interpreter logged them, nested Parallel branches included; ends
+   * State events in the order the interpreter logged them, nested Parallel branches included; ends
    * when the execution ends (events of steps still stopping after that are not delivered).
    */
-  readonly taskEvents: AsyncIterable<TaskEvent>;
-  abort(reason?: string): void;
+  readonly events: AsyncIterable<StateEvent>;
+  /** Each Task's latest attempt, by state name (the interpreter's log carries neither the Task's input nor its raw result). */
+  readonly tasks: ReadonlyMap<string, TaskIo>;
+  /** Stops the execution; its outcome is ABORTED with `error` (default Orchestra.Aborted) and `reason` as the cause. */
+  abort(reason?: string, error?: string): void;
 }
 
 export interface ExecutionOptions {
@@ -97,20 +110,23 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
   return problems;
 }
 
-/** The Task-state events of the interpreter's log the run record needs, in our own terms (a catch changes no step status). */
-async function* taskEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']): AsyncGenerator<TaskEvent> {
+/** The state events of the interpreter's log, in our own terms (execution and branch events are the caller's to know). */
+async function* stateEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']): AsyncGenerator<StateEvent> {
   for await (const event of log) {
-    if (!('state' in event) || event.state.type !== 'Task') continue;
-    const base = { state: event.state.name, time: new Date(event.timestamp) };
+    if (!('state' in event)) continue;
+    const base = { state: event.state.name, stateType: event.state.type, time: new Date(event.timestamp) };
     switch (event.type) {
       case 'StateEntered':
-        yield { type: 'started', ...base };
+        yield { type: 'entered', ...base, input: event.state.input };
         break;
       case 'StateExited':
-        yield { type: 'succeeded', ...base };
+        yield { type: 'exited', ...base, output: event.state.output ?? null };
         break;
       case 'StateRetried':
         yield { type: 'retrying', ...base };
+        break;
+      case 'StateCaught':
+        yield { type: 'caught', ...base };
         break;
       case 'StateFailed':
         yield { type: 'failed', ...base, error: event.Error, cause: describeCause(event.Cause) };
@@ -153,6 +169,7 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
   const { timeouts } = prepared;
   const run = new AbortController();
   const attempts = new Map<string, number>();
+  const tasks = new Map<string, TaskIo>();
 
   const wrapped = Object.fromEntries(
     Object.entries(options.handlers).map(([stateName, handler]) => [
@@ -173,8 +190,11 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
           stopListener = () => reject(new StepAbortedError(`run ${options.name} was stopped`));
           signal.addEventListener('abort', stopListener, { once: true });
         });
+        tasks.set(stateName, { input: taskInput as Json });
         try {
-          return await Promise.race([handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal }), stopped]);
+          const result = await Promise.race([handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal }), stopped]);
+          tasks.set(stateName, { input: taskInput as Json, result });
+          return result;
         } catch (error) {
           if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
           throw error;
@@ -192,11 +212,12 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
   });
   let abortReason: string | undefined;
+  let abortError: string = ERRORS.aborted;
 
   const result = execution.result.then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output: output as Json }),
     (error: unknown): ExecutionOutcome => {
-      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: ERRORS.aborted, cause: abortReason ?? 'aborted' };
+      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: abortError, cause: abortReason ?? 'aborted' };
       if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: ERRORS.timeout, cause: 'the run exceeded its TimeoutSeconds' };
       if (error instanceof ExecutionError) {
         // A Task timeout fails the run with States.Timeout; TIMED_OUT is for the machine's own TimeoutSeconds.
@@ -211,9 +232,11 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
 
   return {
     result,
-    taskEvents: taskEventsOf(execution.eventLogs),
-    abort(reason = 'aborted by the user') {
+    events: stateEventsOf(execution.eventLogs),
+    tasks,
+    abort(reason = 'aborted by the user', error: string = ERRORS.aborted) {
       abortReason = reason;
+      abortError = error;
       run.abort();
       execution.abort();
     },

@@ -2,15 +2,21 @@
  * Starts, follows, stops and awaits runs of the pipelines it was given: each run is one execution of
  * the pipeline's prepared machine, its record kept by a RunRecorder from the engine's events.
  */
+
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { PipelineSource } from '../catalogue';
+import type { AnyDefinition } from '../compiler/asl';
 import { parseDefinition } from '../compiler/asl';
 import { effectiveRetry } from '../compiler/policies';
+import { ERRORS } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
+import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
 import { OrchestraError } from '../shared/errors';
-import { localSubstitutions } from './bindings';
-import { type Execution, type PreparedMachine, prepareMachine, startExecution } from './engine';
-import { type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
+import { localStateMachineArn, localSubstitutions } from './bindings';
+import { type Execution, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
+import { HistoryWriter } from './history-writer';
+import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { RunRecorder } from './run-recorder';
 import type { RuntimeEvents } from './runtime-events';
 import { type StepInvokerOptions, taskHandlersFor } from './step-invoker';
@@ -27,6 +33,35 @@ export class UnknownPipelineError extends OrchestraError {
   }
 }
 
+export class RunNotRedrivableError extends OrchestraError {
+  override readonly name = 'RunNotRedrivableError';
+  constructor(message: string) {
+    super('run-not-redrivable', message);
+  }
+}
+
+const REDRIVABLE: ReadonlySet<RunStatus> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
+/**
+ * What the Tasks that ended before a redrive answer when the interpreter passes them again: their
+ * recorded result, or their recorded error for a Task a Catch took (so the run takes the same path).
+ */
+function replayHandlers(history: readonly HistoryEvent[], done: ReadonlySet<string>): Map<string, TaskHandler> {
+  const results = taskResultsFrom(history);
+  const outcomes = stepOutcomesFrom(history);
+  const handlers = new Map<string, TaskHandler>();
+  for (const state of done) {
+    const result = results.get(state);
+    const outcome = outcomes[state];
+    if (result !== undefined && outcome?.status === 'SUCCEEDED') handlers.set(state, async () => result);
+    else if (outcome !== undefined)
+      handlers.set(state, async () => {
+        throw Object.assign(new Error(outcome.cause ?? ''), { name: outcome.error ?? ERRORS.taskFailed });
+      });
+  }
+  return handlers;
+}
+
 export class RunInOtherProcessError extends OrchestraError {
   override readonly name = 'RunInOtherProcessError';
   constructor(message: string) {
@@ -36,6 +71,7 @@ export class RunInOtherProcessError extends OrchestraError {
 
 interface PreparedPipeline {
   readonly pipeline: PipelineSource;
+  readonly definition: AnyDefinition;
   readonly machine: PreparedMachine;
   readonly maxAttempts: ReadonlyMap<string, number>;
 }
@@ -62,9 +98,10 @@ export class RunController {
   /** Checks the definition once (refusing what would run differently from AWS) and makes the pipeline runnable. */
   addPipeline(pipeline: PipelineSource): void {
     const text = substitute(pipeline.definitionText, localSubstitutions(pipeline.graph, pipeline.definitionText, this.options.bucket));
-    const machine = prepareMachine(parseDefinition(text, pipeline.graphFile), new Set(Object.keys(pipeline.graph.steps)));
+    const definition = parseDefinition(text, pipeline.graphFile);
+    const machine = prepareMachine(definition, new Set(Object.keys(pipeline.graph.steps)));
     const maxAttempts = new Map(Object.entries(pipeline.graph.steps).map(([id, step]) => [id, effectiveRetry(pipeline.graph, step).maxAttempts ?? 1]));
-    this.pipelinesByName.set(pipeline.name, { pipeline, machine, maxAttempts });
+    this.pipelinesByName.set(pipeline.name, { pipeline, definition, machine, maxAttempts });
   }
 
   get pipelines(): PipelineSource[] {
@@ -77,8 +114,8 @@ export class RunController {
     if (prepared === undefined) {
       throw new UnknownPipelineError(`no pipeline "${pipelineName}" (known: ${[...this.pipelinesByName.keys()].join(', ') || 'none'})`);
     }
-    const { pipeline, machine, maxAttempts } = prepared;
-    const { store, events } = this.options;
+    const { pipeline } = prepared;
+    const { store } = this.options;
     const runId = options.runId ?? newRunId();
     const record: RunRecord = {
       runId,
@@ -92,16 +129,71 @@ export class RunController {
     };
     store.create(record);
     store.appendLog(runId, { time: record.startedAt, stream: 'system', message: `run started by ${input.source}${input.prefix === undefined ? '' : ` (${input.prefix})`}` });
+    const history = new HistoryWriter(prepared.definition, { append: (event) => store.appendHistory(runId, event) });
+    history.executionStarted(input, localStateMachineArn(pipeline.name), new Date(record.startedAt));
+    this.launch(prepared, record, history, new Map());
+    return record;
+  }
 
+  /**
+   * Runs a FAILED, TIMED_OUT or ABORTED run again as Step Functions redrives an execution: states
+   * that exited before do not run again (a Task that succeeded gives its recorded result without
+   * running its step), the rest run as new; the history goes on after an ExecutionRedriven event.
+   * Throws RunNotRedrivableError otherwise.
+   */
+  redriveRun(runId: string): RunRecord {
+    const { store } = this.options;
+    const record = store.get(runId);
+    const prepared = this.pipelinesByName.get(record.pipeline);
+    if (prepared === undefined) throw new UnknownPipelineError(`run ${runId} is of pipeline "${record.pipeline}", which this runtime does not serve`);
+    if (this.executions.has(runId) || !REDRIVABLE.has(record.status))
+      throw new RunNotRedrivableError(`run ${runId} is ${this.executions.has(runId) ? 'RUNNING' : record.status}: only FAILED, TIMED_OUT or ABORTED runs can be redriven`);
+    const previous = store.readHistory(runId);
+    const done = statesExitedIn(previous);
+    const replayed = replayHandlers(previous, done);
+    const now = new Date();
+    record.status = 'RUNNING';
+    record.redriveCount = (record.redriveCount ?? 0) + 1;
+    record.redriveDate = now.toISOString();
+    record.ownerPid = process.pid;
+    delete record.stoppedAt;
+    delete record.error;
+    for (const id of Object.keys(record.steps)) if (!done.has(id)) record.steps[id] = { status: 'PENDING', attempts: 0 };
+    store.save(record);
+    store.appendLog(runId, {
+      time: record.redriveDate,
+      stream: 'system',
+      message: `run redriven (${record.redriveCount}): ${[...done].filter((s) => s in record.steps).length} step(s) that succeeded are not run again`,
+    });
+    const history = new HistoryWriter(prepared.definition, { append: (event) => store.appendHistory(runId, event) }, previous.length);
+    history.executionRedriven(record.redriveCount, now);
+    this.launch(prepared, record, history, replayed, done);
+    return record;
+  }
+
+  /** Runs the record's execution: `replayed` Tasks answer as recorded, states in `skip` write no events. */
+  private launch(prepared: PreparedPipeline, record: RunRecord, history: HistoryWriter, replayed: ReadonlyMap<string, TaskHandler>, skip: ReadonlySet<string> = new Set()): void {
+    const { pipeline, machine, maxAttempts } = prepared;
+    const { store, events } = this.options;
+    const { runId, input } = record;
+    const handlers = taskHandlersFor(pipeline, runId, this.options);
+    for (const [state, handler] of replayed) handlers[state] = handler;
     const execution = startExecution(machine, input, {
       name: runId,
-      handlers: taskHandlersFor(pipeline, runId, this.options),
+      handlers,
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
     const recorder = new RunRecorder(record, store, events, maxAttempts);
-    const following = recorder.follow(execution.taskEvents);
+    const following = (async () => {
+      for await (const event of execution.events) {
+        if (skip.has(event.state)) continue;
+        recorder.apply(event);
+        history.apply(event, execution.tasks);
+      }
+    })();
     const finished = Promise.all([execution.result, following]).then(async ([outcome]) => {
       recorder.finish(outcome);
+      history.executionEnded(outcome, new Date(record.stoppedAt ?? Date.now()));
       await store.closeLog(runId);
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });
@@ -109,7 +201,6 @@ export class RunController {
     });
     this.executions.set(runId, { execution, finished });
     events.emit({ type: 'run-started', run: record });
-    return record;
   }
 
   /** Resolves when the run has ended (now, or from an earlier process's record). */
@@ -121,9 +212,9 @@ export class RunController {
     return record;
   }
 
-  abortRun(runId: string, reason = 'aborted by the user'): boolean {
+  abortRun(runId: string, reason = 'aborted by the user', error?: string): boolean {
     const active = this.executions.get(runId);
-    active?.execution.abort(reason);
+    active?.execution.abort(reason, error);
     return active !== undefined;
   }
 

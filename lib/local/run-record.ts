@@ -28,7 +28,10 @@ export interface RunRecord {
   /** Where the run's outputs are, e.g. s3://orchestra-data/runs/<pipeline>/<id>/ */
   readonly outputs: string;
   /** Process that owns the run while RUNNING: a record whose owner died was interrupted. */
-  readonly ownerPid: number;
+  ownerPid: number;
+  /** How many times the run was redriven, and when last (as DescribeExecution reports them). */
+  redriveCount?: number;
+  redriveDate?: string;
 }
 
 /** The `--json` summary of a run. */
@@ -84,6 +87,8 @@ const runRecordSchema = z.object({
   ),
   outputs: z.string(),
   ownerPid: z.int(),
+  redriveCount: z.optional(z.int().min(0)),
+  redriveDate: z.optional(z.string()),
 });
 
 /** A run record file that cannot be read: reported with what to do, never a reason for other runs to fail. */
@@ -107,7 +112,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   }
   const parsed = runRecordSchema.safeParse(json);
   if (!parsed.success) throw new DamagedRunRecordError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
-  const { stoppedAt, error, input, steps, ...rest } = parsed.data;
+  const { stoppedAt, error, input, steps, redriveCount, redriveDate, ...rest } = parsed.data;
   return {
     ...rest,
     input: { ...input, source: input.source },
@@ -125,5 +130,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     ),
     ...(stoppedAt === undefined ? {} : { stoppedAt }),
     ...(error === undefined ? {} : { error }),
+    ...(redriveCount === undefined ? {} : { redriveCount }),
+    ...(redriveDate === undefined ? {} : { redriveDate }),
   };
 }

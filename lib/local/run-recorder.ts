@@ -6,7 +6,7 @@
  * logs the retry after its wait.
  */
 import { isRetryable } from '../contract/errors';
-import type { ExecutionOutcome, TaskEvent } from './engine';
+import type { ExecutionOutcome, StateEvent } from './engine';
 import type { RunRecord, StepRecord, StepStatus } from './run-record';
 import type { RunStore } from './run-store';
 import type { RuntimeEvents } from './runtime-events';
@@ -21,23 +21,25 @@ export class RunRecorder {
   ) {}
 
   /** Applies events until the execution's log ends. */
-  async follow(taskEvents: AsyncIterable<TaskEvent>): Promise<void> {
-    for await (const event of taskEvents) this.apply(event);
+  async follow(events: AsyncIterable<StateEvent>): Promise<void> {
+    for await (const event of events) this.apply(event);
   }
 
-  apply(event: TaskEvent): void {
-    const step = this.record.steps[event.state];
+  /** Task events change their step; a catch changes no step status. */
+  apply(event: StateEvent): void {
+    const step = event.stateType === 'Task' ? this.record.steps[event.state] : undefined;
     if (step === undefined) return;
     const time = event.time.toISOString();
     switch (event.type) {
-      case 'started':
+      case 'entered':
       case 'retrying':
-        step.attempts = event.type === 'started' ? 1 : step.attempts + 1;
+        step.attempts = event.type === 'entered' ? 1 : step.attempts + 1;
         step.startedAt ??= time;
         delete step.stoppedAt;
         this.change(event.state, step, 'RUNNING');
         break;
-      case 'succeeded':
+      case 'exited':
+        if (step.status !== 'RUNNING') break;
         step.stoppedAt = time;
         delete step.error;
         this.change(event.state, step, 'SUCCEEDED');

@@ -1,13 +1,16 @@
 /**
  * Run records and logs on disk under <dataDir>/runs, so stopping the local server loses nothing:
- * <run id>.json holds the record (rewritten atomically), <run id>.log one JSON line per log entry.
+ * <run id>.json holds the record (rewritten atomically), <run id>.log one JSON line per log entry,
+ * <run id>.history one JSON line per Step Functions history event.
  * Creating a record is exclusive (`wx`), which is what makes a run name usable only once, like a
  * Step Functions execution name.
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ERRORS } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
+import { isJsonRecord } from '../shared/json';
 import { isAlive } from './data-dir-lock';
 import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
@@ -36,6 +39,7 @@ export class RunNotFoundError extends OrchestraError {
 export class RunStore {
   readonly dir: string;
   private readonly logs = new Map<string, WriteStream>();
+  private readonly histories = new Map<string, WriteStream>();
   private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
 
   /** How long step updates may wait before reaching the disk (the run's start and end are written at once). */
@@ -47,7 +51,8 @@ export class RunStore {
   }
 
   private recordFile = (runId: string) => join(this.dir, `${runId}.json`);
-  logFile = (runId: string): string => join(this.dir, `${runId}.log`);
+  private logFile = (runId: string): string => join(this.dir, `${runId}.log`);
+  private historyFile = (runId: string): string => join(this.dir, `${runId}.history`);
 
   /** Throws RunAlreadyExistsError when the name was used before, by this process or an earlier one. */
   create(record: RunRecord): void {
@@ -120,10 +125,27 @@ export class RunStore {
   }
 
   async closeLog(runId: string): Promise<void> {
-    const stream = this.logs.get(runId);
-    if (stream === undefined) return;
-    this.logs.delete(runId);
-    await new Promise<void>((resolve) => stream.end(resolve));
+    await Promise.all([this.logs, this.histories].map((streams) => endStream(streams, runId)));
+  }
+
+  appendHistory(runId: string, event: HistoryEvent): void {
+    let stream = this.histories.get(runId);
+    if (stream === undefined) {
+      stream = createWriteStream(this.historyFile(runId), { flags: 'a' });
+      this.histories.set(runId, stream);
+    }
+    stream.write(`${JSON.stringify(event)}\n`);
+  }
+
+  /** The run's Step Functions history, oldest first (events still being written may be missing). */
+  readHistory(runId: string): HistoryEvent[] {
+    this.get(runId);
+    const file = this.historyFile(runId);
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line, index) => historyEventOf(line, `${file}:${index + 1}`));
   }
 
   readLog(runId: string): LogEntry[] {
@@ -160,6 +182,27 @@ export class RunStore {
 
   async close(): Promise<void> {
     for (const { record } of [...this.pendingSaves.values()]) this.save(record);
-    await Promise.all([...this.logs.keys()].map((id) => this.closeLog(id)));
+    await Promise.all([...new Set([...this.logs.keys(), ...this.histories.keys()])].map((id) => this.closeLog(id)));
   }
+}
+
+async function endStream(streams: Map<string, WriteStream>, runId: string): Promise<void> {
+  const stream = streams.get(runId);
+  if (stream === undefined) return;
+  streams.delete(runId);
+  await new Promise<void>((resolve) => stream.end(resolve));
+}
+
+/** A stored history line: an object with its id and type; its timestamp back to a Date. */
+function historyEventOf(line: string, where: string): HistoryEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new DamagedRunRecordError(where, 'not a JSON history event');
+  }
+  if (!isJsonRecord(json) || typeof json['id'] !== 'number' || typeof json['type'] !== 'string' || typeof json['timestamp'] !== 'string')
+    throw new DamagedRunRecordError(where, 'a history event needs an id, a type and a timestamp');
+  // Written by appendHistory from a HistoryEvent: its shape is ours; only the timestamp needs turning back into a Date.
+  return { ...json, timestamp: new Date(json['timestamp']) } as HistoryEvent;
 }

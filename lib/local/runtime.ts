@@ -111,8 +111,13 @@ export class LocalRuntime {
     return this.controller.waitForRun(runId);
   }
 
-  abortRun(runId: string, reason?: string): boolean {
-    return this.controller.abortRun(runId, reason);
+  abortRun(runId: string, reason?: string, error?: string): boolean {
+    return this.controller.abortRun(runId, reason, error);
+  }
+
+  /** Runs a FAILED, TIMED_OUT or ABORTED run again from where it failed (see RunController.redriveRun). */
+  redriveRun(runId: string): RunRecord {
+    return this.controller.redriveRun(runId);
   }
 
   /**

@@ -3,6 +3,7 @@
  * deployed-stack client): execution ARNs from run names, and per-step outcomes from the history.
  */
 import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
+import { type Json, parseStoredJson } from '../shared/json';
 
 export interface StepOutcome {
   readonly status: 'SUCCEEDED' | 'FAILED';
@@ -51,4 +52,28 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
       Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
   }
   return steps;
+}
+
+/** States that exited (a Task that succeeded or was caught, a Pass, a Parallel whose branches all ended): a redrive does not run them again. */
+export function statesExitedIn(events: readonly HistoryEvent[]): Set<string> {
+  return new Set(
+    events.flatMap((event) => (event.type?.endsWith('StateExited') === true && event.stateExitedEventDetails?.name !== undefined ? [event.stateExitedEventDetails.name] : [])),
+  );
+}
+
+/** The raw result of each Task's last successful attempt, by state name. */
+export function taskResultsFrom(events: readonly HistoryEvent[]): Map<string, Json> {
+  const entered = new Map<number, string>();
+  const stateOf = new Map<number, string>();
+  const results = new Map<string, Json>();
+  for (const event of events) {
+    const id = event.id ?? 0;
+    if (event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name !== undefined) entered.set(id, event.stateEnteredEventDetails.name);
+    const state = entered.get(id) ?? (event.previousEventId === undefined ? undefined : (stateOf.get(event.previousEventId) ?? entered.get(event.previousEventId)));
+    if (state === undefined) continue;
+    stateOf.set(id, state);
+    const output = event.lambdaFunctionSucceededEventDetails?.output ?? event.taskSucceededEventDetails?.output;
+    if (output !== undefined) results.set(state, parseStoredJson(output));
+  }
+  return results;
 }

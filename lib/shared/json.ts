@@ -3,6 +3,12 @@ import { OrchestraError } from './errors';
 
 export type JsonRecord = Record<string, unknown>;
 
+/** Any JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Parses JSON this program wrote itself (stored records): a parse failure is a damaged store, reported by the caller. */
+export const parseStoredJson = (text: string): Json => JSON.parse(text);
+
 export const isJsonRecord = (value: unknown): value is JsonRecord => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** The value when it is a JSON object, else undefined: for reading optional nested fields. */

@@ -34,7 +34,7 @@ async function record(states: Record<string, unknown>, handlers: Record<string, 
   });
   const recorder = new RunRecorder(run, store, events, new Map(Object.entries(maxAttempts)));
   const execution = startExecution(prepareMachine(definition, new Set(stepIds)), {}, { name: 'r1', handlers, retryDelayMs: 1 });
-  const [outcome] = await Promise.all([execution.result, recorder.follow(execution.taskEvents)]);
+  const [outcome] = await Promise.all([execution.result, recorder.follow(execution.events)]);
   recorder.finish(outcome);
   await store.close();
   return { run, seen };

@@ -3,7 +3,9 @@
  * `Type`. Declared as type aliases, not interfaces, so every state is also an `AnyState` (the loose
  * shape the walker and the local engine's guards read any definition through).
  */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from '../../shared/json';
+
+export type { Json };
 export type JsonObject = { [key: string]: Json };
 
 /** Where a state goes next: another state, or the end of its (sub-)machine. */

@@ -1,0 +1,196 @@
+/**
+ * Writes a local run's execution history as Step Functions writes it: AWS event types, ids from 1,
+ * `previousEventId` links and the same details, so code that reads a deployed execution's history
+ * (lib/runtime/execution-history.ts) gives the same answer for a local run. Built from the engine's
+ * state events; a Task calling a Lambda ARN writes `LambdaFunction*` events, a service integration
+ * (`arn:aws:states:::ecs:runTask.sync`) writes `Task*` events, as on AWS.
+ */
+import { type HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import { type AnyDefinition, type AnyState, walkStates } from '../compiler/asl';
+import { ERRORS } from '../contract/errors';
+import { InvariantError } from '../shared/errors';
+import type { ExecutionOutcome, StateEvent, TaskIo } from './engine';
+
+/** How a Task's resource shows in its history events. */
+type TaskResource = { readonly kind: 'lambda'; readonly arn: string } | { readonly kind: 'service'; readonly resourceType: string; readonly resource: string };
+
+const SERVICE_INTEGRATION = /^arn:aws:states:::([^:]+):(.+)$/;
+
+function taskResourceOf(state: AnyState): TaskResource {
+  const arn = String(state['Resource']);
+  const service = SERVICE_INTEGRATION.exec(arn);
+  return service === null ? { kind: 'lambda', arn } : { kind: 'service', resourceType: service[1] ?? '', resource: service[2] ?? '' };
+}
+
+const text = (value: unknown): string => JSON.stringify(value ?? null);
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(HistoryEventType));
+const isEventType = (type: string): type is HistoryEventType => EVENT_TYPES.has(type);
+
+export interface HistorySink {
+  append(event: HistoryEvent): void;
+}
+
+export class HistoryWriter {
+  private nextId: number;
+  private readonly states = new Map<string, AnyState>();
+  /** Which states may run just before each state (Next, Default, Choices, Catch), and the Parallel whose branch it starts. */
+  private readonly predecessors = new Map<string, string[]>();
+  private readonly branchParent = new Map<string, string>();
+  /** The latest event written for each state. */
+  private readonly lastEvent = new Map<string, number>();
+  /** Tasks whose failure a Catch took: their exit is not a success. */
+  private readonly caught = new Set<string>();
+  private lastId = 0;
+
+  constructor(
+    definition: AnyDefinition,
+    private readonly sink: HistorySink,
+    /** Events already written for this execution (a redrive continues its history). */
+    written = 0,
+  ) {
+    this.nextId = written + 1;
+    this.lastId = written;
+    for (const { name, state } of walkStates(definition)) {
+      this.states.set(name, state);
+      const targets = [
+        state['Next'],
+        state['Default'],
+        ...(Array.isArray(state['Choices']) ? state['Choices'].map((choice: { Next?: unknown }) => choice.Next) : []),
+        ...(Array.isArray(state['Catch']) ? state['Catch'].map((catcher: { Next?: unknown }) => catcher.Next) : []),
+      ];
+      for (const target of targets) if (typeof target === 'string') this.predecessors.set(target, [...(this.predecessors.get(target) ?? []), name]);
+      for (const branch of state.Branches ?? []) this.branchParent.set(branch.StartAt, name);
+    }
+  }
+
+  get count(): number {
+    return this.lastId;
+  }
+
+  executionStarted(input: unknown, stateMachineArn: string, time: Date): void {
+    this.write('ExecutionStarted', time, undefined, {
+      executionStartedEventDetails: { input: text(input), inputDetails: { truncated: false }, roleArn: `${stateMachineArn}:role` },
+    });
+  }
+
+  executionRedriven(redriveCount: number, time: Date): void {
+    this.write('ExecutionRedriven', time, this.lastId || undefined, { executionRedrivenEventDetails: { redriveCount } });
+  }
+
+  /** One engine event; `tasks` gives a Task's input and raw result, which the engine's log does not carry. */
+  apply(event: StateEvent, tasks: ReadonlyMap<string, TaskIo>): void {
+    const state = this.states.get(event.state);
+    if (state === undefined) return;
+    const prefix = event.stateType;
+    switch (event.type) {
+      case 'entered': {
+        this.caught.delete(event.state);
+        const entered = this.write(`${prefix}StateEntered`, event.time, this.enteredAfter(event.state), {
+          stateEnteredEventDetails: { name: event.state, input: text(event.input), inputDetails: { truncated: false } },
+        });
+        this.lastEvent.set(event.state, entered);
+        if (prefix === 'Parallel' || prefix === 'Map') this.lastEvent.set(event.state, this.write(`${prefix}StateStarted`, event.time, entered, {}));
+        if (prefix === 'Task') this.taskScheduled(event.state, state, event.time, tasks);
+        return;
+      }
+      case 'retrying':
+        if (prefix === 'Task') this.taskScheduled(event.state, state, event.time, tasks);
+        return;
+      case 'failed':
+        if (prefix === 'Task') this.taskFailed(event.state, state, event.time, event.error, event.cause);
+        if (prefix === 'Parallel' || prefix === 'Map') this.chain(event.state, `${prefix}StateFailed`, event.time, {});
+        return;
+      case 'caught':
+        this.caught.add(event.state);
+        return;
+      case 'exited':
+        if (prefix === 'Task' && !this.caught.has(event.state)) this.taskSucceeded(event.state, state, event.time, tasks);
+        if ((prefix === 'Parallel' || prefix === 'Map') && !this.caught.has(event.state)) this.chain(event.state, `${prefix}StateSucceeded`, event.time, {});
+        this.chain(event.state, `${prefix}StateExited`, event.time, {
+          stateExitedEventDetails: { name: event.state, output: text(event.output), outputDetails: { truncated: false } },
+        });
+        return;
+    }
+  }
+
+  executionEnded(outcome: ExecutionOutcome, time: Date): void {
+    switch (outcome.status) {
+      case 'SUCCEEDED':
+        this.write('ExecutionSucceeded', time, this.lastId, { executionSucceededEventDetails: { output: text(outcome.output), outputDetails: { truncated: false } } });
+        return;
+      case 'FAILED':
+        this.write('ExecutionFailed', time, this.lastId, { executionFailedEventDetails: { error: outcome.error, cause: outcome.cause } });
+        return;
+      case 'TIMED_OUT':
+        this.write('ExecutionTimedOut', time, this.lastId, { executionTimedOutEventDetails: { error: outcome.error, cause: outcome.cause } });
+        return;
+      case 'ABORTED':
+        this.write('ExecutionAborted', time, this.lastId, { executionAbortedEventDetails: { error: outcome.error, cause: outcome.cause } });
+        return;
+    }
+  }
+
+  private taskScheduled(name: string, state: AnyState, time: Date, tasks: ReadonlyMap<string, TaskIo>): void {
+    const resource = taskResourceOf(state);
+    const input = text(tasks.get(name)?.input ?? null);
+    const timeoutInSeconds = typeof state['TimeoutSeconds'] === 'number' ? state['TimeoutSeconds'] : undefined;
+    if (resource.kind === 'lambda') {
+      this.chain(name, 'LambdaFunctionScheduled', time, {
+        lambdaFunctionScheduledEventDetails: { resource: resource.arn, input, inputDetails: { truncated: false }, ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) },
+      });
+      this.chain(name, 'LambdaFunctionStarted', time, {});
+      return;
+    }
+    const { resourceType, resource: action } = resource;
+    this.chain(name, 'TaskScheduled', time, {
+      taskScheduledEventDetails: { resourceType, resource: action, region: 'us-east-1', parameters: input, ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) },
+    });
+    this.chain(name, 'TaskStarted', time, { taskStartedEventDetails: { resourceType, resource: action } });
+    if (action.endsWith('.sync')) this.chain(name, 'TaskSubmitted', time, { taskSubmittedEventDetails: { resourceType, resource: action, output: '{}' } });
+  }
+
+  private taskSucceeded(name: string, state: AnyState, time: Date, tasks: ReadonlyMap<string, TaskIo>): void {
+    const resource = taskResourceOf(state);
+    const output = text(tasks.get(name)?.result ?? null);
+    if (resource.kind === 'lambda') this.chain(name, 'LambdaFunctionSucceeded', time, { lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } });
+    else
+      this.chain(name, 'TaskSucceeded', time, {
+        taskSucceededEventDetails: { resourceType: resource.resourceType, resource: resource.resource, output, outputDetails: { truncated: false } },
+      });
+  }
+
+  private taskFailed(name: string, state: AnyState, time: Date, error: string, cause: string): void {
+    const resource = taskResourceOf(state);
+    const timedOut = error === ERRORS.timeout;
+    if (resource.kind === 'lambda') {
+      if (timedOut) this.chain(name, 'LambdaFunctionTimedOut', time, { lambdaFunctionTimedOutEventDetails: { error, cause } });
+      else this.chain(name, 'LambdaFunctionFailed', time, { lambdaFunctionFailedEventDetails: { error, cause } });
+      return;
+    }
+    const details = { resourceType: resource.resourceType, resource: resource.resource, error, cause };
+    if (timedOut) this.chain(name, 'TaskTimedOut', time, { taskTimedOutEventDetails: details });
+    else this.chain(name, 'TaskFailed', time, { taskFailedEventDetails: details });
+  }
+
+  /** The event a state's entry follows: its Parallel's start for a branch's first state, else the latest event of a state that leads to it. */
+  private enteredAfter(name: string): number | undefined {
+    const candidates = [...(this.predecessors.get(name) ?? []), ...(this.branchParent.has(name) ? [this.branchParent.get(name) ?? ''] : [])]
+      .map((predecessor) => this.lastEvent.get(predecessor))
+      .filter((id) => id !== undefined);
+    return candidates.length === 0 ? this.lastId || undefined : Math.max(...candidates);
+  }
+
+  private chain(name: string, type: string, time: Date, details: Partial<HistoryEvent>): void {
+    this.lastEvent.set(name, this.write(type, time, this.lastEvent.get(name), details));
+  }
+
+  private write(type: string, time: Date, previousEventId: number | undefined, details: Partial<HistoryEvent>): number {
+    // State types come from the definition; the interpreter has validated them, so every one has its AWS event types.
+    if (!isEventType(type)) throw new InvariantError(`no Step Functions history event type "${type}"`);
+    const id = this.nextId++;
+    this.lastId = id;
+    this.sink.append({ timestamp: time, type, id, ...(previousEventId === undefined ? {} : { previousEventId }), ...details });
+    return id;
+  }
+}

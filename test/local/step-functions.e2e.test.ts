@@ -1,0 +1,218 @@
+/**
+ * The local Step Functions endpoint through the real SDK client over HTTP: every operation, its
+ * AWS error names, paging, history that the deployed code reads the same way, stop and redrive.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionOutput,
+  DescribeStateMachineCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  GetExecutionHistoryCommand,
+  InvalidArn,
+  InvalidExecutionInput,
+  InvalidName,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  RedriveExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+  StopExecutionCommand,
+  TaskDoesNotExist,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFromGraph } from '../../lib/catalogue';
+import type { PipelineGraph } from '../../lib/graph/schema';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { type StepFunctionsEndpoint, serveStepFunctions } from '../../lib/local/step-functions/server';
+import { LocalStepFunctions } from '../../lib/local/step-functions/service';
+import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { simulateGraph } from '../helpers/graphs';
+import { ROOT, startTestRuntime } from '../helpers/local-runtime';
+
+const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:';
+const project = mkdtempSync(join(tmpdir(), 'orchestra-sfn-project-'));
+const calls = join(project, 'calls.txt');
+const failWhile = join(project, 'fail-b');
+
+// A handler that records each call and fails at step b while the marker file exists.
+mkdirSync(join(project, 'functions', 'counted'), { recursive: true });
+writeFileSync(
+  join(project, 'functions', 'counted', 'index.ts'),
+  `import { appendFileSync, existsSync } from 'node:fs';
+export const handler = async (event: { step: string; input: { calls: string; failWhile: string } }) => {
+  appendFileSync(event.input.calls, event.step + '\\n');
+  if (event.step === 'b' && existsSync(event.input.failWhile)) throw Object.assign(new Error('b is not ready'), { name: 'NotReady' });
+  return { step: event.step };
+};
+`,
+);
+const counted = { kind: 'lambda' as const, handler: 'functions/counted/index.ts', retry: { maxAttempts: 1 } };
+const chain: PipelineGraph = { name: 'chain', steps: { a: counted, b: { ...counted, dependsOn: ['a'] }, c: { ...counted, dependsOn: ['b'] } } };
+
+let runtime: LocalRuntime;
+let endpoint: StepFunctionsEndpoint;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime(['state-machines/flood.graph.json', simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
+  runtime.addPipeline(pipelineFromGraph(chain, project));
+  endpoint = await serveStepFunctions(new LocalStepFunctions(runtime));
+  sfn = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+
+afterAll(async () => {
+  sfn.destroy();
+  await endpoint.close();
+  await runtime.stop();
+  rmSync(project, { recursive: true, force: true });
+});
+
+async function finished(executionArn: string): Promise<DescribeExecutionOutput> {
+  for (;;) {
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (execution.status !== 'RUNNING') return execution;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const start = (pipeline: string, input: Record<string, unknown> = {}, name?: string) =>
+  sfn.send(new StartExecutionCommand({ stateMachineArn: `${ARN}${pipeline}`, input: JSON.stringify(input), ...(name === undefined ? {} : { name }) }));
+
+describe('local Step Functions endpoint', () => {
+  it('lists the pipelines as state machines and describes each with its committed definition', async () => {
+    const listed = await sfn.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines?.map((m) => m.name)).toEqual(['chain', 'flood', 'quick', 'slow']);
+    const flood = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${ARN}flood` }));
+    expect(flood.definition).toBe(readFileSync(join(ROOT, 'state-machines', 'flood.asl.json'), 'utf8'));
+    expect(flood).toMatchObject({ name: 'flood', status: 'ACTIVE', type: 'STANDARD' });
+    expect(flood.creationDate).toBeInstanceOf(Date);
+    await expect(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${ARN}nope` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+  });
+
+  it('runs an execution to SUCCEEDED with its output, and writes the history AWS would', async () => {
+    writeFileSync(calls, '');
+    const { executionArn = '', startDate } = await start('chain', { calls, failWhile });
+    expect(startDate).toBeInstanceOf(Date);
+    const execution = await finished(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ steps: { a: { step: 'a' }, b: { step: 'b' }, c: { step: 'c' } } });
+    expect(execution.stopDate?.getTime()).toBeGreaterThanOrEqual(execution.startDate?.getTime() ?? 0);
+
+    const history = await readExecutionHistory(sfn, executionArn);
+    expect(stepOutcomesFrom(history)).toEqual({ a: { status: 'SUCCEEDED', attempts: 1 }, b: { status: 'SUCCEEDED', attempts: 1 }, c: { status: 'SUCCEEDED', attempts: 1 } });
+    const types = history.map((e) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    const a = types.indexOf('TaskStateEntered');
+    expect(types.slice(a, a + 5)).toEqual(['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited']);
+    expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
+    const scheduled = history.find((e) => e.type === 'LambdaFunctionScheduled');
+    expect(JSON.parse(scheduled?.lambdaFunctionScheduledEventDetails?.input ?? '{}')).toMatchObject({ pipeline: 'chain', step: 'a' });
+  });
+
+  it('pages the history forwards and backwards, each event exactly once', async () => {
+    const { executionArn = '' } = await start('chain', { calls, failWhile });
+    await finished(executionArn);
+    const all = await readExecutionHistory(sfn, executionArn);
+    for (const reverseOrder of [false, true]) {
+      const ids: number[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 4, reverseOrder, ...(nextToken === undefined ? {} : { nextToken }) }));
+        expect(page.events?.length).toBeLessThanOrEqual(4);
+        ids.push(...(page.events ?? []).map((e) => e.id ?? 0));
+        nextToken = page.nextToken;
+      } while (nextToken !== undefined);
+      const expected = all.map((e) => e.id ?? 0);
+      expect(ids).toEqual(reverseOrder ? expected.reverse() : expected);
+    }
+  });
+
+  it('uses a name once: the same name and input while running return the same execution, anything else is ExecutionAlreadyExists', async () => {
+    const first = await start('slow', {}, 'named-once');
+    const again = await start('slow', {}, 'named-once');
+    expect(again.executionArn).toBe(first.executionArn);
+    await expect(start('slow', { other: true }, 'named-once')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn ?? '' }));
+    await finished(first.executionArn ?? '');
+    await expect(start('slow', {}, 'named-once')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
+  it('stops a running execution: ABORTED with the error and cause given, the history ends with ExecutionAborted', async () => {
+    const { executionArn = '' } = await start('slow');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Stop', cause: 'wrong dataset' }));
+    const execution = await finished(executionArn);
+    expect(execution).toMatchObject({ status: 'ABORTED', error: 'Operator.Stop', cause: 'wrong dataset' });
+    const history = await readExecutionHistory(sfn, executionArn);
+    expect(history.at(-1)).toMatchObject({ type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Operator.Stop', cause: 'wrong dataset' } });
+    expect(runtime.activeRuns).toBe(0);
+  });
+
+  it('redrives a failed execution: only the failed step and those after it run again', async () => {
+    writeFileSync(calls, '');
+    writeFileSync(failWhile, '');
+    const { executionArn = '' } = await start('chain', { calls, failWhile });
+    const failed = await finished(executionArn);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'NotReady', cause: 'b is not ready', redriveStatus: 'REDRIVABLE' });
+    expect(readFileSync(calls, 'utf8')).toBe('a\nb\n');
+
+    rmSync(failWhile);
+    const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    expect(redriveDate).toBeInstanceOf(Date);
+    const redriven = await finished(executionArn);
+    expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect(readFileSync(calls, 'utf8')).toBe('a\nb\nb\nc\n');
+    expect(JSON.parse(redriven.output ?? '{}')).toMatchObject({ steps: { a: { step: 'a' }, b: { step: 'b' }, c: { step: 'c' } } });
+
+    const history = await readExecutionHistory(sfn, executionArn);
+    const types = history.map((e) => e.type);
+    expect(types.filter((t) => t === 'ExecutionRedriven')).toHaveLength(1);
+    expect(types.filter((t) => t === 'LambdaFunctionScheduled')).toHaveLength(4);
+    expect(stepOutcomesFrom(history)['b']).toEqual({ status: 'SUCCEEDED', attempts: 2, error: 'NotReady', cause: 'b is not ready' });
+    await expect(sfn.send(new RedriveExecutionCommand({ executionArn }))).rejects.toBeInstanceOf(ExecutionNotRedrivable);
+  });
+
+  it('lists executions newest first, filtered by status, each exactly once across pages', async () => {
+    const started: string[] = [];
+    for (let i = 0; i < 25; i++) started.push((await start('quick')).executionArn ?? '');
+    await Promise.all(started.map(finished));
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn: `${ARN}quick`, maxResults: 10, ...(nextToken === undefined ? {} : { nextToken }) }));
+      seen.push(...(page.executions ?? []).map((e) => e.executionArn ?? ''));
+      // A run started between pages must not shift the next page.
+      if (seen.length === 10) await start('quick');
+      nextToken = page.nextToken;
+    } while (nextToken !== undefined);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen)).toEqual(new Set(started));
+    const succeeded = await sfn.send(new ListExecutionsCommand({ stateMachineArn: `${ARN}slow`, statusFilter: 'ABORTED' }));
+    expect(succeeded.executions?.every((e) => e.status === 'ABORTED')).toBe(true);
+    expect(succeeded.executions?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers mistakes with the error names AWS uses', async () => {
+    await expect(start('quick', {}, 'has space')).rejects.toBeInstanceOf(InvalidName);
+    await expect(start('nope')).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: `${ARN}quick`, input: '{not json' }))).rejects.toBeInstanceOf(InvalidExecutionInput);
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:quick:never' }))).rejects.toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toBeInstanceOf(InvalidArn);
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${ARN}quick`, maxResults: 5000 }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('maxResults'),
+    });
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${ARN}quick`, nextToken: 'bogus' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'unknown', output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+  });
+});
