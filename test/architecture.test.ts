@@ -61,7 +61,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'kinds:compile': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
   'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
   'lib/runtime': { may: [...PURE, 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
-  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
+  // The cloud handlers behind uploads and the runs API run locally too, unchanged.
+  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
   'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
   'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },

@@ -1,11 +1,13 @@
 /**
- * The deployed upload trigger: EventBridge "Object Created" events under a pipeline's ingest prefix
- * arrive here; the shared ingest logic (lib/runtime/ingest.ts, also used locally) decides, and the run
- * starts with a name derived from the data, so Step Functions itself refuses duplicates
- * (ExecutionAlreadyExists) for re-delivered events or files of one dataset landing together.
+ * The upload trigger: EventBridge "Object Created" events under a pipeline's ingest prefix arrive
+ * here; the shared ingest logic (lib/runtime/ingest.ts) decides, and the run starts with a name
+ * derived from the data, so Step Functions itself refuses duplicates (ExecutionAlreadyExists) for
+ * re-delivered events or files of one dataset landing together. The same function serves uploads to
+ * the embedded S3 under `orchestra up`, with its clients on the local endpoints (lib/local/ingest-router.ts).
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { requiredVariable } from '../../lib/contract/environment';
 import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/runtime/ingest';
@@ -13,34 +15,50 @@ import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
 
-const logger = new Logger({ serviceName: 'orchestra-ingest' });
-const s3 = createS3Client();
-const sfn = new SFNClient({});
+export interface IngestTriggerDependencies {
+  readonly s3: S3Client;
+  readonly sfn: SFNClient;
+  /** Which pipeline's trigger this is and the state machine it starts; read per call (the stack sets them as variables). */
+  readonly configuration: () => { readonly trigger: IngestTrigger; readonly stateMachineArn: string };
+  /** Where decisions are logged. @default Powertools' JSON logger */
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
+}
 
-function configuration(): { trigger: IngestTrigger; stateMachineArn: string } {
-  return {
-    trigger: parseIngestTrigger(requiredVariable('INGEST_TRIGGER', 'the stack')),
-    stateMachineArn: requiredVariable('STATE_MACHINE_ARN', 'the stack'),
+/** What became of the upload: a run started (or already had), the dataset is waiting for files, or the upload was rejected. */
+export interface IngestOutcome {
+  readonly action: 'start' | 'duplicate' | 'wait' | 'reject';
+  readonly runName?: string;
+  readonly reason?: string;
+}
+
+export function createIngestTrigger({ s3, sfn, configuration, logger = new Logger({ serviceName: 'orchestra-ingest' }) }: IngestTriggerDependencies) {
+  /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
+  return async (event: unknown): Promise<IngestOutcome> => {
+    const { trigger, stateMachineArn } = configuration();
+    const object = objectCreatedFrom(parseObjectCreatedEvent(event));
+    const decision = await decideIngest(trigger, object, (prefix) => listAllObjects(s3, object.bucket, prefix));
+    if (decision.action !== 'start') {
+      // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.
+      logger[decision.action === 'reject' ? 'warn' : 'info'](`${object.key}: ${decision.action}`, { reason: decision.reason });
+      return { action: decision.action, reason: decision.reason };
+    }
+    try {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn, name: decision.runName, input: JSON.stringify(decision.input) }));
+      logger.info('run started', { runName: decision.runName, key: object.key });
+      return { action: 'start', runName: decision.runName };
+    } catch (error) {
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      logger.info('already started', { runName: decision.runName, key: object.key });
+      return { action: 'duplicate', runName: decision.runName };
+    }
   };
 }
 
-/** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
-export const handler = async (event: unknown): Promise<{ action: string; runName?: string }> => {
-  const { trigger, stateMachineArn } = configuration();
-  const object = objectCreatedFrom(parseObjectCreatedEvent(event));
-  const decision = await decideIngest(trigger, object, (prefix) => listAllObjects(s3, object.bucket, prefix));
-  if (decision.action !== 'start') {
-    // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.
-    logger[decision.action === 'reject' ? 'warn' : 'info'](`${object.key}: ${decision.action}`, { reason: decision.reason });
-    return { action: decision.action };
-  }
-  try {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn, name: decision.runName, input: JSON.stringify(decision.input) }));
-    logger.info('run started', { runName: decision.runName, key: object.key });
-    return { action: 'start', runName: decision.runName };
-  } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
-    logger.info('already started', { runName: decision.runName, key: object.key });
-    return { action: 'duplicate', runName: decision.runName };
-  }
-};
+export const handler = createIngestTrigger({
+  s3: createS3Client(),
+  sfn: new SFNClient({}),
+  configuration: () => ({
+    trigger: parseIngestTrigger(requiredVariable('INGEST_TRIGGER', 'the stack')),
+    stateMachineArn: requiredVariable('STATE_MACHINE_ARN', 'the stack'),
+  }),
+});

@@ -1,20 +1,25 @@
 /**
- * Routes each object the embedded S3 stores to the pipelines whose ingest prefix it falls under, asks
- * the shared ingest decision code (lib/runtime/ingest.ts, as the deployed trigger does) whether it
- * starts a run, and starts it. Every decision is reported, never dropped: start, wait, duplicate or reject.
+ * Routes each object the embedded S3 stores to the pipelines whose ingest prefix it falls under, as
+ * the deployed EventBridge rules do, and hands the "Object Created" event to the deployed upload
+ * trigger (functions/ingest-trigger) of each, which decides and starts the run through the local
+ * Step Functions endpoint. Every decision is reported, never dropped: start, wait, duplicate or reject.
  */
-import { decideIngest, ingestTriggerOf } from '../runtime/ingest';
+import type { IngestOutcome } from '../../functions/ingest-trigger';
+import type { PipelineSource } from '../catalogue';
+import { ingestTriggerOf } from '../runtime/ingest';
 import { type ObjectCreated, type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
-import type { RunController } from './run-controller';
-import { RunAlreadyExistsError } from './run-store';
 import type { RuntimeEvent, RuntimeEvents } from './runtime-events';
+
+/** Calls a pipeline's upload trigger with one event. */
+export type IngestTriggerCall = (pipeline: PipelineSource, event: ObjectCreatedEventBridgeEvent) => Promise<IngestOutcome>;
 
 export class IngestRouter {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly controller: RunController,
+    private readonly pipelines: () => readonly PipelineSource[],
+    private readonly trigger: IngestTriggerCall,
     private readonly events: RuntimeEvents,
     private readonly listKeys: (prefix: string) => Promise<Array<{ key: string; etag?: string }>>,
   ) {}
@@ -34,7 +39,7 @@ export class IngestRouter {
   async replayStored(bucket: string): Promise<void> {
     // Each object once, even under prefixes of several pipelines: deciding already covers every pipeline it falls under.
     const stored = new Map<string, string | undefined>();
-    const prefixes = new Set(this.controller.pipelines.flatMap((pipeline) => ingestTriggerOf(pipeline.name, pipeline.graph.trigger)?.ingestPrefix ?? []));
+    const prefixes = new Set(this.pipelines().flatMap((pipeline) => ingestTriggerOf(pipeline.name, pipeline.graph.trigger)?.ingestPrefix ?? []));
     for (const prefix of prefixes) for (const { key, etag } of await this.listKeys(prefix)) stored.set(key, etag);
     for (const [key, etag] of stored) {
       this.route({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: bucket }, object: { key, ...(etag === undefined ? {} : { etag }) } } }, true);
@@ -60,21 +65,16 @@ export class IngestRouter {
 
   private async decide(event: ObjectCreatedEventBridgeEvent, replayed: boolean): Promise<void> {
     const object = await this.withEtag(objectCreatedFrom(event));
-    for (const pipeline of this.controller.pipelines) {
+    const withEtag: ObjectCreatedEventBridgeEvent = {
+      ...event,
+      detail: { ...event.detail, object: { ...event.detail.object, ...(object.etag === undefined ? {} : { etag: object.etag }) } },
+    };
+    for (const pipeline of this.pipelines()) {
       const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
       if (ingest === undefined || !object.key.startsWith(ingest.ingestPrefix)) continue;
       let decision: RuntimeEvent & { type: 'ingest' };
       try {
-        const decided = await decideIngest(ingest, object, this.listKeys);
-        decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: decided };
-        if (decided.action === 'start') {
-          try {
-            this.controller.startRun(pipeline.name, decided.input, { runId: decided.runName });
-          } catch (error) {
-            if (!(error instanceof RunAlreadyExistsError)) throw error;
-            decision = { ...decision, decision: { action: 'duplicate', runName: decided.runName } };
-          }
-        }
+        decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: decisionOf(await this.trigger(pipeline, withEtag)) };
       } catch (error) {
         decision = { type: 'ingest', pipeline: pipeline.name, key: object.key, decision: { action: 'reject', reason: `cannot start a run: ${messageOf(error)}` } };
       }
@@ -82,3 +82,16 @@ export class IngestRouter {
     }
   }
 }
+
+function decisionOf(outcome: IngestOutcome): IngestEventDecision {
+  switch (outcome.action) {
+    case 'start':
+    case 'duplicate':
+      return { action: outcome.action, runName: outcome.runName ?? '' };
+    case 'wait':
+    case 'reject':
+      return { action: outcome.action, reason: outcome.reason ?? '' };
+  }
+}
+
+export type IngestEventDecision = { readonly action: 'start' | 'duplicate'; readonly runName: string } | { readonly action: 'wait' | 'reject'; readonly reason: string };

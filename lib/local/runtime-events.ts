@@ -1,5 +1,5 @@
 /** What the embedded runtime reports as it works: runs, their steps, and every upload decision. */
-import type { IngestDecision } from '../runtime/ingest';
+import type { IngestEventDecision } from './ingest-router';
 import type { RunRecord, StepError, StepStatus } from './run-record';
 
 export type RuntimeEvent =
@@ -10,7 +10,7 @@ export type RuntimeEvent =
       readonly type: 'ingest';
       readonly pipeline: string;
       readonly key: string;
-      readonly decision: IngestDecision | { action: 'duplicate'; runName: string };
+      readonly decision: IngestEventDecision;
       /** Decided again at start for an upload stored while no runtime ran (see LocalRuntime.reconcileUploads). */
       readonly replayed?: boolean;
     };

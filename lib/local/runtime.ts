@@ -1,20 +1,28 @@
 /**
- * The embedded runtime: the embedded S3 and its upload events, the ingest router, the run controller
- * and the run store, wired together. Nothing in it is process-wide: several runtimes may share one
+ * The embedded runtime: the embedded S3 and its upload events, the local Step Functions endpoint,
+ * the ingest router (which runs the deployed upload trigger against both), the run controller and
+ * the run store, wired together. Nothing in it is process-wide: several runtimes may share one
  * process, each in-process invocation reading its own runtime's environment (bucket, S3 endpoint).
  */
 import { availableParallelism } from 'node:os';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { PipelineSource } from '../catalogue';
 import { type Environment, FUNCTION_ENV } from '../contract/environment';
 import type { RunInput } from '../contract/step-event';
+import { ingestTriggerOf } from '../runtime/ingest';
+import { InvariantError } from '../shared/errors';
+import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
-import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
+import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
 import { Semaphore } from './semaphore';
+import { type StepFunctionsEndpoint, serveStepFunctions } from './step-functions/server';
+import { LocalStepFunctions } from './step-functions/service';
 
 export { type StartRunOptions, UnknownPipelineError } from './run-controller';
 export type { RuntimeEvent } from './runtime-events';
@@ -30,12 +38,17 @@ export interface LocalRuntimeOptions {
   readonly retryDelayMs?: number;
   /** Container steps running at once. @default the number of CPUs */
   readonly maxContainers?: number;
+  /** Port of the local Step Functions endpoint. @default 0 (any free port) */
+  readonly stepFunctionsPort?: number;
 }
 
 export class LocalRuntime {
   private readonly events = new RuntimeEvents();
   private readonly controller: RunController;
   private readonly ingest: IngestRouter;
+  private readonly triggers = new Map<string, ReturnType<typeof createIngestTrigger>>();
+  private endpoint: StepFunctionsEndpoint | undefined;
+  private sfnClient: SFNClient | undefined;
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
   /** Run record files that could not be read at start (each names its file and what to do). */
@@ -63,7 +76,12 @@ export class LocalRuntime {
       handlerEnvironment,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
-    this.ingest = new IngestRouter(this.controller, this.events, (prefix) => s3.listKeys(prefix));
+    this.ingest = new IngestRouter(
+      () => this.controller.pipelines,
+      (pipeline, event) => this.ingestTriggerOf(pipeline)(event),
+      this.events,
+      (prefix) => s3.listKeys(prefix),
+    );
     const { interrupted, damaged } = store.markInterrupted();
     this.interruptedRuns = interrupted;
     this.damagedRecords = damaged;
@@ -79,8 +97,12 @@ export class LocalRuntime {
       unlock();
       throw error;
     }
+    let runtime: LocalRuntime | undefined;
     try {
-      return new LocalRuntime(s3, new RunStore(options.dataDir), options, unlock);
+      runtime = new LocalRuntime(s3, new RunStore(options.dataDir), options, unlock);
+      runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), { ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }) });
+      runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      return runtime;
     } catch (error) {
       // Never leave the S3 port open (and the process alive) behind a runtime that did not start.
       await s3.stop();
@@ -91,6 +113,35 @@ export class LocalRuntime {
 
   addPipeline(pipeline: PipelineSource): void {
     this.controller.addPipeline(pipeline);
+  }
+
+  /** The local Step Functions endpoint's URL (AWS JSON 1.0, as @aws-sdk/client-sfn speaks it). */
+  get stepFunctionsEndpoint(): string {
+    return this.started().endpoint.url;
+  }
+
+  /** A Step Functions client on the local endpoint. */
+  get sfn(): SFNClient {
+    return this.started().sfn;
+  }
+
+  private started(): { endpoint: StepFunctionsEndpoint; sfn: SFNClient } {
+    if (this.endpoint === undefined || this.sfnClient === undefined) throw new InvariantError('the runtime is used before LocalRuntime.start finished');
+    return { endpoint: this.endpoint, sfn: this.sfnClient };
+  }
+
+  /** The deployed upload trigger of a pipeline, with the embedded S3 and the local Step Functions endpoint as its AWS. */
+  private ingestTriggerOf(pipeline: PipelineSource): ReturnType<typeof createIngestTrigger> {
+    let trigger = this.triggers.get(pipeline.name);
+    if (trigger === undefined) {
+      const ingest = ingestTriggerOf(pipeline.name, pipeline.graph.trigger);
+      if (ingest === undefined) throw new InvariantError(`pipeline ${pipeline.name} has no ingest prefix`);
+      const configuration = { trigger: ingest, stateMachineArn: localStateMachineArn(pipeline.name) };
+      // Decisions are reported as runtime events (and printed by `orchestra up`), not as the function's JSON logs.
+      trigger = createIngestTrigger({ s3: this.s3.client, sfn: this.sfn, configuration: () => configuration, logger: { info: () => undefined, warn: () => undefined } });
+      this.triggers.set(pipeline.name, trigger);
+    }
+    return trigger;
   }
 
   get pipelines(): PipelineSource[] {
@@ -147,6 +198,8 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     await this.ingest.settle().catch(() => undefined);
     await this.controller.stopAll('the local runtime was stopped');
+    this.sfnClient?.destroy();
+    await this.endpoint?.close();
     await this.store.close();
     await this.s3.stop();
     this.unlock();
