@@ -7,6 +7,7 @@ import { aslFileFor, graphFilesIn } from '../lib/catalogue';
 import { compileGraph } from '../lib/compiler';
 import { loadGraphFile } from '../lib/graph';
 import { renderSchema, SCHEMA_FILE } from '../scripts/graph-schema-file';
+import { OPENAPI_FILE, renderOpenApi } from '../scripts/openapi-file';
 import { aslErrors } from './helpers/asl';
 
 const STATE_MACHINES = join(import.meta.dirname, '..', 'state-machines');
@@ -28,5 +29,13 @@ describe('committed artefacts', () => {
 
   it('schema/graph.schema.json is up to date — else run `npm run build:schema`', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(renderSchema());
+  });
+
+  it('schema/openapi.json (the runs API, from the request schemas) is up to date — else run `npm run build:schema`', () => {
+    const document = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as { openapi: string; components: { schemas: Record<string, unknown> } };
+
+    expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.components.schemas['StartRunRequest']).toMatchObject({ additionalProperties: false, properties: { runId: { pattern: '^[A-Za-z0-9_-]{1,80}$' } } });
   });
 });

@@ -41,7 +41,9 @@ function jsonRefusals(request: { error: unknown }): void {
   const malformed = error.message === 'Invalid or malformed JSON was provided';
   Object.assign(error, {
     statusCode: malformed ? 400 : error.statusCode,
-    message: JSON.stringify({ message: malformed ? `body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}` : error.message }),
+    message: JSON.stringify(
+      malformed ? { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}', field: 'body' } : { message: error.message },
+    ),
   });
 }
 

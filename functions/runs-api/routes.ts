@@ -2,6 +2,8 @@
  * The runs API: start, list, inspect, cancel and redrive runs of the deployed pipelines, over
  * Step Functions. Routes are built around an injected SFN client so the tests drive them without AWS.
  */
+
+import { createHash } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -36,9 +38,30 @@ export const CANCELLED_ERROR = ERRORS.cancelled;
 export const MAX_EXECUTION_INPUT_BYTES = 262_144;
 const STATUSES: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const fail = (statusCode: number, message: string): never => {
-  throw createError(statusCode, JSON.stringify({ message }), { expose: true });
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+/** Every refusal is `{"message", "field"?}`: the field (a JSON path, a query parameter or a header) is the one to fix. */
+const fail = (statusCode: number, message: string, field?: string): never => {
+  throw createError(statusCode, JSON.stringify({ message, ...(field === undefined ? {} : { field }) }), { expose: true });
+};
+
+/** Idempotency keys: printable ASCII, as most HTTP APIs accept them. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A header by name, whatever its case (API Gateway passes names as the client sent them). */
+const headerOf = (event: ApiEvent, name: string): string | undefined => Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+
+/** The run name an Idempotency-Key stands for: the same key always names the same run, so Step Functions keeps it unique. */
+const runNameForKey = (key: string): string => `key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+
+/** Where a run is, as seen by the client: the stage prefix API Gateway adds (e.g. /prod) is kept. */
+const locationOf = (event: ApiEvent, pipeline: string, runId: string): string => {
+  const fullPath = event.requestContext?.path ?? event.path;
+  const stage = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${stage}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 };
 
 export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
@@ -50,7 +73,7 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
   const runOf = (event: ApiEvent): { pipeline: string; runId: string; executionArn: string } => {
     const { pipeline, arn } = stateMachineOf(event);
     const runId = event.pathParameters?.['runId'] ?? '';
-    if (!RUN_NAME_PATTERN.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`);
+    if (!RUN_NAME_PATTERN.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`, 'runId');
     return { pipeline, runId, executionArn: executionArnOf(arn, runId) };
   };
   const notFound =
@@ -67,29 +90,66 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
         .map(([name, stateMachineArn]) => ({ name, stateMachineArn })),
     });
 
+  /** The run named `runId` if it exists (for idempotent starts and dry runs). */
+  const existingRun = (arn: string, runId: string) =>
+    sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(arn, runId) })).catch((error: unknown) => {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    });
+
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
+    const dryRun = event.queryStringParameters?.['dryRun'];
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') fail(400, `dryRun: "true" or "false", not "${dryRun}"`, 'dryRun');
+    const key = headerOf(event, 'idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) fail(400, 'Idempotency-Key: 1-255 printable ASCII characters, no spaces', 'Idempotency-Key');
+    // The body parser leaves a body without a JSON Content-Type as text (curl -d sends form encoding).
+    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
+      fail(400, 'body: sent without Content-Type: application/json — add the header (curl -H "Content-Type: application/json" -d …)', 'Content-Type');
     const parsed = parseStartRunRequest(event.body);
-    if ('problems' in parsed) return fail(400, parsed.problems.join('; '));
+    if ('problems' in parsed) return fail(400, parsed.problems.map((p) => p.message).join('; '), parsed.problems[0]?.field);
     const body = parsed.request;
     const input = JSON.stringify({ ...body.input, source: 'api' });
     const bytes = Buffer.byteLength(input);
     if (bytes > MAX_EXECUTION_INPUT_BYTES)
-      fail(400, `body.input: ${bytes} bytes; Step Functions accepts at most ${MAX_EXECUTION_INPUT_BYTES} (256 KiB) — upload the data to S3 and pass its keys`);
+      fail(400, `body.input: ${bytes} bytes; Step Functions accepts at most ${MAX_EXECUTION_INPUT_BYTES} (256 KiB) — upload the data to S3 and pass its keys`, 'body.input');
+    const runId = body.runId ?? (key === undefined ? undefined : runNameForKey(key));
+    const answerExisting = async (): Promise<APIGatewayProxyResult | undefined> => {
+      const existing = runId === undefined ? undefined : await existingRun(arn, runId);
+      if (existing === undefined || runId === undefined) return undefined;
+      if (key === undefined) return fail(409, `run "${runId}" of ${pipeline} already exists: run ids are used once`, 'body.runId');
+      return json(
+        200,
+        { pipeline, runId, executionArn: existing.executionArn, status: existing.status, startedAt: existing.startDate },
+        { location: locationOf(event, pipeline, runId) },
+      );
+    };
+    if (dryRun === 'true') {
+      // The "testing" mode: everything is checked as for a real start, and nothing starts.
+      await answerExisting();
+      return json(200, { dryRun: true, pipeline, stateMachineArn: arn, runId: runId ?? null, input: JSON.parse(input) as unknown, inputBytes: bytes });
+    }
+    if (key !== undefined) {
+      const existing = await answerExisting();
+      if (existing !== undefined) return existing;
+    }
     try {
-      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(body.runId === undefined ? {} : { name: body.runId }) }));
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(runId === undefined ? {} : { name: runId }) }));
       const executionArn = started.executionArn ?? '';
-      return json(202, { pipeline, runId: runIdOf(executionArn), executionArn, startedAt: started.startDate });
+      const startedId = runIdOf(executionArn);
+      return json(202, { pipeline, runId: startedId, executionArn, startedAt: started.startDate }, { location: locationOf(event, pipeline, startedId) });
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) fail(409, `run "${String(body.runId)}" of ${pipeline} already exists: run ids are used once`);
-      throw error;
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      // Two requests with one key at once: the second finds the run the first started.
+      const existing = key === undefined ? undefined : await answerExisting();
+      return existing ?? fail(409, `run "${String(runId)}" of ${pipeline} already exists: run ids are used once`, 'body.runId');
     }
   };
 
   const listRuns = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
     const status = event.queryStringParameters?.['status'];
-    if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`);
+    if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`, 'status');
     const nextToken = event.queryStringParameters?.['nextToken'];
     const page = await sfn
       .send(
@@ -101,7 +161,7 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
         }),
       )
       .catch((error: unknown) => {
-        if (error instanceof InvalidToken) return fail(400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it');
+        if (error instanceof InvalidToken) return fail(400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it', 'nextToken');
         throw error;
       });
     return json(200, {
@@ -131,14 +191,14 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
   const cancelRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, runId, executionArn } = runOf(event);
     await sfn.send(new StopExecutionCommand({ executionArn, error: CANCELLED_ERROR, cause: 'cancelled through the runs API' })).catch(notFound(pipeline, runId));
-    return json(202, { pipeline, runId, status: 'ABORTED' });
+    return json(202, { pipeline, runId, status: 'ABORTED' }, { location: locationOf(event, pipeline, runId) });
   };
 
   const redriveRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, runId, executionArn } = runOf(event);
     try {
       const redriven = await sfn.send(new RedriveExecutionCommand({ executionArn }));
-      return json(202, { pipeline, runId, status: 'RUNNING', redrivenAt: redriven.redriveDate });
+      return json(202, { pipeline, runId, status: 'RUNNING', redrivenAt: redriven.redriveDate }, { location: locationOf(event, pipeline, runId) });
     } catch (error) {
       if (error instanceof ExecutionNotRedrivable) fail(409, `run "${runId}" cannot be redriven: ${error.message}`);
       return notFound(pipeline, runId)(error);

@@ -25,11 +25,22 @@ export type StartRunRequest = z.infer<typeof startRunRequestSchema>;
 
 const EXAMPLE = '{"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}';
 
+/** A mistake in a request: the field's JSON path (`body.runId`) and the message naming it. */
+export interface RequestProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 /** The request, or every problem with its JSON path (`body.runId: …`). */
-export function parseStartRunRequest(body: unknown): { readonly request: StartRunRequest } | { readonly problems: readonly string[] } {
+export function parseStartRunRequest(body: unknown): { readonly request: StartRunRequest } | { readonly problems: readonly RequestProblem[] } {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body))
-    return { problems: [`body: expected a JSON object such as ${EXAMPLE} (send {} to start with no input)`] };
+    return { problems: [{ field: 'body', message: `body: expected a JSON object such as ${EXAMPLE} (send {} to start with no input)` }] };
   const parsed = startRunRequestSchema.safeParse(body);
   if (parsed.success) return { request: parsed.data };
-  return { problems: parsed.error.issues.map((issue) => `${['body', ...issue.path.map(String)].join('.')}: ${issue.message}`) };
+  return {
+    problems: parsed.error.issues.map((issue) => {
+      const field = ['body', ...issue.path.map(String)].join('.');
+      return { field, message: `${field}: ${issue.message}` };
+    }),
+  };
 }

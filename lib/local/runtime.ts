@@ -19,6 +19,7 @@ import { IngestRouter } from './ingest-router';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
+import { type RunsApiServer, serveRunsApi } from './runs-api-server';
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
 import { Semaphore } from './semaphore';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './step-functions/server';
@@ -49,6 +50,7 @@ export class LocalRuntime {
   private readonly triggers = new Map<string, ReturnType<typeof createIngestTrigger>>();
   private endpoint: StepFunctionsEndpoint | undefined;
   private sfnClient: SFNClient | undefined;
+  private readonly servers: RunsApiServer[] = [];
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
   /** Run record files that could not be read at start (each names its file and what to do). */
@@ -180,6 +182,17 @@ export class LocalRuntime {
     return this.ingest.replayStored(this.s3.bucket);
   }
 
+  /**
+   * Serves the runs API (functions/runs-api, unchanged) over HTTP on 127.0.0.1, its Step Functions
+   * client on this runtime's endpoint; it stops with the runtime. `openApiFile` is served at /openapi.json.
+   */
+  async serveRunsApi(options: { port?: number; openApiFile: string }): Promise<RunsApiServer> {
+    const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, openApiFile: options.openApiFile, ...(options.port === undefined ? {} : { port: options.port }) });
+    this.servers.push(server);
+    return server;
+  }
+
   /** Resolves once every upload seen so far has been decided on (runs may still be going). */
   settleUploads(): Promise<void> {
     return this.ingest.settle();
@@ -198,6 +211,7 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     await this.ingest.settle().catch(() => undefined);
     await this.controller.stopAll('the local runtime was stopped');
+    await Promise.all(this.servers.map((server) => server.close()));
     this.sfnClient?.destroy();
     await this.endpoint?.close();
     await this.store.close();

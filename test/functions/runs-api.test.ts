@@ -112,7 +112,7 @@ describe('runs API', () => {
 
     expect([response.statusCode, JSON.parse(response.body)]).toEqual([
       400,
-      { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}' },
+      { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}', field: 'body' },
     ]);
     expect(sent).toEqual([]);
   });

@@ -2,8 +2,7 @@
  * The local Step Functions endpoint through the real SDK client over HTTP: every operation, its
  * AWS error names, paging, history that the deployed code reads the same way, stop and redrive.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
@@ -28,41 +27,24 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import type { PipelineGraph } from '../../lib/graph/schema';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { type StepFunctionsEndpoint, serveStepFunctions } from '../../lib/local/step-functions/server';
 import { LocalStepFunctions } from '../../lib/local/step-functions/service';
 import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { countedProject } from '../helpers/counted-steps';
 import { simulateGraph } from '../helpers/graphs';
 import { ROOT, startTestRuntime } from '../helpers/local-runtime';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:';
-const project = mkdtempSync(join(tmpdir(), 'orchestra-sfn-project-'));
-const calls = join(project, 'calls.txt');
-const failWhile = join(project, 'fail-b');
-
-// A handler that records each call and fails at step b while the marker file exists.
-mkdirSync(join(project, 'functions', 'counted'), { recursive: true });
-writeFileSync(
-  join(project, 'functions', 'counted', 'index.ts'),
-  `import { appendFileSync, existsSync } from 'node:fs';
-export const handler = async (event: { step: string; input: { calls: string; failWhile: string } }) => {
-  appendFileSync(event.input.calls, event.step + '\\n');
-  if (event.step === 'b' && existsSync(event.input.failWhile)) throw Object.assign(new Error('b is not ready'), { name: 'NotReady' });
-  return { step: event.step };
-};
-`,
-);
-const counted = { kind: 'lambda' as const, handler: 'functions/counted/index.ts', retry: { maxAttempts: 1 } };
-const chain: PipelineGraph = { name: 'chain', steps: { a: counted, b: { ...counted, dependsOn: ['a'] }, c: { ...counted, dependsOn: ['b'] } } };
-
+const project = countedProject();
+const { calls, failWhile } = project;
 let runtime: LocalRuntime;
 let endpoint: StepFunctionsEndpoint;
 let sfn: SFNClient;
 
 beforeAll(async () => {
   runtime = await startTestRuntime(['state-machines/flood.graph.json', simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
-  runtime.addPipeline(pipelineFromGraph(chain, project));
+  runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
   endpoint = await serveStepFunctions(new LocalStepFunctions(runtime));
   sfn = new SFNClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 });
@@ -71,7 +53,7 @@ afterAll(async () => {
   sfn.destroy();
   await endpoint.close();
   await runtime.stop();
-  rmSync(project, { recursive: true, force: true });
+  rmSync(project.root, { recursive: true, force: true });
 });
 
 async function finished(executionArn: string): Promise<DescribeExecutionOutput> {

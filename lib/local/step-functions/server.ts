@@ -4,8 +4,9 @@
  * `aws stepfunctions --endpoint-url` work against the embedded runtime. Requests are not
  * authenticated (any credentials are accepted, as LocalStack does); it listens on 127.0.0.1 only.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { InvariantError, messageOf } from '../../shared/errors';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { messageOf } from '../../shared/errors';
+import { type LocalServer, listenLocal, readRequestBody } from '../http';
 import { isOperation, StepFunctionsError, toWire } from './protocol';
 import type { LocalStepFunctions } from './service';
 
@@ -14,33 +15,16 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 /** AWS's own cap on a request is 1 MiB; larger bodies are refused unread. */
 const MAX_BODY_BYTES = 1_048_576;
 
-export interface StepFunctionsEndpoint {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type StepFunctionsEndpoint = LocalServer;
 
 export async function serveStepFunctions(service: LocalStepFunctions, options: { port?: number; onError?: (error: unknown) => void } = {}): Promise<StepFunctionsEndpoint> {
-  const server: Server = createServer((request, response) => {
+  const server = createServer((request, response) => {
     void answer(service, request, response).catch((error: unknown) => {
       options.onError?.(error);
       send(response, 500, { __type: 'InternalFailure', message: `the local Step Functions endpoint failed: ${messageOf(error)}` });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new InvariantError('a TCP server has a port');
-  const { port } = address;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocal(server, options.port ?? 0, 'Step Functions endpoint');
 }
 
 async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -53,7 +37,7 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
       message: `${request.method} ${String(target ?? '(no X-Amz-Target)')}: this endpoint serves POST / with X-Amz-Target AWSStepFunctions.<operation> (Step Functions' JSON 1.0 protocol)`,
     });
   }
-  const text = await readBody(request);
+  const text = await readRequestBody(request, MAX_BODY_BYTES);
   if (text === undefined) return send(response, 413, { __type: 'ValidationException', message: `request body over ${MAX_BODY_BYTES} bytes` });
   let body: unknown;
   try {
@@ -67,18 +51,6 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
     if (!(error instanceof StepFunctionsError)) throw error;
     send(response, 400, { __type: error.type, message: error.message });
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -1,0 +1,131 @@
+/**
+ * The runs API's OpenAPI 3.1 document. Request bodies come from the same zod schemas the function
+ * validates with (lib/contract/runs-api.ts) and API Gateway's models are built from, so the three
+ * cannot drift; answers are described here. Committed as schema/openapi.json (a test fails when it
+ * is stale) and served by `orchestra up` at /openapi.json.
+ */
+import * as z from 'zod/mini';
+import { startRunRequestSchema } from './runs-api';
+import { RUN_STATUSES } from './statuses';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (schema: unknown) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: jsonContent(ref('Error')) });
+const location = { Location: { description: 'Where the run is: GET it to follow the run', schema: { type: 'string' } } };
+
+const pipelineParameter = { name: 'pipeline', in: 'path', required: true, schema: { type: 'string' }, description: 'Pipeline name (its graph `name`)' };
+const runIdParameter = { name: 'runId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' }, description: 'Run id (the execution name)' };
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Orchestra runs API',
+      version: '1',
+      description: 'Start, list, inspect, cancel and redrive pipeline runs. The same API locally (`orchestra up`) and on a deployed stack (API Gateway, IAM-signed requests).',
+    },
+    paths: {
+      '/pipelines': {
+        get: { summary: 'List the pipelines', responses: { 200: { description: 'The pipelines', content: jsonContent(ref('PipelineList')) } } },
+      },
+      '/pipelines/{pipeline}/runs': {
+        parameters: [pipelineParameter],
+        get: {
+          summary: "List a pipeline's runs, newest first",
+          parameters: [
+            { name: 'status', in: 'query', schema: { enum: [...RUN_STATUSES] } },
+            { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'From the previous page' },
+          ],
+          responses: { 200: { description: 'A page of runs', content: jsonContent(ref('RunList')) }, 400: error('A bad filter or token'), 404: error('No such pipeline') },
+        },
+        post: {
+          summary: 'Start a run',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+              description: 'The same key returns the same run (200) instead of starting another',
+            },
+            { name: 'dryRun', in: 'query', schema: { enum: ['true', 'false'] }, description: 'Check the request and start nothing' },
+          ],
+          requestBody: { required: true, content: jsonContent(ref('StartRunRequest')) },
+          responses: {
+            202: { description: 'Started', headers: location, content: jsonContent(ref('StartedRun')) },
+            200: { description: 'The run this Idempotency-Key started before, or the dry run’s verdict', headers: location, content: jsonContent({}) },
+            400: error('A mistake in the request; `field` names it'),
+            404: error('No such pipeline'),
+            409: error('The run id is used'),
+          },
+        },
+      },
+      '/pipelines/{pipeline}/runs/{runId}': {
+        parameters: [pipelineParameter, runIdParameter],
+        get: {
+          summary: 'A run with its steps',
+          responses: { 200: { description: 'The run', content: jsonContent(ref('Run')) }, 400: error('A bad run id'), 404: error('No such run') },
+        },
+        delete: { summary: 'Cancel a run', responses: { 202: { description: 'Cancelling', headers: location }, 404: error('No such run') } },
+      },
+      '/pipelines/{pipeline}/runs/{runId}/redrive': {
+        parameters: [pipelineParameter, runIdParameter],
+        post: {
+          summary: 'Run again the failed steps of a FAILED, TIMED_OUT or ABORTED run',
+          responses: { 202: { description: 'Redriven', headers: location }, 404: error('No such run'), 409: error('The run cannot be redriven') },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        StartRunRequest: z.toJSONSchema(startRunRequestSchema, { target: 'draft-2020-12', io: 'input' }),
+        Error: {
+          type: 'object',
+          required: ['message'],
+          properties: { message: { type: 'string' }, field: { type: 'string', description: 'The JSON path, query parameter or header to fix' } },
+        },
+        PipelineList: {
+          type: 'object',
+          properties: { pipelines: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, stateMachineArn: { type: 'string' } } } } },
+        },
+        StartedRun: {
+          type: 'object',
+          properties: { pipeline: { type: 'string' }, runId: { type: 'string' }, executionArn: { type: 'string' }, startedAt: { type: 'string', format: 'date-time' } },
+        },
+        RunList: {
+          type: 'object',
+          properties: {
+            pipeline: { type: 'string' },
+            runs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { runId: { type: 'string' }, status: { enum: [...RUN_STATUSES] }, startedAt: { type: 'string' }, stoppedAt: { type: 'string' } },
+              },
+            },
+            nextToken: { type: 'string' },
+          },
+        },
+        Run: {
+          type: 'object',
+          properties: {
+            pipeline: { type: 'string' },
+            runId: { type: 'string' },
+            status: { enum: [...RUN_STATUSES] },
+            startedAt: { type: 'string' },
+            stoppedAt: { type: 'string' },
+            input: { type: 'object' },
+            error: { type: 'string' },
+            cause: { type: 'string' },
+            steps: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                properties: { status: { type: 'string' }, attempts: { type: 'integer' }, error: { type: 'string' }, cause: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

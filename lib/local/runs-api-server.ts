@@ -1,0 +1,131 @@
+/**
+ * The runs API locally: an HTTP server that turns each request into the API Gateway (REST, proxy)
+ * event the deployed function receives and answers with what the function returns. The function is
+ * functions/runs-api itself (middy router, body parser, error handler), its Step Functions client on
+ * the local endpoint: one implementation of the API on both targets. It also serves the committed
+ * OpenAPI document at /openapi.json.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createRunsApiHandler } from '../../functions/runs-api';
+import { InvariantError, messageOf } from '../shared/errors';
+import { isJsonRecord } from '../shared/json';
+import { type LocalServer, listenLocal, readRequestBody } from './http';
+import { lambdaContext } from './task-runners/lambda';
+
+export type RunsApiServer = LocalServer;
+
+export interface RunsApiServerOptions {
+  readonly sfn: SFNClient;
+  /** Pipeline name → state machine ARN, as the stack gives the deployed function. */
+  readonly pipelines: Readonly<Record<string, string>>;
+  /** The OpenAPI document to serve at /openapi.json. */
+  readonly openApiFile: string;
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** Where the function's failures are reported. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** API Gateway's own cap on a request payload. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
+  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines });
+  const server = createServer((request, response) => {
+    void answer(request, response).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!response.headersSent) send(response, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: `the local runs API failed: ${messageOf(error)}` }));
+    });
+  });
+
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method === 'GET' && url.pathname === '/openapi.json') {
+      request.resume();
+      return send(response, 200, { 'content-type': 'application/json' }, readFileSync(options.openApiFile, 'utf8'));
+    }
+    const body = await readRequestBody(request, MAX_BODY_BYTES);
+    if (body === undefined) return send(response, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
+    const event = proxyEventOf(request, url, body);
+    const result: unknown = await handler(
+      event,
+      lambdaContext({ functionName: 'orchestra-runs-api', requestId: event.requestContext.requestId, timeoutSeconds: 29, memoryMiB: 256 }),
+    );
+    if (!isJsonRecord(result) || typeof result['statusCode'] !== 'number') throw new InvariantError('the runs API function answered without a statusCode');
+    const headers = isJsonRecord(result['headers']) ? Object.fromEntries(Object.entries(result['headers']).map(([name, value]) => [name, String(value)])) : {};
+    send(response, result['statusCode'], headers, typeof result['body'] === 'string' ? result['body'] : '');
+  }
+
+  return listenLocal(server, options.port ?? 0, 'runs API');
+}
+
+/** The event API Gateway's REST proxy integration sends for this request. */
+function proxyEventOf(request: IncomingMessage, url: URL, body: string): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headersDistinct)) {
+    if (value === undefined) continue;
+    headers[name] = value.join(',');
+    multiValueHeaders[name] = value;
+  }
+  const query: Record<string, string> = {};
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiValueQuery[name] = [...(multiValueQuery[name] ?? []), value];
+  }
+  const method = request.method ?? 'GET';
+  const requestId = randomUUID();
+  return {
+    httpMethod: method,
+    path: url.pathname,
+    resource: url.pathname,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: url.searchParams.size === 0 ? null : query,
+    multiValueQueryStringParameters: url.searchParams.size === 0 ? null : multiValueQuery,
+    pathParameters: null,
+    stageVariables: null,
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: `HTTP/${request.httpVersion}`,
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
+        userAgent: request.headers['user-agent'] ?? null,
+        userArn: null,
+      },
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: url.pathname,
+    },
+  };
+}
+
+function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}

@@ -1,0 +1,162 @@
+/**
+ * The runs API over real HTTP, served locally by the deployed function (functions/runs-api) with
+ * its Step Functions client on the local endpoint: start → 202 + Location → poll, cancel, redrive,
+ * idempotent starts, dry runs, refusals naming the field, concurrency and paging.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFromGraph } from '../../lib/catalogue';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { OPENAPI_FILE } from '../../scripts/openapi-file';
+import { countedProject } from '../helpers/counted-steps';
+import { simulateGraph } from '../helpers/graphs';
+import { startTestRuntime } from '../helpers/local-runtime';
+
+const project = countedProject();
+let runtime: LocalRuntime;
+let api: string;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime([simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
+  runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
+  api = (await runtime.serveRunsApi({ openApiFile: OPENAPI_FILE })).url;
+});
+
+afterAll(async () => {
+  await runtime.stop();
+  rmSync(project.root, { recursive: true, force: true });
+});
+
+interface Answer {
+  readonly status: number;
+  readonly location: string | null;
+  readonly body: Record<string, unknown>;
+}
+
+async function http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(`${api}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as Record<string, unknown> };
+}
+
+async function settled(location: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const { body } = await http('GET', location);
+    if (body['status'] !== 'RUNNING') return body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('runs API served locally', () => {
+  it('starts a run with 202 and a Location to follow it to SUCCEEDED with its steps', async () => {
+    writeFileSync(project.calls, '');
+    const started = await http('POST', '/pipelines/chain/runs', { input: project.input });
+
+    expect(started.status).toBe(202);
+    expect(started.location).toBe(`/pipelines/chain/runs/${String(started.body['runId'])}`);
+    const run = await settled(started.location ?? '');
+    expect(run).toMatchObject({ status: 'SUCCEEDED', input: { ...project.input, source: 'api' } });
+    expect(run['steps']).toEqual({ a: { status: 'SUCCEEDED', attempts: 1 }, b: { status: 'SUCCEEDED', attempts: 1 }, c: { status: 'SUCCEEDED', attempts: 1 } });
+  });
+
+  it('cancels a long run: its step stops and the run reads as cancelled', async () => {
+    const started = await http('POST', '/pipelines/slow/runs', {});
+    const cancelled = await http('DELETE', started.location ?? '');
+
+    expect(cancelled.status).toBe(202);
+    const run = await settled(started.location ?? '');
+    expect(run).toMatchObject({ status: 'ABORTED', error: 'Orchestra.Cancelled' });
+    expect(runtime.activeRuns).toBe(0);
+  });
+
+  it('redrives a run whose step failed: the steps that succeeded are not run again', async () => {
+    writeFileSync(project.calls, '');
+    writeFileSync(project.failWhile, '');
+    const started = await http('POST', '/pipelines/chain/runs', { input: project.input });
+    expect(await settled(started.location ?? '')).toMatchObject({ status: 'FAILED', error: 'NotReady' });
+
+    rmSync(project.failWhile);
+    const redriven = await http('POST', `${started.location ?? ''}/redrive`);
+
+    expect(redriven.status).toBe(202);
+    expect(await settled(started.location ?? '')).toMatchObject({ status: 'SUCCEEDED' });
+    expect(readFileSync(project.calls, 'utf8')).toBe('a\nb\nb\nc\n');
+    expect((await http('POST', `${started.location ?? ''}/redrive`)).status).toBe(409);
+  });
+
+  it('returns the same run (200) for a repeated Idempotency-Key instead of starting another', async () => {
+    const headers = { 'Idempotency-Key': `order-${Date.now()}` };
+    const first = await http('POST', '/pipelines/quick/runs', {}, headers);
+    const again = await http('POST', '/pipelines/quick/runs', {}, headers);
+
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(again.body['runId']).toBe(first.body['runId']);
+    expect(again.location).toBe(first.location);
+  });
+
+  it('checks a dry run as a real start would, and starts nothing', async () => {
+    const before = runtime.store.list().length;
+    const dry = await http('POST', '/pipelines/quick/runs?dryRun=true', { runId: 'dry-1', input: { prefix: 'ingest/x/' } });
+
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ dryRun: true, pipeline: 'quick', runId: 'dry-1', input: { prefix: 'ingest/x/', source: 'api' } });
+    expect(runtime.store.list()).toHaveLength(before);
+    expect((await http('POST', '/pipelines/quick/runs?dryRun=true', { inptu: {} })).body).toMatchObject({ field: 'body' });
+  });
+
+  it.each([
+    ['malformed JSON', '/pipelines/quick/runs', '{"runId": ', 400, 'body'],
+    ['an unknown field', '/pipelines/quick/runs', { runId: 'x', inptu: {} }, 400, 'body'],
+    ['a bad run id', '/pipelines/quick/runs', { runId: 'has space' }, 400, 'body.runId'],
+    ['a bad dryRun', '/pipelines/quick/runs?dryRun=yes', {}, 400, 'dryRun'],
+    ['a body without a JSON content type', '/pipelines/quick/runs', {}, 400, 'Content-Type'],
+  ])('answers %s with %s and JSON naming the field, never a stack', async (what, path, body, status, field) => {
+    const answer = await http('POST', path, body, what.includes('content type') ? { 'content-type': 'text/plain' } : {});
+
+    expect(answer.status).toBe(status);
+    expect(answer.body['field']).toBe(field);
+    expect(JSON.stringify(answer.body)).not.toContain('    at ');
+  });
+
+  it('answers 400 for a bad run id in the path and 404 for an unknown pipeline or run', async () => {
+    expect(await http('GET', '/pipelines/quick/runs/bad%20id')).toMatchObject({ status: 400, body: { field: 'runId' } });
+    expect((await http('GET', '/pipelines/nope/runs')).status).toBe(404);
+    expect((await http('GET', '/pipelines/quick/runs/never-started')).status).toBe(404);
+  });
+
+  it('serves its OpenAPI document', async () => {
+    const answer = await http('GET', '/openapi.json');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
+  });
+
+  it('starts exactly 100 runs for 100 concurrent POSTs, and pages through 1,000 runs each exactly once', async () => {
+    runtime.addPipeline(pipelineFromGraph(simulateGraph({ only: [] }, { only: 0 }, 'burst'), project.root));
+    const burst = (await runtime.serveRunsApi({ openApiFile: OPENAPI_FILE })).url;
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => fetch(`${burst}/pipelines/burst/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(Array(100).fill(202));
+    const ids = new Set(await Promise.all(answers.map(async (a) => String(((await a.json()) as { runId: string }).runId))));
+    expect(ids.size).toBe(100);
+    for (let i = 0; i < 900; i++) ids.add(runtime.startRun('burst', { source: 'cli' }).runId);
+    await runtime.idle();
+    const listed: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await fetch(`${burst}/pipelines/burst/runs${nextToken === undefined ? '' : `?nextToken=${encodeURIComponent(nextToken)}`}`);
+      const body = (await page.json()) as { runs: Array<{ runId: string }>; nextToken?: string };
+      listed.push(...body.runs.map((r) => r.runId));
+      // A run started between pages must not shift the next page.
+      if (listed.length === 100) await runtime.waitForRun(runtime.startRun('burst', { source: 'cli' }).runId);
+      nextToken = body.nextToken;
+    } while (nextToken !== undefined);
+    expect(listed).toHaveLength(1000);
+    expect(new Set(listed)).toEqual(ids);
+  });
+});
