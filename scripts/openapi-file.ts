@@ -1,6 +1,6 @@
 /** Where the runs API's OpenAPI document lives (tests fail when it is stale; `npm run build:schema` writes it). */
 import { join } from 'node:path';
-import { openApiDocument } from '../lib/contract/openapi';
+import { openApiText } from '../lib/contract/openapi';
 
 export const OPENAPI_FILE = join(import.meta.dirname, '..', 'schema', 'openapi.json');
-export const renderOpenApi = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+export const renderOpenApi = openApiText;

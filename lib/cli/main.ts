@@ -5,7 +5,7 @@ import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
-import { DEFAULT_S3_PORT, upCommand } from './commands/up';
+import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
 import { EXIT_USAGE, reportError } from './exit-codes';
 import { type Output, processOutput } from './output';
@@ -71,8 +71,10 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .command('up')
     .description('start the embedded S3 and the upload triggers of every pipeline in state-machines/, until Ctrl-C')
     .option('-p, --port <port>', 'S3 port (0 = any free port)', integerIn(0, 65_535), DEFAULT_S3_PORT)
+    .option('--sfn-port <port>', 'Step Functions endpoint port (0 = any free port)', integerIn(0, 65_535), DEFAULT_SFN_PORT)
+    .option('--api-port <port>', 'runs API port (0 = any free port)', integerIn(0, 65_535), DEFAULT_API_PORT)
     .addOption(dataDir())
-    .action(async (options: { port?: number; dataDir?: string }) => setExitCode(await upCommand(options, output)));
+    .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string }) => setExitCode(await upCommand(options, output)));
 
   program
     .command('runs')

@@ -16,6 +16,9 @@ const location = { Location: { description: 'Where the run is: GET it to follow 
 const pipelineParameter = { name: 'pipeline', in: 'path', required: true, schema: { type: 'string' }, description: 'Pipeline name (its graph `name`)' };
 const runIdParameter = { name: 'runId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' }, description: 'Run id (the execution name)' };
 
+/** The document as committed (schema/openapi.json) and served. */
+export const openApiText = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+
 export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',

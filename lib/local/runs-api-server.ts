@@ -3,14 +3,14 @@
  * event the deployed function receives and answers with what the function returns. The function is
  * functions/runs-api itself (middy router, body parser, error handler), its Step Functions client on
  * the local endpoint: one implementation of the API on both targets. It also serves the committed
- * OpenAPI document at /openapi.json.
+ * OpenAPI document (lib/contract/openapi.ts) at /openapi.json.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRunsApiHandler } from '../../functions/runs-api';
+import { openApiText } from '../contract/openapi';
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { type LocalServer, listenLocal, readRequestBody } from './http';
@@ -22,8 +22,6 @@ export interface RunsApiServerOptions {
   readonly sfn: SFNClient;
   /** Pipeline name → state machine ARN, as the stack gives the deployed function. */
   readonly pipelines: Readonly<Record<string, string>>;
-  /** The OpenAPI document to serve at /openapi.json. */
-  readonly openApiFile: string;
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -46,7 +44,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/openapi.json') {
       request.resume();
-      return send(response, 200, { 'content-type': 'application/json' }, readFileSync(options.openApiFile, 'utf8'));
+      return send(response, 200, { 'content-type': 'application/json' }, openApiText());
     }
     const body = await readRequestBody(request, MAX_BODY_BYTES);
     if (body === undefined) return send(response, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));

@@ -184,11 +184,11 @@ export class LocalRuntime {
 
   /**
    * Serves the runs API (functions/runs-api, unchanged) over HTTP on 127.0.0.1, its Step Functions
-   * client on this runtime's endpoint; it stops with the runtime. `openApiFile` is served at /openapi.json.
+   * client on this runtime's endpoint; it stops with the runtime.
    */
-  async serveRunsApi(options: { port?: number; openApiFile: string }): Promise<RunsApiServer> {
+  async serveRunsApi(options: { port?: number } = {}): Promise<RunsApiServer> {
     const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, openApiFile: options.openApiFile, ...(options.port === undefined ? {} : { port: options.port }) });
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
     return server;
   }

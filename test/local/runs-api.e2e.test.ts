@@ -19,7 +19,7 @@ let api: string;
 beforeAll(async () => {
   runtime = await startTestRuntime([simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
   runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
-  api = (await runtime.serveRunsApi({ openApiFile: OPENAPI_FILE })).url;
+  api = (await runtime.serveRunsApi()).url;
 });
 
 afterAll(async () => {
@@ -136,7 +136,7 @@ describe('runs API served locally', () => {
 
   it('starts exactly 100 runs for 100 concurrent POSTs, and pages through 1,000 runs each exactly once', async () => {
     runtime.addPipeline(pipelineFromGraph(simulateGraph({ only: [] }, { only: 0 }, 'burst'), project.root));
-    const burst = (await runtime.serveRunsApi({ openApiFile: OPENAPI_FILE })).url;
+    const burst = (await runtime.serveRunsApi()).url;
     const answers = await Promise.all(
       Array.from({ length: 100 }, () => fetch(`${burst}/pipelines/burst/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })),
     );

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runningEndpoints } from '../../lib/local/endpoints-file';
 import { RunStore } from '../../lib/local/run-store';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { defined } from '../../lib/shared/defined';
@@ -49,9 +51,12 @@ describe('stopping steps', () => {
 });
 
 describe('orchestra up and signals', () => {
-  it('stops on SIGINT: S3 server closed, exit 0', async () => {
+  it('serves S3, Step Functions and the runs API, says where, and stops on SIGINT: servers closed, exit 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-up-'));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'orchestra.js'), 'up', '--port', '0', '--data-dir', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'orchestra.js'), 'up', '--port', '0', '--sfn-port', '0', '--api-port', '0', '--data-dir', dataDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -65,12 +70,24 @@ describe('orchestra up and signals', () => {
       }, 50);
     });
 
+    const endpoints = defined(runningEndpoints(dataDir));
+    expect(stdout).toContain(`Step Functions  ${endpoints.stepFunctions}`);
+    expect(stdout).toContain(`Runs API        ${endpoints.runsApi}`);
+    const sfn = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const machines = await sfn.send(new ListStateMachinesCommand({}));
+    sfn.destroy();
+    expect(machines.stateMachines?.map((m) => m.name)).toEqual(['flood', 'nightly-catalogue']);
+    const pipelines = await fetch(`${endpoints.runsApi}/pipelines`);
+    expect(((await pipelines.json()) as { pipelines: Array<{ name: string }> }).pipelines.map((p) => p.name)).toEqual(['flood', 'nightly-catalogue']);
+
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
 
     expect(code).toBe(0);
     expect(stdout).toContain('stopping…');
     expect(existsSync(join(dataDir, 'runtime.lock'))).toBe(false);
+    expect(runningEndpoints(dataDir)).toBeUndefined();
+    expect(existsSync(join(dataDir, 'endpoints.json'))).toBe(false);
   });
 });
 

@@ -1,24 +1,34 @@
 /**
- * `orchestra up`: the embedded S3 and the upload triggers of every pipeline in state-machines/,
- * running until Ctrl-C. Any S3 client can upload; each run is printed as it starts and ends.
+ * `orchestra up`: the embedded S3 with the upload triggers of every pipeline in state-machines/, the
+ * local Step Functions endpoint and the runs API, running until Ctrl-C. Any S3 client can upload,
+ * any Step Functions client or HTTP client can start and follow runs; each run is printed as it starts and ends.
  */
 import { join } from 'node:path';
+import type { PipelineSource } from '../../catalogue';
 import { loadCatalogue } from '../../catalogue';
 import { projectRootOf } from '../../graph/validate';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
+import { writeEndpoints } from '../../local/endpoints-file';
 import { LocalRuntime } from '../../local/runtime';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 
 export interface UpOptions extends DataDirOption {
-  /** @default 4568 */
+  /** S3 port. @default 4568 */
   port?: number;
+  /** @default 4569 */
+  sfnPort?: number;
+  /** @default 4570 */
+  apiPort?: number;
   /** Resolves to stop the server; @default SIGINT or SIGTERM */
   until?: Promise<void>;
 }
 
 export const DEFAULT_S3_PORT = 4568;
+export const DEFAULT_SFN_PORT = 4569;
+export const DEFAULT_API_PORT = 4570;
 
 export async function upCommand(options: UpOptions, output: Output): Promise<number> {
   // Listen before any work (and before saying how to stop), so Ctrl-C at any moment stops the server cleanly.
@@ -31,8 +41,27 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   const root = projectRootOf(join(process.cwd(), 'x'));
   const pipelines = loadCatalogue(root);
   const dataDir = dataDirOf(options);
-  const runtime = await LocalRuntime.start({ dataDir, s3Port: options.port ?? DEFAULT_S3_PORT });
-  for (const pipeline of pipelines) runtime.addPipeline(pipeline);
+  const runtime = await LocalRuntime.start({ dataDir, s3Port: options.port ?? DEFAULT_S3_PORT, stepFunctionsPort: options.sfnPort ?? DEFAULT_SFN_PORT });
+  let forgetEndpoints = (): void => undefined;
+  try {
+    for (const pipeline of pipelines) runtime.addPipeline(pipeline);
+    const api = await runtime.serveRunsApi({ port: options.apiPort ?? DEFAULT_API_PORT });
+    forgetEndpoints = writeEndpoints(dataDir, {
+      pid: process.pid,
+      s3: runtime.s3.endpoint,
+      bucket: runtime.s3.bucket,
+      stepFunctions: runtime.stepFunctionsEndpoint,
+      runsApi: api.url,
+    });
+    await serve(runtime, pipelines, dataDir, api.url, output, stopRequested);
+  } finally {
+    forgetEndpoints();
+    await runtime.stop();
+  }
+  return EXIT_OK;
+}
+
+async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[], dataDir: string, api: string, output: Output, stopRequested: Promise<void>): Promise<void> {
   const time = () => new Date().toISOString().slice(11, 19);
   runtime.on((event) => {
     if (event.type === 'run-started') output.out(`${time()} ▶ ${event.run.pipeline} ${event.run.runId} started (${event.run.input.prefix ?? event.run.input.source})`);
@@ -49,8 +78,10 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   output.out(
     [
       `Orchestra local runtime — data in ${dataDir}`,
-      `S3 endpoint  ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
-      `credentials  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
+      `S3              ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
+      `Step Functions  ${runtime.stepFunctionsEndpoint}   state machines arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
+      `Runs API        ${api}   (OpenAPI: ${api}/openapi.json)`,
+      `credentials     AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
       ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
       'Pipelines:',
@@ -62,8 +93,10 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
             : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.marker ?? t.requiredFiles?.join(', ')})` : ''}`;
         return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule} runs on AWS only`}`;
       }),
-      'Example:',
+      'Examples:',
       `  aws --endpoint-url ${runtime.s3.endpoint} s3 cp --recursive examples/flood/valley s3://${runtime.s3.bucket}/ingest/flood/valley-1/`,
+      `  curl -X POST -H 'Content-Type: application/json' -d '{"input": {}}' ${api}/pipelines/<pipeline>/runs`,
+      `  aws --endpoint-url ${runtime.stepFunctionsEndpoint} stepfunctions list-executions --state-machine-arn arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
       'Ctrl-C stops the server (running runs are recorded as ABORTED).',
     ].join('\n'),
   );
@@ -71,6 +104,4 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   await runtime.reconcileUploads();
   await stopRequested;
   output.out('stopping…');
-  await runtime.stop();
-  return EXIT_OK;
 }
