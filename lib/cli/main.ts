@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
+import { cancelCommand, type RemoteOptions, redriveCommand, startCommand, statusCommand } from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
@@ -91,6 +92,43 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('-s, --step <step>', 'only this step')
     .addOption(dataDir())
     .action((runId: string, options: { step?: string; dataDir?: string }) => setExitCode(logsCommand(runId, options, output)));
+
+  const remote = (command: Command): Command =>
+    command
+      .option('--api <url>', 'a runs API base URL (default: the `orchestra up` serving the data folder)')
+      .option('--stack <name>', 'a deployed stack: its RunsApiUrl output, requests signed with your AWS credentials')
+      .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
+      .option('--json', 'print the API answer as JSON')
+      .addOption(dataDir());
+
+  remote(
+    program
+      .command('start')
+      .description('start a run through the runs API (202 Accepted; --wait follows it to the end)')
+      .argument('<pipeline>', 'pipeline name')
+      .option('-i, --input <json>', 'run input: a JSON object, or @file.json')
+      .option('--run-id <id>', 'the run id (used once); default: a new one')
+      .option('--idempotency-key <key>', 'the same key returns the same run instead of starting another')
+      .option('--dry-run', 'check the request and start nothing')
+      .option('-w, --wait', 'follow the run until it ends; exit 1 unless it succeeded'),
+  ).action(async (pipeline: string, options: Parameters<typeof startCommand>[1]) => setExitCode(await startCommand(pipeline, options, output)));
+
+  remote(program.command('status').description("a run's status and steps, through the runs API").argument('<pipeline>').argument('<run-id>')).action(
+    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await statusCommand(pipeline, runId, options, output)),
+  );
+
+  remote(program.command('cancel').description('cancel a run (its running steps stop), through the runs API').argument('<pipeline>').argument('<run-id>')).action(
+    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await cancelCommand(pipeline, runId, options, output)),
+  );
+
+  remote(
+    program
+      .command('redrive')
+      .description('run again the steps of a FAILED, TIMED_OUT or ABORTED run that did not succeed, through the runs API')
+      .argument('<pipeline>')
+      .argument('<run-id>')
+      .option('-w, --wait', 'follow the run until it ends; exit 1 unless it succeeded'),
+  ).action(async (pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }) => setExitCode(await redriveCommand(pipeline, runId, options, output)));
 
   return program;
 }

@@ -1,0 +1,117 @@
+/**
+ * `orchestra start | status | cancel | redrive`: the runs API, on the local `orchestra up` by
+ * default or a deployed stack with --api / --stack (lib/cli/runs-api-client.ts). One client for
+ * both targets: what works locally works against AWS.
+ */
+import { readFileSync } from 'node:fs';
+import { isTerminal, RUN_STATUSES, type RunStatus } from '../../contract/statuses';
+import { UsageError } from '../../shared/errors';
+import { isJsonRecord, type JsonRecord, parseJsonObject } from '../../shared/json';
+import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { type DataDirOption, dataDirOf } from '../local-session';
+import type { Output } from '../output';
+import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
+
+export type RemoteOptions = ApiTargetOptions & DataDirOption & { json?: boolean };
+
+const runPath = (pipeline: string, runId: string): string => `/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
+const connect = (options: RemoteOptions) => RunsApiClient.connect(options, dataDirOf(options));
+const statusOf = (body: JsonRecord): RunStatus | undefined => RUN_STATUSES.find((status) => status === body['status']);
+
+/** `--input` is JSON, or @file with JSON in it. */
+function inputOf(value: string | undefined): JsonRecord {
+  if (value === undefined) return {};
+  const [text, what] = value.startsWith('@') ? [readTextFile(value.slice(1)), value.slice(1)] : [value, '--input'];
+  try {
+    return parseJsonObject(text, what);
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)} — e.g. --input '{"prefix": "ingest/flood/valley/"}' or --input @input.json`);
+  }
+}
+
+function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`--input @${file}: cannot read the file`);
+  }
+}
+
+export async function startCommand(
+  pipeline: string,
+  options: RemoteOptions & { input?: string; runId?: string; idempotencyKey?: string; dryRun?: boolean; wait?: boolean },
+  output: Output,
+): Promise<number> {
+  const client = await connect(options);
+  const body = { input: inputOf(options.input), ...(options.runId === undefined ? {} : { runId: options.runId }) };
+  const answer = await client.request(
+    'POST',
+    `/pipelines/${encodeURIComponent(pipeline)}/runs${options.dryRun === true ? '?dryRun=true' : ''}`,
+    body,
+    options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey },
+  );
+  if (options.dryRun === true) {
+    output.out(options.json === true ? JSON.stringify(answer.body, null, 2) : `dry run: the request is valid; nothing started (${JSON.stringify(answer.body['input'])})`);
+    return EXIT_OK;
+  }
+  const runId = String(answer.body['runId']);
+  if (options.json !== true)
+    output.out(`${answer.status === 200 ? 'already started' : 'started'}: ${pipeline} ${runId}  (${client.baseUrl}${answer.location ?? runPath(pipeline, runId)})`);
+  if (options.wait !== true) {
+    if (options.json === true) output.out(JSON.stringify(answer.body, null, 2));
+    return EXIT_OK;
+  }
+  return followRun(client, pipeline, runId, options, output);
+}
+
+async function followRun(client: RunsApiClient, pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
+  let last: RunStatus | undefined;
+  for (;;) {
+    const { body } = await client.request('GET', runPath(pipeline, runId));
+    const status = statusOf(body);
+    if (status !== last && options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${status ?? String(body['status'])}`);
+    last = status;
+    if (status !== undefined && isTerminal(status)) {
+      printRun(body, options, output);
+      return status === 'SUCCEEDED' ? EXIT_OK : EXIT_INVALID;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function printRun(body: JsonRecord, options: RemoteOptions, output: Output): void {
+  if (options.json === true) {
+    output.out(JSON.stringify(body, null, 2));
+    return;
+  }
+  output.out(
+    `Run ${String(body['runId'])} (${String(body['pipeline'])}): ${String(body['status'])}${body['error'] === undefined ? '' : ` — ${String(body['error'])}: ${String(body['cause'])}`}`,
+  );
+  const steps = isJsonRecord(body['steps']) ? body['steps'] : {};
+  for (const [id, step] of Object.entries(steps)) {
+    if (!isJsonRecord(step)) continue;
+    const attempts = typeof step['attempts'] === 'number' && step['attempts'] > 1 ? ` after ${step['attempts']} attempts` : '';
+    output.out(`  ${id.padEnd(28)} ${String(step['status']).padEnd(10)}${attempts}${step['error'] === undefined ? '' : ` — ${String(step['error'])}: ${String(step['cause'])}`}`);
+  }
+}
+
+export async function statusCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
+  const client = await connect(options);
+  const { body } = await client.request('GET', runPath(pipeline, runId));
+  printRun(body, options, output);
+  return EXIT_OK;
+}
+
+export async function cancelCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
+  const client = await connect(options);
+  await client.request('DELETE', runPath(pipeline, runId));
+  output.out(`cancelling ${pipeline} ${runId}: its running steps are stopped (orchestra status ${pipeline} ${runId})`);
+  return EXIT_OK;
+}
+
+export async function redriveCommand(pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }, output: Output): Promise<number> {
+  const client = await connect(options);
+  await client.request('POST', `${runPath(pipeline, runId)}/redrive`);
+  output.out(`redriven: ${pipeline} ${runId} runs again from the steps that did not succeed`);
+  return options.wait === true ? followRun(client, pipeline, runId, options, output) : EXIT_OK;
+}

@@ -1,0 +1,128 @@
+/**
+ * The CLI's client of the runs API, on either target: the local `orchestra up` (found through its
+ * endpoints file), any URL (`--api`), or a deployed stack (`--stack`, its RunsApiUrl output). Requests
+ * to API Gateway are SigV4-signed with the standard AWS credential chain (environment, profile, SSO,
+ * instance role), as the deployed API requires IAM authorisation.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { STACK_OUTPUTS } from '../contract/stack-outputs';
+import { runningEndpoints } from '../local/endpoints-file';
+import { messageOf, OrchestraError, UsageError } from '../shared/errors';
+import { isJsonRecord, type JsonRecord } from '../shared/json';
+
+export interface ApiTargetOptions {
+  /** A runs API base URL. */
+  readonly api?: string;
+  /** A deployed stack's name: its RunsApiUrl output is used. */
+  readonly stack?: string;
+  readonly region?: string;
+}
+
+/** The API refused the request: its message (and the field to fix) as the API said. */
+export class RunsApiError extends OrchestraError {
+  override readonly name = 'RunsApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super('runs-api', message);
+  }
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: JsonRecord;
+  readonly location?: string;
+}
+
+const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+export class RunsApiClient {
+  private constructor(
+    readonly baseUrl: string,
+    private readonly signer: SignatureV4 | undefined,
+  ) {}
+
+  /** --api, else --stack, else the `orchestra up` serving `dataDir`. */
+  static async connect(options: ApiTargetOptions, dataDir: string): Promise<RunsApiClient> {
+    if (options.api !== undefined && options.stack !== undefined) throw new UsageError('--api and --stack both name a runs API: pass one');
+    const url = options.api ?? (options.stack === undefined ? localApiOf(dataDir) : await stackApiOf(options.stack, options.region));
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--api ${url}: not a URL — pass the runs API's base URL, e.g. http://127.0.0.1:4570`);
+    }
+    const region = EXECUTE_API_HOST.exec(parsed.hostname)?.[1];
+    const signer = region === undefined ? undefined : new SignatureV4({ credentials: defaultProvider(), region, service: 'execute-api', sha256: Sha256 });
+    return new RunsApiClient(url.replace(/\/+$/, ''), signer);
+  }
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    let sent: Record<string, string> = { host: url.host, ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers };
+    if (this.signer !== undefined) {
+      const signed = await this.signer.sign({
+        method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: sent,
+        ...(text === undefined ? {} : { body: text }),
+      });
+      sent = signed.headers;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers: sent, ...(text === undefined ? {} : { body: text }) });
+    } catch (error) {
+      throw new OrchestraError('runs-api-unreachable', `cannot reach the runs API at ${this.baseUrl} (${messageOf(error)}) — is \`orchestra up\` running, or the URL right?`, {
+        cause: error,
+      });
+    }
+    const raw = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = raw === '' ? {} : JSON.parse(raw);
+    } catch {
+      parsed = { message: raw };
+    }
+    const answer = isJsonRecord(parsed) ? parsed : { value: parsed };
+    if (response.status >= 400) {
+      const message = typeof answer['message'] === 'string' ? answer['message'] : `HTTP ${response.status}`;
+      throw new RunsApiError(response.status, `${method} ${path}: ${message}`, typeof answer['field'] === 'string' ? answer['field'] : undefined);
+    }
+    const location = response.headers.get('location');
+    return { status: response.status, body: answer, ...(location === null ? {} : { location }) };
+  }
+}
+
+function localApiOf(dataDir: string): string {
+  const endpoints = runningEndpoints(dataDir);
+  if (endpoints === undefined)
+    throw new UsageError(`no \`orchestra up\` is serving ${dataDir} — start it (npm run up), or pass --api <url> or --stack <name> for a deployed stack`);
+  return endpoints.runsApi;
+}
+
+async function stackApiOf(stackName: string, region: string | undefined): Promise<string> {
+  const client = new CloudFormationClient(region === undefined ? {} : { region });
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const url = Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === STACK_OUTPUTS.runsApiUrl)?.OutputValue;
+    if (url === undefined) throw new UsageError(`stack ${stackName} has no ${STACK_OUTPUTS.runsApiUrl} output: is it an Orchestra stack, fully deployed?`);
+    return url;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new OrchestraError('stack-unreachable', `cannot read stack ${stackName} (${messageOf(error)}) — check the region (AWS_REGION) and your AWS credentials`, {
+      cause: error,
+    });
+  } finally {
+    client.destroy();
+  }
+}

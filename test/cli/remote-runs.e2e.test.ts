@@ -1,0 +1,91 @@
+/**
+ * `orchestra start | status | cancel | redrive` through the runs API: against the local server by
+ * default (found through the data folder's endpoints file) and against any URL with --api.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFromGraph } from '../../lib/catalogue';
+import { writeEndpoints } from '../../lib/local/endpoints-file';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { cli } from '../helpers/cli';
+import { countedProject } from '../helpers/counted-steps';
+import { simulateGraph } from '../helpers/graphs';
+import { startTestRuntime } from '../helpers/local-runtime';
+
+const project = countedProject();
+let runtime: LocalRuntime;
+let dataDir: string;
+let api: string;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime([simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
+  runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
+  api = (await runtime.serveRunsApi()).url;
+  dataDir = runtime.store.dir.replace(/\/runs$/, '');
+  writeEndpoints(dataDir, { pid: process.pid, s3: runtime.s3.endpoint, bucket: runtime.s3.bucket, stepFunctions: runtime.stepFunctionsEndpoint, runsApi: api });
+});
+
+afterAll(async () => {
+  await runtime.stop();
+  rmSync(project.root, { recursive: true, force: true });
+});
+
+describe('orchestra start/status/cancel/redrive over the runs API', () => {
+  it('starts a run on the local server by default and follows it with --wait', async () => {
+    writeFileSync(project.calls, '');
+    const started = await cli('start', 'chain', '--input', JSON.stringify(project.input), '--run-id', 'cli-1', '--wait', '--data-dir', dataDir);
+
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain(`started: chain cli-1  (${api}/pipelines/chain/runs/cli-1)`);
+    expect(started.stdout).toContain('Run cli-1 (chain): SUCCEEDED');
+    const status = await cli('status', 'chain', 'cli-1', '--json', '--api', api);
+    expect(JSON.parse(status.stdout)).toMatchObject({ runId: 'cli-1', status: 'SUCCEEDED', steps: { a: { status: 'SUCCEEDED' } } });
+  });
+
+  it('redrives a failed run so only the failed step and those after it run again, exit 0 once it succeeds', async () => {
+    writeFileSync(project.calls, '');
+    writeFileSync(project.failWhile, '');
+    const failed = await cli('start', 'chain', '--input', JSON.stringify(project.input), '--run-id', 'cli-2', '--wait', '--data-dir', dataDir);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('b                            FAILED     — NotReady: b is not ready');
+
+    rmSync(project.failWhile);
+    const redriven = await cli('redrive', 'chain', 'cli-2', '--wait', '--api', api);
+
+    expect(redriven.code).toBe(0);
+    expect(readFileSync(project.calls, 'utf8')).toBe('a\nb\nb\nc\n');
+  });
+
+  it('cancels a running run', async () => {
+    await cli('start', 'slow', '--run-id', 'cli-3', '--api', api);
+    const cancelled = await cli('cancel', 'slow', 'cli-3', '--api', api);
+
+    expect(cancelled.code).toBe(0);
+    expect((await runtime.waitForRun('cli-3')).status).toBe('ABORTED');
+  });
+
+  it('answers mistakes with the API message, no stack: a used run id, bad input, a missing server', async () => {
+    const used = await cli('start', 'chain', '--run-id', 'cli-1', '--api', api);
+    expect(used.code).toBe(1);
+    expect(used.stderr).toBe('error: POST /pipelines/chain/runs: run "cli-1" of chain already exists: run ids are used once');
+
+    const badInput = await cli('start', 'chain', '--input', '[1]', '--api', api);
+    expect(badInput.code).toBe(2);
+    expect(badInput.stderr).toContain('--input must be a JSON object');
+
+    const noServer = await cli('status', 'chain', 'cli-1', '--data-dir', project.root);
+    expect(noServer.code).toBe(2);
+    expect(noServer.stderr).toContain(`no \`orchestra up\` is serving ${project.root}`);
+    expect(`${used.stderr}${badInput.stderr}${noServer.stderr}`).not.toContain('    at ');
+  });
+
+  it('checks a dry run and starts nothing', async () => {
+    const before = runtime.store.list().length;
+    const dry = await cli('start', 'chain', '--dry-run', '--input', '{"prefix": "x/"}', '--api', api);
+
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry run: the request is valid; nothing started');
+    expect(runtime.store.list()).toHaveLength(before);
+  });
+});
