@@ -1,15 +1,22 @@
 /**
- * Run records and logs on disk under <dataDir>/runs, so stopping the local server loses nothing:
- * <run id>.json holds the record (rewritten atomically), <run id>.log one JSON line per log entry,
- * <run id>.history one JSON line per Step Functions history event.
- * Creating a record is exclusive (`wx`), which is what makes a run name usable only once, like a
- * Step Functions execution name.
+ * The run database: run records, Step Functions history events and log lines in one SQLite file,
+ * <dataDir>/orchestra.db, through `node:sqlite` (built into Node 24; a native addon would be compiled
+ * at `npm ci` against the system Node 20 and then loaded by Node 24). WAL mode: every statement is
+ * committed when it returns, so a `kill -9` at any moment loses nothing committed, and readers (the
+ * CLI) never block the server. Run ids are the primary key, which is what makes a run name usable
+ * once, like a Step Functions execution name.
+ *
+ * Records of older versions (<dataDir>/runs/<id>.json, .log, .history) are imported once by the
+ * process that holds the data folder, then moved to runs/imported/; files that cannot be read stay
+ * where they are and are reported, never dropped.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, type WriteStream, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ERRORS } from '../contract/errors';
-import { OrchestraError } from '../shared/errors';
+import type { RunStatus } from '../contract/statuses';
+import { messageOf, OrchestraError } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { isAlive } from './data-dir-lock';
 import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
@@ -31,42 +38,107 @@ export class RunAlreadyExistsError extends OrchestraError {
 
 export class RunNotFoundError extends OrchestraError {
   override readonly name = 'RunNotFoundError';
-  constructor(runId: string, dir: string) {
-    super('run-not-found', `no run "${runId}" in ${dir} — list runs with \`orchestra runs\``);
+  constructor(runId: string, where: string) {
+    super('run-not-found', `no run "${runId}" in ${where} — list runs with \`orchestra runs\``);
   }
 }
 
-export class RunStore {
-  readonly dir: string;
-  private readonly logs = new Map<string, WriteStream>();
-  private readonly histories = new Map<string, WriteStream>();
-  private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
+/** The database file is not one this version can use: says which file and what to do. */
+export class RunDatabaseError extends OrchestraError {
+  override readonly name = 'RunDatabaseError';
+  constructor(file: string, reason: string, options: { cause?: unknown } = {}) {
+    super('run-database', `${file}: ${reason} — move it away (Orchestra then starts a new one) or point --data-dir elsewhere`, options);
+  }
+}
 
-  /** How long step updates may wait before reaching the disk (the run's start and end are written at once). */
+/** Which runs a page holds: newest first, after the position the previous page ended at. */
+export interface RunQuery {
+  readonly pipeline?: string;
+  readonly status?: RunStatus;
+  readonly after?: { readonly startedAt: string; readonly runId: string };
+  readonly limit: number;
+}
+
+/** "ORCH" in ASCII: the SQLite application id of Orchestra run databases. */
+const APPLICATION_ID = 0x4f524348;
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  pipeline TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_at DESC, run_id);
+CREATE INDEX IF NOT EXISTS runs_by_pipeline ON runs (pipeline, started_at DESC, run_id);
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, started_at DESC, run_id);
+CREATE TABLE IF NOT EXISTS history (run_id TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (run_id, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS logs (seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, entry TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS logs_by_run ON logs (run_id, seq);
+`;
+
+export class RunStore {
+  /** The database file. */
+  readonly file: string;
+  private readonly legacyDir: string;
+  private readonly db: DatabaseSync;
+  private readonly statements: {
+    insert: StatementSync;
+    update: StatementSync;
+    get: StatementSync;
+    appendLog: StatementSync;
+    readLog: StatementSync;
+    appendHistory: StatementSync;
+    readHistory: StatementSync;
+    running: StatementSync;
+  };
+  private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
+  private closed = false;
+
+  /** How long step updates may wait before reaching the database (the run's start and end are written at once). */
   static readonly SAVE_DELAY_MS = 100;
 
-  constructor(dataDir: string) {
-    this.dir = join(dataDir, 'runs');
-    mkdirSync(this.dir, { recursive: true });
+  /**
+   * Opens (or creates) the database of `dataDir`. `importLegacy`: import run files of older versions;
+   * only the process holding the data folder (the runtime) may.
+   */
+  constructor(
+    readonly dataDir: string,
+    options: { readonly importLegacy?: boolean } = {},
+  ) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = join(dataDir, 'orchestra.db');
+    this.legacyDir = join(dataDir, 'runs');
+    this.db = openDatabase(this.file);
+    const prepare = (sql: string) => this.db.prepare(sql);
+    this.statements = {
+      insert: prepare('INSERT INTO runs (run_id, pipeline, status, started_at, record) VALUES (?, ?, ?, ?, ?)'),
+      update: prepare('UPDATE runs SET status = ?, record = ? WHERE run_id = ?'),
+      get: prepare('SELECT record FROM runs WHERE run_id = ?'),
+      appendLog: prepare('INSERT INTO logs (run_id, entry) VALUES (?, ?)'),
+      readLog: prepare('SELECT entry FROM logs WHERE run_id = ? ORDER BY seq'),
+      appendHistory: prepare('INSERT OR REPLACE INTO history (run_id, id, event) VALUES (?, ?, ?)'),
+      readHistory: prepare('SELECT event FROM history WHERE run_id = ? ORDER BY id'),
+      running: prepare("SELECT record FROM runs WHERE status = 'RUNNING'"),
+    };
+    if (options.importLegacy === true) this.importLegacy();
   }
-
-  private recordFile = (runId: string) => join(this.dir, `${runId}.json`);
-  private logFile = (runId: string): string => join(this.dir, `${runId}.log`);
-  private historyFile = (runId: string): string => join(this.dir, `${runId}.history`);
 
   /** Throws RunAlreadyExistsError when the name was used before, by this process or an earlier one. */
   create(record: RunRecord): void {
     try {
-      writeFileSync(this.recordFile(record.runId), JSON.stringify(record, null, 2), { flag: 'wx' });
+      this.statements.insert.run(record.runId, record.pipeline, record.status, record.startedAt, JSON.stringify(record));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RunAlreadyExistsError(record.runId);
+      if (isConstraintError(error)) throw new RunAlreadyExistsError(record.runId);
       throw error;
     }
   }
 
   /**
-   * Writes within SAVE_DELAY_MS, coalescing the updates in between: a step change would otherwise
-   * cost a synchronous write and rename, several per step, and dominate the runtime's overhead.
+   * Writes within SAVE_DELAY_MS, coalescing the updates in between: a run record holds every step,
+   * so writing it at each step change would cost a pipeline's size per change.
    */
   saveSoon(record: RunRecord): void {
     if (this.pendingSaves.has(record.runId)) return;
@@ -81,81 +153,74 @@ export class RunStore {
       clearTimeout(pending.timer);
       this.pendingSaves.delete(record.runId);
     }
-    const file = this.recordFile(record.runId);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(record, null, 2));
-    renameSync(temporary, file);
+    if (this.closed) return;
+    this.statements.update.run(record.status, JSON.stringify(record), record.runId);
   }
 
   get(runId: string): RunRecord {
-    const file = this.recordFile(runId);
-    if (!/^[A-Za-z0-9_-]+$/.test(runId) || !existsSync(file)) throw new RunNotFoundError(runId, this.dir);
-    return parseRunRecord(readFileSync(file, 'utf8'), file);
-  }
-
-  /** Every record, newest first, and the files that could not be read (each with its reason). */
-  scan(): { readonly runs: RunRecord[]; readonly damaged: DamagedRunRecordError[] } {
-    const runs: RunRecord[] = [];
-    const damaged: DamagedRunRecordError[] = [];
-    for (const name of readdirSync(this.dir).filter((entry) => entry.endsWith('.json'))) {
-      const file = join(this.dir, name);
-      try {
-        runs.push(parseRunRecord(readFileSync(file, 'utf8'), file));
-      } catch (error) {
-        if (!(error instanceof DamagedRunRecordError)) throw error;
-        damaged.push(error);
-      }
+    const row = this.statements.get.get(runId);
+    if (row === undefined) {
+      // A record file of an older version that could not be imported: say so rather than "no run".
+      const legacy = join(this.legacyDir, `${runId}.json`);
+      if (/^[A-Za-z0-9_-]+$/.test(runId) && existsSync(legacy)) parseRunRecord(readFileSync(legacy, 'utf8'), legacy);
+      throw new RunNotFoundError(runId, this.file);
     }
-    runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId));
-    return { runs, damaged };
+    return parseRunRecord(String(row['record']), `${this.file} (run ${runId})`);
   }
 
-  /** Newest first; damaged files are left out (see scan). */
+  /** A page of runs, newest first (by start time, then run id), for listing APIs. */
+  page(query: RunQuery): { readonly runs: RunRecord[]; readonly damaged: DamagedRunRecordError[] } {
+    const where: string[] = [];
+    const values: string[] = [];
+    if (query.pipeline !== undefined) {
+      where.push('pipeline = ?');
+      values.push(query.pipeline);
+    }
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      values.push(query.status);
+    }
+    if (query.after !== undefined) {
+      where.push('(started_at < ? OR (started_at = ? AND run_id > ?))');
+      values.push(query.after.startedAt, query.after.startedAt, query.after.runId);
+    }
+    const sql = `SELECT run_id, record FROM runs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY started_at DESC, run_id LIMIT ${Math.max(0, Math.trunc(query.limit))}`;
+    return this.parseRows(this.db.prepare(sql).all(...values));
+  }
+
+  /** Every run, newest first, and the records that could not be read (each with its reason), legacy files included. */
+  scan(): { readonly runs: RunRecord[]; readonly damaged: DamagedRunRecordError[] } {
+    const stored = this.parseRows(this.db.prepare('SELECT run_id, record FROM runs ORDER BY started_at DESC, run_id').all());
+    const legacy = this.legacyFiles();
+    const runs = [...stored.runs, ...legacy.runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.runId.localeCompare(b.runId));
+    return { runs, damaged: [...stored.damaged, ...legacy.damaged] };
+  }
+
+  /** Newest first; damaged records are left out (see scan). */
   list(): RunRecord[] {
     return this.scan().runs;
   }
 
   appendLog(runId: string, entry: LogEntry): void {
-    let stream = this.logs.get(runId);
-    if (stream === undefined) {
-      stream = createWriteStream(this.logFile(runId), { flags: 'a' });
-      this.logs.set(runId, stream);
-    }
-    stream.write(`${JSON.stringify(entry)}\n`);
+    if (!this.closed) this.statements.appendLog.run(runId, JSON.stringify(entry));
   }
 
-  async closeLog(runId: string): Promise<void> {
-    await Promise.all([this.logs, this.histories].map((streams) => endStream(streams, runId)));
-  }
-
-  appendHistory(runId: string, event: HistoryEvent): void {
-    let stream = this.histories.get(runId);
-    if (stream === undefined) {
-      stream = createWriteStream(this.historyFile(runId), { flags: 'a' });
-      this.histories.set(runId, stream);
-    }
-    stream.write(`${JSON.stringify(event)}\n`);
-  }
-
-  /** The run's Step Functions history, oldest first (events still being written may be missing). */
-  readHistory(runId: string): HistoryEvent[] {
-    this.get(runId);
-    const file = this.historyFile(runId);
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line, index) => historyEventOf(line, `${file}:${index + 1}`));
-  }
+  /** Kept for callers that end a run's log; every line is already committed. */
+  async closeLog(_runId: string): Promise<void> {}
 
   readLog(runId: string): LogEntry[] {
     this.get(runId);
-    const file = this.logFile(runId);
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as LogEntry);
+    return this.statements.readLog.all(runId).map((row) => logEntryOf(String(row['entry'])));
+  }
+
+  appendHistory(runId: string, event: HistoryEvent): void {
+    if (!this.closed) this.statements.appendHistory.run(runId, event.id ?? 0, JSON.stringify(event));
+  }
+
+  /** The run's Step Functions history, oldest first. */
+  readHistory(runId: string): HistoryEvent[] {
+    this.get(runId);
+    return this.statements.readHistory.all(runId).map((row, index) => historyEventOf(String(row['event']), `${this.file} (run ${runId}, event ${index + 1})`));
   }
 
   /**
@@ -164,7 +229,7 @@ export class RunStore {
    */
   markInterrupted(now = new Date()): { readonly interrupted: string[]; readonly damaged: DamagedRunRecordError[] } {
     const interrupted: string[] = [];
-    const { runs, damaged } = this.scan();
+    const { runs } = this.parseRows(this.statements.running.all());
     for (const record of runs) {
       if (TERMINAL_RUN_STATUSES.has(record.status) || isAlive(record.ownerPid)) continue;
       const cause = `the local runtime (pid ${record.ownerPid}) stopped while this run was running`;
@@ -177,27 +242,119 @@ export class RunStore {
       this.save(record);
       interrupted.push(record.runId);
     }
-    return { interrupted, damaged };
+    return { interrupted, damaged: this.scan().damaged };
   }
 
   async close(): Promise<void> {
     for (const { record } of [...this.pendingSaves.values()]) this.save(record);
-    await Promise.all([...new Set([...this.logs.keys(), ...this.histories.keys()])].map((id) => this.closeLog(id)));
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private parseRows(rows: ReadonlyArray<Record<string, unknown>>): { runs: RunRecord[]; damaged: DamagedRunRecordError[] } {
+    const runs: RunRecord[] = [];
+    const damaged: DamagedRunRecordError[] = [];
+    for (const row of rows) {
+      try {
+        runs.push(parseRunRecord(String(row['record']), `${this.file} (run ${String(row['run_id'])})`));
+      } catch (error) {
+        if (!(error instanceof DamagedRunRecordError)) throw error;
+        damaged.push(error);
+      }
+    }
+    return { runs, damaged };
+  }
+
+  /** Run record files of older versions still in runs/: readable ones (not yet imported) and damaged ones. */
+  private legacyFiles(): { runs: RunRecord[]; damaged: DamagedRunRecordError[] } {
+    const runs: RunRecord[] = [];
+    const damaged: DamagedRunRecordError[] = [];
+    if (!existsSync(this.legacyDir)) return { runs, damaged };
+    for (const name of readdirSync(this.legacyDir).filter((entry) => entry.endsWith('.json'))) {
+      const file = join(this.legacyDir, name);
+      try {
+        runs.push(parseRunRecord(readFileSync(file, 'utf8'), file));
+      } catch (error) {
+        if (!(error instanceof DamagedRunRecordError)) throw error;
+        damaged.push(error);
+      }
+    }
+    return { runs, damaged };
+  }
+
+  /** Imports readable legacy records with their logs and history in one transaction each, then moves their files to runs/imported/. */
+  private importLegacy(): void {
+    const imported = join(this.legacyDir, 'imported');
+    for (const record of this.legacyFiles().runs) {
+      const files = ['json', 'log', 'history'].map((extension) => join(this.legacyDir, `${record.runId}.${extension}`));
+      this.db.exec('BEGIN');
+      try {
+        try {
+          this.create(record);
+        } catch (error) {
+          // Already imported by a process that died before moving the files.
+          if (!(error instanceof RunAlreadyExistsError)) throw error;
+          this.db.exec('ROLLBACK');
+          this.moveAway(files, imported);
+          continue;
+        }
+        for (const line of linesOf(files[1])) this.statements.appendLog.run(record.runId, line);
+        for (const line of linesOf(files[2])) this.appendHistory(record.runId, historyEventOf(line, files[2] ?? ''));
+        this.db.exec('COMMIT');
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+      this.moveAway(files, imported);
+    }
+  }
+
+  private moveAway(files: readonly string[], into: string): void {
+    mkdirSync(into, { recursive: true });
+    for (const file of files) if (existsSync(file)) renameSync(file, join(into, file.slice(this.legacyDir.length + 1)));
   }
 }
 
-async function endStream(streams: Map<string, WriteStream>, runId: string): Promise<void> {
-  const stream = streams.get(runId);
-  if (stream === undefined) return;
-  streams.delete(runId);
-  await new Promise<void>((resolve) => stream.end(resolve));
+function openDatabase(file: string): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(file, { timeout: 5000 });
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    const applicationId = Number(db.prepare('PRAGMA application_id').get()?.['application_id'] ?? 0);
+    const version = Number(db.prepare('PRAGMA user_version').get()?.['user_version'] ?? 0);
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()?.['n'];
+    if (applicationId === 0 && Number(tables) > 0) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
+    if (applicationId !== 0 && applicationId !== APPLICATION_ID) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
+    if (version > SCHEMA_VERSION) throw new RunDatabaseError(file, `written by a newer Orchestra (schema ${version}; this one reads ${SCHEMA_VERSION}) — upgrade Orchestra`);
+    db.exec(`${SCHEMA} PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof RunDatabaseError) throw error;
+    throw new RunDatabaseError(file, `not a usable run database (${messageOf(error)})`, { cause: error });
+  }
 }
 
-/** A stored history line: an object with its id and type; its timestamp back to a Date. */
-function historyEventOf(line: string, where: string): HistoryEvent {
+const isConstraintError = (error: unknown): boolean => error instanceof Error && 'errcode' in error && (Number(error.errcode) & 0xff) === 19;
+
+const linesOf = (file: string | undefined): string[] =>
+  file !== undefined && existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
+
+function logEntryOf(text: string): LogEntry {
+  // Written by appendLog from a LogEntry: its shape is ours.
+  return JSON.parse(text);
+}
+
+/** A stored history event: an object with its id and type; its timestamp back to a Date. */
+function historyEventOf(text: string, where: string): HistoryEvent {
   let json: unknown;
   try {
-    json = JSON.parse(line);
+    json = JSON.parse(text);
   } catch {
     throw new DamagedRunRecordError(where, 'not a JSON history event');
   }

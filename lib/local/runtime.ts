@@ -101,7 +101,7 @@ export class LocalRuntime {
     }
     let runtime: LocalRuntime | undefined;
     try {
-      runtime = new LocalRuntime(s3, new RunStore(options.dataDir), options, unlock);
+      runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock);
       runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), { ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }) });
       runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       return runtime;

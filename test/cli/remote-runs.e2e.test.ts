@@ -21,7 +21,7 @@ beforeAll(async () => {
   runtime = await startTestRuntime([simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
   runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
   api = (await runtime.serveRunsApi()).url;
-  dataDir = runtime.store.dir.replace(/\/runs$/, '');
+  dataDir = runtime.store.dataDir;
   writeEndpoints(dataDir, { pid: process.pid, s3: runtime.s3.endpoint, bucket: runtime.s3.bucket, stepFunctions: runtime.stepFunctionsEndpoint, runsApi: api });
 });
 

@@ -134,11 +134,13 @@ export class LocalStepFunctions {
     const pipeline = this.pipelineOf(request.stateMachineArn);
     const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, listPosition);
     // Newest first; a page starts after the last run of the previous one, so runs started meanwhile never shift it.
-    const runs = this.runs.store
-      .list()
-      .filter((r) => r.pipeline === pipeline.name && (request.statusFilter === undefined || r.status === request.statusFilter))
-      .filter((r) => after === undefined || r.startedAt < after.startedAt || (r.startedAt === after.startedAt && r.runId > after.runId));
     const size = pageSize(request.maxResults);
+    const { runs } = this.runs.store.page({
+      pipeline: pipeline.name,
+      ...(request.statusFilter === undefined ? {} : { status: request.statusFilter }),
+      ...(after === undefined ? {} : { after }),
+      limit: size + 1,
+    });
     const page = runs.slice(0, size);
     const last = page.at(-1);
     return {
