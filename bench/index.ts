@@ -8,6 +8,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
+import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
 
 interface Case {
@@ -113,11 +114,20 @@ function scaleTable(): void {
   }
 }
 
+/** `npm run bench` runs every section; `npm run bench -- runs-api bundles` only those named. */
+const SECTIONS: Record<string, () => void | Promise<void>> = {
+  parallelism: parallelismTable,
+  scale: scaleTable,
+  runtime: runtimeTables,
+  'runs-api': runsApiTables,
+  bundles: bundleTable,
+};
+
 async function main(): Promise<void> {
-  parallelismTable();
-  scaleTable();
-  await runtimeTables();
-  await bundleTable();
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')}`);
+  for (const [name, section] of Object.entries(SECTIONS)) if (wanted.length === 0 || wanted.includes(name)) await section();
 }
 
 void main();

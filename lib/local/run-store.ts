@@ -92,7 +92,10 @@ export class RunStore {
     readLog: StatementSync;
     appendHistory: StatementSync;
     readHistory: StatementSync;
+    historyForward: StatementSync;
+    historyBackward: StatementSync;
     running: StatementSync;
+    exists: StatementSync;
   };
   private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
   private closed = false;
@@ -121,7 +124,10 @@ export class RunStore {
       readLog: prepare('SELECT entry FROM logs WHERE run_id = ? ORDER BY seq'),
       appendHistory: prepare('INSERT OR REPLACE INTO history (run_id, id, event) VALUES (?, ?, ?)'),
       readHistory: prepare('SELECT event FROM history WHERE run_id = ? ORDER BY id'),
+      historyForward: prepare('SELECT event FROM history WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?'),
+      historyBackward: prepare('SELECT event FROM history WHERE run_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       running: prepare("SELECT record FROM runs WHERE status = 'RUNNING'"),
+      exists: prepare('SELECT 1 FROM runs WHERE run_id = ?'),
     };
     if (options.importLegacy === true) this.importLegacy();
   }
@@ -215,6 +221,15 @@ export class RunStore {
 
   appendHistory(runId: string, event: HistoryEvent): void {
     if (!this.closed) this.statements.appendHistory.run(runId, event.id ?? 0, JSON.stringify(event));
+  }
+
+  /** A page of the run's history: events after (or, reversed, before) event `from`, read from the primary key. */
+  historyPage(runId: string, page: { readonly from?: number; readonly reverse: boolean; readonly limit: number }): HistoryEvent[] {
+    // Existence only: reading the whole record (every step) for each page would cost more than the page.
+    if (this.statements.exists.get(runId) === undefined) throw new RunNotFoundError(runId, this.file);
+    const statement = page.reverse ? this.statements.historyBackward : this.statements.historyForward;
+    const from = page.from ?? (page.reverse ? Number.MAX_SAFE_INTEGER : 0);
+    return statement.all(runId, from, page.limit).map((row) => historyEventOf(String(row['event']), `${this.file} (run ${runId})`));
   }
 
   /** The run's Step Functions history, oldest first. */

@@ -157,16 +157,15 @@ export class LocalStepFunctions {
 
   private getExecutionHistory(request: RequestOf<'GetExecutionHistory'>): GetExecutionHistoryOutput {
     const record = this.runOf(request.executionArn);
-    const all = this.runs.store.readHistory(record.runId);
-    const ordered = request.reverseOrder === true ? all.reverse() : all;
-    const after = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, historyPosition).after;
-    const start = after === undefined ? 0 : ordered.findIndex((event) => event.id === after) + 1;
-    if (after !== undefined && start === 0) throw new StepFunctionsError('InvalidToken', 'nextToken: not a token of this execution’s history');
+    const from = request.nextToken === undefined ? undefined : decodeToken(request.nextToken, historyPosition).after;
     const size = pageSize(request.maxResults);
-    const page = ordered.slice(start, start + size);
+    const reverse = request.reverseOrder === true;
+    // One more than asked says whether another page follows.
+    const events = this.runs.store.historyPage(record.runId, { ...(from === undefined ? {} : { from }), reverse, limit: size + 1 });
+    const page = events.slice(0, size);
     const last = page.at(-1);
     // includeExecutionData: false is accepted and ignored: events always carry their input and output.
-    return { events: page, ...(start + size < ordered.length && last?.id !== undefined ? { nextToken: encodeToken({ after: last.id }) } : {}) };
+    return { events: page, ...(events.length > size && last?.id !== undefined ? { nextToken: encodeToken({ after: last.id }) } : {}) };
   }
 
   private redriveExecution({ executionArn }: RequestOf<'RedriveExecution'>): RedriveExecutionOutput {
@@ -194,7 +193,8 @@ export class LocalStepFunctions {
   }
 
   private outputOf(record: RunRecord): string | undefined {
-    return this.runs.store.readHistory(record.runId).findLast((event) => event.type === 'ExecutionSucceeded')?.executionSucceededEventDetails?.output;
+    const [last] = this.runs.store.historyPage(record.runId, { reverse: true, limit: 1 });
+    return last?.type === 'ExecutionSucceeded' ? last.executionSucceededEventDetails?.output : undefined;
   }
 
   private pipelineOf(stateMachineArn: string): PipelineSource {
