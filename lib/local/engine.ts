@@ -1,8 +1,10 @@
 /**
  * The adapter around aws-local-stepfunctions, the ASL interpreter the embedded runtime uses. It
  * runs the deployed definition as is and guards the interpreter's known gaps:
- * - features it accepts but silently ignores (JSONata, Assign, ItemReader, HeartbeatSeconds, task
- *   tokens, `.sync` integrations without a local handler) are refused before the run starts;
+ * - features it accepts but silently ignores (JSONata, Assign, ItemReader, HeartbeatSeconds outside
+ *   callbacks, `.sync` integrations without a local handler) are refused before the run starts;
+ * - task tokens: `$$.Task.Token` becomes a fresh token per attempt and a `.waitForTaskToken` Task
+ *   waits for its callback (lib/local/task-tokens.ts), with HeartbeatSeconds;
  * - a Task without TimeoutSeconds would get a hidden 60 s limit, so one is required;
  * - a Parallel runs at most 40 branches at once; the compiler emits at most 8, more is refused;
  * - `abort()` does not stop running handlers and retries keep firing after it, so every handler
@@ -14,6 +16,7 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMach
 import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
 import { ERRORS, StepAbortedError, StepTimeoutError } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
+import type { TaskTokens } from './task-tokens';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
 export const INTERPRETER_MAX_PARALLEL_BRANCHES = 40;
@@ -73,6 +76,8 @@ export interface ExecutionOptions {
   readonly handlers: Readonly<Record<string, TaskHandler>>;
   /** Replaces every Retry wait (tests and benchmarks); @default - the definition's intervals */
   readonly retryDelayMs?: number;
+  /** Where `.waitForTaskToken` Tasks wait for their callback; required when the definition has any. */
+  readonly tokens?: TaskTokens;
 }
 
 export class UnsupportedDefinitionError extends OrchestraError {
@@ -80,6 +85,22 @@ export class UnsupportedDefinitionError extends OrchestraError {
   constructor(readonly problems: readonly string[]) {
     super('unsupported-definition', `the local runtime cannot run this definition faithfully:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/**
+ * What `$$.Task.Token` evaluates to while the interpreter builds a Task's input; the adapter puts a
+ * fresh token in its place for each attempt (the interpreter has no task tokens of its own).
+ */
+export const TASK_TOKEN_PLACEHOLDER = 'orchestra-task-token-placeholder';
+
+const isCallback = (state: AnyState): boolean => String(state['Resource']).endsWith('.waitForTaskToken');
+
+/** Every occurrence of the placeholder, in strings at any depth, replaced by the token. */
+function withToken(value: Json, token: string): Json {
+  if (typeof value === 'string') return value.replaceAll(TASK_TOKEN_PLACEHOLDER, token);
+  if (Array.isArray(value)) return value.map((item) => withToken(item, token));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withToken(item, token)]));
+  return value;
 }
 
 /** How long after a Task's timeout its handler is told to stop. */
@@ -103,8 +124,7 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
   }
   for (const { name, state, path } of visited.filter(({ state }) => isTask(state))) {
     if (typeof state['TimeoutSeconds'] !== 'number') problems.push(`${path}: no TimeoutSeconds (the interpreter would silently apply 60 s)`);
-    if ('HeartbeatSeconds' in state) problems.push(`${path}: HeartbeatSeconds is ignored locally`);
-    if (String(state['Resource']).endsWith('.waitForTaskToken')) problems.push(`${path}: task tokens (.waitForTaskToken) are not supported locally`);
+    if ('HeartbeatSeconds' in state && !isCallback(state)) problems.push(`${path}: HeartbeatSeconds without .waitForTaskToken is ignored locally`);
     if (!handlers.has(name)) problems.push(`${path}: no local handler for this Task (it would call AWS Lambda)`);
   }
   return problems;
@@ -142,6 +162,8 @@ export interface PreparedMachine {
   readonly machine: StateMachine;
   readonly timeouts: ReadonlyMap<string, number>;
   readonly taskStates: ReadonlySet<string>;
+  /** `.waitForTaskToken` Tasks, with their HeartbeatSeconds if any. */
+  readonly callbacks: ReadonlyMap<string, number | undefined>;
 }
 
 /**
@@ -156,17 +178,22 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
   const problems = localCompatibilityProblems(definition, handlerNames);
   if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
   const timeouts = new Map<string, number>();
+  const callbacks = new Map<string, number | undefined>();
   for (const { name, state } of walkStates(definition)) {
     if (isTask(state) && typeof state['TimeoutSeconds'] === 'number') timeouts.set(name, state['TimeoutSeconds']);
+    if (isTask(state) && isCallback(state)) callbacks.set(name, typeof state['HeartbeatSeconds'] === 'number' ? state['HeartbeatSeconds'] : undefined);
   }
-  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()) };
+  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()), callbacks };
 }
 
 /** `input` must be JSON-serialisable (the run input, or any JSON value). */
 export function startExecution(prepared: PreparedMachine, input: Json | Readonly<Record<string, unknown>>, options: ExecutionOptions): Execution {
   const missing = [...prepared.taskStates].filter((name) => options.handlers[name] === undefined);
   if (missing.length > 0) throw new UnsupportedDefinitionError(missing.map((name) => `${name}: no local handler for this Task`));
-  const { timeouts } = prepared;
+  const { timeouts, callbacks } = prepared;
+  const { tokens } = options;
+  if (callbacks.size > 0 && tokens === undefined)
+    throw new UnsupportedDefinitionError([...callbacks.keys()].map((name) => `${name}: .waitForTaskToken needs the runtime's task tokens`));
   const run = new AbortController();
   const attempts = new Map<string, number>();
   const tasks = new Map<string, TaskIo>();
@@ -190,10 +217,18 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
           stopListener = () => reject(new StepAbortedError(`run ${options.name} was stopped`));
           signal.addEventListener('abort', stopListener, { once: true });
         });
-        tasks.set(stateName, { input: taskInput as Json });
+        // A callback Task gets a fresh token where $$.Task.Token was, and ends with the callback, not with its handler.
+        const token = callbacks.has(stateName) ? tokens?.issue() : undefined;
+        const input = token === undefined ? (taskInput as Json) : withToken(taskInput as Json, token);
+        const callback = token === undefined ? undefined : tokens?.wait(token, `${options.name} ${stateName} attempt ${attempt}`, callbacks.get(stateName), signal);
+        tasks.set(stateName, { input });
         try {
-          const result = await Promise.race([handler({ stateName, input: taskInput as Json, attempt, timeoutSeconds, signal }), stopped]);
-          tasks.set(stateName, { input: taskInput as Json, result });
+          const work = async (): Promise<Json> => {
+            const handled = await handler({ stateName, input, attempt, timeoutSeconds, signal });
+            return callback === undefined ? handled : callback;
+          };
+          const result = await Promise.race([work(), stopped, ...(callback === undefined ? [] : [callback])]);
+          tasks.set(stateName, { input, result });
           return result;
         } catch (error) {
           if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
@@ -208,7 +243,7 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     options.retryDelayMs === undefined ? undefined : Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryDelayMs as number]));
 
   const execution = prepared.machine.run(input as never, {
-    context: { Execution: { Name: options.name, Id: options.name, StartTime: new Date().toISOString() } },
+    context: { Execution: { Name: options.name, Id: options.name, StartTime: new Date().toISOString() }, Task: { Token: TASK_TOKEN_PLACEHOLDER } },
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
   });
   let abortReason: string | undefined;

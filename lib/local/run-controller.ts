@@ -20,6 +20,7 @@ import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-rec
 import { RunRecorder } from './run-recorder';
 import type { RuntimeEvents } from './runtime-events';
 import { type StepInvokerOptions, taskHandlersFor } from './step-invoker';
+import type { TaskTokens } from './task-tokens';
 
 export interface StartRunOptions {
   /** The run id ($$.Execution.Name). Used once only. @default - a new unique id */
@@ -84,6 +85,7 @@ const newRunId = (): string =>
 
 export interface RunControllerOptions extends StepInvokerOptions {
   readonly bucket: string;
+  readonly tokens: TaskTokens;
   readonly events: RuntimeEvents;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
@@ -181,6 +183,7 @@ export class RunController {
     const execution = startExecution(machine, input, {
       name: runId,
       handlers,
+      tokens: this.options.tokens,
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
     const recorder = new RunRecorder(record, store, events, maxAttempts);

@@ -24,6 +24,7 @@ import { RuntimeEvents, type RuntimeListener } from './runtime-events';
 import { Semaphore } from './semaphore';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './step-functions/server';
 import { LocalStepFunctions } from './step-functions/service';
+import { TaskTokens } from './task-tokens';
 
 export { type StartRunOptions, UnknownPipelineError } from './run-controller';
 export type { RuntimeEvent } from './runtime-events';
@@ -45,6 +46,8 @@ export interface LocalRuntimeOptions {
 
 export class LocalRuntime {
   private readonly events = new RuntimeEvents();
+  /** Task tokens of `.waitForTaskToken` Tasks, answered through the local Step Functions endpoint. */
+  readonly tokens = new TaskTokens();
   private readonly controller: RunController;
   private readonly ingest: IngestRouter;
   private readonly triggers = new Map<string, ReturnType<typeof createIngestTrigger>>();
@@ -71,6 +74,7 @@ export class LocalRuntime {
     const handlerEnvironment: Environment = { ...process.env, ...stepEnvironment };
     this.controller = new RunController({
       bucket: s3.bucket,
+      tokens: this.tokens,
       store,
       events: this.events,
       processSlots: new Semaphore(options.maxContainers ?? availableParallelism()),

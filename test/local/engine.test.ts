@@ -22,8 +22,7 @@ describe('local engine adapter', () => {
     expect(localCompatibilityProblems(definition, new Set(['A']))).toEqual([
       'States.B: "Assign" (variables) is ignored locally',
       'States.A: no TimeoutSeconds (the interpreter would silently apply 60 s)',
-      'States.A: HeartbeatSeconds is ignored locally',
-      'States.C: task tokens (.waitForTaskToken) are not supported locally',
+      'States.A: HeartbeatSeconds without .waitForTaskToken is ignored locally',
       'States.C: no local handler for this Task (it would call AWS Lambda)',
     ]);
     expect(() => prepareMachine(definition, new Set(['A']))).toThrow(UnsupportedDefinitionError);

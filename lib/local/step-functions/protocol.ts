@@ -13,6 +13,7 @@ export type StepFunctionsErrorType =
   | 'ExecutionNotRedrivable'
   | 'InvalidArn'
   | 'InvalidExecutionInput'
+  | 'InvalidOutput'
   | 'InvalidName'
   | 'InvalidToken'
   | 'StateMachineDoesNotExist'

@@ -24,12 +24,14 @@ import { localStateMachineArn } from '../bindings';
 import { RunNotRedrivableError } from '../run-controller';
 import { type RunRecord, TERMINAL_RUN_STATUSES } from '../run-record';
 import { RunAlreadyExistsError, RunNotFoundError, type RunStore } from '../run-store';
+import { TaskTokenError, type TaskTokens } from '../task-tokens';
 import { decodeToken, encodeToken, type Operation, parseRequest, type RequestOf, StepFunctionsError } from './protocol';
 
 /** What the endpoint needs of the runtime (LocalRuntime provides it). */
 export interface LocalRuns {
   readonly pipelines: readonly PipelineSource[];
   readonly store: RunStore;
+  readonly tokens: TaskTokens;
   startRun(pipeline: string, input: RunInput, options: { runId?: string }): RunRecord;
   redriveRun(runId: string): RunRecord;
   abortRun(runId: string, reason?: string, error?: string): boolean;
@@ -67,11 +69,27 @@ export class LocalStepFunctions {
         return this.getExecutionHistory(parseRequest(operation, body));
       case 'RedriveExecution':
         return this.redriveExecution(parseRequest(operation, body));
-      case 'SendTaskSuccess':
-      case 'SendTaskFailure':
+      case 'SendTaskSuccess': {
+        const { taskToken, output } = parseRequest(operation, body);
+        return this.callback(() => this.runs.tokens.succeed(taskToken, output));
+      }
+      case 'SendTaskFailure': {
+        const { taskToken, error, cause } = parseRequest(operation, body);
+        return this.callback(() => this.runs.tokens.fail(taskToken, error, cause));
+      }
       case 'SendTaskHeartbeat':
-        parseRequest(operation, body);
-        throw new StepFunctionsError('TaskDoesNotExist', 'no task is waiting for this token (local pipelines issue no task tokens yet)');
+        return this.callback(() => this.runs.tokens.heartbeat(parseRequest(operation, body).taskToken));
+    }
+  }
+
+  /** SendTask*: an empty answer, or the token's refusal under AWS's name. */
+  private callback(deliver: () => void): Record<string, never> {
+    try {
+      deliver();
+      return {};
+    } catch (error) {
+      if (error instanceof TaskTokenError) throw new StepFunctionsError(error.type, error.message);
+      throw error;
     }
   }
 
