@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { pipelineFromGraph } from '../lib/catalogue';
-import { writeEndpoints } from '../lib/local/endpoints-file';
 import { LocalRuntime } from '../lib/local/runtime';
 import { readExecutionHistory } from '../lib/runtime/execution-history';
+import { writeEndpoints } from '../lib/runtime/local-endpoints';
 import { chain, simulateGraph } from '../test/helpers/graphs';
 
 const ROOT = join(import.meta.dirname, '..');

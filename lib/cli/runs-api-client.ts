@@ -9,7 +9,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { STACK_OUTPUTS } from '../contract/stack-outputs';
-import { runningEndpoints } from '../local/endpoints-file';
+import { runningEndpoints } from '../runtime/local-endpoints';
 import { messageOf, OrchestraError, UsageError } from '../shared/errors';
 import { isJsonRecord, type JsonRecord } from '../shared/json';
 

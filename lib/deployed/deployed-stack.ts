@@ -8,17 +8,22 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../contract/stack-outputs';
 import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
+import { LOCAL_CREDENTIALS, runningEndpoints } from '../runtime/local-endpoints';
 import { listAllObjects } from '../runtime/s3-list';
 import { OrchestraError } from '../shared/errors';
 import { parseJsonObject } from '../shared/json';
 
 export interface DeployedStackOptions {
-  /** An endpoint URL such as http://localhost:4566 (LocalStack), or "aws" for the account in the environment. */
+  /**
+   * An endpoint URL such as http://localhost:4566 (LocalStack), "aws" for the account in the
+   * environment, or "local:<data folder>" for the `orchestra up` serving that folder (its S3 and
+   * Step Functions endpoints stand in for the stack: the same calls, the deployed handlers behind them).
+   */
   readonly endpoint: string;
   /** @default "Orchestra" */
   readonly stackName?: string;
@@ -42,6 +47,7 @@ export class DeployedStackError extends OrchestraError {
 }
 
 const LOCALSTACK_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+const LOCAL_PREFIX = 'local:';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -52,11 +58,12 @@ export class DeployedStack {
     private readonly outputs: Readonly<Record<string, string>>,
     readonly s3: S3Client,
     private readonly sfn: SFNClient,
-    private readonly logs: CloudWatchLogsClient,
+    private readonly logs: CloudWatchLogsClient | undefined,
   ) {}
 
   /** Connects and reads the stack outputs; fails fast with what to do when the stack is not there. */
   static async connect(options: DeployedStackOptions): Promise<DeployedStack> {
+    if (options.endpoint.startsWith(LOCAL_PREFIX)) return DeployedStack.connectLocal(options.endpoint.slice(LOCAL_PREFIX.length));
     const stackName = options.stackName ?? 'Orchestra';
     const region = options.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
     const onAws = options.endpoint === 'aws';
@@ -83,6 +90,20 @@ export class DeployedStack {
     const bucket = stackOutputs[STACK_OUTPUTS.dataBucket];
     if (bucket === undefined) throw new DeployedStackError(`stack ${stackName} at ${label} has no ${STACK_OUTPUTS.dataBucket} output: is it an Orchestra stack, fully deployed?`);
     return new DeployedStack(label, bucket, stackOutputs, new S3Client({ ...common, forcePathStyle: !onAws }), new SFNClient(common), new CloudWatchLogsClient(common));
+  }
+
+  /** The `orchestra up` serving `dataDir`, its state machines found through ListStateMachines. */
+  private static async connectLocal(dataDir: string): Promise<DeployedStack> {
+    const endpoints = runningEndpoints(dataDir);
+    if (endpoints === undefined) throw new DeployedStackError(`no \`orchestra up\` is serving ${dataDir}: start it (npx orchestra up --data-dir ${dataDir})`);
+    const common = { region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS }, maxAttempts: 2 };
+    const sfn = new SFNClient({ ...common, endpoint: endpoints.stepFunctions });
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    const outputs: Record<string, string> = { [STACK_OUTPUTS.dataBucket]: endpoints.bucket, [STACK_OUTPUTS.runsApiUrl]: endpoints.runsApi };
+    for (const { name, stateMachineArn } of stateMachines) if (name !== undefined && stateMachineArn !== undefined) outputs[STACK_OUTPUTS.stateMachineArn(name)] = stateMachineArn;
+    const s3 = new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true });
+    // Step logs live in the local run database, not CloudWatch: `orchestra logs` reads them.
+    return new DeployedStack(`orchestra up (${dataDir})`, endpoints.bucket, outputs, s3, sfn, undefined);
   }
 
   stateMachineArn(pipeline: string): string {
@@ -172,12 +193,13 @@ export class DeployedStack {
     const groups = parseStepLogGroups(this.outputs[STACK_OUTPUTS.stepLogGroups(pipeline)] ?? '');
     const logGroupName = groups[stepId];
     if (logGroupName === undefined) throw new DeployedStackError(`no log group for ${pipeline}/${stepId} in the stack outputs`);
+    if (this.logs === undefined) throw new DeployedStackError(`${this.endpointLabel} has no CloudWatch Logs: read step logs with \`orchestra logs <run-id>\``);
     const { events } = await this.logs.send(new FilterLogEventsCommand({ logGroupName, filterPattern: JSON.stringify(text) }));
     return (events ?? []).flatMap((e) => (e.message === undefined ? [] : [e.message]));
   }
 
   close(): void {
-    for (const client of [this.s3, this.sfn, this.logs]) client.destroy();
+    for (const client of [this.s3, this.sfn, this.logs]) client?.destroy();
   }
 }
 

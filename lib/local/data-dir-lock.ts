@@ -18,14 +18,7 @@ export class DataDirInUseError extends OrchestraError {
 }
 
 /** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { isAlive } from '../shared/process';
 
 /** Takes the folder's lock; returns its release. */
 export function lockDataDir(dataDir: string): () => void {

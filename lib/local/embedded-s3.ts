@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import { LOCAL_CREDENTIALS } from '../runtime/local-endpoints';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
@@ -16,7 +17,7 @@ import { decodeAwsChunked, guardS3rverKeys, refuseUnstorableKeys } from './s3rve
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export { LOCAL_CREDENTIALS };
 export const LOCAL_REGION = 'us-east-1';
 
 export interface EmbeddedS3 {

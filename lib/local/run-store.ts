@@ -18,7 +18,7 @@ import { ERRORS } from '../contract/errors';
 import type { RunStatus } from '../contract/statuses';
 import { messageOf, OrchestraError } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
-import { isAlive } from './data-dir-lock';
+import { isAlive } from '../shared/process';
 import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
 export interface LogEntry {
@@ -342,7 +342,8 @@ function openDatabase(file: string): DatabaseSync {
     if (applicationId === 0 && Number(tables) > 0) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
     if (version > SCHEMA_VERSION) throw new RunDatabaseError(file, `written by a newer Orchestra (schema ${version}; this one reads ${SCHEMA_VERSION}) — upgrade Orchestra`);
-    db.exec(`${SCHEMA} PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
+    // Readers (the CLI, beside a running server) open an existing database without writing to it.
+    if (applicationId !== APPLICATION_ID || version !== SCHEMA_VERSION) db.exec(`${SCHEMA} PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
     return db;
   } catch (error) {
     db?.close();

@@ -5,8 +5,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import { writeEndpoints } from '../../lib/local/endpoints-file';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { writeEndpoints } from '../../lib/runtime/local-endpoints';
 import { cli } from '../helpers/cli';
 import { countedProject } from '../helpers/counted-steps';
 import { simulateGraph } from '../helpers/graphs';

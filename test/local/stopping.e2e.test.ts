@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runningEndpoints } from '../../lib/local/endpoints-file';
 import { RunStore } from '../../lib/local/run-store';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { runningEndpoints } from '../../lib/runtime/local-endpoints';
 import { defined } from '../../lib/shared/defined';
 import { ROOT, startTestRuntime } from '../helpers/local-runtime';
 

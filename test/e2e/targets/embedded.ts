@@ -1,8 +1,16 @@
 /** The embedded runtime as an end-to-end target: uploads go to its S3, runs come from its run store. */
 import type { RunRecord } from '../../../lib/local/run-record';
+import type { RunStore } from '../../../lib/local/run-store';
 import type { LocalRuntime } from '../../../lib/local/runtime';
 import { download, nextRunOn, startTestRuntime, upload } from '../../helpers/local-runtime';
 import type { E2ETarget, StepResult, TargetRun } from './target';
+
+/** A step's log lines that mention the run id, from a local run database. */
+export const stepLogLinesIn = (store: RunStore, runId: string, stepId: string): string[] =>
+  store
+    .readLog(runId)
+    .filter((e) => e.step === stepId && e.message.includes(runId))
+    .map((e) => e.message);
 
 export class EmbeddedTarget implements E2ETarget {
   readonly description = 'the embedded runtime';
@@ -37,10 +45,7 @@ export class EmbeddedTarget implements E2ETarget {
   }
 
   async stepLogLines(_pipeline: string, runId: string, stepId: string): Promise<string[]> {
-    return this.runtime.store
-      .readLog(runId)
-      .filter((e) => e.step === stepId && e.message.includes(runId))
-      .map((e) => e.message);
+    return stepLogLinesIn(this.runtime.store, runId, stepId);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isAlive } from './data-dir-lock';
+import { isAlive } from '../shared/process';
+
+/** The keys the embedded S3 (s3rver) checks signatures with; any key works on the local Step Functions endpoint. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 const endpointsSchema = z.object({ pid: z.int(), s3: z.string(), bucket: z.string(), stepFunctions: z.string(), runsApi: z.string() });
 export type LocalEndpoints = z.infer<typeof endpointsSchema>;
