@@ -10,6 +10,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
 import { ConfigurationError } from '../../lib/contract/errors';
+import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
 import { parseJsonObject } from '../../lib/shared/json';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
@@ -55,4 +56,17 @@ function pipelinesOf(json: string): Record<string, string> {
   return Object.fromEntries(entries.flatMap(([name, arn]) => (typeof arn === 'string' ? [[name, arn]] : [])));
 }
 
-export const handler = createRunsApiHandler({ sfn: new SFNClient({}), pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}') });
+/** Bundled in at synth by esbuild's `define` (lib/cdk/runs-api.ts): descriptions have no room in Lambda's 4 KB of environment. */
+declare const ORCHESTRA_PIPELINE_DESCRIPTIONS: string | undefined;
+
+function descriptionsOf(json: string): Record<string, PipelineDescription> {
+  const parsed = parsePipelineDescriptions(json);
+  if ('problem' in parsed) throw new ConfigurationError(parsed.problem);
+  return parsed.descriptions;
+}
+
+export const handler = createRunsApiHandler({
+  sfn: new SFNClient({}),
+  pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}'),
+  descriptions: descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}'),
+});

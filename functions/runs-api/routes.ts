@@ -21,13 +21,30 @@ import type { Route } from '@middy/http-router';
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
+import type { PipelineDescription } from '../../lib/contract/pipeline-description';
 import { parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { decodeRunsToken, listAllRuns } from './all-runs';
 
 export interface RunsApiDependencies {
   readonly sfn: SFNClient;
   /** Pipeline name → state machine ARN. */
   readonly pipelines: Readonly<Record<string, string>>;
+  /** What `GET /pipelines/{pipeline}` says of each: steps, kinds, dependencies, triggers. @default none (name and ARN only) */
+  readonly descriptions?: Readonly<Record<string, PipelineDescription>>;
+  /** Where a run's log lines are read (CloudWatch Logs on AWS, the run database locally). @default none: the logs route answers 501 */
+  readonly logs?: RunLogs;
+}
+
+export interface RunLogLine {
+  readonly time: string;
+  readonly step?: string;
+  readonly message: string;
+}
+
+/** A run's log lines across its steps, oldest first. */
+export interface RunLogs {
+  read(pipeline: string, runId: string, page: { readonly offset: number; readonly limit: number }): Promise<{ readonly lines: readonly RunLogLine[]; readonly more: boolean }>;
 }
 
 /** What the body parser leaves: the JSON body as a value. */
@@ -64,7 +81,7 @@ const locationOf = (event: ApiEvent, pipeline: string, runId: string): string =>
   return `${stage}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 };
 
-export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
     const arn = Object.hasOwn(pipelines, pipeline) ? pipelines[pipeline] : undefined;
@@ -96,6 +113,53 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
       if (error instanceof ExecutionDoesNotExist) return undefined;
       throw error;
     });
+
+  /** `limit` of a query: a whole number from 1 to `max`. */
+  const limitOf = (event: ApiEvent, fallback: number, max: number): number => {
+    const text = event.queryStringParameters?.['limit'];
+    if (text === undefined) return fallback;
+    const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    return Number.isSafeInteger(limit) && limit >= 1 && limit <= max ? limit : fail(400, `limit: a whole number from 1 to ${max}, not "${text}"`, 'limit');
+  };
+
+  const listRunsEverywhere = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const query = event.queryStringParameters ?? {};
+    const { pipeline, status, key, since, nextToken } = query;
+    if (pipeline !== undefined) stateMachineOf({ ...event, pathParameters: { pipeline } });
+    if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`, 'status');
+    const sinceDate = since === undefined ? undefined : new Date(since);
+    if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) fail(400, `since: an ISO 8601 time such as 2026-12-01T00:00:00Z, not "${String(since)}"`, 'since');
+    const token = nextToken === undefined ? undefined : decodeRunsToken(nextToken);
+    if (nextToken !== undefined && token === undefined) fail(400, 'nextToken: not a token from a previous answer of this API — list again without it', 'nextToken');
+    const page = await listAllRuns(sfn, {
+      pipelines: Object.entries(pipelines)
+        .filter(([name]) => pipeline === undefined || name === pipeline)
+        .sort(([a], [b]) => a.localeCompare(b)),
+      ...(status === undefined ? {} : { status: status as ExecutionStatus }),
+      ...(key === undefined ? {} : { key }),
+      ...(sinceDate === undefined ? {} : { since: sinceDate }),
+      ...(token === undefined ? {} : { token }),
+      limit: limitOf(event, 50, 100),
+    });
+    return json(200, page);
+  };
+
+  const readLogs = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, runId, executionArn } = runOf(event);
+    if (logs === undefined) return fail(501, 'logs are not available from this deployment of the runs API');
+    await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
+    const token = event.queryStringParameters?.['nextToken'];
+    const offset = token === undefined ? 0 : /^\d{1,9}$/.test(token) ? Number(token) : fail(400, 'nextToken: not a token from a previous answer of this API', 'nextToken');
+    const limit = limitOf(event, 1000, 10_000);
+    const page = await logs.read(pipeline, runId, { offset, limit });
+    return json(200, { pipeline, runId, lines: page.lines, ...(page.more ? { nextToken: String(offset + page.lines.length) } : {}) });
+  };
+
+  const describePipeline = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, arn } = stateMachineOf(event);
+    const described = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline] : undefined;
+    return json(200, { ...(described ?? { name: pipeline }), stateMachineArn: arn });
+  };
 
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
@@ -213,6 +277,9 @@ export function runsApiRoutes({ sfn, pipelines }: RunsApiDependencies): Array<Ro
   });
   return [
     route('GET', '/pipelines', listPipelines),
+    route('GET', '/runs', listRunsEverywhere),
+    route('GET', '/pipelines/{pipeline}', describePipeline),
+    route('GET', '/pipelines/{pipeline}/runs/{runId}/logs', readLogs),
     route('GET', '/pipelines/{pipeline}/runs', listRuns),
     route('POST', '/pipelines/{pipeline}/runs', startRun),
     route('GET', '/pipelines/{pipeline}/runs/{runId}', inspectRun),

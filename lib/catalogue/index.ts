@@ -1,2 +1,3 @@
+export { describePipeline } from './describe';
 export * from './files';
 export { loadCatalogue, loadPipeline, type PipelineSource, pipelineFromGraph, StaleDefinitionError } from './pipeline';

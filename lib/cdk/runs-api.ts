@@ -2,10 +2,13 @@
  * The runs API: API Gateway (REST, IAM-authorized) in front of functions/runs-api, to start, list,
  * inspect, cancel and redrive runs of every pipeline in the stack.
  *
+ *   GET    /runs[?pipeline=&status=&key=&since=&limit=&nextToken=]   across pipelines
  *   GET    /pipelines
+ *   GET    /pipelines/{pipeline}                          steps, kinds, dependencies, triggers
  *   GET    /pipelines/{pipeline}/runs[?status=FAILED&nextToken=…]
  *   POST   /pipelines/{pipeline}/runs                     {"runId"?: "…", "input"?: {…}}
  *   GET    /pipelines/{pipeline}/runs/{runId}
+ *   GET    /pipelines/{pipeline}/runs/{runId}/logs        the run's lines across steps, oldest first
  *   DELETE /pipelines/{pipeline}/runs/{runId}             cancel
  *   POST   /pipelines/{pipeline}/runs/{runId}/redrive
  */
@@ -24,6 +27,8 @@ import {
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { describePipeline } from '../catalogue';
+import { PIPELINE_DESCRIPTIONS_DEFINE } from '../contract/pipeline-description';
 import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
 import { RUNS_API_ENTRY } from './function-entries';
@@ -49,6 +54,9 @@ export class RunsApi extends Construct {
       projectRoot: props.projectRoot,
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
+      define: {
+        [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, describePipeline(p.source.graph)])))),
+      },
       environment: {
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
         PIPELINES: stack.toJsonString(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.stateMachine.stateMachineArn]))),
@@ -96,13 +104,17 @@ export class RunsApi extends Construct {
         ...(model === undefined ? {} : { requestModels: { 'application/json': model } }),
       });
 
+    route(this.api.root.addResource('runs'), 'GET');
     const pipelines = this.api.root.addResource('pipelines');
     route(pipelines, 'GET');
-    const runs = pipelines.addResource('{pipeline}').addResource('runs');
+    const pipeline = pipelines.addResource('{pipeline}');
+    route(pipeline, 'GET', ['pipeline']);
+    const runs = pipeline.addResource('runs');
     route(runs, 'GET', ['pipeline']);
     route(runs, 'POST', ['pipeline'], startRequest);
     const run = runs.addResource('{runId}');
     route(run, 'GET', ['pipeline', 'runId']);
+    route(run.addResource('logs'), 'GET', ['pipeline', 'runId']);
     route(run, 'DELETE', ['pipeline', 'runId']);
     route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
 

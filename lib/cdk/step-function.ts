@@ -17,6 +17,8 @@ export const STEP_BUNDLING = { minify: true, sourceMap: true, target: 'node24', 
 export interface StepFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
   readonly entry: string;
+  /** esbuild `define`: identifiers replaced by these expressions at bundle time. */
+  readonly define?: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memoryMiB?: number;
   /** @default 300 */
@@ -52,7 +54,7 @@ export class StepFunction extends NodejsFunction {
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Orchestra', ...props.environment },
-      bundling: { ...STEP_BUNDLING, externalModules: [...STEP_BUNDLING.externalModules] },
+      bundling: { ...STEP_BUNDLING, externalModules: [...STEP_BUNDLING.externalModules], ...(props.define === undefined ? {} : { define: props.define }) },
     });
     acknowledge(role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
   }

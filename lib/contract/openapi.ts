@@ -28,6 +28,42 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Start, list, inspect, cancel and redrive pipeline runs. The same API locally (`orchestra up`) and on a deployed stack (API Gateway, IAM-signed requests).',
     },
     paths: {
+      '/runs': {
+        get: {
+          summary: 'List runs across pipelines, newest first',
+          parameters: [
+            { name: 'pipeline', in: 'query', schema: { type: 'string' } },
+            { name: 'status', in: 'query', schema: { enum: [...RUN_STATUSES] } },
+            { name: 'key', in: 'query', schema: { type: 'string' }, description: 'The dataset prefix or object key the run was started for' },
+            { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Runs started at or after this time' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+            { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'From the previous page' },
+          ],
+          responses: { 200: { description: 'A page of runs', content: jsonContent(ref('RunList')) }, 400: error('A bad filter or token'), 404: error('No such pipeline') },
+        },
+      },
+      '/pipelines/{pipeline}': {
+        parameters: [pipelineParameter],
+        get: {
+          summary: 'A pipeline: its steps, kinds, dependencies and triggers',
+          responses: { 200: { description: 'The pipeline', content: jsonContent(ref('Pipeline')) }, 404: error('No such pipeline') },
+        },
+      },
+      '/pipelines/{pipeline}/runs/{runId}/logs': {
+        parameters: [pipelineParameter, runIdParameter],
+        get: {
+          summary: "A run's log lines across its steps, oldest first",
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } },
+            { name: 'nextToken', in: 'query', schema: { type: 'string' } },
+          ],
+          responses: {
+            200: { description: 'A page of lines', content: jsonContent(ref('RunLogs')) },
+            404: error('No such run'),
+            501: error('Logs are not served by this deployment'),
+          },
+        },
+      },
       '/pipelines': {
         get: { summary: 'List the pipelines', responses: { 200: { description: 'The pipelines', content: jsonContent(ref('PipelineList')) } } },
       },
@@ -89,6 +125,23 @@ export function openApiDocument(): Record<string, unknown> {
         PipelineList: {
           type: 'object',
           properties: { pipelines: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, stateMachineArn: { type: 'string' } } } } },
+        },
+        Pipeline: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            description: { type: 'string' },
+            stateMachineArn: { type: 'string' },
+            steps: { type: 'object', additionalProperties: { type: 'object', properties: { kind: { type: 'string' }, dependsOn: { type: 'array', items: { type: 'string' } } } } },
+            trigger: { type: 'object' },
+          },
+        },
+        RunLogs: {
+          type: 'object',
+          properties: {
+            lines: { type: 'array', items: { type: 'object', properties: { time: { type: 'string' }, step: { type: 'string' }, message: { type: 'string' } } } },
+            nextToken: { type: 'string' },
+          },
         },
         StartedRun: {
           type: 'object',

@@ -96,6 +96,7 @@ export class RunStore {
     historyBackward: StatementSync;
     running: StatementSync;
     exists: StatementSync;
+    logPage: StatementSync;
   };
   private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
   private closed = false;
@@ -128,6 +129,7 @@ export class RunStore {
       historyBackward: prepare('SELECT event FROM history WHERE run_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       running: prepare("SELECT record FROM runs WHERE status = 'RUNNING'"),
       exists: prepare('SELECT 1 FROM runs WHERE run_id = ?'),
+      logPage: prepare('SELECT entry FROM logs WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?'),
     };
     if (options.importLegacy === true) this.importLegacy();
   }
@@ -213,6 +215,13 @@ export class RunStore {
 
   /** Kept for callers that end a run's log; every line is already committed. */
   async closeLog(_runId: string): Promise<void> {}
+
+  /** Lines `offset` to `offset + limit` of the run's log, and whether more follow. */
+  logPage(runId: string, offset: number, limit: number): { readonly entries: LogEntry[]; readonly more: boolean } {
+    if (this.statements.exists.get(runId) === undefined) throw new RunNotFoundError(runId, this.file);
+    const rows = this.statements.logPage.all(runId, limit + 1, offset);
+    return { entries: rows.slice(0, limit).map((row) => logEntryOf(String(row['entry']))), more: rows.length > limit };
+  }
 
   readLog(runId: string): LogEntry[] {
     this.get(runId);

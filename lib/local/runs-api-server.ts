@@ -10,7 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRunsApiHandler } from '../../functions/runs-api';
+import type { RunLogs } from '../../functions/runs-api/routes';
 import { openApiText } from '../contract/openapi';
+import type { PipelineDescription } from '../contract/pipeline-description';
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { type LocalServer, listenLocal, readRequestBody } from './http';
@@ -22,6 +24,10 @@ export interface RunsApiServerOptions {
   readonly sfn: SFNClient;
   /** Pipeline name → state machine ARN, as the stack gives the deployed function. */
   readonly pipelines: Readonly<Record<string, string>>;
+  /** What the stack bundles into the deployed function. */
+  readonly descriptions: Readonly<Record<string, PipelineDescription>>;
+  /** Where run logs are read (the run database). */
+  readonly logs: RunLogs;
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -32,7 +38,7 @@ export interface RunsApiServerOptions {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
-  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines });
+  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines, descriptions: options.descriptions, logs: options.logs });
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {
       options.onError?.(error);

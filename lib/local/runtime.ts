@@ -7,7 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createIngestTrigger } from '../../functions/ingest-trigger';
-import type { PipelineSource } from '../catalogue';
+import type { RunLogs } from '../../functions/runs-api/routes';
+import { describePipeline, type PipelineSource } from '../catalogue';
 import { type Environment, FUNCTION_ENV } from '../contract/environment';
 import type { RunInput } from '../contract/step-event';
 import { ingestTriggerOf } from '../runtime/ingest';
@@ -192,7 +193,14 @@ export class LocalRuntime {
    */
   async serveRunsApi(options: { port?: number } = {}): Promise<RunsApiServer> {
     const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, ...(options.port === undefined ? {} : { port: options.port }) });
+    const descriptions = Object.fromEntries(this.pipelines.map((p) => [p.name, describePipeline(p.graph)]));
+    const logs: RunLogs = {
+      read: async (_pipeline, runId, page) => {
+        const { entries, more } = this.store.logPage(runId, page.offset, page.limit);
+        return { lines: entries.map((e) => ({ time: e.time, ...(e.step === undefined ? {} : { step: e.step }), message: e.message })), more };
+      },
+    };
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
     return server;
   }

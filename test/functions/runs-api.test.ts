@@ -1,5 +1,6 @@
 /** The runs API function through middy (router, body parser, error handler) with a fake Step Functions client. */
 
+import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -14,6 +15,8 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createRunsApiHandler } from '../../functions/runs-api';
+import { describePipeline, loadPipeline } from '../../lib/catalogue';
+import { parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
 import { defined } from '../../lib/shared/defined';
 import { fakeSfn, type Sent } from '../helpers/fake-sfn';
 
@@ -234,5 +237,30 @@ describe('runs API', () => {
     const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(request('GET', '/nothing/here'), context)) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('pipeline descriptions', () => {
+  it('answers GET /pipelines/{pipeline} with the bundled description and the state machine ARN', async () => {
+    const { sfn } = fakeSfn(() => ({}));
+    const flood = describePipeline(loadPipeline(join(import.meta.dirname, '..', '..', 'state-machines', 'flood.graph.json')).graph);
+    const handler = createRunsApiHandler({ sfn, pipelines: { flood: FLOOD }, descriptions: { flood } });
+
+    const response = (await handler(request('GET', '/pipelines/flood', { pipeline: 'flood' }), context)) as APIGatewayProxyResult;
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({
+      name: 'flood',
+      stateMachineArn: FLOOD,
+      trigger: { ingestPrefix: 'ingest/flood/', mode: 'dataset' },
+      steps: { 'validate-inputs': { kind: 'lambda', dependsOn: [] }, 'run-flood-model': { kind: 'container', dependsOn: ['validate-inputs'] } },
+    });
+  });
+
+  it('refuses bundled descriptions that do not match the schema, naming the field', () => {
+    expect(parsePipelineDescriptions('{"flood": {"name": "flood", "steps": {"a": {"kind": 1}}}}')).toEqual({
+      problem: expect.stringContaining('flood.steps.a.kind'),
+    });
+    expect(parsePipelineDescriptions('not json')).toEqual({ problem: 'ORCHESTRA_PIPELINE_DESCRIPTIONS is not JSON' });
   });
 });

@@ -134,6 +134,60 @@ describe('runs API served locally', () => {
     expect(answer.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 
+  it('describes a pipeline: its steps with kinds and dependencies', async () => {
+    const { status, body } = await http('GET', '/pipelines/chain');
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      name: 'chain',
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:chain',
+      steps: { a: { kind: 'lambda', dependsOn: [] }, b: { kind: 'lambda', dependsOn: ['a'] }, c: { kind: 'lambda', dependsOn: ['b'] } },
+    });
+  });
+
+  it("reads a run's log lines across its steps, oldest first, paged", async () => {
+    writeFileSync(project.calls, '');
+    const started = await http('POST', '/pipelines/chain/runs', { input: project.input });
+    await settled(started.location ?? '');
+    const lines: Array<{ step?: string; message: string }> = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await http('GET', `${started.location ?? ''}/logs?limit=2${nextToken === undefined ? '' : `&nextToken=${nextToken}`}`);
+      expect(page.status).toBe(200);
+      lines.push(...(page.body['lines'] as typeof lines));
+      nextToken = page.body['nextToken'] as string | undefined;
+    } while (nextToken !== undefined);
+
+    expect(lines.map((l) => l.message)).toEqual(runtime.store.readLog(String(started.body['runId'])).map((e) => e.message));
+    expect(lines[0]?.message).toContain('run started by api');
+    expect((await http('GET', '/pipelines/chain/runs/never-started/logs')).status).toBe(404);
+  });
+
+  it('lists runs across pipelines newest first, filtered and paged, each exactly once', async () => {
+    await http('POST', '/pipelines/quick/runs', { input: { prefix: 'ingest/survey-7/' } });
+    await runtime.idle();
+    const expected = runtime.store.list().map((r) => r.runId);
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await http('GET', `/runs?limit=7${nextToken === undefined ? '' : `&nextToken=${encodeURIComponent(nextToken)}`}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body['runs'] as Array<{ runId: string }>).map((r) => r.runId));
+      nextToken = page.body['nextToken'] as string | undefined;
+    } while (nextToken !== undefined);
+
+    expect(seen).toHaveLength(expected.length);
+    expect(new Set(seen)).toEqual(new Set(expected));
+    const aborted = await http('GET', '/runs?status=ABORTED&pipeline=slow');
+    expect((aborted.body['runs'] as Array<{ pipeline: string; status: string }>).every((r) => r.pipeline === 'slow' && r.status === 'ABORTED')).toBe(true);
+    const byKey = await http('GET', `/runs?key=${encodeURIComponent('ingest/survey-7/scan.tif')}`);
+    expect((byKey.body['runs'] as Array<{ pipeline: string }>).map((r) => r.pipeline)).toEqual(['quick']);
+    expect((await http('GET', '/runs?since=2999-01-01T00:00:00Z')).body['runs']).toEqual([]);
+    expect(await http('GET', '/runs?since=yesterday')).toMatchObject({ status: 400, body: { field: 'since' } });
+    expect(await http('GET', '/runs?limit=0')).toMatchObject({ status: 400, body: { field: 'limit' } });
+    expect(await http('GET', '/runs?nextToken=forged')).toMatchObject({ status: 400, body: { field: 'nextToken' } });
+  });
+
   it('starts exactly 100 runs for 100 concurrent POSTs, and pages through 1,000 runs each exactly once', async () => {
     runtime.addPipeline(pipelineFromGraph(simulateGraph({ only: [] }, { only: 0 }, 'burst'), project.root));
     const burst = (await runtime.serveRunsApi()).url;

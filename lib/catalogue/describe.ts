@@ -1,0 +1,30 @@
+/** A pipeline as the runs API describes it (lib/contract/pipeline-description.ts), from its graph. */
+import type { PipelineDescription } from '../contract/pipeline-description';
+import type { PipelineGraph } from '../graph/schema';
+
+export function describePipeline(graph: PipelineGraph): PipelineDescription {
+  const { trigger } = graph;
+  return {
+    name: graph.name,
+    ...(graph.description === undefined ? {} : { description: graph.description }),
+    steps: Object.fromEntries(
+      Object.entries(graph.steps).map(([id, step]) => [
+        id,
+        { kind: step.kind, dependsOn: [...(step.dependsOn ?? [])], ...(step.description === undefined ? {} : { description: step.description }) },
+      ]),
+    ),
+    ...(trigger === undefined
+      ? {}
+      : {
+          trigger: Object.fromEntries(
+            Object.entries({
+              ingestPrefix: trigger.ingestPrefix,
+              mode: trigger.mode,
+              requiredFiles: trigger.requiredFiles,
+              marker: trigger.marker,
+              schedule: trigger.schedule,
+            }).filter(([, value]) => value !== undefined),
+          ),
+        }),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What the runs API says about a pipeline (`GET /pipelines/{pipeline}`): its steps with their kinds
+ * and dependencies, and what starts it. Built from the graph by lib/catalogue/describe.ts, bundled
+ * into the deployed function at synth (no environment size limit) and handed to it locally. zod's
+ * "mini" build keeps the function's bundle small, as for the request schemas.
+ */
+import * as z from 'zod/mini';
+
+export const pipelineDescriptionSchema = z.object({
+  name: z.string(),
+  description: z.optional(z.string()),
+  steps: z.record(z.string(), z.object({ kind: z.string(), dependsOn: z.array(z.string()), description: z.optional(z.string()) })),
+  trigger: z.optional(
+    z.object({
+      ingestPrefix: z.optional(z.string()),
+      mode: z.optional(z.string()),
+      requiredFiles: z.optional(z.array(z.string())),
+      marker: z.optional(z.string()),
+      schedule: z.optional(z.string()),
+    }),
+  ),
+});
+
+export type PipelineDescription = z.infer<typeof pipelineDescriptionSchema>;
+
+/** The identifier esbuild replaces with the descriptions (a JSON string) when it bundles the runs API. */
+export const PIPELINE_DESCRIPTIONS_DEFINE = 'ORCHESTRA_PIPELINE_DESCRIPTIONS';
+
+/** The bundled descriptions by pipeline name, checked (a mismatched bundle is a configuration error, named). */
+export function parsePipelineDescriptions(json: string): { readonly descriptions: Record<string, PipelineDescription> } | { readonly problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { problem: `${PIPELINE_DESCRIPTIONS_DEFINE} is not JSON` };
+  }
+  const parsed = z.record(z.string(), pipelineDescriptionSchema).safeParse(value);
+  if (!parsed.success) return { problem: `${PIPELINE_DESCRIPTIONS_DEFINE}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  return { descriptions: parsed.data };
+}
