@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -12,6 +13,7 @@ import httpRouterHandler from '@middy/http-router';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
 import { parseJsonObject } from '../../lib/shared/json';
+import { cloudWatchRunLogs } from './cloudwatch-logs';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
@@ -65,8 +67,11 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
   return parsed.descriptions;
 }
 
+const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
+
 export const handler = createRunsApiHandler({
   sfn: new SFNClient({}),
   pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}'),
-  descriptions: descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}'),
+  descriptions,
+  logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
 });

@@ -16,6 +16,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
+import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
@@ -117,6 +118,7 @@ export class OrchestraStack extends Stack {
     );
     const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
       entry: SIMULATE_STEP_ENTRY,
+      logGroupName: sharedLogGroupName(this.stackName, SIMULATE_FUNCTION_NAME),
       projectRoot: props.projectRoot,
       memoryMiB: 128,
       environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },

@@ -18,6 +18,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
+import { executionLogGroupName } from '../contract/log-groups';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
@@ -49,6 +50,8 @@ export class Pipeline extends Construct {
   readonly source: PipelineSource;
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
+  /** Each step's log group name, known at synth: where the runs API reads a run's lines. */
+  readonly stepLogGroupNames: Record<string, string> = {};
   readonly functions: Record<string, StepFunction> = {};
   readonly taskDefinitions: Record<string, FargateTaskDefinition> = {};
   /** Exactly what CloudFormation substitutes into the definition. */
@@ -90,11 +93,12 @@ export class Pipeline extends Construct {
       if (resources.function !== undefined) this.functions[stepId] = resources.function;
       if (resources.taskDefinition !== undefined) this.taskDefinitions[stepId] = resources.taskDefinition;
       if (resources.logGroup !== undefined) this.stepLogGroups[stepId] = resources.logGroup;
+      if (resources.logGroupName !== undefined) this.stepLogGroupNames[stepId] = resources.logGroupName;
     }
     this.substitutions = substitutionsFor(source.definitionText, values);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `/aws/vendedlogs/states/orchestra-${graph.name}`,
+      logGroupName: executionLogGroupName(graph.name),
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });

@@ -28,7 +28,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { describePipeline } from '../catalogue';
-import { PIPELINE_DESCRIPTIONS_DEFINE } from '../contract/pipeline-description';
+import { executionLogGroupName } from '../contract/log-groups';
+import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
 import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
 import { RUNS_API_ENTRY } from './function-entries';
@@ -40,6 +41,21 @@ export interface RunsApiProps {
   readonly pipelines: readonly Pipeline[];
   /** Project root: where package-lock.json is. */
   readonly projectRoot: string;
+}
+
+/** What the deployed function says of a pipeline: the graph's description and where its logs are. */
+function deployedDescriptionOf(pipeline: Pipeline): PipelineDescription {
+  const described = describePipeline(pipeline.source.graph);
+  return {
+    ...described,
+    executionLogGroup: executionLogGroupName(described.name),
+    steps: Object.fromEntries(
+      Object.entries(described.steps).map(([id, step]) => {
+        const logGroup = pipeline.stepLogGroupNames[id];
+        return [id, { ...step, ...(logGroup === undefined ? {} : { logGroup }) }];
+      }),
+    ),
+  };
 }
 
 export class RunsApi extends Construct {
@@ -55,7 +71,7 @@ export class RunsApi extends Construct {
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
       define: {
-        [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, describePipeline(p.source.graph)])))),
+        [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)])))),
       },
       environment: {
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
@@ -72,6 +88,15 @@ export class RunsApi extends Construct {
         new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }),
       );
       acknowledgeWildcardResources(this.handler.role, executions, "Run ids are chosen when a run starts; the wildcard covers only the runs of this stack's state machines.");
+      // A run's lines: its steps' log groups (named under /orchestra/<stack>/) and the state machines' execution logs.
+      const logGroups = [
+        Arn.format({ service: 'logs', resource: 'log-group', resourceName: `/orchestra/${stack.stackName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+        ...props.pipelines.map((p) =>
+          Arn.format({ service: 'logs', resource: 'log-group', resourceName: `${executionLogGroupName(p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+        ),
+      ];
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: logGroups }));
+      acknowledgeWildcardResources(this.handler.role, logGroups, "Reads the log lines of this stack's steps and executions; streams are created at run time.");
     }
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });

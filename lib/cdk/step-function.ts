@@ -17,6 +17,8 @@ export const STEP_BUNDLING = { minify: true, sourceMap: true, target: 'node24', 
 export interface StepFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`. */
   readonly entry: string;
+  /** The log group's name (lib/contract/log-groups.ts). @default a name CloudFormation generates */
+  readonly logGroupName?: string;
   /** esbuild `define`: identifiers replaced by these expressions at bundle time. */
   readonly define?: Readonly<Record<string, string>>;
   /** @default 512 */
@@ -35,7 +37,11 @@ export class StepFunction extends NodejsFunction {
   declare readonly role: IRole;
 
   constructor(scope: Construct, id: string, props: StepFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.logGroupName === undefined ? {} : { logGroupName: props.logGroupName }),
+    });
     // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions cover every log group.
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Orchestra step function ${id}` });
     logGroup.grantWrite(role);

@@ -42,6 +42,8 @@ export interface StepResources {
   /** The step's Fargate task definition, if it runs a container. */
   readonly taskDefinition?: FargateTaskDefinition;
   readonly logGroup?: ILogGroup;
+  /** The name of the log group its lines go to, known at synth (lib/contract/log-groups.ts). */
+  readonly logGroupName?: string;
 }
 
 /** How CDK deploys one kind of step. */

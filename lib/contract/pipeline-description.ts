@@ -9,7 +9,9 @@ import * as z from 'zod/mini';
 export const pipelineDescriptionSchema = z.object({
   name: z.string(),
   description: z.optional(z.string()),
-  steps: z.record(z.string(), z.object({ kind: z.string(), dependsOn: z.array(z.string()), description: z.optional(z.string()) })),
+  steps: z.record(z.string(), z.object({ kind: z.string(), dependsOn: z.array(z.string()), description: z.optional(z.string()), logGroup: z.optional(z.string()) })),
+  /** Deployed only: the state machine's log group (each step's is under `steps`). */
+  executionLogGroup: z.optional(z.string()),
   trigger: z.optional(
     z.object({
       ingestPrefix: z.optional(z.string()),

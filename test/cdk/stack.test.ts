@@ -199,6 +199,24 @@ describe('OrchestraStack', () => {
     expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:');
     expect(JSON.stringify(defined(states[1]).Resource)).toContain('"PipelinefloodStateMachine8D31ED8B","Name"');
   });
+
+  it("names every step's log group at synth and lets the runs function read only those and the execution logs", () => {
+    const names = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => (g['Properties'] as { LogGroupName?: unknown }).LogGroupName);
+    const statements = defined(policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]);
+    const reads = statements.filter((s) => [s.Action].flat().includes('logs:FilterLogEvents'));
+
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '/orchestra/Test/flood/validate-inputs',
+        '/orchestra/Test/flood/run-flood-model',
+        '/orchestra/Test/shared/simulate-step',
+        '/aws/vendedlogs/states/orchestra-flood',
+      ]),
+    );
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/orchestra/Test/*');
+    expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/orchestra-flood:*');
+  });
 });
 
 describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {

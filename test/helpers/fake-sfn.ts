@@ -1,20 +1,35 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 export type Sent = { command: string; input: Record<string, unknown> };
+type Respond = (command: string, input: Record<string, unknown>) => unknown;
+
+/** What the first middleware of a faked client does: record the command and answer for AWS. */
+const answer =
+  (respond: Respond, sent: Sent[], commandName: unknown) =>
+  async (args: { input: unknown }): Promise<{ output: never; response: object }> => {
+    const command = String(commandName);
+    const input = { ...(args.input as Record<string, unknown>) };
+    sent.push({ command, input });
+    const answered = await Promise.resolve(respond(command, input));
+    return { output: Object.assign({ $metadata: {} }, answered) as never, response: {} };
+  };
+
+const offline = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+const FIRST = { step: 'initialize', name: 'fakeAws' } as const;
 
 /** A real SFNClient whose first middleware answers instead of AWS: the SDK's paginators and error classes work as deployed. */
-export function fakeSfn(respond: (command: string, input: Record<string, unknown>) => unknown): { sfn: SFNClient; sent: Sent[] } {
+export function fakeSfn(respond: Respond): { sfn: SFNClient; sent: Sent[] } {
   const sent: Sent[] = [];
-  const sfn = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  sfn.middlewareStack.add(
-    (_next, context) => async (args) => {
-      const command = String(context.commandName);
-      const input = { ...(args.input as Record<string, unknown>) };
-      sent.push({ command, input });
-      const answer = await Promise.resolve(respond(command, input));
-      return { output: Object.assign({ $metadata: {} }, answer) as never, response: {} };
-    },
-    { step: 'initialize', name: 'fakeSfn' },
-  );
+  const sfn = new SFNClient(offline);
+  sfn.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
   return { sfn, sent };
+}
+
+/** A real CloudWatchLogsClient answered the same way. */
+export function fakeCloudWatchLogs(respond: Respond): { logs: CloudWatchLogsClient; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const logs = new CloudWatchLogsClient(offline);
+  logs.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
+  return { logs, sent };
 }

@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { grantDataAccess } from '../../cdk/data-access';
 import { acknowledge } from '../../cdk/nag';
 import type { CdkKind } from '../../cdk/step-resources';
+import { stepLogGroupName } from '../../contract/log-groups';
 import { PLACEHOLDERS, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
 import type { ContainerStep } from '../../graph/schema';
@@ -17,7 +18,8 @@ import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } fr
 const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
   if (network === undefined) throw new InvariantError(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
   const name = resourceNameOf(stepId);
-  const logGroup = new LogGroup(scope, `${name}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const logGroupName = stepLogGroupName(Stack.of(scope).stackName, graph.name, stepId);
+  const logGroup = new LogGroup(scope, `${name}Logs`, { logGroupName, retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
   const task = new FargateTaskDefinition(scope, `${name}Task`, {
     cpu: step.cpu ?? DEFAULT_CONTAINER_CPU,
     memoryLimitMiB: step.memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,

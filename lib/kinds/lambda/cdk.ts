@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { grantDataAccess } from '../../cdk/data-access';
 import { StepFunction } from '../../cdk/step-function';
 import type { CdkKind } from '../../cdk/step-resources';
 import { FUNCTION_ENV } from '../../contract/environment';
+import { stepLogGroupName } from '../../contract/log-groups';
 import { lambdaFunctionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
 import type { LambdaStep } from '../../graph/schema';
@@ -10,7 +12,9 @@ import { LAMBDA_MAX_TIMEOUT_SECONDS } from './schema';
 
 /** One NodejsFunction per step, with its own role and log group. */
 const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access }) => {
+  const logGroupName = stepLogGroupName(Stack.of(scope).stackName, graph.name, stepId);
   const fn = new StepFunction(scope, `${resourceNameOf(stepId)}Function`, {
+    logGroupName,
     entry: join(rootDir, step.handler),
     projectRoot: rootDir,
     ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
@@ -18,7 +22,7 @@ const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, ste
     environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
   });
   grantDataAccess(bucket, fn.role, access);
-  return { substitutions: { [lambdaFunctionPlaceholder(stepId)]: fn.functionArn }, invokes: fn, function: fn, logGroup: fn.logGroup };
+  return { substitutions: { [lambdaFunctionPlaceholder(stepId)]: fn.functionArn }, invokes: fn, function: fn, logGroup: fn.logGroup, logGroupName };
 };
 
 export const lambdaCdk: CdkKind<LambdaStep> = { resources, functionEntry: (step, rootDir) => join(rootDir, step.handler) };

@@ -1,8 +1,14 @@
+import { Stack } from 'aws-cdk-lib';
 import type { CdkKind } from '../../cdk/step-resources';
+import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../../contract/log-groups';
 import { PLACEHOLDERS } from '../../contract/placeholders';
 import type { SimulateStep } from '../../graph/schema';
 
 /** Every simulate step calls the stack's one shared function; the settings travel in the event. */
 export const simulateCdk: CdkKind<SimulateStep> = {
-  resources: ({ simulateFunction }) => ({ substitutions: { [PLACEHOLDERS.simulateFunction]: simulateFunction.functionArn }, invokes: simulateFunction }),
+  resources: ({ scope, simulateFunction }) => ({
+    substitutions: { [PLACEHOLDERS.simulateFunction]: simulateFunction.functionArn },
+    invokes: simulateFunction,
+    logGroupName: sharedLogGroupName(Stack.of(scope).stackName, SIMULATE_FUNCTION_NAME),
+  }),
 };
