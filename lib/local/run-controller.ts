@@ -194,10 +194,9 @@ export class RunController {
         history.apply(event, execution.tasks);
       }
     })();
-    const finished = Promise.all([execution.result, following]).then(async ([outcome]) => {
+    const finished = Promise.all([execution.result, following]).then(([outcome]) => {
       recorder.finish(outcome);
       history.executionEnded(outcome, new Date(record.stoppedAt ?? Date.now()));
-      await store.closeLog(runId);
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });
       return record;

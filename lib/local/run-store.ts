@@ -213,9 +213,6 @@ export class RunStore {
     if (!this.closed) this.statements.appendLog.run(runId, JSON.stringify(entry));
   }
 
-  /** Kept for callers that end a run's log; every line is already committed. */
-  async closeLog(_runId: string): Promise<void> {}
-
   /** Lines `offset` to `offset + limit` of the run's log, and whether more follow. */
   logPage(runId: string, offset: number, limit: number): { readonly entries: LogEntry[]; readonly more: boolean } {
     if (this.statements.exists.get(runId) === undefined) throw new RunNotFoundError(runId, this.file);

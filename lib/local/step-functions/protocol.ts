@@ -66,6 +66,7 @@ export const isOperation = (name: string): name is Operation => Object.hasOwn(RE
 /** The request of `operation`, or a ValidationException naming each bad field as AWS does. */
 export function parseRequest<O extends Operation>(operation: O, body: unknown): RequestOf<O> {
   const parsed = REQUESTS[operation].safeParse(body);
+  // zod types the generic lookup REQUESTS[O] as the union of every request; the schema parsed is O's own.
   if (parsed.success) return parsed.data as RequestOf<O>;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
   throw new StepFunctionsError('ValidationException', `${problems.length} validation error(s) detected: ${problems.join('; ')}`);
