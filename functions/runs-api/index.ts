@@ -10,8 +10,10 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
+import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
+import { createS3Client } from '../../lib/runtime/s3-client';
 import { parseJsonObject } from '../../lib/shared/json';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
@@ -67,6 +69,7 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
   return parsed.descriptions;
 }
 
+const bucket = process.env[FUNCTION_ENV.bucket];
 const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
 
 export const handler = createRunsApiHandler({
@@ -74,4 +77,5 @@ export const handler = createRunsApiHandler({
   pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}'),
   descriptions,
   logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
+  ...(bucket === undefined ? {} : { data: { s3: createS3Client(), bucket } }),
 });

@@ -4,6 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -24,6 +25,7 @@ import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
 import { parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { listAllObjects } from '../../lib/runtime/s3-list';
 import { decodeRunsToken, listAllRuns } from './all-runs';
 
 export interface RunsApiDependencies {
@@ -34,6 +36,8 @@ export interface RunsApiDependencies {
   readonly descriptions?: Readonly<Record<string, PipelineDescription>>;
   /** Where a run's log lines are read (CloudWatch Logs on AWS, the run database locally). @default none: the logs route answers 501 */
   readonly logs?: RunLogs;
+  /** The data bucket, for a dry run to check what the run would read. @default none: dry runs check the request only */
+  readonly data?: { readonly s3: S3Client; readonly bucket: string };
 }
 
 export interface RunLogLine {
@@ -81,7 +85,7 @@ const locationOf = (event: ApiEvent, pipeline: string, runId: string): string =>
   return `${stage}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 };
 
-export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
     const arn = Object.hasOwn(pipelines, pipeline) ? pipelines[pipeline] : undefined;
@@ -161,6 +165,26 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs }: RunsA
     return json(200, { ...(described ?? { name: pipeline }), stateMachineArn: arn });
   };
 
+  /**
+   * What a run of a dataset pipeline would read under `prefix`, refused (400) when the files its trigger
+   * requires are not all there: the run would fail on its first step.
+   */
+  const datasetReads = async (pipeline: string, prefix: unknown): Promise<{ reads?: { bucket: string; keys: string[] } }> => {
+    const trigger = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined;
+    if (data === undefined || typeof prefix !== 'string' || trigger?.mode !== 'dataset') return {};
+    if (!prefix.endsWith('/')) fail(400, `body.input.prefix: "${prefix}" must end with "/" (a dataset folder)`, 'body.input.prefix');
+    const keys = (await listAllObjects(data.s3, data.bucket, prefix)).map((o) => o.key);
+    const required = [...(trigger.requiredFiles ?? []), ...(trigger.marker === undefined ? [] : [trigger.marker])];
+    const missing = required.filter((file) => !keys.includes(`${prefix}${file}`));
+    if (missing.length > 0)
+      fail(
+        400,
+        `body.input.prefix: s3://${data.bucket}/${prefix} lacks ${missing.join(', ')}, which ${pipeline} needs (${required.join(', ')}) — upload them first`,
+        'body.input.prefix',
+      );
+    return { reads: { bucket: data.bucket, keys } };
+  };
+
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
     const dryRun = event.queryStringParameters?.['dryRun'];
@@ -191,7 +215,8 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs }: RunsA
     if (dryRun === 'true') {
       // The "testing" mode: everything is checked as for a real start, and nothing starts.
       await answerExisting();
-      return json(200, { dryRun: true, pipeline, stateMachineArn: arn, runId: runId ?? null, input: JSON.parse(input) as unknown, inputBytes: bytes });
+      const reads = await datasetReads(pipeline, body.input?.['prefix']);
+      return json(200, { dryRun: true, pipeline, stateMachineArn: arn, runId: runId ?? null, input: JSON.parse(input) as unknown, inputBytes: bytes, ...reads });
     }
     if (key !== undefined) {
       const existing = await answerExisting();

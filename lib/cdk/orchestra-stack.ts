@@ -143,10 +143,12 @@ export class OrchestraStack extends Stack {
       network = { vpc, cluster, securityGroup };
     }
 
+    // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
+    const bucket = this.bucket as unknown as IBucket;
     for (const source of props.pipelines) {
       const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
         source,
-        bucket: this.bucket as unknown as IBucket,
+        bucket,
         simulateFunction,
         deadLetterQueue: this.deadLetterQueue,
         ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
@@ -179,7 +181,7 @@ export class OrchestraStack extends Stack {
       }
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
-    this.runsApi = new RunsApi(this, 'RunsApi', { pipelines: Object.values(this.pipelines), projectRoot: props.projectRoot });
+    this.runsApi = new RunsApi(this, 'RunsApi', { pipelines: Object.values(this.pipelines), bucket, projectRoot: props.projectRoot });
     new CfnOutput(this, STACK_OUTPUTS.runsApiUrl, { value: this.runsApi.url, description: 'runs API (IAM-authorized): GET <url>pipelines' });
     new CfnOutput(this, STACK_OUTPUTS.dataBucket, { value: this.bucket.bucketName });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopic, { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });

@@ -26,12 +26,15 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { describePipeline } from '../catalogue';
+import { FUNCTION_ENV } from '../contract/environment';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
 import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
+import { grantDataAccess } from './data-access';
 import { RUNS_API_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
@@ -39,6 +42,8 @@ import { StepFunction } from './step-function';
 
 export interface RunsApiProps {
   readonly pipelines: readonly Pipeline[];
+  /** The data bucket: dry runs list what a dataset run would read. */
+  readonly bucket: IBucket;
   /** Project root: where package-lock.json is. */
   readonly projectRoot: string;
 }
@@ -74,10 +79,14 @@ export class RunsApi extends Construct {
         [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)])))),
       },
       environment: {
+        [FUNCTION_ENV.bucket]: props.bucket.bucketName,
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
         PIPELINES: stack.toJsonString(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.stateMachine.stateMachineArn]))),
       },
     });
+    // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
+    const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
+    if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
     const machines = props.pipelines.map((p) => p.stateMachine);
     const executions = machines.map((m) =>
       Arn.format({ service: 'states', resource: 'execution', resourceName: `${m.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRunsApiHandler } from '../../functions/runs-api';
-import type { RunLogs } from '../../functions/runs-api/routes';
+import type { RunLogs, RunsApiDependencies } from '../../functions/runs-api/routes';
 import { openApiText } from '../contract/openapi';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { InvariantError, messageOf } from '../shared/errors';
@@ -28,6 +28,8 @@ export interface RunsApiServerOptions {
   readonly descriptions: Readonly<Record<string, PipelineDescription>>;
   /** Where run logs are read (the run database). */
   readonly logs: RunLogs;
+  /** The embedded S3 and its bucket, for dry runs. */
+  readonly data: NonNullable<RunsApiDependencies['data']>;
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -38,7 +40,7 @@ export interface RunsApiServerOptions {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
-  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines, descriptions: options.descriptions, logs: options.logs });
+  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines, descriptions: options.descriptions, logs: options.logs, data: options.data });
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {
       options.onError?.(error);

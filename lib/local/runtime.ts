@@ -200,7 +200,8 @@ export class LocalRuntime {
         return { lines: entries.map((e) => ({ time: e.time, ...(e.step === undefined ? {} : { step: e.step }), message: e.message })), more };
       },
     };
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, ...(options.port === undefined ? {} : { port: options.port }) });
+    const data = { s3: this.s3.client, bucket: this.s3.bucket };
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
     return server;
   }

@@ -213,6 +213,9 @@ describe('OrchestraStack', () => {
         '/aws/vendedlogs/states/orchestra-flood',
       ]),
     );
+    const lists = statements.filter((s) => [s.Action].flat().includes('s3:ListBucket'));
+    expect(JSON.stringify(lists)).toContain('"s3:prefix":["ingest/flood/*"]');
+    expect(statements.some((s) => [s.Action].flat().includes('s3:GetObject'))).toBe(false);
     expect(reads).toHaveLength(1);
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/orchestra/Test/*');
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/orchestra-flood:*');

@@ -10,7 +10,7 @@ import type { LocalRuntime } from '../../lib/local/runtime';
 import { OPENAPI_FILE } from '../../scripts/openapi-file';
 import { countedProject } from '../helpers/counted-steps';
 import { simulateGraph } from '../helpers/graphs';
-import { startTestRuntime } from '../helpers/local-runtime';
+import { startTestRuntime, upload } from '../helpers/local-runtime';
 
 const project = countedProject();
 let runtime: LocalRuntime;
@@ -19,6 +19,12 @@ let api: string;
 beforeAll(async () => {
   runtime = await startTestRuntime([simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
   runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
+  runtime.addPipeline(
+    pipelineFromGraph(
+      { name: 'survey', trigger: { ingestPrefix: 'ingest/survey/', mode: 'dataset', requiredFiles: ['a.csv', 'b.csv'] }, steps: { only: { kind: 'simulate' } } },
+      project.root,
+    ),
+  );
   api = (await runtime.serveRunsApi()).url;
 });
 
@@ -105,6 +111,18 @@ describe('runs API served locally', () => {
     expect(dry.body).toMatchObject({ dryRun: true, pipeline: 'quick', runId: 'dry-1', input: { prefix: 'ingest/x/', source: 'api' } });
     expect(runtime.store.list()).toHaveLength(before);
     expect((await http('POST', '/pipelines/quick/runs?dryRun=true', { inptu: {} })).body).toMatchObject({ field: 'body' });
+  });
+
+  it("refuses a dry run of a dataset whose trigger's required files are missing, and says what a complete one would read", async () => {
+    await upload(runtime, 'ingest/survey/d1/a.csv', 'x');
+    const incomplete = await http('POST', '/pipelines/survey/runs?dryRun=true', { input: { prefix: 'ingest/survey/d1/' } });
+
+    expect(incomplete).toMatchObject({ status: 400, body: { field: 'body.input.prefix' } });
+    expect(incomplete.body['message']).toBe('body.input.prefix: s3://orchestra-data/ingest/survey/d1/ lacks b.csv, which survey needs (a.csv, b.csv) — upload them first');
+    await upload(runtime, 'ingest/survey/d1/b.csv', 'y');
+    const complete = await http('POST', '/pipelines/survey/runs?dryRun=true', { input: { prefix: 'ingest/survey/d1/' } });
+    expect(complete).toMatchObject({ status: 200, body: { dryRun: true, reads: { bucket: 'orchestra-data', keys: ['ingest/survey/d1/a.csv', 'ingest/survey/d1/b.csv'] } } });
+    await runtime.idle();
   });
 
   it.each([
