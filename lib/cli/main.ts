@@ -3,13 +3,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
-import { cancelCommand, type RemoteOptions, redriveCommand, startCommand, statusCommand } from './commands/remote-runs';
+import { cancelCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
 import { EXIT_USAGE, reportError } from './exit-codes';
 import { type Output, processOutput } from './output';
+import type { ApiTargetOptions } from './runs-api-client';
 
 /** Commander argument parsers: a malformed number is a usage error (exit 2) naming the option, never a silent NaN. */
 const integerIn =
@@ -77,21 +78,36 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .addOption(dataDir())
     .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string }) => setExitCode(await upCommand(options, output)));
 
+  const viaApi = (options: ApiTargetOptions): boolean => options.api !== undefined || options.stack !== undefined;
+
   program
     .command('runs')
-    .description('list local runs, newest first')
+    .description('list runs, newest first: local ones from the data folder, or through a runs API with --api / --stack')
     .option('--json', 'print run summaries as JSON')
     .option('-n, --limit <count>', 'how many', integerIn(1, 1_000_000), 20)
+    .option('--pipeline <name>', 'only this pipeline (with --api / --stack)')
+    .option('--status <status>', 'only runs in this status (with --api / --stack)')
+    .option('--api <url>', 'a runs API base URL')
+    .option('--stack <name>', 'a deployed stack: its RunsApiUrl output, requests signed with your AWS credentials')
+    .option('--region <region>', 'AWS region of --stack')
     .addOption(dataDir())
-    .action((options: { json?: boolean; limit?: number; dataDir?: string }) => setExitCode(runsCommand(options, output)));
+    .action(async (options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }) =>
+      setExitCode(viaApi(options) ? await remoteRunsCommand(options, output) : runsCommand(options, output)),
+    );
 
   program
     .command('logs')
-    .description("show one local run's logs, step by step")
+    .description("show one run's logs, step by step: a local run from the data folder, or through a runs API with --api / --stack")
     .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
     .option('-s, --step <step>', 'only this step')
+    .option('--pipeline <name>', "the run's pipeline (needed with --api / --stack)")
+    .option('--api <url>', 'a runs API base URL')
+    .option('--stack <name>', 'a deployed stack: its RunsApiUrl output, requests signed with your AWS credentials')
+    .option('--region <region>', 'AWS region of --stack')
     .addOption(dataDir())
-    .action((runId: string, options: { step?: string; dataDir?: string }) => setExitCode(logsCommand(runId, options, output)));
+    .action(async (runId: string, options: RemoteOptions & { step?: string; pipeline?: string }) =>
+      setExitCode(viaApi(options) ? await remoteLogsCommand(runId, options, output) : logsCommand(runId, options, output)),
+    );
 
   const remote = (command: Command): Command =>
     command

@@ -80,6 +80,24 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(`${used.stderr}${badInput.stderr}${noServer.stderr}`).not.toContain('    at ');
   });
 
+  it("lists runs and reads a run's logs through the API with --api", async () => {
+    const runs = await cli('runs', '--api', api, '--pipeline', 'chain', '--json');
+    const listed = JSON.parse(runs.stdout) as Array<{ runId: string; pipeline: string }>;
+    expect(listed.map((r) => r.runId)).toEqual(expect.arrayContaining(['cli-1', 'cli-2']));
+    expect(listed.every((r) => r.pipeline === 'chain')).toBe(true);
+    expect(JSON.parse((await cli('runs', '--api', api, '-n', '1', '--json')).stdout)).toHaveLength(1);
+    const table = await cli('runs', '--api', api);
+    expect(table.stdout).toMatch(/RUN ID\s+PIPELINE\s+STATUS/);
+    expect(table.stdout).toMatch(/cli-1\s+chain\s+SUCCEEDED/);
+
+    const logs = await cli('logs', 'cli-1', '--pipeline', 'chain', '--api', api, '--step', 'b');
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/\[b\] /);
+    expect(logs.stdout).not.toMatch(/\[a\] /);
+    const noPipeline = await cli('logs', 'cli-1', '--api', api);
+    expect([noPipeline.code, noPipeline.stderr]).toEqual([2, 'error: --pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)']);
+  });
+
   it('checks a dry run and starts nothing', async () => {
     const before = runtime.store.list().length;
     const dry = await cli('start', 'chain', '--dry-run', '--input', '{"prefix": "x/"}', '--api', api);

@@ -27,6 +27,7 @@ export function countedProject(name = 'chain'): CountedProject {
     `import { appendFileSync, existsSync } from 'node:fs';
 export const handler = async (event: { step: string; input: { calls: string; failWhile: string } }) => {
   appendFileSync(event.input.calls, event.step + '\\n');
+  process.stdout.write('running ' + event.step + '\\n');
   if (event.step === 'b' && existsSync(event.input.failWhile)) throw Object.assign(new Error('b is not ready'), { name: 'NotReady' });
   return { step: event.step };
 };

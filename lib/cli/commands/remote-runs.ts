@@ -11,6 +11,7 @@ import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
+import { readableLogLine } from './runs';
 
 export type RemoteOptions = ApiTargetOptions & DataDirOption & { json?: boolean };
 
@@ -114,4 +115,53 @@ export async function redriveCommand(pipeline: string, runId: string, options: R
   await client.request('POST', `${runPath(pipeline, runId)}/redrive`);
   output.out(`redriven: ${pipeline} ${runId} runs again from the steps that did not succeed`);
   return options.wait === true ? followRun(client, pipeline, runId, options, output) : EXIT_OK;
+}
+
+const durationOf = (start: unknown, stop: unknown): string =>
+  typeof start === 'string' && typeof stop === 'string' ? `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s` : 'running';
+
+/** `orchestra runs --api … | --stack …`: runs across pipelines through `GET /runs`, newest first. */
+export async function remoteRunsCommand(options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }, output: Output): Promise<number> {
+  const client = await connect(options);
+  const wanted = options.limit ?? 20;
+  const runs: JsonRecord[] = [];
+  let nextToken: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: String(Math.min(100, wanted - runs.length)) });
+    if (options.pipeline !== undefined) query.set('pipeline', options.pipeline);
+    if (options.status !== undefined) query.set('status', options.status);
+    if (nextToken !== undefined) query.set('nextToken', nextToken);
+    const { body } = await client.request('GET', `/runs?${query}`);
+    runs.push(...(Array.isArray(body['runs']) ? body['runs'].filter(isJsonRecord) : []));
+    nextToken = typeof body['nextToken'] === 'string' ? body['nextToken'] : undefined;
+  } while (nextToken !== undefined && runs.length < wanted);
+  if (options.json === true) {
+    output.out(JSON.stringify(runs, null, 2));
+    return EXIT_OK;
+  }
+  if (runs.length === 0) output.out(`no runs at ${client.baseUrl}`);
+  else output.out(`${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`);
+  for (const run of runs) {
+    const started = typeof run['startedAt'] === 'string' ? run['startedAt'].slice(0, 19).replace('T', ' ') : '';
+    output.out(
+      `${String(run['runId']).padEnd(40)} ${String(run['pipeline']).padEnd(18)} ${String(run['status']).padEnd(10)} ${started.padEnd(20)} ${durationOf(run['startedAt'], run['stoppedAt'])}`,
+    );
+  }
+  return EXIT_OK;
+}
+
+/** `orchestra logs <run-id> --pipeline p --api … | --stack …`: the run's lines through the runs API. */
+export async function remoteLogsCommand(runId: string, options: RemoteOptions & { pipeline?: string; step?: string }, output: Output): Promise<number> {
+  if (options.pipeline === undefined) throw new UsageError('--pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)');
+  const client = await connect(options);
+  let nextToken: string | undefined;
+  do {
+    const { body } = await client.request('GET', `${runPath(options.pipeline, runId)}/logs?limit=1000${nextToken === undefined ? '' : `&nextToken=${nextToken}`}`);
+    for (const line of Array.isArray(body['lines']) ? body['lines'].filter(isJsonRecord) : []) {
+      if (options.step !== undefined && line['step'] !== options.step) continue;
+      output.out(`${String(line['time']).slice(11, 23)} ${line['step'] === undefined ? '' : `[${String(line['step'])}] `}${readableLogLine(String(line['message']))}`);
+    }
+    nextToken = typeof body['nextToken'] === 'string' ? body['nextToken'] : undefined;
+  } while (nextToken !== undefined);
+  return EXIT_OK;
 }
