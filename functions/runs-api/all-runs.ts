@@ -81,7 +81,8 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
   /** Per pipeline: the page after the last one read (DONE when there is none). */
   const resumeAt = new Map<string, string | null>();
   for (const [pipeline, stateMachineArn] of query.pipelines) {
-    const start = query.token === undefined ? null : (query.token.cursors[pipeline] ?? DONE);
+    // null is a cursor (the first page): only a pipeline the token does not name is done.
+    const start = query.token === undefined ? null : Object.hasOwn(query.token.cursors, pipeline) ? (query.token.cursors[pipeline] ?? null) : DONE;
     resumeAt.set(pipeline, start);
     if (start === DONE) continue;
     let page: string | null = start;

@@ -3,16 +3,19 @@
  * its Step Functions client on the local endpoint: start → 202 + Location → poll, cancel, redrive,
  * idempotent starts, dry runs, refusals naming the field, concurrency and paging.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { isAlive } from '../../lib/shared/process';
 import { OPENAPI_FILE } from '../../scripts/openapi-file';
 import { countedProject } from '../helpers/counted-steps';
 import { simulateGraph } from '../helpers/graphs';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 
 const project = countedProject();
+const pidFile = join(project.root, 'sleeper.pid');
 let runtime: LocalRuntime;
 let api: string;
 
@@ -22,6 +25,21 @@ beforeAll(async () => {
   runtime.addPipeline(
     pipelineFromGraph(
       { name: 'survey', trigger: { ingestPrefix: 'ingest/survey/', mode: 'dataset', requiredFiles: ['a.csv', 'b.csv'] }, steps: { only: { kind: 'simulate' } } },
+      project.root,
+    ),
+  );
+  runtime.addPipeline(
+    pipelineFromGraph(
+      {
+        name: 'sleeper',
+        steps: {
+          sleep: {
+            kind: 'container',
+            image: 'public.ecr.aws/x/y:1',
+            local: { command: ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setTimeout(() => {}, 60000)`] },
+          },
+        },
+      },
       project.root,
     ),
   );
@@ -76,6 +94,17 @@ describe('runs API served locally', () => {
     const run = await settled(started.location ?? '');
     expect(run).toMatchObject({ status: 'ABORTED', error: 'Orchestra.Cancelled' });
     expect(runtime.activeRuns).toBe(0);
+  });
+
+  it('cancels a run whose container step is running: its process is killed', async () => {
+    const started = await http('POST', '/pipelines/sleeper/runs', {});
+    while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+
+    expect((await http('DELETE', started.location ?? '')).status).toBe(202);
+    await runtime.idle();
+    expect((await http('GET', started.location ?? '')).body['status']).toBe('ABORTED');
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('redrives a run whose step failed: the steps that succeeded are not run again', async () => {
