@@ -26,6 +26,8 @@ export const ERRORS = {
   timeout: 'States.Timeout',
   taskFailed: 'States.TaskFailed',
   runtime: 'States.Runtime',
+  /** A state's input or output, or a Task's result, over Step Functions' 256 KiB payload quota. */
+  dataLimitExceeded: 'States.DataLimitExceeded',
   all: 'States.ALL',
 } as const;
 
@@ -62,6 +64,17 @@ export class StepTimeoutError extends StepError {
   override readonly name = ERRORS.timeout;
   constructor(message: string) {
     super('step-timeout', message);
+  }
+}
+
+/** Step Functions' payload quota, in UTF-8 bytes of the JSON text: state input and output, Task results, execution input. */
+export const MAX_PAYLOAD_BYTES = 262_144;
+
+/** A Task's result over MAX_PAYLOAD_BYTES, with the Cause AWS gives (recorded in ../shared/asl-conformance). */
+export class DataLimitExceededError extends StepError {
+  override readonly name = ERRORS.dataLimitExceeded;
+  constructor(resource: string) {
+    super('data-limit-exceeded', `The state/task '${resource}' returned a result with a size exceeding the maximum number of bytes service limit.`);
   }
 }
 

@@ -14,7 +14,7 @@
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
-import { ERRORS, StepAbortedError, StepTimeoutError } from '../contract/errors';
+import { DataLimitExceededError, ERRORS, MAX_PAYLOAD_BYTES, StepAbortedError, StepTimeoutError } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
 import type { TaskTokens } from './task-tokens';
 
@@ -93,6 +93,9 @@ export class UnsupportedDefinitionError extends OrchestraError {
  */
 export const TASK_TOKEN_PLACEHOLDER = 'orchestra-task-token-placeholder';
 
+/** `arn:aws:states:::lambda:invoke` → `lambda`; a function ARN stays itself. */
+const resourceLabelOf = (resource: string): string => /^arn:aws:states:::([^:]+):/.exec(resource)?.[1] ?? resource;
+
 const isCallback = (state: AnyState): boolean => String(state['Resource']).endsWith('.waitForTaskToken');
 
 /** Every occurrence of the placeholder, in strings at any depth, replaced by the token. */
@@ -164,6 +167,8 @@ export interface PreparedMachine {
   readonly taskStates: ReadonlySet<string>;
   /** `.waitForTaskToken` Tasks, with their HeartbeatSeconds if any. */
   readonly callbacks: ReadonlyMap<string, number | undefined>;
+  /** How AWS names each Task's resource in a States.DataLimitExceeded cause: a function ARN, or an integration's service. */
+  readonly resources: ReadonlyMap<string, string>;
 }
 
 /**
@@ -179,11 +184,13 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
   if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
   const timeouts = new Map<string, number>();
   const callbacks = new Map<string, number | undefined>();
+  const resources = new Map<string, string>();
   for (const { name, state } of walkStates(definition)) {
+    if (isTask(state)) resources.set(name, resourceLabelOf(String(state['Resource'])));
     if (isTask(state) && typeof state['TimeoutSeconds'] === 'number') timeouts.set(name, state['TimeoutSeconds']);
     if (isTask(state) && isCallback(state)) callbacks.set(name, typeof state['HeartbeatSeconds'] === 'number' ? state['HeartbeatSeconds'] : undefined);
   }
-  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()), callbacks };
+  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()), callbacks, resources };
 }
 
 /** `input` must be JSON-serialisable (the run input, or any JSON value). */
@@ -228,6 +235,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
             return callback === undefined ? handled : callback;
           };
           const result = await Promise.race([work(), stopped, ...(callback === undefined ? [] : [callback])]);
+          // Step Functions fails a Task whose result is over its payload quota; the interpreter has no quota.
+          if (Buffer.byteLength(JSON.stringify(result ?? null)) > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(prepared.resources.get(stateName) ?? stateName);
           tasks.set(stateName, { input, result });
           return result;
         } catch (error) {

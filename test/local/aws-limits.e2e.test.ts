@@ -1,0 +1,93 @@
+/**
+ * Where the local engine must fail as AWS does (measured in ../shared/asl-conformance): a Task result
+ * over the 256 KiB payload quota is States.DataLimitExceeded, catchable, with AWS's Cause; and
+ * States.StringSplit splits on each delimiter character and drops empty strings (patches/).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pipelineFromGraph } from '../../lib/catalogue';
+import { checkDefinition } from '../../lib/compiler/asl';
+import { prepareMachine, startExecution } from '../../lib/local/engine';
+import { startTestRuntime } from '../helpers/local-runtime';
+
+const project = mkdtempSync(join(tmpdir(), 'orchestra-limits-'));
+mkdirSync(join(project, 'functions', 'big'), { recursive: true });
+writeFileSync(join(project, 'functions', 'big', 'index.ts'), "export const handler = async () => ({ table: 'x'.repeat(300_000) });\n");
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:big';
+const CAUSE = `The state/task '${ARN}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+
+describe('AWS limits and intrinsics on the local engine', () => {
+  it('fails a step that returns 300 KB with States.DataLimitExceeded and the Cause AWS gives', async () => {
+    const runtime = await startTestRuntime([]);
+    runtime.addPipeline(pipelineFromGraph({ name: 'big', steps: { big: { kind: 'lambda', handler: 'functions/big/index.ts', retry: { maxAttempts: 1 } } } }, project));
+    try {
+      const run = await runtime.waitForRun(runtime.startRun('big', { source: 'cli' }).runId);
+
+      expect(run.status).toBe('FAILED');
+      expect(run.error?.error).toBe('States.DataLimitExceeded');
+      expect(run.steps['big']).toMatchObject({ status: 'FAILED', attempts: 1, error: { error: 'States.DataLimitExceeded' } });
+      expect(run.error?.cause).toMatch(/^The state\/task 'arn:aws:lambda:us-east-1:000000000000:function:big-big' returned a result with a size exceeding/);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('lets a Catch on States.DataLimitExceeded (or States.ALL) take it, with the Cause AWS gives', async () => {
+    for (const caught of ['States.DataLimitExceeded', 'States.ALL']) {
+      const machine = prepareMachine(
+        checkDefinition(
+          {
+            StartAt: 'Big',
+            States: {
+              Big: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, Catch: [{ ErrorEquals: [caught], Next: 'Handled' }], End: true },
+              Handled: { Type: 'Pass', End: true },
+            },
+          },
+          'test',
+        ),
+        new Set(['Big']),
+      );
+      const outcome = await startExecution(machine, {}, { name: 'r', handlers: { Big: async () => 'x'.repeat(262_145) } }).result;
+
+      expect(outcome).toEqual({ status: 'SUCCEEDED', output: { Error: 'States.DataLimitExceeded', Cause: CAUSE } });
+    }
+  });
+
+  it('accepts a result of exactly 256 KiB', async () => {
+    const machine = prepareMachine(checkDefinition({ StartAt: 'T', States: { T: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, End: true } } }, 'test'), new Set(['T']));
+    // A JSON string of 262,142 characters is 262,144 bytes with its quotes.
+    const outcome = await startExecution(machine, {}, { name: 'r', handlers: { T: async () => 'x'.repeat(262_142) } }).result;
+
+    expect(outcome.status).toBe('SUCCEEDED');
+  });
+
+  it('splits with States.StringSplit on each delimiter character and drops empty parts', async () => {
+    const machine = prepareMachine(
+      checkDefinition(
+        {
+          StartAt: 'Split',
+          States: {
+            Split: {
+              Type: 'Pass',
+              Parameters: {
+                'commas.$': "States.StringSplit(',,,,', ',')",
+                'mixed.$': "States.StringSplit('a.b+c', '.+')",
+                'subnets.$': "States.StringSplit('subnet-1,subnet-2', ',')",
+              },
+              End: true,
+            },
+          },
+        },
+        'test',
+      ),
+      new Set(),
+    );
+    const outcome = await startExecution(machine, {}, { name: 'r', handlers: {} }).result;
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { commas: [], mixed: ['a', 'b', 'c'], subnets: ['subnet-1', 'subnet-2'] } });
+  });
+});
