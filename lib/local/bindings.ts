@@ -13,6 +13,9 @@ const REGION = LOCAL_REGION;
 /** The local state machine of a pipeline: named after it, as the runs API and `aws stepfunctions` see it. */
 export const localStateMachineArn = (pipeline: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${pipeline}`;
 
+/** The local execution of run `runId`: what `$$.Execution.Id` and the Step Functions endpoint call it. */
+export const localExecutionArn = (pipeline: string, runId: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${pipeline}:${runId}`;
+
 export const localFunctionName = (pipeline: string, step: string): string => `${pipeline}-${step}`.slice(0, 64);
 
 export function localSubstitutions(graph: PipelineGraph, definitionText: string, bucket: string): Record<string, string> {

@@ -5,7 +5,8 @@
  *   callbacks, `.sync` integrations without a local handler) are refused before the run starts;
  * - task tokens: `$$.Task.Token` becomes a fresh token per attempt and a `.waitForTaskToken` Task
  *   waits for its callback (lib/local/task-tokens.ts), with HeartbeatSeconds;
- * - a Task without TimeoutSeconds would get a hidden 60 s limit, so one is required;
+ * - a Task without TimeoutSeconds would get a hidden 60 s limit: it gets none, as on AWS (up to
+ *   Node's longest timer, 24.8 days);
  * - a Parallel runs at most 40 branches at once; the compiler emits at most 8, more is refused;
  * - `abort()` does not stop running handlers and retries keep firing after it, so every handler
  *   gets an AbortSignal and, once the execution ends or is aborted, further attempts fail at once;
@@ -13,7 +14,7 @@
  *   Task's TimeoutSeconds (container steps kill their process on it).
  */
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
+import { type AnyBranch, type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
 import { DataLimitExceededError, ERRORS, MAX_PAYLOAD_BYTES, StepAbortedError, StepTimeoutError } from '../contract/errors';
 import { OrchestraError } from '../shared/errors';
 import type { TaskTokens } from './task-tokens';
@@ -78,6 +79,8 @@ export interface ExecutionOptions {
   readonly retryDelayMs?: number;
   /** Where `.waitForTaskToken` Tasks wait for their callback; required when the definition has any. */
   readonly tokens?: TaskTokens;
+  /** What `$$.Execution` and `$$.StateMachine` say besides the name, as on AWS. @default the name stands for the ARNs */
+  readonly identity?: { readonly executionArn: string; readonly stateMachineArn: string; readonly stateMachineName: string; readonly roleArn: string };
 }
 
 export class UnsupportedDefinitionError extends OrchestraError {
@@ -126,7 +129,6 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
     }
   }
   for (const { name, state, path } of visited.filter(({ state }) => isTask(state))) {
-    if (typeof state['TimeoutSeconds'] !== 'number') problems.push(`${path}: no TimeoutSeconds (the interpreter would silently apply 60 s)`);
     if ('HeartbeatSeconds' in state && !isCallback(state)) problems.push(`${path}: HeartbeatSeconds without .waitForTaskToken is ignored locally`);
     if (!handlers.has(name)) problems.push(`${path}: no local handler for this Task (it would call AWS Lambda)`);
   }
@@ -171,6 +173,32 @@ export interface PreparedMachine {
   readonly resources: ReadonlyMap<string, string>;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire at once. */
+export const LOCAL_MAX_TASK_SECONDS = 2_147_483;
+
+/**
+ * A copy in which every Task without TimeoutSeconds (or TimeoutSecondsPath) gets the longest timer
+ * Node can hold: on AWS such a Task has no timeout of its own, where the interpreter would give it 60 s.
+ */
+function withTaskTimeouts<B extends AnyBranch>(branch: B): B {
+  const states = Object.fromEntries(
+    Object.entries(branch.States).map(([name, state]) => {
+      const unbounded = isTask(state) && state['TimeoutSeconds'] === undefined && state['TimeoutSecondsPath'] === undefined;
+      return [
+        name,
+        {
+          ...state,
+          ...(state.Branches === undefined ? {} : { Branches: state.Branches.map((nested) => withTaskTimeouts(nested)) }),
+          ...(state.ItemProcessor === undefined ? {} : { ItemProcessor: withTaskTimeouts(state.ItemProcessor) }),
+          ...(state.Iterator === undefined ? {} : { Iterator: withTaskTimeouts(state.Iterator) }),
+          ...(unbounded ? { TimeoutSeconds: LOCAL_MAX_TASK_SECONDS } : {}),
+        },
+      ];
+    }),
+  );
+  return { ...branch, States: states };
+}
+
 /**
  * Validates the definition once (the interpreter's own ASL validation, then the checks above) and
  * builds a machine that skips validation when it runs: the interpreter otherwise recompiles its
@@ -178,7 +206,7 @@ export interface PreparedMachine {
  */
 export function prepareMachine(definition: AnyDefinition, handlerNames: ReadonlySet<string>): PreparedMachine {
   // The interpreter's own validation (asl-validator) checks the full ASL that our shape check leaves open.
-  const interpreted = definition as StateMachineDefinition;
+  const interpreted = withTaskTimeouts(definition) as StateMachineDefinition;
   new StateMachine(interpreted, { validationOptions: { checkArn: false } });
   const problems = localCompatibilityProblems(definition, handlerNames);
   if (problems.length > 0) throw new UnsupportedDefinitionError(problems);
@@ -187,7 +215,7 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
   const resources = new Map<string, string>();
   for (const { name, state } of walkStates(definition)) {
     if (isTask(state)) resources.set(name, resourceLabelOf(String(state['Resource'])));
-    if (isTask(state) && typeof state['TimeoutSeconds'] === 'number') timeouts.set(name, state['TimeoutSeconds']);
+    if (isTask(state)) timeouts.set(name, typeof state['TimeoutSeconds'] === 'number' ? state['TimeoutSeconds'] : LOCAL_MAX_TASK_SECONDS);
     if (isTask(state) && isCallback(state)) callbacks.set(name, typeof state['HeartbeatSeconds'] === 'number' ? state['HeartbeatSeconds'] : undefined);
   }
   return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()), callbacks, resources };
@@ -208,51 +236,68 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
   const wrapped = Object.fromEntries(
     Object.entries(options.handlers).map(([stateName, handler]) => [
       stateName,
-      async (taskInput: unknown): Promise<Json> => {
-        // After the run has ended or been aborted, the interpreter may still retry: refuse at once.
-        if (run.signal.aborted) throw new StepAbortedError(`run ${options.name} was stopped`);
-        const attempt = (attempts.get(stateName) ?? 0) + 1;
-        attempts.set(stateName, attempt);
-        const timeoutSeconds = timeouts.get(stateName) ?? 60;
-        // Fires just after the interpreter's own timer, so the Task fails with States.Timeout as on AWS,
-        // and then stops the work (kills a container process) that the interpreter would leave running.
-        const attemptTimeout = AbortSignal.timeout(timeoutSeconds * 1000 + TIMEOUT_GRACE_MS);
-        const signal = AbortSignal.any([run.signal, attemptTimeout]);
-        // In-process work cannot be killed: the attempt ends when its signal fires, whether or not the handler stops.
-        let stopListener: (() => void) | undefined;
-        const stopped = new Promise<never>((_, reject) => {
-          stopListener = () => reject(new StepAbortedError(`run ${options.name} was stopped`));
-          signal.addEventListener('abort', stopListener, { once: true });
-        });
-        // A callback Task gets a fresh token where $$.Task.Token was, and ends with the callback, not with its handler.
-        const token = callbacks.has(stateName) ? tokens?.issue() : undefined;
-        const input = token === undefined ? (taskInput as Json) : withToken(taskInput as Json, token);
-        const callback = token === undefined ? undefined : tokens?.wait(token, `${options.name} ${stateName} attempt ${attempt}`, callbacks.get(stateName), signal);
-        tasks.set(stateName, { input });
-        try {
-          const work = async (): Promise<Json> => {
-            const handled = await handler({ stateName, input, attempt, timeoutSeconds, signal });
-            return callback === undefined ? handled : callback;
-          };
-          const result = await Promise.race([work(), stopped, ...(callback === undefined ? [] : [callback])]);
-          // Step Functions fails a Task whose result is over its payload quota; the interpreter has no quota.
-          if (Buffer.byteLength(JSON.stringify(result ?? null)) > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(prepared.resources.get(stateName) ?? stateName);
-          tasks.set(stateName, { input, result });
-          return result;
-        } catch (error) {
-          if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
-          throw error;
-        } finally {
-          if (stopListener !== undefined) signal.removeEventListener('abort', stopListener);
-        }
+      (taskInput: unknown): Promise<Json> => {
+        const attempt = runAttempt(stateName, handler, taskInput);
+        // The interpreter stops awaiting an attempt its own timer ended; the attempt still rejects when the
+        // run stops, and an unobserved rejection would end the process. The interpreter still sees it when it awaits.
+        attempt.catch(() => undefined);
+        return attempt;
       },
     ]),
   );
+
+  async function runAttempt(stateName: string, handler: TaskHandler, taskInput: unknown): Promise<Json> {
+    // After the run has ended or been aborted, the interpreter may still retry: refuse at once.
+    if (run.signal.aborted) throw new StepAbortedError(`run ${options.name} was stopped`);
+    const attempt = (attempts.get(stateName) ?? 0) + 1;
+    attempts.set(stateName, attempt);
+    const timeoutSeconds = timeouts.get(stateName) ?? LOCAL_MAX_TASK_SECONDS;
+    // Fires just after the interpreter's own timer, so the Task fails with States.Timeout as on AWS,
+    // and then stops the work (kills a container process) that the interpreter would leave running.
+    const attemptTimeout = AbortSignal.timeout(timeoutSeconds * 1000 + TIMEOUT_GRACE_MS);
+    const signal = AbortSignal.any([run.signal, attemptTimeout]);
+    // In-process work cannot be killed: the attempt ends when its signal fires, whether or not the handler stops.
+    let stopListener: (() => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stopListener = () => reject(new StepAbortedError(`run ${options.name} was stopped`));
+      signal.addEventListener('abort', stopListener, { once: true });
+    });
+    // A callback Task gets a fresh token where $$.Task.Token was, and ends with the callback, not with its handler.
+    const token = callbacks.has(stateName) ? tokens?.issue() : undefined;
+    const input = token === undefined ? (taskInput as Json) : withToken(taskInput as Json, token);
+    const callback = token === undefined ? undefined : tokens?.wait(token, `${options.name} ${stateName} attempt ${attempt}`, callbacks.get(stateName), signal);
+    tasks.set(stateName, { input });
+    try {
+      const work = async (): Promise<Json> => {
+        const handled = await handler({ stateName, input, attempt, timeoutSeconds, signal });
+        return callback === undefined ? handled : callback;
+      };
+      const result = await Promise.race([work(), stopped, ...(callback === undefined ? [] : [callback])]);
+      // Step Functions fails a Task whose result is over its payload quota; the interpreter has no quota.
+      if (Buffer.byteLength(JSON.stringify(result ?? null)) > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(prepared.resources.get(stateName) ?? stateName);
+      tasks.set(stateName, { input, result });
+      return result;
+    } catch (error) {
+      if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);
+      throw error;
+    } finally {
+      if (stopListener !== undefined) signal.removeEventListener('abort', stopListener);
+    }
+  }
   const retryIntervalOverrides =
     options.retryDelayMs === undefined ? undefined : Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryDelayMs as number]));
 
   const execution = prepared.machine.run(input as never, {
-    context: { Execution: { Name: options.name, Id: options.name, StartTime: new Date().toISOString() }, Task: { Token: TASK_TOKEN_PLACEHOLDER } },
+    context: {
+      Execution: {
+        Name: options.name,
+        Id: options.identity?.executionArn ?? options.name,
+        StartTime: new Date().toISOString(),
+        ...(options.identity === undefined ? {} : { RoleArn: options.identity.roleArn, RedriveCount: 0 }),
+      },
+      ...(options.identity === undefined ? {} : { StateMachine: { Id: options.identity.stateMachineArn, Name: options.identity.stateMachineName } }),
+      Task: { Token: TASK_TOKEN_PLACEHOLDER },
+    },
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
   });
   let abortReason: string | undefined;

@@ -13,7 +13,7 @@ import { substitute } from '../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
 import { OrchestraError } from '../shared/errors';
-import { localStateMachineArn, localSubstitutions } from './bindings';
+import { localExecutionArn, localStateMachineArn, localSubstitutions } from './bindings';
 import { type Execution, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
 import { HistoryWriter } from './history-writer';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
@@ -180,10 +180,12 @@ export class RunController {
     const { runId, input } = record;
     const handlers = taskHandlersFor(pipeline, runId, this.options);
     for (const [state, handler] of replayed) handlers[state] = handler;
+    const stateMachineArn = localStateMachineArn(pipeline.name);
     const execution = startExecution(machine, input, {
       name: runId,
       handlers,
       tokens: this.options.tokens,
+      identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
     const recorder = new RunRecorder(record, store, events, maxAttempts);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { type AnyDefinition, checkDefinition } from '../../lib/compiler/asl';
-import { localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
+import { LOCAL_MAX_TASK_SECONDS, localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
 import { defined } from '../../lib/shared/defined';
 
 const task = (extra: Record<string, unknown> = {}) =>
@@ -21,7 +21,6 @@ describe('local engine adapter', () => {
 
     expect(localCompatibilityProblems(definition, new Set(['A']))).toEqual([
       'States.B: "Assign" (variables) is ignored locally',
-      'States.A: no TimeoutSeconds (the interpreter would silently apply 60 s)',
       'States.A: HeartbeatSeconds without .waitForTaskToken is ignored locally',
       'States.C: no local handler for this Task (it would call AWS Lambda)',
     ]);
@@ -87,5 +86,36 @@ describe('local engine adapter', () => {
     const outcome = await startExecution(prepared, {}, { name: 'r3', handlers: { A: handler } }).result;
 
     expect(outcome).toEqual({ status: 'FAILED', error: 'Orchestra.Permanent', cause: 'bad input' });
+  });
+});
+
+describe('Tasks without TimeoutSeconds', () => {
+  it('run without the 60 s limit the interpreter would silently apply (AWS gives them none), up to the longest timer Node holds', () => {
+    const definition = machine({ A: task({ TimeoutSeconds: undefined }) });
+
+    const prepared = prepareMachine(definition, new Set(['A']));
+
+    expect(localCompatibilityProblems(definition, new Set(['A']))).toEqual([]);
+    expect(prepared.timeouts.get('A')).toBe(LOCAL_MAX_TASK_SECONDS);
+    expect(LOCAL_MAX_TASK_SECONDS * 1000).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(definition.States['A']?.['TimeoutSeconds']).toBeUndefined();
+  });
+});
+
+describe('attempts the interpreter stops awaiting', () => {
+  it('leave no unhandled rejection behind when the Task times out and the run ends (the process would exit)', async () => {
+    const rejections: unknown[] = [];
+    const record = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const definition = machine({ A: task({ TimeoutSeconds: 1 }) });
+      const outcome = await startExecution(prepareMachine(definition, new Set(['A'])), {}, { name: 'r', handlers: { A: () => new Promise<never>(() => undefined) } }).result;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });

@@ -20,7 +20,7 @@ import { ERRORS } from '../../contract/errors';
 import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../contract/runs-api';
 import type { RunInput } from '../../contract/step-event';
 import { isJsonRecord } from '../../shared/json';
-import { localStateMachineArn } from '../bindings';
+import { localExecutionArn, localStateMachineArn } from '../bindings';
 import { RunNotRedrivableError } from '../run-controller';
 import { type RunRecord, TERMINAL_RUN_STATUSES } from '../run-record';
 import { RunAlreadyExistsError, RunNotFoundError, type RunStore } from '../run-store';
@@ -42,7 +42,6 @@ const SOURCES = ['upload', 'api', 'schedule', 'cli'] as const;
 const listPosition = z.object({ startedAt: z.string(), runId: z.string() });
 const historyPosition = z.object({ after: z.int() });
 
-const executionArnOf = (pipeline: string, runId: string): string => `${localStateMachineArn(pipeline).replace(':stateMachine:', ':execution:')}:${runId}`;
 const pageSize = (maxResults: number | undefined): number => (maxResults === undefined || maxResults === 0 ? DEFAULT_PAGE : maxResults);
 
 export class LocalStepFunctions {
@@ -124,14 +123,14 @@ export class LocalStepFunctions {
     const input = runInputOf(request.input ?? '{}');
     try {
       const record = this.runs.startRun(pipeline.name, input, request.name === undefined ? {} : { runId: request.name });
-      return { executionArn: executionArnOf(pipeline.name, record.runId), startDate: new Date(record.startedAt) };
+      return { executionArn: localExecutionArn(pipeline.name, record.runId), startDate: new Date(record.startedAt) };
     } catch (error) {
       if (!(error instanceof RunAlreadyExistsError)) throw error;
       // Standard workflows: the same name and input while the execution runs return that execution.
       const existing = this.runs.store.get(error.runId);
       if (existing.pipeline === pipeline.name && existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input))
-        return { executionArn: executionArnOf(pipeline.name, existing.runId), startDate: new Date(existing.startedAt) };
-      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArnOf(pipeline.name, error.runId)}' (a name is used once)`);
+        return { executionArn: localExecutionArn(pipeline.name, existing.runId), startDate: new Date(existing.startedAt) };
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${localExecutionArn(pipeline.name, error.runId)}' (a name is used once)`);
     }
   }
 
@@ -199,7 +198,7 @@ export class LocalStepFunctions {
 
   private listItemOf(record: RunRecord): ExecutionListItem {
     return {
-      executionArn: executionArnOf(record.pipeline, record.runId),
+      executionArn: localExecutionArn(record.pipeline, record.runId),
       stateMachineArn: localStateMachineArn(record.pipeline),
       name: record.runId,
       status: record.status,
@@ -234,7 +233,7 @@ export class LocalStepFunctions {
     const missing = new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     try {
       const record = this.runs.store.get(runId);
-      if (record.pipeline !== pipeline || executionArnOf(pipeline, runId) !== executionArn) throw missing;
+      if (record.pipeline !== pipeline || localExecutionArn(pipeline, runId) !== executionArn) throw missing;
       return record;
     } catch (error) {
       if (error instanceof RunNotFoundError) throw missing;
