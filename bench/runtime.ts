@@ -13,6 +13,7 @@ import { substitute } from '../lib/contract/placeholders';
 import type { PipelineGraph } from '../lib/graph/schema';
 import { localSubstitutions } from '../lib/local/bindings';
 import { LocalRuntime } from '../lib/local/runtime';
+import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../test/helpers/graphs';
 
 const ROOT = join(import.meta.dirname, '..');
 const STEPS = 10;
@@ -77,6 +78,30 @@ async function triggerLatencies(uploads: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
+/** The compiler's static estimate of a run's history events next to what a local run counts (AWS allows 25,000). */
+async function historyEstimates(): Promise<void> {
+  const zero = (edges: Edges): Record<string, number> => Object.fromEntries(Object.keys(edges).map((id) => [id, 0]));
+  const graphs: Array<[string, Edges]> = [
+    ['chain-10', chain(10)],
+    ['chain-200', chain(200)],
+    ['fan-out-in-50', fanOutIn(50)],
+    ['random-layered-200', randomLayeredDag(200, 15, 7).edges],
+  ];
+  const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-bench-history-')) });
+  console.log('\n## History events per run: compiler estimate vs counted on a local run (AWS limit 25,000)\n');
+  console.log('| graph | estimate | counted | estimate / counted |');
+  console.log('|---|---|---|---|');
+  for (const [name, edges] of graphs) {
+    const graph = simulateGraph(edges, zero(edges), `history-${name}`);
+    runtime.addPipeline(pipelineFromGraph(graph, ROOT));
+    const estimate = compileGraph(graph).stats.historyEventsPerRun;
+    const run = await runtime.waitForRun(runtime.startRun(graph.name, { source: 'cli' }).runId);
+    const counted = run.historyEvents ?? 0;
+    console.log(`| ${name} | ${estimate} | ${counted} | ${fmt(estimate / counted)} |`);
+  }
+  await runtime.stop();
+}
+
 export async function runtimeTables(): Promise<void> {
   const raw = await rawRunsPerSecond(simulateChain);
   const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-bench-')) });
@@ -99,4 +124,5 @@ export async function runtimeTables(): Promise<void> {
   console.log('| runs started | p50 ms | p99 ms | max ms |');
   console.log('|---|---|---|---|');
   console.log(`| ${latencies.length} | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 99), 1)} | ${fmt(latencies[latencies.length - 1] ?? 0, 1)} |`);
+  await historyEstimates();
 }

@@ -197,8 +197,9 @@ export class RunController {
       }
     })();
     const finished = Promise.all([execution.result, following]).then(([outcome]) => {
+      history.executionEnded(outcome, new Date());
+      record.historyEvents = history.count;
       recorder.finish(outcome);
-      history.executionEnded(outcome, new Date(record.stoppedAt ?? Date.now()));
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });
       return record;

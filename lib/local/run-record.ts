@@ -1,5 +1,6 @@
 /** What the local runtime records about a run: the same facts `DescribeExecution` gives in AWS, per step too. */
 import { z } from 'zod';
+import { MAX_HISTORY_EVENTS } from '../compiler/limits';
 import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../contract/statuses';
 import type { RunInput } from '../contract/step-event';
 import { OrchestraError } from '../shared/errors';
@@ -32,6 +33,8 @@ export interface RunRecord {
   /** How many times the run was redriven, and when last (as DescribeExecution reports them). */
   redriveCount?: number;
   redriveDate?: string;
+  /** Step Functions history events the run wrote (AWS allows 25,000 per execution). */
+  historyEvents?: number;
 }
 
 /** The `--json` summary of a run. */
@@ -43,6 +46,8 @@ export interface RunSummary {
   readonly stoppedAt: string | null;
   readonly error: string | null;
   readonly outputs: string;
+  /** History events the run wrote, next to AWS's per-execution limit. */
+  readonly historyEvents: { readonly count: number | null; readonly limit: number };
   readonly steps: Record<string, { status: StepStatus; attempts: number; startedAt: string | null; stoppedAt: string | null; error: string | null }>;
 }
 
@@ -57,6 +62,7 @@ export function summarise(record: RunRecord): RunSummary {
     stoppedAt: record.stoppedAt ?? null,
     error: errorText(record.error),
     outputs: record.outputs,
+    historyEvents: { count: record.historyEvents ?? null, limit: MAX_HISTORY_EVENTS },
     steps: Object.fromEntries(
       Object.entries(record.steps).map(([id, step]) => [
         id,
@@ -89,6 +95,7 @@ const runRecordSchema = z.object({
   ownerPid: z.int(),
   redriveCount: z.optional(z.int().min(0)),
   redriveDate: z.optional(z.string()),
+  historyEvents: z.optional(z.int().min(0)),
 });
 
 /** A run record file that cannot be read: reported with what to do, never a reason for other runs to fail. */
@@ -112,7 +119,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   }
   const parsed = runRecordSchema.safeParse(json);
   if (!parsed.success) throw new DamagedRunRecordError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
-  const { stoppedAt, error, input, steps, redriveCount, redriveDate, ...rest } = parsed.data;
+  const { stoppedAt, error, input, steps, redriveCount, redriveDate, historyEvents, ...rest } = parsed.data;
   return {
     ...rest,
     input: { ...input, source: input.source },
@@ -132,5 +139,6 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     ...(error === undefined ? {} : { error }),
     ...(redriveCount === undefined ? {} : { redriveCount }),
     ...(redriveDate === undefined ? {} : { redriveDate }),
+    ...(historyEvents === undefined ? {} : { historyEvents }),
   };
 }

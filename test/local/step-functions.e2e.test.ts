@@ -95,6 +95,8 @@ describe('local Step Functions endpoint', () => {
     const a = types.indexOf('TaskStateEntered');
     expect(types.slice(a, a + 5)).toEqual(['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited']);
     expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
+    // The run record counts them, next to AWS's 25,000 per execution.
+    expect(runtime.store.get(String(executionArn.split(':').pop())).historyEvents).toBe(history.length);
     const scheduled = history.find((e) => e.type === 'LambdaFunctionScheduled');
     expect(JSON.parse(scheduled?.lambdaFunctionScheduledEventDetails?.input ?? '{}')).toMatchObject({ pipeline: 'chain', step: 'a' });
   });

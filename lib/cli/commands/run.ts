@@ -8,6 +8,7 @@ import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline } from '../../catalogue';
+import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type RunRecord, summarise } from '../../local/run-record';
@@ -143,6 +144,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
         if (step.error !== undefined && step.status === 'FAILED') say(`  ${id} failed after ${step.attempts} attempt(s): ${step.error.error}: ${step.error.cause}`);
       }
       say(`Outputs: ${final.outputs}`);
+      if (final.historyEvents !== undefined)
+        say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
       if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
       say(`Logs: orchestra logs ${final.runId}`);
       for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
