@@ -123,6 +123,11 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
     if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
     if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
     if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
+    if (state.Type === 'Fail' && state['Error'] === undefined && state['ErrorPath'] === undefined)
+      problems.push(`${path}: a Fail state without Error fails with no error on AWS, but with "FailStateError" locally — give it an Error`);
+    const { Branches: _branches, ItemProcessor: _processor, Iterator: _iterator, ...own } = state;
+    if (/\$\$\.State(?![A-Za-z])/.test(JSON.stringify(own)))
+      problems.push(`${path}: the context object's $$.State is not filled in locally (AWS fills in Name, EnteredTime, RetryCount)`);
     const branches = state.Branches?.length ?? 0;
     if (branches > INTERPRETER_MAX_PARALLEL_BRANCHES) {
       problems.push(`${path}: ${branches} branches, but the local interpreter runs at most ${INTERPRETER_MAX_PARALLEL_BRANCHES} at once`);
@@ -171,6 +176,7 @@ export interface PreparedMachine {
   readonly callbacks: ReadonlyMap<string, number | undefined>;
   /** How AWS names each Task's resource in a States.DataLimitExceeded cause: a function ARN, or an integration's service. */
   readonly resources: ReadonlyMap<string, string>;
+  readonly startAt: string;
 }
 
 /** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire at once. */
@@ -218,7 +224,14 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
     if (isTask(state)) timeouts.set(name, typeof state['TimeoutSeconds'] === 'number' ? state['TimeoutSeconds'] : LOCAL_MAX_TASK_SECONDS);
     if (isTask(state) && isCallback(state)) callbacks.set(name, typeof state['HeartbeatSeconds'] === 'number' ? state['HeartbeatSeconds'] : undefined);
   }
-  return { machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }), timeouts, taskStates: new Set(timeouts.keys()), callbacks, resources };
+  return {
+    machine: new StateMachine(interpreted, { validationOptions: { noValidate: true } }),
+    timeouts,
+    taskStates: new Set(timeouts.keys()),
+    callbacks,
+    resources,
+    startAt: definition.StartAt,
+  };
 }
 
 /** `input` must be JSON-serialisable (the run input, or any JSON value). */
@@ -226,6 +239,11 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
   const missing = [...prepared.taskStates].filter((name) => options.handlers[name] === undefined);
   if (missing.length > 0) throw new UnsupportedDefinitionError(missing.map((name) => `${name}: no local handler for this Task`));
   const { timeouts, callbacks } = prepared;
+  // AWS starts an execution whose input is over the payload quota and fails it in its first state.
+  if (Buffer.byteLength(JSON.stringify(input ?? null)) > MAX_PAYLOAD_BYTES) {
+    const cause = new DataLimitExceededError(prepared.startAt).message;
+    return { result: Promise.resolve({ status: 'FAILED', error: ERRORS.dataLimitExceeded, cause }), events: (async function* () {})(), tasks: new Map(), abort: () => undefined };
+  }
   const { tokens } = options;
   if (callbacks.size > 0 && tokens === undefined)
     throw new UnsupportedDefinitionError([...callbacks.keys()].map((name) => `${name}: .waitForTaskToken needs the runtime's task tokens`));

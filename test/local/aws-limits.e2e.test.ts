@@ -65,6 +65,46 @@ describe('AWS limits and intrinsics on the local engine', () => {
     expect(outcome.status).toBe('SUCCEEDED');
   });
 
+  it('fails a run whose input is over 256 KiB in its first state, as AWS does', async () => {
+    const machine = prepareMachine(checkDefinition({ StartAt: 'First', States: { First: { Type: 'Pass', End: true } } }, 'test'), new Set());
+    const outcome = await startExecution(machine, { blob: 'x'.repeat(262_144) }, { name: 'r', handlers: {} }).result;
+
+    expect(outcome).toEqual({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+      cause: "The state/task 'First' returned a result with a size exceeding the maximum number of bytes service limit.",
+    });
+  });
+
+  it('gives [] for a wildcard or slice path that matches nothing, as AWS does (patches/)', async () => {
+    const machine = prepareMachine(
+      checkDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'all.$': '$.items[*]', 'rest.$': '$.items[1:]', 'one.$': '$.items[0]' }, End: true } } }, 'test'),
+      new Set(),
+    );
+    const outcome = await startExecution(machine, { items: [7] }, { name: 'r', handlers: {} }).result;
+    const empty = await startExecution(machine, { items: [] }, { name: 'r2', handlers: {} }).result;
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { all: [7], rest: [], one: 7 } });
+    expect(empty).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining("'$.items[0]'") });
+  });
+
+  it('refuses before the run what it would run differently: $$.State, a Fail without Error', () => {
+    const definition = checkDefinition(
+      {
+        StartAt: 'Check',
+        States: {
+          Check: { Type: 'Pass', Parameters: { 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name' }, Next: 'Stop' },
+          Stop: { Type: 'Fail' },
+        },
+      },
+      'test',
+    );
+
+    expect(() => prepareMachine(definition, new Set())).toThrow(
+      /States\.Check: the context object's \$\$\.State is not filled in locally[\s\S]*States\.Stop: a Fail state without Error fails with no error on AWS/,
+    );
+  });
+
   it('splits with States.StringSplit on each delimiter character and drops empty parts', async () => {
     const machine = prepareMachine(
       checkDefinition(
