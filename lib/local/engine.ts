@@ -123,6 +123,8 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
     if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
     if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
     if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
+    if (state.Type === 'Pass' && 'Result' in state && Buffer.byteLength(JSON.stringify(state['Result'])) > MAX_PAYLOAD_BYTES)
+      problems.push(`${path}: a Result over 256 KiB fails this state on AWS with States.DataLimitExceeded; the local interpreter has no such quota`);
     if (state.Type === 'Fail' && state['Error'] === undefined && state['ErrorPath'] === undefined)
       problems.push(`${path}: a Fail state without Error fails with no error on AWS, but with "FailStateError" locally — give it an Error`);
     const { Branches: _branches, ItemProcessor: _processor, Iterator: _iterator, ...own } = state;

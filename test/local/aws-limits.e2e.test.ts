@@ -88,12 +88,13 @@ describe('AWS limits and intrinsics on the local engine', () => {
     expect(empty).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining("'$.items[0]'") });
   });
 
-  it('refuses before the run what it would run differently: $$.State, a Fail without Error', () => {
+  it('refuses before the run what it would run differently: $$.State, a Pass Result over 256 KiB, a Fail without Error', () => {
     const definition = checkDefinition(
       {
         StartAt: 'Check',
         States: {
-          Check: { Type: 'Pass', Parameters: { 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name' }, Next: 'Stop' },
+          Check: { Type: 'Pass', Parameters: { 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name' }, Next: 'Big' },
+          Big: { Type: 'Pass', Result: 'x'.repeat(262_144), Next: 'Stop' },
           Stop: { Type: 'Fail' },
         },
       },
@@ -101,8 +102,45 @@ describe('AWS limits and intrinsics on the local engine', () => {
     );
 
     expect(() => prepareMachine(definition, new Set())).toThrow(
-      /States\.Check: the context object's \$\$\.State is not filled in locally[\s\S]*States\.Stop: a Fail state without Error fails with no error on AWS/,
+      /States\.Check: the context object's \$\$\.State is not filled in locally[\s\S]*States\.Big: a Result over 256 KiB[\s\S]*States\.Stop: a Fail state without Error fails with no error on AWS/,
     );
+  });
+
+  it('formats objects and arrays in States.Format as AWS does (Java-style)', async () => {
+    const machine = prepareMachine(
+      checkDefinition({ StartAt: 'F', States: { F: { Type: 'Pass', Parameters: { 'text.$': "States.Format('a={} b={} c={}', $.a, $.b, $.c)" }, End: true } } }, 'test'),
+      new Set(),
+    );
+    const outcome = await startExecution(machine, { a: { Arg1: 1, Arg2: [] }, b: ['x', { y: null }], c: 'plain' }, { name: 'r', handlers: {} }).result;
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { text: 'a={Arg1=1, Arg2=[]} b=[x, {y=null}] c=plain' } });
+  });
+
+  it('matches a Choice type test with false when the test fails, as AWS does (patches/)', async () => {
+    const machine = prepareMachine(
+      checkDefinition(
+        {
+          StartAt: 'C',
+          States: {
+            C: {
+              Type: 'Choice',
+              Choices: [
+                { Variable: '$.value', IsNull: false, Next: 'NotNull' },
+                { Variable: '$.value', IsNull: true, Next: 'Null' },
+              ],
+              Default: 'Null',
+            },
+            NotNull: { Type: 'Pass', Result: 'not null', End: true },
+            Null: { Type: 'Pass', Result: 'null', End: true },
+          },
+        },
+        'test',
+      ),
+      new Set(),
+    );
+
+    expect(await startExecution(machine, { value: 3 }, { name: 'a', handlers: {} }).result).toEqual({ status: 'SUCCEEDED', output: 'not null' });
+    expect(await startExecution(machine, { value: null }, { name: 'b', handlers: {} }).result).toEqual({ status: 'SUCCEEDED', output: 'null' });
   });
 
   it('splits with States.StringSplit on each delimiter character and drops empty parts', async () => {
