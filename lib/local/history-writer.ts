@@ -86,6 +86,7 @@ export class HistoryWriter {
     switch (event.type) {
       case 'entered': {
         this.caught.delete(event.state);
+        this.measure(event.state, event.input);
         const entered = this.write(`${prefix}StateEntered`, event.time, this.enteredAfter(event.state), {
           stateEnteredEventDetails: { name: event.state, input: text(event.input), inputDetails: { truncated: false } },
         });
@@ -105,6 +106,7 @@ export class HistoryWriter {
         this.caught.add(event.state);
         return;
       case 'exited':
+        this.measure(event.state, event.output);
         if (prefix === 'Task' && !this.caught.has(event.state)) this.taskSucceeded(event.state, state, event.time, tasks);
         if ((prefix === 'Parallel' || prefix === 'Map') && !this.caught.has(event.state)) this.chain(event.state, `${prefix}StateSucceeded`, event.time, {});
         this.chain(event.state, `${prefix}StateExited`, event.time, {
@@ -179,6 +181,21 @@ export class HistoryWriter {
       .map((predecessor) => this.lastEvent.get(predecessor))
       .filter((id) => id !== undefined);
     return candidates.length === 0 ? this.lastId || undefined : Math.max(...candidates);
+  }
+
+  /**
+   * The largest state input or output of the run so far, in UTF-8 bytes of its JSON, and where: what
+   * AWS holds to its 256 KiB quota (States.DataLimitExceeded), which the interpreter does not enforce.
+   */
+  get largestPayload(): { readonly bytes: number; readonly state: string } {
+    return this.largest;
+  }
+
+  private largest = { bytes: 0, state: '' };
+
+  private measure(state: string, payload: unknown): void {
+    const bytes = Buffer.byteLength(text(payload));
+    if (bytes > this.largest.bytes) this.largest = { bytes, state };
   }
 
   private chain(name: string, type: string, time: Date, details: Partial<HistoryEvent>): void {

@@ -1,6 +1,7 @@
 /** What the local runtime records about a run: the same facts `DescribeExecution` gives in AWS, per step too. */
 import { z } from 'zod';
 import { MAX_HISTORY_EVENTS } from '../compiler/limits';
+import { MAX_PAYLOAD_BYTES } from '../contract/errors';
 import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../contract/statuses';
 import type { RunInput } from '../contract/step-event';
 import { OrchestraError } from '../shared/errors';
@@ -35,6 +36,8 @@ export interface RunRecord {
   redriveDate?: string;
   /** Step Functions history events the run wrote (AWS allows 25,000 per execution). */
   historyEvents?: number;
+  /** The largest state input or output of the run (AWS fails a state over 262,144 bytes). */
+  largestPayload?: { readonly bytes: number; readonly state: string };
 }
 
 /** The `--json` summary of a run. */
@@ -48,6 +51,8 @@ export interface RunSummary {
   readonly outputs: string;
   /** History events the run wrote, next to AWS's per-execution limit. */
   readonly historyEvents: { readonly count: number | null; readonly limit: number };
+  /** The largest state payload, next to AWS's quota. */
+  readonly largestPayload: { readonly bytes: number | null; readonly state: string | null; readonly limit: number };
   readonly steps: Record<string, { status: StepStatus; attempts: number; startedAt: string | null; stoppedAt: string | null; error: string | null }>;
 }
 
@@ -63,6 +68,7 @@ export function summarise(record: RunRecord): RunSummary {
     error: errorText(record.error),
     outputs: record.outputs,
     historyEvents: { count: record.historyEvents ?? null, limit: MAX_HISTORY_EVENTS },
+    largestPayload: { bytes: record.largestPayload?.bytes ?? null, state: record.largestPayload?.state ?? null, limit: MAX_PAYLOAD_BYTES },
     steps: Object.fromEntries(
       Object.entries(record.steps).map(([id, step]) => [
         id,
@@ -96,6 +102,7 @@ const runRecordSchema = z.object({
   redriveCount: z.optional(z.int().min(0)),
   redriveDate: z.optional(z.string()),
   historyEvents: z.optional(z.int().min(0)),
+  largestPayload: z.optional(z.object({ bytes: z.int().min(0), state: z.string() })),
 });
 
 /** A run record file that cannot be read: reported with what to do, never a reason for other runs to fail. */
@@ -119,7 +126,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   }
   const parsed = runRecordSchema.safeParse(json);
   if (!parsed.success) throw new DamagedRunRecordError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
-  const { stoppedAt, error, input, steps, redriveCount, redriveDate, historyEvents, ...rest } = parsed.data;
+  const { stoppedAt, error, input, steps, redriveCount, redriveDate, historyEvents, largestPayload, ...rest } = parsed.data;
   return {
     ...rest,
     input: { ...input, source: input.source },
@@ -140,5 +147,6 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     ...(redriveCount === undefined ? {} : { redriveCount }),
     ...(redriveDate === undefined ? {} : { redriveDate }),
     ...(historyEvents === undefined ? {} : { historyEvents }),
+    ...(largestPayload === undefined ? {} : { largestPayload }),
   };
 }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { checkDefinition } from '../../lib/compiler/asl';
 import { prepareMachine, startExecution } from '../../lib/local/engine';
+import { cli } from '../helpers/cli';
 import { startTestRuntime } from '../helpers/local-runtime';
 
 const project = mkdtempSync(join(tmpdir(), 'orchestra-limits-'));
@@ -34,6 +35,23 @@ describe('AWS limits and intrinsics on the local engine', () => {
     } finally {
       await runtime.stop();
     }
+  });
+
+  it('records the largest state of a run and warns when the run state outgrows 256 KiB, which AWS would fail', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-growing-'));
+    const graph = join(dir, 'growing.graph.json');
+    const big = (dependsOn: string[]) => ({ kind: 'simulate', output: 'x'.repeat(100_000), ...(dependsOn.length === 0 ? {} : { dependsOn }) });
+    writeFileSync(graph, JSON.stringify({ name: 'growing', steps: { a: big([]), b: big(['a']), c: big(['b']) } }));
+
+    const run = await cli('run', graph, '--json', '--data-dir', join(dir, 'data'), '--out', join(dir, 'out'));
+    const summary = JSON.parse(run.stdout) as { status: string; largestPayload: { bytes: number; state: string; limit: number } };
+
+    expect(summary.status).toBe('SUCCEEDED');
+    expect(summary.largestPayload.limit).toBe(262_144);
+    expect(summary.largestPayload.bytes).toBeGreaterThan(300_000);
+    expect(summary.largestPayload.state).toBe('c');
+    const text = await cli('run', graph, '--data-dir', join(dir, 'data2'), '--out', join(dir, 'out'));
+    expect(text.stderr).toMatch(/warning: state c carried 3\d\d,\d{3} bytes; AWS fails any state over 262,144 \(States\.DataLimitExceeded\) — return S3 URIs, not data/);
   });
 
   it('lets a Catch on States.DataLimitExceeded (or States.ALL) take it, with the Cause AWS gives', async () => {

@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline } from '../../catalogue';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
+import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { type RunRecord, summarise } from '../../local/run-record';
@@ -144,6 +145,11 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
         if (step.error !== undefined && step.status === 'FAILED') say(`  ${id} failed after ${step.attempts} attempt(s): ${step.error.error}: ${step.error.cause}`);
       }
       say(`Outputs: ${final.outputs}`);
+      const largest = final.largestPayload;
+      if (largest !== undefined && largest.bytes > MAX_PAYLOAD_BYTES)
+        output.err(
+          `warning: state ${largest.state} carried ${largest.bytes.toLocaleString('en')} bytes; AWS fails any state over ${MAX_PAYLOAD_BYTES.toLocaleString('en')} (States.DataLimitExceeded) — return S3 URIs, not data`,
+        );
       if (final.historyEvents !== undefined)
         say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
       if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
