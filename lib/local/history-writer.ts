@@ -86,9 +86,9 @@ export class HistoryWriter {
     switch (event.type) {
       case 'entered': {
         this.caught.delete(event.state);
-        this.measure(event.state, event.input);
+        const input = this.measured(event.state, event.input);
         const entered = this.write(`${prefix}StateEntered`, event.time, this.enteredAfter(event.state), {
-          stateEnteredEventDetails: { name: event.state, input: text(event.input), inputDetails: { truncated: false } },
+          stateEnteredEventDetails: { name: event.state, input, inputDetails: { truncated: false } },
         });
         this.lastEvent.set(event.state, entered);
         if (prefix === 'Parallel' || prefix === 'Map') this.lastEvent.set(event.state, this.write(`${prefix}StateStarted`, event.time, entered, {}));
@@ -105,14 +105,15 @@ export class HistoryWriter {
       case 'caught':
         this.caught.add(event.state);
         return;
-      case 'exited':
-        this.measure(event.state, event.output);
+      case 'exited': {
+        const output = this.measured(event.state, event.output);
         if (prefix === 'Task' && !this.caught.has(event.state)) this.taskSucceeded(event.state, state, event.time, tasks);
         if ((prefix === 'Parallel' || prefix === 'Map') && !this.caught.has(event.state)) this.chain(event.state, `${prefix}StateSucceeded`, event.time, {});
         this.chain(event.state, `${prefix}StateExited`, event.time, {
-          stateExitedEventDetails: { name: event.state, output: text(event.output), outputDetails: { truncated: false } },
+          stateExitedEventDetails: { name: event.state, output, outputDetails: { truncated: false } },
         });
         return;
+      }
     }
   }
 
@@ -193,9 +194,12 @@ export class HistoryWriter {
 
   private largest = { bytes: 0, state: '' };
 
-  private measure(state: string, payload: unknown): void {
-    const bytes = Buffer.byteLength(text(payload));
+  /** The payload's JSON text, its size noted if it is the largest so far. */
+  private measured(state: string, payload: unknown): string {
+    const json = text(payload);
+    const bytes = Buffer.byteLength(json);
     if (bytes > this.largest.bytes) this.largest = { bytes, state };
+    return json;
   }
 
   private chain(name: string, type: string, time: Date, details: Partial<HistoryEvent>): void {
