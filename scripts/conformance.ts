@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { AnyDefinition, Json } from '../lib/compiler/asl';
+import { checkDefinition, type Json } from '../lib/compiler/asl';
 import { type ExecutionOutcome, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../lib/local/engine';
 import { TaskTokens } from '../lib/local/task-tokens';
 import { messageOf } from '../lib/shared/errors';
@@ -120,8 +120,8 @@ async function runCase(testCase: Case, harness: Harness, tokens: TaskTokens): Pr
   }
   let local: Record<string, unknown>;
   try {
-    // The vectors' definitions are checked by the interpreter's own validation inside prepareMachine.
-    const machine = prepareMachine(definition as AnyDefinition, new Set(Object.keys(handlers)));
+    // The shape check first; the interpreter's own ASL validation runs inside prepareMachine.
+    const machine = prepareMachine(checkDefinition(definition, testCase.id), new Set(Object.keys(handlers)));
     const input = testCase.input === null || testCase.input === undefined ? {} : expand(JSON.parse(testCase.input));
     // The context the recorded executions had (as the shared harness gives it).
     const stateMachineName = testCase.execution?.stateMachine ?? 'state-machine';
