@@ -111,7 +111,8 @@ export class LocalRuntime {
       runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
       return runtime;
     } catch (error) {
-      // Never leave the S3 port open (and the process alive) behind a runtime that did not start.
+      // Never leave the S3 port open (and the process alive), nor the database open, behind a runtime that did not start.
+      await runtime?.store.close();
       await s3.stop();
       unlock();
       throw error;
