@@ -2,7 +2,9 @@
  * The local Step Functions endpoint through the real SDK client over HTTP: every operation, its
  * AWS error names, paging, history that the deployed code reads the same way, stop and redrive.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
@@ -27,7 +29,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import type { LocalRuntime } from '../../lib/local/runtime';
+import { LocalRuntime } from '../../lib/local/runtime';
 import { type StepFunctionsEndpoint, serveStepFunctions } from '../../lib/local/step-functions/server';
 import { LocalStepFunctions } from '../../lib/local/step-functions/service';
 import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
@@ -198,5 +200,24 @@ describe('local Step Functions endpoint', () => {
     });
     await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: `${ARN}quick`, nextToken: 'bogus' }))).rejects.toMatchObject({ name: 'InvalidToken' });
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: 'unknown', output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+  });
+});
+
+describe('the local Step Functions endpoint port', () => {
+  it('is a clear error when taken, and leaves the data folder free for the next start', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()));
+    const address = holder.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-sfn-port-'));
+    try {
+      await expect(LocalRuntime.start({ dataDir, stepFunctionsPort: port })).rejects.toThrow(
+        `Step Functions endpoint: port ${port} is in use — stop what uses it or choose another port`,
+      );
+      const again = await LocalRuntime.start({ dataDir });
+      await again.stop();
+    } finally {
+      holder.close();
+    }
   });
 });
