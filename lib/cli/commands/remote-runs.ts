@@ -11,7 +11,7 @@ import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
-import { readableLogLine } from './runs';
+import { RUNS_TABLE_HEADER, readableLogLine, runsTableRow } from './runs';
 
 export type RemoteOptions = ApiTargetOptions & DataDirOption & { json?: boolean };
 
@@ -117,9 +117,6 @@ export async function redriveCommand(pipeline: string, runId: string, options: R
   return options.wait === true ? followRun(client, pipeline, runId, options, output) : EXIT_OK;
 }
 
-const durationOf = (start: unknown, stop: unknown): string =>
-  typeof start === 'string' && typeof stop === 'string' ? `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s` : 'running';
-
 /** `orchestra runs --api … | --stack …`: runs across pipelines through `GET /runs`, newest first. */
 export async function remoteRunsCommand(options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }, output: Output): Promise<number> {
   const client = await connect(options);
@@ -140,11 +137,17 @@ export async function remoteRunsCommand(options: RemoteOptions & { limit?: numbe
     return EXIT_OK;
   }
   if (runs.length === 0) output.out(`no runs at ${client.baseUrl}`);
-  else output.out(`${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`);
+  else output.out(RUNS_TABLE_HEADER);
   for (const run of runs) {
-    const started = typeof run['startedAt'] === 'string' ? run['startedAt'].slice(0, 19).replace('T', ' ') : '';
+    const [startedAt, stoppedAt] = [run['startedAt'], run['stoppedAt']];
     output.out(
-      `${String(run['runId']).padEnd(40)} ${String(run['pipeline']).padEnd(18)} ${String(run['status']).padEnd(10)} ${started.padEnd(20)} ${durationOf(run['startedAt'], run['stoppedAt'])}`,
+      runsTableRow({
+        runId: String(run['runId']),
+        pipeline: String(run['pipeline']),
+        status: String(run['status']),
+        startedAt: typeof startedAt === 'string' ? startedAt : '',
+        stoppedAt: typeof startedAt === 'string' && typeof stoppedAt === 'string' ? stoppedAt : undefined,
+      }),
     );
   }
   return EXIT_OK;

@@ -9,6 +9,12 @@ import type { Output } from '../output';
 
 const duration = (start: string, stop: string | undefined): string => (stop === undefined ? 'running' : `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s`);
 
+/** The run table of `orchestra runs`, local or through the runs API. */
+export const RUNS_TABLE_HEADER = `${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`;
+
+export const runsTableRow = (run: { runId: string; pipeline: string; status: string; startedAt: string; stoppedAt?: string | undefined }): string =>
+  `${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt)}`;
+
 export function runsCommand(options: DataDirOption & { json?: boolean; limit?: number }, output: Output): number {
   const scanned = new RunStore(dataDirOf(options)).scan();
   for (const damaged of scanned.damaged) output.err(`warning: ${damaged.message}`);
@@ -21,12 +27,8 @@ export function runsCommand(options: DataDirOption & { json?: boolean; limit?: n
     output.out('no runs yet — start one with `orchestra run <pipeline>` or upload to an ingest prefix while `orchestra up` runs');
     return EXIT_OK;
   }
-  output.out(`${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`);
-  for (const run of runs) {
-    output.out(
-      `${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt)}`,
-    );
-  }
+  output.out(RUNS_TABLE_HEADER);
+  for (const run of runs) output.out(runsTableRow(run));
   return EXIT_OK;
 }
 
