@@ -96,8 +96,14 @@ export class UnsupportedDefinitionError extends OrchestraError {
  */
 export const TASK_TOKEN_PLACEHOLDER = 'orchestra-task-token-placeholder';
 
-/** `arn:aws:states:::lambda:invoke` → `lambda`; a function ARN stays itself. */
-const resourceLabelOf = (resource: string): string => /^arn:aws:states:::([^:]+):/.exec(resource)?.[1] ?? resource;
+/** A service integration's service and action (`arn:aws:states:::ecs:runTask.sync` → ecs, runTask.sync); undefined for a function ARN. */
+export function serviceIntegrationOf(resource: string): { readonly service: string; readonly action: string } | undefined {
+  const match = /^arn:aws:states:::([^:]+):(.+)$/.exec(resource);
+  return match === null ? undefined : { service: match[1] ?? '', action: match[2] ?? '' };
+}
+
+/** How AWS names a Task's resource in a States.DataLimitExceeded cause: the integration's service, or the function ARN. */
+const resourceLabelOf = (resource: string): string => serviceIntegrationOf(resource)?.service ?? resource;
 
 const isCallback = (state: AnyState): boolean => String(state['Resource']).endsWith('.waitForTaskToken');
 

@@ -9,17 +9,15 @@ import { type HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { type AnyDefinition, type AnyState, walkStates } from '../compiler/asl';
 import { ERRORS } from '../contract/errors';
 import { InvariantError } from '../shared/errors';
-import type { ExecutionOutcome, StateEvent, TaskIo } from './engine';
+import { type ExecutionOutcome, type StateEvent, serviceIntegrationOf, type TaskIo } from './engine';
 
 /** How a Task's resource shows in its history events. */
 type TaskResource = { readonly kind: 'lambda'; readonly arn: string } | { readonly kind: 'service'; readonly resourceType: string; readonly resource: string };
 
-const SERVICE_INTEGRATION = /^arn:aws:states:::([^:]+):(.+)$/;
-
 function taskResourceOf(state: AnyState): TaskResource {
   const arn = String(state['Resource']);
-  const service = SERVICE_INTEGRATION.exec(arn);
-  return service === null ? { kind: 'lambda', arn } : { kind: 'service', resourceType: service[1] ?? '', resource: service[2] ?? '' };
+  const integration = serviceIntegrationOf(arn);
+  return integration === undefined ? { kind: 'lambda', arn } : { kind: 'service', resourceType: integration.service, resource: integration.action };
 }
 
 const text = (value: unknown): string => JSON.stringify(value ?? null);

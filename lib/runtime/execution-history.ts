@@ -26,9 +26,10 @@ export async function readExecutionHistory(sfn: SFNClient, executionArn: string)
 }
 
 /** Steps by Task state name, from history events linked by previousEventId. */
-export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string, StepOutcome> {
+/** Finds the Task state an event belongs to, following previousEventId back to its TaskStateEntered. */
+function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent) => string | undefined {
   const byId = new Map(events.map((e) => [e.id, e]));
-  const stateOf = (event: HistoryEvent): string | undefined => {
+  return (event) => {
     let current: HistoryEvent | undefined = event;
     while (current !== undefined) {
       if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;
@@ -36,6 +37,10 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
     }
     return undefined;
   };
+}
+
+export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string, StepOutcome> {
+  const stateOf = taskStateFinder(events);
   const steps: Record<string, { status: 'SUCCEEDED' | 'FAILED'; attempts: number; error?: string; cause?: string }> = {};
   for (const event of events) {
     const type = event.type ?? '';
@@ -63,17 +68,12 @@ export function statesExitedIn(events: readonly HistoryEvent[]): Set<string> {
 
 /** The raw result of each Task's last successful attempt, by state name. */
 export function taskResultsFrom(events: readonly HistoryEvent[]): Map<string, Json> {
-  const entered = new Map<number, string>();
-  const stateOf = new Map<number, string>();
+  const stateOf = taskStateFinder(events);
   const results = new Map<string, Json>();
   for (const event of events) {
-    const id = event.id ?? 0;
-    if (event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name !== undefined) entered.set(id, event.stateEnteredEventDetails.name);
-    const state = entered.get(id) ?? (event.previousEventId === undefined ? undefined : (stateOf.get(event.previousEventId) ?? entered.get(event.previousEventId)));
-    if (state === undefined) continue;
-    stateOf.set(id, state);
     const output = event.lambdaFunctionSucceededEventDetails?.output ?? event.taskSucceededEventDetails?.output;
-    if (output !== undefined) results.set(state, parseStoredJson(output));
+    const state = output === undefined ? undefined : stateOf(event);
+    if (output !== undefined && state !== undefined) results.set(state, parseStoredJson(output));
   }
   return results;
 }
