@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { checkDefinition, type Json } from '../lib/compiler/asl';
+import { type AnyDefinition, checkDefinition, type Json, walkStates } from '../lib/compiler/asl';
 import { type ExecutionOutcome, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../lib/local/engine';
 import { TaskTokens } from '../lib/local/task-tokens';
 import { messageOf } from '../lib/shared/errors';
@@ -88,27 +88,23 @@ function expand(value: unknown): unknown {
   return value;
 }
 
-function* tasksOf(branch: unknown): Generator<[string, Record<string, unknown>]> {
-  if (!isJsonRecord(branch) || !isJsonRecord(branch['States'])) return;
-  for (const [name, state] of Object.entries(branch['States'])) {
-    if (!isJsonRecord(state)) continue;
-    if (state['Type'] === 'Task') yield [name, state];
-    for (const nested of Array.isArray(state['Branches']) ? state['Branches'] : []) yield* tasksOf(nested);
-    yield* tasksOf(state['ItemProcessor'] ?? state['Iterator']);
-  }
-}
-
 type Verdict = { kind: 'pass' | 'fail'; differences: string[] } | { kind: 'refused'; reason: string } | { kind: 'unrunnable'; reason: string };
 
 const CASE_WALL_MS = 20_000;
 
 async function runCase(testCase: Case, harness: Harness, tokens: TaskTokens): Promise<Verdict> {
   if (testCase.skip !== undefined) return { kind: 'unrunnable', reason: testCase.skip };
-  const definition = expand(testCase.definition);
-  if (!isJsonRecord(definition) || typeof definition['StartAt'] !== 'string' || !isJsonRecord(definition['States'])) return { kind: 'unrunnable', reason: 'no StartAt/States' };
+  let definition: AnyDefinition;
+  try {
+    // The shape check first; the interpreter's own ASL validation runs inside prepareMachine.
+    definition = checkDefinition(expand(testCase.definition), testCase.id);
+  } catch (error) {
+    return verdictOf(testCase, harness, { status: 'INVALID_DEFINITION', error: error instanceof Error ? error.name : 'Error', cause: messageOf(error) }, 0);
+  }
   let invocations = 0;
   const handlers: Record<string, TaskHandler> = {};
-  for (const [name, state] of tasksOf(definition)) {
+  for (const { name, state } of walkStates(definition)) {
+    if (state.Type !== 'Task') continue;
     const handler = harness.taskHandler(state, testCase.lambdas ?? {});
     if (typeof handler === 'string') return { kind: 'unrunnable', reason: handler };
     handlers[name] = async ({ input }) => {
@@ -120,8 +116,7 @@ async function runCase(testCase: Case, harness: Harness, tokens: TaskTokens): Pr
   }
   let local: Record<string, unknown>;
   try {
-    // The shape check first; the interpreter's own ASL validation runs inside prepareMachine.
-    const machine = prepareMachine(checkDefinition(definition, testCase.id), new Set(Object.keys(handlers)));
+    const machine = prepareMachine(definition, new Set(Object.keys(handlers)));
     const input = testCase.input === null || testCase.input === undefined ? {} : expand(JSON.parse(testCase.input));
     // The context the recorded executions had (as the shared harness gives it).
     const stateMachineName = testCase.execution?.stateMachine ?? 'state-machine';
@@ -147,6 +142,10 @@ async function runCase(testCase: Case, harness: Harness, tokens: TaskTokens): Pr
     if (error instanceof UnsupportedDefinitionError) return { kind: 'refused', reason: error.problems.join('; ') };
     local = { status: 'INVALID_DEFINITION', error: error instanceof Error ? error.name : 'Error', cause: messageOf(error) };
   }
+  return verdictOf(testCase, harness, local, invocations);
+}
+
+function verdictOf(testCase: Case, harness: Harness, local: Record<string, unknown>, invocations: number): Verdict {
   const verdict = harness.compareOutcome(testCase, { ...local, taskInvocations: invocations });
   return { kind: verdict.differences.length === 0 ? 'pass' : 'fail', differences: verdict.differences };
 }

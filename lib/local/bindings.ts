@@ -4,6 +4,7 @@
  */
 import { lambdaFunctionPlaceholder, PLACEHOLDERS, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
 import type { PipelineGraph } from '../graph/schema';
+import { executionArnOf } from '../runtime/execution-history';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -14,7 +15,7 @@ const REGION = LOCAL_REGION;
 export const localStateMachineArn = (pipeline: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${pipeline}`;
 
 /** The local execution of run `runId`: what `$$.Execution.Id` and the Step Functions endpoint call it. */
-export const localExecutionArn = (pipeline: string, runId: string): string => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${pipeline}:${runId}`;
+export const localExecutionArn = (pipeline: string, runId: string): string => executionArnOf(localStateMachineArn(pipeline), runId);
 
 export const localFunctionName = (pipeline: string, step: string): string => `${pipeline}-${step}`.slice(0, 64);
 
