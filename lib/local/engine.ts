@@ -51,10 +51,11 @@ export type StateEvent =
   | { readonly type: 'retrying' | 'caught'; readonly state: string; readonly stateType: string; readonly time: Date }
   | { readonly type: 'failed'; readonly state: string; readonly stateType: string; readonly time: Date; readonly error: string; readonly cause: string };
 
-/** A Task's latest attempt as its handler saw it: the effective input, and the result once it succeeded. */
+/** A Task's latest attempt as its handler saw it: the effective input, and the result's JSON text once it succeeded. */
 export interface TaskIo {
   readonly input: Json;
-  readonly result?: Json;
+  /** Serialised once, for the payload quota and the history. */
+  readonly resultJson?: string;
 }
 
 export interface Execution {
@@ -300,8 +301,9 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
       };
       const result = await Promise.race([work(), stopped, ...(callback === undefined ? [] : [callback])]);
       // Step Functions fails a Task whose result is over its payload quota; the interpreter has no quota.
-      if (Buffer.byteLength(JSON.stringify(result ?? null)) > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(prepared.resources.get(stateName) ?? stateName);
-      tasks.set(stateName, { input, result });
+      const resultJson = JSON.stringify(result ?? null);
+      if (Buffer.byteLength(resultJson) > MAX_PAYLOAD_BYTES) throw new DataLimitExceededError(prepared.resources.get(stateName) ?? stateName);
+      tasks.set(stateName, { input, resultJson });
       return result;
     } catch (error) {
       if (attemptTimeout.aborted) throw new StepTimeoutError(`${stateName} did not finish within ${timeoutSeconds} s`);

@@ -153,7 +153,7 @@ export class HistoryWriter {
 
   private taskSucceeded(name: string, state: AnyState, time: Date, tasks: ReadonlyMap<string, TaskIo>): void {
     const resource = taskResourceOf(state);
-    const output = text(tasks.get(name)?.result ?? null);
+    const output = tasks.get(name)?.resultJson ?? text(null);
     if (resource.kind === 'lambda') this.chain(name, 'LambdaFunctionSucceeded', time, { lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } });
     else
       this.chain(name, 'TaskSucceeded', time, {
