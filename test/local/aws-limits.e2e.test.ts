@@ -19,6 +19,8 @@ writeFileSync(join(project, 'functions', 'big', 'index.ts'), "export const handl
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:big';
+/** A hand-written definition, shape-checked and prepared with handlers for `tasks`. */
+const machineOf = (definition: unknown, tasks: ReadonlySet<string>) => prepareMachine(checkDefinition(definition, 'test'), tasks);
 const CAUSE = `The state/task '${ARN}' returned a result with a size exceeding the maximum number of bytes service limit.`;
 
 describe('AWS limits and intrinsics on the local engine', () => {
@@ -56,17 +58,14 @@ describe('AWS limits and intrinsics on the local engine', () => {
 
   it('lets a Catch on States.DataLimitExceeded (or States.ALL) take it, with the Cause AWS gives', async () => {
     for (const caught of ['States.DataLimitExceeded', 'States.ALL']) {
-      const machine = prepareMachine(
-        checkDefinition(
-          {
-            StartAt: 'Big',
-            States: {
-              Big: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, Catch: [{ ErrorEquals: [caught], Next: 'Handled' }], End: true },
-              Handled: { Type: 'Pass', End: true },
-            },
+      const machine = machineOf(
+        {
+          StartAt: 'Big',
+          States: {
+            Big: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, Catch: [{ ErrorEquals: [caught], Next: 'Handled' }], End: true },
+            Handled: { Type: 'Pass', End: true },
           },
-          'test',
-        ),
+        },
         new Set(['Big']),
       );
       const outcome = await startExecution(machine, {}, { name: 'r', handlers: { Big: async () => 'x'.repeat(262_145) } }).result;
@@ -76,7 +75,7 @@ describe('AWS limits and intrinsics on the local engine', () => {
   });
 
   it('accepts a result of exactly 256 KiB', async () => {
-    const machine = prepareMachine(checkDefinition({ StartAt: 'T', States: { T: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, End: true } } }, 'test'), new Set(['T']));
+    const machine = machineOf({ StartAt: 'T', States: { T: { Type: 'Task', Resource: ARN, TimeoutSeconds: 5, End: true } } }, new Set(['T']));
     // A JSON string of 262,142 characters is 262,144 bytes with its quotes.
     const outcome = await startExecution(machine, {}, { name: 'r', handlers: { T: async () => 'x'.repeat(262_142) } }).result;
 
@@ -84,7 +83,7 @@ describe('AWS limits and intrinsics on the local engine', () => {
   });
 
   it('fails a run whose input is over 256 KiB in its first state, as AWS does', async () => {
-    const machine = prepareMachine(checkDefinition({ StartAt: 'First', States: { First: { Type: 'Pass', End: true } } }, 'test'), new Set());
+    const machine = machineOf({ StartAt: 'First', States: { First: { Type: 'Pass', End: true } } }, new Set());
     const outcome = await startExecution(machine, { blob: 'x'.repeat(262_144) }, { name: 'r', handlers: {} }).result;
 
     expect(outcome).toEqual({
@@ -95,8 +94,8 @@ describe('AWS limits and intrinsics on the local engine', () => {
   });
 
   it('gives [] for a wildcard or slice path that matches nothing, as AWS does (patches/)', async () => {
-    const machine = prepareMachine(
-      checkDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'all.$': '$.items[*]', 'rest.$': '$.items[1:]', 'one.$': '$.items[0]' }, End: true } } }, 'test'),
+    const machine = machineOf(
+      { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'all.$': '$.items[*]', 'rest.$': '$.items[1:]', 'one.$': '$.items[0]' }, End: true } } },
       new Set(),
     );
     const outcome = await startExecution(machine, { items: [7] }, { name: 'r', handlers: {} }).result;
@@ -125,35 +124,29 @@ describe('AWS limits and intrinsics on the local engine', () => {
   });
 
   it('formats objects and arrays in States.Format as AWS does (Java-style)', async () => {
-    const machine = prepareMachine(
-      checkDefinition({ StartAt: 'F', States: { F: { Type: 'Pass', Parameters: { 'text.$': "States.Format('a={} b={} c={}', $.a, $.b, $.c)" }, End: true } } }, 'test'),
-      new Set(),
-    );
+    const machine = machineOf({ StartAt: 'F', States: { F: { Type: 'Pass', Parameters: { 'text.$': "States.Format('a={} b={} c={}', $.a, $.b, $.c)" }, End: true } } }, new Set());
     const outcome = await startExecution(machine, { a: { Arg1: 1, Arg2: [] }, b: ['x', { y: null }], c: 'plain' }, { name: 'r', handlers: {} }).result;
 
     expect(outcome).toEqual({ status: 'SUCCEEDED', output: { text: 'a={Arg1=1, Arg2=[]} b=[x, {y=null}] c=plain' } });
   });
 
   it('matches a Choice type test with false when the test fails, as AWS does (patches/)', async () => {
-    const machine = prepareMachine(
-      checkDefinition(
-        {
-          StartAt: 'C',
-          States: {
-            C: {
-              Type: 'Choice',
-              Choices: [
-                { Variable: '$.value', IsNull: false, Next: 'NotNull' },
-                { Variable: '$.value', IsNull: true, Next: 'Null' },
-              ],
-              Default: 'Null',
-            },
-            NotNull: { Type: 'Pass', Result: 'not null', End: true },
-            Null: { Type: 'Pass', Result: 'null', End: true },
+    const machine = machineOf(
+      {
+        StartAt: 'C',
+        States: {
+          C: {
+            Type: 'Choice',
+            Choices: [
+              { Variable: '$.value', IsNull: false, Next: 'NotNull' },
+              { Variable: '$.value', IsNull: true, Next: 'Null' },
+            ],
+            Default: 'Null',
           },
+          NotNull: { Type: 'Pass', Result: 'not null', End: true },
+          Null: { Type: 'Pass', Result: 'null', End: true },
         },
-        'test',
-      ),
+      },
       new Set(),
     );
 
@@ -162,24 +155,21 @@ describe('AWS limits and intrinsics on the local engine', () => {
   });
 
   it('splits with States.StringSplit on each delimiter character and drops empty parts', async () => {
-    const machine = prepareMachine(
-      checkDefinition(
-        {
-          StartAt: 'Split',
-          States: {
-            Split: {
-              Type: 'Pass',
-              Parameters: {
-                'commas.$': "States.StringSplit(',,,,', ',')",
-                'mixed.$': "States.StringSplit('a.b+c', '.+')",
-                'subnets.$': "States.StringSplit('subnet-1,subnet-2', ',')",
-              },
-              End: true,
+    const machine = machineOf(
+      {
+        StartAt: 'Split',
+        States: {
+          Split: {
+            Type: 'Pass',
+            Parameters: {
+              'commas.$': "States.StringSplit(',,,,', ',')",
+              'mixed.$': "States.StringSplit('a.b+c', '.+')",
+              'subnets.$': "States.StringSplit('subnet-1,subnet-2', ',')",
             },
+            End: true,
           },
         },
-        'test',
-      ),
+      },
       new Set(),
     );
     const outcome = await startExecution(machine, {}, { name: 'r', handlers: {} }).result;
