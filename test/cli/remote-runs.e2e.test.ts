@@ -74,6 +74,9 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(badInput.code).toBe(2);
     expect(badInput.stderr).toContain('--input must be a JSON object');
 
+    const missingFile = await cli('start', 'chain', '--input', '@/nonexistent/input.json', '--api', api);
+    expect([missingFile.code, missingFile.stderr]).toEqual([2, 'error: --input @/nonexistent/input.json: cannot read the file']);
+
     const noServer = await cli('status', 'chain', 'cli-1', '--data-dir', project.root);
     expect(noServer.code).toBe(2);
     expect(noServer.stderr).toContain(`no \`orchestra up\` is serving ${project.root}`);

@@ -168,6 +168,12 @@ describe('runs API served locally', () => {
     expect(JSON.stringify(answer.body)).not.toContain('    at ');
   });
 
+  it('refuses a malformed Idempotency-Key and prototype-named pipelines, naming what to fix', async () => {
+    expect(await http('POST', '/pipelines/quick/runs', {}, { 'Idempotency-Key': 'has space' })).toMatchObject({ status: 400, body: { field: 'Idempotency-Key' } });
+    expect((await http('GET', '/pipelines/__proto__')).status).toBe(404);
+    expect((await http('GET', '/runs?pipeline=constructor')).status).toBe(404);
+  });
+
   it('answers 400 for a bad run id in the path and 404 for an unknown pipeline or run', async () => {
     expect(await http('GET', '/pipelines/quick/runs/bad%20id')).toMatchObject({ status: 400, body: { field: 'runId' } });
     expect((await http('GET', '/pipelines/nope/runs')).status).toBe(404);

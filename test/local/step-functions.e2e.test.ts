@@ -186,6 +186,19 @@ describe('local Step Functions endpoint', () => {
     expect(succeeded.executions?.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('refuses hostile requests without a stack: not JSON, an unknown operation, an oversized body, a prototype-named machine', async () => {
+    const post = (target: string, body: string) => fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target }, body });
+
+    const notJson = await post('AWSStepFunctions.ListExecutions', '{not json');
+    expect([notJson.status, await notJson.json()]).toEqual([400, { __type: 'SerializationException', message: 'the request body is not JSON' }]);
+    const unknown = await post('AWSStepFunctions.DeleteStateMachine', '{}');
+    expect([unknown.status, ((await unknown.json()) as { __type: string }).__type]).toEqual([400, 'UnknownOperationException']);
+    const huge = await post('AWSStepFunctions.StartExecution', JSON.stringify({ stateMachineArn: `${ARN}quick`, input: 'x'.repeat(1_100_000) }));
+    expect([huge.status, ((await huge.json()) as { message: string }).message]).toEqual([413, 'request body over 1048576 bytes']);
+    await expect(start('__proto__')).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(start('constructor')).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+  });
+
   it('answers mistakes with the error names AWS uses', async () => {
     await expect(start('quick', {}, 'has space')).rejects.toBeInstanceOf(InvalidName);
     await expect(start('nope')).rejects.toBeInstanceOf(StateMachineDoesNotExist);
