@@ -1,7 +1,9 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
+import { resultBytesOf } from '../kinds/compile';
 import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
+import { LAMBDA_RESULT_BUDGET_BYTES } from '../kinds/lambda/compile';
 import { type StateType, walkStates } from './asl';
 import { effectiveRetry, effectiveTimeout } from './policies';
 import type { RenderedDefinition } from './render';
@@ -10,8 +12,6 @@ export const MAX_DEFINITION_BYTES = 1_048_576;
 export const MAX_HISTORY_EVENTS = 25_000;
 /** Step Functions caps a state's input/output at 256 KiB; the run state holds one entry per step. */
 export const MAX_PAYLOAD_BYTES = 262_144;
-/** Budget per step result in the run state, for the payload estimate (results are S3 URIs, not data). */
-export const RESULT_BYTES_PER_STEP = 100;
 /** Step Functions Standard workflows run for at most one year. */
 export const MAX_EXECUTION_SECONDS = 31_536_000;
 
@@ -45,7 +45,7 @@ export function deployedSizeEstimate(text: string): number {
   return bytes;
 }
 
-export function machineStats(graph: PipelineGraph, { definition, failurePathStates }: RenderedDefinition, text: string): MachineStats {
+export function machineStats(graph: PipelineGraph, { definition, failurePathStates, largestStateBytes }: RenderedDefinition, text: string): MachineStats {
   let states = 0;
   let parallelStates = 0;
   let transitions = 0;
@@ -58,11 +58,7 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     transitions++;
     events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && state.Resource === ECS_RUN_TASK_SYNC ? 1 : 0);
   }
-  let resultBytes = 0;
-  for (const step of Object.values(graph.steps)) {
-    retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
-    resultBytes += resultBytesOf(step);
-  }
+  for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
   const steps = Object.keys(graph.steps).length;
   return {
     steps,
@@ -73,15 +69,12 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     transitionsPerRun: transitions,
     historyEventsPerRun: events,
     historyEventsWorstCase: events + retryEvents,
-    payloadBytesEstimate: 1024 + resultBytes,
+    payloadBytesEstimate: largestStateBytes,
   };
 }
 
 const SPLIT_FIX =
   'split the pipeline into several, chained by ingest prefixes (the last step of one writes the dataset that triggers the next); the local runtime has no such limit (`orchestra compile --target local`)';
-
-/** What a step's result adds to the run state: a simulate step's declared output, else the budget for S3 references. */
-const resultBytesOf = (step: Step): number => (step.kind === 'simulate' && step.output !== undefined ? Buffer.byteLength(JSON.stringify(step.output)) : RESULT_BYTES_PER_STEP);
 
 /** Worst case of one step with every retry used: each attempt runs to its timeout, then waits its backoff. */
 export function worstCaseStepSeconds(graph: PipelineGraph, step: Step): number {
@@ -159,8 +152,8 @@ export function checkLimits(stats: MachineStats): Issue[] {
       issue(
         'limit-exceeded',
         'steps',
-        `the run state would hold about ${n(stats.payloadBytesEstimate)} bytes of step results; AWS allows ${n(MAX_PAYLOAD_BYTES)} per state`,
-        SPLIT_FIX,
+        `at its largest, the run state would hold about ${n(stats.payloadBytesEstimate)} bytes of the step results later steps read (estimated per step kind: declared simulate outputs, ${n(LAMBDA_RESULT_BUDGET_BYTES)} per Lambda result); AWS allows ${n(MAX_PAYLOAD_BYTES)} per state`,
+        'have steps write large results to S3 and return their keys; or ' + SPLIT_FIX,
         'warning',
       ),
     );

@@ -12,7 +12,8 @@ function fitName(name: string, key: string): string {
 }
 
 /** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
-export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
+export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies' | 'drop unused results'): string =>
+  fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
 
 /** Short on purpose: a Parallel's name appears twice (key and Next) and big graphs have hundreds. */
 export function parallelStateName(stepIds: readonly string[]): string {

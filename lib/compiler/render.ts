@@ -1,11 +1,12 @@
 /**
- * Plan → ASL. Run state shape: `{ input, steps: { <id>: result }, failed?: { <id>: error } }`.
- * Each step is one Task state named after it. A Parallel state merges its branches' `steps`
- * (and `failed`) maps back into one with States.JsonMerge in its ResultSelector: no extra state.
+ * Plan → ASL. Run state shape: `{ input, steps: { <id>: result }, failed?: { <id>: error } }`, where
+ * `steps` holds only the results later steps still read, and the leaves' (state-layout.ts).
+ * Each step is one Task state named after it. A Parallel passes its branches what they read and
+ * picks from them what later states read; it merges their `failed` maps with States.JsonMerge.
  */
 import { ERRORS } from '../contract/errors';
 import type { PipelineGraph } from '../graph/schema';
-import { buildTask } from '../kinds/compile';
+import { buildTask, resultBytesOf } from '../kinds/compile';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import { emptyRecord, ownValue } from '../shared/records';
@@ -13,6 +14,7 @@ import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State
 import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
+import { type BlockLayout, layOutState } from './state-layout';
 
 type States = Record<string, State>;
 /** Where a rendered chain goes next: a state name, or the end of its (sub-)machine. */
@@ -26,12 +28,15 @@ export interface RenderContext {
   readonly softFailing: ReadonlySet<string>;
   /** Collects the states a run enters only when a step fails (see RenderedDefinition). */
   readonly failurePath: Set<string>;
+  readonly layout: ReadonlyMap<Block, BlockLayout>;
 }
 
 export interface RenderedDefinition {
   readonly definition: StateMachineDefinition;
   /** States a run enters only when a step fails or is skipped: left out of the per-run estimates. */
   readonly failurePathStates: ReadonlySet<string>;
+  /** The largest run state, estimated from what each step kind returns (state-layout.ts). */
+  readonly largestStateBytes: number;
 }
 
 export function softFailingSteps(graph: PipelineGraph, order: readonly string[]): Set<string> {
@@ -45,7 +50,8 @@ export function softFailingSteps(graph: PipelineGraph, order: readonly string[])
 }
 
 export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing: ReadonlySet<string>): RenderedDefinition {
-  const context: RenderContext = { graph, softFailing, failurePath: new Set() };
+  const layout = layOutState(graph, plan, (id) => resultBytesOf(defined(graph.steps[id], `step ${id}`)));
+  const context: RenderContext = { graph, softFailing, failurePath: new Set(), layout: layout.blocks };
   const states: States = emptyRecord();
   const hasSoftFailures = softFailing.size > 0;
   const bodyEnd: Next = hasSoftFailures ? CHECK_FAILURES_STATE : undefined;
@@ -79,6 +85,7 @@ export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing:
       ...inRunOrder({ StartAt: PREPARE_STATE, States: all }),
     },
     failurePathStates: context.failurePath,
+    largestStateBytes: layout.largestStateBytes,
   };
 }
 
@@ -118,6 +125,15 @@ function anyPresent(paths: readonly string[]): ChoiceCondition {
 
 /** Renders `block` into `states`, ending at `next`; returns the name of its first state. */
 function renderBlock(block: Block, next: Next, states: States, context: RenderContext): string {
+  const start = renderBlockStates(block, next, states, context);
+  const keep = layoutOf(block, context).keepBefore;
+  if (keep === undefined) return start;
+  const drop = derivedStateName(defined(stepsOf(block)[0]), 'drop unused results');
+  states[drop] = { Type: 'Pass', Comment: 'Keep only the results later steps read.', Parameters: keptState(keep, context), Next: start };
+  return drop;
+}
+
+function renderBlockStates(block: Block, next: Next, states: States, context: RenderContext): string {
   switch (block.type) {
     case 'step':
       return renderStep(block.id, next, states, context);
@@ -133,14 +149,37 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
         const start = renderBlock(branch, undefined, branchStates, context);
         return { StartAt: start, States: branchStates };
       });
+      const { keepInto, picks } = layoutOf(block, context);
       const merge = (key: string): string => branches.slice(1).reduce((expression, _, i) => `States.JsonMerge(${expression},$[${i + 1}].${key},false)`, `$[0].${key}`);
-      const selector: JsonObject = { 'input.$': '$[0].input', 'steps.$': merge('steps') };
+      const selector: JsonObject = { 'input.$': '$[0].input' };
+      if (picks === undefined) selector['steps.$'] = merge('steps');
+      else selector['steps'] = pickResults(picks.keys(), (id) => `$[${picks.get(id)}]`);
       if (context.softFailing.size > 0) selector['failed.$'] = merge('failed');
-      const parallel: ParallelState = { Type: 'Parallel', Branches: branches, ResultSelector: selector, ...transition(next) };
+      const parallel: ParallelState = {
+        Type: 'Parallel',
+        ...(keepInto === undefined ? {} : { Parameters: keptState(keepInto, context) }),
+        Branches: branches,
+        ResultSelector: selector,
+        ...transition(next),
+      };
       states[name] = parallel;
       return name;
     }
   }
+}
+
+const layoutOf = (block: Block, context: RenderContext): BlockLayout => defined(context.layout.get(block), 'the layout of a block');
+
+/** `{ "<id>.$": "<from(id)>.steps.<id>" }`: results picked one by one, so the others are dropped. */
+function pickResults(ids: Iterable<string>, from: (id: string) => string): JsonObject {
+  const steps: JsonObject = emptyRecord();
+  for (const id of ids) steps[`${id}.$`] = `${from(id)}.steps.${id}`;
+  return steps;
+}
+
+/** Parameters that rebuild the run state holding only the `keep` results. */
+function keptState(keep: ReadonlySet<string>, context: RenderContext): JsonObject {
+  return { 'input.$': '$.input', steps: pickResults(keep, () => '$'), ...(context.softFailing.size > 0 ? { 'failed.$': '$.failed' } : {}) };
 }
 
 function renderStep(id: string, next: Next, states: States, context: RenderContext): string {
@@ -150,12 +189,19 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
   const task = buildTask({ graph, id, step });
   const retry = renderRetry(effectiveRetry(graph, step));
   let catchers: Catcher[] | undefined;
-  if (effectiveOnFailure(graph, step) === 'continue') {
-    const failed = derivedStateName(id, 'failed');
-    catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
-    states[failed] = { Type: 'Pass', Comment: `"${id}" failed; its error is under $.failed.${id}`, ...transition(next) };
+  const failed = derivedStateName(id, 'failed');
+  if (softFailing.has(id)) {
+    // The error also stands in for the result under $.steps, where later states pick results by path.
+    states[failed] = {
+      Type: 'Pass',
+      Comment: `"${id}" failed or was skipped; its error is under $.failed.${id}`,
+      InputPath: `$.failed.${id}`,
+      ResultPath: `$.steps.${id}`,
+      ...transition(next),
+    };
     failurePath.add(failed);
   }
+  if (effectiveOnFailure(graph, step) === 'continue') catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
   const state: TaskState = {
     Type: 'Task',
     ...(step.description === undefined ? {} : { Comment: step.description }),
@@ -179,7 +225,7 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     Type: 'Pass',
     Result: { Error: ERRORS.dependencyFailed, Cause: `skipped: a dependency of "${id}" (${softDeps.join(', ')}) failed or was skipped` },
     ResultPath: `$.failed.${id}`,
-    ...transition(next),
+    Next: failed,
   };
   failurePath.add(skipped);
   return check;

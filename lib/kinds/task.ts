@@ -22,6 +22,8 @@ export interface CompileKind<S extends Step> {
   readonly defaultTimeoutSeconds: number;
   /** Expected seconds for planning when the step sets no `estimatedDurationSeconds`. */
   readonly estimatedSeconds: (step: S) => number;
+  /** The most a step's result adds to the run state, or the budget assumed when the kind cannot say. */
+  readonly resultBytes: (step: S) => number;
 }
 
 /**

@@ -327,6 +327,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
       Task: { Token: TASK_TOKEN_PLACEHOLDER },
     },
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
+    // patches/aws-local-stepfunctions: fail any state whose input or output is over the quota, as AWS does.
+    _maxPayloadBytes: MAX_PAYLOAD_BYTES,
   });
   let abortReason: string | undefined;
   let abortError: string = ERRORS.aborted;

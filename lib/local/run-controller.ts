@@ -8,7 +8,7 @@ import type { PipelineSource } from '../catalogue';
 import type { AnyDefinition } from '../compiler/asl';
 import { parseDefinition } from '../compiler/asl';
 import { effectiveRetry } from '../compiler/policies';
-import { ERRORS, MAX_PAYLOAD_BYTES } from '../contract/errors';
+import { ERRORS } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
@@ -200,12 +200,6 @@ export class RunController {
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
-      if (history.largestPayload.bytes > MAX_PAYLOAD_BYTES)
-        store.appendLog(runId, {
-          time: new Date().toISOString(),
-          stream: 'system',
-          message: `warning: state ${history.largestPayload.state} carried ${history.largestPayload.bytes} bytes; AWS fails a state over ${MAX_PAYLOAD_BYTES} (States.DataLimitExceeded) — return S3 URIs, not data`,
-        });
       recorder.finish(outcome);
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });

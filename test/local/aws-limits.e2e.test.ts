@@ -39,21 +39,64 @@ describe('AWS limits and intrinsics on the local engine', () => {
     }
   });
 
-  it('records the largest state of a run and warns when the run state outgrows 256 KiB, which AWS would fail', async () => {
+  it('drops a result no later step reads, so a chain of 100 KB results stays under the quota, and shows the largest state', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orchestra-growing-'));
-    const graph = join(dir, 'growing.graph.json');
+    const graph = join(dir, 'chain.graph.json');
     const big = (dependsOn: string[]) => ({ kind: 'simulate', output: 'x'.repeat(100_000), ...(dependsOn.length === 0 ? {} : { dependsOn }) });
-    writeFileSync(graph, JSON.stringify({ name: 'growing', steps: { a: big([]), b: big(['a']), c: big(['b']) } }));
+    writeFileSync(graph, JSON.stringify({ name: 'chain', steps: { a: big([]), b: big(['a']), c: big(['b']) } }));
 
     const run = await cli('run', graph, '--json', '--data-dir', join(dir, 'data'), '--out', join(dir, 'out'));
     const summary = JSON.parse(run.stdout) as { status: string; largestPayload: { bytes: number; state: string; limit: number } };
 
     expect(summary.status).toBe('SUCCEEDED');
-    expect(summary.largestPayload.limit).toBe(262_144);
-    expect(summary.largestPayload.bytes).toBeGreaterThan(300_000);
-    expect(summary.largestPayload.state).toBe('c');
+    // a and b after b, then b and c after c: a was dropped before c ran.
+    expect(summary.largestPayload).toEqual({ bytes: expect.any(Number), state: expect.stringMatching(/^[bc]$/), limit: 262_144 });
+    expect(summary.largestPayload.bytes).toBeGreaterThan(200_000);
+    expect(summary.largestPayload.bytes).toBeLessThan(210_000);
     const text = await cli('run', graph, '--data-dir', join(dir, 'data2'), '--out', join(dir, 'out'));
-    expect(text.stderr).toMatch(/warning: state c carried 3\d\d,\d{3} bytes; AWS fails any state over 262,144 \(States\.DataLimitExceeded\) — return S3 URIs, not data/);
+    expect(text.stderr).toMatch(/Largest state: 20\d,\d{3} bytes \([bc]\) of the 262,144 AWS allows/);
+  });
+
+  it('fails a state whose output outgrows 256 KiB with States.DataLimitExceeded, as AWS does, and warns at compile time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-growing-'));
+    const graph = join(dir, 'fan-in.graph.json');
+    const big = (dependsOn: string[]) => ({ kind: 'simulate', output: 'x'.repeat(100_000), ...(dependsOn.length === 0 ? {} : { dependsOn }) });
+    // d reads all three results, so the state must hold them together: 300 KB.
+    writeFileSync(graph, JSON.stringify({ name: 'fanin', steps: { a: big([]), b: big(['a']), c: big(['b']), d: { kind: 'simulate', dependsOn: ['a', 'b', 'c'] } } }));
+
+    const compiled = await cli('compile', graph);
+    const run = await cli('run', graph, '--json', '--data-dir', join(dir, 'data'), '--out', join(dir, 'out'));
+    const summary = JSON.parse(run.stdout) as { status: string; error: string; steps: Record<string, { status: string }> };
+
+    expect(compiled.stderr).toMatch(/at its largest, the run state would hold about 30\d,\d{3} bytes/);
+    expect(summary.status).toBe('FAILED');
+    expect(summary.error).toBe("States.DataLimitExceeded: The state/task 'c' returned a result with a size exceeding the maximum number of bytes service limit.");
+    expect(summary.steps['c']?.status).toBe('FAILED');
+    expect(summary.steps['d']?.status).toBe('SKIPPED');
+  });
+
+  it('lets a Catch take a state output over the quota, as AWS does (patches/)', async () => {
+    const machine = machineOf(
+      {
+        StartAt: 'Grow',
+        States: {
+          // Input and result are each under 256 KiB; the output holding both is not.
+          Grow: {
+            Type: 'Task',
+            Resource: ARN,
+            TimeoutSeconds: 5,
+            ResultPath: '$.copy',
+            Catch: [{ ErrorEquals: ['States.DataLimitExceeded'], ResultPath: null, Next: 'Handled' }],
+            End: true,
+          },
+          Handled: { Type: 'Pass', Result: 'caught', End: true },
+        },
+      },
+      new Set(['Grow']),
+    );
+    const outcome = await startExecution(machine, { blob: 'x'.repeat(150_000) }, { name: 'r', handlers: { Grow: async () => 'y'.repeat(150_000) } }).result;
+
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: 'caught' });
   });
 
   it('lets a Catch on States.DataLimitExceeded (or States.ALL) take it, with the Cause AWS gives', async () => {

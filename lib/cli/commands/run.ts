@@ -146,10 +146,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       }
       say(`Outputs: ${final.outputs}`);
       const largest = final.largestPayload;
-      if (largest !== undefined && largest.bytes > MAX_PAYLOAD_BYTES)
-        output.err(
-          `warning: state ${largest.state} carried ${largest.bytes.toLocaleString('en')} bytes; AWS fails any state over ${MAX_PAYLOAD_BYTES.toLocaleString('en')} (States.DataLimitExceeded) — return S3 URIs, not data`,
-        );
+      // States over the quota fail the run (States.DataLimitExceeded), as on AWS; this shows the headroom.
+      if (largest !== undefined) say(`Largest state: ${largest.bytes.toLocaleString('en')} bytes (${largest.state}) of the ${MAX_PAYLOAD_BYTES.toLocaleString('en')} AWS allows`);
       if (final.historyEvents !== undefined)
         say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
       if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);

@@ -41,6 +41,7 @@ export type TaskState = {
 export type PassState = {
   readonly Type: 'Pass';
   readonly Comment?: string;
+  readonly InputPath?: string;
   readonly Parameters?: JsonObject;
   readonly Result?: JsonObject;
   readonly ResultPath?: string;

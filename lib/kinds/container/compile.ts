@@ -47,4 +47,12 @@ function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): Ta
   };
 }
 
-export const containerCompile: CompileKind<ContainerStep> = { buildTask: containerTask, defaultTimeoutSeconds: 3600, estimatedSeconds: () => 60 };
+/** The ResultSelector keeps only the task ARN: `{"taskArn": "arn:aws:ecs:<region>:<account>:task/<cluster>/<id>"}`, under 300 bytes. */
+const CONTAINER_RESULT_BYTES = 300;
+
+export const containerCompile: CompileKind<ContainerStep> = {
+  buildTask: containerTask,
+  defaultTimeoutSeconds: 3600,
+  estimatedSeconds: () => 60,
+  resultBytes: () => CONTAINER_RESULT_BYTES,
+};

@@ -15,6 +15,8 @@ export const simulateCompile: CompileKind<SimulateStep> = {
     return { Resource: ref(PLACEHOLDERS.simulateFunction), Parameters: { ...stepEventParameters(context), simulate } };
   },
   defaultTimeoutSeconds: 300,
+  /** Exactly its declared output, or the default `{"ok":true}`. */
+  resultBytes: (step) => Buffer.byteLength(JSON.stringify(step.output ?? { ok: true })),
   /** The mean duration. */
   estimatedSeconds(step) {
     const d = step.durationMs ?? 0;
