@@ -1,9 +1,13 @@
 /** The adapter's guards around aws-local-stepfunctions. */
 
 import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../lib/compiler';
 import { type AnyDefinition, checkDefinition } from '../../lib/compiler/asl';
+import { substitute } from '../../lib/contract/placeholders';
 import { LOCAL_MAX_TASK_SECONDS, localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
 import { defined } from '../../lib/shared/defined';
+import { fakeSubstitutions } from '../helpers/asl';
+import { fanOutIn, simulateGraph } from '../helpers/graphs';
 
 const task = (extra: Record<string, unknown> = {}) =>
   Object.fromEntries(
@@ -117,5 +121,29 @@ describe('attempts the interpreter stops awaiting', () => {
     } finally {
       process.off('unhandledRejection', record);
     }
+  });
+});
+
+describe('state events of nested Parallels (patches/aws-local-stepfunctions)', () => {
+  it('reports every state of a 200-branch fan-out nested three deep, in order', async () => {
+    const graph = simulateGraph(fanOutIn(200), {}, 'fan');
+    const compiled = compileGraph(graph);
+    const definition = checkDefinition(JSON.parse(substitute(compiled.text, fakeSubstitutions(compiled))), 'fan');
+    const ids = Object.keys(graph.steps);
+    const prepared = prepareMachine(definition, new Set(ids));
+    const execution = startExecution(prepared, {}, { name: 'r', handlers: Object.fromEntries(ids.map((id) => [id, async () => ({ ok: true })])) });
+
+    const entered: string[] = [];
+    const exited: string[] = [];
+    for await (const event of execution.events) {
+      if (event.stateType !== 'Task') continue;
+      if (event.type === 'entered') entered.push(event.state);
+      if (event.type === 'exited') exited.push(event.state);
+    }
+
+    expect((await execution.result).status).toBe('SUCCEEDED');
+    // Before the patch, events still being forwarded when a branch ended were dropped: 10 of 202 entered.
+    expect(entered.sort()).toEqual([...ids].sort());
+    expect(exited.sort()).toEqual([...ids].sort());
   });
 });
