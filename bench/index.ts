@@ -8,6 +8,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
+import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
 
@@ -119,6 +120,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   parallelism: parallelismTable,
   scale: scaleTable,
   runtime: runtimeTables,
+  'run-size': runSizeTable,
   'runs-api': runsApiTables,
   bundles: bundleTable,
 };

@@ -12,14 +12,21 @@ function fitName(name: string, key: string): string {
 }
 
 /** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
-export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies' | 'drop unused results'): string =>
-  fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
+export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
 
 /** Short on purpose: a Parallel's name appears twice (key and Next) and big graphs have hundreds. */
-export function parallelStateName(stepIds: readonly string[]): string {
-  const full = `Parallel: ${stepIds.join(', ')}`;
+export const parallelStateName = (stepIds: readonly string[]): string => blockStateName('Parallel', stepIds);
+
+/**
+ * The Pass that drops unneeded results before a block: named by the block's steps, since a branch and
+ * the first block inside it may both start with a drop (they never hold the same steps).
+ */
+export const dropStateName = (stepIds: readonly string[]): string => blockStateName('Drop unused results', stepIds);
+
+function blockStateName(role: string, stepIds: readonly string[]): string {
+  const full = `${role}: ${stepIds.join(', ')}`;
   if (full.length <= 48) return full;
-  return `Parallel: ${stepIds[0]} +${stepIds.length - 1} #${shortHash(stepIds.join(','))}`.slice(0, MAX_STATE_NAME_LENGTH);
+  return `${role}: ${stepIds[0]} +${stepIds.length - 1} #${shortHash(stepIds.join(','))}`.slice(0, MAX_STATE_NAME_LENGTH);
 }
 
 export const PREPARE_STATE = 'Prepare run';

@@ -11,7 +11,7 @@ import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import { emptyRecord, ownValue } from '../shared/records';
 import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
-import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
+import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, dropStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
 import { type BlockLayout, layOutState } from './state-layout';
@@ -128,7 +128,7 @@ function renderBlock(block: Block, next: Next, states: States, context: RenderCo
   const start = renderBlockStates(block, next, states, context);
   const keep = layoutOf(block, context).keepBefore;
   if (keep === undefined) return start;
-  const drop = derivedStateName(defined(stepsOf(block)[0]), 'drop unused results');
+  const drop = dropStateName(stepsOf(block));
   states[drop] = { Type: 'Pass', Comment: 'Keep only the results later steps read.', Parameters: keptState(keep, context), Next: start };
   return drop;
 }

@@ -22,7 +22,8 @@ export type IssueCode =
   | 'invalid-retry'
   | 'invalid-timeout'
   | 'invalid-trigger'
-  | 'limit-exceeded';
+  | 'limit-exceeded'
+  | 'unsupported-locally';
 
 export type Severity = 'error' | 'warning';
 

@@ -130,13 +130,8 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
     if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
     if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
     if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
-    if (state.Type === 'Pass' && 'Result' in state && Buffer.byteLength(JSON.stringify(state['Result'])) > MAX_PAYLOAD_BYTES)
-      problems.push(`${path}: a Result over 256 KiB fails this state on AWS with States.DataLimitExceeded; the local interpreter has no such quota`);
     if (state.Type === 'Fail' && state['Error'] === undefined && state['ErrorPath'] === undefined)
       problems.push(`${path}: a Fail state without Error fails with no error on AWS, but with "FailStateError" locally — give it an Error`);
-    const { Branches: _branches, ItemProcessor: _processor, Iterator: _iterator, ...own } = state;
-    if (/\$\$\.State(?![A-Za-z])/.test(JSON.stringify(own)))
-      problems.push(`${path}: the context object's $$.State is not filled in locally (AWS fills in Name, EnteredTime, RetryCount)`);
     const branches = state.Branches?.length ?? 0;
     if (branches > INTERPRETER_MAX_PARALLEL_BRANCHES) {
       problems.push(`${path}: ${branches} branches, but the local interpreter runs at most ${INTERPRETER_MAX_PARALLEL_BRANCHES} at once`);
@@ -324,7 +319,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
         ...(options.identity === undefined ? {} : { RoleArn: options.identity.roleArn, RedriveCount: 0 }),
       },
       ...(options.identity === undefined ? {} : { StateMachine: { Id: options.identity.stateMachineArn, Name: options.identity.stateMachineName } }),
-      Task: { Token: TASK_TOKEN_PLACEHOLDER },
+      // On AWS $$.Task exists only where a Task waits for its token.
+      ...(callbacks.size > 0 ? { Task: { Token: TASK_TOKEN_PLACEHOLDER } } : {}),
     },
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
     // patches/aws-local-stepfunctions: fail any state whose input or output is over the quota, as AWS does.

@@ -2,12 +2,16 @@
 
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import { refusedLocally } from '../../lib/cli/commands/compile';
 import { compileGraph } from '../../lib/compiler';
+import { checkDefinition } from '../../lib/compiler/asl';
 import { substitute } from '../../lib/contract/placeholders';
+import { loadGraphFile } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { defined } from '../../lib/shared/defined';
 import { fakeSubstitutions } from '../helpers/asl';
-import { simulateGraph } from '../helpers/graphs';
+import { fanOutIn, randomLayeredDag, simulateGraph } from '../helpers/graphs';
+import { sharedWorkflowFiles } from '../helpers/shared';
 
 interface StepEvent {
   step: string;
@@ -104,5 +108,24 @@ describe('compiled machines on the local interpreter', () => {
 
     expect(log.filter((line) => line === 'start a')).toHaveLength(3);
     expect(defined(error).message).toContain('a broke');
+  });
+});
+
+describe('compile --target local', () => {
+  it('finds nothing the local engine refuses in any compiled machine (generated graphs and the shared WfCommons workflows)', () => {
+    const graphs: PipelineGraph[] = [
+      simulateGraph(randomLayeredDag(600, 20, 3).edges, {}, 'random'),
+      simulateGraph(fanOutIn(400), {}, 'fan'),
+      ...sharedWorkflowFiles().map((file) => loadGraphFile(file).graph),
+    ];
+    for (const graph of graphs) expect(refusedLocally(compileGraph(graph).definition), graph.name).toEqual([]);
+  });
+
+  it('reports what the engine would refuse as an error naming the state', () => {
+    const definition = checkDefinition({ StartAt: 'Stop', States: { Stop: { Type: 'Fail' } } }, 'test');
+
+    expect(refusedLocally(definition)).toEqual([
+      expect.objectContaining({ code: 'unsupported-locally', severity: 'error', message: expect.stringContaining('States.Stop: a Fail state without Error') }),
+    ]);
   });
 });

@@ -148,22 +148,132 @@ describe('AWS limits and intrinsics on the local engine', () => {
     expect(empty).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: expect.stringContaining("'$.items[0]'") });
   });
 
-  it('refuses before the run what it would run differently: $$.State, a Pass Result over 256 KiB, a Fail without Error', () => {
-    const definition = checkDefinition(
-      {
-        StartAt: 'Check',
-        States: {
-          Check: { Type: 'Pass', Parameters: { 'retries.$': '$$.State.RetryCount', 'machine.$': '$$.StateMachine.Name' }, Next: 'Big' },
-          Big: { Type: 'Pass', Result: 'x'.repeat(262_144), Next: 'Stop' },
-          Stop: { Type: 'Fail' },
-        },
-      },
-      'test',
-    );
+  it('refuses before the run what it would run differently: a Fail without Error', () => {
+    const definition = checkDefinition({ StartAt: 'Stop', States: { Stop: { Type: 'Fail' } } }, 'test');
 
     expect(() => prepareMachine(definition, new Set())).toThrow(
-      /States\.Check: the context object's \$\$\.State is not filled in locally[\s\S]*States\.Big: a Result over 256 KiB[\s\S]*States\.Stop: a Fail state without Error fails with no error on AWS/,
+      /States\.Stop: a Fail state without Error fails with no error on AWS, but with "FailStateError" locally — give it an Error/,
     );
+  });
+
+  it('fills in $$.State (Name, EnteredTime, RetryCount where a state can retry) and gives $$.Task only to callback Tasks (patches/)', async () => {
+    const machine = machineOf(
+      {
+        StartAt: 'Work',
+        States: {
+          Work: {
+            Type: 'Task',
+            Resource: ARN,
+            TimeoutSeconds: 5,
+            Parameters: { 'retry.$': '$$.State.RetryCount', 'name.$': '$$.State.Name' },
+            Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2 }],
+            End: true,
+          },
+        },
+      },
+      new Set(['Work']),
+    );
+    const attempts: unknown[] = [];
+    const outcome = await startExecution(
+      machine,
+      {},
+      {
+        name: 'r',
+        retryDelayMs: 1,
+        handlers: {
+          Work: async ({ input }) => {
+            attempts.push(input);
+            if (attempts.length < 3) throw new Error('again');
+            return null;
+          },
+        },
+      },
+    ).result;
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(attempts).toEqual([
+      { retry: 0, name: 'Work' },
+      { retry: 1, name: 'Work' },
+      { retry: 2, name: 'Work' },
+    ]);
+    const look = await startExecution(
+      machineOf({ StartAt: 'Look', States: { Look: { Type: 'Pass', Parameters: { 'context.$': '$$' }, End: true } } }, new Set()),
+      {},
+      { name: 'r', handlers: {} },
+    ).result;
+    expect(look).toMatchObject({ status: 'SUCCEEDED', output: { context: { State: { Name: 'Look', EnteredTime: expect.stringMatching(/^\d{4}-/) } } } });
+    expect(look.status === 'SUCCEEDED' && JSON.stringify(look.output)).not.toContain('"Task"');
+  });
+
+  it("gives Parallel branches the execution's $$.Execution.Input and StartTime, not the branch's (patches/)", async () => {
+    const machine = machineOf(
+      {
+        StartAt: 'Split',
+        States: {
+          Split: {
+            Type: 'Parallel',
+            Parameters: { branchInput: 'different' },
+            Branches: [{ StartAt: 'Look', States: { Look: { Type: 'Pass', Parameters: { 'input.$': '$$.Execution.Input', 'start.$': '$$.Execution.StartTime' }, End: true } } }],
+            End: true,
+          },
+        },
+      },
+      new Set(),
+    );
+    const outcome = await startExecution(machine, { run: 'input' }, { name: 'r', handlers: {} }).result;
+
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: [{ input: { run: 'input' }, start: expect.stringMatching(/^\d{4}-/) }] });
+  });
+
+  it('evaluates intrinsics as AWS does: MathAdd rounds, MathRandom takes fractional bounds, StringToJson of blank is null (patches/)', async () => {
+    const machine = machineOf(
+      {
+        StartAt: 'P',
+        States: {
+          P: {
+            Type: 'Pass',
+            Parameters: {
+              'sum.$': 'States.MathAdd($.a, $.b)',
+              'negative.$': 'States.MathAdd($.c, 0)',
+              'random.$': 'States.MathRandom($.low, $.high)',
+              'blank.$': 'States.StringToJson($.blank)',
+            },
+            End: true,
+          },
+        },
+      },
+      new Set(),
+    );
+    const outcome = await startExecution(machine, { a: 1.49, b: 1.5, c: -2.5, low: 12.5, high: 13.4, blank: '  ' }, { name: 'r', handlers: {} }).result;
+
+    // 1.49 + 1.5 -> 1 + 2; -2.5 rounds half up to -2; the bounds round to 13 and 13.
+    expect(outcome).toEqual({ status: 'SUCCEEDED', output: { sum: 3, negative: -2, random: 13, blank: null } });
+  });
+
+  it('replaces the state with ResultPath "$", and evaluates an intrinsic in a Fail ErrorPath/CausePath (patches/)', async () => {
+    const replaced = await startExecution(
+      machineOf({ StartAt: 'P', States: { P: { Type: 'Pass', Result: { status: 'incomplete' }, ResultPath: '$', End: true } } }, new Set()),
+      { old: true },
+      { name: 'r', handlers: {} },
+    ).result;
+    const failed = await startExecution(
+      machineOf({ StartAt: 'F', States: { F: { Type: 'Fail', ErrorPath: "States.Format('{}', $.Error)", CausePath: "States.Format('cause: {}', $.Cause)" } } }, new Set()),
+      { Error: 'Custom.Error', Cause: 'why' },
+      { name: 'r', handlers: {} },
+    ).result;
+
+    expect(replaced).toEqual({ status: 'SUCCEEDED', output: { status: 'incomplete' } });
+    expect(failed).toEqual({ status: 'FAILED', error: 'Custom.Error', cause: 'cause: why' });
+  });
+
+  it("reads TimeoutSecondsPath from the state's input, not the Task's Parameters (patches/)", async () => {
+    const machine = machineOf(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: ARN, TimeoutSecondsPath: '$.timeout', Parameters: { 'payload.$': '$.payload' }, End: true } } },
+      new Set(['T']),
+    );
+    const outcome = await startExecution(machine, { timeout: 1, payload: null }, { name: 'r', handlers: { T: () => new Promise(() => undefined) } }).result;
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
   });
 
   it('formats objects and arrays in States.Format as AWS does (Java-style)', async () => {

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import { walkStates } from '../../compiler/asl';
 import { compileGraph } from '../../compiler/compile';
-import { hasErrors } from '../../graph/issues';
+import { hasErrors, type Issue, issue } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
+import { localCompatibilityProblems } from '../../local/engine';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
@@ -15,8 +17,10 @@ export function compileCommand(file: string, options: CompileCommandOptions, out
   reportIssues(output, result.issues, file);
   if (result.graph === undefined) return EXIT_INVALID;
   const compiled = compileGraph(result.graph);
-  // Local runs have no AWS quotas; deployable output must respect them.
-  const limitIssues = options.target === 'local' ? compiled.issues.map((i) => ({ ...i, severity: 'warning' as const })) : compiled.issues;
+  // Local runs have no definition-size or history quotas (the payload quota they enforce, as AWS does);
+  // what they must have is an engine that runs every construct the compiler emitted.
+  const limitIssues =
+    options.target === 'local' ? [...compiled.issues.map((i) => ({ ...i, severity: 'warning' as const })), ...refusedLocally(compiled.definition)] : compiled.issues;
   reportIssues(output, limitIssues, file);
   if (hasErrors(limitIssues)) return EXIT_INVALID;
   if (options.output === undefined) {
@@ -29,4 +33,17 @@ export function compileCommand(file: string, options: CompileCommandOptions, out
     );
   }
   return EXIT_OK;
+}
+
+/** What the local engine would refuse to run in a compiled machine (each Task gets a handler locally). */
+export function refusedLocally(definition: Parameters<typeof localCompatibilityProblems>[0]): Issue[] {
+  const tasks = new Set([...walkStates(definition)].filter(({ state }) => state.Type === 'Task').map(({ name }) => name));
+  return localCompatibilityProblems(definition, tasks).map((problem) =>
+    issue(
+      'unsupported-locally',
+      'steps',
+      `the compiled machine uses what the local runtime refuses: ${problem}`,
+      'deploy it to AWS instead; and report it, since the compiler should emit only what runs locally',
+    ),
+  );
 }
