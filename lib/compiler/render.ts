@@ -50,7 +50,8 @@ export function softFailingSteps(graph: PipelineGraph, order: readonly string[])
 }
 
 export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing: ReadonlySet<string>): RenderedDefinition {
-  const layout = layOutState(graph, plan, (id) => resultBytesOf(defined(graph.steps[id], `step ${id}`)));
+  // A result sits in the state as `"<id>":<result>,`.
+  const layout = layOutState(graph, plan, (id) => Buffer.byteLength(JSON.stringify(id)) + 2 + resultBytesOf(defined(graph.steps[id], `step ${id}`)));
   const context: RenderContext = { graph, softFailing, failurePath: new Set(), layout: layout.blocks };
   const states: States = emptyRecord();
   const hasSoftFailures = softFailing.size > 0;
