@@ -6,7 +6,7 @@
 
 /** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
 export interface RunInput {
-  readonly source: 'upload' | 'api' | 'schedule' | 'cli';
+  readonly source: 'upload' | 'api' | 'schedule' | 'cli' | 'keyed';
   /** Data bucket holding the inputs. */
   readonly bucket?: string | undefined;
   /** Ingest folder of the dataset (dataset mode) or of the object (per-object mode), ending in "/". */

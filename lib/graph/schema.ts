@@ -10,6 +10,9 @@ import { MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, 
 export * from './step-fields';
 export { stepSchema };
 
+/** A data item type: one path segment of `<dataPrefix><type>/<key>/`. */
+const dataTypeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'a data type is one path segment of letters, digits, "_", "." or "-" (e.g. "EclTmVhfAlert")' });
+
 export const triggerSchema = z
   .strictObject({
     ingestPrefix: z
@@ -19,9 +22,38 @@ export const triggerSchema = z
       })
       .optional()
       .describe('Uploads under this key prefix start runs.'),
-    mode: z.enum(['per-object', 'dataset']).optional().describe('"per-object": one run per uploaded object. "dataset": one run per folder under the prefix. @default "per-object"'),
+    mode: z
+      .enum(['per-object', 'dataset', 'keyed'])
+      .optional()
+      .describe(
+        '"per-object": one run per uploaded object. "dataset": one run per folder under the prefix. "keyed": one run per key (e.g. an observation id) once every required data type exists for it. @default "per-object"',
+      ),
+    dataPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\/$/, { message: 'data prefix must be an S3 key prefix with no leading "/" and a trailing "/" (e.g. "data/")' })
+      .optional()
+      .describe('Keyed mode: data items are objects under <dataPrefix><type>/<key>/. @default "data/"'),
+    required: z.array(dataTypeSchema).min(1).optional().describe('Keyed mode: the data types that must all exist for a key before its run starts.'),
+    optional: z.array(dataTypeSchema).optional().describe('Keyed mode: data types passed to the run when present.'),
+    optionalGraceSeconds: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .optional()
+      .describe('Keyed mode: once the required types exist, wait this long for optional ones, then start with what is there. @default 0 (start at once)'),
+    expireAfterSeconds: z.int().min(1).optional().describe('Keyed mode: a key whose required types are still incomplete this long after its first item is reported EXPIRED.'),
+    reprocess: z
+      .enum(['never', 'onNewVersion', 'manual'])
+      .optional()
+      .describe('Keyed mode: "never" runs a key once; "onNewVersion" runs again when an input object changes; "manual" runs again only on a backfill. @default "never"'),
     requiredFiles: z.array(z.string().min(1)).optional().describe('Dataset mode: the run starts once all these files are present in the dataset folder.'),
-    marker: z.string().min(1).optional().describe('Dataset mode: the run starts when this file (e.g. "_READY" or "manifest.json") lands in the dataset folder.'),
+    marker: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Dataset mode: the run starts when this file (e.g. "_READY" or "manifest.json") lands in the dataset folder. Keyed mode: a data type is present for a key when this file is in its folder.',
+      ),
     schedule: z
       .string()
       .regex(/^(rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/, {

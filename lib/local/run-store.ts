@@ -61,7 +61,8 @@ export interface RunQuery {
 
 /** "ORCH" in ASCII: the SQLite application id of Orchestra run databases. */
 const APPLICATION_ID = 0x4f524348;
-const SCHEMA_VERSION = 1;
+/** 2 added the keyed triggers' tables (lib/local/key-ledger.ts); version-1 databases gain them when opened. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -77,6 +78,10 @@ CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, started_at DESC, run_
 CREATE TABLE IF NOT EXISTS history (run_id TEXT NOT NULL, id INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (run_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS logs (seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, entry TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS logs_by_run ON logs (run_id, seq);
+CREATE TABLE IF NOT EXISTS keyed_keys (pipeline TEXT NOT NULL, key TEXT NOT NULL, first_seen TEXT NOT NULL, ready_at TEXT, expired_at TEXT, PRIMARY KEY (pipeline, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS keyed_keys_by_key ON keyed_keys (key);
+CREATE TABLE IF NOT EXISTS keyed_arrivals (pipeline TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, object_key TEXT NOT NULL, etag TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (pipeline, key, type, object_key, etag)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS keyed_runs (pipeline TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, run_name TEXT NOT NULL, input TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (pipeline, key, version)) WITHOUT ROWID;
 `;
 
 export class RunStore {
@@ -337,7 +342,8 @@ export class RunStore {
   }
 }
 
-function openDatabase(file: string): DatabaseSync {
+/** Opens (creating or upgrading) the run database; shared by the run store and the key ledger. */
+export function openDatabase(file: string): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(file, { timeout: 5000 });

@@ -29,13 +29,14 @@ export function ingestTriggerOf(
   trigger:
     | {
         readonly ingestPrefix?: string | undefined;
-        readonly mode?: IngestTrigger['mode'];
+        readonly mode?: IngestTrigger['mode'] | 'keyed';
         readonly requiredFiles?: readonly string[] | undefined;
         readonly marker?: string | undefined;
       }
     | undefined,
 ): IngestTrigger | undefined {
-  if (trigger?.ingestPrefix === undefined) return undefined;
+  // A keyed trigger is the conductor's (lib/runtime/keyed), not an upload trigger.
+  if (trigger?.ingestPrefix === undefined || trigger.mode === 'keyed') return undefined;
   return { pipeline, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
 }
 

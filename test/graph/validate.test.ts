@@ -17,6 +17,16 @@ interface Expected {
 
 const invalidCases: Array<[string, Expected[]]> = [
   ['json-syntax', [{ code: 'json-syntax', path: '', message: 'invalid JSON: comma expected — add a ","', line: 5 }]],
+  [
+    'bad-keyed-trigger',
+    [
+      { code: 'invalid-trigger', path: 'trigger.required[1]', message: 'a data type is one path segment' },
+      { code: 'schema', path: 'trigger.optionalGraceSeconds', message: '-1' },
+      { code: 'invalid-trigger', path: 'trigger.ingestPrefix', message: '"ingestPrefix" does not apply in keyed mode' },
+      { code: 'invalid-trigger', path: 'trigger.optional[0]', message: '"EclTmVhfAlert" is both required and optional' },
+      { code: 'invalid-trigger', path: 'trigger.dataPrefix', message: 'overlaps "runs/"' },
+    ],
+  ],
   ['unknown-dependency', [{ code: 'unknown-dependency', path: 'steps.run-model.dependsOn[0]', message: 'unknown step "validat" — did you mean "validate"?', line: 5 }]],
   [
     'cycle',

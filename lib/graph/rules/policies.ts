@@ -35,6 +35,11 @@ export function checkTrigger({ raw }: RuleContext): Issue[] {
   if (trigger === undefined) return [];
   const found: Issue[] = [];
   const mode = trigger['mode'] ?? 'per-object';
+  if (mode === 'keyed') return checkKeyedTrigger(trigger);
+  const keyedOnly = KEYED_ONLY.filter((key) => trigger[key] !== undefined);
+  if (keyedOnly.length > 0) {
+    found.push(issue('invalid-trigger', ['trigger', defined(keyedOnly[0])], `"${keyedOnly[0]}" only applies in keyed mode`, 'add "mode": "keyed" or remove it'));
+  }
   const datasetOnly = ['requiredFiles', 'marker'].filter((key) => trigger[key] !== undefined);
   if (mode !== 'dataset' && datasetOnly.length > 0) {
     found.push(issue('invalid-trigger', ['trigger', defined(datasetOnly[0])], `"${datasetOnly[0]}" only applies in dataset mode`, 'add "mode": "dataset" or remove it'));
@@ -48,6 +53,48 @@ export function checkTrigger({ raw }: RuleContext): Issue[] {
   found.push(...checkTriggerPaths(trigger));
   if (trigger['ingestPrefix'] === undefined && (trigger['mode'] !== undefined || datasetOnly.length > 0)) {
     found.push(issue('invalid-trigger', ['trigger'], 'upload settings without "ingestPrefix"', 'add "ingestPrefix", e.g. "ingest/my-pipeline/"'));
+  }
+  return found;
+}
+
+const KEYED_ONLY = ['dataPrefix', 'required', 'optional', 'optionalGraceSeconds', 'expireAfterSeconds', 'reprocess'] as const;
+
+/** Keyed mode: data items under `<dataPrefix><type>/<key>/`, never where Orchestra writes, each type either required or optional. */
+function checkKeyedTrigger(trigger: Record<string, unknown>): Issue[] {
+  const found: Issue[] = [];
+  for (const key of ['ingestPrefix', 'requiredFiles'] as const) {
+    if (trigger[key] !== undefined)
+      found.push(issue('invalid-trigger', ['trigger', key], `"${key}" does not apply in keyed mode`, 'keyed data items live under "dataPrefix" (default "data/"): remove it'));
+  }
+  if (!Array.isArray(trigger['required']) || trigger['required'].length === 0) {
+    found.push(
+      issue('invalid-trigger', ['trigger', 'required'], 'keyed mode needs the data types a key must have before its run starts', 'add e.g. "required": ["EclTmVhfAlert"]'),
+    );
+  }
+  const required = new Set(Array.isArray(trigger['required']) ? trigger['required'] : []);
+  if (Array.isArray(trigger['optional'])) {
+    for (const [index, type] of trigger['optional'].entries()) {
+      if (required.has(type))
+        found.push(issue('invalid-trigger', ['trigger', 'optional', index], `"${String(type)}" is both required and optional`, 'keep it in one of the two lists'));
+    }
+  }
+  const dataPrefix = trigger['dataPrefix'];
+  if (typeof dataPrefix === 'string') {
+    const reserved = reservedPrefixOverlapping(dataPrefix);
+    if (reserved !== undefined)
+      found.push(
+        issue(
+          'invalid-trigger',
+          ['trigger', 'dataPrefix'],
+          `"${dataPrefix}" overlaps "${reserved}", where Orchestra writes run outputs and CLI uploads`,
+          'use a prefix of its own, e.g. "data/"',
+        ),
+      );
+    if (hasDotSegment(dataPrefix)) found.push(issue('invalid-trigger', ['trigger', 'dataPrefix'], `"${dataPrefix}" has a "." or ".." segment`, 'write the prefix without them'));
+  }
+  const marker = trigger['marker'];
+  if (typeof marker === 'string' && (marker.includes('/') || marker === '.' || marker === '..')) {
+    found.push(issue('invalid-trigger', ['trigger', 'marker'], `marker "${marker}" is not a file name`, 'give a file name in the data item folder, e.g. "_READY"'));
   }
   return found;
 }
