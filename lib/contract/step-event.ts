@@ -4,9 +4,12 @@
  */
 /* Plain types, no zod: every Lambda bundle imports this module, and zod would add ~450 KB to each. */
 
+/** What can start a run: an upload, the API, a schedule, the CLI, a keyed trigger's conductor. */
+export const RUN_SOURCES = ['upload', 'api', 'schedule', 'cli', 'keyed'] as const;
+
 /** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
 export interface RunInput {
-  readonly source: 'upload' | 'api' | 'schedule' | 'cli' | 'keyed';
+  readonly source: (typeof RUN_SOURCES)[number];
   /** Data bucket holding the inputs. */
   readonly bucket?: string | undefined;
   /** Ingest folder of the dataset (dataset mode) or of the object (per-object mode), ending in "/". */

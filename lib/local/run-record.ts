@@ -4,6 +4,7 @@ import { MAX_HISTORY_EVENTS } from '../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../contract/errors';
 import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../contract/statuses';
 import type { RunInput } from '../contract/step-event';
+import { RUN_SOURCES } from '../contract/step-event';
 import { OrchestraError } from '../shared/errors';
 
 export { type RunStatus, type StepStatus, TERMINAL_RUN_STATUSES } from '../contract/statuses';
@@ -82,7 +83,7 @@ const errorRecordSchema = z.object({ error: z.string(), cause: z.string() });
 const runRecordSchema = z.object({
   runId: z.string().regex(/^[A-Za-z0-9_-]+$/),
   pipeline: z.string(),
-  input: z.looseObject({ source: z.enum(['upload', 'api', 'schedule', 'cli']) }),
+  input: z.looseObject({ source: z.enum(RUN_SOURCES) }),
   status: z.enum(RUN_STATUSES),
   startedAt: z.string(),
   stoppedAt: z.optional(z.string()),

@@ -1,4 +1,5 @@
 /** What the embedded runtime reports as it works: runs, their steps, and every upload decision. */
+import type { KeyedOutcome } from '../runtime/keyed/conductor';
 import type { IngestEventDecision } from './ingest-router';
 import type { RunRecord, StepError, StepStatus } from './run-record';
 
@@ -13,7 +14,9 @@ export type RuntimeEvent =
       readonly decision: IngestEventDecision;
       /** Decided again at start for an upload stored while no runtime ran (see LocalRuntime.reconcileUploads). */
       readonly replayed?: boolean;
-    };
+    }
+  /** What the conductor decided for a data item or a scheduled check of a keyed trigger. */
+  | { readonly type: 'keyed'; readonly outcome: KeyedOutcome; readonly replayed?: boolean };
 
 export type RuntimeListener = (event: RuntimeEvent) => void;
 

@@ -17,6 +17,7 @@ import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
+import { KeyedRouter } from './keyed-router';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
@@ -51,6 +52,7 @@ export class LocalRuntime {
   readonly tokens = new TaskTokens();
   private readonly controller: RunController;
   private readonly ingest: IngestRouter;
+  private readonly keyed: KeyedRouter;
   private readonly triggers = new Map<string, ReturnType<typeof createIngestTrigger>>();
   private endpoint: StepFunctionsEndpoint | undefined;
   private sfnClient: SFNClient | undefined;
@@ -92,7 +94,19 @@ export class LocalRuntime {
     const { interrupted, damaged } = store.markInterrupted();
     this.interruptedRuns = interrupted;
     this.damagedRecords = damaged;
-    s3.onObjectCreated((event) => this.ingest.route(event));
+    this.keyed = new KeyedRouter({
+      dataDir: options.dataDir,
+      bucket: s3.bucket,
+      s3: s3.client,
+      sfn: () => this.sfn,
+      pipelines: () => this.controller.pipelines,
+      events: this.events,
+      listKeys: (prefix) => s3.listKeys(prefix),
+    });
+    s3.onObjectCreated((event) => {
+      this.ingest.route(event);
+      this.keyed.route(event);
+    });
   }
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -184,8 +198,14 @@ export class LocalRuntime {
    * runtime ran, or when one crashed): each starts its run or is reported; ones already decided are
    * duplicates and start nothing. `orchestra up` calls it at start.
    */
-  reconcileUploads(): Promise<void> {
-    return this.ingest.replayStored(this.s3.bucket);
+  async reconcileUploads(): Promise<void> {
+    await this.ingest.replayStored(this.s3.bucket);
+    await this.keyed.replayStored();
+  }
+
+  /** What the conductor recorded for a key, per keyed pipeline: arrivals, readiness, expiry, runs. */
+  keyRecords(key: string) {
+    return this.keyed.recordsOf(key);
   }
 
   /**
@@ -208,13 +228,13 @@ export class LocalRuntime {
   }
 
   /** Resolves once every upload seen so far has been decided on (runs may still be going). */
-  settleUploads(): Promise<void> {
-    return this.ingest.settle();
+  async settleUploads(): Promise<void> {
+    await Promise.all([this.ingest.settle(), this.keyed.settle()]);
   }
 
   /** Resolves once no upload is being processed and no run is in flight. */
   async idle(): Promise<void> {
-    while (this.ingest.busy || this.controller.activeRuns > 0) await Promise.all([this.ingest.settle(), ...this.controller.inFlight]);
+    while (this.ingest.busy || this.keyed.busy || this.controller.activeRuns > 0) await Promise.all([this.ingest.settle(), this.keyed.settle(), ...this.controller.inFlight]);
   }
 
   get activeRuns(): number {
@@ -224,6 +244,7 @@ export class LocalRuntime {
   /** Aborts running runs (recorded as ABORTED), stops the S3 server and closes logs. */
   async stop(): Promise<void> {
     await this.ingest.settle().catch(() => undefined);
+    await this.keyed.stop();
     await this.controller.stopAll('the local runtime was stopped');
     await Promise.all(this.servers.map((server) => server.close()));
     this.sfnClient?.destroy();

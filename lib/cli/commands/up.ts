@@ -10,6 +10,7 @@ import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
 import { LocalRuntime } from '../../local/runtime';
+import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
@@ -73,6 +74,11 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
     // Replays of uploads already decided are the normal case at start: not worth a line each.
     if (event.type === 'ingest' && event.decision.action === 'duplicate' && event.replayed !== true)
       output.out(`${time()}   ${event.key}: already processed as run ${event.decision.runName}`);
+    if (event.type === 'keyed') {
+      const line = describeKeyed(event.outcome);
+      if (line !== undefined && !(event.replayed === true && event.outcome.action !== 'start'))
+        (event.outcome.action === 'unrouted' ? output.err : output.out)(`${time()} ${line}`);
+    }
   });
   const e = runtime.s3.environment;
   output.out(
@@ -104,4 +110,21 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
   await runtime.reconcileUploads();
   await stopRequested;
   output.out('stopping…');
+}
+
+/** One line per conductor decision worth a line: starts, grace windows, expiries, items nobody takes. */
+function describeKeyed(outcome: KeyedOutcome): string | undefined {
+  switch (outcome.action) {
+    case 'start':
+      return `◆ ${outcome.pipeline} ${outcome.key}: every required input is here — run ${outcome.runName}`;
+    case 'grace':
+      return `◇ ${outcome.pipeline} ${outcome.key}: required inputs here; waiting for optional ones until ${outcome.until}`;
+    case 'expired':
+      return `! ${outcome.pipeline} ${outcome.key}: EXPIRED, still missing ${outcome.missing.join(', ')}`;
+    case 'unrouted':
+      return `! ${outcome.objectKey}: not taken by any keyed pipeline — ${outcome.reason}`;
+    case 'wait':
+    case 'duplicate':
+      return undefined;
+  }
 }

@@ -19,6 +19,7 @@ import type { PipelineSource } from '../../catalogue';
 import { ERRORS } from '../../contract/errors';
 import { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../contract/runs-api';
 import type { RunInput } from '../../contract/step-event';
+import { RUN_SOURCES } from '../../contract/step-event';
 import { isJsonRecord } from '../../shared/json';
 import { localExecutionArn, localStateMachineArn } from '../bindings';
 import { RunNotRedrivableError } from '../run-controller';
@@ -38,7 +39,6 @@ export interface LocalRuns {
 }
 
 const DEFAULT_PAGE = 100;
-const SOURCES = ['upload', 'api', 'schedule', 'cli'] as const;
 const listPosition = z.object({ startedAt: z.string(), runId: z.string() });
 const historyPosition = z.object({ after: z.int() });
 
@@ -253,7 +253,7 @@ function runInputOf(text: string): RunInput {
   if (!isJsonRecord(input))
     throw new StepFunctionsError('InvalidExecutionInput', 'input: Orchestra pipelines take a JSON object, e.g. {"source": "cli", "prefix": "ingest/flood/valley/"}');
   const source = input['source'] ?? 'cli';
-  const known = SOURCES.find((s) => s === source);
-  if (known === undefined) throw new StepFunctionsError('InvalidExecutionInput', `input.source: "${String(source)}" is not one of ${SOURCES.join(', ')}`);
+  const known = RUN_SOURCES.find((s) => s === source);
+  if (known === undefined) throw new StepFunctionsError('InvalidExecutionInput', `input.source: "${String(source)}" is not one of ${RUN_SOURCES.join(', ')}`);
   return { ...input, source: known };
 }

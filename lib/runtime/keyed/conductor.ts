@@ -83,10 +83,19 @@ export function createConductor(dependencies: ConductorDependencies) {
     const inputs = Object.fromEntries([...present].map(([type, objects]) => [type, objects.map((object) => ({ key: object.key, etag: object.etag ?? '' }))]));
     const version = trigger.reprocess === 'onNewVersion' ? createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16) : 'once';
     const input: KeyedRunInput = { source: 'keyed', bucket, key, inputs };
-    const { claim } = await ledger.claimRun({ pipeline, key, version, runName: keyedRunName(pipeline, key, version), input: JSON.stringify(input), claimedAt: at.toISOString() });
-    // Every delivery starts the claimed run: if an earlier one crashed after claiming, this one starts it.
+    const { claim, won } = await ledger.claimRun({
+      pipeline,
+      key,
+      version,
+      runName: keyedRunName(pipeline, key, version),
+      input: JSON.stringify(input),
+      claimedAt: at.toISOString(),
+    });
+    // Every delivery starts the claimed run: if an earlier one crashed after claiming, this one starts it;
+    // otherwise Step Functions answers with the same execution (same name and input) or refuses the name.
+    // Only the claim's winner reports "start", since Step Functions accepts a running execution's twin silently.
     const started = await startRun(pipeline, claim.runName, claim.input);
-    return { action: started === 'started' ? 'start' : 'duplicate', pipeline, key, runName: claim.runName };
+    return { action: won && started === 'started' ? 'start' : 'duplicate', pipeline, key, runName: claim.runName };
   }
 
   return {

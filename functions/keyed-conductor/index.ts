@@ -1,0 +1,112 @@
+/**
+ * The conductor: EventBridge "Object Created" events under the keyed pipelines' data prefixes, and
+ * the scheduled checks of grace windows and expiries, arrive here; the shared decision module
+ * (lib/runtime/keyed/conductor.ts) decides over the DynamoDB ledger and starts runs through Step
+ * Functions. The same function serves `orchestra up` with the run database as its ledger and timers
+ * as its scheduler (lib/local/keyed-router.ts).
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { requiredVariable } from '../../lib/contract/environment';
+import { ConfigurationError } from '../../lib/contract/errors';
+import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
+import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
+import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
+import { type KeyedTrigger, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
+import { checkRequestOf, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
+import { createS3Client } from '../../lib/runtime/s3-client';
+import { listAllObjects } from '../../lib/runtime/s3-list';
+import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
+import { isJsonRecord } from '../../lib/shared/json';
+
+export interface KeyedConductorDependencies {
+  readonly s3: S3Client;
+  readonly sfn: SFNClient;
+  readonly ledger: KeyLedger;
+  /** Asks for a check of (pipeline, key) at a time (EventBridge Scheduler in AWS, a timer locally). */
+  readonly scheduleCheck: (pipeline: string, key: string, at: Date) => Promise<void>;
+  /** Read per call: the keyed triggers and the state machine of each pipeline. */
+  readonly configuration: () => { readonly triggers: readonly KeyedTrigger[]; readonly stateMachineArns: Readonly<Record<string, string>> };
+  /** Where decisions are logged. @default Powertools' JSON logger */
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
+  readonly now?: () => Date;
+}
+
+export function createKeyedConductor({
+  s3,
+  sfn,
+  ledger,
+  scheduleCheck,
+  configuration,
+  logger = new Logger({ serviceName: 'orchestra-conductor' }),
+  now,
+}: KeyedConductorDependencies) {
+  /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
+  return async (event: unknown): Promise<KeyedOutcome[]> => {
+    const { triggers, stateMachineArns } = configuration();
+    const check = checkRequestOf(event);
+    const object = check === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
+    const bucket = object?.bucket ?? bucketOf(event);
+    const conductor = createConductor({
+      triggers: () => triggers,
+      bucket,
+      list: (prefix) => listAllObjects(s3, bucket, prefix),
+      ledger,
+      scheduleCheck,
+      startRun: async (pipeline, runName, input) => {
+        const stateMachineArn = stateMachineArns[pipeline];
+        if (stateMachineArn === undefined) throw new ConfigurationError(`no state machine for keyed pipeline "${pipeline}" in STATE_MACHINE_ARNS`);
+        try {
+          await sfn.send(new StartExecutionCommand({ stateMachineArn, name: runName, input }));
+          return 'started';
+        } catch (error) {
+          if (error instanceof ExecutionAlreadyExists) return 'duplicate';
+          throw error;
+        }
+      },
+      ...(now === undefined ? {} : { now }),
+    });
+    const outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
+    // Unrouted objects and expiries are warnings with their reason: nothing is dropped without a trace.
+    for (const outcome of outcomes) logger[outcome.action === 'unrouted' || outcome.action === 'expired' ? 'warn' : 'info'](`keyed: ${outcome.action}`, { ...outcome });
+    return outcomes;
+  };
+}
+
+/** A scheduled check names no bucket; the conductor reads its own from DATA_BUCKET (and the local runtime passes it). */
+function bucketOf(event: unknown): string {
+  if (isJsonRecord(event) && typeof event['bucket'] === 'string') return event['bucket'];
+  return requiredVariable('DATA_BUCKET', 'the stack');
+}
+
+const parseArns = (json: string): Record<string, string> => {
+  const value: unknown = JSON.parse(json);
+  if (!isJsonRecord(value) || !Object.values(value).every((arn) => typeof arn === 'string'))
+    throw new ConfigurationError('STATE_MACHINE_ARNS must be a JSON object of pipeline → state machine ARN');
+  return Object.fromEntries(Object.entries(value).map(([pipeline, arn]) => [pipeline, String(arn)]));
+};
+
+let deployed: ReturnType<typeof createKeyedConductor> | undefined;
+
+/** Built at the first event, so a missing variable is a clear ConfigurationError there rather than a failed cold start. */
+export const handler = (event: unknown): Promise<KeyedOutcome[]> => {
+  deployed ??= createKeyedConductor({
+    s3: createS3Client(),
+    sfn: new SFNClient({}),
+    ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), requiredVariable('KEY_TABLE', 'the stack')),
+    scheduleCheck: createScheduledCheck(new SchedulerClient({}), () => ({
+      groupName: requiredVariable('SCHEDULE_GROUP', 'the stack'),
+      roleArn: requiredVariable('SCHEDULER_ROLE_ARN', 'the stack'),
+      targetArn: requiredVariable('CONDUCTOR_ARN', 'the stack'),
+    })),
+    configuration: () => ({
+      triggers: parseKeyedTriggers(requiredVariable('KEYED_TRIGGERS', 'the stack')),
+      stateMachineArns: parseArns(requiredVariable('STATE_MACHINE_ARNS', 'the stack')),
+    }),
+  });
+  return deployed(event);
+};

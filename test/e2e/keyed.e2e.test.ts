@@ -1,0 +1,55 @@
+/**
+ * Keyed triggers in `orchestra up`'s runtime: data items uploaded to the embedded S3 reach the
+ * deployed conductor function, whose ledger is the run database; runs start through the local Step
+ * Functions endpoint, once per key.
+ */
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PipelineGraph } from '../../lib/graph/schema';
+import { localStateMachineArn } from '../../lib/local/bindings';
+import type { RuntimeEvent } from '../../lib/local/runtime-events';
+import { seededRandom } from '../helpers/graphs';
+import { startTestRuntime, upload } from '../helpers/local-runtime';
+
+const product: PipelineGraph = {
+  name: 'qpo-ecl',
+  trigger: { mode: 'keyed', required: ['EclTmVhfAlert', 'EclHk'], optional: ['EclAux'] },
+  steps: { make: { kind: 'simulate' } },
+};
+const runtime = await startTestRuntime([product]);
+afterAll(() => runtime.stop());
+
+describe('a keyed trigger on the embedded S3', () => {
+  it('starts exactly one run per key once its required types exist, over 50 keys uploaded concurrently, re-uploaded and copied onto themselves', async () => {
+    const outcomes: Array<RuntimeEvent & { type: 'keyed' }> = [];
+    const off = runtime.on((event) => {
+      if (event.type === 'keyed') outcomes.push(event);
+    });
+    const random = seededRandom(3);
+    const keys = Array.from({ length: 50 }, (_, i) => `obs-${String(i).padStart(3, '0')}`);
+    const objects = keys.flatMap((key, i) => [`data/EclTmVhfAlert/${key}/alert.fits`, `data/EclAux/${key}/aux.fits`, ...(i % 10 === 0 ? [] : [`data/EclHk/${key}/hk.fits`])]);
+    const order = [...objects, ...objects.filter(() => random() < 0.3)].sort(() => random() - 0.5);
+    for (let i = 0; i < order.length; i += 8) await Promise.all(order.slice(i, i + 8).map((key) => upload(runtime, key, `content of ${key}`)));
+    const bucket = runtime.s3.bucket;
+    await runtime.s3.client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'data/EclHk/obs-001/hk.fits', CopySource: `${bucket}/data/EclHk/obs-001/hk.fits`, MetadataDirective: 'REPLACE' }),
+    );
+    await upload(runtime, 'data/Unrelated/obs-001/x.fits', 'x');
+    await runtime.idle();
+    off();
+
+    const started = outcomes.filter((o) => o.outcome.action === 'start').map((o) => (o.outcome.action === 'start' ? o.outcome.key : ''));
+    expect(started.sort()).toEqual(keys.filter((_, i) => i % 10 !== 0));
+    const runs = (await runtime.sfn.send(new ListExecutionsCommand({ stateMachineArn: localStateMachineArn('qpo-ecl') }))).executions ?? [];
+    expect(runs).toHaveLength(45);
+    expect(outcomes.filter((o) => o.outcome.action === 'unrouted')).toEqual([
+      { type: 'keyed', outcome: { action: 'unrouted', objectKey: 'data/Unrelated/obs-001/x.fits', reason: expect.stringContaining('no keyed pipeline requires or accepts') } },
+    ]);
+    const [record] = await runtime.keyRecords('obs-001');
+    expect(record).toMatchObject({ pipeline: 'qpo-ecl', key: 'obs-001', readyAt: expect.any(String), claims: [{ version: 'once' }] });
+    const input = JSON.parse(record?.claims[0]?.input ?? '{}') as { key: string; inputs: Record<string, unknown[]> };
+    expect(input.key).toBe('obs-001');
+    expect(Object.keys(input.inputs).sort()).toEqual(['EclAux', 'EclHk', 'EclTmVhfAlert']);
+  });
+});
