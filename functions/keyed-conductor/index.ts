@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
 import { requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
@@ -91,9 +92,12 @@ const parseArns = (json: string): Record<string, string> => {
 };
 
 let deployed: ReturnType<typeof createKeyedConductor> | undefined;
+/** Schedules invoke the function that created them: its own ARN, from the invocation (its environment cannot name it without a cycle). */
+let ownArn = '';
 
 /** Built at the first event, so a missing variable is a clear ConfigurationError there rather than a failed cold start. */
-export const handler = (event: unknown): Promise<KeyedOutcome[]> => {
+export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<KeyedOutcome[]> => {
+  ownArn = context.invokedFunctionArn;
   deployed ??= createKeyedConductor({
     s3: createS3Client(),
     sfn: new SFNClient({}),
@@ -101,7 +105,7 @@ export const handler = (event: unknown): Promise<KeyedOutcome[]> => {
     scheduleCheck: createScheduledCheck(new SchedulerClient({}), () => ({
       groupName: requiredVariable('SCHEDULE_GROUP', 'the stack'),
       roleArn: requiredVariable('SCHEDULER_ROLE_ARN', 'the stack'),
-      targetArn: requiredVariable('CONDUCTOR_ARN', 'the stack'),
+      targetArn: ownArn,
     })),
     configuration: () => ({
       triggers: parseKeyedTriggers(requiredVariable('KEYED_TRIGGERS', 'the stack')),

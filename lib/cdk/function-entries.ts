@@ -10,6 +10,9 @@ export const SIMULATE_STEP_ENTRY = join(FUNCTIONS_DIR, 'simulate-step', 'index.t
 /** The upload trigger of every pipeline with an ingest prefix. */
 export const INGEST_TRIGGER_ENTRY = join(FUNCTIONS_DIR, 'ingest-trigger', 'index.ts');
 
+/** The keyed triggers' conductor, when any pipeline has one. */
+export const KEYED_CONDUCTOR_ENTRY = join(FUNCTIONS_DIR, 'keyed-conductor', 'index.ts');
+
 /** The runs API behind API Gateway. */
 export const RUNS_API_ENTRY = join(FUNCTIONS_DIR, 'runs-api', 'index.ts');
 
@@ -29,6 +32,7 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
     }
   }
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });
+  if (sources.some((s) => s.graph.trigger?.mode === 'keyed')) entries.push({ label: 'keyed-conductor', entry: KEYED_CONDUCTOR_ENTRY });
   entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY }, { label: 'runs-api', entry: RUNS_API_ENTRY });
   return entries;
 }

@@ -20,6 +20,7 @@ import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-grou
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
+import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
@@ -45,6 +46,8 @@ export class OrchestraStack extends Stack {
   readonly deadLetterQueue: Queue;
   readonly dashboard: PipelinesDashboard;
   readonly runsApi: RunsApi;
+  /** Present when a pipeline has a keyed trigger. */
+  readonly keyedConductor?: KeyedConductor;
 
   constructor(scope: Construct, id: string, props: OrchestraStackProps) {
     super(scope, id, props);
@@ -179,6 +182,18 @@ export class OrchestraStack extends Stack {
           description: `upload here to start ${source.name}`,
         });
       }
+    }
+    if (props.pipelines.some((source) => source.graph.trigger?.mode === 'keyed')) {
+      this.keyedConductor = new KeyedConductor(this, 'KeyedTriggers', {
+        pipelines: Object.values(this.pipelines),
+        bucket,
+        projectRoot: props.projectRoot,
+        deadLetterQueue: this.deadLetterQueue,
+      });
+      new CfnOutput(this, STACK_OUTPUTS.keyTable, {
+        value: this.keyedConductor.table.tableName,
+        description: "the keyed triggers' ledger: arrivals, readiness and runs per (pipeline, key)",
+      });
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
     this.runsApi = new RunsApi(this, 'RunsApi', { pipelines: Object.values(this.pipelines), bucket, projectRoot: props.projectRoot });

@@ -11,6 +11,7 @@ export const STACK_OUTPUTS = {
   alarmTopic: 'AlarmTopicArn',
   dashboard: 'DashboardName',
   runsApiUrl: 'RunsApiUrl',
+  keyTable: 'KeyTableName',
   stateMachineArn: (pipeline: string): string => `${pipelineConstructId(pipeline)}StateMachineArn`,
   executionLogGroup: (pipeline: string): string => `${pipelineConstructId(pipeline)}LogGroup`,
   ingestPrefix: (pipeline: string): string => `${pipelineConstructId(pipeline)}IngestPrefix`,

@@ -1,0 +1,110 @@
+/**
+ * The keyed triggers in AWS: one conductor function for every keyed pipeline of the stack, fed by an
+ * EventBridge rule on "Object Created" under their data prefixes; its ledger is a DynamoDB table (on
+ * demand, point-in-time recovery, encrypted) and its grace windows and expiries are one-time
+ * EventBridge Scheduler schedules in a group of its own. It may write only its table, start only the
+ * keyed pipelines, list only their data prefixes and create schedules only in its group.
+ */
+import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
+import { grantDataAccess } from './data-access';
+import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
+import { acknowledgeWildcardResources } from './nag';
+import type { Pipeline } from './pipeline';
+import { StepFunction } from './step-function';
+
+export interface KeyedConductorProps {
+  /** The stack's pipelines; those with a keyed trigger are the conductor's. */
+  readonly pipelines: readonly Pipeline[];
+  readonly bucket: IBucket;
+  readonly projectRoot: string;
+  readonly deadLetterQueue?: IQueue;
+}
+
+export class KeyedConductor extends Construct {
+  readonly table: Table;
+  readonly conductor: StepFunction;
+  readonly triggers: readonly KeyedTrigger[];
+
+  constructor(scope: Construct, id: string, props: KeyedConductorProps) {
+    super(scope, id);
+    const keyed = props.pipelines.flatMap((pipeline) => {
+      const trigger = keyedTriggerOf(pipeline.source.name, pipeline.source.graph.trigger);
+      return trigger === undefined ? [] : [{ pipeline, trigger }];
+    });
+    this.triggers = keyed.map(({ trigger }) => trigger);
+    this.table = new Table(this, 'Keys', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      // The record of what ran for which key is what exactly-once rests on: keep it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const group = new CfnScheduleGroup(this, 'Checks', { name: `${Stack.of(this).stackName}-keyed-checks`.slice(0, 64) });
+    const dataPrefixes = [...new Set(this.triggers.map((trigger) => trigger.dataPrefix))];
+    this.conductor = new StepFunction(this, 'Conductor', {
+      entry: KEYED_CONDUCTOR_ENTRY,
+      projectRoot: props.projectRoot,
+      timeoutSeconds: 60,
+      memoryMiB: 256,
+      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+      environment: {
+        KEY_TABLE: this.table.tableName,
+        KEYED_TRIGGERS: JSON.stringify(this.triggers),
+        STATE_MACHINE_ARNS: Stack.of(this).toJsonString(Object.fromEntries(keyed.map(({ pipeline, trigger }) => [trigger.pipeline, pipeline.stateMachine.stateMachineArn]))),
+        DATA_BUCKET: props.bucket.bucketName,
+        SCHEDULE_GROUP: group.ref,
+      },
+    });
+    const role = this.conductor.role;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: [this.table.tableArn] }),
+    );
+    for (const { pipeline } of keyed) pipeline.stateMachine.grantStartExecution(this.conductor);
+    grantDataAccess(props.bucket, role, { list: dataPrefixes });
+
+    // Schedules run as this role, which may only invoke the conductor; only this account's schedules may use it.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+    });
+    this.conductor.grantInvoke(schedulerRole);
+    acknowledgeWildcardResources(schedulerRole, [`${this.conductor.functionArn}:*`], "Lambda's grantInvoke also covers the conductor's own versions and aliases; nothing else.");
+    this.conductor.addEnvironment('SCHEDULER_ROLE_ARN', schedulerRole.roleArn);
+    const schedules = Arn.format({ service: 'scheduler', resource: 'schedule', resourceName: `${group.ref}/*` }, Stack.of(this));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedules] }));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['iam:PassRole'], resources: [schedulerRole.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }),
+    );
+    acknowledgeWildcardResources(
+      role,
+      [schedules],
+      "A check's schedule is named when it is created (from pipeline, key and time); the wildcard stays inside the conductor's own schedule group.",
+    );
+
+    new Rule(this, 'DataRule', {
+      description: `Data items under ${dataPrefixes.map((prefix) => `s3://<bucket>/${prefix}`).join(', ')} reach the keyed triggers' conductor`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: dataPrefixes.map((prefix) => ({ prefix })) } },
+      },
+      targets: [
+        new LambdaFunction(this.conductor, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+        }),
+      ],
+    });
+  }
+}
