@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { TransientStepError } from '../../lib/contract/errors';
-import type { SimulateSettings } from '../../lib/contract/simulate';
+import { type SimulateSettings, simulatedWriteKey } from '../../lib/contract/simulate';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { stepHandler } from '../commons/step-handler';
 
@@ -18,7 +19,7 @@ export function seededUniforms(seed: string, invocation: string): [number, numbe
   return [hash.readUInt32BE(0) / 2 ** 32, hash.readUInt32BE(4) / 2 ** 32];
 }
 
-export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSettings }>(async (event, { context, logger, env, signal }) => {
+export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSettings }>(async (event, { context, logger, env, signal, s3, bucket }) => {
   const settings = event.simulate ?? {};
   const seed = env[FUNCTION_ENV.simulateSeed];
   const [u1, u2] = seed === undefined || seed === '' ? [Math.random(), Math.random()] : seededUniforms(seed, context.awsRequestId);
@@ -29,5 +30,11 @@ export const handler = stepHandler<unknown, StepEvent & { simulate?: SimulateSet
     throw new TransientStepError(`simulated failure of ${event.step} (failureRate ${settings.failureRate})`);
   }
   logger.debug('simulated work done', { durationMs });
+  if (settings.writes !== undefined) {
+    const key = simulatedWriteKey(settings.writes, { key: event.input['key'], runId: event.runId });
+    const body = JSON.stringify({ pipeline: event.pipeline, step: event.step, runId: event.runId, key: event.input['key'] ?? null, inputs: event.input['inputs'] ?? null });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    return settings.output ?? { uri: `s3://${bucket}/${key}` };
+  }
   return settings.output ?? { ok: true };
 });

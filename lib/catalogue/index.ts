@@ -1,3 +1,3 @@
 export { describePipeline } from './describe';
 export * from './files';
-export { loadCatalogue, loadPipeline, type PipelineSource, pipelineFromGraph, StaleDefinitionError } from './pipeline';
+export { loadCatalogue, loadPipeline, loadPipelinesIn, type PipelineSource, pipelineFromGraph, StaleDefinitionError } from './pipeline';

@@ -57,7 +57,12 @@ export class DuplicatePipelineError extends OrchestraError {
 
 /** Every pipeline of a project: the graphs in its state-machines/ folder, in name order; names are unique. */
 export function loadCatalogue(projectRoot: string): PipelineSource[] {
-  const pipelines = graphFilesIn(join(projectRoot, STATE_MACHINES_DIR)).map(loadPipeline);
+  return loadPipelinesIn(join(projectRoot, STATE_MACHINES_DIR), projectRoot);
+}
+
+/** Every pipeline graph in `dir` (e.g. a folder of imported products), in name order; names are unique. */
+export function loadPipelinesIn(dir: string, projectRoot: string = dir): PipelineSource[] {
+  const pipelines = graphFilesIn(dir).map(loadPipeline);
   const byName = new Map<string, string[]>();
   for (const { name, graphFile } of pipelines) byName.set(name, [...(byName.get(name) ?? []), relative(projectRoot, graphFile)]);
   const clashes = [...byName].filter(([, files]) => files.length > 1);

@@ -19,6 +19,7 @@ import type { PipelineSource } from '../catalogue';
 import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { needsContainerNetwork } from '../kinds/cdk';
+import { grantDataAccess } from './data-access';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
@@ -148,6 +149,14 @@ export class OrchestraStack extends Stack {
 
     // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
     const bucket = this.bucket as unknown as IBucket;
+    // Simulated products are data items: the shared function may write where `writes` templates point, no further.
+    const simulatedWrites = new Set(
+      props.pipelines.flatMap((p) =>
+        Object.values(p.graph.steps).flatMap((step) => (step.kind === 'simulate' && step.writes !== undefined ? [step.writes.replace(/\{[^}]*\}/g, '*')] : [])),
+      ),
+    );
+    for (const write of simulatedWrites) grantDataAccess(bucket, simulateFunction.role, { write });
+
     for (const source of props.pipelines) {
       const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
         source,

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
+import { importProductsCommand } from './commands/import';
 import { cancelCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
@@ -57,6 +58,17 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .addOption(new Option('--format <format>', 'picture format').choices(['mermaid']).default('mermaid'))
     .action((file: string, options: { format: string }) => setExitCode(graphCommand(file, options, output)));
 
+  program
+    .command('import')
+    .description('turn graphs from other systems into Orchestra pipelines')
+    .command('products')
+    .description("a mission's product graph → one keyed pipeline per product (graph + compiled ASL), for `orchestra up --pipelines <dir>`")
+    .argument('<file>', 'product graph (JSON): {"inputs": [...], "products": {"<name>": {"m_input", "o_input", "provider", "url"}}}')
+    .requiredOption('-o, --out <dir>', 'folder to write the pipelines to')
+    .option('--simulate', 'give every product the built-in simulated provider (1–5 s, fails with probability 0.2, retried)')
+    .option('--data-prefix <prefix>', 'where data items live: <prefix><type>/<key>/…', 'data/')
+    .action((file: string, options: { out: string; simulate?: boolean; dataPrefix?: string }) => setExitCode(importProductsCommand(file, options, output)));
+
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
 
   program
@@ -75,8 +87,12 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('-p, --port <port>', 'S3 port (0 = any free port)', integerIn(0, 65_535), DEFAULT_S3_PORT)
     .option('--sfn-port <port>', 'Step Functions endpoint port (0 = any free port)', integerIn(0, 65_535), DEFAULT_SFN_PORT)
     .option('--api-port <port>', 'runs API port (0 = any free port)', integerIn(0, 65_535), DEFAULT_API_PORT)
+    .option('--pipelines <dir>', 'serve the pipeline graphs in this folder (e.g. from `orchestra import products`) instead of state-machines/')
+    .option('--simulate-seed <seed>', 'seed the simulate steps, so their durations and failures repeat')
     .addOption(dataDir())
-    .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string }) => setExitCode(await upCommand(options, output)));
+    .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string; pipelines?: string; simulateSeed?: string }) =>
+      setExitCode(await upCommand(options, output)),
+    );
 
   const viaApi = (options: ApiTargetOptions): boolean => options.api !== undefined || options.stack !== undefined;
 

@@ -14,7 +14,18 @@ export const simulateSettingsShape = {
     .describe('How long the step works: a number, or [min, max] for a uniformly random duration. @default 0'),
   failureRate: z.number().min(0).max(1).optional().describe('Probability that an attempt fails. @default 0'),
   output: z.json().optional().describe('What the step returns when it succeeds. @default {"ok": true}'),
+  writes: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'(){}/-]*[^/]$/, { message: 'writes must be an object key, e.g. "data/QPO_ECL/{key}/QPO_ECL.json"' })
+    .optional()
+    .describe(
+      'An object the step writes to the data bucket when it succeeds, so a simulated product is a data item other pipelines can wait for. "{key}" is the keyed run\'s key, "{runId}" the run id.',
+    ),
 };
+
+/** The object key a simulate step writes: its `writes` template with the run's key and id filled in. */
+export const simulatedWriteKey = (template: string, values: { readonly key?: unknown; readonly runId: string }): string =>
+  template.replaceAll('{runId}', values.runId).replaceAll('{key}', typeof values.key === 'string' ? values.key : 'no-key');
 
 export const simulateSettingsSchema = z.strictObject(simulateSettingsShape);
 export type SimulateSettings = z.infer<typeof simulateSettingsSchema>;

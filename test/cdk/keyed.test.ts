@@ -12,7 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const product = (name: string, required: string[], optional: string[] = []): PipelineGraph => ({
   name,
   trigger: { mode: 'keyed', required, optional, optionalGraceSeconds: 60 },
-  steps: { make: { kind: 'simulate' } },
+  steps: { make: { kind: 'simulate', writes: `data/${name}/{key}/${name}.json` } },
 });
 
 describe('keyed triggers in the stack', () => {
@@ -79,6 +79,18 @@ describe('keyed triggers in the stack', () => {
     expect(starts).toHaveLength(2);
     expect(starts.join()).not.toContain('Pipelineplain');
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Keyed-keyed-checks' });
+  });
+
+  it('lets the shared simulate function write simulated products where their steps say, no further', () => {
+    const writes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>)
+      .filter((statement) => statement.Action === 's3:PutObject')
+      .map((statement) => JSON.stringify(statement.Resource));
+
+    expect(writes.filter((resource) => resource.includes('/data/'))).toEqual([
+      expect.stringContaining('/data/qpo-ecl/*/qpo-ecl.json'),
+      expect.stringContaining('/data/qpo-sum/*/qpo-sum.json'),
+    ]);
   });
 
   it('passes cdk-nag with its wildcards acknowledged one by one', () => {

@@ -3,9 +3,9 @@
  * local Step Functions endpoint and the runs API, running until Ctrl-C. Any S3 client can upload,
  * any Step Functions client or HTTP client can start and follow runs; each run is printed as it starts and ends.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PipelineSource } from '../../catalogue';
-import { loadCatalogue } from '../../catalogue';
+import { loadCatalogue, loadPipelinesIn } from '../../catalogue';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
@@ -25,6 +25,10 @@ export interface UpOptions extends DataDirOption {
   apiPort?: number;
   /** Resolves to stop the server; @default SIGINT or SIGTERM */
   until?: Promise<void>;
+  /** Serve the pipeline graphs in this folder (e.g. imported products) instead of state-machines/. */
+  pipelines?: string;
+  /** Seed the simulate steps, so their durations and failures repeat run after run. */
+  simulateSeed?: string;
 }
 
 export const DEFAULT_S3_PORT = 4568;
@@ -40,9 +44,14 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
       process.once('SIGTERM', () => resolve());
     });
   const root = projectRootOf(join(process.cwd(), 'x'));
-  const pipelines = loadCatalogue(root);
+  const pipelines = options.pipelines === undefined ? loadCatalogue(root) : loadPipelinesIn(resolve(options.pipelines));
   const dataDir = dataDirOf(options);
-  const runtime = await LocalRuntime.start({ dataDir, s3Port: options.port ?? DEFAULT_S3_PORT, stepFunctionsPort: options.sfnPort ?? DEFAULT_SFN_PORT });
+  const runtime = await LocalRuntime.start({
+    dataDir,
+    s3Port: options.port ?? DEFAULT_S3_PORT,
+    stepFunctionsPort: options.sfnPort ?? DEFAULT_SFN_PORT,
+    ...(options.simulateSeed === undefined ? {} : { simulateSeed: options.simulateSeed }),
+  });
   let forgetEndpoints = (): void => undefined;
   try {
     for (const pipeline of pipelines) runtime.addPipeline(pipeline);

@@ -12,11 +12,12 @@ export const simulateCompile: CompileKind<SimulateStep> = {
     if (step.durationMs !== undefined) simulate['durationMs'] = step.durationMs as Json;
     if (step.failureRate !== undefined) simulate['failureRate'] = step.failureRate;
     if (step.output !== undefined) simulate['output'] = step.output as Json;
+    if (step.writes !== undefined) simulate['writes'] = step.writes;
     return { Resource: ref(PLACEHOLDERS.simulateFunction), Parameters: { ...stepEventParameters(context), simulate } };
   },
   defaultTimeoutSeconds: 300,
-  /** Exactly its declared output, or the default `{"ok":true}`. */
-  resultBytes: (step) => Buffer.byteLength(JSON.stringify(step.output ?? { ok: true })),
+  /** Exactly its declared output, else the default: `{"ok":true}`, or the URI of what it writes. */
+  resultBytes: (step) => Buffer.byteLength(JSON.stringify(step.output ?? (step.writes === undefined ? { ok: true } : { uri: `s3://${'b'.repeat(63)}/${step.writes}` }))),
   /** The mean duration. */
   estimatedSeconds(step) {
     const d = step.durationMs ?? 0;

@@ -1,0 +1,59 @@
+/** `orchestra import products <file> --out <dir>`: a mission's product graph → a folder of keyed pipelines, compiled, ready for `orchestra up --pipelines <dir>`. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { aslFileFor } from '../../catalogue';
+import { compileGraph } from '../../compiler/compile';
+import { hasErrors, parsePath } from '../../graph/issues';
+import { locate, parseGraphText } from '../../graph/parse';
+import { validateGraphText } from '../../graph/validate';
+import { importProducts } from '../../importers/products';
+import { messageOf } from '../../shared/errors';
+import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { type Output, reportIssues } from '../output';
+
+export interface ImportProductsCommandOptions {
+  readonly out: string;
+  readonly simulate?: boolean;
+  readonly dataPrefix?: string;
+}
+
+export function importProductsCommand(file: string, options: ImportProductsCommandOptions, output: Output): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    output.err(`${file}: cannot read the product graph (${messageOf(error)})`);
+    return EXIT_INVALID;
+  }
+  const parsed = parseGraphText(text);
+  reportIssues(output, parsed.issues, file);
+  if (hasErrors(parsed.issues)) return EXIT_INVALID;
+  const imported = importProducts(parsed.value, {
+    ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
+    ...(options.dataPrefix === undefined ? {} : { dataPrefix: options.dataPrefix }),
+  });
+  // Each problem with the line of the product graph it is about.
+  reportIssues(
+    output,
+    imported.issues.map((found) => ({ ...found, ...locate(parsed, parsePath(found.path)) })),
+    file,
+  );
+  if (hasErrors(imported.issues)) return EXIT_INVALID;
+  mkdirSync(options.out, { recursive: true });
+  for (const graph of imported.graphs) {
+    const graphFile = join(options.out, `${graph.name}.graph.json`);
+    const graphText = `${JSON.stringify(graph, null, 2)}\n`;
+    // The importer's output goes through the same validation as a hand-written graph.
+    const checked = validateGraphText(graphText);
+    if (checked.graph === undefined) {
+      reportIssues(output, checked.issues, graphFile);
+      return EXIT_INVALID;
+    }
+    if (existsSync(graphFile) && readFileSync(graphFile, 'utf8') !== graphText) output.err(`${graphFile}: replaced`);
+    writeFileSync(graphFile, graphText);
+    writeFileSync(aslFileFor(graphFile), compileGraph(checked.graph).text);
+  }
+  const shown = relative(process.cwd(), options.out) || '.';
+  output.err(`${imported.graphs.length} product pipelines in ${shown}/ (graph and compiled ASL each): serve them with \`orchestra up --pipelines ${shown}\``);
+  return EXIT_OK;
+}

@@ -1,0 +1,166 @@
+/**
+ * A mission's product graph → one Orchestra pipeline per product, each with a keyed trigger: a
+ * product runs for an observation id once its mandatory inputs (`m_input`) exist, with its optional
+ * ones (`o_input`) if present, and its output is a data item, so products feed products. Every problem
+ * is reported at once, with its JSON path and the fix, as `validate` does.
+ *
+ *   {"inputs": ["EclTmVhfAlert", …],
+ *    "products": {"QPO_ECL": {"m_input": ["EclTmVhfAlert"], "o_input": […], "provider": "qpo_ecl_pipeline", "url": "http://…/pipeline"}, …}}
+ */
+import { type Issue, issue } from '../graph/issues';
+import type { PipelineGraph } from '../graph/schema';
+import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
+import { fixForUnknownName } from '../graph/suggest';
+import { DEFAULT_DATA_PREFIX } from '../runtime/keyed/keyed-trigger';
+import { isJsonRecord } from '../shared/json';
+
+export interface ImportProductsOptions {
+  /** Give every product the built-in simulated provider (1–5 s, fails with probability 0.2), whatever its provider says. */
+  readonly simulate?: boolean;
+  /** Where data items live. @default "data/" */
+  readonly dataPrefix?: string;
+}
+
+export interface ImportedProducts {
+  readonly graphs: readonly PipelineGraph[];
+  readonly issues: readonly Issue[];
+}
+
+interface Product {
+  readonly name: string;
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+  readonly provider: string;
+  readonly url?: string;
+}
+
+const TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const PIPELINE_NAME = /^[A-Za-z0-9_-]+$/;
+
+function stringList(value: unknown, at: (string | number)[], found: Issue[], what: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    found.push(issue('schema', at, `expected a list of ${what} names`, 'write e.g. ["EclTmVhfAlert"]'));
+    return [];
+  }
+  return value;
+}
+
+function productsOf(document: unknown, found: Issue[]): { inputs: string[]; products: Product[] } {
+  if (!isJsonRecord(document)) {
+    found.push(issue('schema', [], 'expected a JSON object with "inputs" and "products"', 'see the example in the README ("Keyed triggers")'));
+    return { inputs: [], products: [] };
+  }
+  const inputs = stringList(document['inputs'], ['inputs'], found, 'input type');
+  for (const [index, type] of inputs.entries())
+    if (!TYPE.test(type)) found.push(issue('schema', ['inputs', index], `"${type}" is not a data type name`, 'use letters, digits, "_", "." or "-"'));
+  const raw = document['products'];
+  if (!isJsonRecord(raw) || Object.keys(raw).length === 0) {
+    found.push(issue('schema', ['products'], 'expected an object of products by name', 'add e.g. {"QPO_ECL": {"m_input": ["EclTmVhfAlert"], "provider": "simulate"}}'));
+    return { inputs, products: [] };
+  }
+  const products: Product[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const at = ['products', name];
+    if (!TYPE.test(name) || !PIPELINE_NAME.test(name) || name.length > PIPELINE_NAME_MAX_LENGTH) {
+      found.push(issue('schema', at, `"${name}" cannot name both a data type and a pipeline`, 'use letters, digits, "_" and "-" (at most 64)'));
+      continue;
+    }
+    if (!isJsonRecord(value)) {
+      found.push(issue('schema', at, 'expected an object with "m_input", "o_input", "provider" and "url"', 'see the example in the README'));
+      continue;
+    }
+    const required = stringList(value['m_input'], [...at, 'm_input'], found, 'input type');
+    const optional = stringList(value['o_input'], [...at, 'o_input'], found, 'input type');
+    if (required.length === 0) found.push(issue('schema', [...at, 'm_input'], 'a product needs at least one mandatory input', 'list the data types it cannot run without'));
+    const provider = value['provider'];
+    if (typeof provider !== 'string' || provider === '') {
+      found.push(issue('schema', [...at, 'provider'], 'the product has no provider', 'name the pipeline or service that makes it, or "simulate"'));
+      continue;
+    }
+    const url = value['url'];
+    if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) {
+      found.push(issue('schema', [...at, 'url'], `${JSON.stringify(url)} is not an http(s) URL`, 'write e.g. "http://qpo_ecl_pipeline:5000/pipeline"'));
+      continue;
+    }
+    products.push({ name, required, optional, provider, ...(typeof url === 'string' ? { url } : {}) });
+  }
+  return { inputs, products };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const parsed = new URL(text);
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Products needing themselves through other products: each cycle once, as A → B → A. */
+function cyclesOf(products: readonly Product[]): string[][] {
+  const byName = new Map(products.map((product) => [product.name, product]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const cycles: string[][] = [];
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      cycles.push([...path.slice(path.indexOf(name)), name]);
+      return;
+    }
+    state.set(name, 'visiting');
+    for (const input of [...(byName.get(name)?.required ?? []), ...(byName.get(name)?.optional ?? [])]) if (byName.has(input)) visit(input, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const product of products) visit(product.name, []);
+  return cycles;
+}
+
+export function importProducts(document: unknown, options: ImportProductsOptions = {}): ImportedProducts {
+  const found: Issue[] = [];
+  const { inputs, products } = productsOf(document, found);
+  const known = [...inputs, ...products.map((p) => p.name)];
+  for (const product of products) {
+    for (const [list, types] of [
+      ['m_input', product.required],
+      ['o_input', product.optional],
+    ] as const) {
+      types.forEach((type, index) => {
+        if (!known.includes(type)) found.push(issue('schema', ['products', product.name, list, index], `unknown input type "${type}"`, fixForUnknownName(type, known)));
+      });
+    }
+    if (!options.simulate && product.provider !== 'simulate') {
+      found.push(
+        issue(
+          'schema',
+          ['products', product.name, 'provider'],
+          `provider "${product.provider}"${product.url === undefined ? '' : ` at ${product.url}`}: calling Orchestra pipelines and external services is not available yet`,
+          'import with --simulate to run every product with the simulated provider, or set "provider": "simulate"',
+        ),
+      );
+    }
+  }
+  for (const cycle of cyclesOf(products)) {
+    found.push(issue('dependency-cycle', ['products', cycle[0] ?? ''], `products need each other: ${cycle.join(' → ')}`, 'a product cannot be an input of a product it feeds'));
+  }
+  if (found.some((i) => i.severity === 'error')) return { graphs: [], issues: found };
+  const dataPrefix = options.dataPrefix ?? DEFAULT_DATA_PREFIX;
+  const graphs = products.map(
+    (product): PipelineGraph => ({
+      name: product.name,
+      description: `${product.name} for one observation id, once ${product.required.join(', ')} exist (provider ${product.provider}; imported product graph)`,
+      trigger: { mode: 'keyed', dataPrefix, required: [...product.required], ...(product.optional.length > 0 ? { optional: [...product.optional] } : {}) },
+      steps: {
+        produce: {
+          kind: 'simulate',
+          description: `Makes ${product.name} and writes it as a data item, so products that need it can start.`,
+          durationMs: [1000, 5000],
+          failureRate: 0.2,
+          retry: { maxAttempts: 3, intervalSeconds: 1 },
+          writes: `${dataPrefix}${product.name}/{key}/${product.name}.json`,
+        },
+      },
+    }),
+  );
+  return { graphs, issues: found };
+}

@@ -1,0 +1,86 @@
+/** The product-graph importer: every problem at once with its path, and keyed pipelines that validate. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPipelinesIn } from '../../lib/catalogue';
+import { validateGraphText } from '../../lib/graph';
+import { importProducts } from '../../lib/importers/products';
+import { cli } from '../helpers/cli';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+const EXAMPLE = JSON.parse(readFileSync(join(ROOT, 'examples', 'products', 'products.json'), 'utf8')) as unknown;
+
+describe('importProducts', () => {
+  it('makes one keyed pipeline per product: m_input required, o_input optional, writing the product as a data item', () => {
+    const { graphs, issues } = importProducts(EXAMPLE, { simulate: true });
+
+    expect(issues).toEqual([]);
+    expect(graphs.map((g) => g.name)).toEqual(['QPO_ECL', 'GRB_LC', 'MXT_SRC', 'GRB_SPEC', 'XRAY_CAT', 'BURST_REPORT']);
+    expect(graphs.find((g) => g.name === 'BURST_REPORT')).toMatchObject({
+      trigger: { mode: 'keyed', dataPrefix: 'data/', required: ['GRB_SPEC', 'XRAY_CAT'], optional: ['QPO_ECL'] },
+      steps: { produce: { kind: 'simulate', writes: 'data/BURST_REPORT/{key}/BURST_REPORT.json' } },
+    });
+    for (const graph of graphs) expect(validateGraphText(JSON.stringify(graph)).issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('reports every problem at once: unknown input types (with a suggestion), cycles, a missing provider, a malformed URL', () => {
+    const { graphs, issues } = importProducts(
+      {
+        inputs: ['EclTmVhfAlert'],
+        products: {
+          A: { m_input: ['EclTmVhfAlret'], provider: 'simulate' },
+          B: { m_input: ['C'], provider: 'simulate' },
+          C: { m_input: ['B'], provider: 'simulate' },
+          D: { m_input: ['EclTmVhfAlert'] },
+          E: { m_input: ['EclTmVhfAlert'], provider: 'e', url: 'not a url' },
+        },
+      },
+      { simulate: true },
+    );
+
+    expect(graphs).toEqual([]);
+    expect(issues.map((i) => [i.path, i.message, i.fix])).toEqual([
+      ['products.D.provider', 'the product has no provider', 'name the pipeline or service that makes it, or "simulate"'],
+      ['products.E.url', '"not a url" is not an http(s) URL', 'write e.g. "http://qpo_ecl_pipeline:5000/pipeline"'],
+      ['products.A.m_input[0]', 'unknown input type "EclTmVhfAlret"', expect.stringContaining('did you mean "EclTmVhfAlert"')],
+      ['products.B', 'products need each other: B → C → B', 'a product cannot be an input of a product it feeds'],
+    ]);
+  });
+
+  it('says plainly that pipeline and service providers are not available yet, unless --simulate', () => {
+    const { issues } = importProducts(EXAMPLE);
+
+    expect(issues).toHaveLength(6);
+    expect(issues[0]).toMatchObject({ path: 'products.QPO_ECL.provider', message: expect.stringContaining('not available yet'), fix: expect.stringContaining('--simulate') });
+  });
+});
+
+describe('orchestra import products', () => {
+  it('writes a graph and its compiled ASL per product, ready for `orchestra up --pipelines`', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'orchestra-products-'));
+
+    const result = await cli('import', 'products', join(ROOT, 'examples', 'products', 'products.json'), '--out', out, '--simulate');
+
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('6 product pipelines in');
+    expect(readdirSync(out).sort()).toHaveLength(12);
+    expect(loadPipelinesIn(out).map((p) => [p.name, p.definitionSource])).toEqual(
+      ['BURST_REPORT', 'GRB_LC', 'GRB_SPEC', 'MXT_SRC', 'QPO_ECL', 'XRAY_CAT'].map((name) => [name, 'committed']),
+    );
+  });
+
+  it('fails with each problem on its line, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-products-'));
+    const file = join(dir, 'products.json');
+    writeFileSync(file, '{\n  "inputs": ["A"],\n  "products": {\n    "P": {"m_input": ["B"], "provider": "simulate"}\n  }\n}\n');
+
+    const result = await cli('import', 'products', file, '--out', join(dir, 'out'));
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:4:`);
+    expect(result.stderr).toContain('products.P.m_input[0]: unknown input type "B"');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
