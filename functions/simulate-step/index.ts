@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { TransientStepError } from '../../lib/contract/errors';
 import { type SimulateSettings, simulatedWriteKey } from '../../lib/contract/simulate';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { stepHandler } from '../commons/step-handler';
 
