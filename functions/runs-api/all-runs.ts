@@ -137,7 +137,7 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
   };
 }
 
-/** Whether the run was started for `key`: its dataset prefix, one of its objects, or a key under its prefix. */
+/** Whether the run was started for `key`: its dataset prefix, one of its objects, a key under its prefix, or its keyed trigger's key (an observation id). */
 async function startedFor(sfn: SFNClient, item: ExecutionListItem, key: string): Promise<boolean> {
   const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
   let parsed: unknown;
@@ -149,5 +149,5 @@ async function startedFor(sfn: SFNClient, item: ExecutionListItem, key: string):
   if (!isJsonRecord(parsed)) return false;
   const prefix = typeof parsed['prefix'] === 'string' ? parsed['prefix'] : undefined;
   const keys = Array.isArray(parsed['keys']) ? parsed['keys'] : [];
-  return prefix === key || (prefix !== undefined && key.startsWith(prefix)) || keys.includes(key);
+  return prefix === key || (prefix !== undefined && key.startsWith(prefix)) || keys.includes(key) || parsed['key'] === key;
 }

@@ -5,6 +5,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -13,6 +14,8 @@ import httpRouterHandler from '@middy/http-router';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
+import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
+import { parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { parseJsonObject } from '../../lib/shared/json';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
@@ -70,6 +73,9 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
 }
 
 const bucket = process.env[FUNCTION_ENV.bucket];
+// Set by the stack when a pipeline has a keyed trigger: the conductor's ledger, read for GET /keys/{key}.
+const keyTable = process.env['KEY_TABLE'];
+const keyedTriggers = process.env['KEYED_TRIGGERS'];
 const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
 
 export const handler = createRunsApiHandler({
@@ -78,4 +84,7 @@ export const handler = createRunsApiHandler({
   descriptions,
   logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
   ...(bucket === undefined ? {} : { data: { s3: createS3Client(), bucket } }),
+  ...(keyTable === undefined || keyedTriggers === undefined
+    ? {}
+    : { keyed: { triggers: parseKeyedTriggers(keyedTriggers), ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), keyTable) } }),
 });

@@ -27,6 +27,7 @@ import { parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { decodeRunsToken, listAllRuns } from './all-runs';
+import { type KeyedPipelines, keyReport } from './keys';
 
 export interface RunsApiDependencies {
   readonly sfn: SFNClient;
@@ -38,6 +39,8 @@ export interface RunsApiDependencies {
   readonly logs?: RunLogs;
   /** The data bucket, for a dry run to check what the run would read. @default none: dry runs check the request only */
   readonly data?: { readonly s3: S3Client; readonly bucket: string };
+  /** The keyed triggers and their ledger, for `GET /keys/{key}`. @default none: the keys route answers 404 for every key */
+  readonly keyed?: KeyedPipelines;
 }
 
 export interface RunLogLine {
@@ -85,7 +88,7 @@ const locationOf = (event: ApiEvent, pipeline: string, runId: string): string =>
   return `${stage}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 };
 
-export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, keyed }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
     const arn = Object.hasOwn(pipelines, pipeline) ? pipelines[pipeline] : undefined;
@@ -294,6 +297,14 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data }:
     }
   };
 
+  const describeKey = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const key = event.pathParameters?.['key'] ?? '';
+    const report = keyed === undefined ? undefined : await keyReport(key, keyed, sfn, pipelines);
+    if (report === undefined)
+      fail(404, `no data item with key "${key}" reached a keyed pipeline${keyed === undefined || keyed.triggers.length === 0 ? ' (no pipeline has a keyed trigger)' : ''}`, 'key');
+    return json(200, report);
+  };
+
   type Handler = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
   const route = (method: Route<APIGatewayProxyEvent, APIGatewayProxyResult>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
     method,
@@ -303,6 +314,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data }:
   return [
     route('GET', '/pipelines', listPipelines),
     route('GET', '/runs', listRunsEverywhere),
+    route('GET', '/keys/{key}', describeKey),
     route('GET', '/pipelines/{pipeline}', describePipeline),
     route('GET', '/pipelines/{pipeline}/runs/{runId}/logs', readLogs),
     route('GET', '/pipelines/{pipeline}/runs', listRuns),

@@ -36,6 +36,7 @@ import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import { RUNS_API_ENTRY } from './function-entries';
+import type { KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { StepFunction } from './step-function';
@@ -139,6 +140,8 @@ export class RunsApi extends Construct {
       });
 
     route(this.api.root.addResource('runs'), 'GET');
+    // Answers 404 for every key unless the stack has keyed pipelines (readKeysOf).
+    route(this.api.root.addResource('keys').addResource('{key}'), 'GET', ['key']);
     const pipelines = this.api.root.addResource('pipelines');
     route(pipelines, 'GET');
     const pipeline = pipelines.addResource('{pipeline}');
@@ -163,5 +166,12 @@ export class RunsApi extends Construct {
 
   get url(): string {
     return this.api.url;
+  }
+
+  /** `GET /keys/{key}` reads the keyed triggers' ledger: read-only access to its table. */
+  readKeysOf(conductor: KeyedConductor): void {
+    this.handler.addEnvironment('KEY_TABLE', conductor.table.tableName);
+    this.handler.addEnvironment('KEYED_TRIGGERS', JSON.stringify(conductor.triggers));
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [conductor.table.tableArn] }));
   }
 }

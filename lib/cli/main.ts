@@ -4,7 +4,7 @@ import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { graphCommand } from './commands/graph';
 import { importProductsCommand } from './commands/import';
-import { cancelCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
+import { cancelCommand, keysCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
@@ -132,6 +132,13 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
       .option('--json', 'print the API answer as JSON')
       .addOption(dataDir());
+
+  remote(
+    program
+      .command('keys')
+      .description('what the keyed triggers recorded for a key (e.g. an observation id): per pipeline, types arrived, types missing, runs started')
+      .argument('<key>', 'the key, e.g. obs-001234'),
+  ).action(async (key: string, options: RemoteOptions) => setExitCode(await keysCommand(key, options, output)));
 
   remote(
     program

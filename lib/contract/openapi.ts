@@ -34,12 +34,19 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             { name: 'pipeline', in: 'query', schema: { type: 'string' } },
             { name: 'status', in: 'query', schema: { enum: [...RUN_STATUSES] } },
-            { name: 'key', in: 'query', schema: { type: 'string' }, description: 'The dataset prefix or object key the run was started for' },
+            { name: 'key', in: 'query', schema: { type: 'string' }, description: "The dataset prefix or object key the run was started for, or its keyed trigger's key" },
             { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Runs started at or after this time' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
             { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'From the previous page' },
           ],
           responses: { 200: { description: 'A page of runs', content: jsonContent(ref('RunList')) }, 400: error('A bad filter or token'), 404: error('No such pipeline') },
+        },
+      },
+      '/keys/{key}': {
+        parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' }, description: "A keyed trigger's key, e.g. an observation id" }],
+        get: {
+          summary: 'What the keyed triggers recorded for a key, per pipeline: types arrived, types missing, runs started',
+          responses: { 200: { description: 'The key', content: jsonContent(ref('KeyReport')) }, 404: error('No data item with this key reached a keyed pipeline') },
         },
       },
       '/pipelines/{pipeline}': {
@@ -146,6 +153,39 @@ export function openApiDocument(): Record<string, unknown> {
         StartedRun: {
           type: 'object',
           properties: { pipeline: { type: 'string' }, runId: { type: 'string' }, executionArn: { type: 'string' }, startedAt: { type: 'string', format: 'date-time' } },
+        },
+        KeyReport: {
+          type: 'object',
+          required: ['key', 'pipelines'],
+          properties: {
+            key: { type: 'string' },
+            pipelines: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['pipeline', 'state', 'firstSeen', 'arrived', 'missing', 'runs'],
+                properties: {
+                  pipeline: { type: 'string' },
+                  state: { enum: ['WAITING', 'READY', 'EXPIRED'] },
+                  firstSeen: { type: 'string', format: 'date-time' },
+                  readyAt: { type: 'string', format: 'date-time' },
+                  expiredAt: { type: 'string', format: 'date-time' },
+                  arrived: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { type: { type: 'string' }, objectKey: { type: 'string' }, etag: { type: 'string' }, at: { type: 'string', format: 'date-time' } },
+                    },
+                  },
+                  missing: { type: 'array', items: { type: 'string' } },
+                  runs: {
+                    type: 'array',
+                    items: { type: 'object', properties: { runId: { type: 'string' }, version: { type: 'string' }, claimedAt: { type: 'string' }, status: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
         },
         RunList: {
           type: 'object',

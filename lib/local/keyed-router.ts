@@ -30,7 +30,8 @@ export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrig
   pipelines.flatMap((pipeline) => keyedTriggerOf(pipeline.name, pipeline.graph.trigger) ?? []);
 
 export class KeyedRouter {
-  private readonly ledger: LocalKeyLedger;
+  /** The run database's key ledger: the conductor writes it; the runs API reads it for `GET /keys/{key}`. */
+  readonly ledger: LocalKeyLedger;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pending = new Set<Promise<void>>();
   private conductorInstance: ReturnType<typeof createKeyedConductor> | undefined;

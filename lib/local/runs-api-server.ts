@@ -30,6 +30,8 @@ export interface RunsApiServerOptions {
   readonly logs: RunLogs;
   /** The embedded S3 and its bucket, for dry runs. */
   readonly data: NonNullable<RunsApiDependencies['data']>;
+  /** The keyed triggers and the run database's key ledger, for `GET /keys/{key}`. */
+  readonly keyed?: RunsApiDependencies['keyed'];
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -40,7 +42,14 @@ export interface RunsApiServerOptions {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
-  const handler = createRunsApiHandler({ sfn: options.sfn, pipelines: options.pipelines, descriptions: options.descriptions, logs: options.logs, data: options.data });
+  const handler = createRunsApiHandler({
+    sfn: options.sfn,
+    pipelines: options.pipelines,
+    descriptions: options.descriptions,
+    logs: options.logs,
+    data: options.data,
+    ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
+  });
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {
       options.onError?.(error);

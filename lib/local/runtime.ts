@@ -17,7 +17,7 @@ import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
-import { KeyedRouter } from './keyed-router';
+import { KeyedRouter, keyedTriggersOf } from './keyed-router';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
@@ -222,7 +222,8 @@ export class LocalRuntime {
       },
     };
     const data = { s3: this.s3.client, bucket: this.s3.bucket };
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, ...(options.port === undefined ? {} : { port: options.port }) });
+    const keyed = { triggers: keyedTriggersOf(this.pipelines), ledger: this.keyed.ledger };
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, keyed, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
     return server;
   }

@@ -50,7 +50,7 @@ describe('keyed triggers in the stack', () => {
       EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ prefix: 'data/' }] } } },
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 }, DeadLetterConfig: Match.anyValue() })],
     });
-    const conductors = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { KEYED_TRIGGERS: Match.anyValue() } } } });
+    const conductors = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SCHEDULE_GROUP: Match.anyValue() } } } });
     expect(Object.keys(conductors)).toHaveLength(1);
     const variables = Object.values(conductors)[0]?.['Properties'].Environment.Variables as Record<string, unknown>;
     expect(JSON.parse(String(variables['KEYED_TRIGGERS'])).map((t: { pipeline: string }) => t.pipeline)).toEqual(['qpo-ecl', 'qpo-sum']);
@@ -91,6 +91,17 @@ describe('keyed triggers in the stack', () => {
       expect.stringContaining('/data/qpo-ecl/*/qpo-ecl.json'),
       expect.stringContaining('/data/qpo-sum/*/qpo-sum.json'),
     ]);
+  });
+
+  it('lets the runs API read the ledger, and only read it, for GET /keys/{key}', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{key}' });
+    const api = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api' } } } }));
+    expect(Object.keys(api[0]?.['Properties'].Environment.Variables)).toEqual(expect.arrayContaining(['KEY_TABLE', 'KEYED_TRIGGERS']));
+    const reads = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown }>)
+      .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:Query'))
+      .map((statement) => statement.Action);
+    expect(reads).toContainEqual(['dynamodb:GetItem', 'dynamodb:Query']);
   });
 
   it('passes cdk-nag with its wildcards acknowledged one by one', () => {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localStateMachineArn } from '../../lib/local/bindings';
 import type { RuntimeEvent } from '../../lib/local/runtime-events';
+import { cli } from '../helpers/cli';
 import { seededRandom } from '../helpers/graphs';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 
@@ -51,5 +52,38 @@ describe('a keyed trigger on the embedded S3', () => {
     const input = JSON.parse(record?.claims[0]?.input ?? '{}') as { key: string; inputs: Record<string, unknown[]> };
     expect(input.key).toBe('obs-001');
     expect(Object.keys(input.inputs).sort()).toEqual(['EclAux', 'EclHk', 'EclTmVhfAlert']);
+  });
+});
+
+describe('keys through the runs API', () => {
+  it('GET /keys/{key} and `orchestra keys` say what arrived, what is missing and which run started; GET /runs?key= lists the run', async () => {
+    await upload(runtime, 'data/EclTmVhfAlert/obs-k1/alert.fits', 'a');
+    await upload(runtime, 'data/EclHk/obs-k1/hk.fits', 'h');
+    await upload(runtime, 'data/EclTmVhfAlert/obs-k2/alert.fits', 'a');
+    await runtime.idle();
+    const api = await runtime.serveRunsApi();
+
+    const ready = (await (await fetch(`${api.url}/keys/obs-k1`)).json()) as { pipelines: Array<Record<string, unknown>> };
+    const waiting = await fetch(`${api.url}/keys/obs-k2`);
+    const unknown = await fetch(`${api.url}/keys/obs-none`);
+    const runs = (await (await fetch(`${api.url}/runs?key=obs-k1`)).json()) as { runs: Array<{ pipeline: string; runId: string }> };
+    const printed = await cli('keys', 'obs-k2', '--api', api.url);
+
+    expect(ready.pipelines).toEqual([
+      expect.objectContaining({
+        pipeline: 'qpo-ecl',
+        state: 'READY',
+        missing: [],
+        arrived: [expect.objectContaining({ type: 'EclTmVhfAlert' }), expect.objectContaining({ type: 'EclHk' })],
+        runs: [expect.objectContaining({ runId: expect.stringMatching(/^obs-k1-/), version: 'once', status: 'SUCCEEDED' })],
+      }),
+    ]);
+    expect(await waiting.json()).toMatchObject({ key: 'obs-k2', pipelines: [{ pipeline: 'qpo-ecl', state: 'WAITING', missing: ['EclHk'], runs: [] }] });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ message: 'no data item with key "obs-none" reached a keyed pipeline', field: 'key' });
+    expect(runs.runs.map((run) => run.runId)).toEqual([expect.stringMatching(/^obs-k1-/)]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('qpo-ecl: WAITING — missing EclHk');
+    expect(printed.stdout).toMatch(/arrived {2}EclTmVhfAlert +\S+ {2}data\/EclTmVhfAlert\/obs-k2\/alert\.fits/);
   });
 });

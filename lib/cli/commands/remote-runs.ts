@@ -168,3 +168,22 @@ export async function remoteLogsCommand(runId: string, options: RemoteOptions & 
   } while (nextToken !== undefined);
   return EXIT_OK;
 }
+
+/** `orchestra keys <key>`: per keyed pipeline, what arrived for the key, what is missing, which runs it started. */
+export async function keysCommand(key: string, options: RemoteOptions, output: Output): Promise<number> {
+  const client = await connect(options);
+  const { body } = await client.request('GET', `/keys/${encodeURIComponent(key)}`);
+  if (options.json === true) {
+    output.out(JSON.stringify(body, null, 2));
+    return EXIT_OK;
+  }
+  const pipelines = Array.isArray(body['pipelines']) ? body['pipelines'].filter(isJsonRecord) : [];
+  for (const entry of pipelines) {
+    const arrived = (Array.isArray(entry['arrived']) ? entry['arrived'] : []).filter(isJsonRecord);
+    const missing = Array.isArray(entry['missing']) ? entry['missing'].map(String) : [];
+    output.out(`${String(entry['pipeline'])}: ${String(entry['state'])}${missing.length === 0 ? '' : ` — missing ${missing.join(', ')}`}`);
+    for (const item of arrived) output.out(`  arrived  ${String(item['type']).padEnd(20)} ${String(item['at'])}  ${String(item['objectKey'])}`);
+    for (const run of (Array.isArray(entry['runs']) ? entry['runs'] : []).filter(isJsonRecord)) output.out(`  run      ${String(run['runId'])}  ${String(run['status'])}`);
+  }
+  return EXIT_OK;
+}

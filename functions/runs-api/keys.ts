@@ -1,0 +1,65 @@
+/**
+ * `GET /keys/{key}`: what the keyed triggers' conductor recorded for a key (an observation id), per
+ * keyed pipeline — which types arrived (when, which version), which required ones are missing, and
+ * the runs it started with how they stand. The ledger is DynamoDB in AWS and the run database locally.
+ */
+import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
+import { executionArnOf } from '../../lib/runtime/execution-history';
+import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
+import type { KeyedTrigger } from '../../lib/runtime/keyed/keyed-trigger';
+
+export interface KeyedPipelines {
+  readonly triggers: readonly KeyedTrigger[];
+  readonly ledger: Pick<KeyLedger, 'get'>;
+}
+
+export interface KeyReport {
+  readonly key: string;
+  readonly pipelines: ReadonlyArray<{
+    readonly pipeline: string;
+    /** WAITING for required types, READY (started), or EXPIRED. */
+    readonly state: 'WAITING' | 'READY' | 'EXPIRED';
+    readonly firstSeen: string;
+    readonly readyAt?: string;
+    readonly expiredAt?: string;
+    readonly arrived: ReadonlyArray<{ readonly type: string; readonly objectKey: string; readonly etag: string; readonly at: string }>;
+    readonly missing: readonly string[];
+    readonly runs: ReadonlyArray<{ readonly runId: string; readonly version: string; readonly claimedAt: string; readonly status: string }>;
+  }>;
+}
+
+/** The report, or undefined when no data item with this key reached any keyed pipeline. */
+export async function keyReport(key: string, keyed: KeyedPipelines, sfn: SFNClient, stateMachines: Readonly<Record<string, string>>): Promise<KeyReport | undefined> {
+  const pipelines: Array<KeyReport['pipelines'][number]> = [];
+  for (const trigger of keyed.triggers) {
+    const record = await keyed.ledger.get(trigger.pipeline, key);
+    if (record === undefined) continue;
+    const arrivedTypes = new Set(record.arrivals.map((arrival) => arrival.type));
+    const runs = [];
+    for (const claim of record.claims) {
+      const machine = stateMachines[trigger.pipeline];
+      let status = 'UNKNOWN';
+      if (machine !== undefined) {
+        try {
+          status = (await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(machine, claim.runName) }))).status ?? 'UNKNOWN';
+        } catch (error) {
+          // Claimed, but its start was lost with a crash: the next notification for the key starts it.
+          if (!(error instanceof ExecutionDoesNotExist)) throw error;
+          status = 'NOT_STARTED';
+        }
+      }
+      runs.push({ runId: claim.runName, version: claim.version, claimedAt: claim.claimedAt, status });
+    }
+    pipelines.push({
+      pipeline: trigger.pipeline,
+      state: record.expiredAt !== undefined ? 'EXPIRED' : record.readyAt !== undefined ? 'READY' : 'WAITING',
+      firstSeen: record.firstSeen,
+      ...(record.readyAt === undefined ? {} : { readyAt: record.readyAt }),
+      ...(record.expiredAt === undefined ? {} : { expiredAt: record.expiredAt }),
+      arrived: record.arrivals.map(({ type, objectKey, etag, at }) => ({ type, objectKey, etag, at })),
+      missing: trigger.required.filter((type) => !arrivedTypes.has(type)),
+      runs,
+    });
+  }
+  return pipelines.length === 0 ? undefined : { key, pipelines };
+}
