@@ -11,6 +11,7 @@ import { bundleTable } from './bundles';
 import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
+import { keyedTables } from './keyed';
 
 interface Case {
   family: string;
@@ -121,6 +122,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   scale: scaleTable,
   runtime: runtimeTables,
   'run-size': runSizeTable,
+  keyed: keyedTables,
   'runs-api': runsApiTables,
   bundles: bundleTable,
 };

@@ -47,6 +47,17 @@ describe('embedded S3', () => {
     },
   );
 
+  it('lists more than 1,000 objects page by page (the continuation token needed DES, which Node 24 lacks: patches/)', async () => {
+    const keys = Array.from({ length: 1_100 }, (_, i) => `many/${String(i).padStart(4, '0')}/item`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => put(key, key)));
+
+    const listed = await s3.listKeys('many/');
+    const firstPage = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'many/' }));
+
+    expect(listed.map((o) => o.key)).toEqual(keys);
+    expect(firstPage).toMatchObject({ IsTruncated: true, KeyCount: 1000, NextContinuationToken: expect.any(String) });
+  });
+
   it('reports uploaded keys exactly as stored, "+" and "%xx" included', async () => {
     const seen: string[] = [];
     s3.onObjectCreated((event) => seen.push(event.detail.object.key));
