@@ -8,10 +8,10 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
+import { keyedTables } from './keyed';
 import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
-import { keyedTables } from './keyed';
 
 interface Case {
   family: string;

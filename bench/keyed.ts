@@ -40,7 +40,6 @@ async function latencyAndThroughput(): Promise<void> {
     latencies.push(defined(startedAt.get(`lat-${i}`), `run of lat-${i}`) - sent);
   }
   latencies.sort((a, b) => a - b);
-  console.error('latency phase done');
   // Throughput: 1,000 keys × (A, B) uploaded 16 at a time, then every object notified again four times (8,000 duplicates).
   const objects = Array.from({ length: 1000 }, (_, i) => [`data/A/tp-${i}/a`, `data/B/tp-${i}/b`]).flat();
   const firstStart = performance.now();
@@ -57,8 +56,12 @@ async function latencyAndThroughput(): Promise<void> {
   console.log('| measure | value |');
   console.log('|---|---|');
   console.log(`| last required item stored → run started, p50 / p99 (200 keys) | ${latencies[99]?.toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms |`);
-  console.log(`| 2,000 uploads over 1,000 keys, 16 at a time: runs started | ${keyedStarts} in ${firstSeconds.toFixed(1)} s (${(keyedStarts / firstSeconds).toFixed(0)} starts/s, ${(objects.length / firstSeconds).toFixed(0)} notifications/s) |`);
-  console.log(`| 8,000 duplicate notifications (every object again, 4 times): runs started | ${[...startedAt.keys()].filter((key) => key.startsWith('tp-')).length - keyedStarts} in ${replaySeconds.toFixed(1)} s (${(8000 / replaySeconds).toFixed(0)} notifications/s) |`);
+  console.log(
+    `| 2,000 uploads over 1,000 keys, 16 at a time: runs started | ${keyedStarts} in ${firstSeconds.toFixed(1)} s (${(keyedStarts / firstSeconds).toFixed(0)} starts/s, ${(objects.length / firstSeconds).toFixed(0)} notifications/s) |`,
+  );
+  console.log(
+    `| 8,000 duplicate notifications (every object again, 4 times): runs started | ${[...startedAt.keys()].filter((key) => key.startsWith('tp-')).length - keyedStarts} in ${replaySeconds.toFixed(1)} s (${(8000 / replaySeconds).toFixed(0)} notifications/s) |`,
+  );
 }
 
 async function costPerRun(): Promise<void> {
@@ -100,7 +103,9 @@ async function costPerRun(): Promise<void> {
   console.log('| per run | count | on-demand price (us-east-1, 2026) |');
   console.log('|---|---|---|');
   console.log(`| DynamoDB writes (PutItem ${per('PutItemCommand')}, UpdateItem ${per('UpdateItemCommand')}) | ${writes.toFixed(1)} | $${((writes * 0.625) / 1e6).toFixed(7)} |`);
-  console.log(`| DynamoDB strongly consistent reads (GetItem ${per('GetItemCommand')}, Query ${per('QueryCommand')}) | ${reads.toFixed(1)} | $${((reads * 0.125) / 1e6).toFixed(7)} |`);
+  console.log(
+    `| DynamoDB strongly consistent reads (GetItem ${per('GetItemCommand')}, Query ${per('QueryCommand')}) | ${reads.toFixed(1)} | $${((reads * 0.125) / 1e6).toFixed(7)} |`,
+  );
   console.log(`| Step Functions state transitions (this one-step product) | ${transitions} | $${((transitions * 25) / 1e6).toFixed(6)} |`);
 }
 
