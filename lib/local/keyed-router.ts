@@ -12,6 +12,7 @@ import type { PipelineSource } from '../catalogue';
 import { type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import type { ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
+import { type LongTimeout, setLongTimeout } from '../shared/long-timeout';
 import { localStateMachineArn } from './bindings';
 import { LocalKeyLedger } from './key-ledger';
 import type { RuntimeEvents } from './runtime-events';
@@ -32,7 +33,7 @@ export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrig
 export class KeyedRouter {
   /** The run database's key ledger: the conductor writes it; the runs API reads it for `GET /keys/{key}`. */
   readonly ledger: LocalKeyLedger;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, LongTimeout>();
   private readonly pending = new Set<Promise<void>>();
   private conductorInstance: ReturnType<typeof createKeyedConductor> | undefined;
   private stopped = false;
@@ -102,7 +103,7 @@ export class KeyedRouter {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
     await this.settle().catch(() => undefined);
     this.ledger.close();
@@ -126,14 +127,11 @@ export class KeyedRouter {
   private schedule(pipeline: string, key: string, at: Date): void {
     const id = `${pipeline}\n${key}\n${at.toISOString()}`;
     if (this.stopped || this.timers.has(id)) return;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        if (!this.stopped) this.track(this.decide({ check: { pipeline, key }, bucket: this.options.bucket }, false));
-      },
-      Math.max(0, at.getTime() - Date.now()),
-    );
-    timer.unref();
+    // Expiries may be weeks away: beyond Node's longest timer, a plain setTimeout would fire at once.
+    const timer = setLongTimeout(() => {
+      this.timers.delete(id);
+      if (!this.stopped) this.track(this.decide({ check: { pipeline, key }, bucket: this.options.bucket }, false));
+    }, at);
     this.timers.set(id, timer);
   }
 }
