@@ -14,6 +14,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import type { Context } from 'aws-lambda';
 import { requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
+import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
@@ -30,8 +31,8 @@ export interface KeyedConductorDependencies {
   readonly ledger: KeyLedger;
   /** Asks for a check of (pipeline, key) at a time (EventBridge Scheduler in AWS, a timer locally). */
   readonly scheduleCheck: (pipeline: string, key: string, at: Date) => Promise<void>;
-  /** Read per call: the keyed triggers and the state machine of each pipeline. */
-  readonly configuration: () => { readonly triggers: readonly KeyedTrigger[]; readonly stateMachineArns: Readonly<Record<string, string>> };
+  /** Read per call: the keyed triggers, and where each pipeline's state machine is. */
+  readonly configuration: () => { readonly triggers: readonly KeyedTrigger[]; readonly stateMachineArnOf: (pipeline: string) => string };
   /** Where decisions are logged. @default Powertools' JSON logger */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   readonly now?: () => Date;
@@ -48,7 +49,7 @@ export function createKeyedConductor({
 }: KeyedConductorDependencies) {
   /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
   return async (event: unknown): Promise<KeyedOutcome[]> => {
-    const { triggers, stateMachineArns } = configuration();
+    const { triggers, stateMachineArnOf } = configuration();
     const check = checkRequestOf(event);
     const object = check === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
     const bucket = object?.bucket ?? bucketOf(event);
@@ -59,10 +60,8 @@ export function createKeyedConductor({
       ledger,
       scheduleCheck,
       startRun: async (pipeline, runName, input) => {
-        const stateMachineArn = stateMachineArns[pipeline];
-        if (stateMachineArn === undefined) throw new ConfigurationError(`no state machine for keyed pipeline "${pipeline}" in STATE_MACHINE_ARNS`);
         try {
-          await sfn.send(new StartExecutionCommand({ stateMachineArn, name: runName, input }));
+          await sfn.send(new StartExecutionCommand({ stateMachineArn: stateMachineArnOf(pipeline), name: runName, input }));
           return 'started';
         } catch (error) {
           if (error instanceof ExecutionAlreadyExists) return 'duplicate';
@@ -84,11 +83,15 @@ function bucketOf(event: unknown): string {
   return requiredVariable('DATA_BUCKET', 'the stack');
 }
 
-const parseArns = (json: string): Record<string, string> => {
-  const value: unknown = JSON.parse(json);
-  if (!isJsonRecord(value) || !Object.values(value).every((arn) => typeof arn === 'string'))
-    throw new ConfigurationError('STATE_MACHINE_ARNS must be a JSON object of pipeline → state machine ARN');
-  return Object.fromEntries(Object.entries(value).map(([pipeline, arn]) => [pipeline, String(arn)]));
+/**
+ * The keyed triggers, bundled in at synth by esbuild's `define` (lib/cdk/keyed-conductor.ts): a product
+ * graph's dozens of triggers have no room in Lambda's 4 KB of environment.
+ */
+declare const ORCHESTRA_KEYED_TRIGGERS: string | undefined;
+const bundledTriggers = (): KeyedTrigger[] => {
+  if (typeof ORCHESTRA_KEYED_TRIGGERS !== 'string')
+    throw new ConfigurationError('the conductor was bundled without its keyed triggers (ORCHESTRA_KEYED_TRIGGERS): deploy it with the stack');
+  return parseKeyedTriggers(ORCHESTRA_KEYED_TRIGGERS);
 };
 
 let deployed: ReturnType<typeof createKeyedConductor> | undefined;
@@ -108,8 +111,9 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
       targetArn: ownArn,
     })),
     configuration: () => ({
-      triggers: parseKeyedTriggers(requiredVariable('KEYED_TRIGGERS', 'the stack')),
-      stateMachineArns: parseArns(requiredVariable('STATE_MACHINE_ARNS', 'the stack')),
+      triggers: bundledTriggers(),
+      // The stack names every state machine orchestra-<pipeline>: one prefix finds them all.
+      stateMachineArnOf: (pipeline) => `${requiredVariable('STATE_MACHINE_ARN_PREFIX', 'the stack')}${deployedStateMachineName(pipeline)}`,
     }),
   });
   return deployed(event);

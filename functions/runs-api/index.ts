@@ -73,9 +73,10 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
 }
 
 const bucket = process.env[FUNCTION_ENV.bucket];
-// Set by the stack when a pipeline has a keyed trigger: the conductor's ledger, read for GET /keys/{key}.
+/** Bundled in when a pipeline has a keyed trigger (lib/cdk/runs-api.ts), with KEY_TABLE: the ledger read for GET /keys/{key}. */
+declare const ORCHESTRA_KEYED_TRIGGERS: string | undefined;
 const keyTable = process.env['KEY_TABLE'];
-const keyedTriggers = process.env['KEYED_TRIGGERS'];
+const keyedTriggers = typeof ORCHESTRA_KEYED_TRIGGERS === 'string' ? ORCHESTRA_KEYED_TRIGGERS : undefined;
 const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
 
 export const handler = createRunsApiHandler({

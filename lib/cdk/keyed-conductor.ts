@@ -5,7 +5,7 @@
  * EventBridge Scheduler schedules in a group of its own. It may write only its table, start only the
  * keyed pipelines, list only their data prefixes and create schedules only in its group.
  */
-import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -20,6 +20,9 @@ import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { StepFunction } from './step-function';
+
+/** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
+export const KEYED_TRIGGERS_DEFINE = 'ORCHESTRA_KEYED_TRIGGERS';
 
 export interface KeyedConductorProps {
   /** The stack's pipelines; those with a keyed trigger are the conductor's. */
@@ -58,10 +61,11 @@ export class KeyedConductor extends Construct {
       timeoutSeconds: 60,
       memoryMiB: 256,
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+      // Bundled, not in the environment: a product graph's dozens of triggers would pass Lambda's 4 KB.
+      define: { [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(this.triggers)) },
       environment: {
         KEY_TABLE: this.table.tableName,
-        KEYED_TRIGGERS: JSON.stringify(this.triggers),
-        STATE_MACHINE_ARNS: Stack.of(this).toJsonString(Object.fromEntries(keyed.map(({ pipeline, trigger }) => [trigger.pipeline, pipeline.stateMachine.stateMachineArn]))),
+        STATE_MACHINE_ARN_PREFIX: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: '', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(this)),
         DATA_BUCKET: props.bucket.bucketName,
         SCHEDULE_GROUP: group.ref,
       },

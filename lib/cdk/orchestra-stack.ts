@@ -205,8 +205,12 @@ export class OrchestraStack extends Stack {
       });
     }
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
-    this.runsApi = new RunsApi(this, 'RunsApi', { pipelines: Object.values(this.pipelines), bucket, projectRoot: props.projectRoot });
-    if (this.keyedConductor !== undefined) this.runsApi.readKeysOf(this.keyedConductor);
+    this.runsApi = new RunsApi(this, 'RunsApi', {
+      pipelines: Object.values(this.pipelines),
+      bucket,
+      projectRoot: props.projectRoot,
+      ...(this.keyedConductor === undefined ? {} : { keyedConductor: this.keyedConductor }),
+    });
     new CfnOutput(this, STACK_OUTPUTS.runsApiUrl, { value: this.runsApi.url, description: 'runs API (IAM-authorized): GET <url>pipelines' });
     new CfnOutput(this, STACK_OUTPUTS.dataBucket, { value: this.bucket.bucketName });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopic, { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });

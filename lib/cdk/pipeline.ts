@@ -20,6 +20,7 @@ import { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
+import { deployedStateMachineName } from '../contract/resource-names';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
@@ -103,7 +104,7 @@ export class Pipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: `orchestra-${graph.name}`,
+      stateMachineName: deployedStateMachineName(graph.name),
       definitionBody: DefinitionBody.fromString(source.definitionText),
       definitionSubstitutions: this.substitutions,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },

@@ -36,7 +36,7 @@ import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import { RUNS_API_ENTRY } from './function-entries';
-import type { KeyedConductor } from './keyed-conductor';
+import { KEYED_TRIGGERS_DEFINE, type KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { StepFunction } from './step-function';
@@ -47,6 +47,8 @@ export interface RunsApiProps {
   readonly bucket: IBucket;
   /** Project root: where package-lock.json is. */
   readonly projectRoot: string;
+  /** The keyed triggers' conductor, when the stack has one: `GET /keys/{key}` reads its ledger, read-only. */
+  readonly keyedConductor?: KeyedConductor;
 }
 
 /** What the deployed function says of a pipeline: the graph's description and where its logs are. */
@@ -78,13 +80,17 @@ export class RunsApi extends Construct {
       timeoutSeconds: 29, // API Gateway's integration limit
       define: {
         [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)])))),
+        ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(props.keyedConductor.triggers)) }),
       },
       environment: {
         [FUNCTION_ENV.bucket]: props.bucket.bucketName,
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
         PIPELINES: stack.toJsonString(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.stateMachine.stateMachineArn]))),
+        ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
       },
     });
+    if (props.keyedConductor !== undefined)
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.keyedConductor.table.tableArn] }));
     // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
     if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
@@ -166,12 +172,5 @@ export class RunsApi extends Construct {
 
   get url(): string {
     return this.api.url;
-  }
-
-  /** `GET /keys/{key}` reads the keyed triggers' ledger: read-only access to its table. */
-  readKeysOf(conductor: KeyedConductor): void {
-    this.handler.addEnvironment('KEY_TABLE', conductor.table.tableName);
-    this.handler.addEnvironment('KEYED_TRIGGERS', JSON.stringify(conductor.triggers));
-    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [conductor.table.tableArn] }));
   }
 }

@@ -52,7 +52,7 @@ export class KeyedRouter {
       scheduleCheck: async (pipeline, key, at) => this.schedule(pipeline, key, at),
       configuration: () => {
         const triggers = keyedTriggersOf(options.pipelines());
-        return { triggers, stateMachineArns: Object.fromEntries(triggers.map((t) => [t.pipeline, localStateMachineArn(t.pipeline)])) };
+        return { triggers, stateMachineArnOf: localStateMachineArn };
       },
       logger: { info: () => undefined, warn: () => undefined },
     });
