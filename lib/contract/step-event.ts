@@ -53,6 +53,8 @@ export const pipelineRunsPrefixFor = (pipeline: string): string => `${RUNS_PREFI
  * trigger. An upload trigger on these would start runs from runs' own outputs, without end.
  */
 export const RUNS_PREFIX = 'runs/';
+/** Where keyed triggers find data items by default: `data/<type>/<key>/…`. */
+export const DEFAULT_DATA_PREFIX = 'data/';
 export const CLI_INPUTS_PREFIX = 'inputs/';
 export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX];
 

@@ -7,11 +7,12 @@
  *   {"inputs": ["EclTmVhfAlert", …],
  *    "products": {"QPO_ECL": {"m_input": ["EclTmVhfAlert"], "o_input": […], "provider": "qpo_ecl_pipeline", "url": "http://…/pipeline"}, …}}
  */
+
+import { DEFAULT_DATA_PREFIX } from '../contract/step-event';
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph } from '../graph/schema';
 import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
-import { DEFAULT_DATA_PREFIX } from '../runtime/keyed/keyed-trigger';
 import { isJsonRecord } from '../shared/json';
 
 export interface ImportProductsOptions {

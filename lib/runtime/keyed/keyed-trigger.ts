@@ -5,10 +5,10 @@
  * conductor function bundles this.
  */
 import { ConfigurationError } from '../../contract/errors';
+import { DEFAULT_DATA_PREFIX } from '../../contract/step-event';
 import { messageOf } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
 
-export const DEFAULT_DATA_PREFIX = 'data/';
 export type Reprocess = 'never' | 'onNewVersion' | 'manual';
 
 export interface KeyedTrigger {
