@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
+import { type EventsOptions, eventsCommand } from './commands/events';
 import { graphCommand } from './commands/graph';
 import { importProductsCommand } from './commands/import';
 import { cancelCommand, keysCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
@@ -132,6 +133,15 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
       .option('--json', 'print the API answer as JSON')
       .addOption(dataDir());
+
+  program
+    .command('events')
+    .description('follow the activity of keyed pipelines on `orchestra up`: runs started, succeeded, failed; keys expired')
+    .option('--api <url>', 'the runs API of an `orchestra up` (default: the one serving the data folder)')
+    .option('--json', 'one JSON object per line')
+    .option('-n, --count <count>', 'stop after this many events', integerIn(1, 1_000_000))
+    .addOption(dataDir())
+    .action(async (options: EventsOptions) => setExitCode(await eventsCommand(options, output)));
 
   remote(
     program

@@ -11,6 +11,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRunsApiHandler } from '../../functions/runs-api';
 import type { RunLogs, RunsApiDependencies } from '../../functions/runs-api/routes';
+import { type ActivityEvent, serverSentEvent } from '../contract/activity';
 import { openApiText } from '../contract/openapi';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { InvariantError, messageOf } from '../shared/errors';
@@ -30,6 +31,8 @@ export interface RunsApiServerOptions {
   readonly logs: RunLogs;
   /** The embedded S3 and its bucket, for dry runs. */
   readonly data: NonNullable<RunsApiDependencies['data']>;
+  /** Activity events to stream at `GET /events` (server-sent events); returns how to stop listening. @default none: 404 */
+  readonly activity?: (listener: (event: ActivityEvent) => void) => () => void;
   /** The keyed triggers and the run database's key ledger, for `GET /keys/{key}`. */
   readonly keyed?: RunsApiDependencies['keyed'];
   /** @default 0 (any free port) */
@@ -63,6 +66,10 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
       request.resume();
       return send(response, 200, { 'content-type': 'application/json' }, openApiText());
     }
+    if (request.method === 'GET' && url.pathname === '/events' && options.activity !== undefined) {
+      request.resume();
+      return streamActivity(response, options.activity);
+    }
     const body = await readRequestBody(request, MAX_BODY_BYTES);
     if (body === undefined) return send(response, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
     const event = proxyEventOf(request, url, body);
@@ -76,6 +83,19 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
   }
 
   return listenLocal(server, options.port ?? 0, 'runs API');
+}
+
+/** Server-sent events until the client goes; a comment every 15 s keeps proxies from closing an idle stream. */
+function streamActivity(response: ServerResponse, activity: NonNullable<RunsApiServerOptions['activity']>): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  response.write(': orchestra activity events\n\n');
+  const stop = activity((event) => response.write(serverSentEvent(event)));
+  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+  keepAlive.unref();
+  response.on('close', () => {
+    clearInterval(keepAlive);
+    stop();
+  });
 }
 
 /** The event API Gateway's REST proxy integration sends for this request. */

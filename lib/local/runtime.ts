@@ -9,10 +9,12 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { RunLogs } from '../../functions/runs-api/routes';
 import { describePipeline, type PipelineSource } from '../catalogue';
+import type { ActivityEvent } from '../contract/activity';
 import { type Environment, FUNCTION_ENV } from '../contract/environment';
 import type { RunInput } from '../contract/step-event';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { InvariantError } from '../shared/errors';
+import { activityOf } from './activity';
 import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
@@ -223,7 +225,12 @@ export class LocalRuntime {
     };
     const data = { s3: this.s3.client, bucket: this.s3.bucket };
     const keyed = { triggers: keyedTriggersOf(this.pipelines), ledger: this.keyed.ledger };
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, keyed, ...(options.port === undefined ? {} : { port: options.port }) });
+    const activity = (listener: (event: ActivityEvent) => void) =>
+      this.on((event) => {
+        const happened = activityOf(event);
+        if (happened !== undefined) listener(happened);
+      });
+    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, keyed, activity, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
     return server;
   }

@@ -6,6 +6,7 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localStateMachineArn } from '../../lib/local/bindings';
 import type { RuntimeEvent } from '../../lib/local/runtime-events';
@@ -85,5 +86,37 @@ describe('keys through the runs API', () => {
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('qpo-ecl: WAITING — missing EclHk');
     expect(printed.stdout).toMatch(/arrived {2}EclTmVhfAlert +\S+ {2}data\/EclTmVhfAlert\/obs-k2\/alert\.fits/);
+  });
+});
+
+describe('activity events', () => {
+  it('streams started and succeeded for a keyed run at GET /events, and `orchestra events` prints them', async () => {
+    const api = await runtime.serveRunsApi();
+    const printed = cli('events', '--api', api.url, '--count', '2');
+    const stream = await fetch(`${api.url}/events`);
+    if (stream.body === null) throw new Error('GET /events answered without a body');
+    const reader = stream.body.getReader();
+    await upload(runtime, 'data/EclTmVhfAlert/obs-ev/alert.fits', 'a');
+    await upload(runtime, 'data/EclHk/obs-ev/hk.fits', 'h');
+
+    let text = '';
+    const events: Array<Record<string, unknown>> = [];
+    while (events.length < 2) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const parsed = parseServerSentEvents(text + new TextDecoder().decode(value));
+      text = parsed.rest;
+      events.push(...(parsed.events as Array<Record<string, unknown>>));
+    }
+    await reader.cancel();
+
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    expect(events).toEqual([
+      { type: 'started', pipeline: 'qpo-ecl', key: 'obs-ev', runId: expect.stringMatching(/^obs-ev-/), time: expect.any(String) },
+      { type: 'succeeded', pipeline: 'qpo-ecl', key: 'obs-ev', runId: events[0]?.['runId'], status: 'SUCCEEDED', time: expect.any(String) },
+    ]);
+    const { code, stdout } = await printed;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/started +qpo-ecl obs-ev obs-ev-\w+[\s\S]*succeeded +qpo-ecl obs-ev obs-ev-\w+/);
   });
 });
