@@ -12,7 +12,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { requiredVariable } from '../../lib/contract/environment';
+import { FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
@@ -113,7 +113,7 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
     configuration: () => ({
       triggers: bundledTriggers(),
       // The stack names every state machine orchestra-<pipeline>: one prefix finds them all.
-      stateMachineArnOf: (pipeline) => `${requiredVariable('STATE_MACHINE_ARN_PREFIX', 'the stack')}${deployedStateMachineName(pipeline)}`,
+      stateMachineArnOf: (pipeline) => `${requiredVariable(FUNCTION_ENV.stateMachineArnPrefix, 'the stack')}${deployedStateMachineName(pipeline)}`,
     }),
   });
   return deployed(event);

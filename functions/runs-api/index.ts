@@ -1,6 +1,7 @@
 /**
  * The runs API function behind API Gateway (lib/cdk/runs-api.ts): middy's router, JSON body parser
- * and HTTP error handler, with Powertools logs. PIPELINES maps pipeline names to state machine ARNs.
+ * and HTTP error handler, with Powertools logs. The pipelines are those whose descriptions the stack bundled;
+ * their state machines follow from STATE_MACHINE_ARN_PREFIX.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,10 +15,10 @@ import httpRouterHandler from '@middy/http-router';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
+import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import { parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { parseJsonObject } from '../../lib/shared/json';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
@@ -55,14 +56,6 @@ function jsonRefusals(request: { error: unknown }): void {
   });
 }
 
-/** PIPELINES: `{"<pipeline>": "<state machine ARN>"}`, written by the stack; checked, not trusted. */
-function pipelinesOf(json: string): Record<string, string> {
-  const entries = Object.entries(parseJsonObject(json, 'PIPELINES'));
-  const bad = entries.filter(([, arn]) => typeof arn !== 'string').map(([name]) => name);
-  if (bad.length > 0) throw new ConfigurationError(`PIPELINES: ${bad.join(', ')} must map to a state machine ARN`);
-  return Object.fromEntries(entries.flatMap(([name, arn]) => (typeof arn === 'string' ? [[name, arn]] : [])));
-}
-
 /** Bundled in at synth by esbuild's `define` (lib/cdk/runs-api.ts): descriptions have no room in Lambda's 4 KB of environment. */
 declare const ORCHESTRA_PIPELINE_DESCRIPTIONS: string | undefined;
 
@@ -73,6 +66,7 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
 }
 
 const bucket = process.env[FUNCTION_ENV.bucket];
+const arnPrefix = process.env[FUNCTION_ENV.stateMachineArnPrefix];
 /** Bundled in when a pipeline has a keyed trigger (lib/cdk/runs-api.ts), with KEY_TABLE: the ledger read for GET /keys/{key}. */
 declare const ORCHESTRA_KEYED_TRIGGERS: string | undefined;
 const keyTable = process.env['KEY_TABLE'];
@@ -81,7 +75,8 @@ const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === '
 
 export const handler = createRunsApiHandler({
   sfn: new SFNClient({}),
-  pipelines: pipelinesOf(process.env['PIPELINES'] ?? '{}'),
+  // Set by the stack (this module is also imported locally, where the local server passes its own pipelines).
+  pipelines: Object.fromEntries(Object.keys(descriptions).flatMap((name) => (arnPrefix === undefined ? [] : [[name, `${arnPrefix}${deployedStateMachineName(name)}`]]))),
   descriptions,
   logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
   ...(bucket === undefined ? {} : { data: { s3: createS3Client(), bucket } }),

@@ -5,7 +5,7 @@
  * EventBridge Scheduler schedules in a group of its own. It may write only its table, start only the
  * keyed pipelines, list only their data prefixes and create schedules only in its group.
  */
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -14,11 +14,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../contract/environment';
 import { type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
 import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
+import { stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 /** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
@@ -65,7 +67,7 @@ export class KeyedConductor extends Construct {
       define: { [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(this.triggers)) },
       environment: {
         KEY_TABLE: this.table.tableName,
-        STATE_MACHINE_ARN_PREFIX: Arn.format({ service: 'states', resource: 'stateMachine', resourceName: '', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(this)),
+        [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(Stack.of(this)),
         DATA_BUCKET: props.bucket.bucketName,
         SCHEDULE_GROUP: group.ref,
       },

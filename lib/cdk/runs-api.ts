@@ -39,6 +39,7 @@ import { RUNS_API_ENTRY } from './function-entries';
 import { KEYED_TRIGGERS_DEFINE, type KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
+import { stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 export interface RunsApiProps {
@@ -85,7 +86,8 @@ export class RunsApi extends Construct {
       environment: {
         [FUNCTION_ENV.bucket]: props.bucket.bucketName,
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
-        PIPELINES: stack.toJsonString(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.stateMachine.stateMachineArn]))),
+        // The pipelines' names travel with their bundled descriptions; their state machines follow from one prefix.
+        [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(stack),
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
       },
     });

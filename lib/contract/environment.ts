@@ -34,8 +34,11 @@ export const FUNCTION_ENV = {
   /** The ingest trigger's settings (JSON) and the state machine it starts. */
   ingestTrigger: 'INGEST_TRIGGER',
   stateMachineArn: 'STATE_MACHINE_ARN',
-  /** The runs API's pipelines: JSON object of pipeline name → state machine ARN. */
-  pipelines: 'PIPELINES',
+  /**
+   * Where the deployed state machines are: `arn:…:stateMachine:` — each is `orchestra-<pipeline>` after it
+   * (deployedStateMachineName). One prefix instead of a map, which would outgrow Lambda's 4 KB of environment.
+   */
+  stateMachineArnPrefix: 'STATE_MACHINE_ARN_PREFIX',
 } as const;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

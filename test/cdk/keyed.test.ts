@@ -117,3 +117,16 @@ describe('keyed triggers in the stack', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('a stack of many imported products', () => {
+  it("keeps every function's environment far under Lambda's 4 KB however many pipelines there are (40 here)", () => {
+    const app = new App();
+    const pipelines = Array.from({ length: 40 }, (_, i) => pipelineFromGraph(product(`PRODUCT_NUMBER_${i}`, ['EclTmVhfAlert', `INPUT_${i}`], ['EclAux']), ROOT));
+    const template = Template.fromStack(new OrchestraStack(app, 'Many', { pipelines, projectRoot: ROOT }));
+
+    const sizes = Object.entries(template.findResources('AWS::Lambda::Function')).map(
+      ([id, fn]) => [id, JSON.stringify(fn['Properties'].Environment?.Variables ?? {}).length] as const,
+    );
+    expect(sizes.filter(([, bytes]) => bytes > 1024)).toEqual([]);
+  });
+});
