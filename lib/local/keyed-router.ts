@@ -16,6 +16,7 @@ import { type LongTimeout, setLongTimeout } from '../shared/long-timeout';
 import { localStateMachineArn } from './bindings';
 import { LocalKeyLedger } from './key-ledger';
 import type { RuntimeEvents } from './runtime-events';
+import { Semaphore } from './semaphore';
 
 export interface KeyedRouterOptions {
   readonly dataDir: string;
@@ -30,11 +31,19 @@ export interface KeyedRouterOptions {
 export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrigger[] =>
   pipelines.flatMap((pipeline) => keyedTriggerOf(pipeline.name, pipeline.graph.trigger) ?? []);
 
+/** Conductor decisions running at once in `orchestra up`. */
+export const MAX_CONCURRENT_DECISIONS = 16;
+
 export class KeyedRouter {
   /** The run database's key ledger: the conductor writes it; the runs API reads it for `GET /keys/{key}`. */
   readonly ledger: LocalKeyLedger;
   private readonly timers = new Map<string, LongTimeout>();
   private readonly pending = new Set<Promise<void>>();
+  /**
+   * Decisions at once: each lists S3 and writes the ledger, and a replay at start routes every stored
+   * item together — unbounded, 100,000 items would open 100,000 listings at once.
+   */
+  private readonly decisions = new Semaphore(MAX_CONCURRENT_DECISIONS);
   private conductorInstance: ReturnType<typeof createKeyedConductor> | undefined;
   private stopped = false;
 
@@ -116,7 +125,8 @@ export class KeyedRouter {
 
   private async decide(event: unknown, replayed: boolean): Promise<void> {
     try {
-      for (const outcome of await this.conductor(event)) this.options.events.emit(replayed ? { type: 'keyed', outcome, replayed } : { type: 'keyed', outcome });
+      for (const outcome of await this.decisions.use(() => this.conductor(event)))
+        this.options.events.emit(replayed ? { type: 'keyed', outcome, replayed } : { type: 'keyed', outcome });
     } catch (error) {
       const objectKey = typeof event === 'object' && event !== null && 'detail' in event ? JSON.stringify(event.detail) : JSON.stringify(event);
       this.options.events.emit({ type: 'keyed', outcome: { action: 'unrouted', objectKey, reason: `the conductor failed: ${messageOf(error)}` } });

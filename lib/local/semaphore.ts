@@ -1,4 +1,4 @@
-/** Caps how many local container processes run at once (Fargate has no such limit; one machine does). */
+/** Caps how much work of one kind runs at once: container processes, conductor decisions (one machine has limits AWS does not). */
 export class Semaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localStateMachineArn } from '../../lib/local/bindings';
+import { MAX_CONCURRENT_DECISIONS } from '../../lib/local/keyed-router';
 import type { RuntimeEvent } from '../../lib/local/runtime-events';
 import { cli } from '../helpers/cli';
 import { seededRandom } from '../helpers/graphs';
@@ -118,5 +119,33 @@ describe('activity events', () => {
     const { code, stdout } = await printed;
     expect(code).toBe(0);
     expect(stdout).toMatch(/started +qpo-ecl obs-ev obs-ev-\w+[\s\S]*succeeded +qpo-ecl obs-ev obs-ev-\w+/);
+  });
+});
+
+describe('replaying stored data items at start', () => {
+  it(`decides at most ${MAX_CONCURRENT_DECISIONS} at a time, however many items are stored`, async () => {
+    let inFlight = 0;
+    let most = 0;
+    runtime.s3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'ListObjectsV2Command') return next(args);
+        most = Math.max(most, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countListings' },
+    );
+    try {
+      await runtime.reconcileUploads();
+    } finally {
+      runtime.s3.client.middlewareStack.remove('countListings');
+    }
+
+    // The conductor's listings (one per decision at a time) plus the replay's own listing of the data prefix.
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(MAX_CONCURRENT_DECISIONS + 1);
   });
 });
