@@ -10,12 +10,21 @@ import { ingestTriggerOf } from '../runtime/ingest';
 import { type ObjectCreated, type ObjectCreatedEventBridgeEvent, objectCreatedFrom } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
 import type { RuntimeEvent, RuntimeEvents } from './runtime-events';
+import { Semaphore } from './semaphore';
 
 /** Calls a pipeline's upload trigger with one event. */
 export type IngestTriggerCall = (pipeline: PipelineSource, event: ObjectCreatedEventBridgeEvent) => Promise<IngestOutcome>;
 
+/**
+ * Upload decisions (and the keyed conductor's) running at once in `orchestra up`: each lists S3, and a
+ * replay at start routes every stored object together — unbounded, 100,000 objects would open 100,000
+ * listings at once.
+ */
+export const MAX_CONCURRENT_DECISIONS = 16;
+
 export class IngestRouter {
   private readonly pending = new Set<Promise<void>>();
+  private readonly decisions = new Semaphore(MAX_CONCURRENT_DECISIONS);
 
   constructor(
     private readonly pipelines: () => readonly PipelineSource[],
@@ -26,7 +35,7 @@ export class IngestRouter {
 
   /** Handles the event in the background; `settle()` waits for it. */
   route(event: ObjectCreatedEventBridgeEvent, replayed = false): void {
-    const work = this.decide(event, replayed);
+    const work = this.decisions.use(() => this.decide(event, replayed));
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }

@@ -14,6 +14,7 @@ import type { ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
 import { type LongTimeout, setLongTimeout } from '../shared/long-timeout';
 import { localStateMachineArn } from './bindings';
+import { MAX_CONCURRENT_DECISIONS } from './ingest-router';
 import { LocalKeyLedger } from './key-ledger';
 import type { RuntimeEvents } from './runtime-events';
 import { Semaphore } from './semaphore';
@@ -31,18 +32,12 @@ export interface KeyedRouterOptions {
 export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrigger[] =>
   pipelines.flatMap((pipeline) => keyedTriggerOf(pipeline.name, pipeline.graph.trigger) ?? []);
 
-/** Conductor decisions running at once in `orchestra up`. */
-export const MAX_CONCURRENT_DECISIONS = 16;
-
 export class KeyedRouter {
   /** The run database's key ledger: the conductor writes it; the runs API reads it for `GET /keys/{key}`. */
   readonly ledger: LocalKeyLedger;
   private readonly timers = new Map<string, LongTimeout>();
   private readonly pending = new Set<Promise<void>>();
-  /**
-   * Decisions at once: each lists S3 and writes the ledger, and a replay at start routes every stored
-   * item together — unbounded, 100,000 items would open 100,000 listings at once.
-   */
+  /** Decisions at once, as for uploads: each lists S3 and writes the ledger. */
   private readonly decisions = new Semaphore(MAX_CONCURRENT_DECISIONS);
   private conductorInstance: ReturnType<typeof createKeyedConductor> | undefined;
   private stopped = false;

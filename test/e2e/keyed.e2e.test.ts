@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localStateMachineArn } from '../../lib/local/bindings';
-import { MAX_CONCURRENT_DECISIONS } from '../../lib/local/keyed-router';
+import { MAX_CONCURRENT_DECISIONS } from '../../lib/local/ingest-router';
 import type { RuntimeEvent } from '../../lib/local/runtime-events';
 import { cli } from '../helpers/cli';
 import { seededRandom } from '../helpers/graphs';
