@@ -58,16 +58,19 @@ export function createConductor(dependencies: ConductorDependencies) {
     return present;
   }
 
-  /** Decides for one key of one pipeline from what is in S3 now. */
-  async function check(trigger: KeyedTrigger, key: string): Promise<KeyedOutcome> {
+  /**
+   * Decides for one key of one pipeline from what is in S3 now. `firstSeen`: when the key was first
+   * seen, if the caller has it from recording an arrival; else it is read only when an expiry needs it.
+   */
+  async function check(trigger: KeyedTrigger, key: string, firstSeen?: string): Promise<KeyedOutcome> {
     const { pipeline } = trigger;
     const at = now();
     const present = await presentTypes(trigger, key);
     const missing = trigger.required.filter((type) => !present.has(type));
     if (missing.length > 0) {
-      const record = await ledger.get(pipeline, key);
-      if (trigger.expireAfterSeconds !== undefined && record !== undefined) {
-        const expiresAt = new Date(Date.parse(record.firstSeen) + trigger.expireAfterSeconds * 1000);
+      const seen = trigger.expireAfterSeconds === undefined ? undefined : (firstSeen ?? (await ledger.get(pipeline, key))?.firstSeen);
+      if (trigger.expireAfterSeconds !== undefined && seen !== undefined) {
+        const expiresAt = new Date(Date.parse(seen) + trigger.expireAfterSeconds * 1000);
         if (at >= expiresAt) {
           if (await ledger.expire(pipeline, key, at.toISOString())) return { action: 'expired', pipeline, key, missing };
         } else await scheduleCheck(pipeline, key, expiresAt);
@@ -108,8 +111,8 @@ export function createConductor(dependencies: ConductorDependencies) {
         if (item === undefined) continue;
         for (const type of [...trigger.required, ...trigger.optional]) known.add(type);
         if (!trigger.required.includes(item.type) && !trigger.optional.includes(item.type)) continue;
-        await ledger.recordArrival({ pipeline: trigger.pipeline, key: item.key, type: item.type, objectKey, etag, at: now().toISOString() });
-        outcomes.push(await check(trigger, item.key));
+        const firstSeen = await ledger.recordArrival({ pipeline: trigger.pipeline, key: item.key, type: item.type, objectKey, etag, at: now().toISOString() });
+        outcomes.push(await check(trigger, item.key, firstSeen));
       }
       if (outcomes.length > 0) return outcomes;
       const reason =
