@@ -18,10 +18,11 @@ import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
-import { type KeyedTrigger, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
+import { type AwaitedItem, dataItemOf, itemFolder, type KeyedTrigger, parseAwaitedItems, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { checkRequestOf, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
+import { completeItemWaits, type WaitStore } from '../../lib/runtime/service-waits';
 import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
 import { isJsonRecord } from '../../lib/shared/json';
 
@@ -31,8 +32,12 @@ export interface KeyedConductorDependencies {
   readonly ledger: KeyLedger;
   /** Asks for a check of (pipeline, key) at a time (EventBridge Scheduler in AWS, a timer locally). */
   readonly scheduleCheck: (pipeline: string, key: string, at: Date) => Promise<void>;
-  /** Read per call: the keyed triggers, and where each pipeline's state machine is. */
-  readonly configuration: () => { readonly triggers: readonly KeyedTrigger[]; readonly stateMachineArnOf: (pipeline: string) => string };
+  /** Read per call: the keyed triggers, the items service steps await, and where each pipeline's state machine is. */
+  readonly configuration: () => {
+    readonly triggers: readonly KeyedTrigger[];
+    readonly awaited: readonly AwaitedItem[];
+    readonly stateMachineArnOf: (pipeline: string) => string;
+  };
   /** Where decisions are logged. @default Powertools' JSON logger */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   readonly now?: () => Date;
@@ -49,7 +54,7 @@ export function createKeyedConductor({
 }: KeyedConductorDependencies) {
   /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
   return async (event: unknown): Promise<KeyedOutcome[]> => {
-    const { triggers, stateMachineArnOf } = configuration();
+    const { triggers, awaited, stateMachineArnOf } = configuration();
     const check = checkRequestOf(event);
     const object = check === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
     const bucket = object?.bucket ?? bucketOf(event);
@@ -70,11 +75,32 @@ export function createKeyedConductor({
       },
       ...(now === undefined ? {} : { now }),
     });
-    const outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
+    let outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
+    if (object !== undefined) {
+      const completed = await completeAwaitingSteps({ s3, sfn, bucket }, awaited, object.key, object.etag ?? '');
+      // An item that answered a service step was taken, even if no keyed pipeline needs it.
+      if (completed.length > 0) outcomes = [...outcomes.filter((outcome) => outcome.action !== 'unrouted'), ...completed];
+    }
     // Unrouted objects and expiries are warnings with their reason: nothing is dropped without a trace.
     for (const outcome of outcomes) logger[outcome.action === 'unrouted' || outcome.action === 'expired' ? 'warn' : 'info'](`keyed: ${outcome.action}`, { ...outcome });
     return outcomes;
   };
+}
+
+/** Service steps waiting for the item this object belongs to succeed with it. */
+async function completeAwaitingSteps(store: WaitStore, awaited: readonly AwaitedItem[], objectKey: string, etag: string): Promise<KeyedOutcome[]> {
+  const outcomes: KeyedOutcome[] = [];
+  const folders = new Set<string>();
+  for (const { dataPrefix, type } of awaited) {
+    const item = dataItemOf(dataPrefix, objectKey);
+    if (item === undefined || item.type !== type) continue;
+    const folder = itemFolder(dataPrefix, item.type, item.key);
+    if (folders.has(folder)) continue;
+    folders.add(folder);
+    for (const wait of await completeItemWaits(store, folder, { key: objectKey, etag, uri: `s3://${store.bucket}/${objectKey}` }))
+      outcomes.push({ action: 'completed', pipeline: wait.pipeline, key: item.key, runName: wait.runId, step: wait.step, objectKey });
+  }
+  return outcomes;
 }
 
 /** A scheduled check names no bucket; the conductor reads its own from DATA_BUCKET (and the local runtime passes it). */
@@ -94,6 +120,10 @@ const bundledTriggers = (): KeyedTrigger[] => {
   return parseKeyedTriggers(ORCHESTRA_KEYED_TRIGGERS);
 };
 
+/** The data items service steps await, bundled in beside the triggers. */
+declare const ORCHESTRA_AWAITED_ITEMS: string | undefined;
+const bundledAwaitedItems = (): AwaitedItem[] => (typeof ORCHESTRA_AWAITED_ITEMS === 'string' ? parseAwaitedItems(ORCHESTRA_AWAITED_ITEMS) : []);
+
 let deployed: ReturnType<typeof createKeyedConductor> | undefined;
 /** Schedules invoke the function that created them: its own ARN, from the invocation (its environment cannot name it without a cycle). */
 let ownArn = '';
@@ -112,6 +142,7 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
     })),
     configuration: () => ({
       triggers: bundledTriggers(),
+      awaited: bundledAwaitedItems(),
       // The stack names every state machine orchestra-<pipeline>: one prefix finds them all.
       stateMachineArnOf: (pipeline) => `${requiredVariable(FUNCTION_ENV.stateMachineArnPrefix, 'the stack')}${deployedStateMachineName(pipeline)}`,
     }),

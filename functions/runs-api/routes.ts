@@ -23,9 +23,11 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
+import { parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
+import { CALLBACK_ID } from '../../lib/contract/service-call';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { listAllObjects } from '../../lib/runtime/s3-list';
+import { answerCallback } from '../../lib/runtime/service-waits';
 import { decodeRunsToken, listAllRuns } from './all-runs';
 import { type KeyedPipelines, keyReport } from './keys';
 
@@ -305,6 +307,23 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     return json(200, report);
   };
 
+  /** An external service answers its `service` step: the callback id in the URL is its capability. */
+  const answerServiceCallback = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const callbackId = event.pathParameters?.['callbackId'] ?? '';
+    const unknown = 'no service step waits on this callback: it was answered already, or the URL is not one Orchestra sent';
+    if (!CALLBACK_ID.test(callbackId)) fail(404, unknown, 'callbackId');
+    if (data === undefined) return fail(501, 'callbacks are not available from this deployment of the runs API (it has no data bucket)');
+    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
+      fail(400, 'body: sent without Content-Type: application/json — add the header', 'Content-Type');
+    const parsed = parseCallbackRequest(event.body);
+    if ('problem' in parsed) return fail(400, parsed.problem, parsed.field);
+    const answered = await answerCallback({ s3: data.s3, sfn, bucket: data.bucket }, callbackId, parsed.request);
+    if (answered === 'unknown') return fail(404, unknown, 'callbackId');
+    const { wait, delivered } = answered;
+    if (!delivered) fail(410, `step ${wait.step} of ${wait.pipeline} run ${wait.runId} has ended (timed out, failed or stopped): the callback came too late`);
+    return json(200, { pipeline: wait.pipeline, runId: wait.runId, step: wait.step, status: parsed.request.status });
+  };
+
   type Handler = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
   const route = (method: Route<APIGatewayProxyEvent, APIGatewayProxyResult>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
     method,
@@ -322,5 +341,6 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     route('GET', '/pipelines/{pipeline}/runs/{runId}', inspectRun),
     route('DELETE', '/pipelines/{pipeline}/runs/{runId}', cancelRun),
     route('POST', '/pipelines/{pipeline}/runs/{runId}/redrive', redriveRun),
+    route('POST', '/callbacks/{callbackId}', answerServiceCallback),
   ];
 }

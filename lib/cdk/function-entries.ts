@@ -7,6 +7,8 @@ const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 
 /** The shared function behind every `simulate` step. */
 export const SIMULATE_STEP_ENTRY = join(FUNCTIONS_DIR, 'simulate-step', 'index.ts');
+/** The shared function behind every `service` step. */
+export const SERVICE_CALL_ENTRY = join(FUNCTIONS_DIR, 'service-call', 'index.ts');
 /** The upload trigger of every pipeline with an ingest prefix. */
 export const INGEST_TRIGGER_ENTRY = join(FUNCTIONS_DIR, 'ingest-trigger', 'index.ts');
 
@@ -32,6 +34,7 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
     }
   }
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });
+  if (sources.some((s) => Object.values(s.graph.steps).some((step) => step.kind === 'service'))) entries.push({ label: 'service-call', entry: SERVICE_CALL_ENTRY });
   if (sources.some((s) => s.graph.trigger?.mode === 'keyed')) entries.push({ label: 'keyed-conductor', entry: KEYED_CONDUCTOR_ENTRY });
   entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY }, { label: 'runs-api', entry: RUNS_API_ENTRY });
   return entries;

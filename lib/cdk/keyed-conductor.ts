@@ -15,16 +15,19 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../contract/environment';
-import { type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
+import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
 import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
+import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 /** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
 export const KEYED_TRIGGERS_DEFINE = 'ORCHESTRA_KEYED_TRIGGERS';
+/** …and the data items service steps await. */
+export const AWAITED_ITEMS_DEFINE = 'ORCHESTRA_AWAITED_ITEMS';
 
 export interface KeyedConductorProps {
   /** The stack's pipelines; those with a keyed trigger are the conductor's. */
@@ -64,7 +67,10 @@ export class KeyedConductor extends Construct {
       memoryMiB: 256,
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       // Bundled, not in the environment: a product graph's dozens of triggers would pass Lambda's 4 KB.
-      define: { [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(this.triggers)) },
+      define: {
+        [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(this.triggers)),
+        [AWAITED_ITEMS_DEFINE]: JSON.stringify(JSON.stringify(props.pipelines.flatMap((pipeline) => awaitedItemsOf(pipeline.source.graph)))),
+      },
       environment: {
         KEY_TABLE: this.table.tableName,
         [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(Stack.of(this)),
@@ -78,6 +84,15 @@ export class KeyedConductor extends Construct {
     );
     for (const { pipeline } of keyed) pipeline.stateMachine.grantStartExecution(this.conductor);
     grantDataAccess(props.bucket, role, { list: dataPrefixes });
+    // An awaited item that lands answers the service steps waiting for it.
+    grantAnswerWaits(
+      role,
+      props.bucket,
+      serviceStateMachineArns(
+        this,
+        props.pipelines.map((pipeline) => pipeline.source),
+      ),
+    );
 
     // Schedules run as this role, which may only invoke the conductor; only this account's schedules may use it.
     const schedulerRole = new Role(this, 'SchedulerRole', {

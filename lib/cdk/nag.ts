@@ -14,6 +14,7 @@ export type NagRule =
   | 'AwsSolutions-SQS3'
   | 'AwsSolutions-L1'
   | 'AwsSolutions-APIG3'
+  | 'AwsSolutions-APIG4'
   | 'AwsSolutions-APIG6'
   | 'AwsSolutions-COG4';
 

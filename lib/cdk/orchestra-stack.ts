@@ -26,6 +26,7 @@ import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
+import { hasServiceSteps, ServiceCalls } from './service-calls';
 import { StepFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {
@@ -157,11 +158,16 @@ export class OrchestraStack extends Stack {
     );
     for (const write of simulatedWrites) grantDataAccess(bucket, simulateFunction.role, { write });
 
+    const serviceCalls = props.pipelines.some(hasServiceSteps)
+      ? new ServiceCalls(this, 'ServiceCalls', { pipelines: props.pipelines, bucket, projectRoot: props.projectRoot })
+      : undefined;
+
     for (const source of props.pipelines) {
       const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
         source,
         bucket,
         simulateFunction,
+        ...(serviceCalls === undefined ? {} : { serviceCallFunction: serviceCalls.function }),
         deadLetterQueue: this.deadLetterQueue,
         ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
       });
@@ -211,6 +217,7 @@ export class OrchestraStack extends Stack {
       projectRoot: props.projectRoot,
       ...(this.keyedConductor === undefined ? {} : { keyedConductor: this.keyedConductor }),
     });
+    serviceCalls?.useRunsApi(this.runsApi.url);
     new CfnOutput(this, STACK_OUTPUTS.runsApiUrl, { value: this.runsApi.url, description: 'runs API (IAM-authorized): GET <url>pipelines' });
     new CfnOutput(this, STACK_OUTPUTS.dataBucket, { value: this.bucket.bucketName });
     new CfnOutput(this, STACK_OUTPUTS.alarmTopic, { value: alarms.topicArn, description: 'subscribe to be told about failed runs and undelivered uploads' });

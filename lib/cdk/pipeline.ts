@@ -34,6 +34,8 @@ export interface PipelineProps {
   readonly bucket: IBucket;
   /** The shared function behind `simulate` steps. */
   readonly simulateFunction: IFunction;
+  /** The shared function behind `service` steps, when the stack has any. */
+  readonly serviceCallFunction?: IFunction;
   /** Needed when the pipeline has container steps. */
   readonly cluster?: ICluster;
   readonly vpc?: IVpc;
@@ -87,6 +89,7 @@ export class Pipeline extends Construct {
         // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
         access: { read: [...this.inputPrefixes, runsPrefix], write: `${runsPrefix}*/${stepId}/*` },
         simulateFunction: props.simulateFunction,
+        serviceCallFunction: props.serviceCallFunction,
         network,
       });
       Object.assign(values, resources.substitutions);

@@ -32,6 +32,7 @@ import { describePipeline } from '../catalogue';
 import { FUNCTION_ENV } from '../contract/environment';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
+import { deployedStateMachineName } from '../contract/resource-names';
 import { startRunRequestSchema } from '../contract/runs-api';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
@@ -39,6 +40,7 @@ import { RUNS_API_ENTRY } from './function-entries';
 import { KEYED_TRIGGERS_DEFINE, type KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
+import { grantAnswerWaits, hasServiceSteps, serviceStateMachineArns } from './service-calls';
 import { stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
@@ -96,12 +98,20 @@ export class RunsApi extends Construct {
     // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
     if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
-    const machines = props.pipelines.map((p) => p.stateMachine);
-    const executions = machines.map((m) =>
-      Arn.format({ service: 'states', resource: 'execution', resourceName: `${m.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+    // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
+    const names = props.pipelines.map((p) => deployedStateMachineName(p.source.graph.name));
+    const machines = names.map((name) => `${stateMachineArnPrefix(stack)}${name}`);
+    const executions = names.map((name) => Arn.format({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack));
+    grantAnswerWaits(
+      this.handler.role,
+      props.bucket,
+      serviceStateMachineArns(
+        this,
+        props.pipelines.map((p) => p.source),
+      ),
     );
     if (machines.length > 0) {
-      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: machines.map((m) => m.stateMachineArn) }));
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: machines }));
       this.handler.addToRolePolicy(
         new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }),
       );
@@ -140,11 +150,12 @@ export class RunsApi extends Construct {
       schema: apiGatewayModelOf(startRunRequestSchema),
     });
     const integration = new LambdaIntegration(this.handler);
-    const route = (resource: IResource, method: string, parameters: readonly string[] = [], model?: Model) =>
+    const route = (resource: IResource, method: string, parameters: readonly string[] = [], model?: Model, authorizationType?: AuthorizationType) =>
       resource.addMethod(method, integration, {
         requestValidator: validator as RequestValidator,
         requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
         ...(model === undefined ? {} : { requestModels: { 'application/json': model } }),
+        ...(authorizationType === undefined ? {} : { authorizationType }),
       });
 
     route(this.api.root.addResource('runs'), 'GET');
@@ -162,6 +173,14 @@ export class RunsApi extends Construct {
     route(run.addResource('logs'), 'GET', ['pipeline', 'runId']);
     route(run, 'DELETE', ['pipeline', 'runId']);
     route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
+    if (props.pipelines.some((p) => hasServiceSteps(p.source))) {
+      // External services are not IAM principals: the callback id (32 random bytes, sent only to the service) is the credential.
+      const callback = route(this.api.root.addResource('callbacks').addResource('{callbackId}'), 'POST', ['callbackId'], undefined, AuthorizationType.NONE);
+      const reason =
+        'External pipeline services answer their service step here without AWS credentials: the unguessable callback id in the path, sent only to that service and void once answered, is the credential.';
+      acknowledge(callback, 'AwsSolutions-APIG4', reason);
+      acknowledge(callback, 'AwsSolutions-COG4', reason);
+    }
 
     acknowledge(this.api, 'AwsSolutions-APIG3', "IAM-authorized API for a team's own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).");
     acknowledge(

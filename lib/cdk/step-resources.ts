@@ -29,6 +29,8 @@ export interface StepResourcesContext<S extends Step = Step> {
   readonly access: DataAccess;
   /** The shared function behind `simulate` steps. */
   readonly simulateFunction: IFunction;
+  /** The shared function behind `service` steps; the stack creates it when a pipeline has one. */
+  readonly serviceCallFunction: IFunction | undefined;
   readonly network: ContainerNetwork | undefined;
 }
 

@@ -211,6 +211,7 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     ...(task.ResultSelector === undefined ? {} : { ResultSelector: task.ResultSelector }),
     ResultPath: `$.steps.${id}`,
     TimeoutSeconds: effectiveTimeout(graph, step),
+    ...(task.HeartbeatSeconds === undefined ? {} : { HeartbeatSeconds: task.HeartbeatSeconds }),
     ...(retry === undefined ? {} : { Retry: retry }),
     ...(catchers === undefined ? {} : { Catch: catchers }),
     ...transition(next),

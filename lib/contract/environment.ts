@@ -39,6 +39,10 @@ export const FUNCTION_ENV = {
    * (deployedStateMachineName). One prefix instead of a map, which would outgrow Lambda's 4 KB of environment.
    */
   stateMachineArnPrefix: 'STATE_MACHINE_ARN_PREFIX',
+  /** A Step Functions endpoint other than AWS (the local runtime's), for task callbacks. */
+  stepFunctionsEndpoint: 'ORCHESTRA_SFN_ENDPOINT',
+  /** Where external services call back: the runs API's `…/callbacks/` (a callback id follows). */
+  callbackUrl: 'ORCHESTRA_CALLBACK_URL',
 } as const;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -12,3 +12,4 @@ export const stepLogGroupName = (stackName: string, pipeline: string, stepId: st
 export const sharedLogGroupName = (stackName: string, functionName: string): string => `/orchestra/${stackName}/shared/${functionName}`;
 
 export const SIMULATE_FUNCTION_NAME = 'simulate-step';
+export const SERVICE_CALL_FUNCTION_NAME = 'service-call';

@@ -5,7 +5,7 @@
  * is stale) and served by `orchestra up` at /openapi.json.
  */
 import * as z from 'zod/mini';
-import { startRunRequestSchema } from './runs-api';
+import { callbackRequestSchema, startRunRequestSchema } from './runs-api';
 import { RUN_STATUSES } from './statuses';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -47,6 +47,22 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'What the keyed triggers recorded for a key, per pipeline: types arrived, types missing, runs started',
           responses: { 200: { description: 'The key', content: jsonContent(ref('KeyReport')) }, 404: error('No data item with this key reached a keyed pipeline') },
+        },
+      },
+      '/callbacks/{callbackId}': {
+        parameters: [
+          { name: 'callbackId', in: 'path', required: true, schema: { type: 'string' }, description: 'From the callbackUrl a service step sent; it is the credential (no IAM)' },
+        ],
+        post: {
+          summary: 'An external service answers its service step: succeeded (with a small output), failed, or running (a heartbeat)',
+          security: [],
+          requestBody: { required: true, content: jsonContent(ref('CallbackRequest')) },
+          responses: {
+            200: { description: 'Delivered to the waiting step' },
+            400: error('The body is not a callback'),
+            404: error('No step waits on this callback (answered already, or not a URL Orchestra sent)'),
+            410: error('The step has ended (timed out, failed or stopped)'),
+          },
         },
       },
       '/pipelines/{pipeline}': {
@@ -124,6 +140,7 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: {
         StartRunRequest: z.toJSONSchema(startRunRequestSchema, { target: 'draft-2020-12', io: 'input' }),
+        CallbackRequest: z.toJSONSchema(callbackRequestSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
         Error: {
           type: 'object',
           required: ['message'],

@@ -9,6 +9,7 @@ import { resourceNameOf } from './resource-names';
 export const PLACEHOLDERS = {
   dataBucket: 'DataBucketName',
   simulateFunction: 'SimulateFunctionArn',
+  serviceCallFunction: 'ServiceCallFunctionArn',
   ecsCluster: 'EcsClusterArn',
   /** Comma-separated, split in the state machine with States.StringSplit (substitutions are strings). */
   subnetIds: 'SubnetIds',

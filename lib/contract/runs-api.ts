@@ -44,3 +44,44 @@ export function parseStartRunRequest(body: unknown): { readonly request: StartRu
     }),
   };
 }
+
+/** The most a callback's `output` may be: it becomes the step's result in the run state. */
+export const CALLBACK_OUTPUT_MAX_BYTES = 1024;
+
+const CALLBACK_EXAMPLE = 'send {"status": "succeeded", "output": {…}}, {"status": "failed", "error": "…", "cause": "…"} or {"status": "running"} (a heartbeat)';
+
+/** What an external service sends to the callback URL of its `service` step (`POST /callbacks/{callbackId}`). */
+export const callbackRequestSchema = z.discriminatedUnion(
+  'status',
+  [
+    z.strictObject({
+      status: z.literal('succeeded'),
+      output: z.optional(
+        z.unknown().check(
+          z.refine((output) => Buffer.byteLength(JSON.stringify(output)) <= CALLBACK_OUTPUT_MAX_BYTES, {
+            error: `over ${CALLBACK_OUTPUT_MAX_BYTES} bytes — write the product to the data bucket and send its key`,
+          }),
+        ),
+      ),
+    }),
+    z.strictObject({
+      status: z.literal('failed'),
+      error: z.optional(z.string().check(z.maxLength(256))),
+      cause: z.optional(z.string().check(z.maxLength(32_768))),
+    }),
+    z.strictObject({ status: z.literal('running') }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `not "succeeded", "failed" or "running" — ${CALLBACK_EXAMPLE}` : undefined) },
+);
+
+export type CallbackRequest = z.infer<typeof callbackRequestSchema>;
+
+/** The callback body, or the first problem with it, naming the field. */
+export function parseCallbackRequest(body: unknown): { readonly request: CallbackRequest } | { readonly problem: string; readonly field: string } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problem: `body: expected a JSON object — ${CALLBACK_EXAMPLE}`, field: 'body' };
+  const parsed = callbackRequestSchema.safeParse(body);
+  if (parsed.success) return { request: parsed.data };
+  const [first] = parsed.error.issues;
+  const field = ['body', ...(first?.path.map(String) ?? [])].join('.');
+  return { problem: `${field}: ${first?.message ?? 'invalid'}`, field };
+}

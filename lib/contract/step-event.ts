@@ -56,7 +56,9 @@ export const RUNS_PREFIX = 'runs/';
 /** Where keyed triggers find data items by default: `data/<type>/<key>/…`. */
 export const DEFAULT_DATA_PREFIX = 'data/';
 export const CLI_INPUTS_PREFIX = 'inputs/';
-export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX];
+/** Where `service` steps record the task tokens they wait on (lib/contract/service-call.ts). */
+export const WAITS_PREFIX = 'waits/';
+export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX];
 
 /** The reserved prefix `prefix` overlaps (one contains the other), if any. */
 export const reservedPrefixOverlapping = (prefix: string): string | undefined => RESERVED_PREFIXES.find((reserved) => prefix.startsWith(reserved) || reserved.startsWith(prefix));

@@ -22,6 +22,8 @@ export type IssueCode =
   | 'invalid-retry'
   | 'invalid-timeout'
   | 'invalid-trigger'
+  | 'invalid-service'
+  | 'unknown-pipeline'
   | 'limit-exceeded'
   | 'unsupported-locally';
 

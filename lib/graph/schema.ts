@@ -93,6 +93,7 @@ export type StepsByKind = { [K in StepKind]: StepOfKind<K> };
 export type LambdaStep = StepOfKind<'lambda'>;
 export type ContainerStep = StepOfKind<'container'>;
 export type SimulateStep = StepOfKind<'simulate'>;
+export type ServiceStep = StepOfKind<'service'>;
 export type RetryPolicy = z.infer<typeof retrySchema>;
 export type OnFailure = z.infer<typeof onFailureSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;

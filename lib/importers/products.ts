@@ -10,7 +10,7 @@
 
 import { DEFAULT_DATA_PREFIX } from '../contract/step-event';
 import { type Issue, issue } from '../graph/issues';
-import type { PipelineGraph } from '../graph/schema';
+import type { PipelineGraph, Step } from '../graph/schema';
 import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
 import { isJsonRecord } from '../shared/json';
@@ -130,13 +130,13 @@ export function importProducts(document: unknown, options: ImportProductsOptions
         if (!known.includes(type)) found.push(issue('schema', ['products', product.name, list, index], `unknown input type "${type}"`, fixForUnknownName(type, known)));
       });
     }
-    if (!options.simulate && product.provider !== 'simulate') {
+    if (!options.simulate && product.provider !== 'simulate' && product.url === undefined) {
       found.push(
         issue(
           'schema',
-          ['products', product.name, 'provider'],
-          `provider "${product.provider}"${product.url === undefined ? '' : ` at ${product.url}`}: calling Orchestra pipelines and external services is not available yet`,
-          'import with --simulate to run every product with the simulated provider, or set "provider": "simulate"',
+          ['products', product.name, 'url'],
+          `provider "${product.provider}" has no "url": running another Orchestra pipeline as a provider is not available yet`,
+          'give the service\'s URL (e.g. "http://qpo_ecl_pipeline:5000/pipeline"), set "provider": "simulate", or import with --simulate',
         ),
       );
     }
@@ -151,17 +151,32 @@ export function importProducts(document: unknown, options: ImportProductsOptions
       name: product.name,
       description: `${product.name} for one observation id, once ${product.required.join(', ')} exist (provider ${product.provider}; imported product graph)`,
       trigger: { mode: 'keyed', dataPrefix, required: [...product.required], ...(product.optional.length > 0 ? { optional: [...product.optional] } : {}) },
-      steps: {
-        produce: {
-          kind: 'simulate',
-          description: `Makes ${product.name} and writes it as a data item, so products that need it can start.`,
-          durationMs: [1000, 5000],
-          failureRate: 0.2,
-          retry: { maxAttempts: 3, intervalSeconds: 1 },
-          writes: `${dataPrefix}${product.name}/{key}/${product.name}.json`,
-        },
-      },
+      steps: { produce: options.simulate || product.url === undefined ? simulatedProvider(product, dataPrefix) : serviceProvider(product, product.url) },
     }),
   );
   return { graphs, issues: found };
+}
+
+function simulatedProvider(product: Product, dataPrefix: string): Step {
+  return {
+    kind: 'simulate',
+    description: `Makes ${product.name} and writes it as a data item, so products that need it can start.`,
+    durationMs: [1000, 5000],
+    failureRate: 0.2,
+    retry: { maxAttempts: 3, intervalSeconds: 1 },
+    writes: `${dataPrefix}${product.name}/{key}/${product.name}.json`,
+  };
+}
+
+/** The mission's services take {product, obs_id, inputs} and import their product themselves: its arrival ends the step. */
+function serviceProvider(product: Product, url: string): Step {
+  return {
+    kind: 'service',
+    description: `Asks ${product.provider} to make ${product.name}; done when ${product.name} arrives for the key or the service calls back.`,
+    url,
+    body: { product: product.name, obs_id: '{key}', inputs: '{inputs}' },
+    awaitsDataItem: product.name,
+    // Accepting the work may fail on a busy service; a refusal (4xx) is never retried.
+    retry: { maxAttempts: 3, intervalSeconds: 5 },
+  };
 }

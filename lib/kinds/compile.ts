@@ -2,10 +2,16 @@
 import type { Step, StepKind, StepsByKind } from '../graph/schema';
 import { containerCompile } from './container/compile';
 import { lambdaCompile } from './lambda/compile';
+import { serviceCompile } from './service/compile';
 import { simulateCompile } from './simulate/compile';
 import type { CompileKind, StepBuildContext, TaskParts } from './task';
 
-const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } = { lambda: lambdaCompile, container: containerCompile, simulate: simulateCompile };
+const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } = {
+  lambda: lambdaCompile,
+  container: containerCompile,
+  simulate: simulateCompile,
+  service: serviceCompile,
+};
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
 const buildFor = <K extends StepKind>(kind: K, context: StepBuildContext<StepsByKind[K]>): TaskParts => COMPILE_KINDS[kind].buildTask(context);

@@ -10,8 +10,8 @@ import type { LooseStep } from '../graph/rules/context';
 
 export interface StepKindSpec<Schema extends z.ZodObject = z.ZodObject> {
   readonly schema: Schema;
-  /** Checks on a step as far as it could be read (even when the schema rejected parts of it). */
-  readonly check?: (step: LooseStep, rootDir: string) => Issue[];
+  /** Checks on a step as far as it could be read (even when the schema rejected parts of it); `graph` is the whole raw graph. */
+  readonly check?: (step: LooseStep, rootDir: string, graph: Readonly<Record<string, unknown>>) => Issue[];
   /** Mermaid node brackets. */
   readonly diagramShape: readonly [open: string, close: string];
 }

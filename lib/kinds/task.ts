@@ -7,6 +7,8 @@ export interface TaskParts {
   readonly Resource: string;
   readonly Parameters: JsonObject;
   readonly ResultSelector?: JsonObject;
+  /** Only for `.waitForTaskToken` Tasks. */
+  readonly HeartbeatSeconds?: number;
 }
 
 export interface StepBuildContext<S extends Step = Step> {

@@ -23,6 +23,7 @@ export function localSubstitutions(graph: PipelineGraph, definitionText: string,
   const values: Record<string, string> = {
     [PLACEHOLDERS.dataBucket]: bucket,
     [PLACEHOLDERS.simulateFunction]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orchestra-simulate-step`,
+    [PLACEHOLDERS.serviceCallFunction]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orchestra-service-call`,
     [PLACEHOLDERS.ecsCluster]: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orchestra-local`,
     [PLACEHOLDERS.subnetIds]: 'subnet-local',
     [PLACEHOLDERS.securityGroupIds]: 'sg-local',

@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { createKeyedConductor } from '../../functions/keyed-conductor';
 import type { PipelineSource } from '../catalogue';
-import { type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
+import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import type { ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
 import { type LongTimeout, setLongTimeout } from '../shared/long-timeout';
@@ -55,8 +55,8 @@ export class KeyedRouter {
       ledger: this.ledger,
       scheduleCheck: async (pipeline, key, at) => this.schedule(pipeline, key, at),
       configuration: () => {
-        const triggers = keyedTriggersOf(options.pipelines());
-        return { triggers, stateMachineArnOf: localStateMachineArn };
+        const pipelines = options.pipelines();
+        return { triggers: keyedTriggersOf(pipelines), awaited: pipelines.flatMap((pipeline) => awaitedItemsOf(pipeline.graph)), stateMachineArnOf: localStateMachineArn };
       },
       logger: { info: () => undefined, warn: () => undefined },
     });

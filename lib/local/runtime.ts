@@ -10,7 +10,7 @@ import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { RunLogs } from '../../functions/runs-api/routes';
 import { describePipeline, type PipelineSource } from '../catalogue';
 import type { ActivityEvent } from '../contract/activity';
-import { type Environment, FUNCTION_ENV } from '../contract/environment';
+import { FUNCTION_ENV } from '../contract/environment';
 import type { RunInput } from '../contract/step-event';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { InvariantError } from '../shared/errors';
@@ -59,6 +59,9 @@ export class LocalRuntime {
   private endpoint: StepFunctionsEndpoint | undefined;
   private sfnClient: SFNClient | undefined;
   private readonly servers: RunsApiServer[] = [];
+  /** What every step's environment holds; the endpoints known only once served are added later. */
+  private readonly stepEnvironment: Record<string, string>;
+  private readonly handlerEnvironment: Record<string, string | undefined>;
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
   /** Run record files that could not be read at start (each names its file and what to do). */
@@ -70,13 +73,15 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     private readonly unlock: () => void,
   ) {
-    const stepEnvironment = {
+    const stepEnvironment: Record<string, string> = {
       ...s3.environment,
       [FUNCTION_ENV.bucket]: s3.bucket,
       POWERTOOLS_METRICS_NAMESPACE: 'Orchestra',
       ...(options.simulateSeed === undefined ? {} : { [FUNCTION_ENV.simulateSeed]: options.simulateSeed }),
     };
-    const handlerEnvironment: Environment = { ...process.env, ...stepEnvironment };
+    const handlerEnvironment: Record<string, string | undefined> = { ...process.env, ...stepEnvironment };
+    this.stepEnvironment = stepEnvironment;
+    this.handlerEnvironment = handlerEnvironment;
     this.controller = new RunController({
       bucket: s3.bucket,
       tokens: this.tokens,
@@ -125,6 +130,8 @@ export class LocalRuntime {
       runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock);
       runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), { ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }) });
       runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      // Service steps answer their own tokens (an item already there) through this endpoint.
+      runtime.addStepEnvironment({ [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.endpoint.url });
       return runtime;
     } catch (error) {
       // Never leave the S3 port open (and the process alive), nor the database open, behind a runtime that did not start.
@@ -133,6 +140,12 @@ export class LocalRuntime {
       unlock();
       throw error;
     }
+  }
+
+  /** The same objects the run controller hands every step: later runs see the additions. */
+  private addStepEnvironment(values: Readonly<Record<string, string>>): void {
+    Object.assign(this.stepEnvironment, values);
+    Object.assign(this.handlerEnvironment, values);
   }
 
   addPipeline(pipeline: PipelineSource): void {
@@ -232,6 +245,8 @@ export class LocalRuntime {
       });
     const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, keyed, activity, ...(options.port === undefined ? {} : { port: options.port }) });
     this.servers.push(server);
+    // External services call back here; the first server is the one steps name.
+    if (this.servers.length === 1) this.addStepEnvironment({ [FUNCTION_ENV.callbackUrl]: `${server.url}/callbacks/` });
     return server;
   }
 

@@ -197,7 +197,9 @@ describe('OrchestraStack', () => {
       ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution', 'states:StopExecution'],
     ]);
     expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:');
-    expect(JSON.stringify(defined(states[1]).Resource)).toContain('"PipelinefloodStateMachine8D31ED8B","Name"');
+    // Named from the stack's ARN prefix, not referenced (a reference would close a cycle through service steps' callback URL).
+    expect(JSON.stringify(defined(states[0]).Resource)).toContain(':stateMachine:orchestra-flood');
+    expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:orchestra-flood:*');
   });
 
   it("names every step's log group at synth and lets the runs function read only those and the execution logs", () => {

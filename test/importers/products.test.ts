@@ -49,11 +49,27 @@ describe('importProducts', () => {
     ]);
   });
 
-  it('says plainly that pipeline and service providers are not available yet, unless --simulate', () => {
-    const { issues } = importProducts(EXAMPLE);
+  it("calls each product's service when it has a URL: a service step sending the mission's body and awaiting the product", () => {
+    const { graphs, issues } = importProducts(EXAMPLE);
 
-    expect(issues).toHaveLength(6);
-    expect(issues[0]).toMatchObject({ path: 'products.QPO_ECL.provider', message: expect.stringContaining('not available yet'), fix: expect.stringContaining('--simulate') });
+    expect(issues).toEqual([]);
+    expect(graphs.find((g) => g.name === 'GRB_SPEC')?.steps['produce']).toEqual({
+      kind: 'service',
+      description: expect.stringContaining('grb_spec_pipeline'),
+      url: 'http://grb_spec_pipeline:5000/pipeline',
+      body: { product: 'GRB_SPEC', obs_id: '{key}', inputs: '{inputs}' },
+      awaitsDataItem: 'GRB_SPEC',
+      retry: { maxAttempts: 3, intervalSeconds: 5 },
+    });
+    for (const graph of graphs) expect(validateGraphText(JSON.stringify(graph)).issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('says plainly that a provider without a URL (another Orchestra pipeline) is not available yet, unless --simulate', () => {
+    const { issues } = importProducts({ inputs: ['A'], products: { P: { m_input: ['A'], provider: 'p_pipeline' } } });
+
+    expect(issues).toEqual([
+      { code: 'schema', severity: 'error', path: 'products.P.url', message: expect.stringContaining('not available yet'), fix: expect.stringContaining('--simulate') },
+    ]);
   });
 });
 

@@ -91,6 +91,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   try {
     for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
     runtime.addPipeline(pipeline);
+    // Service steps hand external services a callback URL: the runs API serves it while the run lasts.
+    if (Object.values(pipeline.graph.steps).some((step) => step.kind === 'service')) await runtime.serveRunsApi();
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;
     if (options.json !== true)
       progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => runId);

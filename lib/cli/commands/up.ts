@@ -130,6 +130,8 @@ function describeKeyed(outcome: KeyedOutcome): string | undefined {
       return `◇ ${outcome.pipeline} ${outcome.key}: required inputs here; waiting for optional ones until ${outcome.until}`;
     case 'expired':
       return `! ${outcome.pipeline} ${outcome.key}: EXPIRED, still missing ${outcome.missing.join(', ')}`;
+    case 'completed':
+      return `◆ ${outcome.pipeline} ${outcome.key}: ${outcome.objectKey} arrived — step ${outcome.step} of run ${outcome.runName} succeeded`;
     case 'unrouted':
       return `! ${outcome.objectKey}: not taken by any keyed pipeline — ${outcome.reason}`;
     case 'wait':

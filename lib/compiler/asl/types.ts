@@ -34,6 +34,7 @@ export type TaskState = {
   readonly ResultSelector?: JsonObject;
   readonly ResultPath: string;
   readonly TimeoutSeconds: number;
+  readonly HeartbeatSeconds?: number;
   readonly Retry?: readonly Retrier[];
   readonly Catch?: readonly Catcher[];
 } & Transition;

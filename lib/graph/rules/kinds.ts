@@ -4,6 +4,6 @@ import { isStepKind } from '../schema';
 import type { RuleContext } from './context';
 
 /** Each kind's own checks (handler files, Dockerfile folders, Lambda's timeout cap), from its spec in lib/kinds. */
-export function checkKinds({ steps, rootDir }: RuleContext): Issue[] {
-  return [...steps.values()].flatMap((step) => (isStepKind(step.kind) ? (STEP_KIND_SPECS[step.kind].check?.(step, rootDir) ?? []) : []));
+export function checkKinds({ steps, rootDir, raw }: RuleContext): Issue[] {
+  return [...steps.values()].flatMap((step) => (isStepKind(step.kind) ? (STEP_KIND_SPECS[step.kind].check?.(step, rootDir, raw) ?? []) : []));
 }

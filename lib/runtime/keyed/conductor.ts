@@ -17,7 +17,9 @@ export type KeyedOutcome =
   | { readonly action: 'wait'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[] }
   | { readonly action: 'grace'; readonly pipeline: string; readonly key: string; readonly until: string }
   | { readonly action: 'start' | 'duplicate'; readonly pipeline: string; readonly key: string; readonly runName: string }
-  | { readonly action: 'expired'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[] };
+  | { readonly action: 'expired'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[] }
+  /** The item answered a service step waiting for it: that step of run `runName` succeeded. */
+  | { readonly action: 'completed'; readonly pipeline: string; readonly key: string; readonly runName: string; readonly step: string; readonly objectKey: string };
 
 export interface ConductorDependencies {
   readonly triggers: () => readonly KeyedTrigger[];

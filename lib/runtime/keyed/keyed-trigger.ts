@@ -112,3 +112,35 @@ export function parseKeyedTriggers(json: string): KeyedTrigger[] {
     };
   });
 }
+
+/** A data item some `service` step awaits: its arrival for a key answers that step's wait. */
+export interface AwaitedItem {
+  readonly dataPrefix: string;
+  readonly type: string;
+}
+
+/** The items a pipeline's service steps await (under its keyed trigger's data prefix). */
+export function awaitedItemsOf(graph: {
+  readonly trigger?: { readonly mode?: string | undefined; readonly dataPrefix?: string | undefined } | undefined;
+  readonly steps: Readonly<Record<string, { readonly kind: string; readonly awaitsDataItem?: string | undefined }>>;
+}): AwaitedItem[] {
+  if (graph.trigger?.mode !== 'keyed') return [];
+  const dataPrefix = graph.trigger.dataPrefix ?? DEFAULT_DATA_PREFIX;
+  return Object.values(graph.steps).flatMap((step) => (step.kind === 'service' && step.awaitsDataItem !== undefined ? [{ dataPrefix, type: step.awaitsDataItem }] : []));
+}
+
+/** The conductor's bundled ORCHESTRA_AWAITED_ITEMS, checked field by field. */
+export function parseAwaitedItems(json: string): AwaitedItem[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigurationError(`AWAITED_ITEMS is not JSON (${messageOf(error)}); the stack writes it from the graphs' service steps`, { cause: error });
+  }
+  if (!Array.isArray(value)) throw new ConfigurationError('AWAITED_ITEMS must be a JSON array');
+  return value.map((entry, index) => {
+    if (!isJsonRecord(entry) || typeof entry['dataPrefix'] !== 'string' || typeof entry['type'] !== 'string')
+      throw new ConfigurationError(`AWAITED_ITEMS[${index}] must be {"dataPrefix": string, "type": string}`);
+    return { dataPrefix: entry['dataPrefix'], type: entry['type'] };
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * External pipeline services in AWS: the shared function behind every `service` step, and the grants
+ * that let it, the conductor and the runs API answer the steps' task tokens. A wait is two objects
+ * under `waits/` in the data bucket (lib/contract/service-call.ts); tokens are answered only for the
+ * state machines that have service steps, named from the stack's ARN prefix rather than referenced,
+ * since the runs API (whose URL the function needs) is itself granted on those state machines.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { PipelineSource } from '../catalogue';
+import { FUNCTION_ENV } from '../contract/environment';
+import { SERVICE_CALL_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
+import { deployedStateMachineName } from '../contract/resource-names';
+import { WAITS_PREFIX } from '../contract/step-event';
+import { awaitedItemsOf } from '../runtime/keyed/keyed-trigger';
+import { grantDataAccess } from './data-access';
+import { SERVICE_CALL_ENTRY } from './function-entries';
+import { acknowledgeWildcardResources } from './nag';
+import { stateMachineArnPrefix } from './state-machine-arns';
+import { StepFunction } from './step-function';
+
+export const hasServiceSteps = (source: PipelineSource): boolean => Object.values(source.graph.steps).some((step) => step.kind === 'service');
+
+/** The state machines whose Tasks wait on service callbacks, by name (see the module comment). */
+export function serviceStateMachineArns(scope: Construct, pipelines: readonly PipelineSource[]): string[] {
+  const prefix = stateMachineArnPrefix(Stack.of(scope));
+  return pipelines.filter(hasServiceSteps).map((source) => `${prefix}${deployedStateMachineName(source.name)}`);
+}
+
+/**
+ * Lets `role` find and answer waits: read and delete the wait records, list the waits of an item, and
+ * send task success, failure and heartbeats to the service pipelines' executions.
+ */
+export function grantAnswerWaits(role: IRole, bucket: IBucket, stateMachineArns: readonly string[]): void {
+  if (stateMachineArns.length === 0) return;
+  const waits = bucket.arnForObjects(`${WAITS_PREFIX}*`);
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [waits] }));
+  grantDataAccess(bucket, role, { list: [`${WAITS_PREFIX}items/`] });
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [...stateMachineArns] }));
+  acknowledgeWildcardResources(role, [waits], 'Wait records are named by random callback ids when a service step starts; the wildcard stays under waits/.');
+}
+
+export interface ServiceCallsProps {
+  readonly pipelines: readonly PipelineSource[];
+  readonly bucket: IBucket;
+  readonly projectRoot: string;
+}
+
+export class ServiceCalls extends Construct {
+  readonly function: StepFunction;
+
+  constructor(scope: Construct, id: string, props: ServiceCallsProps) {
+    super(scope, id);
+    const { bucket } = props;
+    this.function = new StepFunction(this, 'Function', {
+      entry: SERVICE_CALL_ENTRY,
+      logGroupName: sharedLogGroupName(Stack.of(this).stackName, SERVICE_CALL_FUNCTION_NAME),
+      projectRoot: props.projectRoot,
+      memoryMiB: 256,
+      // The service has 30 s to accept the work (functions/service-call); the work itself is awaited by the Task.
+      timeoutSeconds: 60,
+      environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'service-call' },
+    });
+    const role = this.function.role;
+    grantAnswerWaits(role, bucket, serviceStateMachineArns(this, props.pipelines));
+    const waits = bucket.arnForObjects(`${WAITS_PREFIX}*`);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [waits] }));
+    // An awaited item already there answers the wait at once: list its folders.
+    const awaitedPrefixes = [...new Set(props.pipelines.flatMap((source) => awaitedItemsOf(source.graph).map(({ dataPrefix, type }) => `${dataPrefix}${type}/`)))];
+    if (awaitedPrefixes.length > 0) grantDataAccess(bucket, role, { list: awaitedPrefixes });
+  }
+
+  /** Services call back through the runs API at `<url>callbacks/<id>`. */
+  useRunsApi(url: string): void {
+    this.function.addEnvironment(FUNCTION_ENV.callbackUrl, `${url}callbacks/`);
+  }
+}

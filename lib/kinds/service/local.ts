@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { PermanentStepError } from '../../contract/errors';
+import type { ServiceStep } from '../../graph/schema';
+import { type LocalKind, runInProcess } from '../../local/task-runners';
+import { isJsonRecord } from '../../shared/json';
+
+/** The built-in function behind every service step (functions/service-call), shipped with Orchestra. */
+export const SERVICE_CALL_HANDLER = join(import.meta.dirname, '..', '..', '..', 'functions', 'service-call', 'index.ts');
+
+/** Matches the deployed function's memory (lib/cdk/service-calls.ts). */
+export const SERVICE_CALL_MEMORY_MIB = 256;
+
+/**
+ * As Lambda's `lambda:invoke` integration does, the function gets the Task's `Payload`; the Task then
+ * waits on its token (the engine's part), not on the function's return value.
+ */
+export const serviceLocal: LocalKind<ServiceStep> = {
+  run: (context) => {
+    const payload = isJsonRecord(context.attempt.input) ? context.attempt.input['Payload'] : undefined;
+    if (!isJsonRecord(payload)) throw new PermanentStepError(`${context.stepId}: the Task has no "Payload" object — was the definition compiled by this version of Orchestra?`);
+    return runInProcess(SERVICE_CALL_HANDLER, SERVICE_CALL_MEMORY_MIB, { ...context, attempt: { ...context.attempt, input: payload } });
+  },
+  isProcess: false,
+};

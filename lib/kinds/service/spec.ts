@@ -1,0 +1,74 @@
+/** An external pipeline service: called over HTTP, awaited through a task token (lib/contract/service-call.ts). */
+import { BODY_REFERENCES, KEYED_REFERENCES } from '../../contract/service-call';
+import { type Issue, issue } from '../../graph/issues';
+import type { LooseStep } from '../../graph/rules/context';
+import { isJsonRecord } from '../../shared/json';
+import type { StepKindSpec } from '../spec';
+import { SERVICE_DEFAULT_TIMEOUT_SECONDS, serviceStepSchema } from './schema';
+
+interface FoundReference {
+  readonly reference: string;
+  readonly at: Array<string | number>;
+  /** Step Functions evaluates no paths inside arrays: there a reference would be sent as its literal text. */
+  readonly inArray: boolean;
+}
+
+/** Body references found at any depth, with their path. */
+function referencesIn(value: unknown, at: ReadonlyArray<string | number>, inArray = false): FoundReference[] {
+  if (typeof value === 'string') return Object.hasOwn(BODY_REFERENCES, value) ? [{ reference: value, at: [...at], inArray }] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => referencesIn(item, [...at, index], true));
+  if (isJsonRecord(value)) return Object.entries(value).flatMap(([key, item]) => referencesIn(item, [...at, key], inArray));
+  return [];
+}
+
+/** ASL requires HeartbeatSeconds below TimeoutSeconds. */
+function checkHeartbeat(step: LooseStep, graph: Readonly<Record<string, unknown>>): Issue[] {
+  const heartbeat = step.raw['heartbeatSeconds'];
+  const defaults = graph['defaults'];
+  const timeout = step.raw['timeoutSeconds'] ?? (isJsonRecord(defaults) ? defaults['timeoutSeconds'] : undefined) ?? SERVICE_DEFAULT_TIMEOUT_SECONDS;
+  if (typeof heartbeat !== 'number' || typeof timeout !== 'number' || heartbeat < timeout) return [];
+  return [
+    issue(
+      'invalid-service',
+      ['steps', step.id, 'heartbeatSeconds'],
+      `${heartbeat} s is not shorter than the step's timeout (${timeout} s)`,
+      'lower it: a heartbeat must come more often than the timeout',
+    ),
+  ];
+}
+
+export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
+  schema: serviceStepSchema,
+  diagramShape: ['[/', '/]'],
+  check(step, _rootDir, graph) {
+    const trigger = graph['trigger'];
+    const keyed = isJsonRecord(trigger) && trigger['mode'] === 'keyed';
+    const at = ['steps', step.id];
+    const found: Issue[] = checkHeartbeat(step, graph);
+    const references = referencesIn(step.raw['body'], [...at, 'body']);
+    for (const { reference, at: path } of references.filter((found) => found.inArray))
+      found.push(
+        issue(
+          'invalid-service',
+          path,
+          `"${reference}" inside a list would be sent as its text: Step Functions fills references only in object fields`,
+          'give it a field of its own, e.g. {"obs_id": "{key}"}',
+        ),
+      );
+    if (keyed) return found;
+    if (step.raw['awaitsDataItem'] !== undefined)
+      found.push(
+        issue(
+          'invalid-service',
+          [...at, 'awaitsDataItem'],
+          'awaiting a data item needs a key: only keyed pipelines have one',
+          'give the pipeline a keyed trigger, or remove "awaitsDataItem" (the service then calls back)',
+        ),
+      );
+    for (const { reference, at: path } of references) {
+      if (KEYED_REFERENCES.some((keyedOnly) => keyedOnly === reference))
+        found.push(issue('invalid-service', path, `"${reference}" is only known in keyed pipelines`, 'use "{runId}" or "{input}", or give the pipeline a keyed trigger'));
+    }
+    return found;
+  },
+};
