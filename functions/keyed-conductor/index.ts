@@ -15,11 +15,12 @@ import type { Context } from 'aws-lambda';
 import { FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
+import { processBackfill, readBackfill } from '../../lib/runtime/keyed/backfill';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { type AwaitedItem, dataItemOf, itemFolder, type KeyedTrigger, parseAwaitedItems, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
-import { checkRequestOf, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
+import { backfillRequestOf, checkRequestOf, createBackfillContinuation, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { completeItemWaits, type WaitStore } from '../../lib/runtime/service-waits';
@@ -38,6 +39,8 @@ export interface KeyedConductorDependencies {
     readonly awaited: readonly AwaitedItem[];
     readonly stateMachineArnOf: (pipeline: string) => string;
   };
+  /** Goes on with a backfill in a later invocation (AWS: a schedule); undefined where one invocation may run to the end. */
+  readonly continueBackfill?: (id: string, done: number, now: Date) => Promise<void>;
   /** Where decisions are logged. @default Powertools' JSON logger */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   readonly now?: () => Date;
@@ -51,12 +54,17 @@ export function createKeyedConductor({
   configuration,
   logger = new Logger({ serviceName: 'orchestra-conductor' }),
   now,
+  continueBackfill,
 }: KeyedConductorDependencies) {
-  /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
-  return async (event: unknown): Promise<KeyedOutcome[]> => {
+  /**
+   * A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm.
+   * `deadline` (epoch ms): when a backfill must hand over to the next invocation.
+   */
+  return async (event: unknown, options: { readonly deadline?: number } = {}): Promise<KeyedOutcome[]> => {
     const { triggers, awaited, stateMachineArnOf } = configuration();
     const check = checkRequestOf(event);
-    const object = check === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
+    const backfill = backfillRequestOf(event);
+    const object = check === undefined && backfill === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
     const bucket = object?.bucket ?? bucketOf(event);
     const conductor = createConductor({
       triggers: () => triggers,
@@ -75,6 +83,14 @@ export function createKeyedConductor({
       },
       ...(now === undefined ? {} : { now }),
     });
+    if (backfill !== undefined) {
+      const { id } = backfill;
+      const deadline = continueBackfill === undefined ? undefined : options.deadline;
+      const status = await processBackfill({ s3, bucket, id, check: (pipeline, key) => conductor.check(pipeline, key, id), ...(deadline === undefined ? {} : { deadline }) });
+      if (status === 'unknown') logger.warn('keyed: backfill not found', { id });
+      if (status === 'more') await continueBackfill?.(id, (await readBackfill(s3, bucket, id))?.done ?? 0, new Date());
+      return [];
+    }
     let outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
     if (object !== undefined) {
       const completed = await completeAwaitingSteps({ s3, sfn, bucket }, awaited, object.key, object.etag ?? '');
@@ -125,21 +141,27 @@ declare const ORCHESTRA_AWAITED_ITEMS: string | undefined;
 const bundledAwaitedItems = (): AwaitedItem[] => (typeof ORCHESTRA_AWAITED_ITEMS === 'string' ? parseAwaitedItems(ORCHESTRA_AWAITED_ITEMS) : []);
 
 let deployed: ReturnType<typeof createKeyedConductor> | undefined;
+const scheduler = new SchedulerClient({});
 /** Schedules invoke the function that created them: its own ARN, from the invocation (its environment cannot name it without a cycle). */
 let ownArn = '';
 
 /** Built at the first event, so a missing variable is a clear ConfigurationError there rather than a failed cold start. */
-export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionArn'>): Promise<KeyedOutcome[]> => {
+/** Leaves a backfill this long to write its progress and schedule the rest before Lambda's timeout. */
+const BACKFILL_HANDOVER_MS = 10_000;
+
+export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>): Promise<KeyedOutcome[]> => {
   ownArn = context.invokedFunctionArn;
+  const schedules = () => ({
+    groupName: requiredVariable('SCHEDULE_GROUP', 'the stack'),
+    roleArn: requiredVariable('SCHEDULER_ROLE_ARN', 'the stack'),
+    targetArn: ownArn,
+  });
   deployed ??= createKeyedConductor({
     s3: createS3Client(),
     sfn: new SFNClient({}),
     ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), requiredVariable('KEY_TABLE', 'the stack')),
-    scheduleCheck: createScheduledCheck(new SchedulerClient({}), () => ({
-      groupName: requiredVariable('SCHEDULE_GROUP', 'the stack'),
-      roleArn: requiredVariable('SCHEDULER_ROLE_ARN', 'the stack'),
-      targetArn: ownArn,
-    })),
+    scheduleCheck: createScheduledCheck(scheduler, schedules),
+    continueBackfill: createBackfillContinuation(scheduler, schedules),
     configuration: () => ({
       triggers: bundledTriggers(),
       awaited: bundledAwaitedItems(),
@@ -147,5 +169,5 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
       stateMachineArnOf: (pipeline) => `${requiredVariable(FUNCTION_ENV.stateMachineArnPrefix, 'the stack')}${deployedStateMachineName(pipeline)}`,
     }),
   });
-  return deployed(event);
+  return deployed(event, { deadline: Date.now() + context.getRemainingTimeInMillis() - BACKFILL_HANDOVER_MS });
 };

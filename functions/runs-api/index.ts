@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -73,6 +74,10 @@ const keyTable = process.env['KEY_TABLE'];
 const keyedTriggers = typeof ORCHESTRA_KEYED_TRIGGERS === 'string' ? ORCHESTRA_KEYED_TRIGGERS : undefined;
 const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
 
+/** The conductor works backfills through (set by the stack when a pipeline has a keyed trigger). */
+const conductorFunction = process.env['CONDUCTOR_FUNCTION'];
+const lambda = new LambdaClient({});
+
 export const handler = createRunsApiHandler({
   sfn: new SFNClient({}),
   // Set by the stack (this module is also imported locally, where the local server passes its own pipelines).
@@ -83,4 +88,14 @@ export const handler = createRunsApiHandler({
   ...(keyTable === undefined || keyedTriggers === undefined
     ? {}
     : { keyed: { triggers: parseKeyedTriggers(keyedTriggers), ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), keyTable) } }),
+  ...(conductorFunction === undefined
+    ? {}
+    : {
+        backfills: {
+          // Asynchronous: the API answers at once; the conductor works the backfill at its rate and reports progress in its record.
+          start: async (id: string) => {
+            await lambda.send(new InvokeCommand({ FunctionName: conductorFunction, InvocationType: 'Event', Payload: JSON.stringify({ backfill: { id } }) }));
+          },
+        },
+      }),
 });

@@ -23,9 +23,10 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
+import { parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { CALLBACK_ID } from '../../lib/contract/service-call';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { BACKFILL_ID, backfillProgress, DEFAULT_BACKFILL_RATE, newBackfillId, planBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { answerCallback } from '../../lib/runtime/service-waits';
 import { decodeRunsToken, listAllRuns } from './all-runs';
@@ -43,6 +44,8 @@ export interface RunsApiDependencies {
   readonly data?: { readonly s3: S3Client; readonly bucket: string };
   /** The keyed triggers and their ledger, for `GET /keys/{key}`. @default none: the keys route answers 404 for every key */
   readonly keyed?: KeyedPipelines;
+  /** Hands a planned backfill to the conductor (AWS: an asynchronous invocation). @default none: backfills answer 501 */
+  readonly backfills?: { start(id: string): Promise<void> };
 }
 
 export interface RunLogLine {
@@ -84,13 +87,13 @@ const headerOf = (event: ApiEvent, name: string): string | undefined => Object.e
 const runNameForKey = (key: string): string => `key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
 /** Where a run is, as seen by the client: the stage prefix API Gateway adds (e.g. /prod) is kept. */
-const locationOf = (event: ApiEvent, pipeline: string, runId: string): string => {
+const stageOf = (event: ApiEvent): string => {
   const fullPath = event.requestContext?.path ?? event.path;
-  const stage = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-  return `${stage}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
+  return fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
 };
+const locationOf = (event: ApiEvent, pipeline: string, runId: string): string => `${stageOf(event)}/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 
-export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, keyed }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
+export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, keyed, backfills }: RunsApiDependencies): Array<Route<APIGatewayProxyEvent, APIGatewayProxyResult>> {
   const stateMachineOf = (event: ApiEvent): { pipeline: string; arn: string } => {
     const pipeline = event.pathParameters?.['pipeline'] ?? '';
     const arn = Object.hasOwn(pipelines, pipeline) ? pipelines[pipeline] : undefined;
@@ -324,6 +327,46 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     return json(200, { pipeline: wait.pipeline, runId: wait.runId, step: wait.step, status: parsed.request.status });
   };
 
+  const startBackfill = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    if (keyed === undefined || keyed.triggers.length === 0 || data === undefined || backfills === undefined)
+      return fail(501, 'backfills need keyed pipelines and their conductor, which this deployment does not have');
+    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
+      fail(400, 'body: sent without Content-Type: application/json — add the header', 'Content-Type');
+    const parsed = parseBackfillRequest(event.body);
+    if ('problem' in parsed) return fail(400, parsed.problem, parsed.field);
+    const { request } = parsed;
+    const known = keyed.triggers.map((trigger) => trigger.pipeline);
+    for (const [index, pipeline] of (request.pipelines ?? []).entries())
+      if (!known.includes(pipeline)) fail(400, `body.pipelines[${index}]: "${pipeline}" is not a keyed pipeline (keyed: ${known.join(', ')})`, `body.pipelines[${index}]`);
+    const prefixes = keyed.triggers.map((trigger) => trigger.dataPrefix);
+    if (request.prefix !== undefined && !prefixes.some((dataPrefix) => request.prefix?.startsWith(dataPrefix)))
+      fail(400, `body.prefix: "${request.prefix}" is not under a keyed pipeline's data prefix (${[...new Set(prefixes)].join(', ')})`, 'body.prefix');
+    const targets = await planBackfill(keyed.triggers, request, (prefix) => listAllObjects(data.s3, data.bucket, prefix));
+    if (targets.length === 0) fail(400, `body.prefix: no data item under "${String(request.prefix)}" feeds the chosen pipelines: nothing to backfill`, 'body.prefix');
+    const now = new Date().toISOString();
+    const record = {
+      id: newBackfillId(),
+      createdAt: now,
+      updatedAt: now,
+      ratePerSecond: request.ratePerSecond ?? DEFAULT_BACKFILL_RATE,
+      status: 'RUNNING' as const,
+      total: targets.length,
+      done: 0,
+      outcomes: {},
+      targets,
+    };
+    await writeBackfill(data.s3, data.bucket, record);
+    await backfills.start(record.id);
+    return json(202, backfillProgress(record), { location: `${stageOf(event)}/backfills/${record.id}` });
+  };
+
+  const describeBackfill = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const id = event.pathParameters?.['backfillId'] ?? '';
+    const record = data === undefined || !BACKFILL_ID.test(id) ? undefined : await readBackfill(data.s3, data.bucket, id);
+    if (record === undefined) return fail(404, `no backfill "${id}"`, 'backfillId');
+    return json(200, backfillProgress(record));
+  };
+
   type Handler = (event: ApiEvent) => Promise<APIGatewayProxyResult>;
   const route = (method: Route<APIGatewayProxyEvent, APIGatewayProxyResult>['method'], path: string, handler: Handler): Route<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
     method,
@@ -342,5 +385,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     route('DELETE', '/pipelines/{pipeline}/runs/{runId}', cancelRun),
     route('POST', '/pipelines/{pipeline}/runs/{runId}/redrive', redriveRun),
     route('POST', '/callbacks/{callbackId}', answerServiceCallback),
+    route('POST', '/backfills', startBackfill),
+    route('GET', '/backfills/{backfillId}', describeBackfill),
   ];
 }

@@ -15,6 +15,8 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../contract/environment';
+import { deployedStateMachineName } from '../contract/resource-names';
+import { BACKFILLS_PREFIX } from '../contract/step-event';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
 import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
@@ -63,7 +65,8 @@ export class KeyedConductor extends Construct {
     this.conductor = new StepFunction(this, 'Conductor', {
       entry: KEYED_CONDUCTOR_ENTRY,
       projectRoot: props.projectRoot,
-      timeoutSeconds: 60,
+      // Decisions take milliseconds; backfills work up to this long per invocation, then schedule the rest.
+      timeoutSeconds: 300,
       memoryMiB: 256,
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       // Bundled, not in the environment: a product graph's dozens of triggers would pass Lambda's 4 KB.
@@ -82,8 +85,16 @@ export class KeyedConductor extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: [this.table.tableArn] }),
     );
-    for (const { pipeline } of keyed) pipeline.stateMachine.grantStartExecution(this.conductor);
+    // Named, not referenced: the runs API invokes the conductor, and service steps' state machines need the runs API's URL.
+    const prefix = stateMachineArnPrefix(Stack.of(this));
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: keyed.map(({ pipeline }) => `${prefix}${deployedStateMachineName(pipeline.source.name)}`) }),
+    );
     grantDataAccess(props.bucket, role, { list: dataPrefixes });
+    // Backfills: the plan and its progress, read and rewritten as the conductor works through them.
+    const backfills = props.bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
+    acknowledgeWildcardResources(role, [backfills], 'Backfill records are named by random ids when a backfill is planned; the wildcard stays under backfills/.');
     // An awaited item that lands answers the service steps waiting for it.
     grantAnswerWaits(
       role,

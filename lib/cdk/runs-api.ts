@@ -34,6 +34,7 @@ import { executionLogGroupName } from '../contract/log-groups';
 import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { startRunRequestSchema } from '../contract/runs-api';
+import { BACKFILLS_PREFIX } from '../contract/step-event';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import { RUNS_API_ENTRY } from './function-entries';
@@ -93,8 +94,21 @@ export class RunsApi extends Construct {
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
       },
     });
-    if (props.keyedConductor !== undefined)
-      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.keyedConductor.table.tableArn] }));
+    if (props.keyedConductor !== undefined) {
+      const { conductor, table, triggers } = props.keyedConductor;
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [table.tableArn] }));
+      // Backfills: plan them (list the data prefixes, write the record), hand them to the conductor, read their progress.
+      this.handler.addEnvironment('CONDUCTOR_FUNCTION', conductor.functionName);
+      conductor.grantInvoke(this.handler);
+      const backfills = props.bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
+      grantDataAccess(props.bucket, this.handler.role, { list: [...new Set(triggers.map((trigger) => trigger.dataPrefix))] });
+      acknowledgeWildcardResources(
+        this.handler.role,
+        [backfills, `${conductor.functionArn}:*`],
+        "Backfill records are named by random ids when planned; grantInvoke also covers the conductor's own versions.",
+      );
+    }
     // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
     if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
@@ -173,6 +187,11 @@ export class RunsApi extends Construct {
     route(run.addResource('logs'), 'GET', ['pipeline', 'runId']);
     route(run, 'DELETE', ['pipeline', 'runId']);
     route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
+    if (props.keyedConductor !== undefined) {
+      const backfills = this.api.root.addResource('backfills');
+      route(backfills, 'POST');
+      route(backfills.addResource('{backfillId}'), 'GET', ['backfillId']);
+    }
     if (props.pipelines.some((p) => hasServiceSteps(p.source))) {
       // External services are not IAM principals: the callback id (32 random bytes, sent only to the service) is the credential.
       const callback = route(this.api.root.addResource('callbacks').addResource('{callbackId}'), 'POST', ['callbackId'], undefined, AuthorizationType.NONE);

@@ -5,7 +5,18 @@ import { compileCommand } from './commands/compile';
 import { type EventsOptions, eventsCommand } from './commands/events';
 import { graphCommand } from './commands/graph';
 import { importProductsCommand } from './commands/import';
-import { cancelCommand, keysCommand, type RemoteOptions, redriveCommand, remoteLogsCommand, remoteRunsCommand, startCommand, statusCommand } from './commands/remote-runs';
+import {
+  type BackfillOptions,
+  backfillCommand,
+  cancelCommand,
+  keysCommand,
+  type RemoteOptions,
+  redriveCommand,
+  remoteLogsCommand,
+  remoteRunsCommand,
+  startCommand,
+  statusCommand,
+} from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
@@ -20,6 +31,14 @@ const integerIn =
   (value: string): number => {
     const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${value}".`);
+    return parsed;
+  };
+
+const numberIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (!(parsed >= min && parsed <= max)) throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got "${value}".`);
     return parsed;
   };
 
@@ -149,6 +168,17 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .description('what the keyed triggers recorded for a key (e.g. an observation id): per pipeline, types arrived, types missing, runs started')
       .argument('<key>', 'the key, e.g. obs-001234'),
   ).action(async (key: string, options: RemoteOptions) => setExitCode(await keysCommand(key, options, output)));
+
+  remote(
+    program
+      .command('backfill')
+      .description('decide again for keys of keyed pipelines, through the conductor (nothing starts twice; "reprocess": "manual" pipelines run again), rate limited, with progress')
+      .option('--keys <keys>', 'comma-separated keys, or @file with one key per line')
+      .option('--prefix <prefix>', 'every key with a data item under this prefix, e.g. data/EclTmVhfAlert/')
+      .option('--pipelines <names>', 'only these keyed pipelines (comma-separated)')
+      .option('--rate <perSecond>', 'decisions per second (default 20; Step Functions refills StartExecution at 300/s)', numberIn(0.1, 300))
+      .option('--no-wait', 'return once the backfill is planned'),
+  ).action(async (options: BackfillOptions) => setExitCode(await backfillCommand(options, output)));
 
   remote(
     program

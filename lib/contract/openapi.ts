@@ -5,7 +5,7 @@
  * is stale) and served by `orchestra up` at /openapi.json.
  */
 import * as z from 'zod/mini';
-import { callbackRequestSchema, startRunRequestSchema } from './runs-api';
+import { backfillRequestSchema, callbackRequestSchema, startRunRequestSchema } from './runs-api';
 import { RUN_STATUSES } from './statuses';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -48,6 +48,21 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'What the keyed triggers recorded for a key, per pipeline: types arrived, types missing, runs started',
           responses: { 200: { description: 'The key', content: jsonContent(ref('KeyReport')) }, 404: error('No data item with this key reached a keyed pipeline') },
         },
+      },
+      '/backfills': {
+        post: {
+          summary: 'Decide again for keys of keyed pipelines, through the conductor, at a rate (nothing starts twice; "manual" pipelines run again)',
+          requestBody: { required: true, content: jsonContent(ref('BackfillRequest')) },
+          responses: {
+            202: { description: 'Planned and handed to the conductor', headers: location, content: jsonContent(ref('Backfill')) },
+            400: error('Not a backfill request, or nothing to backfill'),
+            501: error('This deployment has no keyed pipelines'),
+          },
+        },
+      },
+      '/backfills/{backfillId}': {
+        parameters: [{ name: 'backfillId', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: "A backfill's progress", responses: { 200: { description: 'The backfill', content: jsonContent(ref('Backfill')) }, 404: error('No such backfill') } },
       },
       '/callbacks/{callbackId}': {
         parameters: [
@@ -140,6 +155,22 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: {
         StartRunRequest: z.toJSONSchema(startRunRequestSchema, { target: 'draft-2020-12', io: 'input' }),
+        BackfillRequest: z.toJSONSchema(backfillRequestSchema, { target: 'draft-2020-12', io: 'input' }),
+        Backfill: {
+          type: 'object',
+          required: ['id', 'status', 'total', 'done', 'outcomes'],
+          properties: {
+            id: { type: 'string' },
+            status: { enum: ['RUNNING', 'SUCCEEDED', 'FAILED'] },
+            total: { type: 'integer', description: '(pipeline, key) decisions planned' },
+            done: { type: 'integer' },
+            outcomes: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Decisions so far by outcome: start, duplicate, wait, grace, expired' },
+            ratePerSecond: { type: 'number' },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+            error: { type: 'string' },
+          },
+        },
         CallbackRequest: z.toJSONSchema(callbackRequestSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
         Error: {
           type: 'object',

@@ -85,3 +85,27 @@ export function parseCallbackRequest(body: unknown): { readonly request: Callbac
   const field = ['body', ...(first?.path.map(String) ?? [])].join('.');
   return { problem: `${field}: ${first?.message ?? 'invalid'}`, field };
 }
+
+/** `POST /backfills`: decide again for keys, through the conductor's own path. */
+export const backfillRequestSchema = z.strictObject({
+  keys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(1024))).check(z.minLength(1), z.maxLength(100_000))),
+  prefix: z.optional(z.string().check(z.minLength(1), z.regex(/\/$/, { error: 'a key prefix ending in "/", e.g. "data/EclTmVhfAlert/"' }))),
+  pipelines: z.optional(z.array(z.string()).check(z.minLength(1))),
+  ratePerSecond: z.optional(z.number().check(z.gte(0.1), z.lte(300))),
+});
+
+export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
+
+export function parseBackfillRequest(body: unknown): { readonly request: BackfillRequest } | { readonly problem: string; readonly field: string } {
+  const example = '{"keys": ["obs-001", "obs-002"]} or {"prefix": "data/EclTmVhfAlert/"}, optionally with "pipelines" and "ratePerSecond"';
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problem: `body: expected a JSON object such as ${example}`, field: 'body' };
+  const parsed = backfillRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const [first] = parsed.error.issues;
+    const field = ['body', ...(first?.path.map(String) ?? [])].join('.');
+    return { problem: `${field}: ${first?.message ?? 'invalid'}`, field };
+  }
+  const { keys, prefix } = parsed.data;
+  if ((keys === undefined) === (prefix === undefined)) return { problem: `body: give "keys" or "prefix" (one of them) — ${example}`, field: 'body' };
+  return { request: parsed.data };
+}

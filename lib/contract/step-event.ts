@@ -58,7 +58,9 @@ export const DEFAULT_DATA_PREFIX = 'data/';
 export const CLI_INPUTS_PREFIX = 'inputs/';
 /** Where `service` steps record the task tokens they wait on (lib/contract/service-call.ts). */
 export const WAITS_PREFIX = 'waits/';
-export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX];
+/** Where backfills record their plan and progress (lib/runtime/keyed/backfill.ts). */
+export const BACKFILLS_PREFIX = 'backfills/';
+export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX, BACKFILLS_PREFIX];
 
 /** The reserved prefix `prefix` overlaps (one contains the other), if any. */
 export const reservedPrefixOverlapping = (prefix: string): string | undefined => RESERVED_PREFIXES.find((reserved) => prefix.startsWith(reserved) || reserved.startsWith(prefix));

@@ -87,6 +87,11 @@ export class KeyedRouter {
     await this.settle();
   }
 
+  /** Works a planned backfill (`backfills/<id>.json`) to its end, at its rate, in the background. */
+  startBackfill(id: string): void {
+    if (!this.stopped) this.track(this.decide({ backfill: { id }, bucket: this.options.bucket }, false));
+  }
+
   async settle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }

@@ -35,6 +35,8 @@ export interface RunsApiServerOptions {
   readonly activity?: (listener: (event: ActivityEvent) => void) => () => void;
   /** The keyed triggers and the run database's key ledger, for `GET /keys/{key}`. */
   readonly keyed?: RunsApiDependencies['keyed'];
+  /** Where backfills are worked (the runtime's conductor). */
+  readonly backfills?: RunsApiDependencies['backfills'];
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -52,6 +54,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     logs: options.logs,
     data: options.data,
     ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
+    ...(options.backfills === undefined ? {} : { backfills: options.backfills }),
   });
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {

@@ -243,7 +243,18 @@ export class LocalRuntime {
         const happened = activityOf(event);
         if (happened !== undefined) listener(happened);
       });
-    const server = await serveRunsApi({ sfn: this.sfn, pipelines, descriptions, logs, data, keyed, activity, ...(options.port === undefined ? {} : { port: options.port }) });
+    const backfills = { start: async (id: string) => this.keyed.startBackfill(id) };
+    const server = await serveRunsApi({
+      sfn: this.sfn,
+      pipelines,
+      descriptions,
+      logs,
+      data,
+      keyed,
+      activity,
+      backfills,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
     this.servers.push(server);
     // External services call back here; the first server is the one steps name.
     if (this.servers.length === 1) this.addStepEnvironment({ [FUNCTION_ENV.callbackUrl]: `${server.url}/callbacks/` });

@@ -85,8 +85,10 @@ describe('keyed triggers in the stack', () => {
     );
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const starts = statements.filter((s) => s.Action === 'states:StartExecution').map((s) => JSON.stringify(s.Resource));
-    expect(starts).toHaveLength(2);
-    expect(starts.join()).not.toContain('Pipelineplain');
+    expect(starts).toHaveLength(1);
+    expect(starts.join()).toContain(':stateMachine:orchestra-qpo-ecl');
+    expect(starts.join()).toContain(':stateMachine:orchestra-qpo-sum');
+    expect(starts.join()).not.toContain('orchestra-plain');
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Keyed-keyed-checks' });
   });
 
@@ -111,6 +113,22 @@ describe('keyed triggers in the stack', () => {
       .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:Query'))
       .map((statement) => statement.Action);
     expect(reads).toContainEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+  });
+
+  it('lets the runs API plan backfills and hand them to the conductor, which may read and update them', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'backfills' });
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{backfillId}' });
+    const api = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api' } } } }));
+    expect(Object.keys(api[0]?.['Properties'].Environment.Variables)).toEqual(expect.arrayContaining(['CONDUCTOR_FUNCTION']));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
+    expect(statements.some((s) => s.Action === 'lambda:InvokeFunction' && JSON.stringify(s.Resource).includes('KeyedTriggersConductor'))).toBe(true);
+    const backfillWrites = statements.filter((s) => JSON.stringify(s.Resource).includes('/backfills/*'));
+    expect(backfillWrites.map((s) => s.Action)).toEqual([
+      ['s3:GetObject', 's3:PutObject'],
+      ['s3:GetObject', 's3:PutObject'],
+    ]);
   });
 
   it('passes cdk-nag with its wildcards acknowledged one by one', () => {

@@ -187,3 +187,54 @@ export async function keysCommand(key: string, options: RemoteOptions, output: O
   }
   return EXIT_OK;
 }
+
+export interface BackfillOptions extends RemoteOptions {
+  readonly keys?: string;
+  readonly prefix?: string;
+  readonly pipelines?: string;
+  readonly rate?: number;
+  readonly wait?: boolean;
+}
+
+const listOption = (text: string | undefined): string[] | undefined =>
+  text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/** `orchestra backfill`: plans through the runs API, then (unless --no-wait) follows the progress to the end. */
+export async function backfillCommand(options: BackfillOptions, output: Output): Promise<number> {
+  if ((options.keys === undefined) === (options.prefix === undefined)) throw new UsageError('give --keys k1,k2,… or --prefix data/<type>/ (one of them)');
+  const keys =
+    options.keys?.startsWith('@') === true
+      ? readTextFile(options.keys.slice(1))
+          .split(/\s+/)
+          .filter((key) => key !== '')
+      : listOption(options.keys);
+  const pipelines = listOption(options.pipelines);
+  const client = await connect(options);
+  const answer = await client.request('POST', '/backfills', {
+    ...(keys === undefined ? {} : { keys }),
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(pipelines === undefined ? {} : { pipelines }),
+    ...(options.rate === undefined ? {} : { ratePerSecond: options.rate }),
+  });
+  const id = String(answer.body['id']);
+  if (options.json !== true) output.out(`backfill ${id}: ${String(answer.body['total'])} (pipeline, key) decisions at ${String(answer.body['ratePerSecond'])}/s`);
+  let body = answer.body;
+  while (options.wait !== false && body['status'] === 'RUNNING') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    body = (await client.request('GET', `/backfills/${encodeURIComponent(id)}`)).body;
+    if (options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${String(body['done'])}/${String(body['total'])} ${outcomesText(body['outcomes'])}`);
+  }
+  if (options.json === true) output.out(JSON.stringify(body, null, 2));
+  else if (body['status'] !== 'RUNNING') output.out(`backfill ${id}: ${String(body['status'])}${typeof body['error'] === 'string' ? ` — ${body['error']}` : ''}`);
+  return body['status'] === 'FAILED' ? EXIT_INVALID : EXIT_OK;
+}
+
+const outcomesText = (outcomes: unknown): string =>
+  isJsonRecord(outcomes)
+    ? Object.entries(outcomes)
+        .map(([action, count]) => `${action} ${String(count)}`)
+        .join(', ')
+    : '';

@@ -64,7 +64,7 @@ export function createConductor(dependencies: ConductorDependencies) {
    * Decides for one key of one pipeline from what is in S3 now. `firstSeen`: when the key was first
    * seen, if the caller has it from recording an arrival; else it is read only when an expiry needs it.
    */
-  async function check(trigger: KeyedTrigger, key: string, firstSeen?: string): Promise<KeyedOutcome> {
+  async function check(trigger: KeyedTrigger, key: string, firstSeen?: string, backfill?: string): Promise<KeyedOutcome> {
     const { pipeline } = trigger;
     const at = now();
     const present = await presentTypes(trigger, key);
@@ -86,7 +86,13 @@ export function createConductor(dependencies: ConductorDependencies) {
       return { action: 'grace', pipeline, key, until: graceEnds.toISOString() };
     }
     const inputs = Object.fromEntries([...present].map(([type, objects]) => [type, objects.map((object) => ({ key: object.key, etag: object.etag ?? '' }))]));
-    const version = trigger.reprocess === 'onNewVersion' ? createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16) : 'once';
+    // "manual": one run when the inputs are first complete, and one more per backfill that asks.
+    const version =
+      trigger.reprocess === 'onNewVersion'
+        ? createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16)
+        : trigger.reprocess === 'manual' && backfill !== undefined
+          ? `manual-${backfill}`
+          : 'once';
     const input: KeyedRunInput = { source: 'keyed', bucket, key, inputs };
     const { claim, won } = await ledger.claimRun({
       pipeline,
@@ -123,11 +129,11 @@ export function createConductor(dependencies: ConductorDependencies) {
           : `no keyed pipeline requires or accepts this data type (known types: ${[...known].sort().join(', ')})`;
       return [{ action: 'unrouted', objectKey, reason }];
     },
-    /** Decides again for a key (a grace window ended, an expiry fell due, a backfill). */
-    async check(pipeline: string, key: string): Promise<KeyedOutcome> {
+    /** Decides again for a key (a grace window ended, an expiry fell due, a backfill — named, so "manual" pipelines run again). */
+    async check(pipeline: string, key: string, backfill?: string): Promise<KeyedOutcome> {
       const trigger = triggers().find((candidate) => candidate.pipeline === pipeline);
       if (trigger === undefined) return { action: 'unrouted', objectKey: `${pipeline}/${key}`, reason: `no keyed pipeline "${pipeline}"` };
-      return check(trigger, key);
+      return check(trigger, key, undefined, backfill);
     },
   };
 }

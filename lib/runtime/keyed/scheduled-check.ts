@@ -28,23 +28,48 @@ export const checkScheduleName = (pipeline: string, key: string, at: Date): stri
 /** `at(...)` wants whole seconds in UTC without a zone; round up so the check never comes early. */
 const atExpression = (at: Date): string => `at(${new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().slice(0, 19)})`;
 
-export function createScheduledCheck(scheduler: SchedulerClient, settings: () => { readonly groupName: string; readonly roleArn: string; readonly targetArn: string }) {
-  return async (pipeline: string, key: string, at: Date): Promise<void> => {
+type ScheduleSettings = () => { readonly groupName: string; readonly roleArn: string; readonly targetArn: string };
+
+/** One invocation of the conductor with `input` at `at`, once per name (a second request is a ConflictException, ignored). */
+function createOneTimeSchedule(scheduler: SchedulerClient, settings: ScheduleSettings) {
+  return async (name: string, at: Date, input: unknown): Promise<void> => {
     const { groupName, roleArn, targetArn } = settings();
     try {
       await scheduler.send(
         new CreateScheduleCommand({
-          Name: checkScheduleName(pipeline, key, at),
+          Name: name,
           GroupName: groupName,
           ScheduleExpression: atExpression(at),
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          Target: { Arn: targetArn, RoleArn: roleArn, Input: JSON.stringify({ check: { pipeline, key } }), RetryPolicy: { MaximumRetryAttempts: 10 } },
+          Target: { Arn: targetArn, RoleArn: roleArn, Input: JSON.stringify(input), RetryPolicy: { MaximumRetryAttempts: 10 } },
         }),
       );
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
     }
   };
+}
+
+export function createScheduledCheck(scheduler: SchedulerClient, settings: ScheduleSettings) {
+  const schedule = createOneTimeSchedule(scheduler, settings);
+  return (pipeline: string, key: string, at: Date): Promise<void> => schedule(checkScheduleName(pipeline, key, at), at, { check: { pipeline, key } });
+}
+
+/** The conductor's input to go on with a backfill; undefined for any other event. */
+export function backfillRequestOf(event: unknown): { readonly id: string } | undefined {
+  if (!isJsonRecord(event) || !isJsonRecord(event['backfill'])) return undefined;
+  const { id } = event['backfill'];
+  return typeof id === 'string' ? { id } : undefined;
+}
+
+/**
+ * A backfill longer than one invocation goes on in the next: a schedule a second ahead (Scheduler
+ * fires within a minute), named by backfill and progress so a retried invocation schedules it once.
+ */
+export function createBackfillContinuation(scheduler: SchedulerClient, settings: ScheduleSettings) {
+  const schedule = createOneTimeSchedule(scheduler, settings);
+  return (id: string, done: number, now: Date): Promise<void> =>
+    schedule(`backfill-${createHash('sha256').update(`${id}\n${done}`).digest('hex').slice(0, 40)}`, new Date(now.getTime() + 1000), { backfill: { id } });
 }

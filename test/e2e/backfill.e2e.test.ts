@@ -1,0 +1,83 @@
+/**
+ * Backfills on the embedded runtime, through the runs API and the CLI: keys are decided again through
+ * the conductor's own path — nothing starts twice, except pipelines with `reprocess: "manual"`, which
+ * run once more per backfill — at the requested rate, with progress.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PipelineGraph } from '../../lib/graph/schema';
+import type { RunRecord } from '../../lib/local/run-record';
+import { cli } from '../helpers/cli';
+import { startTestRuntime, upload } from '../helpers/local-runtime';
+
+const keyed = (name: string, reprocess: 'never' | 'manual'): PipelineGraph => ({
+  name,
+  trigger: { mode: 'keyed', required: ['Alert'], reprocess },
+  steps: { make: { kind: 'simulate' } },
+});
+const runtime = await startTestRuntime([keyed('once-only', 'never'), keyed('on-request', 'manual')]);
+const api = await runtime.serveRunsApi();
+afterAll(() => runtime.stop());
+
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+const get = async (path: string) => {
+  const response = await fetch(`${api.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('backfills', () => {
+  const keys = Array.from({ length: 20 }, (_, i) => `obs-${i}`);
+  const finished: RunRecord[] = [];
+  runtime.on((event) => {
+    if (event.type === 'run-finished') finished.push(event.run);
+  });
+  const runsOf = (pipeline: string) => finished.filter((run) => run.pipeline === pipeline).length;
+
+  it('re-decides every key under a prefix: "never" pipelines start nothing again, "manual" ones run once more', async () => {
+    for (const key of keys) await upload(runtime, `data/Alert/${key}/alert.fits`, key);
+    await runtime.idle();
+    expect([runsOf('once-only'), runsOf('on-request')]).toEqual([20, 20]);
+
+    const started = await post('/backfills', { prefix: 'data/Alert/', ratePerSecond: 200 });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ id: expect.stringMatching(/^bf-/), total: 40, done: 0, status: 'RUNNING', ratePerSecond: 200 });
+    expect(started.body).not.toHaveProperty('targets');
+    let progress = started.body;
+    while (progress['status'] === 'RUNNING') {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      progress = (await get(`/backfills/${String(started.body['id'])}`)).body;
+    }
+    await runtime.idle();
+    expect(progress).toMatchObject({ status: 'SUCCEEDED', total: 40, done: 40, outcomes: { duplicate: 20, start: 20 } });
+    expect([runsOf('once-only'), runsOf('on-request')]).toEqual([20, 40]);
+  });
+
+  it('follows a backfill of named keys from the CLI, with progress, for the named pipeline only', async () => {
+    const result = await cli('backfill', '--keys', 'obs-1,obs-2,obs-3', '--pipelines', 'on-request', '--rate', '50', '--api', api.url);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/backfill bf-\S+: 3 \(pipeline, key\) decisions at 50\/s/);
+    expect(result.stdout).toMatch(/\d\d:\d\d:\d\d 3\/3 start 3/);
+    expect(result.stdout).toMatch(/backfill bf-\S+: SUCCEEDED/);
+    await runtime.idle();
+    expect([runsOf('once-only'), runsOf('on-request')]).toEqual([20, 43]);
+  });
+
+  it.each([
+    ['both keys and a prefix', { keys: ['a'], prefix: 'data/Alert/' }, 'body', 'give "keys" or "prefix"'],
+    ['an unknown pipeline', { keys: ['a'], pipelines: ['nope'] }, 'body.pipelines[0]', '"nope" is not a keyed pipeline'],
+    ['a prefix outside the data prefixes', { prefix: 'ingest/x/' }, 'body.prefix', "not under a keyed pipeline's data prefix"],
+    ['a prefix with nothing under it', { prefix: 'data/Nothing/' }, 'body.prefix', 'nothing to backfill'],
+    ["a rate over Step Functions' refill", { keys: ['a'], ratePerSecond: 1000 }, 'body.ratePerSecond', ''],
+  ])('refuses %s, naming the field', async (_, body, field, message) => {
+    const answer = await post('/backfills', body);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ field, message: expect.stringContaining(message) });
+  });
+
+  it('answers 404 for a backfill it does not know', async () => {
+    expect((await get('/backfills/bf-AAAAAAAAAAAAAAAA')).status).toBe(404);
+  });
+});
