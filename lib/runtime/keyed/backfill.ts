@@ -71,30 +71,14 @@ export async function writeBackfill(s3: S3Client, bucket: string, record: Backfi
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: backfillKey(record.id), Body: JSON.stringify(record), ContentType: 'application/json' }));
 }
 
-/**
- * S3 replaces an object atomically; the embedded S3 (s3rver) renames the new content into place, then
- * writes its metadata, so a read in between gets the old body cut at the new length. A body that is
- * not JSON is read again (never on AWS, where it cannot happen).
- */
-const TORN_READ_ATTEMPTS = 5;
-
 export async function readBackfill(s3: S3Client, bucket: string, id: string): Promise<BackfillRecord | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    let text: string;
-    try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: backfillKey(id) }));
-      text = (await object.Body?.transformToString()) ?? 'null';
-    } catch (error) {
-      if (error instanceof NoSuchKey) return undefined;
-      throw error;
-    }
-    try {
-      const value: unknown = JSON.parse(text);
-      return isBackfillRecord(value) ? value : undefined;
-    } catch (error) {
-      if (attempt >= TORN_READ_ATTEMPTS) throw error;
-      await sleep(20 * attempt);
-    }
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: backfillKey(id) }));
+    const value: unknown = JSON.parse((await object.Body?.transformToString()) ?? 'null');
+    return isBackfillRecord(value) ? value : undefined;
+  } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw error;
   }
 }
 
