@@ -15,7 +15,7 @@ import type { Context } from 'aws-lambda';
 import { FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
-import { processBackfill, readBackfill } from '../../lib/runtime/keyed/backfill';
+import { processBackfill } from '../../lib/runtime/keyed/backfill';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
@@ -86,9 +86,15 @@ export function createKeyedConductor({
     if (backfill !== undefined) {
       const { id } = backfill;
       const deadline = continueBackfill === undefined ? undefined : options.deadline;
-      const status = await processBackfill({ s3, bucket, id, check: (pipeline, key) => conductor.check(pipeline, key, id), ...(deadline === undefined ? {} : { deadline }) });
+      const { status, done } = await processBackfill({
+        s3,
+        bucket,
+        id,
+        check: (pipeline, key) => conductor.check(pipeline, key, id),
+        ...(deadline === undefined ? {} : { deadline }),
+      });
       if (status === 'unknown') logger.warn('keyed: backfill not found', { id });
-      if (status === 'more') await continueBackfill?.(id, (await readBackfill(s3, bucket, id))?.done ?? 0, new Date());
+      if (status === 'more') await continueBackfill?.(id, done, new Date());
       return [];
     }
     let outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];

@@ -87,9 +87,13 @@ export class KeyedRouter {
     await this.settle();
   }
 
-  /** Works a planned backfill (`backfills/<id>.json`) to its end, at its rate, in the background. */
+  /**
+   * Works a planned backfill (`backfills/<id>.json`) to its end, at its rate, in the background. Not
+   * one of the bounded decisions: a backfill lasts minutes to hours, and holding a slot that long
+   * would starve the notifications that arrive meanwhile (its own decisions are one at a time).
+   */
   startBackfill(id: string): void {
-    if (!this.stopped) this.track(this.decide({ backfill: { id }, bucket: this.options.bucket }, false));
+    if (!this.stopped) this.track(this.decide({ backfill: { id }, bucket: this.options.bucket }, false, { bounded: false }));
   }
 
   async settle(): Promise<void> {
@@ -123,9 +127,9 @@ export class KeyedRouter {
     void work.finally(() => this.pending.delete(work));
   }
 
-  private async decide(event: unknown, replayed: boolean): Promise<void> {
+  private async decide(event: unknown, replayed: boolean, { bounded } = { bounded: true }): Promise<void> {
     try {
-      for (const outcome of await this.decisions.use(() => this.conductor(event)))
+      for (const outcome of await (bounded ? this.decisions.use(() => this.conductor(event)) : this.conductor(event)))
         this.options.events.emit(replayed ? { type: 'keyed', outcome, replayed } : { type: 'keyed', outcome });
     } catch (error) {
       const objectKey = typeof event === 'object' && event !== null && 'detail' in event ? JSON.stringify(event.detail) : JSON.stringify(event);

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/run-record';
+import { processBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
 import { cli } from '../helpers/cli';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 
@@ -75,6 +76,34 @@ describe('backfills', () => {
     const answer = await post('/backfills', body);
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ field, message: expect.stringContaining(message) });
+  });
+
+  it('stops at its deadline with how far it got, goes on from there, and records the error of a decision that throws', async () => {
+    const { client: s3, bucket } = runtime.s3;
+    const now = '2026-12-03T00:00:00.000Z';
+    const targets = ['a', 'b', 'c', 'd', 'e'].map((key) => ({ pipeline: 'on-request', key }));
+    const base = { createdAt: now, updatedAt: now, ratePerSecond: 300, status: 'RUNNING' as const, total: 5, done: 0, outcomes: {}, targets };
+    const decided: string[] = [];
+    const check = async (_pipeline: string, key: string) => {
+      decided.push(key);
+      return { action: 'wait' as const, pipeline: 'on-request', key, missing: ['Alert'] };
+    };
+    await writeBackfill(s3, bucket, { ...base, id: 'bf-deadlineAAAAAAAAA' });
+    // A clock that passes the deadline after two decisions, as a Lambda invocation running out of time.
+    let ticks = 0;
+    const clock = () => Date.parse(now) + (ticks++ >= 6 ? 60_000 : 0);
+    expect(await processBackfill({ s3, bucket, id: 'bf-deadlineAAAAAAAAA', check, deadline: Date.parse(now) + 30_000, now: clock })).toEqual({ status: 'more', done: 2 });
+    expect(await readBackfill(s3, bucket, 'bf-deadlineAAAAAAAAA')).toMatchObject({ status: 'RUNNING', done: 2, outcomes: { wait: 2 } });
+    expect(await processBackfill({ s3, bucket, id: 'bf-deadlineAAAAAAAAA', check })).toEqual({ status: 'done', done: 5 });
+    expect(decided).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await readBackfill(s3, bucket, 'bf-deadlineAAAAAAAAA')).toMatchObject({ status: 'SUCCEEDED', done: 5, outcomes: { wait: 5 } });
+
+    await writeBackfill(s3, bucket, { ...base, id: 'bf-failingAAAAAAAAAA' });
+    const failing = async () => {
+      throw new Error('the ledger is unreachable');
+    };
+    expect(await processBackfill({ s3, bucket, id: 'bf-failingAAAAAAAAAA', check: failing })).toEqual({ status: 'done', done: 0 });
+    expect(await readBackfill(s3, bucket, 'bf-failingAAAAAAAAAA')).toMatchObject({ status: 'FAILED', done: 0, error: 'on-request a: the ledger is unreachable' });
   });
 
   it('answers 404 for a backfill it does not know', async () => {

@@ -100,7 +100,7 @@ const PROGRESS_EVERY = 50;
 
 /**
  * Works through a backfill from where it stands: at most `ratePerSecond` decisions a second, until
- * done or until `deadline` (then 'more': call again). A decision that throws fails the backfill, with
+ * done or until `deadline` (then 'more', with how far it got: call again). A decision that throws fails the backfill, with
  * its error recorded; what was decided stays decided.
  */
 export async function processBackfill(options: {
@@ -110,12 +110,12 @@ export async function processBackfill(options: {
   readonly check: (pipeline: string, key: string) => Promise<KeyedOutcome>;
   readonly deadline?: number;
   readonly now?: () => number;
-}): Promise<'done' | 'more' | 'unknown'> {
+}): Promise<{ readonly status: 'done' | 'more' | 'unknown'; readonly done: number }> {
   const { s3, bucket, id, check } = options;
   const now = options.now ?? Date.now;
   const record = await readBackfill(s3, bucket, id);
-  if (record === undefined) return 'unknown';
-  if (record.status !== 'RUNNING') return 'done';
+  if (record === undefined) return { status: 'unknown', done: 0 };
+  if (record.status !== 'RUNNING') return { status: 'done', done: record.done };
   let done = record.done;
   const outcomes: Record<string, number> = { ...record.outcomes };
   const save = (status: BackfillRecord['status'], error?: string) =>
@@ -125,7 +125,7 @@ export async function processBackfill(options: {
   while (done < record.targets.length) {
     if (options.deadline !== undefined && now() >= options.deadline) {
       await save('RUNNING');
-      return 'more';
+      return { status: 'more', done };
     }
     const wait = next - now();
     if (wait > 0) await sleep(wait);
@@ -137,13 +137,13 @@ export async function processBackfill(options: {
       outcomes[outcome.action] = (outcomes[outcome.action] ?? 0) + 1;
     } catch (error) {
       await save('FAILED', `${target.pipeline} ${target.key}: ${error instanceof Error ? error.message : String(error)}`);
-      return 'done';
+      return { status: 'done', done };
     }
     done += 1;
     if (done % PROGRESS_EVERY === 0) await save('RUNNING');
   }
   await save('SUCCEEDED');
-  return 'done';
+  return { status: 'done', done };
 }
 
 /** What the runs API answers for a backfill: its progress, without the plan. */
