@@ -37,30 +37,32 @@ export class DynamoDbKeyLedger implements KeyLedger {
     }
   }
 
-  private async keyItem(pipeline: string, key: string): Promise<Item | undefined> {
-    const result = await this.dynamodb.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: s(partitionOf(pipeline, key)), sk: s('KEY') }, ConsistentRead: true }));
-    return result.Item;
-  }
-
-  async recordArrival({ pipeline, key, type, objectKey, etag, at }: Arrival): Promise<string> {
-    const pk = s(partitionOf(pipeline, key));
-    await this.putIfAbsent({ pk, sk: s('KEY'), pipeline: s(pipeline), key: s(key), firstSeen: s(at) });
-    await this.putIfAbsent({ pk, sk: s(`ARRIVAL#${type}#${objectKey}#${etag}`), type: s(type), objectKey: s(objectKey), etag: s(etag), at: s(at) });
-    return read(await this.keyItem(pipeline, key), 'firstSeen') ?? at;
-  }
-
-  async markReady(pipeline: string, key: string, at: string): Promise<string> {
+  /**
+   * Creates the key's item if need be and sets each of `times` to `at` unless it is set: one conditional
+   * write that returns the item, so the first writer's times come back without a read.
+   */
+  private async setOnce(pipeline: string, key: string, at: string, times: ReadonlyArray<'firstSeen' | 'readyAt'>): Promise<Item | undefined> {
     const result = await this.dynamodb.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { pk: s(partitionOf(pipeline, key)), sk: s('KEY') },
-        UpdateExpression: 'SET readyAt = if_not_exists(readyAt, :at), firstSeen = if_not_exists(firstSeen, :at), pipeline = :pipeline, #key = :key',
+        UpdateExpression: `SET ${times.map((time) => `${time} = if_not_exists(${time}, :at)`).join(', ')}, pipeline = :pipeline, #key = :key`,
         ExpressionAttributeNames: { '#key': 'key' },
         ExpressionAttributeValues: { ':at': s(at), ':pipeline': s(pipeline), ':key': s(key) },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return read(result.Attributes, 'readyAt') ?? at;
+    return result.Attributes;
+  }
+
+  async recordArrival({ pipeline, key, type, objectKey, etag, at }: Arrival): Promise<string> {
+    const firstSeen = read(await this.setOnce(pipeline, key, at, ['firstSeen']), 'firstSeen') ?? at;
+    await this.putIfAbsent({ pk: s(partitionOf(pipeline, key)), sk: s(`ARRIVAL#${type}#${objectKey}#${etag}`), type: s(type), objectKey: s(objectKey), etag: s(etag), at: s(at) });
+    return firstSeen;
+  }
+
+  async markReady(pipeline: string, key: string, at: string): Promise<string> {
+    return read(await this.setOnce(pipeline, key, at, ['readyAt', 'firstSeen']), 'readyAt') ?? at;
   }
 
   async claimRun(claim: RunClaim): Promise<{ readonly claim: RunClaim; readonly won: boolean }> {
