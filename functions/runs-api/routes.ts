@@ -23,7 +23,7 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
+import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { CALLBACK_ID } from '../../lib/contract/service-call';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { BACKFILL_ID, backfillProgress, DEFAULT_BACKFILL_RATE, newBackfillId, planBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
@@ -82,6 +82,15 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A header by name, whatever its case (API Gateway passes names as the client sent them). */
 const headerOf = (event: ApiEvent, name: string): string | undefined => Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+
+/** The JSON body as `parse` reads it; refused (400) with every problem, the first one's field named. */
+function requestOf<T>(event: ApiEvent, parse: (body: unknown) => Parsed<T>): T {
+  // The body parser leaves a body without a JSON Content-Type as text (curl -d sends form encoding).
+  if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
+    fail(400, 'body: sent without Content-Type: application/json — add the header (curl -H "Content-Type: application/json" -d …)', 'Content-Type');
+  const parsed = parse(event.body);
+  return 'problems' in parsed ? fail(400, parsed.problems.map((p) => p.message).join('; '), parsed.problems[0]?.field) : parsed.request;
+}
 
 /** The run name an Idempotency-Key stands for: the same key always names the same run, so Step Functions keeps it unique. */
 const runNameForKey = (key: string): string => `key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
@@ -199,12 +208,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') fail(400, `dryRun: "true" or "false", not "${dryRun}"`, 'dryRun');
     const key = headerOf(event, 'idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) fail(400, 'Idempotency-Key: 1-255 printable ASCII characters, no spaces', 'Idempotency-Key');
-    // The body parser leaves a body without a JSON Content-Type as text (curl -d sends form encoding).
-    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
-      fail(400, 'body: sent without Content-Type: application/json — add the header (curl -H "Content-Type: application/json" -d …)', 'Content-Type');
-    const parsed = parseStartRunRequest(event.body);
-    if ('problems' in parsed) return fail(400, parsed.problems.map((p) => p.message).join('; '), parsed.problems[0]?.field);
-    const body = parsed.request;
+    const body = requestOf(event, parseStartRunRequest);
     const input = JSON.stringify({ ...body.input, source: 'api' });
     const bytes = Buffer.byteLength(input);
     if (bytes > MAX_EXECUTION_INPUT_BYTES)
@@ -316,25 +320,18 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const unknown = 'no service step waits on this callback: it was answered already, or the URL is not one Orchestra sent';
     if (!CALLBACK_ID.test(callbackId)) fail(404, unknown, 'callbackId');
     if (data === undefined) return fail(501, 'callbacks are not available from this deployment of the runs API (it has no data bucket)');
-    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
-      fail(400, 'body: sent without Content-Type: application/json — add the header', 'Content-Type');
-    const parsed = parseCallbackRequest(event.body);
-    if ('problem' in parsed) return fail(400, parsed.problem, parsed.field);
-    const answered = await answerCallback({ s3: data.s3, sfn, bucket: data.bucket }, callbackId, parsed.request);
+    const request = requestOf(event, parseCallbackRequest);
+    const answered = await answerCallback({ s3: data.s3, sfn, bucket: data.bucket }, callbackId, request);
     if (answered === 'unknown') return fail(404, unknown, 'callbackId');
     const { wait, delivered } = answered;
     if (!delivered) fail(410, `step ${wait.step} of ${wait.pipeline} run ${wait.runId} has ended (timed out, failed or stopped): the callback came too late`);
-    return json(200, { pipeline: wait.pipeline, runId: wait.runId, step: wait.step, status: parsed.request.status });
+    return json(200, { pipeline: wait.pipeline, runId: wait.runId, step: wait.step, status: request.status });
   };
 
   const startBackfill = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     if (keyed === undefined || keyed.triggers.length === 0 || data === undefined || backfills === undefined)
       return fail(501, 'backfills need keyed pipelines and their conductor, which this deployment does not have');
-    if (typeof event.body === 'string' && !/json/i.test(headerOf(event, 'content-type') ?? ''))
-      fail(400, 'body: sent without Content-Type: application/json — add the header', 'Content-Type');
-    const parsed = parseBackfillRequest(event.body);
-    if ('problem' in parsed) return fail(400, parsed.problem, parsed.field);
-    const { request } = parsed;
+    const request = requestOf(event, parseBackfillRequest);
     const known = keyed.triggers.map((trigger) => trigger.pipeline);
     for (const [index, pipeline] of (request.pipelines ?? []).entries())
       if (!known.includes(pipeline)) fail(400, `body.pipelines[${index}]: "${pipeline}" is not a keyed pipeline (keyed: ${known.join(', ')})`, `body.pipelines[${index}]`);

@@ -173,7 +173,7 @@ export class RunsApi extends Construct {
       });
 
     route(this.api.root.addResource('runs'), 'GET');
-    // Answers 404 for every key unless the stack has keyed pipelines (readKeysOf).
+    // Answers 404 for every key unless the stack has keyed pipelines (the function gets no ledger).
     route(this.api.root.addResource('keys').addResource('{key}'), 'GET', ['key']);
     const pipelines = this.api.root.addResource('pipelines');
     route(pipelines, 'GET');

@@ -31,18 +31,23 @@ export interface RequestProblem {
   readonly message: string;
 }
 
+/** A parsed request body, or every problem with it. */
+export type Parsed<T> = { readonly request: T } | { readonly problems: readonly RequestProblem[] };
+
+/** Each schema issue as a problem naming its JSON path under `body` (`body.runId: …`). */
+const problemsOf = (issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly message: string }>): RequestProblem[] =>
+  issues.map((issue) => {
+    const field = ['body', ...issue.path.map(String)].join('.');
+    return { field, message: `${field}: ${issue.message}` };
+  });
+
+const isObjectBody = (body: unknown): body is object => body !== null && typeof body === 'object' && !Array.isArray(body);
+
 /** The request, or every problem with its JSON path (`body.runId: …`). */
-export function parseStartRunRequest(body: unknown): { readonly request: StartRunRequest } | { readonly problems: readonly RequestProblem[] } {
-  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body))
-    return { problems: [{ field: 'body', message: `body: expected a JSON object such as ${EXAMPLE} (send {} to start with no input)` }] };
+export function parseStartRunRequest(body: unknown): Parsed<StartRunRequest> {
+  if (!isObjectBody(body)) return { problems: [{ field: 'body', message: `body: expected a JSON object such as ${EXAMPLE} (send {} to start with no input)` }] };
   const parsed = startRunRequestSchema.safeParse(body);
-  if (parsed.success) return { request: parsed.data };
-  return {
-    problems: parsed.error.issues.map((issue) => {
-      const field = ['body', ...issue.path.map(String)].join('.');
-      return { field, message: `${field}: ${issue.message}` };
-    }),
-  };
+  return parsed.success ? { request: parsed.data } : { problems: problemsOf(parsed.error.issues) };
 }
 
 /** The most a callback's `output` may be: it becomes the step's result in the run state. */
@@ -76,14 +81,11 @@ export const callbackRequestSchema = z.discriminatedUnion(
 
 export type CallbackRequest = z.infer<typeof callbackRequestSchema>;
 
-/** The callback body, or the first problem with it, naming the field. */
-export function parseCallbackRequest(body: unknown): { readonly request: CallbackRequest } | { readonly problem: string; readonly field: string } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problem: `body: expected a JSON object — ${CALLBACK_EXAMPLE}`, field: 'body' };
+/** The callback body, or every problem with it, naming the field. */
+export function parseCallbackRequest(body: unknown): Parsed<CallbackRequest> {
+  if (!isObjectBody(body)) return { problems: [{ field: 'body', message: `body: expected a JSON object — ${CALLBACK_EXAMPLE}` }] };
   const parsed = callbackRequestSchema.safeParse(body);
-  if (parsed.success) return { request: parsed.data };
-  const [first] = parsed.error.issues;
-  const field = ['body', ...(first?.path.map(String) ?? [])].join('.');
-  return { problem: `${field}: ${first?.message ?? 'invalid'}`, field };
+  return parsed.success ? { request: parsed.data } : { problems: problemsOf(parsed.error.issues) };
 }
 
 /** `POST /backfills`: decide again for keys, through the conductor's own path. */
@@ -96,16 +98,12 @@ export const backfillRequestSchema = z.strictObject({
 
 export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
 
-export function parseBackfillRequest(body: unknown): { readonly request: BackfillRequest } | { readonly problem: string; readonly field: string } {
+export function parseBackfillRequest(body: unknown): Parsed<BackfillRequest> {
   const example = '{"keys": ["obs-001", "obs-002"]} or {"prefix": "data/EclTmVhfAlert/"}, optionally with "pipelines" and "ratePerSecond"';
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problem: `body: expected a JSON object such as ${example}`, field: 'body' };
+  if (!isObjectBody(body)) return { problems: [{ field: 'body', message: `body: expected a JSON object such as ${example}` }] };
   const parsed = backfillRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const [first] = parsed.error.issues;
-    const field = ['body', ...(first?.path.map(String) ?? [])].join('.');
-    return { problem: `${field}: ${first?.message ?? 'invalid'}`, field };
-  }
+  if (!parsed.success) return { problems: problemsOf(parsed.error.issues) };
   const { keys, prefix } = parsed.data;
-  if ((keys === undefined) === (prefix === undefined)) return { problem: `body: give "keys" or "prefix" (one of them) — ${example}`, field: 'body' };
+  if ((keys === undefined) === (prefix === undefined)) return { problems: [{ field: 'body', message: `body: give "keys" or "prefix" (one of them) — ${example}` }] };
   return { request: parsed.data };
 }
