@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { PipelineSource } from '../catalogue';
 import { functionEntryOf } from '../kinds/cdk';
+import { hasServiceSteps } from '../kinds/service/spec';
 
 const FUNCTIONS_DIR = join(import.meta.dirname, '..', '..', 'functions');
 
@@ -34,7 +35,7 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
     }
   }
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push({ label: 'ingest-trigger', entry: INGEST_TRIGGER_ENTRY });
-  if (sources.some((s) => Object.values(s.graph.steps).some((step) => step.kind === 'service'))) entries.push({ label: 'service-call', entry: SERVICE_CALL_ENTRY });
+  if (sources.some((s) => hasServiceSteps(s.graph))) entries.push({ label: 'service-call', entry: SERVICE_CALL_ENTRY });
   if (sources.some((s) => s.graph.trigger?.mode === 'keyed')) entries.push({ label: 'keyed-conductor', entry: KEYED_CONDUCTOR_ENTRY });
   entries.push({ label: 'simulate-step', entry: SIMULATE_STEP_ENTRY }, { label: 'runs-api', entry: RUNS_API_ENTRY });
   return entries;

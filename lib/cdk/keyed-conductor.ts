@@ -9,13 +9,12 @@ import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../contract/environment';
-import { deployedStateMachineName } from '../contract/resource-names';
 import { BACKFILLS_PREFIX } from '../contract/step-event';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
@@ -23,7 +22,7 @@ import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
-import { stateMachineArnPrefix } from './state-machine-arns';
+import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 /** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
@@ -39,10 +38,19 @@ export interface KeyedConductorProps {
   readonly deadLetterQueue?: IQueue;
 }
 
+/** Read and write backfill records (`backfills/<id>.json`): the runs API plans them, the conductor records its progress. */
+function grantBackfillRecords(role: IRole, bucket: IBucket): void {
+  const backfills = bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
+  acknowledgeWildcardResources(role, [backfills], 'Backfill records are named by random ids when a backfill is planned; the wildcard stays under backfills/.');
+}
+
 export class KeyedConductor extends Construct {
   readonly table: Table;
   readonly conductor: StepFunction;
   readonly triggers: readonly KeyedTrigger[];
+  private readonly bucket: IBucket;
+  private readonly dataPrefixes: readonly string[];
 
   constructor(scope: Construct, id: string, props: KeyedConductorProps) {
     super(scope, id);
@@ -62,6 +70,8 @@ export class KeyedConductor extends Construct {
     });
     const group = new CfnScheduleGroup(this, 'Checks', { name: `${Stack.of(this).stackName}-keyed-checks`.slice(0, 64) });
     const dataPrefixes = [...new Set(this.triggers.map((trigger) => trigger.dataPrefix))];
+    this.bucket = props.bucket;
+    this.dataPrefixes = dataPrefixes;
     this.conductor = new StepFunction(this, 'Conductor', {
       entry: KEYED_CONDUCTOR_ENTRY,
       projectRoot: props.projectRoot,
@@ -86,15 +96,12 @@ export class KeyedConductor extends Construct {
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], resources: [this.table.tableArn] }),
     );
     // Named, not referenced: the runs API invokes the conductor, and service steps' state machines need the runs API's URL.
-    const prefix = stateMachineArnPrefix(Stack.of(this));
     role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['states:StartExecution'], resources: keyed.map(({ pipeline }) => `${prefix}${deployedStateMachineName(pipeline.source.name)}`) }),
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: keyed.map(({ pipeline }) => deployedStateMachineArn(this, pipeline.source.name)) }),
     );
     grantDataAccess(props.bucket, role, { list: dataPrefixes });
     // Backfills: the plan and its progress, read and rewritten as the conductor works through them.
-    const backfills = props.bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
-    acknowledgeWildcardResources(role, [backfills], 'Backfill records are named by random ids when a backfill is planned; the wildcard stays under backfills/.');
+    grantBackfillRecords(role, props.bucket);
     // An awaited item that lands answers the service steps waiting for it.
     grantAnswerWaits(
       role,
@@ -138,5 +145,14 @@ export class KeyedConductor extends Construct {
         }),
       ],
     });
+  }
+
+  /** Lets `planner` (the runs API) plan backfills — list the data prefixes, write the record — and hand them to the conductor. */
+  grantPlanBackfills(planner: StepFunction): void {
+    planner.addEnvironment('CONDUCTOR_FUNCTION', this.conductor.functionName);
+    this.conductor.grantInvoke(planner);
+    grantBackfillRecords(planner.role, this.bucket);
+    grantDataAccess(this.bucket, planner.role, { list: this.dataPrefixes });
+    acknowledgeWildcardResources(planner.role, [`${this.conductor.functionArn}:*`], "Lambda's grantInvoke also covers the conductor's own versions and aliases; nothing else.");
   }
 }

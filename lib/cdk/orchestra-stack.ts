@@ -19,6 +19,7 @@ import type { PipelineSource } from '../catalogue';
 import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { needsContainerNetwork } from '../kinds/cdk';
+import { hasServiceSteps } from '../kinds/service/spec';
 import { grantDataAccess } from './data-access';
 import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { KeyedConductor } from './keyed-conductor';
@@ -26,7 +27,7 @@ import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
-import { hasServiceSteps, ServiceCalls } from './service-calls';
+import { ServiceCalls } from './service-calls';
 import { StepFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {
@@ -158,7 +159,7 @@ export class OrchestraStack extends Stack {
     );
     for (const write of simulatedWrites) grantDataAccess(bucket, simulateFunction.role, { write });
 
-    const serviceCalls = props.pipelines.some(hasServiceSteps)
+    const serviceCalls = props.pipelines.some((source) => hasServiceSteps(source.graph))
       ? new ServiceCalls(this, 'ServiceCalls', { pipelines: props.pipelines, bucket, projectRoot: props.projectRoot })
       : undefined;
 

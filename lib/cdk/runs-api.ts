@@ -34,15 +34,15 @@ import { executionLogGroupName } from '../contract/log-groups';
 import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { startRunRequestSchema } from '../contract/runs-api';
-import { BACKFILLS_PREFIX } from '../contract/step-event';
+import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import { RUNS_API_ENTRY } from './function-entries';
 import { KEYED_TRIGGERS_DEFINE, type KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
-import { grantAnswerWaits, hasServiceSteps, serviceStateMachineArns } from './service-calls';
-import { stateMachineArnPrefix } from './state-machine-arns';
+import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
+import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 export interface RunsApiProps {
@@ -95,27 +95,17 @@ export class RunsApi extends Construct {
       },
     });
     if (props.keyedConductor !== undefined) {
-      const { conductor, table, triggers } = props.keyedConductor;
-      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [table.tableArn] }));
-      // Backfills: plan them (list the data prefixes, write the record), hand them to the conductor, read their progress.
-      this.handler.addEnvironment('CONDUCTOR_FUNCTION', conductor.functionName);
-      conductor.grantInvoke(this.handler);
-      const backfills = props.bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
-      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
-      grantDataAccess(props.bucket, this.handler.role, { list: [...new Set(triggers.map((trigger) => trigger.dataPrefix))] });
-      acknowledgeWildcardResources(
-        this.handler.role,
-        [backfills, `${conductor.functionArn}:*`],
-        "Backfill records are named by random ids when planned; grantInvoke also covers the conductor's own versions.",
-      );
+      this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.keyedConductor.table.tableArn] }));
+      props.keyedConductor.grantPlanBackfills(this.handler);
     }
     // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
     if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
     // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
-    const names = props.pipelines.map((p) => deployedStateMachineName(p.source.graph.name));
-    const machines = names.map((name) => `${stateMachineArnPrefix(stack)}${name}`);
-    const executions = names.map((name) => Arn.format({ service: 'states', resource: 'execution', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack));
+    const machines = props.pipelines.map((p) => deployedStateMachineArn(this, p.source.graph.name));
+    const executions = props.pipelines.map((p) =>
+      Arn.format({ service: 'states', resource: 'execution', resourceName: `${deployedStateMachineName(p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+    );
     grantAnswerWaits(
       this.handler.role,
       props.bucket,
@@ -192,7 +182,7 @@ export class RunsApi extends Construct {
       route(backfills, 'POST');
       route(backfills.addResource('{backfillId}'), 'GET', ['backfillId']);
     }
-    if (props.pipelines.some((p) => hasServiceSteps(p.source))) {
+    if (props.pipelines.some((p) => hasServiceSteps(p.source.graph))) {
       // External services are not IAM principals: the callback id (32 random bytes, sent only to the service) is the credential.
       const callback = route(this.api.root.addResource('callbacks').addResource('{callbackId}'), 'POST', ['callbackId'], undefined, AuthorizationType.NONE);
       const reason =

@@ -12,21 +12,18 @@ import { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
 import { FUNCTION_ENV } from '../contract/environment';
 import { SERVICE_CALL_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
-import { deployedStateMachineName } from '../contract/resource-names';
 import { WAITS_PREFIX } from '../contract/step-event';
+import { hasServiceSteps } from '../kinds/service/spec';
 import { awaitedItemsOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
 import { SERVICE_CALL_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
-import { stateMachineArnPrefix } from './state-machine-arns';
+import { deployedStateMachineArn } from './state-machine-arns';
 import { StepFunction } from './step-function';
-
-export const hasServiceSteps = (source: PipelineSource): boolean => Object.values(source.graph.steps).some((step) => step.kind === 'service');
 
 /** The state machines whose Tasks wait on service callbacks, by name (see the module comment). */
 export function serviceStateMachineArns(scope: Construct, pipelines: readonly PipelineSource[]): string[] {
-  const prefix = stateMachineArnPrefix(Stack.of(scope));
-  return pipelines.filter(hasServiceSteps).map((source) => `${prefix}${deployedStateMachineName(source.name)}`);
+  return pipelines.filter((source) => hasServiceSteps(source.graph)).map((source) => deployedStateMachineArn(scope, source.name));
 }
 
 /**

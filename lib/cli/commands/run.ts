@@ -12,6 +12,7 @@ import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
+import { hasServiceSteps } from '../../kinds/service/spec';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
@@ -92,7 +93,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
     runtime.addPipeline(pipeline);
     // Service steps hand external services a callback URL: the runs API serves it while the run lasts.
-    if (Object.values(pipeline.graph.steps).some((step) => step.kind === 'service')) await runtime.serveRunsApi();
+    if (hasServiceSteps(pipeline.graph)) await runtime.serveRunsApi();
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;
     if (options.json !== true)
       progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => runId);

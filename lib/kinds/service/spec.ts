@@ -1,5 +1,5 @@
 /** An external pipeline service: called over HTTP, awaited through a task token (lib/contract/service-call.ts). */
-import { BODY_REFERENCES, KEYED_REFERENCES } from '../../contract/service-call';
+import { type BodyReference, isBodyReference, KEYED_REFERENCES } from '../../contract/service-call';
 import { type Issue, issue } from '../../graph/issues';
 import type { LooseStep } from '../../graph/rules/context';
 import { isJsonRecord } from '../../shared/json';
@@ -7,7 +7,7 @@ import type { StepKindSpec } from '../spec';
 import { SERVICE_DEFAULT_TIMEOUT_SECONDS, serviceStepSchema } from './schema';
 
 interface FoundReference {
-  readonly reference: string;
+  readonly reference: BodyReference;
   readonly at: Array<string | number>;
   /** Step Functions evaluates no paths inside arrays: there a reference would be sent as its literal text. */
   readonly inArray: boolean;
@@ -15,7 +15,7 @@ interface FoundReference {
 
 /** Body references found at any depth, with their path. */
 function referencesIn(value: unknown, at: ReadonlyArray<string | number>, inArray = false): FoundReference[] {
-  if (typeof value === 'string') return Object.hasOwn(BODY_REFERENCES, value) ? [{ reference: value, at: [...at], inArray }] : [];
+  if (isBodyReference(value)) return [{ reference: value, at: [...at], inArray }];
   if (Array.isArray(value)) return value.flatMap((item, index) => referencesIn(item, [...at, index], true));
   if (isJsonRecord(value)) return Object.entries(value).flatMap(([key, item]) => referencesIn(item, [...at, key], inArray));
   return [];
@@ -36,6 +36,10 @@ function checkHeartbeat(step: LooseStep, graph: Readonly<Record<string, unknown>
     ),
   ];
 }
+
+/** Whether a graph calls external services: it then needs the service-call function and a callback URL. */
+export const hasServiceSteps = (graph: { readonly steps: Readonly<Record<string, { readonly kind: string }>> }): boolean =>
+  Object.values(graph.steps).some((step) => step.kind === 'service');
 
 export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
   schema: serviceStepSchema,
@@ -66,7 +70,7 @@ export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
         ),
       );
     for (const { reference, at: path } of references) {
-      if (KEYED_REFERENCES.some((keyedOnly) => keyedOnly === reference))
+      if (KEYED_REFERENCES.includes(reference))
         found.push(issue('invalid-service', path, `"${reference}" is only known in keyed pipelines`, 'use "{runId}" or "{input}", or give the pipeline a keyed trigger'));
     }
     return found;
