@@ -5,13 +5,10 @@
  */
 import { z } from 'zod';
 import { STEP_KIND_SPECS, stepSchema } from '../kinds/specs';
-import { MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
+import { dataTypeSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
 
 export * from './step-fields';
 export { stepSchema };
-
-/** A data item type: one path segment of `<dataPrefix><type>/<key>/`. */
-const dataTypeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'a data type is one path segment of letters, digits, "_", "." or "-" (e.g. "EclTmVhfAlert")' });
 
 export const triggerSchema = z
   .strictObject({

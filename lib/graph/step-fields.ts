@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** A data item type: one path segment of `<dataPrefix><type>/<key>/` (keyed triggers, service steps, product graphs). */
+export const DATA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const PIPELINE_NAME_MAX_LENGTH = 64;
 /** Step ids become ASL state names, which AWS caps at 80 characters. */
 export const STEP_ID_MAX_LENGTH = 80;
@@ -17,6 +19,8 @@ const identifier = (what: string, maxLength: number) =>
     .min(1, { message: `${what} must not be empty` })
     .max(maxLength, { message: `${what} is longer than ${maxLength} characters` })
     .regex(ID_PATTERN, { message: `${what} may contain only letters, digits, "-" and "_"` });
+
+export const dataTypeSchema = z.string().regex(DATA_TYPE_PATTERN, { message: 'a data type is one path segment of letters, digits, "_", "." or "-" (e.g. "EclTmVhfAlert")' });
 
 export const pipelineNameSchema = identifier('pipeline name', PIPELINE_NAME_MAX_LENGTH).describe('Pipeline id: letters, digits, "-" and "_", at most 64 characters.');
 export const stepIdSchema = identifier('step id', STEP_ID_MAX_LENGTH).describe('Step id: letters, digits, "-" and "_", at most 80 characters. It names the step\'s Task state.');

@@ -11,7 +11,7 @@
 import { DEFAULT_DATA_PREFIX } from '../contract/step-event';
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
+import { DATA_TYPE_PATTERN, PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
 import { isJsonRecord } from '../shared/json';
 
@@ -35,7 +35,6 @@ interface Product {
   readonly url?: string;
 }
 
-const TYPE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PIPELINE_NAME = /^[A-Za-z0-9_-]+$/;
 
 function stringList(value: unknown, at: (string | number)[], found: Issue[], what: string): string[] {
@@ -54,7 +53,7 @@ function productsOf(document: unknown, found: Issue[]): { inputs: string[]; prod
   }
   const inputs = stringList(document['inputs'], ['inputs'], found, 'input type');
   for (const [index, type] of inputs.entries())
-    if (!TYPE.test(type)) found.push(issue('schema', ['inputs', index], `"${type}" is not a data type name`, 'use letters, digits, "_", "." or "-"'));
+    if (!DATA_TYPE_PATTERN.test(type)) found.push(issue('schema', ['inputs', index], `"${type}" is not a data type name`, 'use letters, digits, "_", "." or "-"'));
   const raw = document['products'];
   if (!isJsonRecord(raw) || Object.keys(raw).length === 0) {
     found.push(issue('schema', ['products'], 'expected an object of products by name', 'add e.g. {"QPO_ECL": {"m_input": ["EclTmVhfAlert"], "provider": "simulate"}}'));
@@ -63,7 +62,7 @@ function productsOf(document: unknown, found: Issue[]): { inputs: string[]; prod
   const products: Product[] = [];
   for (const [name, value] of Object.entries(raw)) {
     const at = ['products', name];
-    if (!TYPE.test(name) || !PIPELINE_NAME.test(name) || name.length > PIPELINE_NAME_MAX_LENGTH) {
+    if (!DATA_TYPE_PATTERN.test(name) || !PIPELINE_NAME.test(name) || name.length > PIPELINE_NAME_MAX_LENGTH) {
       found.push(issue('schema', at, `"${name}" cannot name both a data type and a pipeline`, 'use letters, digits, "_" and "-" (at most 64)'));
       continue;
     }

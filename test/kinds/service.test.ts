@@ -53,6 +53,7 @@ describe('a service step, validated', () => {
 
   it.each([
     ['a URL that is not http(s)', { url: 'ftp://svc/p' }, undefined, 'steps.call.url', 'http(s) URL'],
+    ['an awaited data type that is not one path segment', { awaitsDataItem: 'QPO/ECL' }, undefined, 'steps.call.awaitsDataItem', 'one path segment'],
     ['a body key Step Functions would read as a path', { body: { 'x.$': '$.input' } }, undefined, 'steps.call.body.x.$', 'must not end in ".$"'],
     ['a reference inside a list', { body: { ids: ['{key}'] } }, undefined, 'steps.call.body.ids[0]', 'inside a list would be sent as its text'],
     ['a heartbeat as long as the timeout', { heartbeatSeconds: 60, timeoutSeconds: 60 }, undefined, 'steps.call.heartbeatSeconds', "not shorter than the step's timeout (60 s)"],

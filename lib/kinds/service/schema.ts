@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields } from '../../graph/step-fields';
+import { commonStepFields, dataTypeSchema } from '../../graph/step-fields';
 
 /** A day: services take hours; the heartbeat, when set, notices a dead one sooner. */
 export const SERVICE_DEFAULT_TIMEOUT_SECONDS = 86_400;
@@ -25,9 +25,7 @@ export const serviceStepSchema = z
       .describe(
         'What the service is sent. A string value that is exactly "{key}", "{inputs}", "{runId}" or "{input}" becomes the keyed run\'s key, its input manifest, the run id or the whole run input. @default {"key": "{key}", "inputs": "{inputs}"} in keyed pipelines, {"runId": "{runId}", "input": "{input}"} otherwise',
       ),
-    awaitsDataItem: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'awaitsDataItem must be a data type name, e.g. "QPO_ECL"' })
+    awaitsDataItem: dataTypeSchema
       .optional()
       .describe(
         "A data type the service writes for the run's key (keyed pipelines only): the step succeeds when an object lands under <dataPrefix><type>/<key>/, even if the service never calls back.",
