@@ -79,7 +79,6 @@ CREATE TABLE IF NOT EXISTS history (run_id TEXT NOT NULL, id INTEGER NOT NULL, e
 CREATE TABLE IF NOT EXISTS logs (seq INTEGER PRIMARY KEY, run_id TEXT NOT NULL, entry TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS logs_by_run ON logs (run_id, seq);
 CREATE TABLE IF NOT EXISTS keyed_keys (pipeline TEXT NOT NULL, key TEXT NOT NULL, first_seen TEXT NOT NULL, ready_at TEXT, expired_at TEXT, PRIMARY KEY (pipeline, key)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS keyed_keys_by_key ON keyed_keys (key);
 CREATE TABLE IF NOT EXISTS keyed_arrivals (pipeline TEXT NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, object_key TEXT NOT NULL, etag TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (pipeline, key, type, object_key, etag)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS keyed_runs (pipeline TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, run_name TEXT NOT NULL, input TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (pipeline, key, version)) WITHOUT ROWID;
 `;
