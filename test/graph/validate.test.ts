@@ -136,6 +136,8 @@ describe('validateGraphFile', () => {
     [{ ingestPrefix: 'runs/' }, 'trigger.ingestPrefix', 'overlaps "runs/"'],
     [{ ingestPrefix: 'runs/flood/' }, 'trigger.ingestPrefix', 'overlaps "runs/"'],
     [{ ingestPrefix: 'inputs/' }, 'trigger.ingestPrefix', 'overlaps "inputs/"'],
+    [{ ingestPrefix: 'waits/' }, 'trigger.ingestPrefix', 'overlaps "waits/", where Orchestra writes its own objects (run outputs, CLI uploads, service steps\' waits'],
+    [{ ingestPrefix: 'backfills/x/' }, 'trigger.ingestPrefix', 'overlaps "backfills/"'],
     [{ ingestPrefix: 'ingest/../runs/' }, 'trigger.ingestPrefix', 'has a "." or ".." segment'],
     [{ ingestPrefix: 'ingest/p/', mode: 'dataset', marker: 'a/_READY' }, 'trigger.marker', 'is not a file name'],
     [{ ingestPrefix: 'ingest/p/', mode: 'dataset', requiredFiles: ['dem.asc', '../x.asc'] }, 'trigger.requiredFiles[1]', 'is not a file inside the dataset folder'],

@@ -82,14 +82,7 @@ function checkKeyedTrigger(trigger: Record<string, unknown>): Issue[] {
   if (typeof dataPrefix === 'string') {
     const reserved = reservedPrefixOverlapping(dataPrefix);
     if (reserved !== undefined)
-      found.push(
-        issue(
-          'invalid-trigger',
-          ['trigger', 'dataPrefix'],
-          `"${dataPrefix}" overlaps "${reserved}", where Orchestra writes run outputs and CLI uploads`,
-          'use a prefix of its own, e.g. "data/"',
-        ),
-      );
+      found.push(issue('invalid-trigger', ['trigger', 'dataPrefix'], `"${dataPrefix}" overlaps "${reserved}", ${WHERE_ORCHESTRA_WRITES}`, 'use a prefix of its own, e.g. "data/"'));
     if (hasDotSegment(dataPrefix)) found.push(issue('invalid-trigger', ['trigger', 'dataPrefix'], `"${dataPrefix}" has a "." or ".." segment`, 'write the prefix without them'));
   }
   const marker = trigger['marker'];
@@ -98,6 +91,9 @@ function checkKeyedTrigger(trigger: Record<string, unknown>): Issue[] {
   }
   return found;
 }
+
+/** What the reserved prefixes (RESERVED_PREFIXES) hold. */
+const WHERE_ORCHESTRA_WRITES = "where Orchestra writes its own objects (run outputs, CLI uploads, service steps' waits, backfill plans)";
 
 const hasDotSegment = (path: string): boolean => path.split('/').some((segment) => segment === '.' || segment === '..');
 
@@ -112,7 +108,7 @@ function checkTriggerPaths(trigger: Record<string, unknown>): Issue[] {
         issue(
           'invalid-trigger',
           ['trigger', 'ingestPrefix'],
-          `"${ingestPrefix}" overlaps "${reserved}", where Orchestra writes run outputs and CLI uploads: every run would start new runs, without end`,
+          `"${ingestPrefix}" overlaps "${reserved}", ${WHERE_ORCHESTRA_WRITES}: every run would start new runs, without end`,
           `use a prefix of its own, e.g. "ingest/${ingestPrefix.replace(/\/$/, '').split('/').pop() ?? 'data'}/"`,
         ),
       );
