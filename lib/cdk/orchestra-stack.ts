@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import type { PipelineSource } from '../catalogue';
 import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
+import { BACKFILLS_PREFIX, WAITS_PREFIX } from '../contract/step-event';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { grantDataAccess } from './data-access';
@@ -75,6 +76,10 @@ export class OrchestraStack extends Stack {
         // Replaced or deleted uploads: the current object stays; older versions go after 90 days.
         { id: 'old-uploads', prefix: 'ingest/', noncurrentVersionExpiration: Duration.days(90) },
         { id: 'incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // A service step's wait is removed when answered; one whose step timed out unanswered cannot outlive
+        // its run (a year at most). Backfill plans matter while they run and for a while after.
+        { id: 'unanswered-waits', prefix: WAITS_PREFIX, expiration: Duration.days(366), noncurrentVersionExpiration: Duration.days(1) },
+        { id: 'old-backfills', prefix: BACKFILLS_PREFIX, expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

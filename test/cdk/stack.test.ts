@@ -135,6 +135,15 @@ describe('OrchestraStack', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'old-uploads', Prefix: 'ingest/', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]) },
     });
+    // Orchestra's own records do not pile up: waits no step can still answer, backfill plans long done.
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Id: 'unanswered-waits', Prefix: 'waits/', ExpirationInDays: 366 }),
+          Match.objectLike({ Id: 'old-backfills', Prefix: 'backfills/', ExpirationInDays: 90 }),
+        ]),
+      },
+    });
   });
 
   it('has a dashboard with a row per pipeline and alarms on failed and throttled runs', () => {
