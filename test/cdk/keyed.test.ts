@@ -1,12 +1,12 @@
 /** The keyed triggers in the template: ledger table, conductor, its rule, schedules and least-privilege IAM, clean under cdk-nag. */
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
 import type { PipelineGraph } from '../../lib/graph/schema';
+import { actionsOf, checkedStack, statementsOf } from '../helpers/cdk-template';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const product = (name: string, required: string[], optional: string[] = []): PipelineGraph => ({
@@ -20,14 +20,12 @@ describe('keyed triggers in the stack', () => {
   let template: Template;
 
   beforeAll(() => {
-    app = new App();
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const pipelines = [
       product('qpo-ecl', ['EclTmVhfAlert', 'EclHk'], ['EclAux']),
       product('qpo-sum', ['QPO_ECL']),
       pipelineFromGraph({ name: 'plain', steps: { a: { kind: 'simulate' } } }, ROOT),
     ].map((graph) => ('graph' in graph ? graph : pipelineFromGraph(graph, ROOT)));
-    template = Template.fromStack(new OrchestraStack(app, 'Keyed', { pipelines, projectRoot: ROOT }));
+    ({ app, template } = checkedStack('Keyed', pipelines));
   });
 
   it('keeps the ledger in an on-demand, encrypted DynamoDB table with point-in-time recovery, retained', () => {
@@ -69,8 +67,8 @@ describe('keyed triggers in the stack', () => {
   it('lets the conductor write only its table, start only the keyed pipelines and create schedules only in its group', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy).includes('dynamodb:PutItem'));
     expect(policies).toHaveLength(1);
-    const statements = (policies[0]?.['Properties'].PolicyDocument.Statement ?? []) as Array<{ Action: string | string[]; Resource: unknown }>;
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    const statements = statementsOf(template, 'KeyedTriggersConductorRole');
+    const actions = actionsOf(statements).sort();
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
@@ -93,8 +91,7 @@ describe('keyed triggers in the stack', () => {
   });
 
   it('lets the shared simulate function write simulated products where their steps say, no further', () => {
-    const writes = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>)
+    const writes = statementsOf(template)
       .filter((statement) => statement.Action === 's3:PutObject')
       .map((statement) => JSON.stringify(statement.Resource));
 
@@ -108,8 +105,7 @@ describe('keyed triggers in the stack', () => {
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{key}' });
     const api = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api' } } } }));
     expect(Object.keys(api[0]?.['Properties'].Environment.Variables)).toEqual(expect.arrayContaining(['KEY_TABLE']));
-    const reads = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown }>)
+    const reads = statementsOf(template)
       .filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:Query'))
       .map((statement) => statement.Action);
     expect(reads).toContainEqual(['dynamodb:GetItem', 'dynamodb:Query']);
@@ -120,9 +116,7 @@ describe('keyed triggers in the stack', () => {
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{backfillId}' });
     const api = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api' } } } }));
     expect(Object.keys(api[0]?.['Properties'].Environment.Variables)).toEqual(expect.arrayContaining(['CONDUCTOR_FUNCTION']));
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy['Properties'].PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
-    );
+    const statements = statementsOf(template);
     expect(statements.some((s) => s.Action === 'lambda:InvokeFunction' && JSON.stringify(s.Resource).includes('KeyedTriggersConductor'))).toBe(true);
     const backfillWrites = statements.filter((s) => JSON.stringify(s.Resource).includes('/backfills/*'));
     expect(backfillWrites.map((s) => s.Action)).toEqual([

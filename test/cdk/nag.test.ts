@@ -4,21 +4,15 @@
  */
 
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCatalogue } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
+import { checkedApp } from '../helpers/cdk-template';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function checkedApp(): App {
-  const app = new App();
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return app;
-}
 
 /** Rule id → reasons, from the metadata Validations.acknowledge() records. */
 function acknowledgementsIn(root: IConstruct): Map<string, string[]> {

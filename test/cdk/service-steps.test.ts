@@ -1,12 +1,11 @@
 /** Service steps in the template: one shared function, its callback route, and who may answer task tokens — clean under cdk-nag, without cycles. */
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import type { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import { OrchestraStack } from '../../lib/cdk';
 import type { PipelineGraph } from '../../lib/graph/schema';
+import { actionsOf, checkedStack, statementsOf } from '../helpers/cdk-template';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const qpo: PipelineGraph = {
@@ -15,22 +14,12 @@ const qpo: PipelineGraph = {
   steps: { produce: { kind: 'service', url: 'https://qpo.example.org/pipeline', awaitsDataItem: 'QPO_ECL', heartbeatSeconds: 600 } },
 };
 
-type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
-const statementsOf = (template: Template, roleLogicalIdPart: string): Statement[] =>
-  Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => JSON.stringify(policy['Properties'].Roles).includes(roleLogicalIdPart))
-    .flatMap((policy) => policy['Properties'].PolicyDocument.Statement as Statement[]);
-const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => [s.Action].flat());
-
 describe('service steps in the stack', () => {
   let app: App;
   let template: Template;
 
   beforeAll(() => {
-    app = new App();
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    const pipelines = [pipelineFromGraph(qpo, ROOT), pipelineFromGraph({ name: 'plain', steps: { a: { kind: 'simulate' } } }, ROOT)];
-    template = Template.fromStack(new OrchestraStack(app, 'Services', { pipelines, projectRoot: ROOT }));
+    ({ app, template } = checkedStack('Services', [pipelineFromGraph(qpo, ROOT), pipelineFromGraph({ name: 'plain', steps: { a: { kind: 'simulate' } } }, ROOT)]));
   });
 
   it('waits on a task token through one shared service-call function, with the heartbeat', () => {
