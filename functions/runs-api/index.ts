@@ -76,7 +76,13 @@ const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === '
 
 /** The conductor works backfills through (set by the stack when a pipeline has a keyed trigger). */
 const conductorFunction = process.env['CONDUCTOR_FUNCTION'];
-const lambda = new LambdaClient({});
+
+/** Asynchronous: the API answers at once; the conductor works the backfill at its rate and reports progress in its record. */
+export const backfillsThrough = (lambda: LambdaClient, functionName: string) => ({
+  start: async (id: string): Promise<void> => {
+    await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: JSON.stringify({ backfill: { id } }) }));
+  },
+});
 
 export const handler = createRunsApiHandler({
   sfn: new SFNClient({}),
@@ -88,14 +94,5 @@ export const handler = createRunsApiHandler({
   ...(keyTable === undefined || keyedTriggers === undefined
     ? {}
     : { keyed: { triggers: parseKeyedTriggers(keyedTriggers), ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), keyTable) } }),
-  ...(conductorFunction === undefined
-    ? {}
-    : {
-        backfills: {
-          // Asynchronous: the API answers at once; the conductor works the backfill at its rate and reports progress in its record.
-          start: async (id: string) => {
-            await lambda.send(new InvokeCommand({ FunctionName: conductorFunction, InvocationType: 'Event', Payload: JSON.stringify({ backfill: { id } }) }));
-          },
-        },
-      }),
+  ...(conductorFunction === undefined ? {} : { backfills: backfillsThrough(new LambdaClient({}), conductorFunction) }),
 });
