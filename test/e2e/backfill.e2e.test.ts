@@ -3,8 +3,15 @@
  * the conductor's own path — nothing starts twice, except pipelines with `reprocess: "manual"`, which
  * run once more per backfill — at the requested rate, with progress.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createKeyedConductor } from '../../functions/keyed-conductor';
 import type { PipelineGraph } from '../../lib/graph/schema';
+import { localStateMachineArn } from '../../lib/local/bindings';
+import { LocalKeyLedger } from '../../lib/local/key-ledger';
+import { keyedTriggersOf } from '../../lib/local/keyed-router';
 import type { RunRecord } from '../../lib/local/run-record';
 import { processBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
 import { cli } from '../helpers/cli';
@@ -104,6 +111,43 @@ describe('backfills', () => {
     };
     expect(await processBackfill({ s3, bucket, id: 'bf-failingAAAAAAAAAA', check: failing })).toEqual({ status: 'done', done: 0 });
     expect(await readBackfill(s3, bucket, 'bf-failingAAAAAAAAAA')).toMatchObject({ status: 'FAILED', done: 0, error: 'on-request a: the ledger is unreachable' });
+  });
+
+  it('has the conductor hand the rest to a later invocation when its time is up (AWS), from where it got', async () => {
+    const { client: s3, bucket } = runtime.s3;
+    const now = new Date().toISOString();
+    await writeBackfill(s3, bucket, {
+      id: 'bf-handoverAAAAAAAAA',
+      createdAt: now,
+      updatedAt: now,
+      ratePerSecond: 300,
+      status: 'RUNNING',
+      total: 2,
+      done: 0,
+      outcomes: {},
+      targets: [
+        { pipeline: 'on-request', key: 'obs-1' },
+        { pipeline: 'on-request', key: 'obs-2' },
+      ],
+    });
+    const continued: Array<[string, number]> = [];
+    const ledger = new LocalKeyLedger(mkdtempSync(join(tmpdir(), 'orchestra-ledger-')));
+    const conductor = createKeyedConductor({
+      s3,
+      sfn: runtime.sfn,
+      ledger,
+      scheduleCheck: async () => undefined,
+      configuration: () => ({ triggers: keyedTriggersOf(runtime.pipelines), awaited: [], stateMachineArnOf: localStateMachineArn }),
+      continueBackfill: async (id, done) => {
+        continued.push([id, done]);
+      },
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    // An invocation whose deadline has passed decides nothing and schedules the rest.
+    expect(await conductor({ backfill: { id: 'bf-handoverAAAAAAAAA' }, bucket }, { deadline: Date.now() - 1 })).toEqual([]);
+    expect(continued).toEqual([['bf-handoverAAAAAAAAA', 0]]);
+    expect(await readBackfill(s3, bucket, 'bf-handoverAAAAAAAAA')).toMatchObject({ status: 'RUNNING', done: 0 });
+    ledger.close();
   });
 
   it('answers 404 for a backfill it does not know', async () => {
