@@ -132,9 +132,14 @@ describe('external pipeline services as product providers', () => {
     expect(await late.json()).toMatchObject({ message: expect.stringContaining('answered already'), field: 'callbackId' });
   }, 60_000);
 
-  it('refuses a malformed callback with the field to fix', async () => {
+  it('refuses a malformed or oversized callback with the field to fix, and callback ids it never sent', async () => {
     const bad = await callBack(`${writesProduct.received[0]?.callbackUrl ?? ''}`, { status: 'done' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: 'body.status', message: expect.stringContaining('"succeeded", "failed" or "running"') });
+    const oversized = await callBack(`${writesProduct.received[0]?.callbackUrl ?? ''}`, { status: 'succeeded', output: { blob: 'x'.repeat(2000) } });
+    expect(oversized.status).toBe(400);
+    expect(await oversized.json()).toMatchObject({ field: 'body.output', message: expect.stringContaining('write the product to the data bucket and send its key') });
+    const base = (writesProduct.received[0]?.callbackUrl ?? '').replace(/[^/]+$/, '');
+    for (const id of ['__proto__', 'constructor', 'x'.repeat(43).replace(/x/g, '.')]) expect((await callBack(`${base}${id}`, { status: 'succeeded' })).status).toBe(404);
   });
 });
