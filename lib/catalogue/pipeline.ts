@@ -10,6 +10,7 @@ import { compileGraph } from '../compiler/compile';
 import type { PipelineGraph } from '../graph/schema';
 import { loadGraphFile } from '../graph/validate';
 import { OrchestraError } from '../shared/errors';
+import { checkChildPipelines } from './children';
 import { aslFileFor, graphFilesIn, STATE_MACHINES_DIR } from './files';
 
 export interface PipelineSource {
@@ -71,6 +72,7 @@ export function loadPipelinesIn(dir: string, projectRoot: string = dir): Pipelin
       `pipeline names must be unique (each is a state machine, an ingest rule and a CloudFormation id): ${clashes.map(([name, files]) => `"${name}" in ${files.join(' and ')}`).join('; ')} — rename one`,
     );
   }
+  checkChildPipelines(pipelines);
   return pipelines;
 }
 

@@ -12,8 +12,8 @@ export interface DataAccess {
   readonly list?: readonly string[];
   /** Key prefixes (ending in "/") the principal may list and read. */
   readonly read?: readonly string[];
-  /** Object keys the step may write, as an IAM pattern, e.g. `runs/flood/*\/validate-inputs/*`. */
-  readonly write?: string;
+  /** Object keys the step may write, as IAM patterns, e.g. `runs/flood/*\/validate-inputs/*`. */
+  readonly write?: string | readonly string[];
 }
 
 export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess): void {
@@ -26,7 +26,7 @@ export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess
   }
   const readObjects = read.map((prefix) => bucket.arnForObjects(`${prefix}*`));
   if (readObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readObjects }));
-  const writeObjects = access.write === undefined ? [] : [bucket.arnForObjects(access.write)];
+  const writeObjects = (access.write === undefined ? [] : typeof access.write === 'string' ? [access.write] : access.write).map((pattern) => bucket.arnForObjects(pattern));
   if (writeObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: writeObjects }));
   acknowledgeWildcardResources(
     role,

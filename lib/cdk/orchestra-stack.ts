@@ -26,6 +26,7 @@ import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
+import { dataItemAccessOf } from './pipeline-data-access';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
 import { ServiceCalls } from './service-calls';
@@ -168,10 +169,13 @@ export class OrchestraStack extends Stack {
       ? new ServiceCalls(this, 'ServiceCalls', { pipelines: props.pipelines, bucket, projectRoot: props.projectRoot })
       : undefined;
 
+    const dataItems = dataItemAccessOf(props.pipelines);
     for (const source of props.pipelines) {
+      const access = dataItems.get(source.name);
       const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
         source,
         bucket,
+        ...(access === undefined ? {} : { dataItems: access }),
         simulateFunction,
         ...(serviceCalls === undefined ? {} : { serviceCallFunction: serviceCalls.function }),
         deadLetterQueue: this.deadLetterQueue,

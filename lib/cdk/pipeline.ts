@@ -27,6 +27,7 @@ import { ingestTriggerOf } from '../runtime/ingest';
 import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
+import type { DataItemAccess } from './pipeline-data-access';
 import { StepFunction } from './step-function';
 
 export interface PipelineProps {
@@ -47,6 +48,8 @@ export interface PipelineProps {
   readonly inputPrefixes?: readonly string[];
   /** Where upload events and scheduled starts go when they cannot be delivered, so none is lost silently. */
   readonly deadLetterQueue?: IQueue;
+  /** Data items its steps may read (its keyed inputs, its parents') and write (the products it makes for pipelines that run it). */
+  readonly dataItems?: DataItemAccess;
 }
 
 export class Pipeline extends Construct {
@@ -70,7 +73,7 @@ export class Pipeline extends Construct {
     const { source, bucket } = props;
     this.source = source;
     const { graph } = source;
-    this.inputPrefixes = props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`];
+    this.inputPrefixes = [...(props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`]), ...(props.dataItems?.reads ?? [])];
     const runsPrefix = pipelineRunsPrefixFor(graph.name);
     const network =
       props.cluster !== undefined && props.vpc !== undefined && props.securityGroup !== undefined
@@ -78,6 +81,8 @@ export class Pipeline extends Construct {
         : undefined;
     const values: Record<string, string> = { [PLACEHOLDERS.dataBucket]: bucket.bucketName };
     const invoked = new Set<IFunction>();
+    const statements: PolicyStatement[] = [];
+    const wildcardReasons: Record<string, string> = {};
     for (const [stepId, step] of Object.entries(graph.steps)) {
       const resources = stepResources({
         scope: this,
@@ -87,7 +92,7 @@ export class Pipeline extends Construct {
         rootDir: source.rootDir,
         bucket,
         // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
-        access: { read: [...this.inputPrefixes, runsPrefix], write: `${runsPrefix}*/${stepId}/*` },
+        access: { read: [...this.inputPrefixes, runsPrefix], write: [`${runsPrefix}*/${stepId}/*`, ...(props.dataItems?.writes ?? [])] },
         simulateFunction: props.simulateFunction,
         serviceCallFunction: props.serviceCallFunction,
         network,
@@ -98,6 +103,8 @@ export class Pipeline extends Construct {
       if (resources.taskDefinition !== undefined) this.taskDefinitions[stepId] = resources.taskDefinition;
       if (resources.logGroup !== undefined) this.stepLogGroups[stepId] = resources.logGroup;
       if (resources.logGroupName !== undefined) this.stepLogGroupNames[stepId] = resources.logGroupName;
+      statements.push(...(resources.policies ?? []));
+      Object.assign(wildcardReasons, resources.wildcardReasons);
     }
     this.substitutions = substitutionsFor(source.definitionText, values);
 
@@ -122,6 +129,8 @@ export class Pipeline extends Construct {
     // The definition invokes unqualified function ARNs, so no version or alias (`<arn>:*`) grant is needed.
     if (invoked.size > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...invoked].map((fn) => fn.functionArn) }));
     if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);
+    for (const statement of statements) this.stateMachine.addToRolePolicy(statement);
+    for (const [resource, reason] of Object.entries(wildcardReasons)) acknowledgeWildcardResources(this.stateMachine.role, [resource], reason);
 
     const trigger = graph.trigger;
     if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);

@@ -1,6 +1,7 @@
 /** What a kind's CDK module (lib/kinds/<kind>/cdk.ts) gets and gives for one step of a pipeline. */
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { FargateTaskDefinition, ICluster } from 'aws-cdk-lib/aws-ecs';
+import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -46,6 +47,10 @@ export interface StepResources {
   readonly logGroup?: ILogGroup;
   /** The name of the log group its lines go to, known at synth (lib/contract/log-groups.ts). */
   readonly logGroupName?: string;
+  /** What the state machine's role needs beyond invoking `invokes` (service integrations CDK cannot infer from raw ASL). */
+  readonly policies?: readonly PolicyStatement[];
+  /** Why each wildcard resource of `policies` is needed (cdk-nag AwsSolutions-IAM5), by resource. */
+  readonly wildcardReasons?: Readonly<Record<string, string>>;
 }
 
 /** How CDK deploys one kind of step. */

@@ -3,6 +3,11 @@ import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
 import { resultBytesOf } from '../kinds/compile';
 import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
+import { START_EXECUTION_SYNC } from '../kinds/pipeline/compile';
+
+/** `.sync` integrations add a TaskSubmitted event to each Task's history. */
+const SYNC_RESOURCES: ReadonlySet<string> = new Set([ECS_RUN_TASK_SYNC, START_EXECUTION_SYNC]);
+
 import { LAMBDA_RESULT_BUDGET_BYTES } from '../kinds/lambda/compile';
 import { type StateType, walkStates } from './asl';
 import { effectiveRetry, effectiveTimeout } from './policies';
@@ -56,7 +61,7 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     if (state.Type === 'Parallel') parallelStates++;
     if (failurePathStates.has(name)) continue;
     transitions++;
-    events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && state.Resource === ECS_RUN_TASK_SYNC ? 1 : 0);
+    events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && SYNC_RESOURCES.has(String(state.Resource)) ? 1 : 0);
   }
   for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
   const steps = Object.keys(graph.steps).length;

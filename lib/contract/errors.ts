@@ -78,6 +78,17 @@ export class DataLimitExceededError extends StepError {
   }
 }
 
+/**
+ * A child pipeline's run ended without success: `startExecution.sync` fails the Task with
+ * States.TaskFailed and, as its cause, the JSON of the child's DescribeExecution answer.
+ */
+export class ChildRunFailedError extends StepError {
+  override readonly name = ERRORS.taskFailed;
+  constructor(describedChild: Readonly<Record<string, unknown>>) {
+    super('child-run-failed', JSON.stringify(describedChild));
+  }
+}
+
 /** The run was stopped while the step ran. */
 export class StepAbortedError extends StepError {
   override readonly name = ERRORS.aborted;

@@ -17,6 +17,9 @@ export const PLACEHOLDERS = {
 } as const;
 
 export const lambdaFunctionPlaceholder = (stepId: string): string => `LambdaFunctionArn_${resourceNameOf(stepId)}`;
+/** The state machine a `pipeline` step starts, named after the child pipeline. */
+/** Escaped rather than resourceNameOf'd: two children "a-b" and "a_b" of one graph must not share a placeholder. */
+export const stateMachinePlaceholder = (pipeline: string): string => `StateMachineArn_${pipeline.replaceAll('_', '__').replaceAll('-', '_d')}`;
 export const taskDefinitionPlaceholder = (stepId: string): string => `TaskDefinitionArn_${resourceNameOf(stepId)}`;
 
 export const ref = (name: string): string => `\${${name}}`;

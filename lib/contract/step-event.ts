@@ -5,7 +5,9 @@
 /* Plain types, no zod: every Lambda bundle imports this module, and zod would add ~450 KB to each. */
 
 /** What can start a run: an upload, the API, a schedule, the CLI, a keyed trigger's conductor. */
-export const RUN_SOURCES = ['upload', 'api', 'schedule', 'cli', 'keyed'] as const;
+export const RUN_SOURCES = ['upload', 'api', 'schedule', 'cli', 'keyed', 'pipeline'] as const;
+/** The source of a run another pipeline's `pipeline` step started; its input also names the `parent` run. */
+export const PIPELINE_RUN_SOURCE = 'pipeline' satisfies (typeof RUN_SOURCES)[number];
 
 /** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
 export interface RunInput {

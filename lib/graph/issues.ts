@@ -23,6 +23,7 @@ export type IssueCode =
   | 'invalid-timeout'
   | 'invalid-trigger'
   | 'invalid-service'
+  | 'invalid-pipeline-step'
   | 'unknown-pipeline'
   | 'limit-exceeded'
   | 'unsupported-locally';

@@ -91,6 +91,7 @@ export type LambdaStep = StepOfKind<'lambda'>;
 export type ContainerStep = StepOfKind<'container'>;
 export type SimulateStep = StepOfKind<'simulate'>;
 export type ServiceStep = StepOfKind<'service'>;
+export type PipelineStep = StepOfKind<'pipeline'>;
 export type RetryPolicy = z.infer<typeof retrySchema>;
 export type OnFailure = z.infer<typeof onFailureSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;

@@ -129,13 +129,18 @@ export function importProducts(document: unknown, options: ImportProductsOptions
         if (!known.includes(type)) found.push(issue('schema', ['products', product.name, list, index], `unknown input type "${type}"`, fixForUnknownName(type, known)));
       });
     }
-    if (!options.simulate && product.provider !== 'simulate' && product.url === undefined) {
+    if (
+      !options.simulate &&
+      product.provider !== 'simulate' &&
+      product.url === undefined &&
+      !(PIPELINE_NAME.test(product.provider) && product.provider.length <= PIPELINE_NAME_MAX_LENGTH)
+    ) {
       found.push(
         issue(
           'schema',
-          ['products', product.name, 'url'],
-          `provider "${product.provider}" has no "url": running another Orchestra pipeline as a provider is not available yet`,
-          'give the service\'s URL (e.g. "http://qpo_ecl_pipeline:5000/pipeline"), set "provider": "simulate", or import with --simulate',
+          ['products', product.name, 'provider'],
+          `provider "${product.provider}" has no "url" and is not an Orchestra pipeline name (letters, digits, "-" and "_", at most 64)`,
+          'give the service\'s URL (e.g. "http://qpo_ecl_pipeline:5000/pipeline"), the name of the pipeline that makes it, or "simulate"',
         ),
       );
     }
@@ -150,10 +155,26 @@ export function importProducts(document: unknown, options: ImportProductsOptions
       name: product.name,
       description: `${product.name} for one observation id, once ${product.required.join(', ')} exist (provider ${product.provider}; imported product graph)`,
       trigger: { mode: 'keyed', dataPrefix, required: [...product.required], ...(product.optional.length > 0 ? { optional: [...product.optional] } : {}) },
-      steps: { produce: options.simulate || product.url === undefined ? simulatedProvider(product, dataPrefix) : serviceProvider(product, product.url) },
+      steps: { produce: providerStep(product, dataPrefix, options.simulate ?? false) },
     }),
   );
   return { graphs, issues: found };
+}
+
+function providerStep(product: Product, dataPrefix: string, simulate: boolean): Step {
+  if (simulate || product.provider === 'simulate') return simulatedProvider(product, dataPrefix);
+  return product.url === undefined ? pipelineProvider(product) : serviceProvider(product, product.url);
+}
+
+/** Another Orchestra pipeline makes the product: it runs with {product, obs_id, inputs} and imports the product as a data item. */
+function pipelineProvider(product: Product): Step {
+  return {
+    kind: 'pipeline',
+    description: `Runs the ${product.provider} pipeline to make ${product.name}; it imports ${product.name} for the key, which starts the products that need it.`,
+    pipeline: product.provider,
+    input: { product: product.name, obs_id: '{key}', inputs: '{inputs}' },
+    publishes: product.name,
+  };
 }
 
 function simulatedProvider(product: Product, dataPrefix: string): Step {

@@ -3,10 +3,17 @@ import type { CdkKind, StepResources, StepResourcesContext } from '../cdk/step-r
 import type { Step, StepKind, StepsByKind } from '../graph/schema';
 import { containerCdk } from './container/cdk';
 import { lambdaCdk } from './lambda/cdk';
+import { pipelineCdk } from './pipeline/cdk';
 import { serviceCdk } from './service/cdk';
 import { simulateCdk } from './simulate/cdk';
 
-const CDK_KINDS: { readonly [K in StepKind]: CdkKind<StepsByKind[K]> } = { lambda: lambdaCdk, container: containerCdk, simulate: simulateCdk, service: serviceCdk };
+const CDK_KINDS: { readonly [K in StepKind]: CdkKind<StepsByKind[K]> } = {
+  lambda: lambdaCdk,
+  container: containerCdk,
+  simulate: simulateCdk,
+  service: serviceCdk,
+  pipeline: pipelineCdk,
+};
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
 const resourcesFor = <K extends StepKind>(kind: K, context: StepResourcesContext<StepsByKind[K]>): StepResources => CDK_KINDS[kind].resources(context);

@@ -2,6 +2,7 @@
 import type { Step, StepKind, StepsByKind } from '../graph/schema';
 import { containerCompile } from './container/compile';
 import { lambdaCompile } from './lambda/compile';
+import { pipelineCompile } from './pipeline/compile';
 import { serviceCompile } from './service/compile';
 import { simulateCompile } from './simulate/compile';
 import type { CompileKind, StepBuildContext, TaskParts } from './task';
@@ -11,6 +12,7 @@ const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } =
   container: containerCompile,
   simulate: simulateCompile,
   service: serviceCompile,
+  pipeline: pipelineCompile,
 };
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.

@@ -4,10 +4,17 @@ import type { StepKind, StepsByKind } from '../graph/schema';
 import type { LocalKind, StepRunContext } from '../local/task-runners';
 import { containerLocal } from './container/local';
 import { lambdaLocal } from './lambda/local';
+import { pipelineLocal } from './pipeline/local';
 import { serviceLocal } from './service/local';
 import { simulateLocal } from './simulate/local';
 
-const LOCAL_KINDS: { readonly [K in StepKind]: LocalKind<StepsByKind[K]> } = { lambda: lambdaLocal, container: containerLocal, simulate: simulateLocal, service: serviceLocal };
+const LOCAL_KINDS: { readonly [K in StepKind]: LocalKind<StepsByKind[K]> } = {
+  lambda: lambdaLocal,
+  container: containerLocal,
+  simulate: simulateLocal,
+  service: serviceLocal,
+  pipeline: pipelineLocal,
+};
 
 // The kind is passed beside the context so TypeScript can correlate the registry entry with the step type.
 const runFor = <K extends StepKind>(kind: K, context: StepRunContext<StepsByKind[K]>): Promise<Json> => LOCAL_KINDS[kind].run(context);

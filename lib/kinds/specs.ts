@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { containerKind } from './container/spec';
 import { lambdaKind } from './lambda/spec';
+import { pipelineKind } from './pipeline/spec';
 import { serviceKind } from './service/spec';
 import { simulateKind } from './simulate/spec';
 
-export const STEP_KIND_SPECS = { lambda: lambdaKind, container: containerKind, simulate: simulateKind, service: serviceKind } as const;
+export const STEP_KIND_SPECS = { lambda: lambdaKind, container: containerKind, simulate: simulateKind, service: serviceKind, pipeline: pipelineKind } as const;
 
-export const stepSchema = z.discriminatedUnion('kind', [lambdaKind.schema, containerKind.schema, simulateKind.schema, serviceKind.schema]);
+export const stepSchema = z.discriminatedUnion('kind', [lambdaKind.schema, containerKind.schema, simulateKind.schema, serviceKind.schema, pipelineKind.schema]);

@@ -2,7 +2,7 @@
  * Local values for the definition's `${...}` placeholders. Locally every Task is served by a local
  * handler, so the ARNs only need to be well-formed; the bucket is the embedded one.
  */
-import { lambdaFunctionPlaceholder, PLACEHOLDERS, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
+import { lambdaFunctionPlaceholder, PLACEHOLDERS, stateMachinePlaceholder, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
 import type { PipelineGraph } from '../graph/schema';
 import { executionArnOf } from '../runtime/execution-history';
 
@@ -28,7 +28,8 @@ export function localSubstitutions(graph: PipelineGraph, definitionText: string,
     [PLACEHOLDERS.subnetIds]: 'subnet-local',
     [PLACEHOLDERS.securityGroupIds]: 'sg-local',
   };
-  for (const id of Object.keys(graph.steps)) {
+  for (const [id, step] of Object.entries(graph.steps)) {
+    if (step.kind === 'pipeline') values[stateMachinePlaceholder(step.pipeline)] = localStateMachineArn(step.pipeline);
     values[lambdaFunctionPlaceholder(id)] = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${localFunctionName(graph.name, id)}`;
     values[taskDefinitionPlaceholder(id)] = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${localFunctionName(graph.name, id)}:1`;
   }

@@ -64,11 +64,31 @@ describe('importProducts', () => {
     for (const graph of graphs) expect(validateGraphText(JSON.stringify(graph)).issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 
-  it('says plainly that a provider without a URL (another Orchestra pipeline) is not available yet, unless --simulate', () => {
-    const { issues } = importProducts({ inputs: ['A'], products: { P: { m_input: ['A'], provider: 'p_pipeline' } } });
+  it('runs a provider without a URL as the Orchestra pipeline it names, publishing the product', () => {
+    const { graphs, issues } = importProducts({ inputs: ['A'], products: { P: { m_input: ['A'], provider: 'p_pipeline' } } });
+
+    expect(issues).toEqual([]);
+    expect(graphs[0]?.steps['produce']).toEqual({
+      kind: 'pipeline',
+      description: expect.stringContaining('p_pipeline'),
+      pipeline: 'p_pipeline',
+      input: { product: 'P', obs_id: '{key}', inputs: '{inputs}' },
+      publishes: 'P',
+    });
+    for (const graph of graphs) expect(validateGraphText(JSON.stringify(graph)).issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('refuses a provider that is neither a URL, a pipeline name nor "simulate", naming the field', () => {
+    const { issues } = importProducts({ inputs: ['A'], products: { P: { m_input: ['A'], provider: 'the P pipeline' } } });
 
     expect(issues).toEqual([
-      { code: 'schema', severity: 'error', path: 'products.P.url', message: expect.stringContaining('not available yet'), fix: expect.stringContaining('--simulate') },
+      {
+        code: 'schema',
+        severity: 'error',
+        path: 'products.P.provider',
+        message: expect.stringContaining('not an Orchestra pipeline name'),
+        fix: expect.stringContaining('"simulate"'),
+      },
     ]);
   });
 });

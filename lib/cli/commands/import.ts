@@ -7,6 +7,7 @@ import { hasErrors, parsePath } from '../../graph/issues';
 import { locate, parseGraphText } from '../../graph/parse';
 import { validateGraphText } from '../../graph/validate';
 import { importProducts } from '../../importers/products';
+import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import { messageOf } from '../../shared/errors';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
@@ -55,5 +56,10 @@ export function importProductsCommand(file: string, options: ImportProductsComma
   }
   const shown = relative(process.cwd(), options.out) || '.';
   output.err(`${imported.graphs.length} product pipelines in ${shown}/ (graph and compiled ASL each): serve them with \`orchestra up --pipelines ${shown}\``);
+  // Products made by Orchestra pipelines need those pipelines beside them; say which, before `up` refuses.
+  const named = new Set(imported.graphs.map((graph) => graph.name));
+  const providers = [...new Set(imported.graphs.flatMap((graph) => childPipelinesOf(graph).map(([, child]) => child)))].filter((child) => !named.has(child));
+  const missing = providers.filter((child) => !existsSync(join(options.out, `${child}.graph.json`)));
+  if (missing.length > 0) output.err(`provider pipelines to add to ${shown}/ (each as <name>.graph.json, taking {product, obs_id, inputs}): ${missing.join(', ')}`);
   return EXIT_OK;
 }

@@ -7,11 +7,12 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadPipeline } from '../../catalogue';
+import { loadPipeline, loadPipelinesIn, withChildren } from '../../catalogue';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
+import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import { hasServiceSteps } from '../../kinds/service/spec';
 import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
@@ -91,7 +92,9 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   for (const signal of signals) process.on(signal, stop);
   try {
     for (const damaged of runtime.damagedRecords) output.err(`warning: ${damaged.message}`);
-    runtime.addPipeline(pipeline);
+    // A pipeline that runs other pipelines brings them along, from the folder its graph is in.
+    const children = childPipelinesOf(pipeline.graph).length === 0 ? [] : withChildren(pipeline, loadPipelinesIn(dirname(pipeline.graphFile))).slice(1);
+    for (const needed of [pipeline, ...children]) runtime.addPipeline(needed);
     // Service steps hand external services a callback URL: the runs API serves it while the run lasts.
     if (hasServiceSteps(pipeline.graph)) await runtime.serveRunsApi();
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;

@@ -9,7 +9,7 @@ import { type CompileKind, type StepBuildContext, stepEventParameters } from '..
 import { SERVICE_DEFAULT_TIMEOUT_SECONDS } from './schema';
 
 /** `{key}`-style values become `"<field>.$": <path>` (objects only: Step Functions evaluates no paths inside arrays, the graph check refuses them there). */
-function bodyParameters(body: Readonly<Record<string, unknown>>): JsonObject {
+export function bodyParameters(body: Readonly<Record<string, unknown>>): JsonObject {
   const out: JsonObject = {};
   for (const [field, value] of Object.entries(body)) {
     if (isBodyReference(value)) out[`${field}.$`] = BODY_REFERENCES[value];

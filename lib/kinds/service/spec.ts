@@ -1,6 +1,6 @@
 /** An external pipeline service: called over HTTP, awaited through a task token (lib/contract/service-call.ts). */
 import { type BodyReference, isBodyReference, KEYED_REFERENCES } from '../../contract/service-call';
-import { type Issue, issue } from '../../graph/issues';
+import { type Issue, type IssueCode, issue } from '../../graph/issues';
 import type { LooseStep } from '../../graph/rules/context';
 import { isJsonRecord } from '../../shared/json';
 import type { StepKindSpec } from '../spec';
@@ -19,6 +19,28 @@ function referencesIn(value: unknown, at: ReadonlyArray<string | number>, inArra
   if (Array.isArray(value)) return value.flatMap((item, index) => referencesIn(item, [...at, index], true));
   if (isJsonRecord(value)) return Object.entries(value).flatMap(([key, item]) => referencesIn(item, [...at, key], inArray));
   return [];
+}
+
+/**
+ * What is wrong with the `{key}`-style references of a body (a service's body, a child pipeline's
+ * input): one inside a list is sent as its text, and a keyed reference outside a keyed pipeline has no value.
+ */
+export function referenceIssues(body: unknown, at: ReadonlyArray<string | number>, keyed: boolean, code: IssueCode): Issue[] {
+  const found: Issue[] = [];
+  for (const { reference, at: path, inArray } of referencesIn(body, at)) {
+    if (inArray)
+      found.push(
+        issue(
+          code,
+          path,
+          `"${reference}" inside a list would be sent as its text: Step Functions fills references only in object fields`,
+          'give it a field of its own, e.g. {"obs_id": "{key}"}',
+        ),
+      );
+    else if (!keyed && KEYED_REFERENCES.includes(reference))
+      found.push(issue(code, path, `"${reference}" is only known in keyed pipelines`, 'use "{runId}" or "{input}", or give the pipeline a keyed trigger'));
+  }
+  return found;
 }
 
 /** ASL requires HeartbeatSeconds below TimeoutSeconds. */
@@ -48,19 +70,8 @@ export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
     const trigger = graph['trigger'];
     const keyed = isJsonRecord(trigger) && trigger['mode'] === 'keyed';
     const at = ['steps', step.id];
-    const found: Issue[] = checkHeartbeat(step, graph);
-    const references = referencesIn(step.raw['body'], [...at, 'body']);
-    for (const { reference, at: path } of references.filter((found) => found.inArray))
-      found.push(
-        issue(
-          'invalid-service',
-          path,
-          `"${reference}" inside a list would be sent as its text: Step Functions fills references only in object fields`,
-          'give it a field of its own, e.g. {"obs_id": "{key}"}',
-        ),
-      );
-    if (keyed) return found;
-    if (step.raw['awaitsDataItem'] !== undefined)
+    const found: Issue[] = [...checkHeartbeat(step, graph), ...referenceIssues(step.raw['body'], [...at, 'body'], keyed, 'invalid-service')];
+    if (!keyed && step.raw['awaitsDataItem'] !== undefined)
       found.push(
         issue(
           'invalid-service',
@@ -69,10 +80,6 @@ export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
           'give the pipeline a keyed trigger, or remove "awaitsDataItem" (the service then calls back)',
         ),
       );
-    for (const { reference, at: path } of references) {
-      if (KEYED_REFERENCES.includes(reference))
-        found.push(issue('invalid-service', path, `"${reference}" is only known in keyed pipelines`, 'use "{runId}" or "{input}", or give the pipeline a keyed trigger'));
-    }
     return found;
   },
 };
