@@ -8,16 +8,19 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
+import { ACTIVITY_DETAIL_TYPE, ACTIVITY_EVENT_SOURCE, type ActivityEvent } from '../../lib/contract/activity';
 import { FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { processBackfill } from '../../lib/runtime/keyed/backfill';
 import { createConductor, type KeyedOutcome } from '../../lib/runtime/keyed/conductor';
 import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
+import { activityOfStatusChange, isExecutionStatusChange } from '../../lib/runtime/keyed/execution-status';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { type AwaitedItem, dataItemOf, itemFolder, type KeyedTrigger, parseAwaitedItems, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { backfillRequestOf, checkRequestOf, createBackfillContinuation, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
@@ -41,6 +44,8 @@ export interface KeyedConductorDependencies {
   };
   /** Goes on with a backfill in a later invocation (AWS: a schedule); undefined where one invocation may run to the end. */
   readonly continueBackfill?: (id: string, done: number, now: Date) => Promise<void>;
+  /** Puts activity events where services follow them (AWS: the default EventBridge bus); locally the runtime streams its own. */
+  readonly emit?: (events: readonly ActivityEvent[]) => Promise<void>;
   /** Where decisions are logged. @default Powertools' JSON logger */
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
   readonly now?: () => Date;
@@ -55,12 +60,18 @@ export function createKeyedConductor({
   logger = new Logger({ serviceName: 'orchestra-conductor' }),
   now,
   continueBackfill,
+  emit,
 }: KeyedConductorDependencies) {
   /**
    * A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm.
    * `deadline` (epoch ms): when a backfill must hand over to the next invocation.
    */
   return async (event: unknown, options: { readonly deadline?: number } = {}): Promise<KeyedOutcome[]> => {
+    if (isExecutionStatusChange(event)) {
+      const activity = activityOfStatusChange(event);
+      if (activity !== undefined) await emit?.([activity]);
+      return [];
+    }
     const { triggers, awaited, stateMachineArnOf } = configuration();
     const check = checkRequestOf(event);
     const backfill = backfillRequestOf(event);
@@ -105,6 +116,12 @@ export function createKeyedConductor({
     }
     // Unrouted objects and expiries are warnings with their reason: nothing is dropped without a trace.
     for (const outcome of outcomes) logger[outcome.action === 'unrouted' || outcome.action === 'expired' ? 'warn' : 'info'](`keyed: ${outcome.action}`, { ...outcome });
+    // Runs report their start and end through Step Functions' own events (above); an expiry only the conductor sees.
+    const time = (now?.() ?? new Date()).toISOString();
+    const expired = outcomes.flatMap((outcome): ActivityEvent[] =>
+      outcome.action === 'expired' ? [{ type: 'expired', pipeline: outcome.pipeline, key: outcome.key, missing: outcome.missing, time }] : [],
+    );
+    if (expired.length > 0) await emit?.(expired);
     return outcomes;
   };
 }
@@ -146,6 +163,19 @@ const bundledTriggers = (): KeyedTrigger[] => {
 declare const ORCHESTRA_AWAITED_ITEMS: string | undefined;
 const bundledAwaitedItems = (): AwaitedItem[] => (typeof ORCHESTRA_AWAITED_ITEMS === 'string' ? parseAwaitedItems(ORCHESTRA_AWAITED_ITEMS) : []);
 
+/** PutEvents takes at most 10 entries; a failed entry throws, so EventBridge delivers the triggering event again. */
+export function eventBridgeEmitter(client: Pick<EventBridgeClient, 'send'>) {
+  return async (events: readonly ActivityEvent[]): Promise<void> => {
+    for (let at = 0; at < events.length; at += 10) {
+      const entries = events.slice(at, at + 10).map((event) => ({ Source: ACTIVITY_EVENT_SOURCE, DetailType: ACTIVITY_DETAIL_TYPE, Detail: JSON.stringify(event) }));
+      const answer = await client.send(new PutEventsCommand({ Entries: entries }));
+      const failed = (answer.Entries ?? []).filter((entry) => entry.ErrorCode !== undefined);
+      if ((answer.FailedEntryCount ?? 0) > 0)
+        throw new Error(`EventBridge refused ${answer.FailedEntryCount} activity event(s): ${failed.map((entry) => `${entry.ErrorCode}: ${entry.ErrorMessage}`).join('; ')}`);
+    }
+  };
+}
+
 let deployed: ReturnType<typeof createKeyedConductor> | undefined;
 const scheduler = new SchedulerClient({});
 /** Schedules invoke the function that created them: its own ARN, from the invocation (its environment cannot name it without a cycle). */
@@ -168,6 +198,7 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
     ledger: new DynamoDbKeyLedger(new DynamoDBClient({}), requiredVariable('KEY_TABLE', 'the stack')),
     scheduleCheck: createScheduledCheck(scheduler, schedules),
     continueBackfill: createBackfillContinuation(scheduler, schedules),
+    emit: eventBridgeEmitter(new EventBridgeClient({})),
     configuration: () => ({
       triggers: bundledTriggers(),
       awaited: bundledAwaitedItems(),

@@ -3,7 +3,8 @@
  * EventBridge rule on "Object Created" under their data prefixes; its ledger is a DynamoDB table (on
  * demand, point-in-time recovery, encrypted) and its grace windows and expiries are one-time
  * EventBridge Scheduler schedules in a group of its own. It may write only its table, start only the
- * keyed pipelines, list only their data prefixes and create schedules only in its group.
+ * keyed pipelines, list only their data prefixes and create schedules only in its group. It also
+ * turns the keyed runs' status changes and its expiries into activity events on the default bus.
  */
 import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +17,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../contract/environment';
 import { BACKFILLS_PREFIX } from '../contract/step-event';
+import { EXECUTION_STATUS_CHANGE } from '../runtime/keyed/execution-status';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
 import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
@@ -129,6 +131,26 @@ export class KeyedConductor extends Construct {
       [schedules],
       "A check's schedule is named when it is created (from pipeline, key and time); the wildcard stays inside the conductor's own schedule group.",
     );
+
+    // Activity events: keyed runs' own status changes come in, and go out on the default bus with the expiries.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['events:PutEvents'], resources: [Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, Stack.of(this))] }),
+    );
+    new Rule(this, 'RunStatusRule', {
+      description: "Keyed runs' starts and ends reach the conductor, which reports them as Orchestra activity events",
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: { stateMachineArn: keyed.map(({ pipeline }) => deployedStateMachineArn(this, pipeline.source.name)) },
+      },
+      targets: [
+        new LambdaFunction(this.conductor, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+          ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
+        }),
+      ],
+    });
 
     new Rule(this, 'DataRule', {
       description: `Data items under ${dataPrefixes.map((prefix) => `s3://<bucket>/${prefix}`).join(', ')} reach the keyed triggers' conductor`,

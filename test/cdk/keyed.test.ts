@@ -90,6 +90,19 @@ describe('keyed triggers in the stack', () => {
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Keyed-keyed-checks' });
   });
 
+  it("sends the keyed runs' status changes, and only theirs, to the conductor, which may put activity events on the default bus only", () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) => JSON.stringify(rule).includes('aws.states'));
+    expect(rules).toHaveLength(1);
+    const pattern = rules[0]?.['Properties'].EventPattern;
+    expect(pattern).toMatchObject({ source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'] });
+    const machines = JSON.stringify(pattern.detail.stateMachineArn);
+    expect(machines).toContain(':stateMachine:orchestra-qpo-ecl');
+    expect(machines).not.toContain('orchestra-plain');
+    const puts = statementsOf(template, 'KeyedTriggersConductorRole').filter((s) => s.Action === 'events:PutEvents');
+    expect(puts).toHaveLength(1);
+    expect(JSON.stringify(puts[0]?.Resource)).toContain(':event-bus/default');
+  });
+
   it('lets the shared simulate function write simulated products where their steps say, no further', () => {
     const writes = statementsOf(template)
       .filter((statement) => statement.Action === 's3:PutObject')
