@@ -5,6 +5,7 @@ import { compileCommand } from './commands/compile';
 import { type EventsOptions, eventsCommand } from './commands/events';
 import { graphCommand } from './commands/graph';
 import { importProductsCommand } from './commands/import';
+import { importDiastemaCommand } from './commands/import-diastema';
 import {
   type BackfillOptions,
   backfillCommand,
@@ -78,9 +79,8 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .addOption(new Option('--format <format>', 'picture format').choices(['mermaid']).default('mermaid'))
     .action((file: string, options: { format: string }) => setExitCode(graphCommand(file, options, output)));
 
-  program
-    .command('import')
-    .description('turn graphs from other systems into Orchestra pipelines')
+  const importCommand = program.command('import').description('turn graphs from other systems into Orchestra pipelines');
+  importCommand
     .command('products')
     .description("a mission's product graph → one keyed pipeline per product (graph + compiled ASL), for `orchestra up --pipelines <dir>`")
     .argument('<file>', 'product graph (JSON): {"inputs": [...], "products": {"<name>": {"m_input", "o_input", "provider", "url"}}}')
@@ -88,6 +88,15 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--simulate', 'give every product the built-in simulated provider (1–5 s, fails with probability 0.2, retried)')
     .option('--data-prefix <prefix>', 'where data items live: <prefix><type>/<key>/…', 'data/')
     .action((file: string, options: { out: string; simulate?: boolean; dataPrefix?: string }) => setExitCode(importProductsCommand(file, options, output)));
+
+  importCommand
+    .command('diastema')
+    .description('a DIASTEMA analysis graph → one pipeline graph; each kind of job runs as `simulate`, or the Lambda handler --handlers names for it')
+    .argument('<file>', 'analysis graph (JSON): {"analysis-id", "database-id", "metadata", "jobs": [{"step", "id", "title", "from", "next", …}]}')
+    .option('-o, --out <graph.json>', 'write the pipeline graph here (default: print it)')
+    .option('--handlers <kinds.json>', 'a handler file per kind: {"cleaning": "functions/cleaning/index.ts", …}')
+    .option('--name <pipeline>', 'the pipeline name (default: analysis-<analysis-id>)')
+    .action((file: string, options: { out?: string; handlers?: string; name?: string }) => setExitCode(importDiastemaCommand(file, options, output)));
 
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
 

@@ -18,6 +18,8 @@ export const CONTAINER_ENV = {
   input: 'ORCHESTRA_INPUT',
   /** The step ids it depends on, comma-separated, in `dependsOn` order. */
   dependencies: 'ORCHESTRA_DEPENDENCIES',
+  /** The step's `parameters` as JSON, when it has any. */
+  parameters: 'ORCHESTRA_PARAMETERS',
 } as const;
 
 /** One variable per dependency, holding its result as JSON: ORCHESTRA_DEPENDENCY_<RESOURCE NAME>. */

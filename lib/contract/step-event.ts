@@ -29,11 +29,13 @@ export interface StepEvent {
   readonly input: RunInput;
   /** Results of the steps this one depends on, by step id, in `dependsOn` order. */
   readonly dependencies: Readonly<Record<string, unknown>>;
+  /** The step's `parameters` from the graph, when it has any. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
   readonly [extra: string]: unknown;
 }
 
 /** The names of the step event's fields, as the compiler writes them into every Task. */
-export const STEP_EVENT_FIELDS = { pipeline: 'pipeline', step: 'step', runId: 'runId', input: 'input', dependencies: 'dependencies' } as const;
+export const STEP_EVENT_FIELDS = { pipeline: 'pipeline', step: 'step', runId: 'runId', input: 'input', dependencies: 'dependencies', parameters: 'parameters' } as const;
 
 /** Every object a run wrote sits under this prefix; run names are unique per pipeline only. */
 export const runPrefixFor = (pipeline: string, runId: string): string => `${pipelineRunsPrefixFor(pipeline)}${runId}/`;

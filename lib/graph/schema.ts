@@ -76,6 +76,7 @@ export const graphSchema = z
     description: z.string().max(1024).optional(),
     trigger: triggerSchema.optional(),
     defaults: defaultsSchema.optional(),
+    metadata: z.record(z.string(), z.json()).optional().describe("Free JSON kept with the graph (e.g. an imported analysis's metadata); Orchestra does not read it."),
     steps: z.record(stepIdSchema, stepSchema).describe('The steps, keyed by step id. Any number of roots and leaves; fan-out and fan-in are free.'),
   })
   .describe('An Orchestra pipeline graph.');

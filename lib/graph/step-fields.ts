@@ -43,8 +43,23 @@ export const onFailureSchema = z
       '@default "fail"',
   );
 
+/** True when no object key at any depth ends in ".$", which Step Functions would read as a path inside Task Parameters. */
+function noPathKeys(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(noPathKeys);
+  if (value !== null && typeof value === 'object') return Object.entries(value).every(([key, item]) => !key.endsWith('.$') && noPathKeys(item));
+  return true;
+}
+
+export const parametersSchema = z
+  .record(z.string(), z.json())
+  .refine(noPathKeys, { message: 'parameter keys must not end in ".$" at any depth: Step Functions would read their values as paths' })
+  .describe(
+    'Settings of this step, passed as they are: Lambda and simulate steps get them as "parameters" in their event, container steps as ORCHESTRA_PARAMETERS (JSON), service steps in their event too; pipeline steps do not use them (give the child its "input").',
+  );
+
 export const commonStepFields = {
   description: z.string().max(1024).optional().describe('Free text; becomes the Task state Comment.'),
+  parameters: parametersSchema.optional(),
   dependsOn: z.array(stepIdSchema).optional().describe('Ids of the steps that must succeed before this one starts.'),
   retry: retrySchema.optional(),
   timeoutSeconds: z

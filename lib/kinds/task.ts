@@ -37,5 +37,8 @@ export function stepEventParameters({ graph, id, step }: StepBuildContext): Json
   const dependencies: JsonObject = {};
   for (const dep of step.dependsOn ?? []) dependencies[`${dep}.$`] = `$.steps.${dep}`;
   const f = STEP_EVENT_FIELDS;
-  return { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: '$$.Execution.Name', [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
+  const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: '$$.Execution.Name', [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
+  // Only when set, so graphs without parameters compile to the bytes they always did.
+  if (step.parameters !== undefined) event[f.parameters] = JSON.parse(JSON.stringify(step.parameters));
+  return event;
 }

@@ -148,7 +148,7 @@ export class HistoryWriter {
       taskScheduledEventDetails: { resourceType, resource: action, region: 'us-east-1', parameters: input, ...(timeoutInSeconds === undefined ? {} : { timeoutInSeconds }) },
     });
     this.chain(name, 'TaskStarted', time, { taskStartedEventDetails: { resourceType, resource: action } });
-    if (action.endsWith('.sync')) this.chain(name, 'TaskSubmitted', time, { taskSubmittedEventDetails: { resourceType, resource: action, output: '{}' } });
+    if (/\.sync(:\d+)?$/.test(action)) this.chain(name, 'TaskSubmitted', time, { taskSubmittedEventDetails: { resourceType, resource: action, output: '{}' } });
   }
 
   private taskSucceeded(name: string, state: AnyState, time: Date, tasks: ReadonlyMap<string, TaskIo>): void {

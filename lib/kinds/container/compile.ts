@@ -27,6 +27,7 @@ function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): Ta
     { Name: env.input, 'Value.$': 'States.JsonToString($.input)' },
     { Name: env.dependencies, Value: deps.join(',') },
     ...deps.map((dep) => ({ Name: dependencyEnvName(dep), 'Value.$': `States.JsonToString($.steps.${dep})` })),
+    ...(step.parameters === undefined ? [] : [{ Name: env.parameters, Value: JSON.stringify(step.parameters) }]),
   ];
   return {
     Resource: ECS_RUN_TASK_SYNC,
