@@ -62,6 +62,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Other systems' graphs → pipeline graphs: pure, like the graph layer.
   'lib/importers': { may: [...GRAPH, 'lib/importers'], notPackages: [...SDK, ...CDK_PACKAGES] },
+  // Pipeline graphs → other systems' DAGs: text out, no SDK (the CLI reads the stack's outputs).
+  'lib/exporters': { may: [...COMPILE, 'lib/exporters'], notPackages: [...SDK, ...CDK_PACKAGES] },
   'lib/runtime': { may: [...PURE, 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The cloud handlers behind uploads and the runs API run locally too, unchanged.
   'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
@@ -70,7 +72,7 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
-  'lib/cli': { may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/runtime', 'lib/local', 'lib/deployed', 'lib/cli'], notPackages: CDK_PACKAGES },
+  'lib/cli': { may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/local', 'lib/deployed', 'lib/cli'], notPackages: CDK_PACKAGES },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
   functions: { may: [...PURE, 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   containers: { may: [...PURE, 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },

@@ -153,6 +153,12 @@ export class OrchestraStack extends Stack {
       const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
       const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc, description: 'Orchestra container steps: egress only', allowAllOutbound: true });
       network = { vpc, cluster, securityGroup };
+      new CfnOutput(this, STACK_OUTPUTS.ecsCluster, { value: cluster.clusterName, description: 'the ECS cluster container steps run in' });
+      new CfnOutput(this, STACK_OUTPUTS.containerSubnets, {
+        value: Fn.join(',', vpc.selectSubnets({ subnetType: SubnetType.PUBLIC }).subnetIds),
+        description: 'subnets container steps run in, comma-separated',
+      });
+      new CfnOutput(this, STACK_OUTPUTS.containerSecurityGroup, { value: securityGroup.securityGroupId, description: "container steps' security group" });
     }
 
     // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
@@ -199,6 +205,16 @@ export class OrchestraStack extends Stack {
             stepLogGroups.map(([stepId, group]) => Fn.join('=', [stepId, group.logGroupName])),
           ),
           description: `${source.name} step log groups, as step=log-group pairs (aws logs tail <group> --follow)`,
+        });
+      }
+      const targets = [
+        ...Object.entries(pipeline.functions).map(([stepId, fn]) => Fn.join('=', [stepId, fn.functionName])),
+        ...Object.entries(pipeline.taskDefinitions).map(([stepId, task]) => Fn.join('=', [stepId, task.taskDefinitionArn])),
+      ];
+      if (targets.length > 0) {
+        new CfnOutput(this, STACK_OUTPUTS.stepTargets(source.name), {
+          value: Fn.join(',', targets),
+          description: `${source.name} steps' functions and task definitions, as step=name pairs (orchestra export airflow --stack)`,
         });
       }
       if (source.graph.trigger?.ingestPrefix !== undefined) {

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
 import { type EventsOptions, eventsCommand } from './commands/events';
+import { exportAirflowCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
 import { importProductsCommand } from './commands/import';
 import { importDiastemaCommand } from './commands/import-diastema';
@@ -97,6 +98,17 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--handlers <kinds.json>', 'a handler file per kind: {"cleaning": "functions/cleaning/index.ts", …}')
     .option('--name <pipeline>', 'the pipeline name (default: analysis-<analysis-id>)')
     .action((file: string, options: { out?: string; handlers?: string; name?: string }) => setExitCode(importDiastemaCommand(file, options, output)));
+
+  program
+    .command('export')
+    .description('write a pipeline for another system')
+    .command('airflow')
+    .description('an Airflow 3 DAG equivalent to the pipeline: Lambda and ECS operators on the deployed functions and tasks, dependencies, retries, timeouts, schedule')
+    .argument('<pipeline>', 'a pipeline name in state-machines/ or any graph file')
+    .option('-o, --out <dag.py>', 'write the DAG here (default: print it)')
+    .option('--stack <name>', "read function names, task definitions and the cluster from this deployed stack's outputs (default: placeholders)")
+    .option('--region <region>', "the stack's region (default: AWS_REGION)")
+    .action(async (pipeline: string, options: { out?: string; stack?: string; region?: string }) => setExitCode(await exportAirflowCommand(pipeline, options, output)));
 
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
 

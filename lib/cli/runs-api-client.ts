@@ -5,13 +5,13 @@
  * instance role), as the deployed API requires IAM authorisation.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { STACK_OUTPUTS } from '../contract/stack-outputs';
 import { runningEndpoints } from '../runtime/local-endpoints';
 import { messageOf, OrchestraError, UsageError } from '../shared/errors';
 import { isJsonRecord, type JsonRecord } from '../shared/json';
+import { readStackOutputs } from './stack-outputs';
 
 export interface ApiTargetOptions {
   /** A runs API base URL. */
@@ -111,18 +111,7 @@ function localApiOf(dataDir: string): string {
 }
 
 async function stackApiOf(stackName: string, region: string | undefined): Promise<string> {
-  const client = new CloudFormationClient(region === undefined ? {} : { region });
-  try {
-    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
-    const url = Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === STACK_OUTPUTS.runsApiUrl)?.OutputValue;
-    if (url === undefined) throw new UsageError(`stack ${stackName} has no ${STACK_OUTPUTS.runsApiUrl} output: is it an Orchestra stack, fully deployed?`);
-    return url;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new OrchestraError('stack-unreachable', `cannot read stack ${stackName} (${messageOf(error)}) — check the region (AWS_REGION) and your AWS credentials`, {
-      cause: error,
-    });
-  } finally {
-    client.destroy();
-  }
+  const url = (await readStackOutputs(stackName, region))[STACK_OUTPUTS.runsApiUrl];
+  if (url === undefined) throw new UsageError(`stack ${stackName} has no ${STACK_OUTPUTS.runsApiUrl} output: is it an Orchestra stack, fully deployed?`);
+  return url;
 }

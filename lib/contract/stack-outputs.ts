@@ -17,10 +17,16 @@ export const STACK_OUTPUTS = {
   ingestPrefix: (pipeline: string): string => `${pipelineConstructId(pipeline)}IngestPrefix`,
   /** `step=log-group` pairs joined by commas. */
   stepLogGroups: (pipeline: string): string => `${pipelineConstructId(pipeline)}StepLogGroups`,
+  /** `step=target` pairs joined by commas: a Lambda step's function name, a container step's task definition ARN. */
+  stepTargets: (pipeline: string): string => `${pipelineConstructId(pipeline)}StepTargets`,
+  /** Where container steps run: the ECS cluster, its subnets (comma-separated) and security group. */
+  ecsCluster: 'EcsClusterName',
+  containerSubnets: 'ContainerSubnetIds',
+  containerSecurityGroup: 'ContainerSecurityGroupId',
 } as const;
 
-/** Parses the stepLogGroups output. */
-export function parseStepLogGroups(value: string): Record<string, string> {
+/** Parses a `key=value,key=value` output (stepLogGroups, stepTargets). */
+export function parseStepPairs(value: string): Record<string, string> {
   return Object.fromEntries(
     value
       .split(',')
@@ -28,3 +34,5 @@ export function parseStepLogGroups(value: string): Record<string, string> {
       .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
   );
 }
+
+export const parseStepLogGroups = parseStepPairs;

@@ -168,12 +168,22 @@ describe('OrchestraStack', () => {
         'PipelinefloodStateMachineArn',
         'PipelinefloodLogGroup',
         'PipelinefloodStepLogGroups',
+        'PipelinefloodStepTargets',
+        'EcsClusterName',
+        'ContainerSubnetIds',
+        'ContainerSecurityGroupId',
         'PipelinenightlycatalogueStateMachineArn',
         'AlarmTopicArn',
         'DashboardName',
         'RunsApiUrl',
       ]),
     );
+  });
+
+  it("outputs each step's function or task definition for `orchestra export airflow --stack`", () => {
+    const targets = JSON.stringify(template.findOutputs('PipelinefloodStepTargets'));
+    for (const step of ['validate-inputs', 'run-flood-model', 'df2d-to-raster', 'publish-manifest']) expect(targets).toContain(`["=",["${step}",`);
+    expect(targets).toMatch(/"Ref":"PipelinefloodRunFloodModelTask[0-9A-F]+"/);
   });
 
   it('serves the runs API: every route IAM-authorized, validated, and backed by the runs function', () => {

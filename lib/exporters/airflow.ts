@@ -1,0 +1,246 @@
+/**
+ * A pipeline graph → an Airflow 3 DAG file (`from airflow.sdk import DAG`) that runs the same steps in
+ * the same order against the deployed stack: Lambda steps through the Amazon provider's
+ * LambdaInvokeFunctionOperator, container steps through EcsRunTaskOperator, simulate steps as a
+ * small Python task, pipeline steps as TriggerDagRunOperator on the child's exported DAG. Each step
+ * gets the event (or environment) it gets from Step Functions, built from the DAG run: its
+ * dependencies' results come from XCom. Retries, timeouts and the schedule are carried over; what
+ * Airflow cannot say the same way is written as a comment in the file.
+ */
+import { effectiveOnFailure, effectiveRetry, effectiveTimeout } from '../compiler/policies';
+import { CONTAINER_ENV, dependencyEnvName } from '../contract/environment';
+import { outputPrefixFor } from '../contract/step-event';
+import type { PipelineGraph, Step } from '../graph/schema';
+import { OrchestraError } from '../shared/errors';
+
+/** Names from a deployed stack's outputs; placeholders where absent. */
+export interface AirflowTargets {
+  readonly bucket?: string;
+  /** By step id: a Lambda step's function name, a container step's task definition ARN. */
+  readonly steps?: Readonly<Record<string, string>>;
+  readonly cluster?: string;
+  readonly subnets?: readonly string[];
+  readonly securityGroups?: readonly string[];
+}
+
+export class AirflowExportError extends OrchestraError {
+  override readonly name = 'AirflowExportError';
+  constructor(message: string) {
+    super('airflow-export', message);
+  }
+}
+
+/** A JSON string literal is a valid Python string literal (same escapes); non-ASCII is escaped so the file stays ASCII. */
+const py = (text: string): string => JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A JSON value as Python: JSON with true/false/null spelled the Python way (outside strings). */
+function pyValue(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
+  if (typeof value === 'string') return py(value);
+  if (Array.isArray(value)) return `[${value.map(pyValue).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([key, item]) => `${py(key)}: ${pyValue(item)}`)
+    .join(', ')}}`;
+}
+
+const RESERVED = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield json random time timedelta dag DAG task annotations'.split(
+    ' ',
+  ),
+);
+
+/** Python variable names for the step ids: identifiers, no keyword or module name, unique. */
+function variableNames(stepIds: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const used = new Set<string>();
+  for (const id of stepIds) {
+    let name = id.replace(/[^A-Za-z0-9_]/g, '_');
+    if (/^[0-9]/.test(name) || RESERVED.has(name)) name = `step_${name}`;
+    let unique = name;
+    for (let n = 2; used.has(unique); n++) unique = `${name}_${n}`;
+    used.add(unique);
+    names.set(id, unique);
+  }
+  return names;
+}
+
+/** EventBridge Scheduler's expression as Airflow's `schedule`: a timedelta for rate(), a five-field cron for cron(). */
+export function airflowSchedule(expression: string | undefined): { readonly value: string; readonly note?: string } {
+  if (expression === undefined) return { value: 'None' };
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate !== null) {
+    const unit = (rate[2] ?? '').replace(/s?$/, 's');
+    return { value: `timedelta(${unit}=${rate[1]})` };
+  }
+  const cron = /^cron\((.+)\)$/.exec(expression);
+  const fields = cron?.[1]?.trim().split(/\s+/);
+  if (fields === undefined || fields.length !== 6) throw new AirflowExportError(`trigger.schedule: "${expression}" is neither rate(…) nor a six-field cron(…)`);
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
+  // AWS numbers weekdays 1-7 from Sunday, cron 0-6: shift numbers, keep names.
+  const weekdays = (dayOfWeek ?? '*').replace(/\d+/g, (n) => String(Number(n) - 1));
+  const five = [minutes, hours, (dayOfMonth ?? '*').replace('?', '*'), month, weekdays.replace('?', '*')].join(' ');
+  return year === '*' ? { value: py(five) } : { value: py(five), note: `AWS's year field "${year}" has no Airflow equivalent: set start_date/end_date to bound the years` };
+}
+
+const jinja = (expression: string): string => `{{ ${expression} }}`;
+
+/**
+ * A dependency's result as JSON text in a template: LambdaInvokeFunctionOperator pushes the function's
+ * answer as JSON text already; the other operators push Python values.
+ */
+const resultOf = (graph: PipelineGraph, dep: string): string =>
+  graph.steps[dep]?.kind === 'lambda' ? jinja(`ti.xcom_pull(task_ids=${py(dep)})`) : jinja(`ti.xcom_pull(task_ids=${py(dep)}) | tojson`);
+
+/** The step event Step Functions builds (lib/kinds/task.ts), as a Jinja-templated JSON text. */
+function stepEventTemplate(graph: PipelineGraph, id: string, step: Step): string {
+  const dependencies = (step.dependsOn ?? []).map((dep) => `${JSON.stringify(dep)}: ${resultOf(graph, dep)}`).join(', ');
+  const parts = [
+    `"pipeline": ${JSON.stringify(graph.name)}`,
+    `"step": ${JSON.stringify(id)}`,
+    `"runId": "${jinja('run_id')}"`,
+    `"input": ${jinja('dag_run.conf | tojson')}`,
+    `"dependencies": {${dependencies}}`,
+    ...(step.parameters === undefined ? [] : [`"parameters": ${JSON.stringify(step.parameters)}`]),
+  ];
+  return `{${parts.join(', ')}}`;
+}
+
+function policyArguments(graph: PipelineGraph, step: Step): string[] {
+  const retry = effectiveRetry(graph, step);
+  const retries = (retry.maxAttempts ?? 1) - 1;
+  const out = [`retries=${retries}`, `execution_timeout=timedelta(seconds=${effectiveTimeout(graph, step)})`];
+  if (retries > 0) {
+    out.push(`retry_delay=timedelta(seconds=${retry.intervalSeconds ?? 1})`);
+    // Airflow doubles the delay; Step Functions multiplies it by backoffRate.
+    if ((retry.backoffRate ?? 1) > 1) out.push('retry_exponential_backoff=True');
+    if (retry.maxDelaySeconds !== undefined) out.push(`max_retry_delay=timedelta(seconds=${retry.maxDelaySeconds})`);
+  }
+  return out;
+}
+
+const placeholder = (what: string): string => `<${what}>`;
+
+/** Orchestra's built-in simulate step (functions/simulate-step) in Python, for the DAG's simulate tasks. */
+const SIMULATE_FUNCTION = [
+  'def simulate(duration_ms, failure_rate, output):',
+  '    """Orchestra built-in simulate step: works for duration_ms (or a random time in [min, max]), then fails with probability failure_rate."""',
+  '    import random',
+  '    import time',
+  '',
+  '    low, high = duration_ms if isinstance(duration_ms, list) else (duration_ms, duration_ms)',
+  '    time.sleep(random.uniform(low, high) / 1000)',
+  '    if random.random() < failure_rate:',
+  '        raise RuntimeError("simulated failure")',
+  '    return output',
+  '',
+  '',
+];
+
+function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: string, targets: AirflowTargets): string[] {
+  const policies = policyArguments(graph, step);
+  const comment = step.description === undefined ? [] : [`    # ${step.description.replace(/\s+/g, ' ')}`];
+  const call = (operator: string, args: readonly string[]) => [
+    ...comment,
+    `    ${variable} = ${operator}(`,
+    ...[`task_id=${py(id)}`, ...args, ...policies].map((arg) => `        ${arg},`),
+    '    )',
+  ];
+  switch (step.kind) {
+    case 'lambda':
+      return call('LambdaInvokeFunctionOperator', [
+        `function_name=${py(targets.steps?.[id] ?? placeholder(`function of ${graph.name}/${id}`))}`,
+        `payload=${py(stepEventTemplate(graph, id, step))}`,
+      ]);
+    case 'simulate':
+      return call('PythonOperator', [
+        'python_callable=simulate',
+        `op_kwargs=${pyValue({ duration_ms: step.durationMs ?? 0, failure_rate: step.failureRate ?? 0, output: step.output ?? { ok: true } })}`,
+      ]);
+    case 'container': {
+      const environment = [
+        [CONTAINER_ENV.pipeline, graph.name],
+        [CONTAINER_ENV.step, id],
+        [CONTAINER_ENV.runId, jinja('run_id')],
+        [CONTAINER_ENV.bucket, targets.bucket ?? placeholder('data bucket')],
+        [CONTAINER_ENV.outputPrefix, outputPrefixFor(graph.name, jinja('run_id'), id)],
+        [CONTAINER_ENV.input, jinja('dag_run.conf | tojson')],
+        [CONTAINER_ENV.dependencies, (step.dependsOn ?? []).join(',')],
+        ...(step.dependsOn ?? []).map((dep) => [dependencyEnvName(dep), resultOf(graph, dep)]),
+        ...(step.parameters === undefined ? [] : [[CONTAINER_ENV.parameters, JSON.stringify(step.parameters)]]),
+      ].map(([name, value]) => ({ name, value }));
+      return call('EcsRunTaskOperator', [
+        `cluster=${py(targets.cluster ?? placeholder('ECS cluster'))}`,
+        `task_definition=${py(targets.steps?.[id] ?? placeholder(`task definition of ${graph.name}/${id}`))}`,
+        'launch_type="FARGATE"',
+        `overrides=${pyValue({ containerOverrides: [{ name: 'step', environment }] })}`,
+        `network_configuration=${pyValue({
+          awsvpcConfiguration: {
+            subnets: targets.subnets ?? [placeholder('subnet')],
+            securityGroups: targets.securityGroups ?? [placeholder('security group')],
+            assignPublicIp: 'ENABLED',
+          },
+        })}`,
+      ]);
+    }
+    case 'pipeline':
+      return call('TriggerDagRunOperator', [
+        `trigger_dag_id=${py(step.pipeline)}`,
+        'wait_for_completion=True',
+        `conf=${pyValue({ ...(step.input ?? {}), source: 'pipeline', parent: { pipeline: graph.name, step: id, runId: jinja('run_id') } })}`,
+      ]);
+    case 'service':
+      throw new AirflowExportError(
+        `steps.${id} is a service step: Airflow has no equivalent of waiting on a task token for a callback — export the pipeline without it, or run it from Orchestra`,
+      );
+  }
+}
+
+export function exportAirflow(graph: PipelineGraph, targets: AirflowTargets = {}): string {
+  const ids = Object.keys(graph.steps);
+  const names = variableNames(ids);
+  const schedule = airflowSchedule(graph.trigger?.schedule);
+  const kinds = new Set(Object.values(graph.steps).map((step) => step.kind));
+  const failFast = Object.values(graph.steps).every((step) => effectiveOnFailure(graph, step) === 'fail');
+  const started = graph.trigger?.ingestPrefix ?? (graph.trigger?.mode === 'keyed' ? `${graph.trigger.dataPrefix ?? 'data/'}<type>/<key>/` : undefined);
+  const lines = [
+    `"""${graph.name}: exported from Orchestra by \`orchestra export airflow\`.`,
+    '',
+    `${(graph.description ?? '').replace(/"""/g, "'''")}`,
+    'Generated from the pipeline graph: change the graph and export again rather than editing this file.',
+    '"""',
+    '',
+    'from __future__ import annotations',
+    '',
+    'from datetime import timedelta',
+    '',
+    ...(kinds.has('container') ? ['from airflow.providers.amazon.aws.operators.ecs import EcsRunTaskOperator'] : []),
+    ...(kinds.has('lambda') ? ['from airflow.providers.amazon.aws.operators.lambda_function import LambdaInvokeFunctionOperator'] : []),
+    ...(kinds.has('simulate') ? ['from airflow.providers.standard.operators.python import PythonOperator'] : []),
+    ...(kinds.has('pipeline') ? ['from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator'] : []),
+    'from airflow.sdk import DAG',
+    '',
+    ...(kinds.has('simulate') ? SIMULATE_FUNCTION : []),
+    ...(started === undefined ? [] : [`# In Orchestra, objects under ${started} start runs; here, trigger the DAG with their run input as conf.`]),
+    ...(schedule.note === undefined ? [] : [`# ${schedule.note}`]),
+    'with DAG(',
+    `    dag_id=${py(graph.name)},`,
+    ...(graph.description === undefined ? [] : [`    description=${py(graph.description.slice(0, 500))},`]),
+    `    schedule=${schedule.value},`,
+    '    catchup=False,',
+    // Orchestra's default: the first failure fails the run and starts nothing new.
+    ...(failFast ? ['    fail_fast=True,'] : []),
+    '    tags=["orchestra"],',
+    ') as dag:',
+  ];
+  for (const id of ids) {
+    const step = graph.steps[id];
+    if (step === undefined) continue;
+    lines.push(...operatorFor(graph, id, step, names.get(id) ?? id, targets), '');
+  }
+  const edges = ids.flatMap((id) => (graph.steps[id]?.dependsOn ?? []).map((dep) => `    ${names.get(dep)} >> ${names.get(id)}`));
+  lines.push(...edges);
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
