@@ -127,10 +127,33 @@ describe('importDiastema, mistakes', () => {
 });
 
 const imported = importDiastema(example).graph;
-const runtime = await startTestRuntime(imported === undefined ? [] : [imported]);
+// Two roots, a fan-out to three leaves, one of them a fan-in: several leaves this time.
+const leaves = importDiastema(
+  analysis([
+    job(20, 'dataset', 0, [22, 24]),
+    job(21, 'dataset', 0, [24]),
+    job(22, 'clustering', 20, [0]),
+    job(24, 'data-join', [21, 20], [25, 26]),
+    job(25, 'visualization', 24, 0),
+    job(26, 'data-sink', 24, [0]),
+  ]),
+  { name: 'leaves' },
+).graph;
+const runtime = await startTestRuntime([imported, leaves].flatMap((graph) => (graph === undefined ? [] : [graph])));
 afterAll(() => runtime.stop());
 
 describe('an imported analysis, run', () => {
+  it('runs a graph with several leaves: every job once, after its parents', async () => {
+    const record = await runtime.waitForRun(runtime.startRun('leaves', { source: 'cli' }).runId);
+    expect(record.status).toBe('SUCCEEDED');
+    expect(Object.keys(record.steps).sort()).toEqual(['clustering-22', 'data-join-24', 'data-sink-26', 'dataset-20', 'dataset-21', 'visualization-25']);
+    for (const [id, step] of Object.entries(leaves?.steps ?? {})) {
+      expect(record.steps[id]).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+      for (const parent of step.dependsOn ?? []) expect(Date.parse(record.steps[id]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(record.steps[parent]?.stoppedAt ?? ''));
+    }
+    expect(leaves?.steps['data-join-24']?.dependsOn).toEqual(['dataset-21', 'dataset-20']);
+  });
+
   it('runs every job once, each after all its parents, independent branches at once, the fan-in given its inputs in "from" order', async () => {
     const record = await runtime.waitForRun(runtime.startRun('analysis-6388', { source: 'cli' }).runId);
     expect(record.status).toBe('SUCCEEDED');
