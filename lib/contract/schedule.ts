@@ -143,7 +143,10 @@ export function parseSchedule(expression: string, timezone = 'UTC'): Schedule {
     const unit = (rate[2] ?? 'minute').replace(/s$/, '') as keyof typeof UNIT_MS;
     if (value < 1) throw new ScheduleExpressionError(`"${expression}": the rate must be at least 1`, 'e.g. "rate(1 day)"');
     if ((value === 1) !== !rate[2]?.endsWith('s'))
-      throw new ScheduleExpressionError(`"${expression}": AWS wants "${value === 1 ? unit : `${unit}s`}" with ${value}`, `write "rate(${value} ${value === 1 ? unit : `${unit}s`})"`);
+      throw new ScheduleExpressionError(
+        `"${expression}": AWS wants "${value === 1 ? unit : `${unit}s`}" with ${value}`,
+        `write "rate(${value} ${value === 1 ? unit : `${unit}s`})"`,
+      );
     return rateSchedule(expression, value, unit, timezone);
   }
   const cron = /^cron\((.*)\)$/.exec(expression);

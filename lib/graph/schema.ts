@@ -4,6 +4,7 @@
  * `npm run build:schema` and checked for staleness by the tests).
  */
 import { z } from 'zod';
+import { isTimeZone, parseSchedule, ScheduleExpressionError } from '../contract/schedule';
 import { STEP_KIND_SPECS, stepSchema } from '../kinds/specs';
 import { dataTypeSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
 
@@ -53,11 +54,27 @@ export const triggerSchema = z
       ),
     schedule: z
       .string()
-      .regex(/^(rate\(\s*[1-9]\d*\s+(minute|minutes|hour|hours|day|days)\s*\)|cron\(\s*\S+(\s+\S+){5}\s*\))$/, {
-        message: 'schedule must be "rate(<n> minute(s)|hour(s)|day(s))" or a six-field "cron(min hour day-of-month month day-of-week year)", e.g. "cron(0 2 * * ? *)"',
+      .superRefine((expression, context) => {
+        try {
+          parseSchedule(expression);
+        } catch (error) {
+          if (!(error instanceof ScheduleExpressionError)) throw error;
+          context.addIssue({ code: 'custom', message: `${error.message} — ${error.fix}` });
+        }
       })
       .optional()
-      .describe('EventBridge Scheduler expression, e.g. "rate(1 day)" or "cron(0 2 * * ? *)".'),
+      .describe(
+        'EventBridge Scheduler expression: "rate(<n> minute(s)|hour(s)|day(s))" or AWS\'s six-field "cron(min hour day-of-month month day-of-week year)", e.g. "cron(0 2 * * ? *)".',
+      ),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'timezone must be an IANA time zone, e.g. "Europe/Paris" or "UTC"' })
+      .optional()
+      .describe('The time zone the schedule is read in, with its daylight-saving changes (a time the clocks skip does not fire; one they repeat fires once). @default "UTC"'),
+    catchUp: z
+      .enum(['none', 'latest'])
+      .optional()
+      .describe('What `orchestra up` does with fires missed while it was not running: "none" records them as skipped; "latest" runs the most recent one. @default "none"'),
   })
   .describe('What starts runs besides the API and the CLI.');
 

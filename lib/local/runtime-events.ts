@@ -16,7 +16,20 @@ export type RuntimeEvent =
       readonly replayed?: boolean;
     }
   /** What the conductor decided for a data item or a scheduled check of a keyed trigger. */
-  | { readonly type: 'keyed'; readonly outcome: KeyedOutcome; readonly replayed?: boolean };
+  | { readonly type: 'keyed'; readonly outcome: KeyedOutcome; readonly replayed?: boolean }
+  /**
+   * A schedule fired (a run started), fired again for a time already handled (duplicate), or was found
+   * to have missed fires while nothing ran, which were then skipped or caught up (the latest ran).
+   */
+  | {
+      readonly type: 'schedule';
+      readonly pipeline: string;
+      readonly action: 'fired' | 'duplicate' | 'missed' | 'skipped' | 'caught-up';
+      /** ISO 8601; for missed and skipped, the earliest ones (`more` when the list stops short). */
+      readonly scheduledTimes: readonly string[];
+      readonly more?: boolean;
+      readonly runId?: string;
+    };
 
 export type RuntimeListener = (event: RuntimeEvent) => void;
 

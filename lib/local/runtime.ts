@@ -25,6 +25,7 @@ import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
 import { type RunsApiServer, serveRunsApi } from './runs-api-server';
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
+import { LocalScheduler, type SchedulerClock } from './scheduler';
 import { Semaphore } from './semaphore';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './step-functions/server';
 import { LocalStepFunctions } from './step-functions/service';
@@ -59,6 +60,8 @@ export class LocalRuntime {
   private endpoint: StepFunctionsEndpoint | undefined;
   private sfnClient: SFNClient | undefined;
   private readonly servers: RunsApiServer[] = [];
+  private scheduler: LocalScheduler | undefined;
+  private readonly dataDir: string;
   /** What every step's environment holds; the endpoints known only once served are added later. */
   private readonly stepEnvironment: Record<string, string>;
   private readonly handlerEnvironment: Record<string, string | undefined>;
@@ -82,6 +85,7 @@ export class LocalRuntime {
     const handlerEnvironment: Record<string, string | undefined> = { ...process.env, ...stepEnvironment };
     this.stepEnvironment = stepEnvironment;
     this.handlerEnvironment = handlerEnvironment;
+    this.dataDir = options.dataDir;
     this.controller = new RunController({
       bucket: s3.bucket,
       tokens: this.tokens,
@@ -261,6 +265,23 @@ export class LocalRuntime {
     return server;
   }
 
+  /**
+   * Fires every pipeline's schedule from now on, as EventBridge Scheduler would, after reporting the
+   * fires missed while nothing ran and applying each pipeline's catch-up policy.
+   */
+  startSchedules(clock?: SchedulerClock): LocalScheduler {
+    this.scheduler?.stop();
+    this.scheduler = new LocalScheduler({
+      dataDir: this.dataDir,
+      pipelines: () => this.controller.pipelines,
+      startRun: (pipeline, input, runId) => this.controller.startRun(pipeline, input, { runId }),
+      events: this.events,
+      ...(clock === undefined ? {} : { clock }),
+    });
+    this.scheduler.start();
+    return this.scheduler;
+  }
+
   /** Resolves once every upload seen so far has been decided on (runs may still be going). */
   async settleUploads(): Promise<void> {
     await Promise.all([this.ingest.settle(), this.keyed.settle()]);
@@ -277,6 +298,7 @@ export class LocalRuntime {
 
   /** Aborts running runs (recorded as ABORTED), stops the S3 server and closes logs. */
   async stop(): Promise<void> {
+    this.scheduler?.stop();
     await this.ingest.settle().catch(() => undefined);
     await this.keyed.stop();
     await this.controller.stopAll('the local runtime was stopped');

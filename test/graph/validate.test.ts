@@ -47,7 +47,7 @@ const invalidCases: Array<[string, Expected[]]> = [
       {
         code: 'invalid-trigger',
         path: 'trigger.schedule',
-        message: 'schedule must be "rate(<n> minute(s)|hour(s)|day(s))" or a six-field "cron(min hour day-of-month month day-of-week year)"',
+        message: '"every day" is neither rate(…) nor cron(…) — e.g. "rate(1 day)" or "cron(0 2 * * ? *)"',
       },
     ],
   ],

@@ -6,10 +6,11 @@
 import { join, resolve } from 'node:path';
 import type { PipelineSource } from '../../catalogue';
 import { loadCatalogue, loadPipelinesIn } from '../../catalogue';
+import { parseSchedule } from '../../contract/schedule';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
 import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
-import { LocalRuntime } from '../../local/runtime';
+import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
@@ -83,6 +84,10 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
     // Replays of uploads already decided are the normal case at start: not worth a line each.
     if (event.type === 'ingest' && event.decision.action === 'duplicate' && event.replayed !== true)
       output.out(`${time()}   ${event.key}: already processed as run ${event.decision.runName}`);
+    if (event.type === 'schedule') {
+      const line = describeSchedule(event);
+      (event.action === 'missed' || event.action === 'skipped' ? output.err : output.out)(`${time()} ${line}`);
+    }
     if (event.type === 'keyed') {
       const line = describeKeyed(event.outcome);
       if (line !== undefined && !(event.replayed === true && event.outcome.action !== 'start'))
@@ -106,7 +111,8 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
           t?.ingestPrefix === undefined
             ? 'no upload trigger (orchestra run)'
             : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.marker ?? t.requiredFiles?.join(', ')})` : ''}`;
-        return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule} runs on AWS only`}`;
+        const next = t?.schedule === undefined ? undefined : parseSchedule(t.schedule, t.timezone ?? 'UTC').next(new Date());
+        return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule}${t.timezone === undefined ? '' : ` (${t.timezone})`}, next ${next?.toISOString() ?? 'never'}`}`;
       }),
       'Examples:',
       `  aws --endpoint-url ${runtime.s3.endpoint} s3 cp --recursive examples/flood/valley s3://${runtime.s3.bucket}/ingest/flood/valley-1/`,
@@ -117,8 +123,26 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
   );
   // Uploads stored while no runtime ran (or before a crash) start their runs now, or are reported.
   await runtime.reconcileUploads();
+  // Schedules fire from now on; fires missed while nothing ran are reported first.
+  runtime.startSchedules();
   await stopRequested;
   output.out('stopping…');
+}
+
+function describeSchedule(event: Extract<RuntimeEvent, { type: 'schedule' }>): string {
+  const times = `${event.scheduledTimes.join(', ')}${event.more === true ? ', …' : ''}`;
+  switch (event.action) {
+    case 'fired':
+      return `⏰ ${event.pipeline}: scheduled ${times} — run ${event.runId}`;
+    case 'duplicate':
+      return `⏰ ${event.pipeline}: ${times} already ran as ${event.runId}`;
+    case 'caught-up':
+      return `⏰ ${event.pipeline}: catching up the latest missed fire, ${times} — run ${event.runId}`;
+    case 'missed':
+      return `! ${event.pipeline}: ${event.scheduledTimes.length}${event.more === true ? '+' : ''} scheduled fire(s) missed while nothing ran: ${times}`;
+    case 'skipped':
+      return `! ${event.pipeline}: missed fires skipped (catchUp "none"; set "catchUp": "latest" to run the most recent one)`;
+  }
 }
 
 /** One line per conductor decision worth a line: starts, grace windows, expiries, items nobody takes. */

@@ -51,6 +51,9 @@ export function checkTrigger({ raw }: RuleContext): Issue[] {
     found.push(issue('invalid-trigger', ['trigger'], 'the trigger has neither "ingestPrefix" nor "schedule"', 'add one, or remove "trigger"'));
   }
   found.push(...checkTriggerPaths(trigger));
+  for (const key of ['timezone', 'catchUp'] as const)
+    if (trigger[key] !== undefined && trigger['schedule'] === undefined)
+      found.push(issue('invalid-trigger', ['trigger', key], `"${key}" only applies to a "schedule"`, 'add "schedule", or remove it'));
   if (trigger['ingestPrefix'] === undefined && (trigger['mode'] !== undefined || datasetOnly.length > 0)) {
     found.push(issue('invalid-trigger', ['trigger'], 'upload settings without "ingestPrefix"', 'add "ingestPrefix", e.g. "ingest/my-pipeline/"'));
   }
