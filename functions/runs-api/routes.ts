@@ -24,6 +24,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
+import { parseSchedule } from '../../lib/contract/schedule';
 import { CALLBACK_ID } from '../../lib/contract/service-call';
 import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { BACKFILL_ID, backfillProgress, DEFAULT_BACKFILL_RATE, newBackfillId, planBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
@@ -121,11 +122,20 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
       throw error;
     };
 
+  /** The pipeline's schedule and its next fire, computed now by the code that fires it. */
+  const scheduleOf = (pipeline: string) => {
+    const trigger = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined;
+    if (trigger?.schedule === undefined) return {};
+    const timezone = trigger.timezone ?? 'UTC';
+    const next = parseSchedule(trigger.schedule, timezone).next(new Date());
+    return { schedule: { expression: trigger.schedule, timezone, ...(next === undefined ? {} : { next: next.toISOString() }) } };
+  };
+
   const listPipelines = async (): Promise<APIGatewayProxyResult> =>
     json(200, {
       pipelines: Object.entries(pipelines)
         .sort()
-        .map(([name, stateMachineArn]) => ({ name, stateMachineArn })),
+        .map(([name, stateMachineArn]) => ({ name, stateMachineArn, ...scheduleOf(name) })),
     });
 
   /** The run named `runId` if it exists (for idempotent starts and dry runs). */
@@ -179,7 +189,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
   const describePipeline = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
     const described = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline] : undefined;
-    return json(200, { ...(described ?? { name: pipeline }), stateMachineArn: arn });
+    return json(200, { ...(described ?? { name: pipeline }), stateMachineArn: arn, ...scheduleOf(pipeline) });
   };
 
   /**

@@ -23,6 +23,7 @@ export function describePipeline(graph: PipelineGraph): PipelineDescription {
               requiredFiles: trigger.requiredFiles,
               marker: trigger.marker,
               schedule: trigger.schedule,
+              timezone: trigger.timezone,
             }).filter(([, value]) => value !== undefined),
           ),
         }),

@@ -134,7 +134,7 @@ export class Pipeline extends Construct {
 
     const trigger = graph.trigger;
     if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);
-    if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, props.deadLetterQueue);
+    if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, trigger.timezone, props.deadLetterQueue);
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */
@@ -179,7 +179,7 @@ export class Pipeline extends Construct {
     return triggerFunction;
   }
 
-  private schedule(expression: string, deadLetterQueue: IQueue | undefined): void {
+  private schedule(expression: string, timezone: string | undefined, deadLetterQueue: IQueue | undefined): void {
     // Only schedules of this account may use the role (confused-deputy guard).
     const role = new Role(this, 'ScheduleRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
@@ -188,11 +188,13 @@ export class Pipeline extends Construct {
     deadLetterQueue?.grantSendMessages(role);
     new CfnSchedule(this, 'Schedule', {
       scheduleExpression: expression,
+      ...(timezone === undefined ? {} : { scheduleExpressionTimezone: timezone }),
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
         arn: this.stateMachine.stateMachineArn,
         roleArn: role.roleArn,
-        input: JSON.stringify({ source: 'schedule' }),
+        // Scheduler fills in the fire's logical time, as `orchestra up` does.
+        input: JSON.stringify({ source: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' }),
         retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 3600 },
         ...(deadLetterQueue === undefined ? {} : { deadLetterConfig: { arn: deadLetterQueue.queueArn } }),
       },

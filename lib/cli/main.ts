@@ -21,6 +21,7 @@ import {
 } from './commands/remote-runs';
 import { runCommand } from './commands/run';
 import { logsCommand, runsCommand } from './commands/runs';
+import { schedulesCommand } from './commands/schedules';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
 import { validateCommand } from './commands/validate';
 import { EXIT_USAGE, reportError } from './exit-codes';
@@ -109,6 +110,15 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--stack <name>', "read function names, task definitions and the cluster from this deployed stack's outputs (default: placeholders)")
     .option('--region <region>', "the stack's region (default: AWS_REGION)")
     .action(async (pipeline: string, options: { out?: string; stack?: string; region?: string }) => setExitCode(await exportAirflowCommand(pipeline, options, output)));
+
+  program
+    .command('schedules')
+    .description("when each pipeline's schedule fires next, as EventBridge Scheduler and `orchestra up` fire it")
+    .argument('[pipeline]', 'a pipeline name in state-machines/ or any graph file (default: every pipeline)')
+    .option('-n, --next <count>', 'how many fire times', '5')
+    .option('--from <time>', 'list fires after this ISO 8601 time (default: now)')
+    .option('--json', 'print [{"pipeline", "expression", "timezone", "next": [ISO…]}]')
+    .action((pipeline: string | undefined, options: { next?: string; from?: string; json?: boolean }) => setExitCode(schedulesCommand(pipeline, options, output)));
 
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
 

@@ -179,7 +179,22 @@ export function openApiDocument(): Record<string, unknown> {
         },
         PipelineList: {
           type: 'object',
-          properties: { pipelines: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, stateMachineArn: { type: 'string' } } } } },
+          properties: {
+            pipelines: {
+              type: 'array',
+              items: { type: 'object', properties: { name: { type: 'string' }, stateMachineArn: { type: 'string' }, schedule: ref('Schedule') } },
+            },
+          },
+        },
+        Schedule: {
+          type: 'object',
+          description: "A pipeline's schedule, when it has one",
+          required: ['expression', 'timezone'],
+          properties: {
+            expression: { type: 'string', description: 'EventBridge Scheduler expression, e.g. cron(0 2 * * ? *)' },
+            timezone: { type: 'string', description: 'IANA time zone the expression is read in' },
+            next: { type: 'string', format: 'date-time', description: 'The next fire (absent when the expression has no more)' },
+          },
         },
         Pipeline: {
           type: 'object',
@@ -189,6 +204,7 @@ export function openApiDocument(): Record<string, unknown> {
             stateMachineArn: { type: 'string' },
             steps: { type: 'object', additionalProperties: { type: 'object', properties: { kind: { type: 'string' }, dependsOn: { type: 'array', items: { type: 'string' } } } } },
             trigger: { type: 'object' },
+            schedule: ref('Schedule'),
           },
         },
         RunLogs: {

@@ -19,6 +19,7 @@ export const pipelineDescriptionSchema = z.object({
       requiredFiles: z.optional(z.array(z.string())),
       marker: z.optional(z.string()),
       schedule: z.optional(z.string()),
+      timezone: z.optional(z.string()),
     }),
   ),
 });

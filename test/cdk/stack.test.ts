@@ -38,8 +38,12 @@ describe('OrchestraStack', () => {
     });
   });
 
-  it('schedules the nightly catalogue with EventBridge Scheduler', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 2 * * ? *)' });
+  it('schedules the nightly catalogue with EventBridge Scheduler, in its time zone, the fire time in the run input', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      Target: Match.objectLike({ Input: JSON.stringify({ source: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' }), RetryPolicy: Match.anyValue() }),
+    });
   });
 
   it('runs light steps on Node 24 ARM64 Lambdas and the model on Fargate with awslogs', () => {
