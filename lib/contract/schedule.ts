@@ -51,21 +51,22 @@ export function isTimeZone(name: string): boolean {
  */
 function rateSchedule(expression: string, value: number, unit: keyof typeof UNIT_MS, timezone: string): Schedule {
   const every = value * UNIT_MS[unit];
-  const next = (after: Date): Date => new Date((Math.floor(after.getTime() / every) + 1) * every);
+  return scheduleFrom(expression, timezone, (after) => new Date((Math.floor(after.getTime() / every) + 1) * every));
+}
+
+/** A schedule from its `next`: the listings follow from it. */
+function scheduleFrom(expression: string, timezone: string, next: (after: Date) => Date | undefined): Schedule {
+  const fires = (after: Date, keep: (at: Date, found: number) => boolean): Date[] => {
+    const out: Date[] = [];
+    for (let at = next(after); at !== undefined && keep(at, out.length); at = next(at)) out.push(at);
+    return out;
+  };
   return {
     expression,
     timezone,
     next,
-    nextRuns: (count, after) => {
-      const out: Date[] = [];
-      for (let at = after; out.length < count; ) out.push((at = next(at)));
-      return out;
-    },
-    between: (from, to, limit = 10_000) => {
-      const out: Date[] = [];
-      for (let at = next(from); at <= to && out.length < limit; at = next(at)) out.push(at);
-      return out;
-    },
+    nextRuns: (count, after) => fires(after, (_at, found) => found < count),
+    between: (from, to, limit = 10_000) => fires(from, (at, found) => at <= to && found < limit),
   };
 }
 
@@ -117,21 +118,7 @@ function cronSchedule(expression: string, body: string, timezone: string): Sched
     }
     return undefined;
   };
-  return {
-    expression,
-    timezone,
-    next,
-    nextRuns: (count, after) => {
-      const out: Date[] = [];
-      for (let at = next(after); at !== undefined && out.length < count; at = next(at)) out.push(at);
-      return out;
-    },
-    between: (from, to, limit = 10_000) => {
-      const out: Date[] = [];
-      for (let at = next(from); at !== undefined && at <= to && out.length < limit; at = next(at)) out.push(at);
-      return out;
-    },
-  };
+  return scheduleFrom(expression, timezone, next);
 }
 
 /** Parses an EventBridge Scheduler expression; throws ScheduleExpressionError saying what is wrong and how to write it. */
