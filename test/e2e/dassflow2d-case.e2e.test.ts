@@ -1,8 +1,11 @@
 /**
  * A DassFlow-2D case folder uploaded to the embedded S3 is checked by the validate-case step before
  * anything runs: a valid case passes with what will run; a broken one fails the run at once
- * (Orchestra.Permanent, one attempt) with every problem's file, line and fix.
+ * (Orchestra.Permanent, one attempt) with every problem's file, line and fix. Then run-model runs the
+ * executable ORCHESTRA_DASSFLOW2D names — here a stand-in — and the run counts only if it exits 0 and
+ * writes a trustworthy res/result_final.dat.
  */
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelCaseFiles } from '../../functions/flood/dassflow2d/channel-case';
 import type { PipelineGraph } from '../../lib/graph/schema';
@@ -11,8 +14,18 @@ import { nextRunOn, startTestRuntime, upload } from '../helpers/local-runtime';
 const pipeline: PipelineGraph = {
   name: 'dassflow2d-case',
   trigger: { ingestPrefix: 'ingest/dassflow2d-case/', mode: 'dataset', requiredFiles: ['input.txt'] },
-  steps: { 'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-case/index.ts' } },
+  steps: {
+    'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-case/index.ts' },
+    'run-model': {
+      kind: 'container',
+      dependsOn: ['validate-case'],
+      image: 'registry.example.org/dassflow2d:site-build',
+      retry: { maxAttempts: 1 },
+      local: { command: ['node', '--import', 'tsx', 'containers/dassflow2d/src/main.ts'], inheritEnvironment: ['ORCHESTRA_DASSFLOW2D', 'ORCHESTRA_STAND_IN'] },
+    },
+  },
 };
+const STAND_IN = join(import.meta.dirname, '..', 'fixtures', 'dassflow2d', 'stand-in.mjs');
 const runtime = await startTestRuntime([pipeline], { retryDelayMs: 1 });
 afterAll(() => runtime.stop());
 
@@ -29,6 +42,8 @@ async function uploadCase(name: string, files: Record<string, string>) {
 
 describe('validate-case on the embedded runtime', () => {
   it('passes a valid case and says what will run', async () => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = STAND_IN;
+    process.env['ORCHESTRA_STAND_IN'] = 'writes';
     const run = await uploadCase('valid', { ...channel, 'notes.md': 'not an input' });
     expect(run.status).toBe('SUCCEEDED');
     const history = runtime.store.readHistory(run.runId);
@@ -50,5 +65,43 @@ describe('validate-case on the embedded runtime', () => {
     expect(cause).toContain('did you mean "ts"?');
     expect(cause).toContain('ingest/dassflow2d-case/broken/bc.txt:9: "2 ratcurve" has 2 token(s)');
     expect(cause).toContain('ingest/dassflow2d-case/broken/hydrograph.txt: missing');
+  });
+
+  it('runs the model in the case folder, turns its ( P % ) lines into progress, and keeps res/ and the logs', async () => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = STAND_IN;
+    process.env['ORCHESTRA_STAND_IN'] = 'writes';
+    const run = await runtime.waitForRun((await uploadCase('runs', channel)).runId);
+    expect(run.status).toBe('SUCCEEDED');
+    const prefix = `runs/dassflow2d-case/${run.runId}/run-model/`;
+    const keys = await runtime.s3.listKeys(prefix);
+    expect(keys.map(({ key }) => key.slice(prefix.length)).sort()).toEqual([
+      'res/post/water_vol.dat',
+      'res/result_final.dat',
+      'res/result_initial.dat',
+      'result.json',
+      'stderr.log',
+      'stdout.log',
+    ]);
+    const lines = runtime.store.logPage(run.runId, 0, 1000).entries.map((entry) => entry.message);
+    expect(lines).toEqual(expect.arrayContaining(['progress 0%', 'progress 50%', 'progress 100%']));
+  });
+
+  it.each([
+    ['exits 0 but writes nothing (a misspelt key)', 'nothing', 'exited 0 but wrote no res/result_final.dat: it simulated nothing'],
+    ['exits 0 with a blown-up state (cfl too high)', 'garbage', 'its result cannot be trusted: res/result_final.dat, cell 1: depth 9.97821065e+122 m is not a flood'],
+    ['crashes (exit 139)', 'crash', 'DassFlow-2D exited with code 139 (a crash'],
+  ])('fails when the model %s, saying which check failed', async (_name, behaviour, message) => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = STAND_IN;
+    process.env['ORCHESTRA_STAND_IN'] = behaviour;
+    const run = await uploadCase(behaviour, channel);
+    expect(run.status).toBe('FAILED');
+    expect(run.steps['run-model']?.error?.cause).toContain(message);
+  });
+
+  it('fails, saying how to name one, when there is no DassFlow-2D executable', async () => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = '';
+    const run = await uploadCase('no-executable', channel);
+    expect(run.status).toBe('FAILED');
+    expect(run.steps['run-model']?.error?.cause).toContain('no DassFlow-2D executable: set ORCHESTRA_DASSFLOW2D to its path, or put "dassflow2d" on PATH');
   });
 });

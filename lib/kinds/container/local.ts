@@ -14,7 +14,8 @@ function containerEnvironment(context: StepRunContext<ContainerStep>): Record<st
       return entry === undefined ? [] : [[String(entry['Name']), String(entry['Value'])]];
     }),
   );
-  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...context.environment, ...(context.step.environment ?? {}), ...fromOverrides };
+  const inherited = Object.fromEntries((context.step.local?.inheritEnvironment ?? []).flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
+  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...inherited, ...context.environment, ...(context.step.environment ?? {}), ...fromOverrides };
 }
 
 /** `local.command` runs as a child process with the environment its Fargate container gets. */

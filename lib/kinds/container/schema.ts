@@ -26,6 +26,12 @@ export const containerStepSchema = z
       .strictObject({
         command: z.array(z.string()).min(1).describe('argv of the process the local runtime starts instead of the container.'),
         cwd: z.string().optional().describe('Working directory, from the project root. @default the project root'),
+        inheritEnvironment: z
+          .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name, e.g. "ORCHESTRA_DASSFLOW2D"' }))
+          .optional()
+          .describe(
+            "Variables of the machine's environment the local process also gets, when set (e.g. the path of a local model executable); a Fargate task gets only the graph's environment. @default [] (PATH and HOME only)",
+          ),
       })
       .optional()
       .describe('How the embedded local runtime runs this step without Docker.'),
