@@ -6,10 +6,11 @@
  * writes a trustworthy res/result_final.dat.
  */
 import { join } from 'node:path';
+import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelCaseFiles } from '../../functions/flood/dassflow2d/channel-case';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import { nextRunOn, startTestRuntime, upload } from '../helpers/local-runtime';
+import { download, nextRunOn, startTestRuntime, upload } from '../helpers/local-runtime';
 
 const pipeline: PipelineGraph = {
   name: 'dassflow2d-case',
@@ -23,6 +24,7 @@ const pipeline: PipelineGraph = {
       retry: { maxAttempts: 1 },
       local: { command: ['node', '--import', 'tsx', 'containers/dassflow2d/src/main.ts'], inheritEnvironment: ['ORCHESTRA_DASSFLOW2D', 'ORCHESTRA_STAND_IN'] },
     },
+    rasters: { kind: 'lambda', handler: 'functions/flood/dassflow2d-rasters/index.ts', dependsOn: ['validate-case', 'run-model'], parameters: { epsg: 2154 } },
   },
 };
 const STAND_IN = join(import.meta.dirname, '..', 'fixtures', 'dassflow2d', 'stand-in.mjs');
@@ -84,6 +86,15 @@ describe('validate-case on the embedded runtime', () => {
     ]);
     const lines = runtime.store.logPage(run.runId, 0, 1000).entries.map((entry) => entry.message);
     expect(lines).toEqual(expect.arrayContaining(['progress 0%', 'progress 50%', 'progress 100%']));
+    // The rasters: final and maximum depth as GeoTIFFs in the case's CRS, and the flood map.
+    const rasters = `runs/dassflow2d-case/${run.runId}/rasters/`;
+    const bytes = await download(runtime, `${rasters}max-depth.tif`);
+    const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)).getImage();
+    expect([image.getWidth(), image.getHeight(), image.getGeoKeys()?.['ProjectedCSTypeGeoKey']]).toEqual([10, 4, 2154]);
+    const [band] = (await image.readRasters()) as unknown as [Float32Array];
+    expect([...band].every((depth) => Math.abs(depth - 0.5) < 1e-6)).toBe(true);
+    expect((await download(runtime, `${rasters}flood-map.png`)).subarray(1, 4).toString()).toBe('PNG');
+    expect((await download(runtime, `${rasters}final-depth.tif`)).length).toBeGreaterThan(100);
   });
 
   it.each([

@@ -1,0 +1,84 @@
+/**
+ * DassFlow-2D results as maps: the final depth and the maximum depth over every snapshot as float32
+ * GeoTIFFs (nodata where dry or off the mesh; the CRS from the step's `parameters.epsg` when given),
+ * and a PNG flood map of the maximum depth over a hillshade of the bed. Reads the mesh the
+ * validate-case step checked and the snapshots run-model listed in its result.json.
+ */
+import { PermanentStepError } from '../../../lib/contract/errors';
+import { outputPrefixFor, RESULT_FILE } from '../../../lib/contract/step-event';
+import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
+import { getText, putObject } from '../../commons/s3-objects';
+import { stepHandler } from '../../commons/step-handler';
+import { depthGeoTiff } from '../dassflow2d/geotiff';
+import { parseMesh } from '../dassflow2d/mesh';
+import { formatProblem } from '../dassflow2d/problems';
+import { NODATA, rasterize } from '../dassflow2d/rasterize';
+import { parseResultFile, resultProblem } from '../dassflow2d/results';
+import { renderFloodMap, WET_THRESHOLD_M } from '../df2d-to-raster/render';
+
+export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png' } as const;
+
+/** The dependency results this step needs: the checked case and run-model's snapshot list. */
+function inputsOf(dependencies: Readonly<Record<string, unknown>>): { prefix: string; meshFile: string; cells: number; modelStep: string } {
+  let theCase: { prefix: string; meshFile: string; cells: number } | undefined;
+  let modelStep: string | undefined;
+  for (const [step, result] of Object.entries(dependencies)) {
+    if (isJsonRecord(result) && typeof result['prefix'] === 'string' && typeof result['meshFile'] === 'string' && typeof result['cells'] === 'number')
+      theCase = { prefix: result['prefix'], meshFile: result['meshFile'], cells: result['cells'] };
+    else modelStep = step;
+  }
+  if (theCase === undefined || modelStep === undefined)
+    throw new PermanentStepError('this step depends on validate-case (the checked case) and on the step that runs the model (its result.json lists the snapshots)');
+  return { ...theCase, modelStep };
+}
+
+export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
+  const { prefix, meshFile, cells, modelStep } = inputsOf(event.dependencies);
+  const inputBucket = event.input.bucket ?? bucket;
+  const parsed = parseMesh(meshFile, await getText(s3, inputBucket, `${prefix}${meshFile}`));
+  if (parsed.mesh === undefined) throw new PermanentStepError(parsed.problems.map(formatProblem).join('\n'));
+  const mesh = parsed.mesh;
+  const resultKey = `${outputPrefixFor(event.pipeline, event.runId, modelStep)}${RESULT_FILE}`;
+  const { snapshots } = parseJsonObject(await getText(s3, bucket, resultKey), resultKey);
+  if (!Array.isArray(snapshots) || !snapshots.every((key) => typeof key === 'string'))
+    throw new PermanentStepError(`${resultKey}: expected {"snapshots": ["<key of res/result_*.dat>", …]} from the model step`);
+  const finalKey = snapshots.find((key) => key.endsWith('/result_final.dat'));
+  if (finalKey === undefined) throw new PermanentStepError(`${resultKey}: no res/result_final.dat among the snapshots`);
+  const maxDepth = new Float64Array(cells);
+  let finalDepth = new Float64Array(cells);
+  for (const key of snapshots) {
+    const snapshot = parseResultFile(key, await getText(s3, bucket, key));
+    const problem = resultProblem(key, snapshot, cells);
+    if (problem !== undefined) throw new PermanentStepError(problem);
+    for (let i = 0; i < cells; i++) maxDepth[i] = Math.max(maxDepth[i] ?? 0, snapshot.h[i] ?? 0);
+    if (key === finalKey) finalDepth = Float64Array.from(snapshot.h);
+  }
+  const epsg = typeof event.parameters?.['epsg'] === 'number' ? event.parameters['epsg'] : undefined;
+  const wet = (depths: Float64Array) => (cell: number) => ((depths[cell] ?? 0) > WET_THRESHOLD_M ? depths[cell] : undefined);
+  const output = outputPrefixFor(event.pipeline, event.runId, event.step);
+  const maxGrid = rasterize(mesh, wet(maxDepth));
+  await putObject(s3, bucket, `${output}${OUTPUTS.finalDepth}`, depthGeoTiff(rasterize(mesh, wet(finalDepth)), epsg), 'image/tiff');
+  await putObject(s3, bucket, `${output}${OUTPUTS.maxDepth}`, depthGeoTiff(maxGrid, epsg), 'image/tiff');
+  // The map's hillshade needs a bed everywhere: the bed of each cell, nodata off the mesh.
+  const bed = rasterize(mesh, (cell) => mesh.cells[cell]?.z);
+  const dem = {
+    ncols: bed.width,
+    nrows: bed.height,
+    xllcorner: bed.west,
+    yllcorner: bed.north - bed.height * bed.pixel,
+    cellsize: bed.pixel,
+    nodata: NODATA,
+    values: Float64Array.from(bed.values),
+  };
+  const depths = Float64Array.from(maxGrid.values, (v) => (v === NODATA ? 0 : v));
+  await putObject(s3, bucket, `${output}${OUTPUTS.map}`, renderFloodMap(dem, depths), 'image/png');
+  const deepest = Math.max(0, ...maxDepth);
+  logger.info('rasters written', { cells, snapshots: snapshots.length, deepest });
+  return {
+    finalDepth: `${output}${OUTPUTS.finalDepth}`,
+    maxDepth: `${output}${OUTPUTS.maxDepth}`,
+    map: `${output}${OUTPUTS.map}`,
+    maxDepthM: deepest,
+    ...(epsg === undefined ? {} : { epsg }),
+  };
+});
