@@ -109,10 +109,25 @@ describe('validate-case on the embedded runtime', () => {
     expect(run.steps['run-model']?.error?.cause).toContain(message);
   });
 
-  it('fails, saying how to name one, when there is no DassFlow-2D executable', async () => {
+  it('runs the built-in solver on the same case files when no executable is named, and maps its flood', async () => {
     process.env['ORCHESTRA_DASSFLOW2D'] = '';
-    const run = await uploadCase('no-executable', channel);
+    const run = await runtime.waitForRun((await uploadCase('built-in', channel)).runId);
+    expect(run.status).toBe('SUCCEEDED');
+    const lines = runtime.store.logPage(run.runId, 0, 1000).entries.map((entry) => entry.message);
+    expect(lines).toEqual(expect.arrayContaining(['DassFlow-2D: the built-in solver (no executable named) on ingest/dassflow2d-case/built-in/ (40 cells)', 'progress 100%']));
+    const final = (await download(runtime, `runs/dassflow2d-case/${run.runId}/run-model/res/result_final.dat`)).toString();
+    expect(final.split('\n').filter((line) => line.trim() !== '')).toHaveLength(42);
+    const bytes = await download(runtime, `runs/dassflow2d-case/${run.runId}/rasters/max-depth.tif`);
+    const image = await (await fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)).getImage();
+    const [band] = (await image.readRasters()) as unknown as [Float32Array];
+    // 5 m3/s through a 40 m wide channel for ten minutes: wet everywhere, tens of centimetres deep.
+    expect([...band].every((depth) => depth > 0.05 && depth < 2)).toBe(true);
+  });
+
+  it('fails, naming the variable, when ORCHESTRA_DASSFLOW2D is not an executable', async () => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = '/nonexistent/dassflow2d';
+    const run = await uploadCase('bad-executable', channel);
     expect(run.status).toBe('FAILED');
-    expect(run.steps['run-model']?.error?.cause).toContain('no DassFlow-2D executable: set ORCHESTRA_DASSFLOW2D to its path, or put "dassflow2d" on PATH');
+    expect(run.steps['run-model']?.error?.cause).toContain('ORCHESTRA_DASSFLOW2D=/nonexistent/dassflow2d is not an executable file');
   });
 });

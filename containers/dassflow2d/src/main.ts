@@ -6,10 +6,11 @@
  * with nothing or garbage written. `res/` is uploaded under the step's output prefix.
  *
  * The executable is ORCHESTRA_DASSFLOW2D, else `dassflow2d` on PATH (sites build their own; upstream
- * ships no standalone program). In a container image, set either in the image.
+ * ships no standalone program); without either, the built-in solver (./solver.ts) runs the same case
+ * files and writes the same result files.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
@@ -18,6 +19,8 @@ import { requiredVariable } from '../../../lib/contract/environment';
 import { RESULT_FILE } from '../../../lib/contract/step-event';
 import { createS3Client } from '../../../lib/runtime/s3-client';
 import { parseJsonObject } from '../../../lib/shared/json';
+import { loadCase } from './load-case';
+import { solve } from './solver';
 
 export const EXECUTABLE_ENV = 'ORCHESTRA_DASSFLOW2D';
 
@@ -42,7 +45,8 @@ function checkedCase(): CheckedCase {
   throw new ModelRunError('no dependency result names a checked case ({"prefix", "files", "cells"}): make this step depend on validate-case');
 }
 
-function executable(): string {
+/** The real model's executable, or undefined for the built-in solver. */
+function executable(): string | undefined {
   const named = process.env[EXECUTABLE_ENV];
   const candidates = named !== undefined && named !== '' ? [named] : (process.env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'dassflow2d'));
   for (const candidate of candidates) {
@@ -53,37 +57,51 @@ function executable(): string {
       // not this one
     }
   }
-  throw new ModelRunError(
-    named !== undefined && named !== ''
-      ? `${EXECUTABLE_ENV}=${named} is not an executable file`
-      : `no DassFlow-2D executable: set ${EXECUTABLE_ENV} to its path, or put "dassflow2d" on PATH (the built-in solver for DassFlow-2D cases is not available yet)`,
-  );
+  if (named !== undefined && named !== '') throw new ModelRunError(`${EXECUTABLE_ENV}=${named} is not an executable file`);
+  return undefined;
+}
+
+/** The built-in solver on the case folder, as a process would run: progress lines out, res/ written. */
+function runBuiltIn(cwd: string): { code: number; signal: null } {
+  const output = solve(loadCase(cwd), progressReporter());
+  mkdirSync(join(cwd, 'res', 'post'), { recursive: true });
+  for (const [name, text] of output.files) writeFileSync(join(cwd, 'res', name), text);
+  const summary = `built-in solver: ${output.steps} steps, inflow ${output.volumeIn.toFixed(0)} m3, outflow ${output.volumeOut.toFixed(0)} m3, final volume ${output.finalVolume.toFixed(0)} m3`;
+  writeFileSync(join(cwd, 'stdout.log'), `${summary}\n`);
+  writeFileSync(join(cwd, 'stderr.log'), '');
+  console.log(summary);
+  return { code: 0, signal: null };
 }
 
 /** `nt = N t = T / TS ( P % ) , dt = DT` → P. */
 const PROGRESS = /\(\s*([0-9.]+)\s*%\s*\)/;
 
+/** The model's lines → `progress N%` every 10 % (it prints every 1 %, too many lines for a run log). */
+function progressReporter(): (line: string) => void {
+  let lastShown = -10;
+  return (line) => {
+    const percent = PROGRESS.exec(line)?.[1];
+    if (percent === undefined) return;
+    const rounded = Math.floor(Number(percent));
+    if (rounded >= lastShown + 10 || (rounded === 100 && lastShown !== 100)) {
+      lastShown = rounded - (rounded % 10);
+      console.log(`progress ${lastShown}%`);
+    }
+  };
+}
+
 function runModel(exe: string, cwd: string): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(exe, [], { cwd, env: { ...process.env, GFORTRAN_UNBUFFERED_PRECONNECTED: 'y' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs = { stdout: '', stderr: '' };
-    let lastShown = -10;
+    const report = progressReporter();
     let partial = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       logs.stdout += text;
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const percent = PROGRESS.exec(line)?.[1];
-        if (percent === undefined) continue;
-        const rounded = Math.floor(Number(percent));
-        // Every 10 %: the model prints every 1 %, too many lines for a run log.
-        if (rounded >= lastShown + 10 || rounded === 100) {
-          lastShown = rounded;
-          console.log(`progress ${rounded}%`);
-        }
-      }
+      for (const line of lines) report(line);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       logs.stderr += chunk.toString('utf8');
@@ -114,9 +132,9 @@ async function main(): Promise<void> {
     for (const key of theCase.files) writeFileSync(join(work, key.slice(theCase.prefix.length)), await getText(s3, inputBucket, key));
     // msh/ caches connectivity under the mesh file NAME only: a stale one crashes the model.
     for (const dir of ['res', 'msh']) rmSync(join(work, dir), { recursive: true, force: true });
-    console.log(`DassFlow-2D: ${exe} on ${theCase.prefix} (${theCase.cells} cells)`);
+    console.log(`DassFlow-2D: ${exe ?? 'the built-in solver (no executable named)'} on ${theCase.prefix} (${theCase.cells} cells)`);
     const started = Date.now();
-    const { code, signal } = await runModel(exe, work);
+    const { code, signal } = exe === undefined ? runBuiltIn(work) : await runModel(exe, work);
     const wallSeconds = (Date.now() - started) / 1000;
     if (code !== 0)
       throw new ModelRunError(

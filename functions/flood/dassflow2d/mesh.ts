@@ -18,7 +18,15 @@ export interface Mesh {
   readonly nodes: ReadonlyArray<{ readonly x: number; readonly y: number; readonly z: number }>;
   /** By id - 1. */
   readonly cells: readonly MeshCell[];
-  readonly boundaries: ReadonlyMap<string, { readonly edges: number; readonly groups: number; readonly line: number }>;
+  readonly boundaries: ReadonlyMap<string, BoundaryBlock>;
+}
+
+export interface BoundaryBlock {
+  readonly edges: number;
+  readonly groups: number;
+  readonly line: number;
+  /** `cell` and `edge` 1-based as in the file; `group` 1 when the block has no groups. */
+  readonly list: ReadonlyArray<{ readonly cell: number; readonly edge: number; readonly group: number }>;
 }
 
 const BLOCKS = ['INLET', 'OUTLET'] as const;
@@ -83,7 +91,7 @@ export function parseMesh(file: string, text: string): { mesh?: Mesh; problems: 
   const missingCells = cells.flatMap((cell, index) => (cell === undefined ? [index + 1] : [])).slice(0, 5);
   if (missingCells.length > 0) problem(undefined, `cell ids missing: ${missingCells.join(', ')}${missingCells.length === 5 ? ', …' : ''}`, `ids must cover 1..${nc}`);
 
-  const boundaries = new Map<string, { edges: number; groups: number; line: number }>();
+  const boundaries = new Map<string, BoundaryBlock>();
   for (let at = boundaryStart; at < lines.length; ) {
     const [keyword = '', edgesText = '', groupsText = '0'] = tokensAt(at);
     const edges = Number(edgesText);
@@ -96,11 +104,13 @@ export function parseMesh(file: string, text: string): { mesh?: Mesh; problems: 
       );
       break;
     }
-    boundaries.set(keyword.toUpperCase(), { edges, groups, line: at + 1 });
+    const list: Array<{ cell: number; edge: number; group: number }> = [];
+    boundaries.set(keyword.toUpperCase(), { edges, groups, line: at + 1, list });
     for (let e = 1; e <= edges; e++) {
       const values = tokensAt(at + e).map(fortranNumber);
       const expected = groups > 0 ? 5 : 4;
       const [cell = Number.NaN, edge = Number.NaN] = values;
+      list.push({ cell, edge, group: groups > 0 ? (values[4] ?? 1) : 1 });
       if (values.length < expected || values.some((v) => Number.isNaN(v)))
         problem(at + e + 1, `expected a ${keyword} edge "cell local_edge flag ghost_bed${groups > 0 ? ' group' : ''}"`, `write ${expected} numbers (with n_groups = ${groups})`);
       else if (!Number.isInteger(cell) || cell < 1 || cell > nc) problem(at + e + 1, `${keyword} edge on cell ${cell}, outside 1..${nc}`, 'use an existing cell id');
