@@ -64,7 +64,9 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/importers': { may: [...GRAPH, 'lib/importers'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Pipeline graphs → other systems' DAGs: text out, no SDK (the CLI reads the stack's outputs).
   'lib/exporters': { may: [...COMPILE, 'lib/exporters'], notPackages: [...SDK, ...CDK_PACKAGES] },
-  'lib/runtime': { may: [...PURE, 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  // Readers and writers of scientific file formats (DassFlow-2D): pure, for the functions, containers and triggers that share them.
+  'lib/formats': { may: [...PURE, 'lib/formats'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  'lib/runtime': { may: [...PURE, 'lib/formats', 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The cloud handlers behind uploads and the runs API run locally too, unchanged.
   'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
   'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
@@ -74,8 +76,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
   'lib/cli': { may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/local', 'lib/deployed', 'lib/cli'], notPackages: CDK_PACKAGES },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
-  functions: { may: [...PURE, 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
-  containers: { may: [...PURE, 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  functions: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   // Thin entries: the CLI, and the CDK app over the pipeline catalogue.
   bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
 };

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCase } from '../../containers/dassflow2d/src/load-case';
 import { fortranEs, solve } from '../../containers/dassflow2d/src/solver';
-import { channelCaseFiles } from '../../functions/flood/dassflow2d/channel-case';
-import { parseResultFile, resultProblem } from '../../functions/flood/dassflow2d/results';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { parseResultFile, resultProblem } from '../../lib/formats/dassflow2d/results';
 import { SHARED_DIR } from '../helpers/shared';
 
 function writeCase(files: Readonly<Record<string, string>>): string {

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelCaseFiles } from '../../functions/flood/dassflow2d/channel-case';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { download, nextRunOn, startTestRuntime, upload } from '../helpers/local-runtime';
 

@@ -1,11 +1,11 @@
 /** A checked DassFlow-2D case folder, read into what the built-in solver needs. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMesh } from '../../../functions/flood/dassflow2d/mesh';
-import { numberSetting, parseNamelist } from '../../../functions/flood/dassflow2d/namelist';
-import type { CaseProblem } from '../../../functions/flood/dassflow2d/problems';
-import { formatProblem } from '../../../functions/flood/dassflow2d/problems';
-import { parseBcFile, parseHydrographs, parseLandUses, parseRatingCurves } from '../../../functions/flood/dassflow2d/tables';
+import { parseMesh } from '../../../lib/formats/dassflow2d/mesh';
+import { numberSetting, parseNamelist } from '../../../lib/formats/dassflow2d/namelist';
+import type { CaseProblem } from '../../../lib/formats/dassflow2d/problems';
+import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
+import { parseBcFile, parseHydrographs, parseLandUses, parseRatingCurves } from '../../../lib/formats/dassflow2d/tables';
 import type { SolverCase } from './solver';
 
 export class CaseLoadError extends Error {

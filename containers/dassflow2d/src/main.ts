@@ -14,7 +14,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
-import { parseResultFile, resultProblem } from '../../../functions/flood/dassflow2d/results';
+import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
 import { requiredVariable } from '../../../lib/contract/environment';
 import { RESULT_FILE } from '../../../lib/contract/step-event';
 import { createS3Client } from '../../../lib/runtime/s3-client';

@@ -9,7 +9,7 @@
  * mean water-surface elevation (`ratcurve`). Written here because no library solves these equations
  * on this mesh format; it is a stand-in, not DassFlow-2D (the closing note compares the two).
  */
-import type { Mesh } from '../../../functions/flood/dassflow2d/mesh';
+import type { Mesh } from '../../../lib/formats/dassflow2d/mesh';
 
 export interface SolverCase {
   readonly mesh: Mesh;

@@ -8,8 +8,8 @@ import { PermanentStepError } from '../../../lib/contract/errors';
 import { listAllObjects } from '../../../lib/runtime/s3-list';
 import { getText } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
-import { checkCase } from '../dassflow2d/case-check';
-import { formatProblem } from '../dassflow2d/problems';
+import { checkCase } from '../../../lib/formats/dassflow2d/case-check';
+import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 
 /** Case files are small text; bigger top-level files (a stray result archive) are not read. */
 const MAX_CASE_FILE_BYTES = 64 * 1024 * 1024;

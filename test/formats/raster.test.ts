@@ -7,12 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { describe, expect, it } from 'vitest';
-import { channelCaseFiles } from '../../../functions/flood/dassflow2d/channel-case';
-import { depthGeoTiff } from '../../../functions/flood/dassflow2d/geotiff';
-import { parseMesh } from '../../../functions/flood/dassflow2d/mesh';
-import { NODATA, rasterize } from '../../../functions/flood/dassflow2d/rasterize';
-import { parseResultFile } from '../../../functions/flood/dassflow2d/results';
-import { SHARED_DIR } from '../../helpers/shared';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { depthGeoTiff } from '../../lib/formats/dassflow2d/geotiff';
+import { parseMesh } from '../../lib/formats/dassflow2d/mesh';
+import { NODATA, rasterize } from '../../lib/formats/dassflow2d/rasterize';
+import { parseResultFile } from '../../lib/formats/dassflow2d/results';
+import { SHARED_DIR } from '../helpers/shared';
 
 const files = channelCaseFiles({ nx: 4, ny: 2, cell: 10, slope: 0.001, manning: 0.033, seconds: 60, hydrograph: [[0, 1]] });
 const { mesh } = parseMesh('channel.geo', files['channel.geo'] ?? '');

@@ -7,12 +7,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CaseFiles, checkCase } from '../../../functions/flood/dassflow2d/case-check';
-import { channelCaseFiles } from '../../../functions/flood/dassflow2d/channel-case';
-import { fortranNumber } from '../../../functions/flood/dassflow2d/numbers';
-import { formatProblem } from '../../../functions/flood/dassflow2d/problems';
-import { parseResultFile, resultProblem } from '../../../functions/flood/dassflow2d/results';
-import { SHARED_DIR } from '../../helpers/shared';
+import { type CaseFiles, checkCase } from '../../lib/formats/dassflow2d/case-check';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { fortranNumber } from '../../lib/formats/dassflow2d/numbers';
+import { formatProblem } from '../../lib/formats/dassflow2d/problems';
+import { parseResultFile, resultProblem } from '../../lib/formats/dassflow2d/results';
+import { SHARED_DIR } from '../helpers/shared';
 
 const SAMPLE = join(SHARED_DIR, 'dassflow2d-sample', 'run');
 const channel = channelCaseFiles({
