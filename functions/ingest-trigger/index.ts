@@ -14,6 +14,7 @@ import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
+import { getText } from '../commons/s3-objects';
 
 export interface IngestTriggerDependencies {
   readonly s3: S3Client;
@@ -36,7 +37,12 @@ export function createIngestTrigger({ s3, sfn, configuration, logger = new Logge
   return async (event: unknown): Promise<IngestOutcome> => {
     const { trigger, stateMachineArn } = configuration();
     const object = objectCreatedFrom(parseObjectCreatedEvent(event));
-    const decision = await decideIngest(trigger, object, (prefix) => listAllObjects(s3, object.bucket, prefix));
+    const decision = await decideIngest(
+      trigger,
+      object,
+      (prefix) => listAllObjects(s3, object.bucket, prefix),
+      (key) => getText(s3, object.bucket, key),
+    );
     if (decision.action !== 'start') {
       // Rejections are warnings with the reason, so no upload is dropped without a trace in CloudWatch.
       logger[decision.action === 'reject' ? 'warn' : 'info'](`${object.key}: ${decision.action}`, { reason: decision.reason });

@@ -169,8 +169,8 @@ export class Pipeline extends Construct {
       },
     });
     this.stateMachine.grantStartExecution(triggerFunction);
-    // Deciding whether a dataset is complete only lists the ingest folder.
-    grantDataAccess(bucket, triggerFunction.role, { list: [ingestPrefix] });
+    // Deciding whether a dataset is complete lists the ingest folder; a case dataset also reads the files that name the others.
+    grantDataAccess(bucket, triggerFunction.role, graph.trigger?.case === undefined ? { list: [ingestPrefix] } : { read: [ingestPrefix] });
     new Rule(this, 'UploadRule', {
       description: `Uploads under s3://<bucket>/${ingestPrefix} start ${graph.name} runs`,
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: ingestPrefix }] } } },

@@ -138,7 +138,12 @@ export class DeployedStack {
       last = { key, etag: await this.upload(key, body) };
     }
     if (last === undefined) throw new DeployedStackError('uploadDataset: the dataset has no files — pass at least one file to upload');
-    const decision = await decideIngest(trigger, { bucket: this.bucket, key: last.key, etag: last.etag }, (datasetPrefix) => listAllObjects(this.s3, this.bucket, datasetPrefix));
+    const decision = await decideIngest(
+      trigger,
+      { bucket: this.bucket, key: last.key, etag: last.etag },
+      (datasetPrefix) => listAllObjects(this.s3, this.bucket, datasetPrefix),
+      async (key) => (await (await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body?.transformToString('utf8')) ?? '',
+    );
     if (decision.action !== 'start') throw new DeployedStackError(`these uploads start no run (${decision.action}): ${decision.reason}`);
     return this.executionArnFor(trigger.pipeline, decision.runName);
   }

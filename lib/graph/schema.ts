@@ -45,6 +45,12 @@ export const triggerSchema = z
       .optional()
       .describe('Keyed mode: "never" runs a key once; "onNewVersion" runs again when an input object changes; "manual" runs again only on a backfill. @default "never"'),
     requiredFiles: z.array(z.string().min(1)).optional().describe('Dataset mode: the run starts once all these files are present in the dataset folder.'),
+    case: z
+      .enum(['dassflow2d'])
+      .optional()
+      .describe(
+        "Dataset mode: each dataset is a case of this model, complete once every file the case itself names is there (DassFlow-2D: input.txt, the mesh its mesh_name names, bc.txt, land_uses.txt and the files bc.txt's boundary types read).",
+      ),
     marker: z
       .string()
       .min(1)

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../contract/errors';
 import { type RunInput, reservedPrefixOverlapping } from '../contract/step-event';
+import { requiredCaseFiles } from '../formats/dassflow2d/required-files';
 import { messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import type { ObjectCreated } from './upload-events';
@@ -21,6 +22,8 @@ export interface IngestTrigger {
   readonly mode?: 'per-object' | 'dataset' | undefined;
   readonly requiredFiles?: readonly string[] | undefined;
   readonly marker?: string | undefined;
+  /** Dataset mode: the dataset is a case of this model, complete once every file the case itself names is there. */
+  readonly case?: 'dassflow2d' | undefined;
 }
 
 /** The ingest trigger of a pipeline whose graph has an ingest prefix (graph `trigger` section). */
@@ -32,12 +35,20 @@ export function ingestTriggerOf(
         readonly mode?: IngestTrigger['mode'] | 'keyed';
         readonly requiredFiles?: readonly string[] | undefined;
         readonly marker?: string | undefined;
+        readonly case?: 'dassflow2d' | undefined;
       }
     | undefined,
 ): IngestTrigger | undefined {
   // A keyed trigger is the conductor's (lib/runtime/keyed), not an upload trigger.
   if (trigger?.ingestPrefix === undefined || trigger.mode === 'keyed') return undefined;
-  return { pipeline, ingestPrefix: trigger.ingestPrefix, mode: trigger.mode, requiredFiles: trigger.requiredFiles, marker: trigger.marker };
+  return {
+    pipeline,
+    ingestPrefix: trigger.ingestPrefix,
+    mode: trigger.mode,
+    requiredFiles: trigger.requiredFiles,
+    marker: trigger.marker,
+    ...(trigger.case === undefined ? {} : { case: trigger.case }),
+  };
 }
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -61,6 +72,8 @@ export function parseIngestTrigger(json: string): IngestTrigger {
   const mode = field('mode');
   const requiredFiles = field('requiredFiles');
   const marker = field('marker');
+  const caseFormat = field('case');
+  if (caseFormat !== undefined && caseFormat !== 'dassflow2d') problems.push('case: expected "dassflow2d"');
   if (typeof pipeline !== 'string') problems.push('pipeline: expected a string');
   if (typeof ingestPrefix !== 'string' || !ingestPrefix.endsWith('/')) problems.push('ingestPrefix: expected a key prefix ending in "/"');
   if (mode !== undefined && mode !== 'per-object' && mode !== 'dataset') problems.push('mode: expected "per-object" or "dataset"');
@@ -73,6 +86,7 @@ export function parseIngestTrigger(json: string): IngestTrigger {
     mode: mode === 'dataset' || mode === 'per-object' ? mode : undefined,
     requiredFiles: isStringArray(requiredFiles) ? requiredFiles : undefined,
     marker: typeof marker === 'string' ? marker : undefined,
+    ...(caseFormat === 'dassflow2d' ? { case: caseFormat } : {}),
   };
 }
 
@@ -107,7 +121,16 @@ export function datasetOf(trigger: IngestTrigger, key: string): { readonly name:
   return { name, prefix: `${trigger.ingestPrefix}${name}/` };
 }
 
-export async function decideIngest(trigger: IngestTrigger, object: ObjectCreated, listDataset: (prefix: string) => Promise<readonly ListedObject[]>): Promise<IngestDecision> {
+/**
+ * `listDataset` lists a dataset folder; `readText` reads one of its files (only case datasets read
+ * any: a DassFlow-2D case names its own files in input.txt and bc.txt).
+ */
+export async function decideIngest(
+  trigger: IngestTrigger,
+  object: ObjectCreated,
+  listDataset: (prefix: string) => Promise<readonly ListedObject[]>,
+  readText?: (key: string) => Promise<string>,
+): Promise<IngestDecision> {
   if (!object.key.startsWith(trigger.ingestPrefix)) return { action: 'reject', reason: `${object.key} is not under ${trigger.ingestPrefix}` };
   // Validation refuses such prefixes; this guard holds even for a trigger configured by hand.
   const reserved = reservedPrefixOverlapping(object.key);
@@ -130,6 +153,7 @@ export async function decideIngest(trigger: IngestTrigger, object: ObjectCreated
       reason: `dataset mode: upload files into a folder per dataset, e.g. ${trigger.ingestPrefix}<dataset>/${fileNameOf(object.key)}, not directly under ${trigger.ingestPrefix}`,
     };
   }
+  if (trigger.case !== undefined) return decideCase(dataset, object, listDataset, readText);
   const required = trigger.requiredFiles ?? [];
   const file = object.key.slice(dataset.prefix.length);
   const isMarker = trigger.marker !== undefined && file === trigger.marker;
@@ -150,6 +174,29 @@ export async function decideIngest(trigger: IngestTrigger, object: ObjectCreated
   return {
     action: 'start',
     runName: `${slug(dataset.name)}-${digest([object.bucket, dataset.prefix, ...identity])}`,
+    input: { source: 'upload', bucket: object.bucket, prefix: dataset.prefix, keys },
+  };
+}
+
+/** A case dataset: complete once input.txt and every file it and bc.txt name are there; any upload may complete it. */
+async function decideCase(
+  dataset: { readonly name: string; readonly prefix: string },
+  object: ObjectCreated,
+  listDataset: (prefix: string) => Promise<readonly ListedObject[]>,
+  readText: ((key: string) => Promise<string>) | undefined,
+): Promise<IngestDecision> {
+  if (readText === undefined) throw new ConfigurationError('a case dataset trigger needs to read input.txt: pass readText to decideIngest');
+  const listed = await listDataset(dataset.prefix);
+  const present = new Map(listed.map((o) => [o.key.slice(dataset.prefix.length), o.etag ?? '']));
+  if (!present.has('input.txt')) return { action: 'wait', reason: `dataset ${dataset.name}: waiting for input.txt, which names the case's other files` };
+  const bcText = present.has('bc.txt') ? await readText(`${dataset.prefix}bc.txt`) : undefined;
+  const required = requiredCaseFiles(await readText(`${dataset.prefix}input.txt`), bcText);
+  const missing = required.filter((name) => !present.has(name));
+  if (missing.length > 0) return { action: 'wait', reason: `dataset ${dataset.name}: waiting for ${missing.join(', ')} (named by the case's input.txt and bc.txt)` };
+  const keys = listed.map((o) => o.key).sort();
+  return {
+    action: 'start',
+    runName: `${slug(dataset.name)}-${digest([object.bucket, dataset.prefix, ...required.sort().map((name) => `${name}:${present.get(name)}`)])}`,
     input: { source: 'upload', bucket: object.bucket, prefix: dataset.prefix, keys },
   };
 }

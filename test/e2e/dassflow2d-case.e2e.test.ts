@@ -14,7 +14,7 @@ import { download, nextRunOn, startTestRuntime, upload } from '../helpers/local-
 
 const pipeline: PipelineGraph = {
   name: 'dassflow2d-case',
-  trigger: { ingestPrefix: 'ingest/dassflow2d-case/', mode: 'dataset', requiredFiles: ['input.txt'] },
+  trigger: { ingestPrefix: 'ingest/dassflow2d-case/', mode: 'dataset', case: 'dassflow2d' },
   steps: {
     'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-case/index.ts' },
     'run-model': {
@@ -33,12 +33,11 @@ afterAll(() => runtime.stop());
 
 const channel = channelCaseFiles({ nx: 10, ny: 4, cell: 10, slope: 0.001, manning: 0.033, seconds: 600, hydrograph: [[0, 5]] });
 
-/** Uploads the files, input.txt last (its arrival completes the dataset), and returns the run. */
+/** Uploads the files in name order, as `aws s3 cp --recursive` does, and returns the run their last one completes. */
 async function uploadCase(name: string, files: Record<string, string>) {
   const prefix = `ingest/dassflow2d-case/${name}/`;
   const run = nextRunOn(runtime, prefix);
-  for (const [file, text] of Object.entries(files).sort(([a], [b]) => (a === 'input.txt' ? 1 : b === 'input.txt' ? -1 : a.localeCompare(b))))
-    await upload(runtime, `${prefix}${file}`, text);
+  for (const [file, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) await upload(runtime, `${prefix}${file}`, text);
   return run;
 }
 
@@ -53,10 +52,26 @@ describe('validate-case on the embedded runtime', () => {
     expect(JSON.parse(output)).toMatchObject({ meshFile: 'channel.geo', cells: 40, simulatedSeconds: 600, boundaryConditions: ['1 discharg1', '2 ratcurve'] });
   });
 
+  it('starts a case only once every file its input.txt and bc.txt name is there, whatever the upload order', async () => {
+    const prefix = 'ingest/dassflow2d-case/partial/';
+    const decisions: string[] = [];
+    runtime.on((event) => {
+      if (event.type === 'ingest' && event.key.startsWith(prefix)) decisions.push(`${event.key.slice(prefix.length)}: ${event.decision.action}`);
+    });
+    const { 'rating_curve.txt': ratingCurve, ...withoutCurve } = channel;
+    for (const [file, text] of Object.entries(withoutCurve).sort(([a], [b]) => a.localeCompare(b))) await upload(runtime, `${prefix}${file}`, text);
+    await runtime.settleUploads();
+    expect(decisions).toEqual(['bc.txt: wait', 'channel.geo: wait', 'hydrograph.txt: wait', 'input.txt: wait', 'land_uses.txt: wait']);
+    const run = nextRunOn(runtime, prefix);
+    await upload(runtime, `${prefix}rating_curve.txt`, ratingCurve ?? '');
+    expect((await run).status).toBe('SUCCEEDED');
+    expect(decisions.at(-1)).toBe('rating_curve.txt: start');
+  });
+
   it('fails a broken case at once with every problem, never retried', async () => {
-    const { 'hydrograph.txt': _dropped, ...rest } = channel;
     const run = await uploadCase('broken', {
-      ...rest,
+      ...channel,
+      'hydrograph.txt': (channel['hydrograph.txt'] ?? '').replace('\n1\n0.0', '\n2\n0.0'),
       'input.txt': (channel['input.txt'] ?? '').replace('\tts\t', '\ttss\t'),
       'bc.txt': (channel['bc.txt'] ?? '').replace('2\tratcurve\tfile', '2\tratcurve'),
     });
@@ -66,7 +81,7 @@ describe('validate-case on the embedded runtime', () => {
     expect(cause).toContain('ingest/dassflow2d-case/broken/input.txt:4: unknown key "tss"');
     expect(cause).toContain('did you mean "ts"?');
     expect(cause).toContain('ingest/dassflow2d-case/broken/bc.txt:9: "2 ratcurve" has 2 token(s)');
-    expect(cause).toContain('ingest/dassflow2d-case/broken/hydrograph.txt: missing');
+    expect(cause).toContain('ingest/dassflow2d-case/broken/hydrograph.txt:10: 2 hydrograph 1 points announced, but 1 found');
   });
 
   it('runs the model in the case folder, turns its ( P % ) lines into progress, and keeps res/ and the logs', async () => {

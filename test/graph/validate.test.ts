@@ -43,7 +43,7 @@ const invalidCases: Array<[string, Expected[]]> = [
     'bad-trigger',
     [
       { code: 'invalid-trigger', path: 'trigger.ingestPrefix', message: 'no leading "/"' },
-      { code: 'invalid-trigger', path: 'trigger.mode', message: 'dataset mode needs "requiredFiles" or "marker"' },
+      { code: 'invalid-trigger', path: 'trigger.mode', message: 'dataset mode needs "requiredFiles", "marker" or "case"' },
       {
         code: 'invalid-trigger',
         path: 'trigger.schedule',

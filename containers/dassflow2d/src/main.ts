@@ -14,9 +14,9 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync,
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
-import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
 import { requiredVariable } from '../../../lib/contract/environment';
 import { RESULT_FILE } from '../../../lib/contract/step-event';
+import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
 import { createS3Client } from '../../../lib/runtime/s3-client';
 import { parseJsonObject } from '../../../lib/shared/json';
 import { loadCase } from './load-case';

@@ -6,14 +6,14 @@
  */
 import { PermanentStepError } from '../../../lib/contract/errors';
 import { outputPrefixFor, RESULT_FILE } from '../../../lib/contract/step-event';
-import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
-import { getText, putObject } from '../../commons/s3-objects';
-import { stepHandler } from '../../commons/step-handler';
 import { depthGeoTiff } from '../../../lib/formats/dassflow2d/geotiff';
 import { parseMesh } from '../../../lib/formats/dassflow2d/mesh';
 import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 import { NODATA, rasterize } from '../../../lib/formats/dassflow2d/rasterize';
 import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
+import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
+import { getText, putObject } from '../../commons/s3-objects';
+import { stepHandler } from '../../commons/step-handler';
 import { renderFloodMap, WET_THRESHOLD_M } from '../df2d-to-raster/render';
 
 export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png' } as const;

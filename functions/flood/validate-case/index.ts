@@ -5,11 +5,11 @@
  * results a case may carry (`res/`, `msh/`) are not inputs.
  */
 import { PermanentStepError } from '../../../lib/contract/errors';
+import { checkCase } from '../../../lib/formats/dassflow2d/case-check';
+import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 import { listAllObjects } from '../../../lib/runtime/s3-list';
 import { getText } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
-import { checkCase } from '../../../lib/formats/dassflow2d/case-check';
-import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 
 /** Case files are small text; bigger top-level files (a stray result archive) are not read. */
 const MAX_CASE_FILE_BYTES = 64 * 1024 * 1024;

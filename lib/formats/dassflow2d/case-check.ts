@@ -8,6 +8,7 @@
 import { type Mesh, parseMesh } from './mesh';
 import { INPUT_FILE, numberSetting, parseNamelist } from './namelist';
 import type { CaseProblem } from './problems';
+import { FILES_OF_BOUNDARY_TYPE } from './required-files';
 import { type BoundaryCondition, parseBcFile, parseHydrographs, parseLandUses, parseRatingCurves } from './tables';
 
 /** The files of a case by name, as uploaded (undefined: not there). */
@@ -25,15 +26,6 @@ export interface CheckedCase {
     readonly files: readonly string[];
   };
 }
-
-/** Files a boundary type reads besides bc.txt. */
-const FILES_OF_TYPE: Readonly<Record<string, string>> = {
-  discharg1: 'hydrograph.txt',
-  discharg2: 'hydrograph.txt',
-  ratcurve: 'rating_curve.txt',
-  zspresc: 'zspresc.txt',
-  hpresc: 'hpresc.txt',
-};
 
 function checkSettings(namelist: ReturnType<typeof parseNamelist>, problems: CaseProblem[]): { meshFile?: string; ts?: number } {
   const at = (key: string) => namelist.values.get(key)?.line;
@@ -130,7 +122,7 @@ export function checkCase(read: CaseFiles): CheckedCase {
   // The files each boundary type reads, and as many series as boundaries of that type.
   const byFile = new Map<string, BoundaryCondition[]>();
   for (const condition of conditions) {
-    const file = FILES_OF_TYPE[condition.type];
+    const file = FILES_OF_BOUNDARY_TYPE[condition.type];
     if (condition.type === 'gr4')
       problems.push({ file: 'bc.txt', line: condition.line, message: 'gr4 needs the HYDRO coupling, which a direct run does not have', fix: 'use discharg1 with a hydrograph' });
     if (file !== undefined) byFile.set(file, [...(byFile.get(file) ?? []), condition]);

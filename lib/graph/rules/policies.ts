@@ -40,12 +40,16 @@ export function checkTrigger({ raw }: RuleContext): Issue[] {
   if (keyedOnly.length > 0) {
     found.push(issue('invalid-trigger', ['trigger', defined(keyedOnly[0])], `"${keyedOnly[0]}" only applies in keyed mode`, 'add "mode": "keyed" or remove it'));
   }
-  const datasetOnly = ['requiredFiles', 'marker'].filter((key) => trigger[key] !== undefined);
+  const datasetOnly = ['requiredFiles', 'marker', 'case'].filter((key) => trigger[key] !== undefined);
   if (mode !== 'dataset' && datasetOnly.length > 0) {
     found.push(issue('invalid-trigger', ['trigger', defined(datasetOnly[0])], `"${datasetOnly[0]}" only applies in dataset mode`, 'add "mode": "dataset" or remove it'));
   }
+  if (trigger['case'] !== undefined && (trigger['requiredFiles'] !== undefined || trigger['marker'] !== undefined))
+    found.push(issue('invalid-trigger', ['trigger', 'case'], 'a case names its own files: "requiredFiles" and "marker" would not be used', 'remove them, or remove "case"'));
   if (mode === 'dataset' && datasetOnly.length === 0) {
-    found.push(issue('invalid-trigger', ['trigger', 'mode'], 'dataset mode needs "requiredFiles" or "marker" to know when a dataset is complete', 'add e.g. "marker": "_READY"'));
+    found.push(
+      issue('invalid-trigger', ['trigger', 'mode'], 'dataset mode needs "requiredFiles", "marker" or "case" to know when a dataset is complete', 'add e.g. "marker": "_READY"'),
+    );
   }
   if (trigger['ingestPrefix'] === undefined && trigger['schedule'] === undefined) {
     found.push(issue('invalid-trigger', ['trigger'], 'the trigger has neither "ingestPrefix" nor "schedule"', 'add one, or remove "trigger"'));
