@@ -13,10 +13,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const copiedPaths = (dockerfile: string): string[] =>
   [...readFileSync(dockerfile, 'utf8').matchAll(/^COPY\s+(?!--from)(\S+)\s+\S+\s*$/gm)].map((m) => (m[1] ?? '').replace(/\/$/, ''));
 
-describe('flood-model Dockerfile', () => {
+describe.each(['flood-model', 'dassflow2d'])('the %s Dockerfile', (container) => {
   it('copies every project file its bundle needs', async () => {
     const result = await build({
-      entryPoints: [join(ROOT, 'containers/flood-model/src/main.ts')],
+      entryPoints: [join(ROOT, `containers/${container}/src/main.ts`)],
       bundle: true,
       platform: 'node',
       write: false,
@@ -25,7 +25,7 @@ describe('flood-model Dockerfile', () => {
       absWorkingDir: ROOT,
     });
     const projectInputs = Object.keys(result.metafile.inputs).filter((path) => !path.startsWith('node_modules/'));
-    const copied = copiedPaths(join(ROOT, 'containers/flood-model/Dockerfile'));
+    const copied = copiedPaths(join(ROOT, `containers/${container}/Dockerfile`));
 
     const missing = projectInputs.filter((path) => !copied.some((source) => path === source || path.startsWith(`${source}/`)));
 
