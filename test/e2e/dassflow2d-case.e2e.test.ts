@@ -137,6 +137,14 @@ describe('validate-case on the embedded runtime', () => {
     const [band] = (await image.readRasters()) as unknown as [Float32Array];
     // 5 m3/s through a 40 m wide channel for ten minutes: wet everywhere, tens of centimetres deep.
     expect([...band].every((depth) => depth > 0.05 && depth < 2)).toBe(true);
+    const chart = (await download(runtime, `runs/dassflow2d-case/${run.runId}/rasters/hydrographs.svg`)).toString();
+    expect(chart).toMatch(/^<svg /);
+    expect(chart).toContain('<title>sum_mass_flux_inflow_001</title>');
+    expect(chart).toContain('<title>water_vol</title>');
+    const history = runtime.store.readHistory(run.runId);
+    const rasters = history.filter((event) => event.type === 'LambdaFunctionSucceeded').at(-1)?.lambdaFunctionSucceededEventDetails?.output ?? '{}';
+    // Inflow − outflow = stored volume, to the sampling of res/post/ (every dtp = 60 s).
+    expect(Math.abs(JSON.parse(rasters).volumeBalance.relativeError)).toBeLessThan(0.05);
   });
 
   it('fails, naming the variable, when ORCHESTRA_DASSFLOW2D is not an executable', async () => {

@@ -8,15 +8,18 @@ import { PermanentStepError } from '../../../lib/contract/errors';
 import { outputPrefixFor, RESULT_FILE } from '../../../lib/contract/step-event';
 import { depthGeoTiff } from '../../../lib/formats/dassflow2d/geotiff';
 import { parseMesh } from '../../../lib/formats/dassflow2d/mesh';
+import { integrate, parsePostFile } from '../../../lib/formats/dassflow2d/post';
 import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 import { NODATA, rasterize } from '../../../lib/formats/dassflow2d/rasterize';
 import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
+import { listAllObjects } from '../../../lib/runtime/s3-list';
 import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
 import { getText, putObject } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
 import { renderFloodMap, WET_THRESHOLD_M } from '../df2d-to-raster/render';
+import { hydrographChart } from './plot';
 
-export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png' } as const;
+export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png', hydrographs: 'hydrographs.svg' } as const;
 
 /** The dependency results this step needs: the checked case and run-model's snapshot list. */
 function inputsOf(dependencies: Readonly<Record<string, unknown>>): { prefix: string; meshFile: string; cells: number; modelStep: string } {
@@ -72,13 +75,27 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   };
   const depths = Float64Array.from(maxGrid.values, (v) => (v === NODATA ? 0 : v));
   await putObject(s3, bucket, `${output}${OUTPUTS.map}`, renderFloodMap(dem, depths), 'image/png');
+  // The boundary discharges and the stored volume from res/post/, and the volume balance they give.
+  const postPrefix = `${outputPrefixFor(event.pipeline, event.runId, modelStep)}res/post/`;
+  const series = await Promise.all((await listAllObjects(s3, bucket, postPrefix)).map(async ({ key }) => parsePostFile(key, await getText(s3, bucket, key))));
+  const discharges = series.filter((s) => /^sum_mass_flux_(inflow|outflow)_/.test(s.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const volume = series.find((s) => s.name === 'water_vol');
+  await putObject(s3, bucket, `${output}${OUTPUTS.hydrographs}`, hydrographChart(event.pipeline, discharges, volume), 'image/svg+xml');
+  const inflowM3 = discharges.filter((s) => s.name.includes('inflow')).reduce((sum, s) => sum + integrate(s.points), 0);
+  const outflowM3 = discharges.filter((s) => s.name.includes('outflow')).reduce((sum, s) => sum + integrate(s.points), 0);
+  const finalVolumeM3 = volume?.points.at(-1)?.[1];
   const deepest = Math.max(0, ...maxDepth);
   logger.info('rasters written', { cells, snapshots: snapshots.length, deepest });
   return {
     finalDepth: `${output}${OUTPUTS.finalDepth}`,
     maxDepth: `${output}${OUTPUTS.maxDepth}`,
     map: `${output}${OUTPUTS.map}`,
+    hydrographs: `${output}${OUTPUTS.hydrographs}`,
     maxDepthM: deepest,
     ...(epsg === undefined ? {} : { epsg }),
+    // Sampled every dtp, so the balance is approximate: a check on the run, not an exact budget.
+    ...(finalVolumeM3 === undefined || inflowM3 === 0
+      ? {}
+      : { volumeBalance: { inflowM3, outflowM3, finalVolumeM3, relativeError: (inflowM3 - outflowM3 - finalVolumeM3) / inflowM3 } }),
   };
 });
