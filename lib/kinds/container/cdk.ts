@@ -3,6 +3,7 @@ import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { ContainerImage, CpuArchitecture, FargateTaskDefinition, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 import { grantDataAccess } from '../../cdk/data-access';
 import { acknowledge } from '../../cdk/nag';
 import type { CdkKind } from '../../cdk/step-resources';
@@ -11,8 +12,32 @@ import { PLACEHOLDERS, taskDefinitionPlaceholder } from '../../contract/placehol
 import { resourceNameOf } from '../../contract/resource-names';
 import type { ContainerStep } from '../../graph/schema';
 import { InvariantError } from '../../shared/errors';
+import { isJsonRecord } from '../../shared/json';
 import { CONTAINER_NAME } from './compile';
 import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
+
+/** CDK context key: `{"<pipeline>/<step>": "<image URI>"}`, so a site deploys its own build (e.g. of DassFlow-2D) without editing the graph. */
+export const IMAGES_CONTEXT = 'orchestra:images';
+
+/** The image the deployment names for this step, if any; a malformed setting fails the synth, naming the key. */
+function imageOverride(scope: Construct, pipeline: string, stepId: string): string | undefined {
+  const images: unknown = scope.node.tryGetContext(IMAGES_CONTEXT);
+  if (images === undefined) return undefined;
+  let parsed: unknown = images;
+  if (typeof images === 'string')
+    try {
+      parsed = JSON.parse(images);
+    } catch {
+      parsed = undefined;
+    }
+  if (!isJsonRecord(parsed))
+    throw new Error(
+      `CDK context ${IMAGES_CONTEXT} must be a JSON object {"<pipeline>/<step>": "<image URI>"}, e.g. -c '${IMAGES_CONTEXT}={"flood/run-model":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/dassflow2d:1.0"}'`,
+    );
+  const image = parsed[`${pipeline}/${stepId}`];
+  if (image !== undefined && (typeof image !== 'string' || image === '')) throw new Error(`CDK context ${IMAGES_CONTEXT}: "${pipeline}/${stepId}" must be an image URI string`);
+  return image;
+}
 
 /** A Fargate task definition per step, with its log group and task role; run by `ecs:runTask.sync`. */
 const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
@@ -25,7 +50,7 @@ const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, 
     memoryLimitMiB: step.memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
     runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
   });
-  const source = imageSourceOf(step.image);
+  const source = imageSourceOf(imageOverride(scope, graph.name, stepId) ?? step.image);
   // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
   const image = source.type === 'dockerfile' ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile') }) : ContainerImage.fromRegistry(source.uri);
   task.addContainer(CONTAINER_NAME, {
