@@ -10,7 +10,7 @@
  * files and writes the same result files.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
 import { getText, putObject } from '../../../functions/commons/s3-objects';
@@ -19,6 +19,7 @@ import { RESULT_FILE } from '../../../lib/contract/step-event';
 import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
 import { createS3Client } from '../../../lib/runtime/s3-client';
 import { parseJsonObject } from '../../../lib/shared/json';
+import { filesUnder } from '../../../lib/shared/paths';
 import { loadCase } from './load-case';
 import { solve } from './solver';
 
@@ -116,9 +117,6 @@ function runModel(exe: string, cwd: string): Promise<{ code: number | null; sign
   });
 }
 
-const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)])) : [];
-
 async function main(): Promise<void> {
   const bucket = requiredVariable('ORCHESTRA_BUCKET', 'the state machine');
   const outputPrefix = requiredVariable('ORCHESTRA_OUTPUT_PREFIX', 'the state machine');
@@ -144,7 +142,7 @@ async function main(): Promise<void> {
     if (!existsSync(finalFile)) throw new ModelRunError('DassFlow-2D exited 0 but wrote no res/result_final.dat: it simulated nothing (check ts and the namelist keys)');
     const problem = resultProblem('res/result_final.dat', parseResultFile('res/result_final.dat', readFileSync(finalFile, 'utf8')), theCase.cells);
     if (problem !== undefined) throw new ModelRunError(`DassFlow-2D exited 0 but its result cannot be trusted: ${problem}`);
-    const written = [...filesUnder(join(work, 'res')), join(work, 'stdout.log'), join(work, 'stderr.log')];
+    const written = [...filesUnder(join(work, 'res')).map((name) => join(work, 'res', name)), join(work, 'stdout.log'), join(work, 'stderr.log')];
     for (const file of written) await putObject(s3, bucket, `${outputPrefix}${relative(work, file)}`, readFileSync(file), 'text/plain');
     const snapshots = written.map((file) => relative(work, file)).filter((name) => /^res\/result_.*\.dat$/.test(name));
     await putObject(

@@ -3,7 +3,7 @@
  * to the embedded S3 under the ingest prefix and the trigger starts the run, exactly the path an
  * upload takes; otherwise the run starts directly. Outputs are copied to outputs/<run id>/.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -18,6 +18,7 @@ import { type RunRecord, summarise } from '../../local/run-record';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
+import { filesUnder } from '../../shared/paths';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf, folderOrAbsent, graphFileOf } from '../local-session';
 import type { Output } from '../output';
@@ -31,12 +32,6 @@ export interface RunCommandOptions extends DataDirOption {
   interactive?: boolean;
   /** Signals that stop the run. @default SIGINT and SIGTERM */
   signals?: readonly NodeJS.Signals[];
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .sort();
 }
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
