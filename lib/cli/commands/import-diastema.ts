@@ -1,14 +1,13 @@
 /** `orchestra import diastema <file> [--out graph.json] [--handlers kinds.json]`: a DIASTEMA analysis graph → one pipeline graph, validated, runnable at once. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { hasErrors, type Issue, issue, parsePath } from '../../graph/issues';
-import { locate, type ParsedDocument, parseGraphText } from '../../graph/parse';
+import { hasErrors, type Issue, issue } from '../../graph/issues';
 import { fixForUnknownName } from '../../graph/suggest';
 import { projectRootOf, validateGraphText } from '../../graph/validate';
 import { DIASTEMA_KINDS, type DiastemaKind, type ImportDiastemaOptions, importDiastema } from '../../importers/diastema';
-import { messageOf } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { locatedIn, readJsonInput } from '../json-input';
 import { type Output, reportIssues } from '../output';
 
 export interface ImportDiastemaCommandOptions {
@@ -16,22 +15,6 @@ export interface ImportDiastemaCommandOptions {
   readonly handlers?: string;
   readonly name?: string;
 }
-
-/** A JSON file, parsed with positions so problems name their line; undefined after reporting why not. */
-function readJson(file: string, what: string, output: Output): ParsedDocument | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    output.err(`${file}: cannot read the ${what} (${messageOf(error)})`);
-    return undefined;
-  }
-  const parsed = parseGraphText(text);
-  reportIssues(output, parsed.issues, file);
-  return hasErrors(parsed.issues) ? undefined : parsed;
-}
-
-const located = (parsed: ParsedDocument, issues: readonly Issue[]): Issue[] => issues.map((found) => ({ ...found, ...locate(parsed, parsePath(found.path)) }));
 
 /** `{"<kind>": "functions/<kind>/index.ts", …}`: every key a kind, every value a path. */
 function handlersOf(value: unknown): { handlers: Partial<Record<DiastemaKind, string>>; issues: Issue[] } {
@@ -48,20 +31,20 @@ function handlersOf(value: unknown): { handlers: Partial<Record<DiastemaKind, st
 }
 
 export function importDiastemaCommand(file: string, options: ImportDiastemaCommandOptions, output: Output): number {
-  const parsed = readJson(file, 'analysis graph', output);
+  const parsed = readJsonInput(file, 'analysis graph', output);
   if (parsed === undefined) return EXIT_INVALID;
   const importOptions: { -readonly [K in keyof ImportDiastemaOptions]: ImportDiastemaOptions[K] } = {};
   if (options.name !== undefined) importOptions.name = options.name;
   if (options.handlers !== undefined) {
-    const handlersFile = readJson(options.handlers, 'handlers file', output);
+    const handlersFile = readJsonInput(options.handlers, 'handlers file', output);
     if (handlersFile === undefined) return EXIT_INVALID;
     const { handlers, issues } = handlersOf(handlersFile.value);
-    reportIssues(output, located(handlersFile, issues), options.handlers);
+    reportIssues(output, locatedIn(handlersFile, issues), options.handlers);
     if (hasErrors(issues)) return EXIT_INVALID;
     importOptions.handlers = handlers;
   }
   const imported = importDiastema(parsed.value, importOptions);
-  reportIssues(output, located(parsed, imported.issues), file);
+  reportIssues(output, locatedIn(parsed, imported.issues), file);
   if (imported.graph === undefined) return EXIT_INVALID;
   const text = `${JSON.stringify(imported.graph, null, 2)}\n`;
   // The importer's output goes through the same validation as a hand-written graph (handler files included).

@@ -3,13 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { aslFileFor } from '../../catalogue';
 import { compileGraph } from '../../compiler/compile';
-import { hasErrors, parsePath } from '../../graph/issues';
-import { locate, parseGraphText } from '../../graph/parse';
+import { hasErrors } from '../../graph/issues';
 import { validateGraphText } from '../../graph/validate';
 import { importProducts } from '../../importers/products';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';
-import { messageOf } from '../../shared/errors';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { locatedIn, readJsonInput } from '../json-input';
 import { type Output, reportIssues } from '../output';
 
 export interface ImportProductsCommandOptions {
@@ -19,26 +18,14 @@ export interface ImportProductsCommandOptions {
 }
 
 export function importProductsCommand(file: string, options: ImportProductsCommandOptions, output: Output): number {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    output.err(`${file}: cannot read the product graph (${messageOf(error)})`);
-    return EXIT_INVALID;
-  }
-  const parsed = parseGraphText(text);
-  reportIssues(output, parsed.issues, file);
-  if (hasErrors(parsed.issues)) return EXIT_INVALID;
+  const parsed = readJsonInput(file, 'product graph', output);
+  if (parsed === undefined) return EXIT_INVALID;
   const imported = importProducts(parsed.value, {
     ...(options.simulate === undefined ? {} : { simulate: options.simulate }),
     ...(options.dataPrefix === undefined ? {} : { dataPrefix: options.dataPrefix }),
   });
   // Each problem with the line of the product graph it is about.
-  reportIssues(
-    output,
-    imported.issues.map((found) => ({ ...found, ...locate(parsed, parsePath(found.path)) })),
-    file,
-  );
+  reportIssues(output, locatedIn(parsed, imported.issues), file);
   if (hasErrors(imported.issues)) return EXIT_INVALID;
   mkdirSync(options.out, { recursive: true });
   for (const graph of imported.graphs) {
