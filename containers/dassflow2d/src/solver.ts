@@ -172,6 +172,17 @@ export function solve(input: SolverCase, progress: (line: string) => void = () =
   const dM = new Float64Array(n);
   const dU = new Float64Array(n);
   const dV = new Float64Array(n);
+  /**
+   * `inflow` m³/s into the cell through a boundary edge (negative: out), carried at `depth`: its mass,
+   * and the momentum and pressure of water crossing the edge at that depth.
+   */
+  const exchange = (edge: Edge, inflow: number, depth: number): void => {
+    const un = -inflow / (edge.length * depth);
+    dM[edge.left] = (dM[edge.left] ?? 0) + inflow;
+    const momentum = (depth * un * un + 0.5 * g * depth * depth) * edge.length;
+    dU[edge.left] = (dU[edge.left] ?? 0) - momentum * edge.nx;
+    dV[edge.left] = (dV[edge.left] ?? 0) - momentum * edge.ny;
+  };
   while (t < ts - 1e-9) {
     // CFL time step over the characteristic length 4·area/perimeter (the edge length of a square cell).
     let dt = Number.POSITIVE_INFINITY;
@@ -227,11 +238,7 @@ export function solve(input: SolverCase, progress: (line: string) => void = () =
         const share = total > 0 ? (weights[k] ?? 0) / total : edge.length / inlet.reduce((a, e) => a + e.length, 0);
         const qe = q * share;
         const depth = Math.max(h[edge.left] ?? 0, 0.1);
-        const un = -qe / (edge.length * depth);
-        dM[edge.left] = (dM[edge.left] ?? 0) + qe;
-        const momentum = (depth * un * un + 0.5 * g * depth * depth) * edge.length;
-        dU[edge.left] = (dU[edge.left] ?? 0) - momentum * edge.nx;
-        dV[edge.left] = (dV[edge.left] ?? 0) - momentum * edge.ny;
+        exchange(edge, qe, depth);
         stepIn += qe * dt;
       });
     });
@@ -248,11 +255,7 @@ export function solve(input: SolverCase, progress: (line: string) => void = () =
         const depth = h[edge.left] ?? 0;
         // Never take more than the cell holds in one step.
         const qe = Math.min((q * (weights[k] ?? 0)) / total, (0.9 * depth * (area[edge.left] ?? 0)) / dt);
-        const un = qe / (edge.length * depth);
-        dM[edge.left] = (dM[edge.left] ?? 0) - qe;
-        const momentum = (depth * un * un + 0.5 * g * depth * depth) * edge.length;
-        dU[edge.left] = (dU[edge.left] ?? 0) - momentum * edge.nx;
-        dV[edge.left] = (dV[edge.left] ?? 0) - momentum * edge.ny;
+        exchange(edge, -qe, depth);
         stepOut += qe * dt;
       });
     });
