@@ -13,6 +13,7 @@ import { type Issue, issue, type PathSegment } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
 import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
+import { isJsonRecord } from '../shared/json';
 
 export const DIASTEMA_KINDS = ['dataset', 'cleaning', 'data-join', 'function', 'classification', 'regression', 'clustering', 'visualization', 'data-sink'] as const;
 export type DiastemaKind = (typeof DIASTEMA_KINDS)[number];
@@ -94,6 +95,11 @@ export function importDiastema(document: unknown, options: ImportDiastemaOptions
 
   const jobs: IndexedJob[] = [];
   analysis.jobs.forEach((raw, index) => {
+    // A field named "__proto__" would be lost to an object's prototype on the way: refuse it, as the JSON reader does.
+    if (isJsonRecord(raw) && Object.hasOwn(raw, '__proto__')) {
+      found.push(issue('reserved-key', ['jobs', index, '__proto__'], '"__proto__" cannot be a field name: JavaScript reads it as the prototype and drops it', 'rename the field'));
+      return;
+    }
     const job = jobSchema.safeParse(raw);
     if (!job.success) {
       found.push(...zodIssues(job.error, ['jobs', index]));
@@ -140,9 +146,13 @@ export function importDiastema(document: unknown, options: ImportDiastemaOptions
   const name = options.name ?? analysisPipelineName(analysis['analysis-id']);
   const steps: Record<string, Step> = {};
   for (const { job, kind, from } of [...jobs].sort((a, b) => a.job.step - b.job.step)) {
-    const parameters: Record<string, z.core.util.JSONType> = { analysisId: analysis['analysis-id'], databaseId: analysis['database-id'] };
-    if (job.id !== undefined) parameters['jobId'] = job.id;
-    for (const [field, value] of Object.entries(job)) if (!LINK_FIELDS.has(field)) parameters[field] = toJson(value);
+    // fromEntries defines own properties, so a field name can never reach a prototype.
+    const parameters: Record<string, z.core.util.JSONType> = Object.fromEntries([
+      ['analysisId', analysis['analysis-id']],
+      ['databaseId', analysis['database-id']],
+      ...(job.id === undefined ? [] : [['jobId', job.id]]),
+      ...Object.entries(job).flatMap(([field, value]) => (LINK_FIELDS.has(field) ? [] : [[field, toJson(value)]])),
+    ]);
     const dependsOn = none(from) ? undefined : from.map((step) => stepIdOf(byStep.get(step)?.kind ?? '', step));
     const handler = options.handlers?.[kind];
     const common = { description: `${kind} (job step ${job.step})`, ...(dependsOn === undefined ? {} : { dependsOn }), parameters };

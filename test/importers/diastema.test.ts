@@ -120,6 +120,20 @@ describe('importDiastema, mistakes', () => {
     expect(importDiastema(analysis([job(1, 'datset', 0, 0)])).issues[0]?.fix).toBe('did you mean "dataset"?');
   });
 
+  it('takes prototype-named titles and fields as plain data', () => {
+    const { issues } = importDiastema(analysis([job(1, '__proto__', 0, 0), job(2, 'constructor', 0, 0)]));
+    expect(issues.filter((found) => found.severity === 'error').map((found) => found.message)).toEqual(['unknown kind "__proto__"', 'unknown kind "constructor"']);
+    const { graph } = importDiastema(analysis([job(1, 'dataset', 0, 0, { toString: 'x' })]));
+    expect(graph?.steps['dataset-1']?.parameters).toMatchObject({ toString: 'x' });
+    // A "__proto__" field would be lost on the way: it is refused, naming the job.
+    const proto = importDiastema(analysis([job(1, 'dataset', 0, 0, { ['__proto__']: { polluted: true } })]));
+    expect(proto.graph).toBeUndefined();
+    expect(proto.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: 'jobs[0].__proto__', message: expect.stringContaining('"__proto__" cannot be a field name') },
+    ]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('reports every problem at once', () => {
     const { issues } = importDiastema(analysis([job(1, 'datset', 0, 0), job(2, 'cleaning', 5, 0), job(2, 'cleaning', 0, 0)]));
     expect(issues.filter((found) => found.severity === 'error').map((found) => found.path)).toEqual(['jobs[0].title', 'jobs[2].step', 'jobs[1].from']);
@@ -193,6 +207,13 @@ describe('orchestra import diastema', () => {
     const bad = await cli('import', 'diastema', EXAMPLE, '--handlers', join(dir, 'bad.json'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('bad.json:2:3: error: claning: unknown kind "claning" — did you mean "cleaning"?');
+    // Prototype-named keys: "__proto__" is refused by the JSON reader itself, "constructor" is an unknown kind.
+    writeFileSync(join(dir, 'proto.json'), '{"__proto__": "functions/x.ts"}');
+    const proto = await cli('import', 'diastema', EXAMPLE, '--handlers', join(dir, 'proto.json'));
+    expect(proto.code).toBe(1);
+    expect(proto.stderr).toContain('proto.json:1:2: error: __proto__: "__proto__" cannot be a name');
+    writeFileSync(join(dir, 'constructor.json'), '{"constructor": "functions/y.ts"}');
+    expect((await cli('import', 'diastema', EXAMPLE, '--handlers', join(dir, 'constructor.json'))).stderr).toContain('unknown kind "constructor"');
   });
 
   it('fails with each mistake on its line, and writes nothing', async () => {
