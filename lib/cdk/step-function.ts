@@ -1,8 +1,9 @@
 /** One place for the Lambda defaults of every step function (runtime, architecture, bundling, logs). */
+import { posix } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -28,8 +29,20 @@ export interface StepFunctionProps {
   readonly environment?: Record<string, string>;
   /** Project root: where package-lock.json is. */
   readonly projectRoot: string;
+  /** Project-relative data files copied into the bundle at the same path (a step's `files`). */
+  readonly files?: readonly string[];
   /** Receives asynchronous invocations (e.g. upload events) that still fail after Lambda's retries. */
   readonly deadLetterQueue?: IQueue;
+}
+
+/** Copies data files into the bundle after esbuild, keeping their project-relative paths (Lambda's LAMBDA_TASK_ROOT is the bundle). */
+function copyIntoBundle(files: readonly string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) =>
+      files.map((file) => `mkdir -p "${posix.join(outputDir, posix.dirname(file))}" && cp "${posix.join(inputDir, file)}" "${posix.join(outputDir, file)}"`),
+  };
 }
 
 export class StepFunction extends NodejsFunction {
@@ -60,7 +73,12 @@ export class StepFunction extends NodejsFunction {
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Orchestra', ...props.environment },
-      bundling: { ...STEP_BUNDLING, externalModules: [...STEP_BUNDLING.externalModules], ...(props.define === undefined ? {} : { define: props.define }) },
+      bundling: {
+        ...STEP_BUNDLING,
+        externalModules: [...STEP_BUNDLING.externalModules],
+        ...(props.define === undefined ? {} : { define: props.define }),
+        ...(props.files === undefined || props.files.length === 0 ? {} : { commandHooks: copyIntoBundle(props.files) }),
+      },
     });
     acknowledge(role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
   }

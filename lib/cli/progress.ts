@@ -16,6 +16,8 @@ interface StepLine {
   startedMs?: number;
   elapsedMs?: number;
   note?: string | undefined;
+  /** The last `progress N%` the running attempt printed. */
+  percent?: number | undefined;
 }
 
 /** A terminal stream (its `columns` give the width) or a sink for plain lines. */
@@ -56,10 +58,18 @@ export class ProgressView {
   }
 
   onEvent(event: RuntimeEvent): void {
-    if (event.type !== 'step' || event.runId !== this.runId()) return;
+    if ((event.type !== 'step' && event.type !== 'step-progress') || event.runId !== this.runId()) return;
     const line = this.steps.get(event.step);
     if (line === undefined) return;
     const now = Date.now();
+    if (event.type === 'step-progress') {
+      if (line.status !== 'RUNNING' || line.percent === event.percent) return;
+      line.percent = event.percent;
+      if (this.interactive) this.draw();
+      else this.write(`${new Date(now).toISOString().slice(11, 19)} ${event.step.padEnd(24)} ${this.describe(line)}`);
+      return;
+    }
+    line.percent = undefined;
     if (event.status === 'RUNNING') Object.assign(line, { startedMs: line.startedMs ?? now });
     else if (line.startedMs !== undefined) line.elapsedMs = now - line.startedMs;
     line.status = event.status;
@@ -80,7 +90,8 @@ export class ProgressView {
     const label = { PENDING: 'waiting', RUNNING: 'running', RETRYING: 'failed, will retry', SUCCEEDED: 'done', FAILED: 'failed', SKIPPED: 'skipped', ABORTED: 'stopped' }[
       line.status
     ];
-    return `${label}${attempt}${time}${line.note === undefined ? '' : ` — ${line.note}`}`;
+    const percent = line.status === 'RUNNING' && line.percent !== undefined ? ` ${line.percent}%` : '';
+    return `${label}${percent}${attempt}${time}${line.note === undefined ? '' : ` — ${line.note}`}`;
   }
 
   private draw(): void {

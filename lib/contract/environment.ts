@@ -33,6 +33,8 @@ export const FUNCTION_ENV = {
   s3Endpoint: 'ORCHESTRA_S3_ENDPOINT',
   /** Makes simulate steps reproducible. */
   simulateSeed: 'ORCHESTRA_SIMULATE_SEED',
+  /** Locally only: the step's `files` (JSON), which functions/commons/bundled-files.ts holds its reads to. */
+  stepFiles: 'ORCHESTRA_STEP_FILES',
   /** The ingest trigger's settings (JSON) and the state machine it starts. */
   ingestTrigger: 'INGEST_TRIGGER',
   stateMachineArn: 'STATE_MACHINE_ARN',

@@ -15,6 +15,7 @@ export type IssueCode =
   | 'duplicate-dependency'
   | 'dependency-cycle'
   | 'missing-handler-file'
+  | 'missing-bundled-file'
   | 'missing-handler-export'
   | 'missing-container-image'
   | 'missing-local-command'

@@ -18,7 +18,6 @@ import { type Execution, type PreparedMachine, prepareMachine, startExecution, t
 import { HistoryWriter } from './history-writer';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { RunRecorder } from './run-recorder';
-import type { RuntimeEvents } from './runtime-events';
 import { type StepInvokerOptions, taskHandlersFor } from './step-invoker';
 import type { TaskTokens } from './task-tokens';
 
@@ -86,7 +85,6 @@ const newRunId = (): string =>
 export interface RunControllerOptions extends StepInvokerOptions {
   readonly bucket: string;
   readonly tokens: TaskTokens;
-  readonly events: RuntimeEvents;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
 }

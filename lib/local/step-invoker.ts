@@ -11,10 +11,16 @@ import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { InvariantError, messageOf } from '../shared/errors';
 import type { TaskAttempt, TaskHandler } from './engine';
 import type { RunStore } from './run-store';
+import type { RuntimeEvents } from './runtime-events';
 import type { Semaphore } from './semaphore';
+
+/** The line a step prints to report progress (containers/dassflow2d turns the model's `( P % )` into it). */
+const PROGRESS_LINE = /^progress (\d{1,3}(?:\.\d+)?)%$/;
 
 export interface StepInvokerOptions {
   readonly store: RunStore;
+  /** Where a step's `progress N%` lines are reported. */
+  readonly events: RuntimeEvents;
   /** Caps local container processes across every run of the runtime. */
   readonly processSlots: Semaphore;
   /** What the runtime adds to every step's environment: its S3 endpoint, credentials and bucket. */
@@ -36,7 +42,11 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
     const log = (stream: 'stdout' | 'stderr', text: string) => {
       const lines = (partial[stream] + text).split('\n');
       partial[stream] = lines.pop() ?? '';
-      for (const message of lines) store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+      for (const message of lines) {
+        store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+        const percent = stream === 'stdout' ? PROGRESS_LINE.exec(message.trim())?.[1] : undefined;
+        if (percent !== undefined) options.events.emit({ type: 'step-progress', runId, step: stepId, attempt: attempt.attempt, percent: Math.min(100, Number(percent)) });
+      }
     };
     const flush = () => {
       for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') log(stream, '\n');

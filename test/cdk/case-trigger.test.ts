@@ -11,7 +11,7 @@ describe('a DassFlow-2D case trigger in the stack', () => {
         {
           name: 'cases',
           trigger: { ingestPrefix: 'ingest/cases/', mode: 'dataset', case: 'dassflow2d' },
-          steps: { 'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-case/index.ts' } },
+          steps: { 'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-inputs/index.ts' } },
         },
         ROOT,
       ),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LABEL_FONT_FILE } from '../../functions/flood/df2d-to-raster/render';
 import { loadCatalogue, loadPipeline } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
 import { placeholdersIn } from '../../lib/contract/placeholders';
@@ -77,18 +78,20 @@ describe('OrchestraStack', () => {
   it("lets each step read its pipeline's inputs and runs, and write only its own folder of a run", () => {
     const policies = policiesOf(template);
     const validate = defined(policies[policyIdOf(template, 'PipelinefloodValidateInputsFunctionRole')]);
-    const model = defined(policies[policyIdOf(template, 'PipelinefloodRunFloodModelTaskTaskRole')]);
+    const model = defined(policies[policyIdOf(template, 'PipelinefloodRunModelTaskTaskRole')]);
 
     for (const [statements, step] of [
       [validate, 'validate-inputs'],
-      [model, 'run-flood-model'],
+      [model, 'run-model'],
     ] as const) {
       expect(resourcesFor(statements, 's3:PutObject')).toEqual([`<bucket>/runs/flood/*/${step}/*`]);
       expect(resourcesFor(statements, 's3:GetObject')).toEqual(['<bucket>/ingest/flood/*', '<bucket>/runs/flood/*']);
       expect(statements.find((s) => s.Action === 's3:ListBucket')?.Condition).toEqual({ StringLike: { 's3:prefix': ['ingest/flood/*', 'runs/flood/*'] } });
     }
     const trigger = defined(policies[policyIdOf(template, 'PipelinefloodIngestTriggerRole')]);
-    expect(trigger.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'))).toEqual(['s3:ListBucket']);
+    // The flood trigger reads the case's input.txt and bc.txt to know which files it waits for: only under its prefix.
+    expect(trigger.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'))).toEqual(['s3:ListBucket', 's3:GetObject']);
+    expect(resourcesFor(trigger, 's3:GetObject')).toEqual(['<bucket>/ingest/flood/*']);
   });
 
   it("invokes only the pipeline's own functions, unqualified", () => {
@@ -186,8 +189,8 @@ describe('OrchestraStack', () => {
 
   it("outputs each step's function or task definition for `orchestra export airflow --stack`", () => {
     const targets = JSON.stringify(template.findOutputs('PipelinefloodStepTargets'));
-    for (const step of ['validate-inputs', 'run-flood-model', 'df2d-to-raster', 'publish-manifest']) expect(targets).toContain(`["=",["${step}",`);
-    expect(targets).toMatch(/"Ref":"PipelinefloodRunFloodModelTask[0-9A-F]+"/);
+    for (const step of ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest']) expect(targets).toContain(`["=",["${step}",`);
+    expect(targets).toMatch(/"Ref":"PipelinefloodRunModelTask[0-9A-F]+"/);
   });
 
   it('serves the runs API: every route IAM-authorized, validated, and backed by the runs function', () => {
@@ -233,7 +236,7 @@ describe('OrchestraStack', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         '/orchestra/Test/flood/validate-inputs',
-        '/orchestra/Test/flood/run-flood-model',
+        '/orchestra/Test/flood/run-model',
         '/orchestra/Test/shared/simulate-step',
         '/aws/vendedlogs/states/orchestra-flood',
       ]),
@@ -279,7 +282,7 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
   });
 });
 
-describe('the flood model image asset', () => {
+describe('the flood assets', () => {
   it('holds every path its Dockerfile copies, and no node_modules or tests', () => {
     const app = new App();
     const stack = new OrchestraStack(app, 'Assets', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
@@ -294,9 +297,26 @@ describe('the flood model image asset', () => {
       .filter((line) => /^COPY (?!--from)/.test(line))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));
 
-    expect(copied).toEqual(expect.arrayContaining(['package.json', 'lib/runtime', 'containers/flood-model']));
+    expect(copied).toEqual(expect.arrayContaining(['package.json', 'lib/runtime', 'containers/dassflow2d']));
     for (const path of copied) expect(existsSync(join(context, path))).toBe(true);
     for (const excluded of ['node_modules', 'test', 'examples', 'cdk.out']) expect(existsSync(join(context, excluded))).toBe(false);
+  });
+
+  it("copies a Lambda step's `files` into its bundle at the same path (the flood map's font)", () => {
+    const app = new App();
+    const stack = new OrchestraStack(app, 'Files', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
+    const assembly = app.synth();
+    const template = Template.fromStack(stack);
+    const assetDirectory = (logicalPrefix: string) => {
+      const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith(logicalPrefix));
+      // The code's S3 key is the asset's hash, and cdk.out keeps the bundle as asset.<hash>.
+      const key: string = defined(fn)[1]['Properties'].Code.S3Key;
+      return join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    };
+    const raster = assetDirectory('PipelinefloodDf2dToRasterFunction');
+    expect(readFileSync(join(raster, 'node_modules', 'dejavu-fonts-ttf', 'ttf', 'DejaVuSans.ttf'))).toEqual(readFileSync(join(ROOT, LABEL_FONT_FILE)));
+    expect(existsSync(join(raster, 'index.js'))).toBe(true);
+    expect(existsSync(join(assetDirectory('PipelinefloodPublishManifestFunction'), 'node_modules'))).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT } from '../../functions/flood/df2d-to-raster/render';
 import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
 
@@ -75,6 +76,6 @@ describe('npm scripts', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('SUCCEEDED');
     expect(png).toBeDefined();
-    expect(PNG.sync.read(readFileSync(join(ROOT, defined(png)))).width).toBe(480);
+    expect(PNG.sync.read(readFileSync(join(ROOT, defined(png)))).width).toBe(LAYOUT.left + 80 * 9 + LAYOUT.right);
   });
 });

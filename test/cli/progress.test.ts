@@ -16,7 +16,7 @@ class FakeTerminal extends Writable {
   }
 }
 
-const LONG_CAUSE = 'the dataset is missing dem.asc, hydrograph.csv and model.json; upload them to the same folder and try again';
+const LONG_CAUSE = 'the case is missing valley.geo, hydrograph.txt and rating_curve.txt; upload them to the same folder and try again';
 
 describe('ProgressView', () => {
   it('on a terminal, never draws a line wider than it, even for long step ids and errors', () => {
@@ -54,5 +54,24 @@ describe('ProgressView', () => {
 
     expect(lines.map((line) => line.slice(9).replace(/\d+\.\d s/, 'N s'))).toEqual(['a                        running N s', 'a                        done N s']);
     expect(lines.join('')).not.toContain('\x1b');
+  });
+
+  it('shows the percentage a running step reports, once per change, and drops it when the step ends', () => {
+    const lines: string[] = [];
+    const view = new ProgressView({ lines: (text) => lines.push(text) }, ['run-model'], () => 'r1');
+
+    view.onEvent({ type: 'step', runId: 'r1', step: 'run-model', status: 'RUNNING', attempt: 1 });
+    view.onEvent({ type: 'step-progress', runId: 'r1', step: 'run-model', attempt: 1, percent: 10 });
+    view.onEvent({ type: 'step-progress', runId: 'r1', step: 'run-model', attempt: 1, percent: 10 });
+    view.onEvent({ type: 'step-progress', runId: 'other', step: 'run-model', attempt: 1, percent: 50 });
+    view.onEvent({ type: 'step-progress', runId: 'r1', step: 'run-model', attempt: 1, percent: 100 });
+    view.onEvent({ type: 'step', runId: 'r1', step: 'run-model', status: 'SUCCEEDED', attempt: 1 });
+
+    expect(lines.map((line) => line.slice(9).replace(/\d+\.\d s/, 'N s'))).toEqual([
+      'run-model                running N s',
+      'run-model                running 10% N s',
+      'run-model                running 100% N s',
+      'run-model                done N s',
+    ]);
   });
 });

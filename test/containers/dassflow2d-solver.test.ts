@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCase } from '../../containers/dassflow2d/src/load-case';
 import { fortranEs, solve } from '../../containers/dassflow2d/src/solver';
-import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/grid-case';
 import { parseResultFile, resultProblem } from '../../lib/formats/dassflow2d/results';
 import { SHARED_DIR } from '../helpers/shared';
 

@@ -13,7 +13,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const copiedPaths = (dockerfile: string): string[] =>
   [...readFileSync(dockerfile, 'utf8').matchAll(/^COPY\s+(?!--from)(\S+)\s+\S+\s*$/gm)].map((m) => (m[1] ?? '').replace(/\/$/, ''));
 
-describe.each(['flood-model', 'dassflow2d'])('the %s Dockerfile', (container) => {
+describe.each(['dassflow2d'])('the %s Dockerfile', (container) => {
   it('copies every project file its bundle needs', async () => {
     const result = await build({
       entryPoints: [join(ROOT, `containers/${container}/src/main.ts`)],

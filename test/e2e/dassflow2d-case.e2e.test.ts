@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { fromArrayBuffer } from 'geotiff';
 import { afterAll, describe, expect, it } from 'vitest';
-import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { LABEL_FONT_FILE } from '../../functions/flood/df2d-to-raster/render';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/grid-case';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { download, nextRunOn, startTestRuntime, upload } from '../helpers/local-runtime';
 
@@ -16,7 +17,7 @@ const pipeline: PipelineGraph = {
   name: 'dassflow2d-case',
   trigger: { ingestPrefix: 'ingest/dassflow2d-case/', mode: 'dataset', case: 'dassflow2d' },
   steps: {
-    'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-case/index.ts' },
+    'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-inputs/index.ts' },
     'run-model': {
       kind: 'container',
       dependsOn: ['validate-case'],
@@ -24,7 +25,13 @@ const pipeline: PipelineGraph = {
       retry: { maxAttempts: 1 },
       local: { command: ['node', '--import', 'tsx', 'containers/dassflow2d/src/main.ts'], inheritEnvironment: ['ORCHESTRA_DASSFLOW2D', 'ORCHESTRA_STAND_IN'] },
     },
-    rasters: { kind: 'lambda', handler: 'functions/flood/dassflow2d-rasters/index.ts', dependsOn: ['validate-case', 'run-model'], parameters: { epsg: 2154 } },
+    rasters: {
+      kind: 'lambda',
+      handler: 'functions/flood/df2d-to-raster/index.ts',
+      dependsOn: ['validate-case', 'run-model'],
+      files: [LABEL_FONT_FILE],
+      parameters: { epsg: 2154 },
+    },
   },
 };
 const STAND_IN = join(import.meta.dirname, '..', 'fixtures', 'dassflow2d', 'stand-in.mjs');

@@ -64,9 +64,9 @@ describe('orchestra export airflow, read back by Python', () => {
       operator: 'LambdaInvokeFunctionOperator',
       kwargs: { retries: 2, execution_timeout: 'timedelta(seconds=60)', retry_delay: 'timedelta(seconds=2)', retry_exponential_backoff: true },
     });
-    expect(String(tasks['df2d_to_raster']?.kwargs['payload'])).toContain('"dependencies": {"run-flood-model": {{ ti.xcom_pull(task_ids="run-flood-model") | tojson }}}');
-    expect(tasks['run_flood_model']).toMatchObject({ operator: 'EcsRunTaskOperator', kwargs: { launch_type: 'FARGATE', execution_timeout: 'timedelta(seconds=1800)' } });
-    expect(JSON.stringify(tasks['run_flood_model']?.kwargs['overrides'])).toContain('ORCHESTRA_OUTPUT_PREFIX');
+    expect(String(tasks['df2d_to_raster']?.kwargs['payload'])).toContain('"run-model": {{ ti.xcom_pull(task_ids="run-model") | tojson }}}');
+    expect(tasks['run_model']).toMatchObject({ operator: 'EcsRunTaskOperator', kwargs: { launch_type: 'FARGATE', execution_timeout: 'timedelta(seconds=3600)' } });
+    expect(JSON.stringify(tasks['run_model']?.kwargs['overrides'])).toContain('ORCHESTRA_OUTPUT_PREFIX');
     expect(dag).toMatchObject({ schedule: 'None', fail_fast: 'True' });
   });
 
@@ -114,7 +114,7 @@ describe('orchestra export airflow --stack', () => {
           ContainerSubnetIds: 'subnet-a,subnet-b',
           ContainerSecurityGroupId: 'sg-1',
           PipelinefloodStepTargets:
-            'validate-inputs=Orchestra-validate,df2d-to-raster=Orchestra-raster,publish-manifest=Orchestra-manifest,run-flood-model=arn:aws:ecs:eu-west-1:1:task-definition/flood:3',
+            'validate-inputs=Orchestra-validate,df2d-to-raster=Orchestra-raster,publish-manifest=Orchestra-manifest,run-model=arn:aws:ecs:eu-west-1:1:task-definition/flood:3',
         }),
       },
       { out: (text) => said.push(text), err: (text) => said.push(text) },
@@ -123,11 +123,11 @@ describe('orchestra export airflow --stack', () => {
     expect(said.join('\n')).toContain('DAG flood, 4 tasks');
     const { tasks } = shapeOf(readFileSync(out, 'utf8'));
     expect(tasks['validate_inputs']?.kwargs['function_name']).toBe('Orchestra-validate');
-    expect(tasks['run_flood_model']?.kwargs).toMatchObject({
+    expect(tasks['run_model']?.kwargs).toMatchObject({
       cluster: 'orchestra-cluster',
       task_definition: 'arn:aws:ecs:eu-west-1:1:task-definition/flood:3',
       network_configuration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-1'] } },
     });
-    expect(JSON.stringify(tasks['run_flood_model']?.kwargs['overrides'])).toContain('orchestra-data-123');
+    expect(JSON.stringify(tasks['run_model']?.kwargs['overrides'])).toContain('orchestra-data-123');
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CaseFiles, checkCase } from '../../lib/formats/dassflow2d/case-check';
-import { channelCaseFiles } from '../../lib/formats/dassflow2d/channel-case';
+import { channelCaseFiles } from '../../lib/formats/dassflow2d/grid-case';
 import { fortranNumber } from '../../lib/formats/dassflow2d/numbers';
 import { formatProblem } from '../../lib/formats/dassflow2d/problems';
 import { parseResultFile, resultProblem } from '../../lib/formats/dassflow2d/results';
@@ -73,7 +73,7 @@ describe('checkCase on broken cases: each problem names its file, line and fix',
       edit('hydrograph.txt', (t) => t.replace(/\n3\n/, '\n4\n')),
       'hydrograph.txt:12: 4 hydrograph 1 points announced, but 3 found',
     ],
-    ['a rating curve one row short', edit('rating_curve.txt', (t) => t.replace(/\n[^\n]*$/, '')), 'rating_curve.txt:69: 61 rating curve 1 points announced, but 60 found'],
+    ['a rating curve one row short', edit('rating_curve.txt', (t) => t.replace(/\n[^\n]*$/, '')), 'rating_curve.txt:89: 81 rating curve 1 points announced, but 80 found'],
     ['a cell id missing', edit('channel.geo', (t) => t.replace(/\n7 (\d+ \d+ \d+ \d+ 1 )/, '\n121 $1')), 'channel.geo:'],
     ['no OUTLET block', edit('channel.geo', (t) => t.slice(0, t.indexOf('\nOUTLET'))), 'channel.geo: no OUTLET block'],
     ['a land id not in land_uses.txt', edit('channel.geo', (t) => t.replace(/^(5 \d+ \d+ \d+ \d+) 1 /m, '$1 3 ')), 'land_uses.txt: land id(s) 3 of channel.geo are not defined'],

@@ -253,7 +253,7 @@ describe('pipeline descriptions', () => {
       name: 'flood',
       stateMachineArn: FLOOD,
       trigger: { ingestPrefix: 'ingest/flood/', mode: 'dataset' },
-      steps: { 'validate-inputs': { kind: 'lambda', dependsOn: [] }, 'run-flood-model': { kind: 'container', dependsOn: ['validate-inputs'] } },
+      steps: { 'validate-inputs': { kind: 'lambda', dependsOn: [] }, 'run-model': { kind: 'container', dependsOn: ['validate-inputs'] } },
     });
   });
 

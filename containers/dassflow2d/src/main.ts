@@ -1,6 +1,6 @@
 /**
  * Runs a DassFlow-2D case the way FORMATS.md says it must run: the checked case files (named by the
- * validate-case step) in a fresh working directory, `res/` and `msh/` cleared, stdout unbuffered, the
+ * validate-inputs step) in a fresh working directory, `res/` and `msh/` cleared, stdout unbuffered, the
  * model's `( P % )` lines turned into progress lines; then the run counts only if the process exits 0
  * **and** `res/result_final.dat` has one finite row per cell with 0 ≤ h — several bad inputs exit 0
  * with nothing or garbage written. `res/` is uploaded under the step's output prefix.
@@ -35,7 +35,7 @@ interface CheckedCase {
   readonly cells: number;
 }
 
-/** The validate-case step's result among the dependencies. */
+/** The validate-inputs step's result among the dependencies. */
 function checkedCase(): CheckedCase {
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.startsWith('ORCHESTRA_DEPENDENCY_') || value === undefined) continue;
@@ -43,7 +43,7 @@ function checkedCase(): CheckedCase {
     const { prefix, files, cells } = result;
     if (typeof prefix === 'string' && Array.isArray(files) && files.every((file) => typeof file === 'string') && typeof cells === 'number') return { prefix, files, cells };
   }
-  throw new ModelRunError('no dependency result names a checked case ({"prefix", "files", "cells"}): make this step depend on validate-case');
+  throw new ModelRunError('no dependency result names a checked case ({"prefix", "files", "cells"}): make this step depend on validate-inputs');
 }
 
 /** The real model's executable, or undefined for the built-in solver. */

@@ -1,46 +1,34 @@
 /**
- * Checks a flood dataset before the expensive model runs: the DEM grid, the hydrograph and the model
- * settings must parse and agree. Bad input fails the run at once (Orchestra.Permanent, never
- * retried) with a message naming the file, the line and the fix; the uploaded files stay in place.
+ * Checks an uploaded DassFlow-2D case folder (functions/flood/dassflow2d/case-check.ts) before the
+ * model runs: every problem at once, each with its file, line and fix, as `Orchestra.Permanent`
+ * (never retried); the uploaded files stay in place. Only the case's top-level text files are read:
+ * results a case may carry (`res/`, `msh/`) are not inputs.
  */
 import { PermanentStepError } from '../../../lib/contract/errors';
-import { exists, getText } from '../../commons/s3-objects';
+import { checkCase } from '../../../lib/formats/dassflow2d/case-check';
+import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
+import { listAllObjects } from '../../../lib/runtime/s3-list';
+import { getText } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
-import { DEM_FILE, FLOOD_INPUT_FILES, FloodInputError, HYDROGRAPH_FILE, MODEL_FILE, parseDem, parseHydrograph, parseModelSettings } from '../commons/flood-inputs';
 
-export interface ValidatedFloodInputs {
-  readonly dem: string;
-  readonly hydrograph: string;
-  readonly model: string;
-  readonly grid: { readonly ncols: number; readonly nrows: number; readonly cellsize: number };
-  readonly inflowPeakM3s: number;
-  readonly durationSeconds: number;
-}
+/** Case files are small text; bigger top-level files (a stray result archive) are not read. */
+const MAX_CASE_FILE_BYTES = 64 * 1024 * 1024;
 
 export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const prefix = event.input.prefix;
-  if (prefix === undefined) throw new PermanentStepError('the run input has no "prefix": start this pipeline by uploading a dataset folder to its ingest prefix');
+  if (prefix === undefined) throw new PermanentStepError('the run input has no "prefix": start this pipeline by uploading a DassFlow-2D case folder to its ingest prefix');
   const inputBucket = event.input.bucket ?? bucket;
-  const keyOf = (file: string) => `${prefix}${file}`;
-  const missing = [];
-  for (const file of FLOOD_INPUT_FILES) if (!(await exists(s3, inputBucket, keyOf(file)))) missing.push(file);
-  if (missing.length > 0) throw new PermanentStepError(`${prefix}: missing ${missing.join(', ')} — a flood dataset needs ${FLOOD_INPUT_FILES.join(', ')}`);
-  try {
-    const dem = parseDem(await getText(s3, inputBucket, keyOf(DEM_FILE)));
-    const hydrograph = parseHydrograph(await getText(s3, inputBucket, keyOf(HYDROGRAPH_FILE)));
-    const settings = parseModelSettings(await getText(s3, inputBucket, keyOf(MODEL_FILE)), dem, hydrograph);
-    const result = {
-      dem: keyOf(DEM_FILE),
-      hydrograph: keyOf(HYDROGRAPH_FILE),
-      model: keyOf(MODEL_FILE),
-      grid: { ncols: dem.ncols, nrows: dem.nrows, cellsize: dem.cellsize },
-      inflowPeakM3s: Math.max(...hydrograph.map((p) => p.dischargeM3s)),
-      durationSeconds: settings.durationSeconds,
-    };
-    logger.info('inputs are valid', { ...result });
-    return result;
-  } catch (error) {
-    if (error instanceof FloodInputError) throw new PermanentStepError(`${prefix}${error.message}`);
-    throw error;
+  const names = (await listAllObjects(s3, inputBucket, prefix)).map((object) => object.key.slice(prefix.length)).filter((name) => name !== '' && !name.includes('/'));
+  const texts = new Map<string, string>();
+  for (const name of names) {
+    const text = await getText(s3, inputBucket, `${prefix}${name}`);
+    if (text.length <= MAX_CASE_FILE_BYTES) texts.set(name, text);
   }
+  const checked = checkCase((name) => texts.get(name));
+  if (checked.summary === undefined) {
+    const lines = checked.problems.map((problem) => `${prefix}${formatProblem(problem)}`);
+    throw new PermanentStepError(`the DassFlow-2D case has ${lines.length} problem(s):\n${lines.join('\n')}`);
+  }
+  logger.info('case is valid', { ...checked.summary });
+  return { prefix, ...checked.summary, files: checked.summary.files.map((name) => `${prefix}${name}`) };
 });

@@ -17,6 +17,7 @@ const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, ste
     logGroupName,
     entry: join(rootDir, step.handler),
     projectRoot: rootDir,
+    ...(step.files === undefined ? {} : { files: step.files }),
     ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
     ...(step.timeoutSeconds === undefined ? {} : { timeoutSeconds: Math.min(step.timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS) }),
     environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },

@@ -1,10 +1,15 @@
 import { join } from 'node:path';
+import { FUNCTION_ENV } from '../../contract/environment';
 import type { LambdaStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
 import { DEFAULT_LAMBDA_MEMORY_MIB } from './schema';
 
 /** The handler module is imported and called in-process with the step event. */
 export const lambdaLocal: LocalKind<LambdaStep> = {
-  run: (context) => runInProcess(join(context.rootDir, context.step.handler), context.step.memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB, context),
+  // The step's `files` are listed for functions/commons/bundled-files.ts, which refuses others as Lambda would.
+  run: (context) =>
+    runInProcess(join(context.rootDir, context.step.handler), context.step.memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB, context, {
+      [FUNCTION_ENV.stepFiles]: JSON.stringify(context.step.files ?? []),
+    }),
   isProcess: false,
 };

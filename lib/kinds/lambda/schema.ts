@@ -11,5 +11,11 @@ export const lambdaStepSchema = z
     ...commonStepFields,
     handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
     memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
+    files: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Project-relative paths of data files the handler reads at run time (fonts, lookup tables), copied into the Lambda bundle at the same path; the handler opens them with `bundledFile(path)` (functions/commons/bundled-files.ts).',
+      ),
   })
   .describe('A light step: an AWS Lambda function (called in-process by the local runtime).');

@@ -29,13 +29,41 @@ function checkHandler(handler: string, at: readonly string[], rootDir: string): 
   return [];
 }
 
+/** Each data file must be a file inside the project, since it is copied into the bundle by that path. */
+function checkFiles(files: readonly unknown[], at: readonly string[], rootDir: string): Issue[] {
+  return files.flatMap((path, index) => {
+    if (typeof path !== 'string') return [];
+    const file = join(rootDir, path);
+    if (isAbsolute(path) || !isInside(rootDir, normalize(file)))
+      return [
+        issue(
+          'missing-bundled-file',
+          [...at, String(index)],
+          `"${path}" is not inside the project`,
+          'give a path relative to the project root, e.g. "node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf"',
+        ),
+      ];
+    if (!existsSync(file) || !statSync(file).isFile())
+      return [
+        issue(
+          'missing-bundled-file',
+          [...at, String(index)],
+          `"${path}" does not exist (looked in ${rootDir})`,
+          'fix the path (relative to the project root), or install the package that provides it',
+        ),
+      ];
+    return [];
+  });
+}
+
 export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   schema: lambdaStepSchema,
   diagramShape: ['(', ')'],
   check(step, rootDir) {
     const found: Issue[] = [];
-    const { handler, timeoutSeconds } = step.raw;
+    const { handler, timeoutSeconds, files } = step.raw;
     if (typeof handler === 'string') found.push(...checkHandler(handler, ['steps', step.id, 'handler'], rootDir));
+    if (Array.isArray(files)) found.push(...checkFiles(files, ['steps', step.id, 'files'], rootDir));
     if (typeof timeoutSeconds === 'number' && timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
       found.push(
         issue(

@@ -9,10 +9,11 @@ export { ContainerStepError, runLocalContainer } from './container';
 export type { LocalKind, StepRunContext } from './context';
 
 /** Calls a handler module in-process, inside this runtime's environment, as the Lambda runtime would call its bundle. */
-export async function runInProcess(modulePath: string, memoryMiB: number, context: StepRunContext): Promise<Json> {
+export async function runInProcess(modulePath: string, memoryMiB: number, context: StepRunContext, environment: Readonly<Record<string, string>> = {}): Promise<Json> {
   const handler = await loadHandler(modulePath);
   return withEnvironment(
-    context.handlerEnvironment,
+    // Lambda sets LAMBDA_TASK_ROOT to the bundle, where a step's `files` are; here they are in the project.
+    { ...context.handlerEnvironment, LAMBDA_TASK_ROOT: context.rootDir, ...environment },
     () =>
       invokeInProcess(handler, context.attempt.input, {
         functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
