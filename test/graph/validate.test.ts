@@ -66,6 +66,8 @@ const invalidCases: Array<[string, Expected[]]> = [
       { code: 'invalid-step-id', path: 'steps.d e', message: 'invalid step id "d e" — use only letters, digits, "-" and "_", e.g. "d-e"' },
       { code: 'missing-handler-export', path: 'steps.f.handler', message: 'does not export "handler"' },
       { code: 'invalid-timeout', path: 'steps.f.timeoutSeconds', message: "over Lambda's 900 s limit" },
+      { code: 'missing-bundled-file', path: 'steps.f.files.0', message: '"fonts/missing.ttf" does not exist' },
+      { code: 'missing-bundled-file', path: 'steps.f.files.1', message: '"../outside.txt" is not inside the project' },
       { code: 'invalid-retry', path: 'steps.g.retry.maxDelaySeconds', message: 'maxDelaySeconds (5) is below intervalSeconds (10)' },
       { code: 'missing-container-image', path: 'steps.h.image', message: 'no Dockerfile in "./containers/nowhere"' },
     ],

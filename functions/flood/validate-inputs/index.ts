@@ -18,11 +18,14 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const prefix = event.input.prefix;
   if (prefix === undefined) throw new PermanentStepError('the run input has no "prefix": start this pipeline by uploading a DassFlow-2D case folder to its ingest prefix');
   const inputBucket = event.input.bucket ?? bucket;
-  const names = (await listAllObjects(s3, inputBucket, prefix)).map((object) => object.key.slice(prefix.length)).filter((name) => name !== '' && !name.includes('/'));
+  // Bigger files are not read at all: a case file that size is no case file (checkCase then reports it missing).
+  const names = (await listAllObjects(s3, inputBucket, prefix))
+    .filter((object) => (object.size ?? 0) <= MAX_CASE_FILE_BYTES)
+    .map((object) => object.key.slice(prefix.length))
+    .filter((name) => name !== '' && !name.includes('/'));
   const texts = new Map<string, string>();
   for (const name of names) {
-    const text = await getText(s3, inputBucket, `${prefix}${name}`);
-    if (text.length <= MAX_CASE_FILE_BYTES) texts.set(name, text);
+    texts.set(name, await getText(s3, inputBucket, `${prefix}${name}`));
   }
   const checked = checkCase((name) => texts.get(name));
   if (checked.summary === undefined) {
