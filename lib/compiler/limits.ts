@@ -1,7 +1,7 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
 import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { resultBytesOf } from '../kinds/compile';
+import { DEFAULT_INLINE_MAX_ITEMS, resultBytesOf } from '../kinds/compile';
 import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
 import { START_EXECUTION_SYNC } from '../kinds/pipeline/compile';
 
@@ -21,7 +21,11 @@ export const MAX_PAYLOAD_BYTES = 262_144;
 export const MAX_EXECUTION_SECONDS = 31_536_000;
 
 /** History events a state adds to a run without retries (AWS event model; .sync ECS tasks add TaskSubmitted). */
-const EVENTS_PER_STATE: Record<StateType, number> = { Task: 5, Parallel: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
+const EVENTS_PER_STATE: Record<StateType, number> = { Task: 5, Parallel: 4, Map: 4, Pass: 2, Choice: 2, Succeed: 2, Fail: 1 };
+/** An inline Map item: MapIterationStarted/Succeeded around its Task's events. */
+const EVENTS_PER_INLINE_ITEM = 2 + 5;
+/** A Distributed Map adds MapRunStarted/Succeeded to the parent; its items' events are in their child executions. */
+const EVENTS_PER_MAP_RUN = 2;
 const EVENTS_PER_RETRY = 3;
 
 export interface MachineStats {
@@ -62,8 +66,23 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     if (failurePathStates.has(name)) continue;
     transitions++;
     events += EVENTS_PER_STATE[state.Type] + (state.Type === 'Task' && SYNC_RESOURCES.has(String(state.Resource)) ? 1 : 0);
+    if (state.Type === 'Map') {
+      // The item Task (walked next) is counted here, once per expected item: in this history when
+      // inline, in the items' child executions (billed transitions, not this history) when distributed.
+      const items = expectedItems(graph, name);
+      const itemTask = state.ItemProcessor.States[state.ItemProcessor.StartAt];
+      const sync = itemTask?.Type === 'Task' && SYNC_RESOURCES.has(String(itemTask.Resource)) ? 1 : 0;
+      transitions += items - 1;
+      events +=
+        state.ItemProcessor.ProcessorConfig.Mode === 'INLINE'
+          ? items * (EVENTS_PER_INLINE_ITEM + sync) - EVENTS_PER_STATE.Task - sync
+          : EVENTS_PER_MAP_RUN - EVENTS_PER_STATE.Task - sync;
+    }
   }
-  for (const step of Object.values(graph.steps)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY;
+  for (const [id, step] of Object.entries(graph.steps)) {
+    const inlineItems = 'forEach' in step && step.forEach !== undefined && step.forEach.manifest === undefined ? expectedItems(graph, id) : 1;
+    if (!('forEach' in step && step.forEach?.manifest !== undefined)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY * inlineItems;
+  }
   const steps = Object.keys(graph.steps).length;
   return {
     steps,
@@ -76,6 +95,15 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     historyEventsWorstCase: events + retryEvents,
     payloadBytesEstimate: largestStateBytes,
   };
+}
+
+/** How many items the compiler plans a `forEach` step for: its `maxItems`, else a default per mode. */
+export const DEFAULT_DISTRIBUTED_MAX_ITEMS = 100_000;
+export function expectedItems(graph: PipelineGraph, stepId: string): number {
+  const step = graph.steps[stepId];
+  const forEach = step !== undefined && 'forEach' in step ? step.forEach : undefined;
+  if (forEach === undefined) return 1;
+  return forEach.maxItems ?? (forEach.manifest === undefined ? DEFAULT_INLINE_MAX_ITEMS : DEFAULT_DISTRIBUTED_MAX_ITEMS);
 }
 
 const SPLIT_FIX =
@@ -106,7 +134,9 @@ export function checkStepLimits(graph: PipelineGraph): Issue[] {
           'limit-exceeded',
           ['steps', id, 'output'],
           `the output is ${n(bytes)} bytes; Step Functions caps a state's data at ${n(MAX_PAYLOAD_BYTES)} (256 KiB)`,
-          'write large results to S3 and return their keys',
+          'forEach' in step && step.forEach !== undefined
+            ? `an inline forEach keeps every item's result in the run state (${n(resultBytesOf({ ...step, forEach: undefined }))} bytes budgeted each): give the list as a "manifest" in S3 (a Distributed Map writes the results to S3), or lower forEach.maxItems`
+            : 'write large results to S3 and return their keys',
         ),
       );
     }

@@ -14,6 +14,9 @@ function fitName(name: string, key: string): string {
 /** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
 export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
 
+/** The Task inside a `forEach` step's Map, which runs once per item. */
+export const mapItemStateName = (stepId: string): string => fitName(`${stepId}: item`, `${stepId}/item`);
+
 /** Short on purpose: a Parallel's name appears twice (key and Next) and big graphs have hundreds. */
 export const parallelStateName = (stepIds: readonly string[]): string => blockStateName('Parallel', stepIds);
 

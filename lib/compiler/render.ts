@@ -5,13 +5,25 @@
  * picks from them what later states read; it merges their `failed` maps with States.JsonMerge.
  */
 import { ERRORS } from '../contract/errors';
-import type { PipelineGraph } from '../graph/schema';
+import { mapResultsPrefixExpression, S3_GET_OBJECT, S3_PUT_OBJECT } from '../contract/map-items';
+import { PLACEHOLDERS, ref } from '../contract/placeholders';
+import type { ForEach, PipelineGraph, Step } from '../graph/schema';
 import { buildTask, resultBytesOf } from '../kinds/compile';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import { emptyRecord, ownValue } from '../shared/records';
-import type { Branch, Catcher, ChoiceCondition, JsonObject, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
-import { CHECK_FAILURES_STATE, DONE_STATE, derivedStateName, dropStateName, PREPARE_STATE, parallelStateName, STEPS_FAILED_STATE, SUMMARISE_FAILURES_STATE } from './names';
+import type { Branch, Catcher, ChoiceCondition, JsonObject, MapState, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
+import {
+  CHECK_FAILURES_STATE,
+  DONE_STATE,
+  derivedStateName,
+  dropStateName,
+  mapItemStateName,
+  PREPARE_STATE,
+  parallelStateName,
+  STEPS_FAILED_STATE,
+  SUMMARISE_FAILURES_STATE,
+} from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
 import { type BlockLayout, layOutState } from './state-layout';
@@ -96,6 +108,7 @@ function successorsOf(state: State): string[] {
     case 'Choice':
       return [state.Default, ...state.Choices.map((choice) => choice.Next)];
     case 'Task':
+    case 'Map':
       return [...(state.Next === undefined ? [] : [state.Next]), ...(state.Catch ?? []).map((c) => c.Next)];
     case 'Pass':
     case 'Parallel':
@@ -183,6 +196,50 @@ function keptState(keep: ReadonlySet<string>, context: RenderContext): JsonObjec
   return { 'input.$': '$.input', steps: pickResults(keep, () => '$'), ...(context.softFailing.size > 0 ? { 'failed.$': '$.failed' } : {}) };
 }
 
+/**
+ * A `forEach` step: its Task, retries and timeout per item, inside a Map over the list. The
+ * ItemSelector gives each item the run state's shape (input, the dependencies' results) plus the item,
+ * so the Task's Parameters are the same as without forEach. An array in the state runs as an inline
+ * Map; a list in S3 as a Distributed Map that reads it (ItemReader) and writes the results to S3
+ * (ResultWriter) — the run state only ever holds where they are.
+ */
+function mapState(
+  graph: PipelineGraph,
+  id: string,
+  step: Step,
+  forEach: ForEach,
+  taskFields: Omit<TaskState, 'Type' | 'ResultPath' | 'Next' | 'End'>,
+  catchers: Catcher[] | undefined,
+  next: Next,
+): MapState {
+  const dependencies: JsonObject = {};
+  for (const dep of step.dependsOn ?? []) dependencies[`${dep}.$`] = `$.steps.${dep}`;
+  const item = mapItemStateName(id);
+  // ResultPath "$": an item's output is its Task's result, which the Map collects (inline) or writes (distributed).
+  const processor = { StartAt: item, States: { [item]: { Type: 'Task', ...taskFields, ResultPath: '$', End: true } satisfies TaskState } };
+  const selector: JsonObject = { 'input.$': '$.input', steps: dependencies, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' };
+  const common = {
+    Type: 'Map',
+    ...(step.description === undefined ? {} : { Comment: step.description }),
+    ItemSelector: selector,
+    ...(forEach.maxConcurrency === undefined ? {} : { MaxConcurrency: forEach.maxConcurrency }),
+    ResultPath: `$.steps.${id}`,
+    ...(catchers === undefined ? {} : { Catch: catchers }),
+    ...transition(next),
+  } as const;
+  if (forEach.manifest === undefined)
+    return { ...common, ItemsPath: `$.steps.${forEach.from}.${forEach.items}`, ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...processor } };
+  const list = `$.steps.${forEach.from}.${forEach.manifest}`;
+  return {
+    ...common,
+    ItemReader: { Resource: S3_GET_OBJECT, ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket.$': `${list}.bucket`, 'Key.$': `${list}.key` } },
+    ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...processor },
+    ...(forEach.toleratedFailurePercentage === undefined ? {} : { ToleratedFailurePercentage: forEach.toleratedFailurePercentage }),
+    ResultWriter: { Resource: S3_PUT_OBJECT, Parameters: { Bucket: ref(PLACEHOLDERS.dataBucket), 'Prefix.$': mapResultsPrefixExpression(graph.name, id) } },
+    ResultSelector: { 'mapRunArn.$': '$.MapRunArn', 'results.$': '$.ResultWriterDetails' },
+  };
+}
+
 function renderStep(id: string, next: Next, states: States, context: RenderContext): string {
   const { graph, softFailing, failurePath } = context;
   const step = graph.steps[id];
@@ -203,20 +260,26 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     failurePath.add(failed);
   }
   if (effectiveOnFailure(graph, step) === 'continue') catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
-  const state: TaskState = {
-    Type: 'Task',
-    ...(step.description === undefined ? {} : { Comment: step.description }),
+  const taskFields = {
     Resource: task.Resource,
     Parameters: task.Parameters,
     ...(task.ResultSelector === undefined ? {} : { ResultSelector: task.ResultSelector }),
-    ResultPath: `$.steps.${id}`,
     TimeoutSeconds: effectiveTimeout(graph, step),
     ...(task.HeartbeatSeconds === undefined ? {} : { HeartbeatSeconds: task.HeartbeatSeconds }),
     ...(retry === undefined ? {} : { Retry: retry }),
-    ...(catchers === undefined ? {} : { Catch: catchers }),
-    ...transition(next),
   };
-  states[id] = state;
+  const forEach = 'forEach' in step ? step.forEach : undefined;
+  states[id] =
+    forEach === undefined
+      ? ({
+          Type: 'Task',
+          ...(step.description === undefined ? {} : { Comment: step.description }),
+          ...taskFields,
+          ResultPath: `$.steps.${id}`,
+          ...(catchers === undefined ? {} : { Catch: catchers }),
+          ...transition(next),
+        } satisfies TaskState)
+      : mapState(graph, id, step, forEach, taskFields, catchers, next);
 
   const softDeps = (step.dependsOn ?? []).filter((dep) => softFailing.has(dep));
   if (softDeps.length === 0) return id;

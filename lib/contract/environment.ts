@@ -20,6 +20,9 @@ export const CONTAINER_ENV = {
   dependencies: 'ORCHESTRA_DEPENDENCIES',
   /** The step's `parameters` as JSON, when it has any. */
   parameters: 'ORCHESTRA_PARAMETERS',
+  /** For a `forEach` step: the item as JSON, and its position in the list (from 0). */
+  item: 'ORCHESTRA_ITEM',
+  itemIndex: 'ORCHESTRA_ITEM_INDEX',
 } as const;
 
 /** One variable per dependency, holding its result as JSON: ORCHESTRA_DEPENDENCY_<RESOURCE NAME>. */

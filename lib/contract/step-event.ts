@@ -31,17 +31,40 @@ export interface StepEvent {
   readonly dependencies: Readonly<Record<string, unknown>>;
   /** The step's `parameters` from the graph, when it has any. */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /** For a step with `forEach`: the item this invocation runs for, and its position in the list (from 0). */
+  readonly item?: unknown;
+  readonly itemIndex?: number;
   readonly [extra: string]: unknown;
 }
 
 /** The names of the step event's fields, as the compiler writes them into every Task. */
-export const STEP_EVENT_FIELDS = { pipeline: 'pipeline', step: 'step', runId: 'runId', input: 'input', dependencies: 'dependencies', parameters: 'parameters' } as const;
+export const STEP_EVENT_FIELDS = {
+  pipeline: 'pipeline',
+  step: 'step',
+  runId: 'runId',
+  input: 'input',
+  dependencies: 'dependencies',
+  parameters: 'parameters',
+  item: 'item',
+  itemIndex: 'itemIndex',
+} as const;
 
 /** Every object a run wrote sits under this prefix; run names are unique per pipeline only. */
 export const runPrefixFor = (pipeline: string, runId: string): string => `${pipelineRunsPrefixFor(pipeline)}${runId}/`;
 
 /** Where a step writes its outputs in the data bucket. */
 export const outputPrefixFor = (pipeline: string, runId: string, stepId: string): string => `${runPrefixFor(pipeline, runId)}${stepId}/`;
+
+/** Where one item of a `forEach` step writes: its own folder under the step's, by position in the list. */
+export const itemOutputPrefixFor = (pipeline: string, runId: string, stepId: string, itemIndex: number): string => `${outputPrefixFor(pipeline, runId, stepId)}items/${itemIndex}/`;
+
+/** Where this invocation of a step writes: the step's folder, or its item's for a `forEach` step. */
+export const outputPrefixOf = (event: Pick<StepEvent, 'pipeline' | 'runId' | 'step' | 'itemIndex'>): string =>
+  event.itemIndex === undefined ? outputPrefixFor(event.pipeline, event.runId, event.step) : itemOutputPrefixFor(event.pipeline, event.runId, event.step, event.itemIndex);
+
+/** The item's prefix as a States.Format expression, over the execution name and the Map iteration's index. */
+export const itemOutputPrefixExpression = (pipeline: string, stepId: string): string =>
+  `States.Format('${itemOutputPrefixFor(pipeline, '{}', stepId, 0).replace(/0\/$/, '{}/')}',$$.Execution.Name,$.itemIndex)`;
 
 /**
  * The same prefix as a States.Format expression over the execution name, for the compiled ASL.

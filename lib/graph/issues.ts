@@ -16,6 +16,7 @@ export type IssueCode =
   | 'dependency-cycle'
   | 'missing-handler-file'
   | 'missing-bundled-file'
+  | 'invalid-for-each'
   | 'missing-handler-export'
   | 'missing-container-image'
   | 'missing-local-command'

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isTimeZone, parseSchedule, ScheduleExpressionError } from '../contract/schedule';
 import { STEP_KIND_SPECS, stepSchema } from '../kinds/specs';
-import { dataTypeSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
+import { dataTypeSchema, type forEachSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
 
 export * from './step-fields';
 export { stepSchema };
@@ -117,6 +117,7 @@ export type SimulateStep = StepOfKind<'simulate'>;
 export type ServiceStep = StepOfKind<'service'>;
 export type PipelineStep = StepOfKind<'pipeline'>;
 export type RetryPolicy = z.infer<typeof retrySchema>;
+export type ForEach = z.infer<typeof forEachSchema>;
 export type OnFailure = z.infer<typeof onFailureSchema>;
 export type Trigger = z.infer<typeof triggerSchema>;
 

@@ -57,6 +57,47 @@ export const parametersSchema = z
     'Settings of this step, passed as they are: Lambda and simulate steps get them as "parameters" in their event, container steps as ORCHESTRA_PARAMETERS (JSON), service steps in their event too; pipeline steps do not use them (give the child its "input").',
   );
 
+/** A field of a step's result: `files`, or `window.files` for a nested one. */
+export const RESULT_FIELD_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const resultField = z.string().regex(RESULT_FIELD_PATTERN, { message: 'a field of the result: names of letters, digits and "_", joined by ".", e.g. "files" or "window.files"' });
+
+/** Step Functions' Distributed Map runs at most 10,000 child executions at once. */
+export const DISTRIBUTED_MAX_CONCURRENCY = 10_000;
+
+export const forEachSchema = z
+  .strictObject({
+    from: stepIdSchema.describe('The earlier step (also in dependsOn) whose result holds the list.'),
+    items: resultField
+      .optional()
+      .describe('Field of that result holding the items as a JSON array: an inline Map. For lists that fit in the run state (Step Functions caps it at 256 KiB).'),
+    manifest: resultField
+      .optional()
+      .describe(
+        'Field of that result holding {"bucket", "key"} of a JSON array in S3 (functions/commons/item-lists.ts writes one): a Distributed Map that reads the items from S3 (ItemReader) and writes the results to S3 (ResultWriter). For lists of any size.',
+      ),
+    maxConcurrency: z
+      .int()
+      .min(0)
+      .max(DISTRIBUTED_MAX_CONCURRENCY)
+      .optional()
+      .describe('How many items run at once. @default 0: as many as Step Functions allows (40 inline, 10,000 distributed)'),
+    toleratedFailurePercentage: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('With "manifest": the step still succeeds while at most this share of items fail (after their retries). @default 0'),
+    maxItems: z
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .optional()
+      .describe('The most items a run is expected to have: the compiler checks history events and payload sizes against it. @default 100 with "items", 100,000 with "manifest"'),
+  })
+  .describe(
+    'Run this step once per item of a list an earlier step produced (dynamic fan-out, like Airflow\'s task mapping). Each item gets the step event plus "item" and "itemIndex"; retry and timeoutSeconds apply per item. Give "items" (an array in the result) or "manifest" (a list in S3).',
+  );
+
 export const commonStepFields = {
   description: z.string().max(1024).optional().describe('Free text; becomes the Task state Comment.'),
   parameters: parametersSchema.optional(),

@@ -7,6 +7,9 @@ import { serviceCompile } from './service/compile';
 import { simulateCompile } from './simulate/compile';
 import type { CompileKind, StepBuildContext, TaskParts } from './task';
 
+/** How many items an inline forEach is planned for without `maxItems` (lib/compiler/limits.ts says why). */
+export const DEFAULT_INLINE_MAX_ITEMS = 100;
+
 const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } = {
   lambda: lambdaCompile,
   container: containerCompile,
@@ -23,5 +26,15 @@ const resultBytesFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): numb
 export const buildTask = (context: StepBuildContext): TaskParts => buildFor(context.step.kind, context);
 export const defaultTimeoutSeconds = (step: Step): number => COMPILE_KINDS[step.kind].defaultTimeoutSeconds;
 export const defaultEstimatedSeconds = (step: Step): number => estimateFor(step.kind, step);
-export const resultBytesOf = (step: Step): number => resultBytesFor(step.kind, step);
+/** What a distributed forEach step keeps: its map run's ARN and where the ResultWriter put the results. */
+export const MAP_RUN_RESULT_BYTES = 512;
+
+/** A step's result in the run state: one per item, as an array, for an inline forEach; a pointer for a distributed one. */
+export function resultBytesOf(step: Step): number {
+  const one = resultBytesFor(step.kind, step);
+  const forEach = 'forEach' in step ? step.forEach : undefined;
+  if (forEach === undefined) return one;
+  if (forEach.manifest !== undefined) return MAP_RUN_RESULT_BYTES;
+  return 2 + (forEach.maxItems ?? DEFAULT_INLINE_MAX_ITEMS) * (one + 1);
+}
 export type { TaskParts } from './task';

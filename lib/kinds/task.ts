@@ -40,5 +40,7 @@ export function stepEventParameters({ graph, id, step }: StepBuildContext): Json
   const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: '$$.Execution.Name', [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
   // Only when set, so graphs without parameters compile to the bytes they always did.
   if (step.parameters !== undefined) event[f.parameters] = JSON.parse(JSON.stringify(step.parameters));
+  // A forEach step's Task runs inside its Map, whose ItemSelector puts the item beside input and steps.
+  if ('forEach' in step && step.forEach !== undefined) Object.assign(event, { [`${f.item}.$`]: '$.item', [`${f.itemIndex}.$`]: '$.itemIndex' });
   return event;
 }

@@ -1,8 +1,11 @@
 /**
  * The adapter around aws-local-stepfunctions, the ASL interpreter the embedded runtime uses. It
  * runs the deployed definition as is and guards the interpreter's known gaps:
- * - features it accepts but silently ignores (JSONata, Assign, ItemReader, HeartbeatSeconds outside
- *   callbacks, `.sync` integrations without a local handler) are refused before the run starts;
+ * - features it accepts but silently ignores (JSONata, Assign, HeartbeatSeconds outside callbacks,
+ *   `.sync` integrations without a local handler, ItemReaders other than a JSON array in S3) are
+ *   refused before the run starts;
+ * - a Distributed Map's ItemReader and ResultWriter read and write the embedded S3 (lib/local/map-io.ts,
+ *   through the patched interpreter), and its items fail independently up to ToleratedFailurePercentage;
  * - task tokens: `$$.Task.Token` becomes a fresh token per attempt and a `.waitForTaskToken` Task
  *   waits for its callback (lib/local/task-tokens.ts), with HeartbeatSeconds;
  * - a Task without TimeoutSeconds would get a hidden 60 s limit: it gets none, as on AWS (up to
@@ -16,7 +19,10 @@
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AnyBranch, type AnyDefinition, type AnyState, type Json, walkStates } from '../compiler/asl';
 import { DataLimitExceededError, ERRORS, MAX_PAYLOAD_BYTES, StepAbortedError, StepTimeoutError } from '../contract/errors';
+import { S3_GET_OBJECT, S3_PUT_OBJECT } from '../contract/map-items';
 import { OrchestraError } from '../shared/errors';
+import { isJsonRecord } from '../shared/json';
+import type { MapItemIO } from './map-io';
 import type { TaskTokens } from './task-tokens';
 
 /** The interpreter's own cap on concurrently running branches of one Parallel state. */
@@ -82,6 +88,8 @@ export interface ExecutionOptions {
   readonly tokens?: TaskTokens;
   /** What `$$.Execution` and `$$.StateMachine` say besides the name, as on AWS. @default the name stands for the ARNs */
   readonly identity?: { readonly executionArn: string; readonly stateMachineArn: string; readonly stateMachineName: string; readonly roleArn: string };
+  /** Where Distributed Maps read their items and write their results; required when the definition has an ItemReader or a ResultWriter. */
+  readonly mapIO?: MapItemIO;
 }
 
 export class UnsupportedDefinitionError extends OrchestraError {
@@ -121,6 +129,9 @@ export const TIMEOUT_GRACE_MS = 50;
 
 const isTask = (state: AnyState): boolean => state.Type === 'Task';
 
+const readsJsonFromS3 = (reader: unknown): boolean =>
+  isJsonRecord(reader) && reader['Resource'] === S3_GET_OBJECT && isJsonRecord(reader['ReaderConfig']) && reader['ReaderConfig']['InputType'] === 'JSON';
+
 /** What the interpreter would run differently from AWS; empty when the definition is safe to run. */
 export function localCompatibilityProblems(definition: AnyDefinition, handlers: ReadonlySet<string>): string[] {
   const problems: string[] = [];
@@ -129,7 +140,10 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
   for (const { state, path } of visited) {
     if (state['QueryLanguage'] === 'JSONata') problems.push(`${path}: JSONata is not evaluated locally`);
     if ('Assign' in state) problems.push(`${path}: "Assign" (variables) is ignored locally`);
-    if ('ItemReader' in state) problems.push(`${path}: "ItemReader" is ignored locally`);
+    if ('ItemReader' in state && !readsJsonFromS3(state['ItemReader']))
+      problems.push(`${path}: only an ItemReader of a JSON array (${S3_GET_OBJECT}, InputType "JSON") runs locally`);
+    if ('ResultWriter' in state && (!isJsonRecord(state['ResultWriter']) || state['ResultWriter']['Resource'] !== S3_PUT_OBJECT))
+      problems.push(`${path}: only a ResultWriter to S3 (${S3_PUT_OBJECT}) runs locally`);
     if (state.Type === 'Fail' && state['Error'] === undefined && state['ErrorPath'] === undefined)
       problems.push(`${path}: a Fail state without Error fails with no error on AWS, but with "FailStateError" locally — give it an Error`);
     const branches = state.Branches?.length ?? 0;
@@ -181,6 +195,8 @@ export interface PreparedMachine {
   /** How AWS names each Task's resource in a States.DataLimitExceeded cause: a function ARN, or an integration's service. */
   readonly resources: ReadonlyMap<string, string>;
   readonly startAt: string;
+  /** Whether a Map reads items from S3 (ItemReader) or writes results there (ResultWriter). */
+  readonly usesS3: boolean;
 }
 
 /** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire at once. */
@@ -223,7 +239,9 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
   const timeouts = new Map<string, number>();
   const callbacks = new Map<string, number | undefined>();
   const resources = new Map<string, string>();
+  let usesS3 = false;
   for (const { name, state } of walkStates(definition)) {
+    if ('ItemReader' in state || 'ResultWriter' in state) usesS3 = true;
     if (isTask(state)) resources.set(name, resourceLabelOf(String(state['Resource'])));
     if (isTask(state)) timeouts.set(name, typeof state['TimeoutSeconds'] === 'number' ? state['TimeoutSeconds'] : LOCAL_MAX_TASK_SECONDS);
     if (isTask(state) && isCallback(state)) callbacks.set(name, typeof state['HeartbeatSeconds'] === 'number' ? state['HeartbeatSeconds'] : undefined);
@@ -235,6 +253,7 @@ export function prepareMachine(definition: AnyDefinition, handlerNames: Readonly
     callbacks,
     resources,
     startAt: definition.StartAt,
+    usesS3,
   };
 }
 
@@ -249,6 +268,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     return { result: Promise.resolve({ status: 'FAILED', error: ERRORS.dataLimitExceeded, cause }), events: (async function* () {})(), tasks: new Map(), abort: () => undefined };
   }
   const { tokens } = options;
+  if (prepared.usesS3 && options.mapIO === undefined)
+    throw new UnsupportedDefinitionError(['a Distributed Map reads its items from S3 and writes its results there: give the execution mapIO']);
   if (callbacks.size > 0 && tokens === undefined)
     throw new UnsupportedDefinitionError([...callbacks.keys()].map((name) => `${name}: .waitForTaskToken needs the runtime's task tokens`));
   const run = new AbortController();
@@ -325,6 +346,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     overrides: { taskResourceLocalHandlers: wrapped, ...(retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides }) },
     // patches/aws-local-stepfunctions: fail any state whose input or output is over the quota, as AWS does.
     _maxPayloadBytes: MAX_PAYLOAD_BYTES,
+    // patches/aws-local-stepfunctions: Distributed Maps read and write S3 through this.
+    ...(options.mapIO === undefined ? {} : { _mapIO: options.mapIO }),
   });
   let abortReason: string | undefined;
   let abortError: string = ERRORS.aborted;

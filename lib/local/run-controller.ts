@@ -16,9 +16,10 @@ import { OrchestraError } from '../shared/errors';
 import { localExecutionArn, localStateMachineArn, localSubstitutions } from './bindings';
 import { type Execution, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
 import { HistoryWriter } from './history-writer';
+import type { MapItemIO } from './map-io';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { RunRecorder } from './run-recorder';
-import { type StepInvokerOptions, taskHandlersFor } from './step-invoker';
+import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from './step-invoker';
 import type { TaskTokens } from './task-tokens';
 
 export interface StartRunOptions {
@@ -85,6 +86,8 @@ const newRunId = (): string =>
 export interface RunControllerOptions extends StepInvokerOptions {
   readonly bucket: string;
   readonly tokens: TaskTokens;
+  /** Where Distributed Maps read their items and write their results (the embedded S3). */
+  readonly mapIO: MapItemIO;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
 }
@@ -99,8 +102,11 @@ export class RunController {
   addPipeline(pipeline: PipelineSource): void {
     const text = substitute(pipeline.definitionText, localSubstitutions(pipeline.graph, pipeline.definitionText, this.options.bucket));
     const definition = parseDefinition(text, pipeline.graphFile);
-    const machine = prepareMachine(definition, new Set(Object.keys(pipeline.graph.steps)));
-    const maxAttempts = new Map(Object.entries(pipeline.graph.steps).map(([id, step]) => [id, effectiveRetry(pipeline.graph, step).maxAttempts ?? 1]));
+    const machine = prepareMachine(definition, new Set(taskStateNamesOf(pipeline.graph)));
+    // A forEach step's Map is not retried as a whole: its retries are per item, inside.
+    const maxAttempts = new Map(
+      Object.entries(pipeline.graph.steps).map(([id, step]) => [id, 'forEach' in step && step.forEach !== undefined ? 1 : (effectiveRetry(pipeline.graph, step).maxAttempts ?? 1)]),
+    );
     this.pipelinesByName.set(pipeline.name, { pipeline, definition, machine, maxAttempts });
   }
 
@@ -183,6 +189,7 @@ export class RunController {
       name: runId,
       handlers,
       tokens: this.options.tokens,
+      mapIO: this.options.mapIO,
       identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });

@@ -25,9 +25,9 @@ export class RunRecorder {
     for await (const event of events) this.apply(event);
   }
 
-  /** Task events change their step; a catch changes no step status. */
+  /** Task events change their step (a Map's, for a `forEach` step); a catch changes no step status. */
   apply(event: StateEvent): void {
-    const step = event.stateType === 'Task' ? this.record.steps[event.state] : undefined;
+    const step = event.stateType === 'Task' || event.stateType === 'Map' ? this.record.steps[event.state] : undefined;
     if (step === undefined) return;
     const time = event.time.toISOString();
     switch (event.type) {

@@ -20,6 +20,7 @@ import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
+import { s3MapItemIO } from './map-io';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
@@ -89,6 +90,7 @@ export class LocalRuntime {
     this.controller = new RunController({
       bucket: s3.bucket,
       tokens: this.tokens,
+      mapIO: s3MapItemIO(s3.client),
       store,
       events: this.events,
       processSlots: new Semaphore(options.maxContainers ?? availableParallelism()),

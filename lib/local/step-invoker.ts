@@ -6,7 +6,9 @@
 
 import type { PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
+import { mapItemStateName } from '../compiler/names';
 import type { Environment } from '../contract/environment';
+import type { PipelineGraph, Step } from '../graph/schema';
 import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { InvariantError, messageOf } from '../shared/errors';
 import type { TaskAttempt, TaskHandler } from './engine';
@@ -29,8 +31,14 @@ export interface StepInvokerOptions {
   readonly handlerEnvironment: Environment;
 }
 
+/** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
+const taskStateOf = (stepId: string, step: Step): string => ('forEach' in step && step.forEach !== undefined ? mapItemStateName(stepId) : stepId);
+
+export const taskStateNamesOf = (graph: PipelineGraph): string[] => Object.entries(graph.steps).map(([stepId, step]) => taskStateOf(stepId, step));
+
+/** One handler per Task state (see taskStateOf). */
 export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions): Record<string, TaskHandler> {
-  return Object.fromEntries(Object.keys(pipeline.graph.steps).map((stepId) => [stepId, stepHandler(pipeline, stepId, runId, options)]));
+  return Object.fromEntries(Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options)]));
 }
 
 function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {

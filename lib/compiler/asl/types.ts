@@ -57,10 +57,30 @@ export type ParallelState = {
   readonly ResultSelector: JsonObject;
 } & Transition;
 
+/** How a Map runs its items: in the execution (INLINE), or as child executions (DISTRIBUTED). */
+export type ProcessorConfig = { readonly Mode: 'INLINE' } | { readonly Mode: 'DISTRIBUTED'; readonly ExecutionType: 'STANDARD' };
+
+export type MapState = {
+  readonly Type: 'Map';
+  readonly Comment?: string;
+  readonly ItemsPath?: string;
+  /** Distributed only: where the items are read from (a JSON array in S3). */
+  readonly ItemReader?: JsonObject;
+  readonly ItemSelector: JsonObject;
+  readonly ItemProcessor: Branch & { readonly ProcessorConfig: ProcessorConfig };
+  readonly MaxConcurrency?: number;
+  readonly ToleratedFailurePercentage?: number;
+  /** Distributed only: where the results are written (S3), instead of into the state. */
+  readonly ResultWriter?: JsonObject;
+  readonly ResultSelector?: JsonObject;
+  readonly ResultPath: string;
+  readonly Catch?: readonly Catcher[];
+} & Transition;
+
 export type SucceedState = { readonly Type: 'Succeed'; readonly Comment?: string };
 export type FailState = { readonly Type: 'Fail'; readonly Comment?: string; readonly Error: string; readonly CausePath: string };
 
-export type State = TaskState | PassState | ChoiceState | ParallelState | SucceedState | FailState;
+export type State = TaskState | PassState | ChoiceState | ParallelState | MapState | SucceedState | FailState;
 export type StateType = State['Type'];
 
 export type Branch = { readonly StartAt: string; readonly States: Readonly<Record<string, State>> };

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../compiler/asl';
 import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
-import { outputPrefixExpression } from '../../contract/step-event';
+import { itemOutputPrefixExpression, outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
 import type { CompileKind, StepBuildContext, TaskParts } from '../task';
 
@@ -23,11 +23,17 @@ function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): Ta
     { Name: env.step, Value: id },
     { Name: env.runId, 'Value.$': '$$.Execution.Name' },
     { Name: env.bucket, Value: ref(PLACEHOLDERS.dataBucket) },
-    { Name: env.outputPrefix, 'Value.$': outputPrefixExpression(graph.name, id) },
+    { Name: env.outputPrefix, 'Value.$': step.forEach === undefined ? outputPrefixExpression(graph.name, id) : itemOutputPrefixExpression(graph.name, id) },
     { Name: env.input, 'Value.$': 'States.JsonToString($.input)' },
     { Name: env.dependencies, Value: deps.join(',') },
     ...deps.map((dep) => ({ Name: dependencyEnvName(dep), 'Value.$': `States.JsonToString($.steps.${dep})` })),
     ...(step.parameters === undefined ? [] : [{ Name: env.parameters, Value: JSON.stringify(step.parameters) }]),
+    ...(step.forEach === undefined
+      ? []
+      : [
+          { Name: env.item, 'Value.$': 'States.JsonToString($.item)' },
+          { Name: env.itemIndex, 'Value.$': "States.Format('{}',$.itemIndex)" },
+        ]),
   ];
   return {
     Resource: ECS_RUN_TASK_SYNC,

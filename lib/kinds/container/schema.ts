@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields } from '../../graph/step-fields';
+import { commonStepFields, forEachSchema } from '../../graph/step-fields';
 
 export const DEFAULT_CONTAINER_CPU = 1024;
 export const DEFAULT_CONTAINER_MEMORY_MIB = 2048;
@@ -8,6 +8,7 @@ export const containerStepSchema = z
   .strictObject({
     kind: z.literal('container'),
     ...commonStepFields,
+    forEach: forEachSchema.optional(),
     image: z
       .string()
       .min(1)
