@@ -4,7 +4,7 @@
  * definition per heavy step, the upload trigger and the schedule. Raw ASL gets no automatic IAM, so
  * every permission the definition needs is granted here, scoped to its resources.
  */
-import { Arn, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { FargateTaskDefinition, ICluster } from 'aws-cdk-lib/aws-ecs';
 import { Rule } from 'aws-cdk-lib/aws-events';
@@ -28,6 +28,7 @@ import { grantDataAccess } from './data-access';
 import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import type { DataItemAccess } from './pipeline-data-access';
+import { deployedStateMachineArn } from './state-machine-arns';
 import { StepFunction } from './step-function';
 
 export interface PipelineProps {
@@ -131,10 +132,36 @@ export class Pipeline extends Construct {
     if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);
     for (const statement of statements) this.stateMachine.addToRolePolicy(statement);
     for (const [resource, reason] of Object.entries(wildcardReasons)) acknowledgeWildcardResources(this.stateMachine.role, [resource], reason);
+    const distributed = Object.entries(graph.steps)
+      .filter(([, step]) => 'forEach' in step && step.forEach?.manifest !== undefined)
+      .map(([id]) => id);
+    if (distributed.length > 0) this.grantDistributedMaps(bucket, distributed);
 
     const trigger = graph.trigger;
     if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);
     if (trigger?.schedule !== undefined) this.schedule(trigger.schedule, trigger.timezone, props.deadLetterQueue);
+  }
+
+  /**
+   * What a Distributed Map needs, which CDK cannot infer from raw ASL: to start its items as child
+   * executions of this state machine (by name: a reference would be a cycle) and follow and stop
+   * them; to read its list (the pipeline's inputs and runs) and write its results (the step's folder).
+   */
+  private grantDistributedMaps(bucket: IBucket, stepIds: readonly string[]): void {
+    const stack = Stack.of(this);
+    const name = deployedStateMachineName(this.source.graph.name);
+    const runsPrefix = pipelineRunsPrefixFor(this.source.graph.name);
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [deployedStateMachineArn(this, this.source.graph.name)] }));
+    const children = Arn.format({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+    const mapRuns = Arn.format({ service: 'states', resource: 'mapRun', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [children] }));
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeMapRun', 'states:UpdateMapRun', 'states:RedriveExecution'], resources: [mapRuns] }));
+    acknowledgeWildcardResources(
+      this.stateMachine.role,
+      [children, mapRuns],
+      "A Distributed Map's child executions and map runs are named when they start; the wildcard is limited to this state machine's.",
+    );
+    grantDataAccess(bucket, this.stateMachine.role, { read: [...this.inputPrefixes, runsPrefix], write: stepIds.map((id) => `${runsPrefix}*/${id}/results/*`) });
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */

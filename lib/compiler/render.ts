@@ -218,25 +218,31 @@ function mapState(
   // ResultPath "$": an item's output is its Task's result, which the Map collects (inline) or writes (distributed).
   const processor = { StartAt: item, States: { [item]: { Type: 'Task', ...taskFields, ResultPath: '$', End: true } satisfies TaskState } };
   const selector: JsonObject = { 'input.$': '$.input', steps: dependencies, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' };
-  const common = {
-    Type: 'Map',
-    ...(step.description === undefined ? {} : { Comment: step.description }),
-    ItemSelector: selector,
+  const head = { Type: 'Map', ...(step.description === undefined ? {} : { Comment: step.description }) } as const;
+  const tail = {
     ...(forEach.maxConcurrency === undefined ? {} : { MaxConcurrency: forEach.maxConcurrency }),
     ResultPath: `$.steps.${id}`,
     ...(catchers === undefined ? {} : { Catch: catchers }),
     ...transition(next),
-  } as const;
+  };
   if (forEach.manifest === undefined)
-    return { ...common, ItemsPath: `$.steps.${forEach.from}.${forEach.items}`, ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...processor } };
+    return {
+      ...head,
+      ItemsPath: `$.steps.${forEach.from}.${forEach.items}`,
+      ItemSelector: selector,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, ...processor },
+      ...tail,
+    };
   const list = `$.steps.${forEach.from}.${forEach.manifest}`;
   return {
-    ...common,
+    ...head,
     ItemReader: { Resource: S3_GET_OBJECT, ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Bucket.$': `${list}.bucket`, 'Key.$': `${list}.key` } },
+    ItemSelector: selector,
     ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...processor },
     ...(forEach.toleratedFailurePercentage === undefined ? {} : { ToleratedFailurePercentage: forEach.toleratedFailurePercentage }),
     ResultWriter: { Resource: S3_PUT_OBJECT, Parameters: { Bucket: ref(PLACEHOLDERS.dataBucket), 'Prefix.$': mapResultsPrefixExpression(graph.name, id) } },
     ResultSelector: { 'mapRunArn.$': '$.MapRunArn', 'results.$': '$.ResultWriterDetails' },
+    ...tail,
   };
 }
 

@@ -82,11 +82,13 @@ export const forEachSchema = z
       .optional()
       .describe('How many items run at once. @default 0: as many as Step Functions allows (40 inline, 10,000 distributed)'),
     toleratedFailurePercentage: z
-      .number()
+      .int()
       .min(0)
       .max(100)
       .optional()
-      .describe('With "manifest": the step still succeeds while at most this share of items fail (after their retries). @default 0'),
+      .describe(
+        'With "manifest": the step still succeeds while at most this percentage of items fail (after their retries); a whole number, as Step Functions takes it. @default 0',
+      ),
     maxItems: z
       .int()
       .min(1)
