@@ -64,7 +64,7 @@ describe('the Map a forEach step compiles to', () => {
   it('gives a container item its item, index and its own output folder', () => {
     const compiled = compileGraph(graph({ kind: 'container', image: 'registry.example.org/tiler:1', forEach: { from: 'list', items: 'tiles' } }));
     const task = stateNamed(compiled, 'each: item');
-    const environment = JSON.stringify(task?.['Parameters']);
+    const environment = JSON.stringify(task?.Type === 'Task' ? task.Parameters : undefined);
     expect(environment).toContain(`{"Name":"${CONTAINER_ENV.item}","Value.$":"States.JsonToString($.item)"}`);
     expect(environment).toContain(`"Value.$":"States.Format('runs/tiles/{}/each/items/{}/',$$.Execution.Name,$.itemIndex)"`);
   });
