@@ -9,6 +9,7 @@ import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
 import { keyedTables } from './keyed';
+import { mapTables } from './map';
 import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
@@ -123,6 +124,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   runtime: runtimeTables,
   'run-size': runSizeTable,
   keyed: keyedTables,
+  map: mapTables,
   'runs-api': runsApiTables,
   bundles: bundleTable,
 };

@@ -9,6 +9,7 @@ import { mapResultsPrefixExpression, S3_GET_OBJECT, S3_PUT_OBJECT } from '../con
 import { PLACEHOLDERS, ref } from '../contract/placeholders';
 import type { ForEach, PipelineGraph, Step } from '../graph/schema';
 import { buildTask, resultBytesOf } from '../kinds/compile';
+import { eventDependenciesOf } from '../kinds/task';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import { emptyRecord, ownValue } from '../shared/records';
@@ -213,7 +214,7 @@ function mapState(
   next: Next,
 ): MapState {
   const dependencies: JsonObject = {};
-  for (const dep of step.dependsOn ?? []) dependencies[`${dep}.$`] = `$.steps.${dep}`;
+  for (const dep of eventDependenciesOf(step)) dependencies[`${dep}.$`] = `$.steps.${dep}`;
   const item = mapItemStateName(id);
   // ResultPath "$": an item's output is its Task's result, which the Map collects (inline) or writes (distributed).
   const processor = { StartAt: item, States: { [item]: { Type: 'Task', ...taskFields, ResultPath: '$', End: true } satisfies TaskState } };

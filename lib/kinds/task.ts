@@ -29,13 +29,23 @@ export interface CompileKind<S extends Step> {
 }
 
 /**
+ * The dependencies whose results a step's event carries: all of them, but for a `forEach` step not the
+ * one its list comes from — each item gets its own item instead, and repeating the whole list in every
+ * item's input would cost O(items²) in payload (and in history on AWS).
+ */
+export const eventDependenciesOf = (step: Step): string[] => {
+  const from = 'forEach' in step ? step.forEach?.from : undefined;
+  return (step.dependsOn ?? []).filter((dep) => dep !== from);
+};
+
+/**
  * The step event (lib/contract/step-event.ts) as Task Parameters. Kept minimal because it is repeated
  * in every Task and AWS caps a definition at 1 MB: the bucket reaches the function through its
  * environment (ORCHESTRA_BUCKET), and the output prefix follows from pipeline, run and step.
  */
 export function stepEventParameters({ graph, id, step }: StepBuildContext): JsonObject {
   const dependencies: JsonObject = {};
-  for (const dep of step.dependsOn ?? []) dependencies[`${dep}.$`] = `$.steps.${dep}`;
+  for (const dep of eventDependenciesOf(step)) dependencies[`${dep}.$`] = `$.steps.${dep}`;
   const f = STEP_EVENT_FIELDS;
   const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: '$$.Execution.Name', [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
   // Only when set, so graphs without parameters compile to the bytes they always did.

@@ -18,22 +18,26 @@ const graph = (each: Partial<Step> & Record<string, unknown>, extra: Record<stri
 const stateNamed = (compiled: ReturnType<typeof compileGraph>, name: string) => [...walkStates(compiled.definition)].find((visited) => visited.name === name)?.state;
 
 describe('the Map a forEach step compiles to', () => {
-  it('is an inline Map over the array, each item running the Task with its retries, the item beside input and dependencies', () => {
-    const compiled = compileGraph(graph({ forEach: { from: 'list', items: 'tiles', maxConcurrency: 3 }, retry: { maxAttempts: 4 } }));
+  it('is an inline Map over the array, each item running the Task with its retries, the item beside input and the other dependencies', () => {
+    const compiled = compileGraph(
+      graph({ dependsOn: ['list', 'calibration'], forEach: { from: 'list', items: 'tiles', maxConcurrency: 3 }, retry: { maxAttempts: 4 } }, { calibration: { kind: 'simulate' } }),
+    );
     expect(aslErrors(compiled)).toEqual([]);
     const map = stateNamed(compiled, 'each');
     expect(map).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.steps.list.tiles',
-      ItemSelector: { 'input.$': '$.input', steps: { 'list.$': '$.steps.list' }, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' },
+      // Not the list's own step: each item gets its item, not the whole list again.
+      ItemSelector: { 'input.$': '$.input', steps: { 'calibration.$': '$.steps.calibration' }, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' },
       MaxConcurrency: 3,
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'each: item' },
       ResultPath: '$.steps.each',
     });
     expect(map).not.toHaveProperty('Retry');
+    expect(JSON.stringify(map?.Type === 'Map' ? map.ItemSelector : undefined)).not.toContain('list');
     expect(stateNamed(compiled, 'each: item')).toMatchObject({
       Type: 'Task',
-      Parameters: { step: 'each', 'item.$': '$.item', 'itemIndex.$': '$.itemIndex', dependencies: { 'list.$': '$.steps.list' } },
+      Parameters: { step: 'each', 'item.$': '$.item', 'itemIndex.$': '$.itemIndex', dependencies: { 'calibration.$': '$.steps.calibration' } },
       Retry: [
         { ErrorEquals: ['Orchestra.Permanent'], MaxAttempts: 0 },
         { ErrorEquals: ['States.ALL'], MaxAttempts: 3 },

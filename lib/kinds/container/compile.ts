@@ -3,7 +3,7 @@ import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { itemOutputPrefixExpression, outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
-import type { CompileKind, StepBuildContext, TaskParts } from '../task';
+import { type CompileKind, eventDependenciesOf, type StepBuildContext, type TaskParts } from '../task';
 
 /** Name of the container in every Orchestra task definition. */
 export const CONTAINER_NAME = 'step';
@@ -16,7 +16,7 @@ export const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
  * where to read and write from environment variables; a non-zero exit fails the step.
  */
 function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): TaskParts {
-  const deps = step.dependsOn ?? [];
+  const deps = eventDependenciesOf(step);
   const env = CONTAINER_ENV;
   const environment: JsonObject[] = [
     { Name: env.pipeline, Value: graph.name },
