@@ -1,6 +1,7 @@
 /** A pipeline with forEach steps in the stack: the Map states deploy as compiled, and a Distributed Map gets the IAM raw ASL cannot infer. */
 import { describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
+import { PLACEHOLDERS, ref } from '../../lib/contract/placeholders';
 import { actionsOf, checkedStack, statementsOf } from '../helpers/cdk-template';
 import { ROOT } from '../helpers/local-runtime';
 
@@ -26,7 +27,7 @@ describe('forEach steps in the stack', () => {
     const definition = JSON.parse(machine?.['Properties'].DefinitionString);
     const big = definition.States['Parallel: small, big'].Branches[1].States.big;
     expect(big).toMatchObject({ Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } }, ItemReader: { Resource: 'arn:aws:states:::s3:getObject' } });
-    expect(big.ResultWriter.Parameters.Bucket).toBe('${DataBucketName}');
+    expect(big.ResultWriter.Parameters.Bucket).toBe(ref(PLACEHOLDERS.dataBucket));
     expect(JSON.stringify(machine?.['Properties'].DefinitionSubstitutions)).toContain('DataBucket');
   });
 

@@ -63,7 +63,8 @@ describe('orchestra CLI', () => {
 
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe('flowchart LR');
-    expect(stdout).toContain('s_harvest_gaia --> s_cross_match');
+    expect(stdout).toContain('s_list_window ==>|each| s_recognise_peaks');
+    expect(stdout).toContain('s_upload_products --> s_insert_rows');
   });
 
   it('exits 2 on a usage error', async () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph, MAX_HISTORY_EVENTS, walkStates } from '../../lib/compiler';
 import { CONTAINER_ENV } from '../../lib/contract/environment';
+import { PLACEHOLDERS, ref } from '../../lib/contract/placeholders';
 import { validateGraphText } from '../../lib/graph';
 import type { PipelineGraph, Step } from '../../lib/graph/schema';
 import { aslErrors } from '../helpers/asl';
@@ -59,7 +60,7 @@ describe('the Map a forEach step compiles to', () => {
       ToleratedFailurePercentage: 3,
       ResultWriter: {
         Resource: 'arn:aws:states:::s3:putObject',
-        Parameters: { Bucket: '${DataBucketName}', 'Prefix.$': "States.Format('runs/tiles/{}/each/results',$$.Execution.Name)" },
+        Parameters: { Bucket: ref(PLACEHOLDERS.dataBucket), 'Prefix.$': "States.Format('runs/tiles/{}/each/results',$$.Execution.Name)" },
       },
       ResultSelector: { 'mapRunArn.$': '$.MapRunArn', 'results.$': '$.ResultWriterDetails' },
     });

@@ -1,0 +1,79 @@
+/**
+ * Where catalogue rows are kept: a table keyed by the rows' first column. Upserting the same rows
+ * twice leaves the same table; an existing row is replaced only when asked (`overwrite`). Locally a
+ * SQLite file (Node's built-in node:sqlite: no native module to build), at CATALOGUE_DB or
+ * `.orchestra/catalogue.sqlite` (in Lambda, whose code folder is read-only, `/tmp/catalogue.sqlite`:
+ * not kept between invocations — the DynamoDB store the README describes is not built yet).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+export interface UpsertOutcome {
+  readonly inserted: number;
+  readonly replaced: number;
+  readonly unchanged: number;
+}
+
+const TABLE = 'catalogue';
+const identifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+export const catalogueDatabasePath = (): string =>
+  process.env['CATALOGUE_DB'] ?? (process.env['AWS_EXECUTION_ENV'] === undefined ? '.orchestra/catalogue.sqlite' : '/tmp/catalogue.sqlite');
+
+export function upsertRows(path: string, columns: readonly string[], rows: readonly string[][], overwrite: boolean): UpsertOutcome {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  try {
+    const [key, ...rest] = columns;
+    if (key === undefined) throw new Error('the CSV has no header');
+    db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (${identifier(key)} TEXT PRIMARY KEY${rest.map((c) => `, ${identifier(c)} TEXT`).join('')})`);
+    const known = new Set(
+      db
+        .prepare(`SELECT name FROM pragma_table_info('${TABLE}')`)
+        .all()
+        .map((row) => String(row['name'])),
+    );
+    for (const column of columns) if (!known.has(column)) db.exec(`ALTER TABLE ${TABLE} ADD COLUMN ${identifier(column)} TEXT`);
+    const list = columns.map(identifier).join(', ');
+    const placeholders = columns.map(() => '?').join(', ');
+    const find = db.prepare(`SELECT ${list} FROM ${TABLE} WHERE ${identifier(key)} = ?`);
+    const insert = db.prepare(`INSERT INTO ${TABLE} (${list}) VALUES (${placeholders})`);
+    const replace = db.prepare(`UPDATE ${TABLE} SET ${columns.map((c) => `${identifier(c)} = ?`).join(', ')} WHERE ${identifier(key)} = ?`);
+    let inserted = 0;
+    let replaced = 0;
+    let unchanged = 0;
+    db.exec('BEGIN');
+    try {
+      for (const row of rows) {
+        const existing = find.get(row[0] ?? '');
+        if (existing === undefined) {
+          insert.run(...row);
+          inserted++;
+        } else if (overwrite && columns.some((c, i) => existing[c] !== row[i])) {
+          replace.run(...row, row[0] ?? '');
+          replaced++;
+        } else unchanged++;
+      }
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    return { inserted, replaced, unchanged };
+  } finally {
+    db.close();
+  }
+}
+
+export function readTable(path: string): Array<Record<string, unknown>> {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return db
+      .prepare(`SELECT * FROM ${TABLE} ORDER BY 1`)
+      .all()
+      .map((row) => ({ ...row }));
+  } finally {
+    db.close();
+  }
+}

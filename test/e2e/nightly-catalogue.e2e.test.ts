@@ -1,0 +1,99 @@
+/**
+ * The nightly catalogue on the embedded runtime, as the schedule starts it: a sliding window of the
+ * observations under observations/, three recognition codes as Distributed Maps over it, products
+ * archived and verified with their scratch copies deleted, rows upserted into SQLite, the processed
+ * index written last — and the same night run again processes nothing and changes nothing.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTable, upsertRows } from '../../functions/catalogue/catalogue-store';
+import { PROCESSED_INDEX_KEY } from '../../functions/catalogue/processed-index';
+import type { RunRecord } from '../../lib/local/run-record';
+import { observationFiles } from '../../scripts/catalogue-example';
+import { download, startTestRuntime, upload } from '../helpers/local-runtime';
+
+const SCHEDULED = '2026-12-03T01:00:00.000Z';
+const database = join(mkdtempSync(join(tmpdir(), 'orchestra-catalogue-')), 'catalogue.sqlite');
+const runtime = await startTestRuntime(['state-machines/nightly-catalogue.graph.json'], { retryDelayMs: 1 });
+afterAll(() => runtime.stop());
+
+const night = async (): Promise<RunRecord> => runtime.waitForRun((await runtime.startRun('nightly-catalogue', { source: 'schedule', scheduledTime: SCHEDULED })).runId);
+const resultOf = (record: RunRecord, step: string): Record<string, unknown> => {
+  const event = runtime.store
+    .readHistory(record.runId)
+    .filter((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === step)
+    .at(-1);
+  return JSON.parse(event?.stateExitedEventDetails?.output ?? '{}').steps?.[step] ?? {};
+};
+
+describe('the nightly catalogue', () => {
+  let first: RunRecord;
+  let rowsAfterFirst: Array<Record<string, unknown>>;
+
+  beforeAll(async () => {
+    process.env['CATALOGUE_DB'] = database;
+    // 90 days of observations up to the night itself: the window (60 to 1 days before) holds 60 of them.
+    for (const [name, text] of Object.entries(observationFiles(new Date(SCHEDULED), 90))) await upload(runtime, `observations/${name}`, text);
+    first = await night();
+    rowsAfterFirst = readTable(database);
+  }, 120_000);
+
+  it('lists the window of not yet processed observations and runs every step', () => {
+    expect(first.status).toBe('SUCCEEDED');
+    expect(resultOf(first, 'list-window')).toMatchObject({ window: { from: '2026-10-04', to: '2026-12-02' }, new: 60, alreadyProcessed: 0, outsideWindow: 30 });
+  });
+
+  it('archives three verified products per observation and deletes every scratch copy', async () => {
+    const archived = await runtime.s3.listKeys('catalogue/products/');
+    expect(archived).toHaveLength(180);
+    expect(archived.map(({ key }) => key)).toContain('catalogue/products/obs-20261202/periodicity.json');
+    const scratch = (await runtime.s3.listKeys(`runs/nightly-catalogue/${first.runId}/`)).filter(({ key }) => /\/items\/\d+\//.test(key));
+    expect(scratch).toEqual([]);
+    const product = JSON.parse((await download(runtime, 'catalogue/products/obs-20261202/peaks.json')).toString());
+    expect(product).toMatchObject({ obs_id: 'obs-20261202', code: 'peaks', values: [40, 120] });
+  });
+
+  it('upserts one row per product, keyed by its first column, and records the observations as processed last', async () => {
+    expect(rowsAfterFirst).toHaveLength(180);
+    expect(rowsAfterFirst[0]).toMatchObject({ product_id: 'obs-20261004/edges', obs_id: 'obs-20261004', code: 'edges', feature_count: expect.stringMatching(/^[1-9]\d*$/) });
+    const index = JSON.parse((await download(runtime, PROCESSED_INDEX_KEY)).toString());
+    expect(Object.keys(index)).toHaveLength(60);
+    expect(index['obs-20261202']).toEqual({ runId: first.runId, at: expect.any(String) });
+  });
+
+  it('processes nothing new when the same night runs again, and leaves the table as it was', async () => {
+    const again = await night();
+    expect(again.status).toBe('SUCCEEDED');
+    expect(resultOf(again, 'list-window')).toMatchObject({ new: 0, alreadyProcessed: 60 });
+    expect(resultOf(again, 'insert-rows')).toMatchObject({ rows: 0, inserted: 0 });
+    expect(readTable(database)).toEqual(rowsAfterFirst);
+  });
+});
+
+describe('upserting catalogue rows', () => {
+  const columns = ['product_id', 'obs_id', 'value'];
+  const rows = [
+    ['o1/peaks', 'o1', '3'],
+    ['o2/peaks', 'o2', '5'],
+  ];
+
+  it('gives the same table for the same rows twice', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'orchestra-upsert-')), 'c.sqlite');
+    expect(upsertRows(path, columns, rows, false)).toEqual({ inserted: 2, replaced: 0, unchanged: 0 });
+    const once = readTable(path);
+    expect(upsertRows(path, columns, rows, false)).toEqual({ inserted: 0, replaced: 0, unchanged: 2 });
+    expect(readTable(path)).toEqual(once);
+  });
+
+  it('replaces an existing row only when asked', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'orchestra-upsert-')), 'c.sqlite');
+    upsertRows(path, columns, rows, false);
+    const changed = [['o1/peaks', 'o1', '4']];
+    expect(upsertRows(path, columns, changed, false)).toEqual({ inserted: 0, replaced: 0, unchanged: 1 });
+    expect(readTable(path)[0]).toMatchObject({ value: '3' });
+    expect(upsertRows(path, columns, changed, true)).toEqual({ inserted: 0, replaced: 1, unchanged: 0 });
+    expect(readTable(path)[0]).toMatchObject({ value: '4' });
+  });
+});
