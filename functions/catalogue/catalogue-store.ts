@@ -1,13 +1,15 @@
 /**
  * Where catalogue rows are kept: a table keyed by the rows' first column. Upserting the same rows
- * twice leaves the same table; an existing row is replaced only when asked (`overwrite`). Locally a
- * SQLite file (Node's built-in node:sqlite: no native module to build), at CATALOGUE_DB or
- * `.orchestra/catalogue.sqlite` (in Lambda, whose code folder is read-only, `/tmp/catalogue.sqlite`:
- * not kept between invocations — the DynamoDB store the README describes is not built yet).
+ * twice leaves the same table; an existing row is replaced only when asked (`overwrite`).
+ * - In AWS, the pipeline's DynamoDB table (the step's `tables`: ORCHESTRA_TABLE_CATALOGUE): one
+ *   conditional PutItem per row — idempotent, serverless, no connection pool for Lambdas to exhaust.
+ * - Locally, a SQLite file (Node's built-in node:sqlite: no native module to build), at CATALOGUE_DB or
+ *   `.orchestra/catalogue.sqlite`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { type AttributeValue, ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 
 export interface UpsertOutcome {
   readonly inserted: number;
@@ -18,8 +20,43 @@ export interface UpsertOutcome {
 const TABLE = 'catalogue';
 const identifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
-export const catalogueDatabasePath = (): string =>
-  process.env['CATALOGUE_DB'] ?? (process.env['AWS_EXECUTION_ENV'] === undefined ? '.orchestra/catalogue.sqlite' : '/tmp/catalogue.sqlite');
+export const catalogueDatabasePath = (): string => process.env['CATALOGUE_DB'] ?? '.orchestra/catalogue.sqlite';
+
+/** Upserts into DynamoDB: a row's first column is its `pk`, every column a string attribute. */
+export async function upsertRowsInDynamoDb(
+  client: DynamoDBClient,
+  table: string,
+  columns: readonly string[],
+  rows: readonly string[][],
+  overwrite: boolean,
+): Promise<UpsertOutcome> {
+  let inserted = 0;
+  let replaced = 0;
+  let unchanged = 0;
+  for (const row of rows) {
+    const item: Record<string, AttributeValue> = { pk: { S: row[0] ?? '' } };
+    columns.forEach((column, i) => {
+      item[column] = { S: row[i] ?? '' };
+    });
+    try {
+      await client.send(new PutItemCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      inserted++;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!overwrite) {
+        unchanged++;
+        continue;
+      }
+      const existing = (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: row[0] ?? '' } }, ConsistentRead: true }))).Item ?? {};
+      if (columns.every((column, i) => existing[column]?.S === row[i])) unchanged++;
+      else {
+        await client.send(new PutItemCommand({ TableName: table, Item: item }));
+        replaced++;
+      }
+    }
+  }
+  return { inserted, replaced, unchanged };
+}
 
 export function upsertRows(path: string, columns: readonly string[], rows: readonly string[][], overwrite: boolean): UpsertOutcome {
   mkdirSync(dirname(path), { recursive: true });

@@ -25,6 +25,9 @@ export const CONTAINER_ENV = {
   itemIndex: 'ORCHESTRA_ITEM_INDEX',
 } as const;
 
+/** A Lambda step's table (its `tables`), by name: ORCHESTRA_TABLE_<NAME>, e.g. ORCHESTRA_TABLE_CATALOGUE. */
+export const tableEnvName = (table: string): string => `ORCHESTRA_TABLE_${table.toUpperCase().replaceAll('-', '_')}`;
+
 /** One variable per dependency, holding its result as JSON: ORCHESTRA_DEPENDENCY_<RESOURCE NAME>. */
 export const DEPENDENCY_ENV_PREFIX = 'ORCHESTRA_DEPENDENCY_';
 export const dependencyEnvName = (stepId: string): string => `${DEPENDENCY_ENV_PREFIX}${resourceNameOf(stepId).toUpperCase()}`;

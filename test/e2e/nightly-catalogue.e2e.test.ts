@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTable, upsertRows } from '../../functions/catalogue/catalogue-store';
+import { readTable } from '../../functions/catalogue/catalogue-store';
 import { PROCESSED_INDEX_KEY } from '../../functions/catalogue/processed-index';
 import type { RunRecord } from '../../lib/local/run-record';
 import { observationFiles } from '../../scripts/catalogue-example';
@@ -69,31 +69,5 @@ describe('the nightly catalogue', () => {
     expect(resultOf(again, 'list-window')).toMatchObject({ new: 0, alreadyProcessed: 60 });
     expect(resultOf(again, 'insert-rows')).toMatchObject({ rows: 0, inserted: 0 });
     expect(readTable(database)).toEqual(rowsAfterFirst);
-  });
-});
-
-describe('upserting catalogue rows', () => {
-  const columns = ['product_id', 'obs_id', 'value'];
-  const rows = [
-    ['o1/peaks', 'o1', '3'],
-    ['o2/peaks', 'o2', '5'],
-  ];
-
-  it('gives the same table for the same rows twice', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'orchestra-upsert-')), 'c.sqlite');
-    expect(upsertRows(path, columns, rows, false)).toEqual({ inserted: 2, replaced: 0, unchanged: 0 });
-    const once = readTable(path);
-    expect(upsertRows(path, columns, rows, false)).toEqual({ inserted: 0, replaced: 0, unchanged: 2 });
-    expect(readTable(path)).toEqual(once);
-  });
-
-  it('replaces an existing row only when asked', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'orchestra-upsert-')), 'c.sqlite');
-    upsertRows(path, columns, rows, false);
-    const changed = [['o1/peaks', 'o1', '4']];
-    expect(upsertRows(path, columns, changed, false)).toEqual({ inserted: 0, replaced: 0, unchanged: 1 });
-    expect(readTable(path)[0]).toMatchObject({ value: '3' });
-    expect(upsertRows(path, columns, changed, true)).toEqual({ inserted: 0, replaced: 1, unchanged: 0 });
-    expect(readTable(path)[0]).toMatchObject({ value: '4' });
   });
 });

@@ -1,12 +1,13 @@
 /**
  * An in-process DynamoDB (dynalite: the DynamoDB API over an in-memory store) with the conductor's
- * ledger table, for tests of the AWS ledger's conditional writes.
+ * ledger table (or any table keyed by pk), for tests of conditional writes against the DynamoDB API.
  */
 import { once } from 'node:events';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
-export async function startDynalite(tableName: string): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
+/** `sortKey: false` for a table keyed by `pk` alone. */
+export async function startDynalite(tableName: string, { sortKey = true } = {}): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -18,14 +19,8 @@ export async function startDynalite(tableName: string): Promise<{ client: Dynamo
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(sortKey ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : [])],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
     }),
   );
   return {

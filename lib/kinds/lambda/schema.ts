@@ -12,6 +12,12 @@ export const lambdaStepSchema = z
     forEach: forEachSchema.optional(),
     handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
     memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
+    tables: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { message: 'a table name: lower-case letters, digits and "-", starting with a letter, at most 40' }))
+      .optional()
+      .describe(
+        'Tables this step reads and writes. In AWS each is a DynamoDB table of the pipeline (partition key "pk", on-demand, encrypted, point-in-time recovery, kept when the stack is deleted) whose name the handler finds in ORCHESTRA_TABLE_<NAME>; locally the variable is unset and the handler uses its local store (e.g. SQLite).',
+      ),
     files: z
       .array(z.string().min(1))
       .optional()
