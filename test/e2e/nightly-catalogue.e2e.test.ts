@@ -10,13 +10,28 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../functions/catalogue/catalogue-store';
 import { PROCESSED_INDEX_KEY } from '../../functions/catalogue/processed-index';
+import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/run-record';
 import { observationFiles } from '../../scripts/catalogue-example';
 import { download, startTestRuntime, upload } from '../helpers/local-runtime';
 
 const SCHEDULED = '2026-12-03T01:00:00.000Z';
 const database = join(mkdtempSync(join(tmpdir(), 'orchestra-catalogue-')), 'catalogue.sqlite');
-const runtime = await startTestRuntime(['state-machines/nightly-catalogue.graph.json'], { retryDelayMs: 1 });
+const tampered: PipelineGraph = {
+  name: 'tampered-products',
+  steps: {
+    list: { kind: 'lambda', handler: 'test/fixtures/functions/items/list.ts', parameters: { count: 2, inS3: true } },
+    recognise: { kind: 'lambda', handler: 'test/fixtures/functions/items/bad-product.ts', dependsOn: ['list'], forEach: { from: 'list', manifest: 'list' } },
+    'upload-products': {
+      kind: 'lambda',
+      handler: 'functions/catalogue/upload-products/index.ts',
+      dependsOn: ['recognise'],
+      retry: { maxAttempts: 1 },
+      parameters: { archive: 'tampered/' },
+    },
+  },
+};
+const runtime = await startTestRuntime(['state-machines/nightly-catalogue.graph.json', tampered], { retryDelayMs: 1 });
 afterAll(() => runtime.stop());
 
 const night = async (): Promise<RunRecord> => runtime.waitForRun((await runtime.startRun('nightly-catalogue', { source: 'schedule', scheduledTime: SCHEDULED })).runId);
@@ -69,5 +84,19 @@ describe('the nightly catalogue', () => {
     expect(resultOf(again, 'list-window')).toMatchObject({ new: 0, alreadyProcessed: 60 });
     expect(resultOf(again, 'insert-rows')).toMatchObject({ rows: 0, inserted: 0 });
     expect(readTable(database)).toEqual(rowsAfterFirst);
+  });
+});
+
+describe('archiving products', () => {
+  it('refuses a copy whose checksum does not match what was produced, and keeps the scratch copy', async () => {
+    const record = await runtime.waitForRun((await runtime.startRun('tampered-products', { source: 'api' })).runId);
+    expect(record.status).toBe('FAILED');
+    expect(record.steps['upload-products']?.error?.cause).toMatch(
+      /tampered\/obs-0\/peaks\.json: SHA-256 [0-9a-f]{64} archived, 0{64} produced — scratch copy runs\/tampered-products\/.+\/recognise\/items\/0\/peaks\.json kept/,
+    );
+    expect((await runtime.s3.listKeys(`runs/tampered-products/${record.runId}/recognise/items/`)).map(({ key }) => key.split('/items/')[1])).toEqual([
+      '0/peaks.json',
+      '1/peaks.json',
+    ]);
   });
 });
