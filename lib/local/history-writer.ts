@@ -9,6 +9,7 @@ import { type HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { type AnyDefinition, type AnyState, walkStates } from '../compiler/asl';
 import { ERRORS } from '../contract/errors';
 import { InvariantError } from '../shared/errors';
+import { isJsonRecord } from '../shared/json';
 import { type ExecutionOutcome, type StateEvent, serviceIntegrationOf, type TaskIo } from './engine';
 
 /** How a Task's resource shows in its history events. */
@@ -59,6 +60,13 @@ export class HistoryWriter {
       ];
       for (const target of targets) if (typeof target === 'string') this.predecessors.set(target, [...(this.predecessors.get(target) ?? []), name]);
       for (const branch of state.Branches ?? []) this.branchParent.set(branch.StartAt, name);
+    }
+    // A Distributed Map's items are child executions on AWS, with histories of their own: not this one's events.
+    for (const { state } of walkStates(definition)) {
+      const processor: unknown = state.ItemProcessor;
+      const config = isJsonRecord(processor) ? processor['ProcessorConfig'] : undefined;
+      if (state.ItemProcessor !== undefined && isJsonRecord(config) && config['Mode'] === 'DISTRIBUTED')
+        for (const { name } of walkStates(state.ItemProcessor)) this.states.delete(name);
     }
   }
 
