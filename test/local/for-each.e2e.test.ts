@@ -22,6 +22,20 @@ const inline: PipelineGraph = {
   },
 };
 
+const containers: PipelineGraph = {
+  name: 'container-each',
+  steps: {
+    list: { kind: 'lambda', handler: LIST, parameters: { count: 3 } },
+    show: {
+      kind: 'container',
+      image: 'registry.example.org/show:1',
+      dependsOn: ['list'],
+      forEach: { from: 'list', items: 'items', maxConcurrency: 2 },
+      local: { command: ['node', '-e', "console.log('item', process.env.ORCHESTRA_ITEM, process.env.ORCHESTRA_ITEM_INDEX, process.env.ORCHESTRA_OUTPUT_PREFIX)"] },
+    },
+  },
+};
+
 const distributed = (name: string, count: number, failing: number[], tolerated: number): PipelineGraph => ({
   name,
   steps: {
@@ -38,7 +52,7 @@ const distributed = (name: string, count: number, failing: number[], tolerated: 
 });
 
 const runtime = await startTestRuntime(
-  [inline, distributed('distributed-each', 2000, [], 0), distributed('some-failures', 50, [3, 17], 5), distributed('too-many-failures', 50, [1, 2, 3, 4], 5)],
+  [inline, containers, distributed('distributed-each', 2000, [], 0), distributed('some-failures', 50, [3, 17], 5), distributed('too-many-failures', 50, [1, 2, 3, 4], 5)],
   { retryDelayMs: 1 },
 );
 afterAll(() => runtime.stop());
@@ -64,6 +78,19 @@ describe('an inline forEach (an array in the run state)', () => {
     const results = mapResult(record, 'square');
     expect(Array.isArray(results) && results.length).toBe(200);
     expect((results as unknown[])[12]).toEqual({ n: 12, squared: 144, prefix: `runs/inline-each/${record.runId}/square/items/12/` });
+  });
+});
+
+describe('a forEach container step', () => {
+  it('runs one process per item, each given its item, index and own output folder', async () => {
+    const record = await run('container-each');
+    expect(record.status).toBe('SUCCEEDED');
+    const lines = runtime.store
+      .logPage(record.runId, 0, 100)
+      .entries.map((entry) => entry.message)
+      .filter((line) => line.startsWith('item '))
+      .sort();
+    expect(lines).toEqual([0, 1, 2].map((n) => `item {"n":${n}} ${n} runs/container-each/${record.runId}/show/items/${n}/`));
   });
 });
 
