@@ -7,10 +7,12 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { PipelineSource } from '../catalogue';
 import type { AnyDefinition } from '../compiler/asl';
 import { parseDefinition } from '../compiler/asl';
+import { mapItemStateName } from '../compiler/names';
 import { effectiveRetry } from '../compiler/policies';
 import { ERRORS } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
+import type { PipelineGraph } from '../graph/schema';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
 import { OrchestraError } from '../shared/errors';
 import { localExecutionArn, localStateMachineArn, localSubstitutions } from './bindings';
@@ -18,7 +20,7 @@ import { type Execution, type PreparedMachine, prepareMachine, startExecution, t
 import { HistoryWriter } from './history-writer';
 import type { MapItemIO } from './map-io';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
-import { RunRecorder } from './run-recorder';
+import { type ItemCounting, RunRecorder } from './run-recorder';
 import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from './step-invoker';
 import type { TaskTokens } from './task-tokens';
 
@@ -90,6 +92,18 @@ export interface RunControllerOptions extends StepInvokerOptions {
   readonly mapIO: MapItemIO;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
+}
+
+/** Each forEach step's item Task, and where its Map finds the number of items in the run state. */
+function itemCountingOf(graph: PipelineGraph): Map<string, ItemCounting> {
+  const counting = new Map<string, ItemCounting>();
+  for (const [id, step] of Object.entries(graph.steps)) {
+    const forEach = 'forEach' in step ? step.forEach : undefined;
+    if (forEach === undefined) continue;
+    const field = forEach.manifest === undefined ? (forEach.items ?? '').split('.') : [...forEach.manifest.split('.'), 'count'];
+    counting.set(mapItemStateName(id), { step: id, totalPath: ['steps', forEach.from, ...field] });
+  }
+  return counting;
 }
 
 export class RunController {
@@ -193,7 +207,7 @@ export class RunController {
       identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
-    const recorder = new RunRecorder(record, store, events, maxAttempts);
+    const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph));
     const following = (async () => {
       for await (const event of execution.events) {
         if (skip.has(event.state)) continue;

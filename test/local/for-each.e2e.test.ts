@@ -96,7 +96,14 @@ describe('a forEach container step', () => {
 
 describe('a distributed forEach (a list in S3)', () => {
   it('runs 2,000 items at most maxConcurrency at once, and writes their results to S3 instead of the run state', async () => {
+    const progress: number[] = [];
+    const stop = runtime.on((event) => {
+      if (event.type === 'step-progress' && event.step === 'square') progress.push(event.percent);
+    });
     const record = await run('distributed-each');
+    stop();
+    // Progress is the share of items done, reported every 10 %.
+    expect(progress).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(record.status).toBe('SUCCEEDED');
     expect(tally().seen).toHaveLength(2000);
     expect(tally().peak).toBe(7);
