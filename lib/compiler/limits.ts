@@ -80,8 +80,9 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
     }
   }
   for (const [id, step] of Object.entries(graph.steps)) {
-    const inlineItems = 'forEach' in step && step.forEach !== undefined && step.forEach.manifest === undefined ? expectedItems(graph, id) : 1;
-    if (!('forEach' in step && step.forEach?.manifest !== undefined)) retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY * inlineItems;
+    // A distributed item's retries are in its child execution's history; an inline item's in this one, per item.
+    if ('forEach' in step && step.forEach?.manifest !== undefined) continue;
+    retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY * expectedItems(graph, id);
   }
   const steps = Object.keys(graph.steps).length;
   return {
