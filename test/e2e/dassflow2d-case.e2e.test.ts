@@ -154,6 +154,16 @@ describe('validate-case on the embedded runtime', () => {
     expect(Math.abs(JSON.parse(rasters).volumeBalance.relativeError)).toBeLessThan(0.05);
   });
 
+  it('fails the raster step, never retried, when a snapshot the model kept holds values no flood has', async () => {
+    process.env['ORCHESTRA_DASSFLOW2D'] = STAND_IN;
+    process.env['ORCHESTRA_STAND_IN'] = 'garbage-snapshot';
+    const run = await uploadCase('garbage-snapshot', channel);
+    expect(run.status).toBe('FAILED');
+    expect(run.steps['run-model']?.status).toBe('SUCCEEDED');
+    expect(run.steps['rasters']).toMatchObject({ status: 'FAILED', attempts: 1, error: { error: 'Orchestra.Permanent' } });
+    expect(run.steps['rasters']?.error?.cause).toMatch(/run-model\/res\/result_3\.000000E\+02\.dat, cell 1: h is NaN — the run blew up/);
+  });
+
   it('fails, naming the variable, when ORCHESTRA_DASSFLOW2D is not an executable', async () => {
     process.env['ORCHESTRA_DASSFLOW2D'] = '/nonexistent/dassflow2d';
     const run = await uploadCase('bad-executable', channel);
