@@ -16,6 +16,7 @@ import { openApiText } from '../contract/openapi';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
+import { consoleFile, sendConsoleFile } from './console-files';
 import { type LocalServer, listenLocal, readRequestBody } from './http';
 import { lambdaContext } from './task-runners/lambda';
 
@@ -37,6 +38,8 @@ export interface RunsApiServerOptions {
   readonly keyed?: RunsApiDependencies['keyed'];
   /** Where backfills are worked (the runtime's conductor). */
   readonly backfills?: RunsApiDependencies['backfills'];
+  /** The web console's built files (console/dist), served at "/"; @default none */
+  readonly console?: string;
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the function's failures are reported. */
@@ -68,6 +71,11 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     if (request.method === 'GET' && url.pathname === '/openapi.json') {
       request.resume();
       return send(response, 200, { 'content-type': 'application/json' }, openApiText());
+    }
+    const page = request.method === 'GET' && options.console !== undefined ? consoleFile(options.console, url.pathname) : undefined;
+    if (page !== undefined) {
+      request.resume();
+      return sendConsoleFile(response, page);
     }
     if (request.method === 'GET' && url.pathname === '/events' && options.activity !== undefined) {
       request.resume();

@@ -233,7 +233,7 @@ export class LocalRuntime {
    * Serves the runs API (functions/runs-api, unchanged) over HTTP on 127.0.0.1, its Step Functions
    * client on this runtime's endpoint; it stops with the runtime.
    */
-  async serveRunsApi(options: { port?: number } = {}): Promise<RunsApiServer> {
+  async serveRunsApi(options: { port?: number; console?: string } = {}): Promise<RunsApiServer> {
     const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
     const descriptions = Object.fromEntries(this.pipelines.map((p) => [p.name, describePipeline(p.graph)]));
     const logs: RunLogs = {
@@ -260,6 +260,7 @@ export class LocalRuntime {
       activity,
       backfills,
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.console === undefined ? {} : { console: options.console }),
     });
     this.servers.push(server);
     // External services call back here; the first server is the one steps name.

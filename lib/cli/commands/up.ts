@@ -3,6 +3,7 @@
  * local Step Functions endpoint and the runs API, running until Ctrl-C. Any S3 client can upload,
  * any Step Functions client or HTTP client can start and follow runs; each run is printed as it starts and ends.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PipelineSource } from '../../catalogue';
 import { loadCatalogue, loadPipelinesIn } from '../../catalogue';
@@ -16,6 +17,9 @@ import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
+
+/** The web console, built by `npm run build:console` (part of `npm ci`). */
+const CONSOLE_DIR = join(import.meta.dirname, '..', '..', '..', 'console', 'dist');
 
 export interface UpOptions extends DataDirOption {
   /** S3 port. @default 4568 */
@@ -56,7 +60,7 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   let forgetEndpoints = (): void => undefined;
   try {
     for (const pipeline of pipelines) runtime.addPipeline(pipeline);
-    const api = await runtime.serveRunsApi({ port: options.apiPort ?? DEFAULT_API_PORT });
+    const api = await runtime.serveRunsApi({ port: options.apiPort ?? DEFAULT_API_PORT, ...(existsSync(CONSOLE_DIR) ? { console: CONSOLE_DIR } : {}) });
     forgetEndpoints = writeEndpoints(dataDir, {
       pid: process.pid,
       s3: runtime.s3.endpoint,
@@ -101,6 +105,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
       `S3              ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
       `Step Functions  ${runtime.stepFunctionsEndpoint}   state machines arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
       `Runs API        ${api}   (OpenAPI: ${api}/openapi.json)`,
+      existsSync(CONSOLE_DIR) ? `Console         ${api}/` : 'Console         not built: npm run build:console',
       `credentials     AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
       ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
@@ -110,7 +115,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
         const how =
           t?.ingestPrefix === undefined
             ? 'no upload trigger (orchestra run)'
-            : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.marker ?? t.requiredFiles?.join(', ')})` : ''}`;
+            : `upload to s3://${runtime.s3.bucket}/${t.ingestPrefix}${t.mode === 'dataset' ? `<dataset>/ (needs ${t.case === undefined ? (t.marker ?? t.requiredFiles?.join(', ')) : `a ${t.case} case: the files its input.txt and bc.txt name`})` : ''}`;
         const next = t?.schedule === undefined ? undefined : parseSchedule(t.schedule, t.timezone ?? 'UTC').next(new Date());
         return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule}${t.timezone === undefined ? '' : ` (${t.timezone})`}, next ${next?.toISOString() ?? 'never'}`}`;
       }),

@@ -1,0 +1,243 @@
+/**
+ * The Orchestra console: pipelines, runs and a run's steps, from the runs API of `orchestra up` (or of
+ * a deployed stack, through `orchestra console`). Hash routes (`#/runs/<pipeline>/<run id>`) so the
+ * page never shadows an API path. Views refresh every second while open.
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { cancelRun, getRun, listPipelines, listRuns, type PipelineSummary, type RunDetail, type RunSummary, startRun } from './api';
+
+const REFRESH_MS = 1000;
+
+/** Loads with `load` now and every second, keeping the last answer and the last error. */
+function usePolled<T>(load: () => Promise<T>, key: string): { value: T | undefined; error: string | undefined } {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    const tick = async () => {
+      try {
+        const next = await load();
+        if (!live) return;
+        setValue(next);
+        setError(undefined);
+      } catch (failure) {
+        if (live) setError(failure instanceof Error ? failure.message : String(failure));
+      }
+    };
+    void tick();
+    const timer = setInterval(tick, REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [key]);
+  return { value, error };
+}
+
+const Status = ({ status }: { status: string }) => <span class={`status status-${status}`}>{status}</span>;
+const when = (iso: string | undefined) => (iso === undefined ? '' : new Date(iso).toLocaleString());
+const runLink = (run: { pipeline: string; runId: string }) => `#/runs/${encodeURIComponent(run.pipeline)}/${encodeURIComponent(run.runId)}`;
+
+function Problem({ message }: { message: string | undefined }) {
+  return message === undefined ? null : (
+    <p role="alert" class="error">
+      {message}
+    </p>
+  );
+}
+
+function Pipelines() {
+  const { value, error } = usePolled(listPipelines, 'pipelines');
+  const [refused, setRefused] = useState<string | undefined>(undefined);
+  const start = async (name: string) => {
+    if (!window.confirm(`Start a run of ${name}?`)) return;
+    try {
+      location.hash = runLink(await startRun(name));
+    } catch (failure) {
+      setRefused(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <section aria-labelledby="pipelines-title">
+      <h2 id="pipelines-title">Pipelines</h2>
+      <Problem message={error ?? refused} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Pipeline</th>
+            <th scope="col">Schedule</th>
+            <th scope="col">Next fire</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(value ?? []).map((pipeline: PipelineSummary) => (
+            <tr key={pipeline.name}>
+              <td>
+                <a href={`#/runs?pipeline=${encodeURIComponent(pipeline.name)}`}>{pipeline.name}</a>
+              </td>
+              <td>{pipeline.schedule === undefined ? '—' : `${pipeline.schedule.expression} (${pipeline.schedule.timezone})`}</td>
+              <td>{when(pipeline.schedule?.next)}</td>
+              <td>
+                <button type="button" onClick={() => void start(pipeline.name)} aria-label={`Start a run of ${pipeline.name}`}>
+                  Start
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Runs({ pipeline, status }: { pipeline: string | undefined; status: string | undefined }) {
+  const { value, error } = usePolled(() => listRuns(pipeline), `runs:${pipeline ?? ''}`);
+  const runs = (value ?? []).filter((run: RunSummary) => status === undefined || run.status === status);
+  const filter = (next: { pipeline?: string | undefined; status?: string | undefined }) => {
+    const query = new URLSearchParams();
+    const p = 'pipeline' in next ? next.pipeline : pipeline;
+    const s = 'status' in next ? next.status : status;
+    if (p) query.set('pipeline', p);
+    if (s) query.set('status', s);
+    location.hash = `#/runs?${query}`;
+  };
+  return (
+    <section aria-labelledby="runs-title">
+      <h2 id="runs-title">Runs{pipeline === undefined ? '' : ` of ${pipeline}`}</h2>
+      <div class="filters">
+        <label>
+          Status{' '}
+          <select value={status ?? ''} onChange={(event) => filter({ status: event.currentTarget.value || undefined })}>
+            <option value="">any</option>
+            {['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT'].map((s) => (
+              <option value={s} key={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        {pipeline === undefined ? null : (
+          <button type="button" onClick={() => filter({ pipeline: undefined })}>
+            All pipelines
+          </button>
+        )}
+      </div>
+      <Problem message={error} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Pipeline</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+            <th scope="col">Stopped</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={`${run.pipeline}/${run.runId}`}>
+              <td>
+                <a href={runLink(run)}>{run.runId}</a>
+              </td>
+              <td>{run.pipeline}</td>
+              <td>
+                <Status status={run.status} />
+              </td>
+              <td>{when(run.startedAt)}</td>
+              <td>{when(run.stoppedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {runs.length === 0 && value !== undefined ? <p>No runs yet.</p> : null}
+    </section>
+  );
+}
+
+function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
+  const { value: run, error } = usePolled<RunDetail>(() => getRun(pipeline, runId), `run:${pipeline}/${runId}`);
+  const [refused, setRefused] = useState<string | undefined>(undefined);
+  const cancel = async () => {
+    if (!window.confirm(`Cancel run ${runId}?`)) return;
+    try {
+      await cancelRun(pipeline, runId);
+    } catch (failure) {
+      setRefused(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <section aria-labelledby="run-title">
+      <h2 id="run-title">
+        Run {runId} of <a href={`#/runs?pipeline=${encodeURIComponent(pipeline)}`}>{pipeline}</a> {run === undefined ? null : <Status status={run.status} />}
+      </h2>
+      <Problem message={error ?? refused} />
+      {run?.status === 'RUNNING' ? (
+        <button type="button" onClick={() => void cancel()}>
+          Cancel run
+        </button>
+      ) : null}
+      {run?.error === undefined ? null : <p class="error">{`${run.error}: ${run.cause ?? ''}`}</p>}
+      <table aria-label="Steps">
+        <thead>
+          <tr>
+            <th scope="col">Step</th>
+            <th scope="col">Status</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(run?.steps ?? {}).map(([id, step]) => (
+            <tr key={id} data-step={id}>
+              <td>{id}</td>
+              <td>
+                <Status status={step.status} />
+              </td>
+              <td>{step.attempts}</td>
+              <td class="error">{step.error === undefined ? '' : `${step.error}: ${step.cause ?? ''}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function route(hash: string) {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  const run = /^\/runs\/([^/]+)\/([^/]+)$/.exec(path);
+  if (run !== null) return <Run pipeline={decodeURIComponent(run[1] ?? '')} runId={decodeURIComponent(run[2] ?? '')} />;
+  if (path === '/runs') return <Runs pipeline={params.get('pipeline') ?? undefined} status={params.get('status') ?? undefined} />;
+  return (
+    <>
+      <Pipelines />
+      <Runs pipeline={undefined} status={undefined} />
+    </>
+  );
+}
+
+function App() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(location.hash);
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return (
+    <>
+      <header>
+        <h1>Orchestra</h1>
+        <nav aria-label="Sections">
+          <a href="#/">Pipelines</a> · <a href="#/runs">Runs</a>
+        </nav>
+      </header>
+      <main>{route(hash)}</main>
+    </>
+  );
+}
+
+const root = document.getElementById('app');
+if (root !== null) render(<App />, root);
