@@ -113,3 +113,48 @@ export async function startRun(pipeline: string): Promise<{ pipeline: string; ru
 export async function cancelRun(pipeline: string, runId: string): Promise<void> {
   await call('DELETE', `pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`);
 }
+
+export interface PipelineShape {
+  readonly name: string;
+  readonly steps: Readonly<Record<string, { readonly kind: string; readonly dependsOn: readonly string[] }>>;
+}
+
+export async function getPipeline(name: string): Promise<PipelineShape> {
+  const answer = await call('GET', `pipelines/${encodeURIComponent(name)}`);
+  const steps: Record<string, { kind: string; dependsOn: string[] }> = {};
+  for (const [id, step] of Object.entries(isRecord(answer) && isRecord(answer['steps']) ? answer['steps'] : {})) {
+    if (!isRecord(step)) continue;
+    const dependsOn = Array.isArray(step['dependsOn']) ? step['dependsOn'].filter((dep): dep is string => typeof dep === 'string') : [];
+    steps[id] = { kind: text(step['kind']) ?? 'step', dependsOn };
+  }
+  return { name, steps };
+}
+
+export interface LogLine {
+  readonly time: string;
+  readonly step?: string;
+  readonly message: string;
+}
+
+/** Every log line of the run (the API pages them; the console follows the pages). */
+export async function getLogs(pipeline: string, runId: string): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
+  let token: string | undefined;
+  do {
+    const answer = await call(
+      'GET',
+      `pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}/logs${token === undefined ? '' : `?nextToken=${encodeURIComponent(token)}`}`,
+    );
+    for (const line of isRecord(answer) && Array.isArray(answer['lines']) ? answer['lines'] : []) {
+      if (!isRecord(line) || typeof line['message'] !== 'string') continue;
+      const step = text(line['step']);
+      lines.push({ time: text(line['time']) ?? '', message: line['message'], ...(step === undefined ? {} : { step }) });
+    }
+    token = isRecord(answer) ? text(answer['nextToken']) : undefined;
+  } while (token !== undefined);
+  return lines;
+}
+
+export async function redriveRun(pipeline: string, runId: string): Promise<void> {
+  await call('POST', `pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}/redrive`, {});
+}

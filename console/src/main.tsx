@@ -5,7 +5,21 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { cancelRun, getRun, listPipelines, listRuns, type PipelineSummary, type RunDetail, type RunSummary, startRun } from './api';
+import {
+  cancelRun,
+  getLogs,
+  getPipeline,
+  getRun,
+  listPipelines,
+  listRuns,
+  type PipelineShape,
+  type PipelineSummary,
+  type RunDetail,
+  type RunSummary,
+  redriveRun,
+  startRun,
+} from './api';
+import { RunGraph } from './run-graph';
 
 const REFRESH_MS = 1000;
 
@@ -156,13 +170,34 @@ function Runs({ pipeline, status }: { pipeline: string | undefined; status: stri
   );
 }
 
+/** A step's log lines (all of the run's when no step is chosen), following new lines while open. */
+function Logs({ pipeline, runId, step }: { pipeline: string; runId: string; step: string | undefined }) {
+  const { value, error } = usePolled(() => getLogs(pipeline, runId), `logs:${pipeline}/${runId}`);
+  const lines = (value ?? []).filter((line) => step === undefined || line.step === step);
+  return (
+    <section aria-labelledby="logs-title">
+      <h3 id="logs-title">Logs{step === undefined ? '' : ` of ${step}`}</h3>
+      <Problem message={error} />
+      <pre class="logs" aria-live="polite">
+        {lines.map((line) => `${line.time.slice(11, 23)} ${line.step === undefined ? '' : `[${line.step}] `}${line.message}`).join('\n')}
+      </pre>
+    </section>
+  );
+}
+
 function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
   const { value: run, error } = usePolled<RunDetail>(() => getRun(pipeline, runId), `run:${pipeline}/${runId}`);
+  const [shape, setShape] = useState<PipelineShape | undefined>(undefined);
+  const [selected, setSelected] = useState<string | undefined>(undefined);
   const [refused, setRefused] = useState<string | undefined>(undefined);
-  const cancel = async () => {
-    if (!window.confirm(`Cancel run ${runId}?`)) return;
+  useEffect(() => {
+    void getPipeline(pipeline).then(setShape, (failure: unknown) => setRefused(failure instanceof Error ? failure.message : String(failure)));
+  }, [pipeline]);
+  const act = async (what: string, action: () => Promise<void>) => {
+    if (!window.confirm(`${what} run ${runId}?`)) return;
     try {
-      await cancelRun(pipeline, runId);
+      setRefused(undefined);
+      await action();
     } catch (failure) {
       setRefused(failure instanceof Error ? failure.message : String(failure));
     }
@@ -174,10 +209,16 @@ function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
       </h2>
       <Problem message={error ?? refused} />
       {run?.status === 'RUNNING' ? (
-        <button type="button" onClick={() => void cancel()}>
+        <button type="button" onClick={() => void act('Cancel', () => cancelRun(pipeline, runId))}>
           Cancel run
         </button>
       ) : null}
+      {run !== undefined && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(run.status) ? (
+        <button type="button" onClick={() => void act('Redrive', () => redriveRun(pipeline, runId))}>
+          Redrive run
+        </button>
+      ) : null}
+      {shape === undefined || run === undefined ? null : <RunGraph shape={shape} steps={run.steps} onSelect={setSelected} />}
       {run?.error === undefined ? null : <p class="error">{`${run.error}: ${run.cause ?? ''}`}</p>}
       <table aria-label="Steps">
         <thead>
@@ -191,7 +232,11 @@ function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
         <tbody>
           {Object.entries(run?.steps ?? {}).map(([id, step]) => (
             <tr key={id} data-step={id}>
-              <td>{id}</td>
+              <td>
+                <button type="button" class="link" onClick={() => setSelected(id)} aria-pressed={selected === id}>
+                  {id}
+                </button>
+              </td>
               <td>
                 <Status status={step.status} />
               </td>
@@ -201,6 +246,7 @@ function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
           ))}
         </tbody>
       </table>
+      <Logs pipeline={pipeline} runId={runId} step={selected} />
     </section>
   );
 }

@@ -15,8 +15,12 @@ const quick: PipelineGraph = {
   steps: { a: { kind: 'simulate', durationMs: 200 }, b: { kind: 'simulate', durationMs: 200, dependsOn: ['a'] }, c: { kind: 'simulate', dependsOn: ['a'] } },
 };
 const slow: PipelineGraph = { name: 'slow', steps: { wait: { kind: 'simulate', durationMs: 60_000, timeoutSeconds: 120 } } };
+const flaky: PipelineGraph = {
+  name: 'flaky',
+  steps: { first: { kind: 'simulate' }, fails: { kind: 'simulate', failureRate: 1, retry: { maxAttempts: 1 }, dependsOn: ['first'] } },
+};
 
-const runtime = await startTestRuntime([quick, slow]);
+const runtime = await startTestRuntime([quick, slow, flaky]);
 const api = await runtime.serveRunsApi({ console: join(ROOT, 'console', 'dist') });
 let browser: BrowserContext;
 let page: Page;
@@ -48,6 +52,30 @@ describe('the console', () => {
     const rows = await steps.locator('tbody tr').allInnerTexts();
     expect(rows.map((row) => row.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['a SUCCEEDED', 'b SUCCEEDED', 'c SUCCEEDED']);
     await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor();
+  });
+
+  it("draws the run as a graph laid out by elkjs, each step named with its status, and shows a step's logs when chosen", async () => {
+    await page.getByRole('img', { name: 'Graph of quick: 3 steps' }).waitFor();
+    for (const step of ['a', 'b', 'c']) await page.getByRole('button', { name: `${step}: SUCCEEDED` }).waitFor();
+    // a precedes b and c: elkjs lays the graph out left to right.
+    const x = async (step: string) => Number((await page.locator(`g[data-step="${step}"]`).getAttribute('transform'))?.match(/translate\(([\d.]+)/)?.[1]);
+    expect(await x('a')).toBeLessThan(await x('b'));
+    await page.getByRole('button', { name: 'b: SUCCEEDED' }).focus();
+    expect(await page.evaluate('document.activeElement?.getAttribute("data-step")')).toBe('b');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Logs of b' }).waitFor();
+    await page.locator('pre.logs', { hasText: '[b]' }).waitFor();
+    expect(await page.locator('pre.logs').textContent()).not.toContain('[a]');
+  });
+
+  it('redrives a failed run once confirmed', async () => {
+    await page.goto(`${api.url}/`);
+    await page.getByRole('button', { name: 'Start a run of flaky' }).click();
+    await page.getByRole('heading', { name: /FAILED$/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'fails: FAILED' }).waitFor();
+    await page.getByRole('button', { name: 'Redrive run' }).click();
+    // The redriven run fails again at the same step (it always fails): a second attempt is recorded.
+    await page.locator('tr[data-step="fails"] td:nth-child(3)', { hasText: '2' }).waitFor({ timeout: 15_000 });
   });
 
   it('cancels a running run once confirmed, and filters the runs by status', async () => {
