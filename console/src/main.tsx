@@ -106,15 +106,25 @@ function Pipelines() {
   );
 }
 
-function Runs({ pipeline, status }: { pipeline: string | undefined; status: string | undefined }) {
+interface RunFilter {
+  readonly pipeline?: string | undefined;
+  readonly status?: string | undefined;
+  /** A dataset, observation or other key (`?key=` in the address; runs are named after what started them). Not `key`: Preact keeps that prop. */
+  readonly match?: string | undefined;
+}
+
+function Runs({ pipeline, status, match }: RunFilter) {
   const { value, error } = usePolled(() => listRuns(pipeline), `runs:${pipeline ?? ''}`);
-  const runs = (value ?? []).filter((run: RunSummary) => status === undefined || run.status === status);
-  const filter = (next: { pipeline?: string | undefined; status?: string | undefined }) => {
+  const runs = (value ?? []).filter((run: RunSummary) => (status === undefined || run.status === status) && (match === undefined || run.runId.includes(match)));
+  const filter = (next: RunFilter) => {
     const query = new URLSearchParams();
-    const p = 'pipeline' in next ? next.pipeline : pipeline;
-    const s = 'status' in next ? next.status : status;
-    if (p) query.set('pipeline', p);
-    if (s) query.set('status', s);
+    const chosen = { pipeline, status, match, ...next };
+    for (const [name, value] of [
+      ['pipeline', chosen.pipeline],
+      ['status', chosen.status],
+      ['key', chosen.match],
+    ] as const)
+      if (value) query.set(name, value);
     location.hash = `#/runs?${query}`;
   };
   return (
@@ -132,6 +142,19 @@ function Runs({ pipeline, status }: { pipeline: string | undefined; status: stri
             ))}
           </select>
         </label>
+        <form
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const value = new FormData(event.currentTarget).get('key');
+            filter({ match: typeof value === 'string' && value !== '' ? value : undefined });
+          }}
+        >
+          <label>
+            Key <input name="key" defaultValue={match ?? ''} placeholder="dataset or observation id" />
+          </label>{' '}
+          <button type="submit">Filter</button>
+        </form>
         {pipeline === undefined ? null : (
           <button type="button" onClick={() => filter({ pipeline: undefined })}>
             All pipelines
@@ -256,11 +279,11 @@ function route(hash: string) {
   const params = new URLSearchParams(query);
   const run = /^\/runs\/([^/]+)\/([^/]+)$/.exec(path);
   if (run !== null) return <Run pipeline={decodeURIComponent(run[1] ?? '')} runId={decodeURIComponent(run[2] ?? '')} />;
-  if (path === '/runs') return <Runs pipeline={params.get('pipeline') ?? undefined} status={params.get('status') ?? undefined} />;
+  if (path === '/runs') return <Runs pipeline={params.get('pipeline') ?? undefined} status={params.get('status') ?? undefined} match={params.get('key') ?? undefined} />;
   return (
     <>
       <Pipelines />
-      <Runs pipeline={undefined} status={undefined} />
+      <Runs />
     </>
   );
 }

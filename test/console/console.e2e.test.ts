@@ -68,6 +68,19 @@ describe('the console', () => {
     expect(await page.locator('pre.logs').textContent()).not.toContain('[a]');
   });
 
+  it('filters the runs by key: runs are named after the dataset or observation that started them', async () => {
+    for (const runId of ['obs-0042-night', 'obs-0043-night']) {
+      const started = await fetch(`${api.url}/pipelines/quick/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId }) });
+      expect(started.status).toBe(202);
+    }
+    await page.goto(`${api.url}/#/runs`);
+    await page.getByRole('searchbox').or(page.getByLabel('Key')).fill('obs-0042');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/key=obs-0042/);
+    await page.getByRole('link', { name: 'obs-0042-night' }).waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+  });
+
   it('redrives a failed run once confirmed', async () => {
     await page.goto(`${api.url}/`);
     await page.getByRole('button', { name: 'Start a run of flaky' }).click();
