@@ -143,7 +143,7 @@ function Runs({ pipeline, status, match }: RunFilter) {
           </select>
         </label>
         <form
-          role="search"
+          aria-label="Filter runs by key"
           onSubmit={(event) => {
             event.preventDefault();
             const value = new FormData(event.currentTarget).get('key');
