@@ -74,7 +74,7 @@ describe('the console', () => {
       expect(started.status).toBe(202);
     }
     await page.goto(`${api.url}/#/runs`);
-    await page.getByLabel('Key').fill('obs-0042');
+    await page.getByRole('textbox', { name: 'Key' }).fill('obs-0042');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/key=obs-0042/);
     await page.getByRole('link', { name: 'obs-0042-night' }).waitFor();
