@@ -49,6 +49,20 @@ function usePolled<T>(load: () => Promise<T>, key: string): { value: T | undefin
   return { value, error };
 }
 
+function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th scope="col" key={column}>
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 const Status = ({ status }: { status: string }) => <span class={`status status-${status}`}>{status}</span>;
 const when = (iso: string | undefined) => (iso === undefined ? '' : new Date(iso).toLocaleString());
 const runLink = (run: { pipeline: string; runId: string }) => `#/runs/${encodeURIComponent(run.pipeline)}/${encodeURIComponent(run.runId)}`;
@@ -77,14 +91,7 @@ function Pipelines() {
       <h2 id="pipelines-title">Pipelines</h2>
       <Problem message={error ?? refused} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Pipeline</th>
-            <th scope="col">Schedule</th>
-            <th scope="col">Next fire</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Pipeline', 'Schedule', 'Next fire', 'Actions']} />
         <tbody>
           {(value ?? []).map((pipeline: PipelineSummary) => (
             <tr key={pipeline.name}>
@@ -163,15 +170,7 @@ function Runs({ pipeline, status, match }: RunFilter) {
       </div>
       <Problem message={error} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Pipeline</th>
-            <th scope="col">Status</th>
-            <th scope="col">Started</th>
-            <th scope="col">Stopped</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Run', 'Pipeline', 'Status', 'Started', 'Stopped']} />
         <tbody>
           {runs.map((run) => (
             <tr key={`${run.pipeline}/${run.runId}`}>
@@ -244,14 +243,7 @@ function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
       {shape === undefined || run === undefined ? null : <RunGraph shape={shape} steps={run.steps} onSelect={setSelected} />}
       {run?.error === undefined ? null : <p class="error">{`${run.error}: ${run.cause ?? ''}`}</p>}
       <table aria-label="Steps">
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Error</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Step', 'Status', 'Attempts', 'Error']} />
         <tbody>
           {Object.entries(run?.steps ?? {}).map(([id, step]) => (
             <tr key={id} data-step={id}>
