@@ -14,6 +14,7 @@ import { catalogueDatabasePath, upsertRows, upsertRowsInDynamoDb } from '../cata
 
 /** The step's `tables` entry: ORCHESTRA_TABLE_CATALOGUE in AWS. */
 export const CATALOGUE_TABLE = 'catalogue';
+/** One client per Lambda container, made on first use (warm invocations reuse its connections). */
 let dynamoDb: DynamoDBClient | undefined;
 
 export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
@@ -29,7 +30,7 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const table = process.env[tableEnvName(CATALOGUE_TABLE)];
   const database = table === undefined ? catalogueDatabasePath() : `dynamodb:${table}`;
   const outcome =
-    table === undefined ? upsertRows(database, columns, rows, overwrite) : await upsertRowsInDynamoDb(dynamoDb ?? new DynamoDBClient({}), table, columns, rows, overwrite);
+    table === undefined ? upsertRows(database, columns, rows, overwrite) : await upsertRowsInDynamoDb((dynamoDb ??= new DynamoDBClient({})), table, columns, rows, overwrite);
   logger.info('rows upserted', { database, ...outcome });
   return { database, rows: rows.length, ...outcome };
 });
