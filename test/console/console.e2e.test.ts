@@ -3,6 +3,7 @@
  * up` serves it: pipelines listed, a run started from the page and its steps seen turning SUCCEEDED,
  * runs filtered by status, a long run cancelled — each action confirmed, each refusal shown.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +80,21 @@ describe('the console', () => {
     await page.waitForURL(/key=obs-0042/);
     await page.getByRole('link', { name: 'obs-0042-night' }).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);
+  });
+
+  it('has no serious or critical accessibility violations (axe-core) on the pipelines, runs and run pages', async () => {
+    const source = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    const pages = [`${api.url}/`, `${api.url}/#/runs`, page.url()];
+    for (const address of pages) {
+      await page.goto(address);
+      await page.locator('main h2').first().waitFor();
+      await page.addScriptTag({ content: source });
+      const found = await page.evaluate(
+        'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
+      );
+      expect(Array.isArray(found)).toBe(true);
+      expect(JSON.stringify(found)).not.toMatch(/"impact":"(serious|critical)"/);
+    }
   });
 
   it('redrives a failed run once confirmed', async () => {
