@@ -33,7 +33,8 @@ describe('observations', () => {
     expect(recognise('peaks', signal).values).toEqual([40]);
     const step = Array.from({ length: 256 }, (_, i) => (i > 180 ? 2 : 0) + 0.01 * Math.sin(i));
     expect(recognise('edges', step).values).toEqual([181]);
-    expect(recognise('periodicity', signal).values).toEqual([16]);
+    const periodic = Array.from({ length: 256 }, (_, i) => Math.sin((2 * Math.PI * i) / 16));
+    expect(recognise('periodicity', periodic).values).toEqual([16]);
   });
 });
 
