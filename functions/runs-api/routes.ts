@@ -32,6 +32,7 @@ import { listAllObjects } from '../../lib/runtime/s3-list';
 import { answerCallback } from '../../lib/runtime/service-waits';
 import { decodeRunsToken, listAllRuns } from './all-runs';
 import { type KeyedPipelines, keyReport } from './keys';
+import { listRunOutputs } from './outputs';
 
 export interface RunsApiDependencies {
   readonly sfn: SFNClient;
@@ -184,6 +185,13 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const limit = limitOf(event, 1000, 10_000);
     const page = await logs.read(pipeline, runId, { offset, limit });
     return json(200, { pipeline, runId, lines: page.lines, ...(page.more ? { nextToken: String(offset + page.lines.length) } : {}) });
+  };
+
+  const listOutputs = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
+    const { pipeline, runId, executionArn } = runOf(event);
+    if (data === undefined) return fail(501, 'outputs are not available from this deployment of the runs API (it has no data bucket)');
+    await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
+    return json(200, { pipeline, runId, ...(await listRunOutputs(data, pipeline, runId)) });
   };
 
   const describePipeline = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
@@ -386,6 +394,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     route('GET', '/keys/{key}', describeKey),
     route('GET', '/pipelines/{pipeline}', describePipeline),
     route('GET', '/pipelines/{pipeline}/runs/{runId}/logs', readLogs),
+    route('GET', '/pipelines/{pipeline}/runs/{runId}/outputs', listOutputs),
     route('GET', '/pipelines/{pipeline}/runs', listRuns),
     route('POST', '/pipelines/{pipeline}/runs', startRun),
     route('GET', '/pipelines/{pipeline}/runs/{runId}', inspectRun),

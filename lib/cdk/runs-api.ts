@@ -34,6 +34,7 @@ import { executionLogGroupName } from '../contract/log-groups';
 import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { startRunRequestSchema } from '../contract/runs-api';
+import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
@@ -98,9 +99,11 @@ export class RunsApi extends Construct {
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.keyedConductor.table.tableArn] }));
       props.keyedConductor.grantPlanBackfills(this.handler);
     }
-    // Dry runs list the dataset folders a run would read: under the ingest prefixes only.
+    // Dry runs list the dataset folders a run would read (the ingest prefixes); a run's outputs are
+    // listed, previewed and presigned under its pipeline's runs/ prefix (a presigned URL carries the
+    // signer's rights, so the role must read what it signs).
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
-    if (ingestPrefixes.length > 0) grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes });
+    grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes, read: props.pipelines.map((p) => pipelineRunsPrefixFor(p.source.graph.name)) });
     // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
     const machines = props.pipelines.map((p) => deployedStateMachineArn(this, p.source.graph.name));
     const executions = props.pipelines.map((p) =>
@@ -175,6 +178,7 @@ export class RunsApi extends Construct {
     const run = runs.addResource('{runId}');
     route(run, 'GET', ['pipeline', 'runId']);
     route(run.addResource('logs'), 'GET', ['pipeline', 'runId']);
+    route(run.addResource('outputs'), 'GET', ['pipeline', 'runId']);
     route(run, 'DELETE', ['pipeline', 'runId']);
     route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
     if (props.keyedConductor !== undefined) {

@@ -5,6 +5,7 @@
  * is stale) and served by `orchestra up` at /openapi.json.
  */
 import * as z from 'zod/mini';
+import { MAX_OUTPUTS_LISTED, OUTPUT_URL_SECONDS, PREVIEW_MAX_BYTES } from './run-outputs';
 import { backfillRequestSchema, callbackRequestSchema, startRunRequestSchema } from './runs-api';
 import { RUN_STATUSES } from './statuses';
 
@@ -99,6 +100,17 @@ export function openApiDocument(): Record<string, unknown> {
             200: { description: 'A page of lines', content: jsonContent(ref('RunLogs')) },
             404: error('No such run'),
             501: error('Logs are not served by this deployment'),
+          },
+        },
+      },
+      '/pipelines/{pipeline}/runs/{runId}/outputs': {
+        parameters: [pipelineParameter, runIdParameter],
+        get: {
+          summary: `What a run wrote (its first ${MAX_OUTPUTS_LISTED} files): presigned URLs to show and download each (valid ${OUTPUT_URL_SECONDS} s), the text of small text files`,
+          responses: {
+            200: { description: "The run's outputs", content: jsonContent(ref('RunOutputs')) },
+            404: error('No such run'),
+            501: error('Outputs are not served by this deployment'),
           },
         },
       },
@@ -212,6 +224,33 @@ export function openApiDocument(): Record<string, unknown> {
           properties: {
             lines: { type: 'array', items: { type: 'object', properties: { time: { type: 'string' }, step: { type: 'string' }, message: { type: 'string' } } } },
             nextToken: { type: 'string' },
+          },
+        },
+        RunOutputs: {
+          type: 'object',
+          required: ['pipeline', 'runId', 'prefix', 'outputs', 'truncated'],
+          properties: {
+            pipeline: { type: 'string' },
+            runId: { type: 'string' },
+            prefix: { type: 'string', description: "The run's prefix in the data bucket" },
+            truncated: { type: 'boolean', description: `More than ${MAX_OUTPUTS_LISTED} files: the first ones are listed` },
+            outputs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['key', 'step', 'path', 'size', 'contentType', 'url', 'downloadUrl'],
+                properties: {
+                  key: { type: 'string' },
+                  step: { type: 'string', description: 'The step that wrote it ("" for a file outside step folders)' },
+                  path: { type: 'string', description: "Its path under the step's folder" },
+                  size: { type: 'integer' },
+                  contentType: { type: 'string' },
+                  url: { type: 'string', format: 'uri', description: 'Presigned GET, shown inline' },
+                  downloadUrl: { type: 'string', format: 'uri', description: 'Presigned GET, saved as a file' },
+                  preview: { type: 'string', description: `The text of a text file up to ${PREVIEW_MAX_BYTES} bytes` },
+                },
+              },
+            },
           },
         },
         StartedRun: {

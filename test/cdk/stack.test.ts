@@ -199,8 +199,8 @@ describe('OrchestraStack', () => {
       (m) => m['Properties'] as { HttpMethod: string; AuthorizationType: string; RequestValidatorId?: unknown },
     );
 
-    expect(resources.sort()).toEqual(['keys', 'logs', 'pipelines', 'redrive', 'runs', 'runs', '{key}', '{pipeline}', '{runId}']);
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
+    expect(resources.sort()).toEqual(['keys', 'logs', 'outputs', 'pipelines', 'redrive', 'runs', 'runs', '{key}', '{pipeline}', '{runId}']);
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
     expect(methods.every((m) => m.AuthorizationType === 'AWS_IAM' && m.RequestValidatorId !== undefined)).toBe(true);
     // The model is the function's own request schema (lib/contract/runs-api.ts), as JSON Schema draft-04.
     template.hasResourceProperties('AWS::ApiGateway::Model', {
@@ -242,8 +242,12 @@ describe('OrchestraStack', () => {
       ]),
     );
     const lists = statements.filter((s) => [s.Action].flat().includes('s3:ListBucket'));
-    expect(JSON.stringify(lists)).toContain('"s3:prefix":["ingest/flood/*"]');
-    expect(statements.some((s) => [s.Action].flat().includes('s3:GetObject'))).toBe(false);
+    const objectReads = statements.filter((s) => [s.Action].flat().includes('s3:GetObject'));
+    // Dry runs list the ingest folders; outputs are listed, read and presigned under the runs' prefixes only.
+    expect(JSON.stringify(lists)).toContain('"s3:prefix":["ingest/flood/*","runs/flood/*"');
+    expect(objectReads).toHaveLength(1);
+    expect(JSON.stringify(defined(objectReads[0]).Resource)).toContain('/runs/flood/*');
+    expect(JSON.stringify(defined(objectReads[0]).Resource)).not.toContain('/ingest/');
     expect(reads).toHaveLength(1);
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/orchestra/Test/*');
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/orchestra-flood:*');

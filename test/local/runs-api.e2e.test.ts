@@ -187,6 +187,44 @@ describe('runs API served locally', () => {
     expect(answer.body).toEqual(JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 
+  it("lists a run's outputs with presigned URLs that show and download each file, and the text of small text files", async () => {
+    const started = await http('POST', '/pipelines/quick/runs', { runId: 'with-outputs' });
+    await settled(String(started.location));
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    await upload(runtime, 'runs/quick/with-outputs/only/map.png', png);
+    await upload(runtime, 'runs/quick/with-outputs/only/rows.csv', 'id,depth\n1,0.5\n');
+    const big = JSON.stringify({ values: 'x'.repeat(70_000) });
+    await upload(runtime, 'runs/quick/with-outputs/only/big.json', big);
+    await upload(runtime, 'runs/quick/with-outputs-2/only/other.txt', 'not this run');
+
+    const answer = await http('GET', '/pipelines/quick/runs/with-outputs/outputs');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ pipeline: 'quick', runId: 'with-outputs', prefix: 'runs/quick/with-outputs/', truncated: false });
+    const outputs = answer.body['outputs'] as Array<Record<string, unknown>>;
+    expect(outputs.map((o) => [o['step'], o['path'], o['contentType'], o['size']])).toEqual([
+      ['only', 'big.json', 'application/json', big.length],
+      ['only', 'map.png', 'image/png', png.length],
+      ['only', 'rows.csv', 'text/csv', 15],
+    ]);
+    const [bigOutput, map, rows] = outputs;
+    expect(rows?.['preview']).toBe('id,depth\n1,0.5\n');
+    expect(bigOutput).not.toHaveProperty('preview');
+    const shown = await fetch(String(map?.['url']));
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await shown.arrayBuffer())).toEqual(png);
+    const saved = await fetch(String(map?.['downloadUrl']));
+    expect(saved.headers.get('content-disposition')).toContain('attachment; filename="map.png"');
+  });
+
+  it('answers 404 for the outputs of a run that does not exist', async () => {
+    const answer = await http('GET', '/pipelines/quick/runs/never-ran/outputs');
+
+    expect(answer.status).toBe(404);
+    expect(answer.body['message']).toBe('no run "never-ran" of quick');
+  });
+
   it('describes a pipeline: its steps with kinds and dependencies', async () => {
     const { status, body } = await http('GET', '/pipelines/chain');
 

@@ -1,0 +1,74 @@
+/**
+ * `GET /pipelines/{pipeline}/runs/{runId}/outputs`: what a run wrote under its prefix in the data
+ * bucket, each object with presigned GET URLs (to show and to download) and, for small text files, the
+ * text itself. Presigned URLs let a browser fetch the bytes straight from S3 (no API Gateway payload
+ * limit, no binary media types, no AWS credentials in the page); the text previews travel in the JSON
+ * so a page needs no cross-origin read of the bucket.
+ */
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MAX_OUTPUTS_LISTED, MAX_PREVIEWS, OUTPUT_URL_SECONDS, PREVIEW_MAX_BYTES, type RunOutput, type RunOutputs } from '../../lib/contract/run-outputs';
+import { runPrefixFor } from '../../lib/contract/step-event';
+
+/** Content types of the files a page can show: images inline, text as text. Anything else is downloaded. */
+const CONTENT_TYPES: Readonly<Record<string, { readonly type: string; readonly text: boolean }>> = {
+  png: { type: 'image/png', text: false },
+  jpg: { type: 'image/jpeg', text: false },
+  jpeg: { type: 'image/jpeg', text: false },
+  gif: { type: 'image/gif', text: false },
+  webp: { type: 'image/webp', text: false },
+  svg: { type: 'image/svg+xml', text: false },
+  json: { type: 'application/json', text: true },
+  geojson: { type: 'application/geo+json', text: true },
+  csv: { type: 'text/csv', text: true },
+  tsv: { type: 'text/tab-separated-values', text: true },
+  txt: { type: 'text/plain', text: true },
+  log: { type: 'text/plain', text: true },
+  md: { type: 'text/markdown', text: true },
+  yaml: { type: 'application/yaml', text: true },
+  yml: { type: 'application/yaml', text: true },
+};
+
+const extensionOf = (key: string): string => /\.([A-Za-z0-9]+)$/.exec(key)?.[1]?.toLowerCase() ?? '';
+const contentTypeOf = (key: string) => CONTENT_TYPES[extensionOf(key)] ?? { type: 'application/octet-stream', text: false };
+/** RFC 6266 filename: quotes and non-ASCII characters replaced (the UTF-8 form carries the real name). */
+const dispositionOf = (name: string): string => `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+export async function listRunOutputs(data: { readonly s3: S3Client; readonly bucket: string }, pipeline: string, runId: string): Promise<RunOutputs> {
+  const prefix = runPrefixFor(pipeline, runId);
+  const listed: Array<{ key: string; size: number }> = [];
+  let truncated = false;
+  for await (const page of paginateListObjectsV2({ client: data.s3, pageSize: MAX_OUTPUTS_LISTED }, { Bucket: data.bucket, Prefix: prefix })) {
+    for (const object of page.Contents ?? []) {
+      if (object.Key === undefined || object.Key.endsWith('/')) continue;
+      if (listed.length === MAX_OUTPUTS_LISTED) truncated = true;
+      else listed.push({ key: object.Key, size: object.Size ?? 0 });
+    }
+    if (truncated) break;
+  }
+  let previews = 0;
+  const outputs = await Promise.all(
+    listed.map(async ({ key, size }): Promise<RunOutput> => {
+      const [first = '', ...rest] = key.slice(prefix.length).split('/');
+      // A file straight under the run's prefix (no step folder) belongs to no step.
+      const [step, path] = rest.length === 0 ? ['', first] : [first, rest.join('/')];
+      const kind = contentTypeOf(key);
+      const sign = (disposition?: string) =>
+        getSignedUrl(
+          data.s3,
+          new GetObjectCommand({
+            Bucket: data.bucket,
+            Key: key,
+            ResponseContentType: kind.type,
+            ...(disposition === undefined ? {} : { ResponseContentDisposition: disposition }),
+          }),
+          { expiresIn: OUTPUT_URL_SECONDS },
+        );
+      const [url, downloadUrl] = await Promise.all([sign(), sign(dispositionOf(key.slice(key.lastIndexOf('/') + 1)))]);
+      const previewed = kind.text && size <= PREVIEW_MAX_BYTES && previews++ < MAX_PREVIEWS;
+      const preview = previewed ? await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key })).then((object) => object.Body?.transformToString('utf8')) : undefined;
+      return { key, step, path, size, contentType: kind.type, url, downloadUrl, ...(preview === undefined ? {} : { preview }) };
+    }),
+  );
+  return { prefix, outputs, truncated };
+}
