@@ -293,7 +293,9 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
   const inspectRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, runId, executionArn } = runOf(event);
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
-    const steps = stepOutcomesFrom(await readExecutionHistory(sfn, executionArn));
+    const history = await readExecutionHistory(sfn, executionArn);
+    const steps = stepOutcomesFrom(history);
+    const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
     return json(200, {
       pipeline,
       runId,
@@ -303,6 +305,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
       stoppedAt: execution.stopDate,
       input: JSON.parse(execution.input ?? '{}') as unknown,
       ...(execution.error === undefined ? {} : { error: execution.error, cause: execution.cause }),
+      redrivenAt,
       steps,
     });
   };

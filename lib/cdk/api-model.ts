@@ -19,10 +19,10 @@ const TYPES: Readonly<Record<string, JsonSchemaType>> = {
 };
 
 function read(node: JsonRecord, at: string): JsonSchema {
-  const known = new Set(['$schema', 'type', 'properties', 'required', 'additionalProperties', 'pattern', 'items']);
+  const known = new Set(['$schema', 'type', 'properties', 'required', 'additionalProperties', 'pattern', 'items', 'description']);
   const unknown = Object.keys(node).filter((key) => !known.has(key));
   if (unknown.length > 0) throw new InvariantError(`${at}: JSON Schema keyword(s) ${unknown.join(', ')} have no mapping to API Gateway models yet`);
-  const { type, properties, required, additionalProperties, pattern, items } = node;
+  const { type, properties, required, additionalProperties, pattern, items, description } = node;
   const typeOf = (name: unknown): JsonSchemaType => {
     const mapped = typeof name === 'string' ? TYPES[name] : undefined;
     if (mapped === undefined) throw new InvariantError(`${at}.type: unexpected ${JSON.stringify(name)}`);
@@ -39,6 +39,7 @@ function read(node: JsonRecord, at: string): JsonSchema {
         : {}),
     ...(typeof pattern === 'string' ? { pattern } : {}),
     ...(items === undefined ? {} : { items: child(items, `${at}.items`) }),
+    ...(typeof description === 'string' ? { description } : {}),
   };
 }
 

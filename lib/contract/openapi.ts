@@ -315,11 +315,19 @@ export function openApiDocument(): Record<string, unknown> {
             input: { type: 'object' },
             error: { type: 'string' },
             cause: { type: 'string' },
+            redrivenAt: { type: 'array', items: { type: 'string', format: 'date-time' }, description: 'When the run was redriven, oldest first' },
             steps: {
               type: 'object',
               additionalProperties: {
                 type: 'object',
-                properties: { status: { type: 'string' }, attempts: { type: 'integer' }, error: { type: 'string' }, cause: { type: 'string' } },
+                properties: {
+                  status: { enum: ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED'] },
+                  attempts: { type: 'integer' },
+                  error: { type: 'string', description: 'The last attempt that failed' },
+                  cause: { type: 'string' },
+                  startedAt: { type: 'string', format: 'date-time' },
+                  stoppedAt: { type: 'string', format: 'date-time', description: 'When its last attempt ended' },
+                },
               },
             },
           },

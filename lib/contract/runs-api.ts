@@ -15,8 +15,16 @@ const RUN_ID_RULE = `1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`;
 
 export const startRunRequestSchema = z.strictObject(
   {
-    runId: z.optional(z.string({ error: RUN_ID_RULE }).check(z.regex(RUN_NAME_PATTERN, { error: RUN_ID_RULE }))),
-    input: z.optional(z.record(z.string(), z.unknown(), { error: 'expected a JSON object (the run input)' })),
+    runId: z.optional(
+      z
+        .string({ error: RUN_ID_RULE })
+        .check(z.regex(RUN_NAME_PATTERN, { error: RUN_ID_RULE }), z.describe(`The run's name, used once per pipeline: ${RUN_ID_RULE} (default: generated)`)),
+    ),
+    input: z.optional(
+      z
+        .record(z.string(), z.unknown(), { error: 'expected a JSON object (the run input)' })
+        .check(z.describe('The run input, a JSON object; a dataset or case pipeline reads the folder named by "prefix", e.g. {"prefix": "ingest/flood/valley/"}')),
+    ),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} — allowed: "runId", "input"` : undefined) },
 );
@@ -88,12 +96,25 @@ export function parseCallbackRequest(body: unknown): Parsed<CallbackRequest> {
   return parsed.success ? { request: parsed.data } : { problems: problemsOf(parsed.error.issues) };
 }
 
+/** A backfill's pace when the request names none: runs started per second. */
+export const DEFAULT_BACKFILL_RATE = 20;
+
 /** `POST /backfills`: decide again for keys, through the conductor's own path. */
 export const backfillRequestSchema = z.strictObject({
-  keys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(1024))).check(z.minLength(1), z.maxLength(100_000))),
-  prefix: z.optional(z.string().check(z.minLength(1), z.regex(/\/$/, { error: 'a key prefix ending in "/", e.g. "data/EclTmVhfAlert/"' }))),
-  pipelines: z.optional(z.array(z.string()).check(z.minLength(1))),
-  ratePerSecond: z.optional(z.number().check(z.gte(0.1), z.lte(300))),
+  keys: z.optional(
+    z.array(z.string().check(z.minLength(1), z.maxLength(1024))).check(z.minLength(1), z.maxLength(100_000), z.describe('The keys (e.g. observation ids) to decide again')),
+  ),
+  prefix: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.regex(/\/$/, { error: 'a key prefix ending in "/", e.g. "data/EclTmVhfAlert/"' }),
+        z.describe('Every data item under this prefix, e.g. "data/EclTmVhfAlert/"'),
+      ),
+  ),
+  pipelines: z.optional(z.array(z.string()).check(z.minLength(1), z.describe('Only these keyed pipelines (default: every one the items feed)'))),
+  ratePerSecond: z.optional(z.number().check(z.gte(0.1), z.lte(300), z.describe(`Runs started per second at most (default ${DEFAULT_BACKFILL_RATE})`))),
 });
 
 export type BackfillRequest = z.infer<typeof backfillRequestSchema>;

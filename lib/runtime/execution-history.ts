@@ -6,11 +6,18 @@ import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '
 import { type Json, parseStoredJson } from '../shared/json';
 
 export interface StepOutcome {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** RUNNING: an attempt is under way; ABORTED: the run ended (stopped, timed out) during an attempt. */
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   readonly attempts: number;
   readonly error?: string;
   readonly cause?: string;
+  /** ISO 8601: when its first attempt was scheduled. */
+  readonly startedAt?: string;
+  /** ISO 8601: when its last attempt ended. */
+  readonly stoppedAt?: string;
 }
+
+const EXECUTION_ENDED = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
 /** Execution ARN of run `runName` of a state machine (`…:stateMachine:x` → `…:execution:x:runName`). */
 export const executionArnOf = (stateMachineArn: string, runName: string): string => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runName}`;
@@ -41,21 +48,31 @@ function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent)
 
 export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string, StepOutcome> {
   const stateOf = taskStateFinder(events);
-  const steps: Record<string, { status: 'SUCCEEDED' | 'FAILED'; attempts: number; error?: string; cause?: string }> = {};
+  const steps: Record<string, { -readonly [K in keyof StepOutcome]: StepOutcome[K] }> = {};
+  let ended = false;
   for (const event of events) {
     const type = event.type ?? '';
+    if (EXECUTION_ENDED.has(type)) ended = true;
+    if (type === 'ExecutionRedriven') ended = false;
     const scheduled = type === 'LambdaFunctionScheduled' || type === 'TaskScheduled';
     const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
     const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
     if (!scheduled && !succeeded && failure === undefined) continue;
     const name = stateOf(event);
     if (name === undefined) continue;
-    const step = (steps[name] ??= { status: 'FAILED', attempts: 0 });
-    if (scheduled) step.attempts += 1;
+    const time = event.timestamp?.toISOString();
+    const step = (steps[name] ??= { status: 'RUNNING', attempts: 0, ...(time === undefined ? {} : { startedAt: time }) });
+    if (scheduled) {
+      step.attempts += 1;
+      step.status = 'RUNNING';
+      delete step.stoppedAt;
+    } else if (time !== undefined) step.stoppedAt = time;
     if (succeeded) step.status = 'SUCCEEDED';
     if (failure !== undefined)
       Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
   }
+  // A run that ended (stopped, timed out, failed elsewhere) ended its steps' attempts under way too.
+  if (ended) for (const step of Object.values(steps)) if (step.status === 'RUNNING') step.status = 'ABORTED';
   return steps;
 }
 

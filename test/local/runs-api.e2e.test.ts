@@ -83,7 +83,9 @@ describe('runs API served locally', () => {
     expect(started.location).toBe(`/pipelines/chain/runs/${String(started.body['runId'])}`);
     const run = await settled(started.location ?? '');
     expect(run).toMatchObject({ status: 'SUCCEEDED', input: { ...project.input, source: 'api' } });
-    expect(run['steps']).toEqual({ a: { status: 'SUCCEEDED', attempts: 1 }, b: { status: 'SUCCEEDED', attempts: 1 }, c: { status: 'SUCCEEDED', attempts: 1 } });
+    const step = { status: 'SUCCEEDED', attempts: 1, startedAt: expect.any(String), stoppedAt: expect.any(String) };
+    expect(run['steps']).toEqual({ a: step, b: step, c: step });
+    expect(run['redrivenAt']).toEqual([]);
   });
 
   it('cancels a long run: its step stops and the run reads as cancelled', async () => {
@@ -117,7 +119,9 @@ describe('runs API served locally', () => {
     const redriven = await http('POST', `${started.location ?? ''}/redrive`);
 
     expect(redriven.status).toBe(202);
-    expect(await settled(started.location ?? '')).toMatchObject({ status: 'SUCCEEDED' });
+    const run = await settled(started.location ?? '');
+    expect(run).toMatchObject({ status: 'SUCCEEDED', steps: { b: { status: 'SUCCEEDED', attempts: 2 } } });
+    expect(run['redrivenAt']).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
     expect(readFileSync(project.calls, 'utf8')).toBe('a\nb\nb\nc\n');
     expect((await http('POST', `${started.location ?? ''}/redrive`)).status).toBe(409);
   });

@@ -34,11 +34,36 @@ describe('stepOutcomesFrom', () => {
       event('TaskFailed', 12, { taskFailedEventDetails: { resourceType: 'ecs', resource: 'runTask.sync', error: 'States.TaskFailed', cause: 'exit 3 again' } }), // 13
     ];
 
+    const times = { startedAt: at.toISOString(), stoppedAt: at.toISOString() };
     expect(stepOutcomesFrom(events)).toEqual({
-      'validate-inputs': { status: 'SUCCEEDED', attempts: 1 },
-      'run-flood-model': { status: 'FAILED', attempts: 2, error: 'States.TaskFailed', cause: 'exit 3 again' },
-      'other-branch': { status: 'SUCCEEDED', attempts: 1 },
+      'validate-inputs': { status: 'SUCCEEDED', attempts: 1, ...times },
+      'run-flood-model': { status: 'FAILED', attempts: 2, error: 'States.TaskFailed', cause: 'exit 3 again', ...times },
+      'other-branch': { status: 'SUCCEEDED', attempts: 1, ...times },
     });
+  });
+
+  it('reads a step under way as RUNNING (a retry too), and as ABORTED once the run ended during it, until a redrive', () => {
+    id = 0;
+    const second = (n: number) => ({ timestamp: new Date(n * 1000) });
+    const events: HistoryEvent[] = [
+      event('ExecutionStarted', 0, second(0)),
+      event('TaskStateEntered', 1, { stateEnteredEventDetails: { name: 'model' }, ...second(1) }), // 2
+      event('TaskScheduled', 2, second(1)), // 3
+      event('TaskFailed', 3, { taskFailedEventDetails: { resourceType: 'ecs', resource: 'runTask.sync', error: 'States.TaskFailed', cause: 'exit 1' }, ...second(5) }), // 4
+      event('TaskScheduled', 4, second(7)), // 5: the retry, under way
+    ];
+
+    expect(stepOutcomesFrom(events)['model']).toEqual({
+      status: 'RUNNING',
+      attempts: 2,
+      error: 'States.TaskFailed',
+      cause: 'exit 1',
+      startedAt: '1970-01-01T00:00:01.000Z',
+    });
+    events.push(event('ExecutionAborted', 5, second(9)));
+    expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'ABORTED', attempts: 2 });
+    events.push(event('ExecutionRedriven', 6, second(20)), event('TaskScheduled', 5, second(21)));
+    expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'RUNNING', attempts: 3 });
   });
 });
 

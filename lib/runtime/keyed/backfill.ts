@@ -17,7 +17,7 @@ import { dataItemOf, type KeyedTrigger } from './keyed-trigger';
 
 /** Step Functions refills StartExecution at 300 per second; a backfill should leave room for live traffic. */
 export const MAX_BACKFILL_RATE = 300;
-export const DEFAULT_BACKFILL_RATE = 20;
+export { DEFAULT_BACKFILL_RATE } from '../../contract/runs-api';
 
 export interface BackfillTarget {
   readonly pipeline: string;

@@ -8,7 +8,8 @@ import { DeployedTarget } from './deployed';
 import { EmbeddedTarget } from './embedded';
 
 export interface StepResult {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+  /** A settled run's steps are SUCCEEDED or FAILED; ABORTED when the run was stopped during one. */
+  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   readonly attempts: number;
   readonly error?: string;
   readonly cause?: string;
