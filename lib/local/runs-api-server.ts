@@ -14,6 +14,7 @@ import type { RunLogs, RunsApiDependencies } from '../../functions/runs-api/rout
 import { type ActivityEvent, serverSentEvent } from '../contract/activity';
 import { openApiText } from '../contract/openapi';
 import type { PipelineDescription } from '../contract/pipeline-description';
+import { RUN_CHANGES_PATH, type RunChange, runChangeEvent } from '../contract/run-changes';
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { consoleFile, sendConsoleFile } from './console-files';
@@ -34,6 +35,8 @@ export interface RunsApiServerOptions {
   readonly data: NonNullable<RunsApiDependencies['data']>;
   /** Activity events to stream at `GET /events` (server-sent events); returns how to stop listening. @default none: 404 */
   readonly activity?: (listener: (event: ActivityEvent) => void) => () => void;
+  /** Run changes to stream at `GET /events/runs` (server-sent events) for the console; @default none: 404 */
+  readonly runChanges?: (listener: (change: RunChange) => void) => () => void;
   /** The keyed triggers and the run database's key ledger, for `GET /keys/{key}`. */
   readonly keyed?: RunsApiDependencies['keyed'];
   /** Where backfills are worked (the runtime's conductor). */
@@ -77,9 +80,14 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
       request.resume();
       return sendConsoleFile(response, page);
     }
-    if (request.method === 'GET' && url.pathname === '/events' && options.activity !== undefined) {
+    const { activity, runChanges } = options;
+    if (request.method === 'GET' && url.pathname === '/events' && activity !== undefined) {
       request.resume();
-      return streamActivity(response, options.activity);
+      return streamEvents(response, 'orchestra activity events', (write) => activity((event) => write(serverSentEvent(event))));
+    }
+    if (request.method === 'GET' && url.pathname === RUN_CHANGES_PATH && runChanges !== undefined) {
+      request.resume();
+      return streamEvents(response, 'orchestra run changes', (write) => runChanges((change) => write(runChangeEvent(change))));
     }
     const body = await readRequestBody(request, MAX_BODY_BYTES);
     if (body === undefined) return send(response, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
@@ -97,10 +105,10 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
 }
 
 /** Server-sent events until the client goes; a comment every 15 s keeps proxies from closing an idle stream. */
-function streamActivity(response: ServerResponse, activity: NonNullable<RunsApiServerOptions['activity']>): void {
+function streamEvents(response: ServerResponse, title: string, subscribe: (write: (text: string) => void) => () => void): void {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  response.write(': orchestra activity events\n\n');
-  const stop = activity((event) => response.write(serverSentEvent(event)));
+  response.write(`: ${title}\n\n`);
+  const stop = subscribe((text) => response.write(text));
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
   keepAlive.unref();
   response.on('close', () => {

@@ -11,6 +11,7 @@ import type { RunLogs } from '../../functions/runs-api/routes';
 import { describePipeline, type PipelineSource } from '../catalogue';
 import type { ActivityEvent } from '../contract/activity';
 import { FUNCTION_ENV } from '../contract/environment';
+import type { RunChange } from '../contract/run-changes';
 import type { RunInput } from '../contract/step-event';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { InvariantError } from '../shared/errors';
@@ -21,6 +22,7 @@ import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
 import { s3MapItemIO } from './map-io';
+import { runChangeOf } from './run-changes';
 import { RunController, type StartRunOptions } from './run-controller';
 import type { DamagedRunRecordError, RunRecord } from './run-record';
 import { RunStore } from './run-store';
@@ -250,6 +252,25 @@ export class LocalRuntime {
         if (happened !== undefined) listener(happened);
       });
     const backfills = { start: async (id: string) => this.keyed.startBackfill(id) };
+    const runChanges = (listener: (change: RunChange) => void) => {
+      // Step events carry the run id only: its pipeline is remembered from the run's start (or read once).
+      const pipelineOfRun = new Map<string, string>();
+      const pipelineOf = (runId: string): string | undefined => {
+        if (!pipelineOfRun.has(runId)) {
+          try {
+            pipelineOfRun.set(runId, this.store.get(runId).pipeline);
+          } catch {
+            return undefined;
+          }
+        }
+        return pipelineOfRun.get(runId);
+      };
+      return this.on((event) => {
+        if (event.type === 'run-started') pipelineOfRun.set(event.run.runId, event.run.pipeline);
+        const change = runChangeOf(event, pipelineOf);
+        if (change !== undefined) listener(change);
+      });
+    };
     const server = await serveRunsApi({
       sfn: this.sfn,
       pipelines,
@@ -258,6 +279,7 @@ export class LocalRuntime {
       data,
       keyed,
       activity,
+      runChanges,
       backfills,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.console === undefined ? {} : { console: options.console }),
