@@ -6,6 +6,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import { useEffect, useState } from 'preact/hooks';
 import type { PipelineShape, StepState } from './api';
+import { duration } from './components';
 
 interface Laid {
   readonly width: number;
@@ -49,7 +50,8 @@ const FILL: Readonly<Record<string, string>> = {
   PENDING: '#ffffff',
 };
 
-export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps: Readonly<Record<string, StepState>>; onSelect: (step: string) => void }) {
+/** A run's graph (each step's status and duration), or, without `steps`, a pipeline's (each step's kind). */
+export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps?: Readonly<Record<string, StepState>>; onSelect?: (step: string) => void }) {
   const [laid, setLaid] = useState<Laid | undefined>(undefined);
   const key = JSON.stringify(shape.steps);
   useEffect(() => {
@@ -71,7 +73,23 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; ste
         <polyline key={edge.id} points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" stroke="#6b7684" marker-end="url(#arrow)" />
       ))}
       {laid.nodes.map((node) => {
-        const status = steps[node.id]?.status ?? 'PENDING';
+        const step = steps?.[node.id];
+        const status = step?.status ?? 'PENDING';
+        const caption =
+          steps === undefined ? (shape.steps[node.id]?.kind ?? '') : step?.startedAt === undefined ? status : `${status} · ${duration(step.startedAt, step.stoppedAt)}`;
+        if (onSelect === undefined)
+          return (
+            <g key={node.id} transform={`translate(${node.x},${node.y})`} data-step={node.id}>
+              <title>{`${node.id}: ${caption}`}</title>
+              <rect width={node.width} height={node.height} rx="6" fill="#fff" stroke="#6b7684" />
+              <text x="10" y="18" font-size="13" font-weight="600">
+                {node.id}
+              </text>
+              <text x="10" y="35" font-size="11">
+                {caption}
+              </text>
+            </g>
+          );
         return (
           // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>; it gets the role, a name and the keyboard (lower-case tabindex: SVG attributes are case-sensitive).
           <g
@@ -90,7 +108,7 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; ste
               {node.id}
             </text>
             <text x="10" y="35" font-size="11">
-              {status}
+              {caption}
             </text>
           </g>
         );

@@ -138,7 +138,9 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
 }
 
 /** Whether the run was started for `key`: its dataset prefix, one of its objects, a key under its prefix, or its keyed trigger's key (an observation id). */
+/** Whether the run is named after the key (scheduled and keyed runs often are), else was started for it (its input). */
 async function startedFor(sfn: SFNClient, item: ExecutionListItem, key: string): Promise<boolean> {
+  if (item.name?.includes(key) === true) return true;
   const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
   let parsed: unknown;
   try {

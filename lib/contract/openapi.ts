@@ -35,7 +35,12 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             { name: 'pipeline', in: 'query', schema: { type: 'string' } },
             { name: 'status', in: 'query', schema: { enum: [...RUN_STATUSES] } },
-            { name: 'key', in: 'query', schema: { type: 'string' }, description: "The dataset prefix or object key the run was started for, or its keyed trigger's key" },
+            {
+              name: 'key',
+              in: 'query',
+              schema: { type: 'string' },
+              description: "Runs named after it (the run id contains it) or started for it: the dataset prefix or object key of the run's input, or its keyed trigger's key",
+            },
             { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Runs started at or after this time' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
             { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'From the previous page' },

@@ -1,7 +1,8 @@
 /**
  * The web console in a real browser (Debian's Chromium), served by the local runs API as `orchestra
- * up` serves it: pipelines listed, a run started from the page and its steps seen turning SUCCEEDED,
- * runs filtered by status, a long run cancelled — each action confirmed, each refusal shown.
+ * up` serves it: pipelines and their pages, runs started from a form built from the request schema
+ * after a dry run, the flood pipeline end to end with its map previewed, live progress, runs filtered
+ * and paged, keys and backfills, cancel and redrive — each action confirmed, each refusal shown.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { launchBrowser } from '../helpers/browser';
-import { ROOT, startTestRuntime } from '../helpers/local-runtime';
+import { ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
 
 const quick: PipelineGraph = {
   name: 'quick',
@@ -20,8 +21,28 @@ const flaky: PipelineGraph = {
   name: 'flaky',
   steps: { first: { kind: 'simulate' }, fails: { kind: 'simulate', failureRate: 1, retry: { maxAttempts: 1 }, dependsOn: ['first'] } },
 };
+const survey: PipelineGraph = {
+  name: 'survey',
+  trigger: { ingestPrefix: 'ingest/survey/', mode: 'dataset', requiredFiles: ['a.csv', 'b.csv'] },
+  steps: { only: { kind: 'simulate' } },
+};
+const progress: PipelineGraph = {
+  name: 'progress',
+  steps: {
+    model: {
+      kind: 'container',
+      image: 'public.ecr.aws/x/y:1',
+      local: { command: ['node', '-e', "console.log('progress 40%'); setTimeout(() => console.log('progress 80%'), 1500); setTimeout(() => {}, 4000)"] },
+    },
+  },
+};
+const observations: PipelineGraph = {
+  name: 'observations',
+  trigger: { mode: 'keyed', required: ['Alert', 'Orbit'], reprocess: 'manual' },
+  steps: { product: { kind: 'simulate' } },
+};
 
-const runtime = await startTestRuntime([quick, slow, flaky]);
+const runtime = await startTestRuntime([quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
 const api = await runtime.serveRunsApi({ console: join(ROOT, 'console', 'dist') });
 let browser: BrowserContext;
 let page: Page;
@@ -36,6 +57,18 @@ afterAll(async () => {
   await runtime.stop();
 });
 
+/** Opens the start form of `pipeline`, sets its input if given, dry-runs it, starts it: the run's page opens. */
+async function startFromPage(pipeline: string, input?: unknown): Promise<void> {
+  await page.goto(`${api.url}/`);
+  await page.getByRole('button', { name: `Start a run of ${pipeline}` }).click();
+  await page.getByRole('heading', { name: `Start a run of ${pipeline}` }).waitFor();
+  if (input !== undefined) await page.getByRole('textbox', { name: 'input' }).fill(JSON.stringify(input));
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await page.getByRole('heading', { name: 'Dry run: ready to start' }).waitFor();
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await page.getByRole('heading', { name: new RegExp(`^Run .+ of ${pipeline}`) }).waitFor();
+}
+
 describe('the console', () => {
   it('lists the pipelines with a start button each', async () => {
     await page.goto(`${api.url}/`);
@@ -44,10 +77,14 @@ describe('the console', () => {
     expect(await page.getByRole('button', { name: 'Start a run of slow' }).count()).toBe(1);
   });
 
-  it('starts a run from the page and shows its steps turning SUCCEEDED', async () => {
-    await page.goto(`${api.url}/`);
-    await page.getByRole('button', { name: 'Start a run of quick' }).click();
-    await page.getByRole('heading', { name: /^Run .+ of quick/ }).waitFor();
+  it('starts a run from a form built from the request schema, after a dry run, and shows its steps turning SUCCEEDED', async () => {
+    await page.goto(`${api.url}/#/start/quick`);
+    // One field per property of the start request's schema, its description as the hint.
+    await page.getByRole('textbox', { name: 'runId' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'runId' }).getAttribute('aria-describedby')).toBe('field-runId-hint');
+    expect(await page.locator('#field-runId-hint').textContent()).toContain("The run's name, used once per pipeline");
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    await startFromPage('quick');
     const steps = page.getByRole('table', { name: 'Steps' });
     await steps.getByText('SUCCEEDED').nth(2).waitFor({ timeout: 15_000 });
     const rows = await steps.locator('tbody tr').allInnerTexts();
@@ -79,12 +116,12 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/key=obs-0042/);
     await page.getByRole('link', { name: 'obs-0042-night' }).waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').count()).toBe(1);
   });
 
   it('has no serious or critical accessibility violations (axe-core) on the pipelines, runs and run pages', async () => {
     const source = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-    const pages = [`${api.url}/`, `${api.url}/#/runs`, page.url()];
+    const pages = [`${api.url}/`, `${api.url}/#/runs`, page.url(), `${api.url}/#/pipelines/quick`, `${api.url}/#/start/survey`, `${api.url}/#/keys`];
     for (const address of pages) {
       await page.goto(address);
       await page.locator('main h2').first().waitFor();
@@ -98,8 +135,7 @@ describe('the console', () => {
   });
 
   it('redrives a failed run once confirmed', async () => {
-    await page.goto(`${api.url}/`);
-    await page.getByRole('button', { name: 'Start a run of flaky' }).click();
+    await startFromPage('flaky');
     await page.getByRole('heading', { name: /FAILED$/ }).waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'fails: FAILED' }).waitFor();
     await page.getByRole('button', { name: 'Redrive run' }).click();
@@ -108,15 +144,125 @@ describe('the console', () => {
   });
 
   it('cancels a running run once confirmed, and filters the runs by status', async () => {
-    await page.goto(`${api.url}/`);
-    await page.getByRole('button', { name: 'Start a run of slow' }).click();
+    await startFromPage('slow');
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page.getByRole('heading', { name: /ABORTED$/ }).waitFor({ timeout: 15_000 });
-    await page.goto(`${api.url}/#/runs?status=ABORTED`);
-    await page.getByRole('heading', { name: 'Runs' }).waitFor();
-    await page.locator('tbody tr').first().waitFor();
-    const rows = await page.locator('tbody tr').allInnerTexts();
+    await page.goto(`${api.url}/#/runs`);
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('ABORTED');
+    await page.waitForURL(/status=ABORTED/);
+    await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first().waitFor();
+    const rows = await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').allInnerTexts();
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.includes('slow') && row.includes('ABORTED'))).toBe(true);
+  });
+  it('shows a pipeline: what starts it, its steps and graph, its recent runs', async () => {
+    await page.goto(`${api.url}/#/pipelines/survey`);
+    await page.getByRole('heading', { name: 'Pipeline survey' }).waitFor();
+    expect(await page.locator('.facts').textContent()).toMatch(/Uploads to\s*ingest\/survey\/ \(dataset mode\)\s*Needs\s*a\.csv, b\.csv/);
+    await page.getByRole('img', { name: 'Graph of survey: 1 steps' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Steps' }).locator('tbody tr').allInnerTexts()).toEqual(['only\tsimulate\t—\t']);
+  });
+
+  it("shows a dry run's refusal with the API's message and marks the field to fix; a complete dataset dry-runs with the files it would read", async () => {
+    await upload(runtime, 'ingest/survey/d1/a.csv', 'x\n1\n');
+    await page.goto(`${api.url}/#/start/survey`);
+    const input = page.getByRole('textbox', { name: 'input' });
+    await input.waitFor();
+    expect(JSON.parse(await input.inputValue())).toEqual({ prefix: 'ingest/survey/' });
+    await input.fill('{"prefix": "ingest/survey/d1/"}');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('alert').filter({ hasText: 'lacks b.csv' }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+
+    await input.fill('{"prefix": "ingest/survey/d1/"');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('alert').filter({ hasText: 'input: not valid JSON' }).waitFor();
+
+    await upload(runtime, 'ingest/survey/d1/b.csv', 'y\n2\n');
+    await input.fill('{"prefix": "ingest/survey/d1/"}');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('heading', { name: 'Dry run: ready to start' }).waitFor();
+    expect(await page.locator('.verdict li').allInnerTexts()).toEqual(['ingest/survey/d1/a.csv', 'ingest/survey/d1/b.csv']);
+    expect(await input.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('runs the flood pipeline from the page: its four steps turn SUCCEEDED, the flood map and the manifest are previewed, a step shows its logs', async () => {
+    await uploadFolder(runtime, join(ROOT, 'examples', 'flood', 'valley'), 'cases/valley/');
+    await startFromPage('flood', { prefix: 'cases/valley/' });
+    for (const step of ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest'])
+      await page.getByRole('button', { name: new RegExp(`^${step}: SUCCEEDED`) }).waitFor({ timeout: 120_000 });
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor();
+    const map = page.getByRole('img', { name: /flood-map\.png written by df2d-to-raster/ });
+    await map.waitFor({ timeout: 10_000 });
+    await page.waitForFunction('[...document.images].some((image) => image.alt.includes("flood-map.png") && image.complete && image.naturalWidth > 0)');
+    const manifest = page.locator('.outputs li', { hasText: 'publish-manifest/' });
+    expect(await manifest.locator('pre').textContent()).toContain('"volumeBalance"');
+    // The manifest's preview names the map too: the map's own entry is the one titled with its path.
+    const download = page
+      .locator('.outputs li')
+      .filter({ has: page.locator('strong', { hasText: /^df2d-to-raster\/.*flood-map\.png$/ }) })
+      .getByRole('link', { name: 'Download' });
+    expect(await download.count()).toBe(1);
+    expect(await download.getAttribute('href')).toContain('X-Amz-Signature=');
+    await page.getByRole('button', { name: /^run-model: SUCCEEDED/ }).click();
+    await page.getByRole('heading', { name: 'Logs of run-model' }).waitFor();
+    await page.locator('pre.logs', { hasText: '[run-model]' }).waitFor();
+  }, 180_000);
+
+  it("shows a running step's progress as it streams in, live", async () => {
+    await startFromPage('progress');
+    await page.locator('tr[data-step="model"]', { hasText: '40%' }).waitFor({ timeout: 15_000 });
+    await page.locator('tr[data-step="model"]', { hasText: '80%' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
+  });
+
+  it('pages through runs 100 at a time, newest first, each run once', async () => {
+    for (let i = 0; i < 130; i++) {
+      const started = await fetch(`${api.url}/pipelines/quick/runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ runId: `paged-${String(i).padStart(3, '0')}` }),
+      });
+      expect(started.status).toBe(202);
+    }
+    await page.goto(`${api.url}/#/runs?key=paged-`);
+    const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr td:first-child');
+    await page.getByText('Page 1').waitFor();
+    await page.waitForFunction('document.querySelectorAll("table[aria-label=Runs] tbody tr").length === 100');
+    const first = await rows.allInnerTexts();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page.getByText('Page 2').waitFor();
+    await page.waitForFunction('document.querySelectorAll("table[aria-label=Runs] tbody tr").length === 30');
+    const second = await rows.allInnerTexts();
+    expect(new Set([...first, ...second]).size).toBe(130);
+    expect(first[0]).toBe('paged-129');
+    expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page.getByText('Page 1').waitFor();
+  }, 120_000);
+
+  it('shows a key: what arrived, what is missing, what ran — and backfills it once confirmed', async () => {
+    await upload(runtime, 'data/Alert/obs-7/alert.fits', 'alert');
+    await runtime.settleUploads();
+    await page.goto(`${api.url}/#/keys`);
+    await page.getByRole('textbox', { name: 'Key' }).fill('obs-7');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const report = page.getByRole('region', { name: 'observations for obs-7' });
+    await report.getByText('Missing: Orbit.').waitFor();
+    expect(await report.getByRole('heading').textContent()).toContain('WAITING');
+
+    await upload(runtime, 'data/Orbit/obs-7/orbit.json', '{}');
+    await report.getByText('Missing: nothing.').waitFor({ timeout: 15_000 });
+    const runs = report.getByRole('table', { name: 'Runs of observations for obs-7' }).locator('tbody tr');
+    await runs.first().waitFor();
+    expect(await runs.count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Backfill obs-7' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /1 of 1 keys decided/ })
+      .waitFor({ timeout: 15_000 });
+    await runs.nth(1).waitFor({ timeout: 15_000 });
   });
 });

@@ -50,4 +50,22 @@ describe('runs across pipelines', () => {
     expect(answer.nextToken).toBeUndefined();
     expect(sent[0]?.input).toMatchObject({ statusFilter: 'FAILED' });
   });
+
+  it('filters by key: runs named after it without reading them, others by the prefix, object key or key they were started for', async () => {
+    const items: ExecutionListItem[] = [
+      { name: 'obs-42-night', startDate: at(9), status: 'SUCCEEDED', executionArn: 'named', stateMachineArn: machine('a') },
+      { name: 'r2', startDate: at(8), status: 'SUCCEEDED', executionArn: 'by-prefix', stateMachineArn: machine('a') },
+      { name: 'r3', startDate: at(7), status: 'SUCCEEDED', executionArn: 'other', stateMachineArn: machine('a') },
+      { name: 'r4', startDate: at(6), status: 'SUCCEEDED', executionArn: 'keyed', stateMachineArn: machine('a') },
+    ];
+    const inputs: Record<string, unknown> = { 'by-prefix': { prefix: 'obs-42/' }, other: { prefix: 'obs-43/' }, keyed: { key: 'obs-42' } };
+    const { sfn: client, sent } = fakeSfn((command, input) =>
+      command === 'ListExecutionsCommand' ? { executions: items } : { input: JSON.stringify(inputs[String(input['executionArn'])] ?? {}) },
+    );
+
+    const answer = await listAllRuns(client, { pipelines: [['a', machine('a')]], limit: 10, key: 'obs-42' });
+
+    expect(answer.runs.map((r) => r.runId)).toEqual(['obs-42-night', 'r4']);
+    expect(sent.filter((s) => s.command === 'DescribeExecutionCommand').map((s) => s.input['executionArn'])).toEqual(['by-prefix', 'other', 'keyed']);
+  });
 });

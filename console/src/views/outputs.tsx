@@ -1,0 +1,79 @@
+/** A run's outputs: each file with its size and a download link; images shown, small text, JSON and CSV previewed. */
+import { parse } from 'csv-parse/browser/esm/sync';
+import { getOutputs, type RunOutput } from '../api';
+import { Problem, TableHead, usePolled } from '../components';
+
+const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
+
+/** The first rows of a CSV file (csv-parse's browser build: quoted fields, embedded commas and newlines). */
+function csvRows(text: string, limit: number): string[][] {
+  try {
+    return parse(text, { relax_column_count: true, to: limit, skip_empty_lines: true });
+  } catch {
+    return text.split('\n', limit).map((line) => [line]);
+  }
+}
+
+function Preview({ output }: { output: RunOutput }) {
+  if (output.contentType.startsWith('image/')) return <img src={output.url} alt={`${output.path} written by ${output.step || 'the run'}`} class="preview-image" loading="lazy" />;
+  if (output.preview === undefined) return null;
+  if (output.contentType === 'text/csv') {
+    const [head = [], ...rows] = csvRows(output.preview, 21);
+    return (
+      <table class="preview-table" aria-label={`Preview of ${output.path}`}>
+        <TableHead columns={head} />
+        <tbody>
+          {rows.map((row, index) => (
+            <tr key={index}>
+              {row.map((cell, column) => (
+                <td key={column}>{cell}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+  }
+  let shown = output.preview;
+  if (output.contentType.includes('json'))
+    try {
+      shown = JSON.stringify(JSON.parse(output.preview), null, 2);
+    } catch {
+      // Not JSON after all: shown as written.
+    }
+  return <pre class="preview-text">{shown}</pre>;
+}
+
+export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: string; status: string | undefined }) {
+  // Listed again when the run's status changes (a step wrote more); the URLs outlive a view by far.
+  const { value, error } = usePolled(
+    () => getOutputs(pipeline, runId),
+    `outputs:${pipeline}/${runId}:${status ?? ''}`,
+    (change) => change.runId === runId && change.type === 'step' && change.status === 'SUCCEEDED',
+  );
+  const outputs = value?.outputs ?? [];
+  return (
+    <section aria-labelledby="outputs-title">
+      <h3 id="outputs-title">Outputs</h3>
+      <Problem message={error} />
+      {value !== undefined && outputs.length === 0 ? <p>No outputs yet.</p> : null}
+      {value?.truncated === true ? <p>Only the first {outputs.length} files are listed.</p> : null}
+      <ul class="outputs">
+        {outputs.map((output) => (
+          <li key={output.key}>
+            <div>
+              <strong>{output.step === '' ? output.path : `${output.step}/${output.path}`}</strong> <span class="hint">{size(output.size)}</span>{' '}
+              <a href={output.downloadUrl} download={output.path.split('/').at(-1)}>
+                Download
+              </a>{' '}
+              <a href={output.url} target="_blank" rel="noreferrer">
+                Open
+              </a>
+            </div>
+            <Preview output={output} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * Start a run: a form built from the start request's schema in the API's OpenAPI document (one field
+ * per property, its description as the hint), checked by a dry run first — what would run, with what
+ * input, reading which files — and only then started, once confirmed.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, type DryRun, dryRun, getPipeline, isRecord, type Json, type PipelineShape, type RequestField, requestFields, type StartRequest, startRun } from '../api';
+import { messageOf, Problem, runLink } from '../components';
+
+/** The form's values as a request body, or the problem with the field that is not valid JSON. */
+function requestOf(fields: readonly RequestField[], values: Readonly<Record<string, string>>): { request: StartRequest } | { problem: string; field: string } {
+  const body: Record<string, Json> = {};
+  for (const field of fields) {
+    const raw = (values[field.name] ?? '').trim();
+    if (raw === '') continue;
+    if (field.type !== 'object') {
+      body[field.name] = raw;
+      continue;
+    }
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (!isRecord(parsed)) return { problem: `${field.name}: a JSON object, such as {"prefix": "ingest/…/"}`, field: `body.${field.name}` };
+      body[field.name] = parsed as Record<string, Json>;
+    } catch (failure) {
+      return { problem: `${field.name}: not valid JSON (${messageOf(failure)})`, field: `body.${field.name}` };
+    }
+  }
+  return { request: body };
+}
+
+/** What a dataset or case pipeline reads: the form starts with its ingest prefix. */
+const initialValues = (shape: PipelineShape | undefined): Record<string, string> =>
+  shape?.trigger?.ingestPrefix === undefined ? { input: '{}' } : { input: JSON.stringify({ prefix: shape.trigger.ingestPrefix }, null, 2) };
+
+function Verdict({ pipeline, shape, verdict }: { pipeline: string; shape: PipelineShape | undefined; verdict: DryRun }) {
+  return (
+    <section aria-labelledby="dry-run-title" class="verdict">
+      <h3 id="dry-run-title">Dry run: ready to start</h3>
+      <p>
+        {pipeline} would start as <strong>{verdict.runId ?? 'a generated run id'}</strong>, running{' '}
+        {shape === undefined ? 'its steps' : `${Object.keys(shape.steps).length} steps: ${Object.keys(shape.steps).join(', ')}`}.
+      </p>
+      <p>Input ({verdict.inputBytes} bytes of Step Functions' 262,144):</p>
+      <pre>{JSON.stringify(verdict.input, null, 2)}</pre>
+      {verdict.reads === undefined ? null : (
+        <>
+          <p>
+            It would read {verdict.reads.keys.length} file{verdict.reads.keys.length === 1 ? '' : 's'} from s3://{verdict.reads.bucket}:
+          </p>
+          <ul>
+            {verdict.reads.keys.map((key) => (
+              <li key={key}>
+                <code>{key}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+export function Start({ pipeline }: { pipeline: string }) {
+  const [fields, setFields] = useState<RequestField[] | undefined>(undefined);
+  const [shape, setShape] = useState<PipelineShape | undefined>(undefined);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [verdict, setVerdict] = useState<DryRun | undefined>(undefined);
+  const [problem, setProblem] = useState<{ message: string; field?: string | undefined } | undefined>(undefined);
+  useEffect(() => {
+    void Promise.all([requestFields('StartRunRequest'), getPipeline(pipeline)]).then(
+      ([found, described]) => {
+        setFields(found);
+        setShape(described);
+        setValues(initialValues(described));
+      },
+      (failure: unknown) => setProblem({ message: messageOf(failure) }),
+    );
+  }, [pipeline]);
+
+  const edit = (name: string, value: string) => {
+    setValues({ ...values, [name]: value });
+    setVerdict(undefined); // a dry run speaks for the values it checked only
+  };
+  const refused = (failure: unknown) => setProblem({ message: messageOf(failure), field: failure instanceof ApiError ? failure.field : undefined });
+  const checked = () => {
+    const parsed = requestOf(fields ?? [], values);
+    if ('problem' in parsed) setProblem({ message: parsed.problem, field: parsed.field });
+    return 'request' in parsed ? parsed.request : undefined;
+  };
+  const check = async () => {
+    const request = checked();
+    if (request === undefined) return;
+    try {
+      setProblem(undefined);
+      setVerdict(await dryRun(pipeline, request));
+    } catch (failure) {
+      refused(failure);
+    }
+  };
+  const start = async () => {
+    const request = checked();
+    if (request === undefined || !window.confirm(`Start a run of ${pipeline}?`)) return;
+    try {
+      location.hash = runLink(await startRun(pipeline, request));
+    } catch (failure) {
+      refused(failure);
+    }
+  };
+  /** The field a refusal names: `body.input.prefix` → input. */
+  const invalid = (name: string) => problem?.field === `body.${name}` || problem?.field?.startsWith(`body.${name}.`) === true;
+
+  return (
+    <section aria-labelledby="start-title">
+      <h2 id="start-title">Start a run of {pipeline}</h2>
+      <form
+        aria-label={`Start a run of ${pipeline}`}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void check();
+        }}
+      >
+        {(fields ?? []).map((field) => {
+          const id = `field-${field.name}`;
+          const hint = field.description === undefined ? undefined : `${id}-hint`;
+          const common = {
+            id,
+            name: field.name,
+            value: values[field.name] ?? '',
+            'aria-invalid': invalid(field.name),
+            ...(hint === undefined ? {} : { 'aria-describedby': hint }),
+            onInput: (event: { currentTarget: { value: string } }) => edit(field.name, event.currentTarget.value),
+          };
+          return (
+            <div class="field" key={field.name}>
+              <label for={id}>{field.name}</label>
+              {field.type === 'object' ? <textarea rows={5} spellcheck={false} {...common} /> : <input {...common} />}
+              {hint === undefined ? null : (
+                <small id={hint} class="hint">
+                  {field.description}
+                </small>
+              )}
+            </div>
+          );
+        })}
+        <div class="actions">
+          <button type="submit">Dry run</button>
+          <button type="button" disabled={verdict === undefined} onClick={() => void start()} title={verdict === undefined ? 'Dry-run these values first' : undefined}>
+            Start run
+          </button>
+        </div>
+      </form>
+      <Problem message={problem?.message} />
+      {verdict === undefined ? null : <Verdict pipeline={pipeline} shape={shape} verdict={verdict} />}
+    </section>
+  );
+}
