@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildCommand } from './commands/build';
 import { compileCommand } from './commands/compile';
+import { type ConsoleOptions, consoleCommand, DEFAULT_CONSOLE_PORT } from './commands/console';
 import { type EventsOptions, eventsCommand } from './commands/events';
 import { exportAirflowCommand } from './commands/export';
 import { graphCommand } from './commands/graph';
@@ -131,6 +132,15 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--out <dir>', 'where to copy the run outputs', undefined)
     .addOption(dataDir())
     .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string }) => setExitCode(await runCommand(pipeline, options, output)));
+
+  program
+    .command('console')
+    .description("serve the web console on 127.0.0.1 against a deployed stack's runs API, signing its calls with your AWS credentials (orchestra up serves the local one)")
+    .option('--stack <name>', 'a deployed stack: its RunsApiUrl output')
+    .option('--api <url>', 'a runs API base URL')
+    .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
+    .option('-p, --port <port>', 'console port (0 = any free port)', integerIn(0, 65_535), DEFAULT_CONSOLE_PORT)
+    .action(async (options: ConsoleOptions) => setExitCode(await consoleCommand(options, output)));
 
   program
     .command('up')

@@ -39,6 +39,13 @@ export interface ApiAnswer {
   readonly location?: string;
 }
 
+/** An answer as the API sent it, for a proxy to pass on. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
 const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
 
 export class RunsApiClient {
@@ -59,13 +66,37 @@ export class RunsApiClient {
     }
     const region = EXECUTE_API_HOST.exec(parsed.hostname)?.[1];
     const signer = region === undefined ? undefined : new SignatureV4({ credentials: defaultProvider(), region, service: 'execute-api', sha256: Sha256 });
+    return RunsApiClient.at(url, signer);
+  }
+
+  /** A client of the API at `url`, signing with `signer` when given (tests sign with known credentials). */
+  static at(url: string, signer?: SignatureV4): RunsApiClient {
     return new RunsApiClient(url.replace(/\/+$/, ''), signer);
   }
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-    const url = new URL(`${this.baseUrl}${path}`);
     const text = body === undefined ? undefined : JSON.stringify(body);
-    let sent: Record<string, string> = { host: url.host, ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers };
+    const answer = await this.forward(method, path, text, { ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
+    const raw = answer.body;
+    let parsed: unknown;
+    try {
+      parsed = raw === '' ? {} : JSON.parse(raw);
+    } catch {
+      parsed = { message: raw };
+    }
+    const result = isJsonRecord(parsed) ? parsed : { value: parsed };
+    if (answer.status >= 400) {
+      const message = typeof result['message'] === 'string' ? result['message'] : `HTTP ${answer.status}`;
+      throw new RunsApiError(answer.status, `${method} ${path}: ${message}`, typeof result['field'] === 'string' ? result['field'] : undefined);
+    }
+    const location = answer.headers.get('location');
+    return { status: answer.status, body: result, ...(location === null ? {} : { location }) };
+  }
+
+  /** Sends `path` (with its query) to the API, signed when the API is API Gateway's, and returns the answer as sent. */
+  async forward(method: string, path: string, text: string | undefined, headers: Record<string, string> = {}): Promise<RawAnswer> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    let sent: Record<string, string> = { host: url.host, ...headers };
     if (this.signer !== undefined) {
       const signed = await this.signer.sign({
         method,
@@ -86,20 +117,7 @@ export class RunsApiClient {
         cause: error,
       });
     }
-    const raw = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = raw === '' ? {} : JSON.parse(raw);
-    } catch {
-      parsed = { message: raw };
-    }
-    const answer = isJsonRecord(parsed) ? parsed : { value: parsed };
-    if (response.status >= 400) {
-      const message = typeof answer['message'] === 'string' ? answer['message'] : `HTTP ${response.status}`;
-      throw new RunsApiError(response.status, `${method} ${path}: ${message}`, typeof answer['field'] === 'string' ? answer['field'] : undefined);
-    }
-    const location = response.headers.get('location');
-    return { status: response.status, body: answer, ...(location === null ? {} : { location }) };
+    return { status: response.status, headers: response.headers, body: await response.text() };
   }
 }
 

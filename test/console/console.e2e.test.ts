@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveConsole } from '../../lib/cli/console-server';
+import { RunsApiClient } from '../../lib/cli/runs-api-client';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { launchBrowser } from '../helpers/browser';
 import { ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
@@ -264,5 +266,21 @@ describe('the console', () => {
       .filter({ hasText: /1 of 1 keys decided/ })
       .waitFor({ timeout: 15_000 });
     await runs.nth(1).waitFor({ timeout: 15_000 });
+  });
+
+  it('works through `orchestra console` (the proxy for a deployed API, no event stream): a run started from the page is followed by polling to SUCCEEDED', async () => {
+    const proxied = await serveConsole({ client: RunsApiClient.at(api.url), consoleDir: join(ROOT, 'console', 'dist') });
+    const remote = await browser.newPage();
+    remote.on('dialog', (dialog) => void dialog.accept());
+    try {
+      await remote.goto(`${proxied.url}/#/start/quick`);
+      await remote.getByRole('button', { name: 'Dry run' }).click();
+      await remote.getByRole('button', { name: 'Start run' }).click();
+      await remote.getByRole('heading', { name: /^Run .+ of quick SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
+      expect(await remote.getByRole('table', { name: 'Steps' }).getByText('SUCCEEDED').count()).toBe(3);
+    } finally {
+      await remote.close();
+      await proxied.close();
+    }
   });
 });

@@ -17,9 +17,7 @@ import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
-
-/** The web console, built by `npm run build:console` (part of `npm ci`). */
-const CONSOLE_DIR = join(import.meta.dirname, '..', '..', '..', 'console', 'dist');
+import { CONSOLE_DIR } from './console';
 
 export interface UpOptions extends DataDirOption {
   /** S3 port. @default 4568 */

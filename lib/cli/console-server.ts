@@ -1,0 +1,65 @@
+/**
+ * `orchestra console --stack <name> | --api <url>`: the web console on 127.0.0.1, against a deployed
+ * runs API. The page calls this server with relative URLs, as it calls `orchestra up`; this server
+ * passes each call on, signed with the user's AWS credentials (RunsApiClient), so no credential ever
+ * reaches the browser. The deployed API has no event stream: the page polls it.
+ */
+import { createServer } from 'node:http';
+import { consoleFile, sendConsoleFile } from '../local/console-files';
+import { type LocalServer, listenLocal, readRequestBody } from '../local/http';
+import { messageOf } from '../shared/errors';
+import type { RunsApiClient } from './runs-api-client';
+
+/** API Gateway's own cap on a request payload. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Request headers the API reads; the browser's others (cookies, its user agent's) stay here. */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'idempotency-key', 'accept'];
+/** Answer headers the page reads. */
+const FORWARDED_ANSWER_HEADERS = ['content-type', 'location'];
+
+export interface ConsoleServerOptions {
+  readonly client: RunsApiClient;
+  /** The built console (console/dist). */
+  readonly consoleDir: string;
+  /** @default 0 (any free port) */
+  readonly port?: number;
+  /** Where failures to reach the API are reported. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export async function serveConsole(options: ConsoleServerOptions): Promise<LocalServer> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const page = request.method === 'GET' ? consoleFile(options.consoleDir, url.pathname) : undefined;
+    if (page !== undefined) {
+      request.resume();
+      return sendConsoleFile(response, page);
+    }
+    if (url.pathname.startsWith('/events')) {
+      // API Gateway REST answers once: no stream to pass on, and a proxy must not hold one open.
+      request.resume();
+      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'no event stream from a deployed runs API: the console polls it' }));
+      return;
+    }
+    void (async () => {
+      const body = await readRequestBody(request, MAX_BODY_BYTES);
+      if (body === undefined) {
+        response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
+        return;
+      }
+      const headers = Object.fromEntries(FORWARDED_REQUEST_HEADERS.flatMap((name) => (typeof request.headers[name] === 'string' ? [[name, request.headers[name]]] : [])));
+      const answer = await options.client.forward(request.method ?? 'GET', `${url.pathname}${url.search}`, body === '' ? undefined : body, headers);
+      const passed = Object.fromEntries(
+        FORWARDED_ANSWER_HEADERS.flatMap((name) => {
+          const value = answer.headers.get(name);
+          return value === null ? [] : [[name, value]];
+        }),
+      );
+      response.writeHead(answer.status, passed).end(answer.body);
+    })().catch((error: unknown) => {
+      options.onError?.(error);
+      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: messageOf(error) }));
+    });
+  });
+  return listenLocal(server, options.port ?? 0, 'console');
+}
