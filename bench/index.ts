@@ -8,6 +8,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
+import { consoleTables } from './console';
 import { keyedTables } from './keyed';
 import { mapTables } from './map';
 import { runSizeTable } from './run-size';
@@ -125,6 +126,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   'run-size': runSizeTable,
   keyed: keyedTables,
   map: mapTables,
+  console: consoleTables,
   'runs-api': runsApiTables,
   bundles: bundleTable,
 };

@@ -123,7 +123,8 @@ export function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
           Redrive run
         </button>
       ) : null}
-      {shape === undefined || run === undefined ? null : <RunGraph shape={shape} steps={run.steps} onSelect={setSelected} />}
+      {/* Laid out as soon as the pipeline's shape is known (it does not depend on the run): the run's history loads meanwhile. */}
+      {shape === undefined ? null : <RunGraph shape={shape} steps={run?.steps ?? {}} onSelect={setSelected} />}
       {run?.error === undefined ? null : <p class="error">{`${run.error}: ${run.cause ?? ''}`}</p>}
       {run === undefined ? null : <Steps run={run} selected={selected} onSelect={setSelected} progress={progress} />}
       <Outputs pipeline={pipeline} runId={runId} status={run?.status} />
