@@ -36,6 +36,21 @@ const FAST = {
   'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
 };
 
+/** Layouts by pipeline shape: runs of one pipeline share it, so moving between them lays out once. */
+const layouts = new Map<string, Promise<Laid>>();
+const KEPT_LAYOUTS = 20;
+
+function layOutOnce(key: string, shape: PipelineShape): Promise<Laid> {
+  const known = layouts.get(key);
+  if (known !== undefined) return known;
+  const laid = layOut(shape);
+  layouts.set(key, laid);
+  laid.catch(() => layouts.delete(key));
+  // The oldest first: a Map iterates in insertion order.
+  for (const old of layouts.keys()) if (layouts.size > KEPT_LAYOUTS) layouts.delete(old);
+  return laid;
+}
+
 export async function layOut(shape: PipelineShape): Promise<Laid> {
   const ids = Object.keys(shape.steps);
   const input: ElkNode = {
@@ -77,7 +92,7 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; ste
   const key = JSON.stringify(shape.steps);
   useEffect(() => {
     let live = true;
-    void layOut(shape).then((result) => live && setLaid(result));
+    void layOutOnce(key, shape).then((result) => live && setLaid(result));
     return () => {
       live = false;
     };
