@@ -1,6 +1,7 @@
 /**
  * `npm run screenshot:console`: the README's picture of the console — the flood example run on the
- * embedded runtime, its run page opened in Debian's Chromium, saved as docs/console-run.png.
+ * embedded runtime, its run page (graph, steps, outputs with the flood map, run-model's logs) opened
+ * in Debian's Chromium, saved as docs/console-run.png.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,12 @@ try {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
-    await page.setViewportSize({ width: 1100, height: 760 });
+    await page.setViewportSize({ width: 1100, height: 900 });
     await page.goto(`${api.url}/#/runs/flood/${runId}`);
     await page.getByRole('button', { name: 'run-model: SUCCEEDED' }).click();
     await page.locator('pre.logs', { hasText: 'progress 100%' }).waitFor();
-    await page.screenshot({ path: join(ROOT, 'docs', 'console-run.png') });
+    await page.waitForFunction('[...document.images].some((image) => image.alt.includes("flood-map.png") && image.complete && image.naturalWidth > 0)');
+    await page.screenshot({ path: join(ROOT, 'docs', 'console-run.png'), fullPage: true });
     console.log(`docs/console-run.png: run ${runId}`);
   } finally {
     await browser.close();
