@@ -14,6 +14,8 @@ export interface RunChange {
   readonly time: string;
 }
 
+import { isRecord } from './api';
+
 type Listener = (change: RunChange) => void;
 const listeners = new Set<Listener>();
 let source: EventSource | undefined;
@@ -23,10 +25,9 @@ function parse(data: unknown): RunChange | undefined {
   if (typeof data !== 'string') return undefined;
   try {
     const value: unknown = JSON.parse(data);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const { type, pipeline, runId, time } = value as Record<string, unknown>;
+    if (!isRecord(value)) return undefined;
+    const { type, pipeline, runId, time, status, step, percent } = value;
     if ((type !== 'run' && type !== 'step' && type !== 'progress') || typeof pipeline !== 'string' || typeof runId !== 'string' || typeof time !== 'string') return undefined;
-    const { status, step, percent } = value as Record<string, unknown>;
     return {
       type,
       pipeline,

@@ -4,7 +4,7 @@
  * input, reading which files — and only then started, once confirmed.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type DryRun, dryRun, getPipeline, isRecord, type Json, type PipelineShape, type RequestField, requestFields, type StartRequest, startRun } from '../api';
+import { ApiError, type DryRun, dryRun, getPipeline, type Json, type PipelineShape, type RequestField, requestFields, type StartRequest, startRun } from '../api';
 import { messageOf, Problem, runLink } from '../components';
 
 /** The form's values as a request body, or the problem with the field that is not valid JSON. */
@@ -18,9 +18,10 @@ function requestOf(fields: readonly RequestField[], values: Readonly<Record<stri
       continue;
     }
     try {
-      const parsed: unknown = JSON.parse(raw);
-      if (!isRecord(parsed)) return { problem: `${field.name}: a JSON object, such as {"prefix": "ingest/…/"}`, field: `body.${field.name}` };
-      body[field.name] = parsed as Record<string, Json>;
+      const parsed: Json = JSON.parse(raw);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        return { problem: `${field.name}: a JSON object, such as {"prefix": "ingest/…/"}`, field: `body.${field.name}` };
+      body[field.name] = parsed;
     } catch (failure) {
       return { problem: `${field.name}: not valid JSON (${messageOf(failure)})`, field: `body.${field.name}` };
     }
