@@ -16,8 +16,11 @@ interface Laid {
 }
 
 const NODE = { width: 170, height: 44 } as const;
-/** elkjs is 1.4 MB: loaded on the first run page, not with the console. */
-let elk: Promise<InstanceType<typeof import('elkjs/lib/elk.bundled.js').default>> | undefined;
+/**
+ * elkjs (1.4 MB) runs in a Web Worker, started on the first graph: a big layout takes seconds, and
+ * the page must keep scrolling, answering keys and drawing live changes meanwhile.
+ */
+let elk: Promise<InstanceType<typeof import('elkjs/lib/elk-api.js').default>> | undefined;
 
 /** Above this many steps the layout trades looks for time (bench/console.ts measures both). */
 export const LARGE_GRAPH_STEPS = 300;
@@ -59,7 +62,7 @@ export async function layOut(shape: PipelineShape): Promise<Laid> {
     children: ids.map((id) => ({ id, ...NODE })),
     edges: ids.flatMap((id) => (shape.steps[id]?.dependsOn ?? []).filter((dep) => ids.includes(dep)).map((dep) => ({ id: `${dep}->${id}`, sources: [dep], targets: [id] }))),
   };
-  elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK());
+  elk ??= Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]).then(([{ default: ELK }, { default: workerUrl }]) => new ELK({ workerUrl }));
   const engine = await elk;
   // Named so the browser bench (bench/console.ts) can read how long layouts take.
   performance.mark('orchestra:layout-start');
