@@ -6,10 +6,9 @@
  * (`arn:aws:states:::ecs:runTask.sync`) writes `Task*` events, as on AWS.
  */
 import { type HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
-import { type AnyDefinition, type AnyState, walkStates } from '../compiler/asl';
+import { type AnyDefinition, type AnyState, isDistributedMap, walkStates } from '../compiler/asl';
 import { ERRORS } from '../contract/errors';
 import { InvariantError } from '../shared/errors';
-import { isJsonRecord } from '../shared/json';
 import { type ExecutionOutcome, type StateEvent, serviceIntegrationOf, type TaskIo } from './engine';
 
 /** How a Task's resource shows in its history events. */
@@ -62,12 +61,8 @@ export class HistoryWriter {
       for (const branch of state.Branches ?? []) this.branchParent.set(branch.StartAt, name);
     }
     // A Distributed Map's items are child executions on AWS, with histories of their own: not this one's events.
-    for (const { state } of walkStates(definition)) {
-      const processor: unknown = state.ItemProcessor;
-      const config = isJsonRecord(processor) ? processor['ProcessorConfig'] : undefined;
-      if (state.ItemProcessor !== undefined && isJsonRecord(config) && config['Mode'] === 'DISTRIBUTED')
-        for (const { name } of walkStates(state.ItemProcessor)) this.states.delete(name);
-    }
+    for (const { state } of walkStates(definition))
+      if (state.ItemProcessor !== undefined && isDistributedMap(state)) for (const { name } of walkStates(state.ItemProcessor)) this.states.delete(name);
   }
 
   get count(): number {

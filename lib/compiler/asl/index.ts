@@ -1,3 +1,3 @@
 export { checkDefinition, DefinitionShapeError, parseDefinition } from './parse';
 export * from './types';
-export { type VisitedState, walkStates } from './walk';
+export { isDistributedMap, type VisitedState, walkStates } from './walk';

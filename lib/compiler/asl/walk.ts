@@ -20,3 +20,11 @@ export function* walkStates(branch: AnyBranch, path = 'States'): Generator<Visit
     if (processor !== undefined) yield* walkStates(processor, `${at}.ItemProcessor.States`);
   }
 }
+
+/** Whether a state (typed or parsed from any definition) is a Distributed Map: its items are child executions. */
+export function isDistributedMap(state: AnyState): boolean {
+  const processor: unknown = state.ItemProcessor;
+  if (processor === null || typeof processor !== 'object' || !('ProcessorConfig' in processor)) return false;
+  const config: unknown = processor.ProcessorConfig;
+  return config !== null && typeof config === 'object' && 'Mode' in config && config.Mode === 'DISTRIBUTED';
+}
