@@ -4,6 +4,8 @@
  * and the field it names.
  */
 
+import type { RunOutput } from '../../lib/contract/run-outputs';
+
 export interface RunSummary {
   readonly pipeline: string;
   readonly runId: string;
@@ -255,16 +257,8 @@ export async function getLogs(pipeline: string, runId: string): Promise<LogLine[
   return lines;
 }
 
-export interface RunOutput {
-  readonly key: string;
-  readonly step: string;
-  readonly path: string;
-  readonly size: number;
-  readonly contentType: string;
-  readonly url: string;
-  readonly downloadUrl: string;
-  readonly preview?: string;
-}
+/** The API's own definition (lib/contract): one source of truth for the function and the page. */
+export type { RunOutput };
 
 export async function getOutputs(pipeline: string, runId: string): Promise<{ outputs: RunOutput[]; truncated: boolean }> {
   const answer = await call('GET', `pipelines/${path(pipeline)}/runs/${path(runId)}/outputs`);

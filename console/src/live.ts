@@ -4,17 +4,10 @@
  * once and views poll instead.
  */
 
-export interface RunChange {
-  readonly type: 'run' | 'step' | 'progress';
-  readonly pipeline: string;
-  readonly runId: string;
-  readonly status?: string;
-  readonly step?: string;
-  readonly percent?: number;
-  readonly time: string;
-}
-
+import type { RunChange } from '../../lib/contract/run-changes';
 import { isRecord } from './api';
+
+export type { RunChange };
 
 type Listener = (change: RunChange) => void;
 const listeners = new Set<Listener>();

@@ -89,6 +89,21 @@ const FILL: Readonly<Record<string, string>> = {
   PENDING: '#ffffff',
 };
 
+/** A step's box: its name and, below, its status and duration (a run) or its kind (a pipeline). */
+function NodeBox({ id, caption, width, height, fill }: { id: string; caption: string; width: number; height: number; fill: string }) {
+  return (
+    <>
+      <rect width={width} height={height} rx="6" fill={fill} stroke="#6b7684" />
+      <text x="10" y="18" font-size="13" font-weight="600">
+        {id}
+      </text>
+      <text x="10" y="35" font-size="11">
+        {caption}
+      </text>
+    </>
+  );
+}
+
 /** A run's graph (each step's status and duration), or, without `steps`, a pipeline's (each step's kind). */
 export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps?: Readonly<Record<string, StepState>>; onSelect?: (step: string) => void }) {
   const [laid, setLaid] = useState<Laid | undefined>(undefined);
@@ -116,17 +131,12 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; ste
         const status = step?.status ?? 'PENDING';
         const caption =
           steps === undefined ? (shape.steps[node.id]?.kind ?? '') : step?.startedAt === undefined ? status : `${status} · ${duration(step.startedAt, step.stoppedAt)}`;
+        const box = <NodeBox id={node.id} caption={caption} width={node.width} height={node.height} fill={steps === undefined ? '#fff' : (FILL[status] ?? '#fff')} />;
         if (onSelect === undefined)
           return (
             <g key={node.id} transform={`translate(${node.x},${node.y})`} data-step={node.id}>
               <title>{`${node.id}: ${caption}`}</title>
-              <rect width={node.width} height={node.height} rx="6" fill="#fff" stroke="#6b7684" />
-              <text x="10" y="18" font-size="13" font-weight="600">
-                {node.id}
-              </text>
-              <text x="10" y="35" font-size="11">
-                {caption}
-              </text>
+              {box}
             </g>
           );
         return (
@@ -142,13 +152,7 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; ste
             onClick={() => onSelect(node.id)}
             onKeyDown={(event) => (event.key === 'Enter' || event.key === ' ') && onSelect(node.id)}
           >
-            <rect width={node.width} height={node.height} rx="6" fill={FILL[status] ?? '#fff'} stroke="#6b7684" />
-            <text x="10" y="18" font-size="13" font-weight="600">
-              {node.id}
-            </text>
-            <text x="10" y="35" font-size="11">
-              {caption}
-            </text>
+            {box}
           </g>
         );
       })}
