@@ -54,11 +54,17 @@ const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter
 const path = (...parts: string[]) => parts.map(encodeURIComponent).join('/');
 
 async function call(method: string, url: string, body?: Json): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    // fetch says only "Failed to fetch": say what is gone and what to do.
+    throw new ApiError(`cannot reach the runs API at ${location.origin} — is \`orchestra up\` (or \`orchestra console\`) still running? This page retries every second.`);
+  }
   const answer: unknown = response.headers.get('content-type')?.includes('json') ? await response.json() : await response.text();
   if (!response.ok)
     throw new ApiError(

@@ -283,4 +283,17 @@ describe('the console', () => {
       await proxied.close();
     }
   });
+
+  it('says the runs API cannot be reached, and what to do, instead of "Failed to fetch"; and recovers when it answers again', async () => {
+    await page.route('**/pipelines', (route) => route.abort('connectionrefused'));
+    await page.goto(`${api.url}/`);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `cannot reach the runs API at ${api.url} — is \`orchestra up\` (or \`orchestra console\`) still running?` })
+      .first()
+      .waitFor();
+    await page.unroute('**/pipelines');
+    await page.getByRole('link', { name: 'quick' }).first().waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
 });

@@ -9,11 +9,8 @@ function Backfill({ id }: { id: string }) {
 }
 
 function Report({ name }: { name: string }) {
-  const { value, error } = usePolled(
-    () => getKey(name),
-    `key:${name}`,
-    (change) => change.type === 'run',
-  );
+  // Polled every second: arrivals are not run changes, and the report should show them as they land.
+  const { value, error } = usePolled(() => getKey(name), `key:${name}`);
   const [backfill, setBackfill] = useState<BackfillProgress | undefined>(undefined);
   const [refused, setRefused] = useState<string | undefined>(undefined);
   const run = async () => {
