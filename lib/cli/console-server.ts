@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import { consoleFile, sendConsoleFile } from '../local/console-files';
 import { type LocalServer, listenLocal, readRequestBody } from '../local/http';
+import { foreignRequestReason } from '../local/loopback-guard';
 import { messageOf } from '../shared/errors';
 import type { RunsApiClient } from './runs-api-client';
 
@@ -29,6 +30,13 @@ export interface ConsoleServerOptions {
 
 export async function serveConsole(options: ConsoleServerOptions): Promise<LocalServer> {
   const server = createServer((request, response) => {
+    // This server signs what it passes on: a foreign page must not reach it (lib/local/loopback-guard.ts).
+    const refused = foreignRequestReason(request);
+    if (refused !== undefined) {
+      request.resume();
+      response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: refused }));
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const page = request.method === 'GET' ? consoleFile(options.consoleDir, url.pathname) : undefined;
     if (page !== undefined) {

@@ -19,6 +19,7 @@ import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { consoleFile, sendConsoleFile } from './console-files';
 import { type LocalServer, listenLocal, readRequestBody } from './http';
+import { foreignRequestReason } from './loopback-guard';
 import { lambdaContext } from './task-runners/lambda';
 
 export type RunsApiServer = LocalServer;
@@ -70,6 +71,11 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
   });
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refused = foreignRequestReason(request);
+    if (refused !== undefined) {
+      request.resume();
+      return send(response, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refused }));
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/openapi.json') {
       request.resume();

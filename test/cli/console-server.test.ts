@@ -117,6 +117,14 @@ describe('orchestra console against a deployed runs API', () => {
     expect(await refused.json()).toEqual({ message: 'no run "x" of flood' });
   });
 
+  it("refuses another site's page that would act through it, before signing anything", async () => {
+    const before = received.length;
+    const forged = await fetch(`${console.url}/pipelines/flood/runs/r1/redrive`, { method: 'POST', headers: { origin: 'http://evil.example' } });
+
+    expect(forged.status).toBe(403);
+    expect(received).toHaveLength(before);
+  });
+
   it('answers 404 for the event stream (the page polls a deployed API) and 502 with the reason when the API is unreachable', async () => {
     const before = received.length;
     expect((await fetch(`${console.url}/events/runs`)).status).toBe(404);

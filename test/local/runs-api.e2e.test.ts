@@ -4,6 +4,7 @@
  * idempotent starts, dry runs, refusals naming the field, concurrency and paging.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
@@ -220,6 +221,28 @@ describe('runs API served locally', () => {
     expect(Buffer.from(await shown.arrayBuffer())).toEqual(png);
     const saved = await fetch(String(map?.['downloadUrl']));
     expect(saved.headers.get('content-disposition')).toContain('attachment; filename="map.png"');
+  });
+
+  it("refuses another site's page (its Origin) that would change runs, and any request to a name that is not loopback (DNS rebinding)", async () => {
+    const started = await http('POST', '/pipelines/quick/runs', {});
+    const forged = await fetch(`${api}${String(started.location)}/redrive`, { method: 'POST', headers: { origin: 'http://evil.example' } });
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as { message: string }).message).toContain('a page of http://evil.example may not POST here');
+    // Its own page (same origin) and tools (no Origin) pass; reading is not refused (CORS keeps answers from other sites).
+    expect((await fetch(`${api}/pipelines`, { headers: { origin: 'http://evil.example' } })).status).toBe(200);
+    expect((await http('POST', '/pipelines/quick/runs', {}, { origin: api })).status).toBe(202);
+
+    const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${api}/pipelines`, { headers: { host: 'attacker.example:4570' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toContain('Host \\"attacker.example:4570\\" is not a loopback address');
   });
 
   it('answers 404 for the outputs of a run that does not exist', async () => {
