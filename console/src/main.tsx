@@ -28,7 +28,10 @@ function route(hash: string) {
   const parts = path.split('/').slice(1).map(decoded);
   const [section, first, second] = parts;
   if (section === 'runs' && first !== undefined && second !== undefined) return <Run pipeline={first} runId={second} />;
-  if (section === 'runs') return <Runs filter={{ pipeline: param('pipeline'), status: param('status'), key: param('key'), since: param('since') }} />;
+  if (section === 'runs') {
+    const filter = { pipeline: param('pipeline'), status: param('status'), key: param('key'), since: param('since') };
+    return <Runs key={JSON.stringify(filter)} filter={filter} />;
+  }
   if (section === 'pipelines' && first !== undefined) return <Pipeline name={first} />;
   if (section === 'start' && first !== undefined) return <Start pipeline={first} />;
   if (section === 'keys') return <Keys name={param('key')} />;

@@ -53,6 +53,8 @@ export async function listRunOutputs(data: { readonly s3: S3Client; readonly buc
       // A file straight under the run's prefix (no step folder) belongs to no step.
       const [step, path] = rest.length === 0 ? ['', first] : [first, rest.join('/')];
       const kind = contentTypeOf(key);
+      // Decided before any await, so the previews go to the first text files in key order.
+      const previewed = kind.text && size <= PREVIEW_MAX_BYTES && previews++ < MAX_PREVIEWS;
       const sign = (disposition?: string) =>
         getSignedUrl(
           data.s3,
@@ -65,7 +67,6 @@ export async function listRunOutputs(data: { readonly s3: S3Client; readonly buc
           { expiresIn: OUTPUT_URL_SECONDS },
         );
       const [url, downloadUrl] = await Promise.all([sign(), sign(dispositionOf(key.slice(key.lastIndexOf('/') + 1)))]);
-      const previewed = kind.text && size <= PREVIEW_MAX_BYTES && previews++ < MAX_PREVIEWS;
       const preview = previewed ? await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key })).then((object) => object.Body?.transformToString('utf8')) : undefined;
       return { key, step, path, size, contentType: kind.type, url, downloadUrl, ...(preview === undefined ? {} : { preview }) };
     }),

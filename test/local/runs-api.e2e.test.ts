@@ -245,6 +245,18 @@ describe('runs API served locally', () => {
     expect(rebound.body).toContain('Host \\"attacker.example:4570\\" is not a loopback address');
   });
 
+  it('previews the first 20 small text files in key order, and lists the rest with their links', async () => {
+    const started = await http('POST', '/pipelines/quick/runs', { runId: 'many-texts' });
+    await settled(String(started.location));
+    for (let i = 0; i < 23; i++) await upload(runtime, `runs/quick/many-texts/only/part-${String(i).padStart(2, '0')}.txt`, `part ${i}`);
+
+    const outputs = (await http('GET', '/pipelines/quick/runs/many-texts/outputs')).body['outputs'] as Array<Record<string, unknown>>;
+
+    expect(outputs).toHaveLength(23);
+    expect(outputs.filter((o) => 'preview' in o).map((o) => o['path'])).toEqual(Array.from({ length: 20 }, (_, i) => `part-${String(i).padStart(2, '0')}.txt`));
+    expect(outputs.every((o) => typeof o['url'] === 'string' && typeof o['downloadUrl'] === 'string')).toBe(true);
+  });
+
   it('answers 404 for the outputs of a run that does not exist', async () => {
     const answer = await http('GET', '/pipelines/quick/runs/never-ran/outputs');
 

@@ -77,6 +77,7 @@ function Filters({ filter }: { filter: RunFilter }) {
   );
 }
 
+/** Remounted (by key, in main.tsx) when the filter changes: its pages start again at the newest. */
 export function Runs({ filter }: { filter: RunFilter }) {
   // Tokens of the pages before this one: "Newer" goes back without the API paging backwards.
   const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
@@ -88,11 +89,6 @@ export function Runs({ filter }: { filter: RunFilter }) {
     // Only the first page moves when runs start or end.
     (change) => token === undefined && change.type === 'run' && (filter.pipeline === undefined || change.pipeline === filter.pipeline),
   );
-  const [shownFor, setShownFor] = useState(filterKey);
-  if (shownFor !== filterKey) {
-    setShownFor(filterKey);
-    setPages([undefined]);
-  }
   const runs = value?.runs ?? [];
   return (
     <section aria-labelledby="runs-title">
