@@ -15,16 +15,11 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { LocalRuntime } from '../lib/local/runtime';
 import { launchBrowser } from '../test/helpers/browser';
 import { chain, randomLayeredDag, simulateGraph } from '../test/helpers/graphs';
+import { median, percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const CONSOLE = join(ROOT, 'console', 'dist');
 const fmt = (value: number, digits = 0): string => value.toFixed(digits);
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const median = (values: readonly number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 
 /** Milliseconds from navigation start until `ready` holds in the page (checked every animation frame). */
 async function timeToReady(page: Page, url: string, ready: string): Promise<number> {

@@ -16,10 +16,10 @@ import { DynamoDbKeyLedger } from '../lib/runtime/keyed/dynamodb-ledger';
 import { keyedTriggerOf } from '../lib/runtime/keyed/keyed-trigger';
 import { defined } from '../lib/shared/defined';
 import { startDynalite } from '../test/helpers/dynalite';
+import { percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const product: PipelineGraph = { name: 'product', trigger: { mode: 'keyed', required: ['A', 'B'], optional: ['C'] }, steps: { make: { kind: 'simulate' } } };
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function latencyAndThroughput(): Promise<void> {
   const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-bench-keyed-')) });

@@ -14,10 +14,10 @@ import { LocalRuntime } from '../lib/local/runtime';
 import { readExecutionHistory } from '../lib/runtime/execution-history';
 import { writeEndpoints } from '../lib/runtime/local-endpoints';
 import { chain, simulateGraph } from '../test/helpers/graphs';
+import { percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const fmt = (value: number, digits = 1): string => value.toFixed(digits);
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 
 async function startLatencies(runtime: LocalRuntime, api: string, runs: number): Promise<number[]> {

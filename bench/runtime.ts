@@ -14,6 +14,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { localSubstitutions } from '../lib/local/bindings';
 import { LocalRuntime } from '../lib/local/runtime';
 import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../test/helpers/graphs';
+import { percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
 const STEPS = 10;
@@ -28,7 +29,6 @@ const simulateChain = chainOf('bench-simulate', () => ({ kind: 'simulate' }));
 const bareChain = chainOf('bench-bare', () => ({ kind: 'lambda', handler: 'bench/fixtures/bare-handler.ts' }));
 
 const fmt = (value: number, digits = 2): string => value.toFixed(digits);
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 
 async function rawRunsPerSecond(graph: PipelineGraph): Promise<number> {
   const text = compileGraph(graph).text;

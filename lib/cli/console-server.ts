@@ -6,13 +6,11 @@
  */
 import { createServer } from 'node:http';
 import { consoleFile, sendConsoleFile } from '../local/console-files';
-import { type LocalServer, listenLocal, readRequestBody } from '../local/http';
+import { type LocalServer, listenLocal, MAX_API_BODY_BYTES, readRequestBody, send, sendMessage } from '../local/http';
 import { foreignRequestReason } from '../local/loopback-guard';
 import { messageOf } from '../shared/errors';
 import type { RunsApiClient } from './runs-api-client';
 
-/** API Gateway's own cap on a request payload. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Request headers the API reads; the browser's others (cookies, its user agent's) stay here. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'idempotency-key', 'accept'];
 /** Answer headers the page reads. */
@@ -34,8 +32,7 @@ export async function serveConsole(options: ConsoleServerOptions): Promise<Local
     const refused = foreignRequestReason(request);
     if (refused !== undefined) {
       request.resume();
-      response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: refused }));
-      return;
+      return sendMessage(response, 403, refused);
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const page = request.method === 'GET' ? consoleFile(options.consoleDir, url.pathname) : undefined;
@@ -46,15 +43,11 @@ export async function serveConsole(options: ConsoleServerOptions): Promise<Local
     if (url.pathname.startsWith('/events')) {
       // API Gateway REST answers once: no stream to pass on, and a proxy must not hold one open.
       request.resume();
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'no event stream from a deployed runs API: the console polls it' }));
-      return;
+      return sendMessage(response, 404, 'no event stream from a deployed runs API: the console polls it');
     }
     void (async () => {
-      const body = await readRequestBody(request, MAX_BODY_BYTES);
-      if (body === undefined) {
-        response.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
-        return;
-      }
+      const body = await readRequestBody(request, MAX_API_BODY_BYTES);
+      if (body === undefined) return sendMessage(response, 413, `body: over ${MAX_API_BODY_BYTES} bytes`);
       const headers = Object.fromEntries(FORWARDED_REQUEST_HEADERS.flatMap((name) => (typeof request.headers[name] === 'string' ? [[name, request.headers[name]]] : [])));
       const answer = await options.client.forward(request.method ?? 'GET', `${url.pathname}${url.search}`, body === '' ? undefined : body, headers);
       const passed = Object.fromEntries(
@@ -63,10 +56,10 @@ export async function serveConsole(options: ConsoleServerOptions): Promise<Local
           return value === null ? [] : [[name, value]];
         }),
       );
-      response.writeHead(answer.status, passed).end(answer.body);
+      send(response, answer.status, passed, answer.body);
     })().catch((error: unknown) => {
       options.onError?.(error);
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: messageOf(error) }));
+      if (!response.headersSent) sendMessage(response, 502, messageOf(error));
     });
   });
   return listenLocal(server, options.port ?? 0, 'console');

@@ -1,11 +1,24 @@
 /** The local HTTP servers' shared plumbing (Step Functions endpoint, runs API): bounded bodies, listening on loopback. */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { OrchestraError } from '../shared/errors';
 
 export interface LocalServer {
   readonly url: string;
   close(): Promise<void>;
 }
+
+/** API Gateway's own cap on a request payload: the local servers in front of the runs API keep it. */
+export const MAX_API_BODY_BYTES = 10 * 1024 * 1024;
+
+/** An answer with a body. */
+export function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/** A refusal or failure as the runs API words them: `{"message": …}`. */
+export const sendMessage = (response: ServerResponse, status: number, message: string): void =>
+  send(response, status, { 'content-type': 'application/json' }, JSON.stringify({ message }));
 
 /** The request body as text, or undefined once it exceeds `maxBytes` (the rest is not buffered). */
 export async function readRequestBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {

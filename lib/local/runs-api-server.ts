@@ -18,7 +18,7 @@ import { RUN_CHANGES_PATH, type RunChange, runChangeEvent } from '../contract/ru
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { consoleFile, sendConsoleFile } from './console-files';
-import { type LocalServer, listenLocal, readRequestBody } from './http';
+import { type LocalServer, listenLocal, MAX_API_BODY_BYTES, readRequestBody, send, sendMessage } from './http';
 import { foreignRequestReason } from './loopback-guard';
 import { lambdaContext } from './task-runners/lambda';
 
@@ -50,9 +50,6 @@ export interface RunsApiServerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** API Gateway's own cap on a request payload. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
 export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
   const handler = createRunsApiHandler({
     sfn: options.sfn,
@@ -66,7 +63,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {
       options.onError?.(error);
-      if (!response.headersSent) send(response, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: `the local runs API failed: ${messageOf(error)}` }));
+      if (!response.headersSent) sendMessage(response, 500, `the local runs API failed: ${messageOf(error)}`);
     });
   });
 
@@ -74,7 +71,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     const refused = foreignRequestReason(request);
     if (refused !== undefined) {
       request.resume();
-      return send(response, 403, { 'content-type': 'application/json' }, JSON.stringify({ message: refused }));
+      return sendMessage(response, 403, refused);
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (request.method === 'GET' && url.pathname === '/openapi.json') {
@@ -95,8 +92,8 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
       request.resume();
       return streamEvents(response, 'orchestra run changes', (write) => runChanges((change) => write(runChangeEvent(change))));
     }
-    const body = await readRequestBody(request, MAX_BODY_BYTES);
-    if (body === undefined) return send(response, 413, { 'content-type': 'application/json' }, JSON.stringify({ message: `body: over ${MAX_BODY_BYTES} bytes` }));
+    const body = await readRequestBody(request, MAX_API_BODY_BYTES);
+    if (body === undefined) return sendMessage(response, 413, `body: over ${MAX_API_BODY_BYTES} bytes`);
     const event = proxyEventOf(request, url, body);
     const result: unknown = await handler(
       event,
@@ -183,9 +180,4 @@ function proxyEventOf(request: IncomingMessage, url: URL, body: string): APIGate
       resourcePath: url.pathname,
     },
   };
-}
-
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
-  response.end(body);
 }

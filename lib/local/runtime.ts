@@ -268,6 +268,8 @@ export class LocalRuntime {
       return this.on((event) => {
         if (event.type === 'run-started') pipelineOfRun.set(event.run.runId, event.run.pipeline);
         const change = runChangeOf(event, pipelineOf);
+        // A finished run has no more step events: the map holds only the runs under way.
+        if (event.type === 'run-finished') pipelineOfRun.delete(event.run.runId);
         if (change !== undefined) listener(change);
       });
     };
