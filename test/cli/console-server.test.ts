@@ -125,6 +125,15 @@ describe('orchestra console against a deployed runs API', () => {
     expect(received).toHaveLength(before);
   });
 
+  it("refuses a body over API Gateway's 10 MiB cap with the cap named, passing nothing on", async () => {
+    const before = received.length;
+    const answer = await fetch(`${console.url}/pipelines/flood/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(10 * 1024 * 1024 + 1) });
+
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ message: 'body: over 10485760 bytes' });
+    expect(received).toHaveLength(before);
+  });
+
   it('answers 404 for the event stream (the page polls a deployed API) and 502 with the reason when the API is unreachable', async () => {
     const before = received.length;
     expect((await fetch(`${console.url}/events/runs`)).status).toBe(404);

@@ -262,6 +262,8 @@ describe('runs API served locally', () => {
 
     expect(answer.status).toBe(404);
     expect(answer.body['message']).toBe('no run "never-ran" of quick');
+    expect((await http('GET', '/pipelines/__proto__/runs/never-ran/outputs')).status).toBe(404);
+    expect(await http('GET', '/pipelines/quick/runs/..%2F..%2Fingest/outputs')).toMatchObject({ status: 400, body: { field: 'runId' } });
   });
 
   it('describes a pipeline: its steps with kinds and dependencies', async () => {
