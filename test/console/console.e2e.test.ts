@@ -34,7 +34,15 @@ const progress: PipelineGraph = {
     model: {
       kind: 'container',
       image: 'public.ecr.aws/x/y:1',
-      local: { command: ['node', '-e', "console.log('progress 40%'); setTimeout(() => console.log('progress 80%'), 1500); setTimeout(() => {}, 4000)"] },
+      // Progress is live only (the API keeps none): each value is repeated for 3 s, so a page that
+      // opens while the process starts (a loaded CI machine) still sees it.
+      local: {
+        command: [
+          'node',
+          '-e',
+          "const say = (p) => console.log('progress ' + p + '%'); const t = setInterval(() => say(40), 200); setTimeout(() => { clearInterval(t); setInterval(() => say(80), 200); }, 3000); setTimeout(() => process.exit(0), 6000)",
+        ],
+      },
     },
   },
 };
