@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// Thin launcher: refuses a Node that is too old (steps would fail later with obscure errors), then
-// registers tsx so the TypeScript CLI runs from a checkout without a build step.
-import { nodeVersionProblem } from './node-version.js';
+// Thin launcher, plain JavaScript: it runs on whatever Node started it. The installed package runs its
+// compiled CLI (dist/cli.js); a checkout of Orchestra's own repository runs the TypeScript sources
+// through tsx, so no build step stands between an edit and a run.
+import { existsSync } from 'node:fs';
+import { nodeVersionProblem, runsOnAnyNode } from './node-version.js';
 
 const problem = nodeVersionProblem(process.version);
-if (problem !== undefined) {
+if (problem !== undefined && !runsOnAnyNode(process.argv.slice(2))) {
   process.stderr.write(`error: ${problem}\n`);
   process.exit(1);
 }
-const { register } = await import('tsx/esm/api');
-register();
-await import('./orchestra.ts');
+if (existsSync(new URL('../lib/cli/main.ts', import.meta.url))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./orchestra.ts');
+} else {
+  await import('../dist/cli.js');
+}

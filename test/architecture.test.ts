@@ -67,10 +67,12 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   // Readers and writers of scientific file formats (DassFlow-2D): pure, for the functions, containers and triggers that share them.
   'lib/formats': { may: [...PURE, 'lib/formats'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   'lib/runtime': { may: [...PURE, 'lib/formats', 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  // esbuild, as the stack bundles Lambda handlers: for the stack, the package build and the local runtime alike.
+  'lib/bundling': { may: [...PURE, 'lib/bundling'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The cloud handlers behind uploads and the runs API run locally too, unchanged.
-  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
+  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
   'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
-  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
@@ -79,7 +81,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   functions: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   // Thin entries: the CLI, and the CDK app over the pipeline catalogue.
-  bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  // The launcher runs the package's compiled CLI (dist/) when there are no sources beside it.
+  bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin', 'dist'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
 };
 
 const checked = ['lib', 'functions', 'containers', 'bin'].flatMap((dir) => sourceFiles(join(ROOT, dir)));

@@ -14,6 +14,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { ACTIVITY_DETAIL_TYPE, ACTIVITY_EVENT_SOURCE, type ActivityEvent } from '../../lib/contract/activity';
+import { AWAITED_ITEMS_SETTING, bundledSetting, KEYED_TRIGGERS_SETTING } from '../../lib/contract/bundled-config';
 import { FUNCTION_ENV, requiredVariable } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
@@ -149,19 +150,20 @@ function bucketOf(event: unknown): string {
 }
 
 /**
- * The keyed triggers, bundled in at synth by esbuild's `define` (lib/cdk/keyed-conductor.ts): a product
+ * The keyed triggers, written beside the bundle by the stack (lib/cdk/keyed-conductor.ts): a product
  * graph's dozens of triggers have no room in Lambda's 4 KB of environment.
  */
-declare const ORCHESTRA_KEYED_TRIGGERS: string | undefined;
 const bundledTriggers = (): KeyedTrigger[] => {
-  if (typeof ORCHESTRA_KEYED_TRIGGERS !== 'string')
-    throw new ConfigurationError('the conductor was bundled without its keyed triggers (ORCHESTRA_KEYED_TRIGGERS): deploy it with the stack');
-  return parseKeyedTriggers(ORCHESTRA_KEYED_TRIGGERS);
+  const triggers = bundledSetting(KEYED_TRIGGERS_SETTING);
+  if (triggers === undefined) throw new ConfigurationError(`the conductor was deployed without its keyed triggers (${KEYED_TRIGGERS_SETTING}): deploy it with the stack`);
+  return parseKeyedTriggers(triggers);
 };
 
-/** The data items service steps await, bundled in beside the triggers. */
-declare const ORCHESTRA_AWAITED_ITEMS: string | undefined;
-const bundledAwaitedItems = (): AwaitedItem[] => (typeof ORCHESTRA_AWAITED_ITEMS === 'string' ? parseAwaitedItems(ORCHESTRA_AWAITED_ITEMS) : []);
+/** The data items service steps await, written beside the triggers. */
+const bundledAwaitedItems = (): AwaitedItem[] => {
+  const items = bundledSetting(AWAITED_ITEMS_SETTING);
+  return items === undefined ? [] : parseAwaitedItems(items);
+};
 
 /** PutEvents takes at most 10 entries; a failed entry throws, so EventBridge delivers the triggering event again. */
 export function eventBridgeEmitter(client: Pick<EventBridgeClient, 'send'>) {

@@ -13,6 +13,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
+import { bundledSetting, KEYED_TRIGGERS_SETTING, PIPELINE_DESCRIPTIONS_SETTING } from '../../lib/contract/bundled-config';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { ConfigurationError } from '../../lib/contract/errors';
 import { type PipelineDescription, parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
@@ -57,9 +58,6 @@ function jsonRefusals(request: { error: unknown }): void {
   });
 }
 
-/** Bundled in at synth by esbuild's `define` (lib/cdk/runs-api.ts): descriptions have no room in Lambda's 4 KB of environment. */
-declare const ORCHESTRA_PIPELINE_DESCRIPTIONS: string | undefined;
-
 function descriptionsOf(json: string): Record<string, PipelineDescription> {
   const parsed = parsePipelineDescriptions(json);
   if ('problem' in parsed) throw new ConfigurationError(parsed.problem);
@@ -68,11 +66,11 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
 
 const bucket = process.env[FUNCTION_ENV.bucket];
 const arnPrefix = process.env[FUNCTION_ENV.stateMachineArnPrefix];
-/** Bundled in when a pipeline has a keyed trigger (lib/cdk/runs-api.ts), with KEY_TABLE: the ledger read for GET /keys/{key}. */
-declare const ORCHESTRA_KEYED_TRIGGERS: string | undefined;
 const keyTable = process.env['KEY_TABLE'];
-const keyedTriggers = typeof ORCHESTRA_KEYED_TRIGGERS === 'string' ? ORCHESTRA_KEYED_TRIGGERS : undefined;
-const descriptions = descriptionsOf(typeof ORCHESTRA_PIPELINE_DESCRIPTIONS === 'string' ? ORCHESTRA_PIPELINE_DESCRIPTIONS : '{}');
+// Written beside the bundle by the stack (lib/cdk/runs-api.ts): descriptions have no room in Lambda's 4 KB of environment.
+/** When a pipeline has a keyed trigger, with KEY_TABLE: the ledger read for GET /keys/{key}. */
+const keyedTriggers = bundledSetting(KEYED_TRIGGERS_SETTING);
+const descriptions = descriptionsOf(bundledSetting(PIPELINE_DESCRIPTIONS_SETTING) ?? '{}');
 
 /** The conductor works backfills through (set by the stack when a pipeline has a keyed trigger). */
 const conductorFunction = process.env['CONDUCTOR_FUNCTION'];

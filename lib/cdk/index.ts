@@ -5,4 +5,4 @@ export { OrchestraStack, type OrchestraStackProps } from './orchestra-stack';
 export { Pipeline, type PipelineProps } from './pipeline';
 export { PipelinesDashboard, type PipelinesDashboardProps } from './pipelines-dashboard';
 export { RunsApi, type RunsApiProps } from './runs-api';
-export { StepFunction, type StepFunctionProps } from './step-function';
+export { BuiltinFunction, type BuiltinFunctionProps, type OrchestraFunction, StepFunction, type StepFunctionProps } from './step-function';

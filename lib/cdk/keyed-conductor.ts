@@ -15,22 +15,20 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AWAITED_ITEMS_SETTING, KEYED_TRIGGERS_SETTING } from '../contract/bundled-config';
 import { FUNCTION_ENV } from '../contract/environment';
 import { BACKFILLS_PREFIX } from '../contract/step-event';
 import { EXECUTION_STATUS_CHANGE } from '../runtime/keyed/execution-status';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
-import { KEYED_CONDUCTOR_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
-import { StepFunction } from './step-function';
+import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
 /** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
-export const KEYED_TRIGGERS_DEFINE = 'ORCHESTRA_KEYED_TRIGGERS';
 /** …and the data items service steps await. */
-export const AWAITED_ITEMS_DEFINE = 'ORCHESTRA_AWAITED_ITEMS';
 
 export interface KeyedConductorProps {
   /** The stack's pipelines; those with a keyed trigger are the conductor's. */
@@ -49,7 +47,7 @@ function grantBackfillRecords(role: IRole, bucket: IBucket): void {
 
 export class KeyedConductor extends Construct {
   readonly table: Table;
-  readonly conductor: StepFunction;
+  readonly conductor: BuiltinFunction;
   readonly triggers: readonly KeyedTrigger[];
   private readonly bucket: IBucket;
   private readonly dataPrefixes: readonly string[];
@@ -74,17 +72,16 @@ export class KeyedConductor extends Construct {
     const dataPrefixes = [...new Set(this.triggers.map((trigger) => trigger.dataPrefix))];
     this.bucket = props.bucket;
     this.dataPrefixes = dataPrefixes;
-    this.conductor = new StepFunction(this, 'Conductor', {
-      entry: KEYED_CONDUCTOR_ENTRY,
-      projectRoot: props.projectRoot,
+    this.conductor = new BuiltinFunction(this, 'Conductor', {
+      builtin: 'keyed-conductor',
       // Decisions take milliseconds; backfills work up to this long per invocation, then schedule the rest.
       timeoutSeconds: 300,
       memoryMiB: 256,
       ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
       // Bundled, not in the environment: a product graph's dozens of triggers would pass Lambda's 4 KB.
-      define: {
-        [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(this.triggers)),
-        [AWAITED_ITEMS_DEFINE]: JSON.stringify(JSON.stringify(props.pipelines.flatMap((pipeline) => awaitedItemsOf(pipeline.source.graph)))),
+      config: {
+        [KEYED_TRIGGERS_SETTING]: JSON.stringify(this.triggers),
+        [AWAITED_ITEMS_SETTING]: JSON.stringify(props.pipelines.flatMap((pipeline) => awaitedItemsOf(pipeline.source.graph))),
       },
       environment: {
         KEY_TABLE: this.table.tableName,
@@ -170,7 +167,7 @@ export class KeyedConductor extends Construct {
   }
 
   /** Lets `planner` (the runs API) plan backfills — list the data prefixes, write the record — and hand them to the conductor. */
-  grantPlanBackfills(planner: StepFunction): void {
+  grantPlanBackfills(planner: OrchestraFunction): void {
     planner.addEnvironment('CONDUCTOR_FUNCTION', this.conductor.functionName);
     this.conductor.grantInvoke(planner);
     grantBackfillRecords(planner.role, this.bucket);

@@ -22,7 +22,6 @@ import { BACKFILLS_PREFIX, WAITS_PREFIX } from '../contract/step-event';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { grantDataAccess } from './data-access';
-import { SIMULATE_STEP_ENTRY } from './function-entries';
 import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
@@ -30,7 +29,7 @@ import { dataItemAccessOf } from './pipeline-data-access';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
 import { ServiceCalls } from './service-calls';
-import { StepFunction } from './step-function';
+import { BuiltinFunction } from './step-function';
 
 export interface OrchestraStackProps extends StackProps {
   readonly pipelines: readonly PipelineSource[];
@@ -128,10 +127,9 @@ export class OrchestraStack extends Stack {
       'Upload events or scheduled starts could not be delivered: see the Undelivered queue and the ingest trigger logs',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
     );
-    const simulateFunction = new StepFunction(this, 'SimulateStepFunction', {
-      entry: SIMULATE_STEP_ENTRY,
+    const simulateFunction = new BuiltinFunction(this, 'SimulateStepFunction', {
+      builtin: 'simulate-step',
       logGroupName: sharedLogGroupName(this.stackName, SIMULATE_FUNCTION_NAME),
-      projectRoot: props.projectRoot,
       memoryMiB: 128,
       environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },
     });

@@ -25,11 +25,10 @@ import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { grantDataAccess } from './data-access';
-import { INGEST_TRIGGER_ENTRY } from './function-entries';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import type { DataItemAccess } from './pipeline-data-access';
 import { deployedStateMachineArn } from './state-machine-arns';
-import { StepFunction } from './step-function';
+import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
 export interface PipelineProps {
   readonly source: PipelineSource;
@@ -59,7 +58,7 @@ export class Pipeline extends Construct {
   readonly logGroup: LogGroup;
   /** Each step's log group name, known at synth: where the runs API reads a run's lines. */
   readonly stepLogGroupNames: Record<string, string> = {};
-  readonly functions: Record<string, StepFunction> = {};
+  readonly functions: Record<string, OrchestraFunction> = {};
   readonly taskDefinitions: Record<string, FargateTaskDefinition> = {};
   /** Exactly what CloudFormation substitutes into the definition. */
   readonly substitutions: Record<string, string>;
@@ -67,7 +66,7 @@ export class Pipeline extends Construct {
   readonly inputPrefixes: readonly string[];
   /** Each Lambda and container step's CloudWatch log group, by step id. */
   readonly stepLogGroups: Record<string, ILogGroup> = {};
-  readonly triggerFunction?: StepFunction;
+  readonly triggerFunction?: BuiltinFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -182,11 +181,10 @@ export class Pipeline extends Construct {
   }
 
   /** EventBridge "Object Created" under the ingest prefix → the trigger function → StartExecution. */
-  private uploadTrigger(bucket: IBucket, ingestPrefix: string, deadLetterQueue: IQueue | undefined): StepFunction {
-    const { graph, rootDir } = this.source;
-    const triggerFunction = new StepFunction(this, 'IngestTrigger', {
-      entry: INGEST_TRIGGER_ENTRY,
-      projectRoot: rootDir,
+  private uploadTrigger(bucket: IBucket, ingestPrefix: string, deadLetterQueue: IQueue | undefined): BuiltinFunction {
+    const { graph } = this.source;
+    const triggerFunction = new BuiltinFunction(this, 'IngestTrigger', {
+      builtin: 'ingest-trigger',
       timeoutSeconds: 60,
       memoryMiB: 256,
       ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }),

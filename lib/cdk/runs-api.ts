@@ -29,22 +29,22 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { describePipeline } from '../catalogue';
+import { KEYED_TRIGGERS_SETTING, PIPELINE_DESCRIPTIONS_SETTING } from '../contract/bundled-config';
 import { FUNCTION_ENV } from '../contract/environment';
 import { executionLogGroupName } from '../contract/log-groups';
-import { PIPELINE_DESCRIPTIONS_DEFINE, type PipelineDescription } from '../contract/pipeline-description';
+import type { PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { startRunRequestSchema } from '../contract/runs-api';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
-import { RUNS_API_ENTRY } from './function-entries';
-import { KEYED_TRIGGERS_DEFINE, type KeyedConductor } from './keyed-conductor';
+import type { KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
 import type { Pipeline } from './pipeline';
 import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
-import { StepFunction } from './step-function';
+import { BuiltinFunction } from './step-function';
 
 export interface RunsApiProps {
   readonly pipelines: readonly Pipeline[];
@@ -73,19 +73,18 @@ function deployedDescriptionOf(pipeline: Pipeline): PipelineDescription {
 
 export class RunsApi extends Construct {
   readonly api: RestApi;
-  readonly handler: StepFunction;
+  readonly handler: BuiltinFunction;
 
   constructor(scope: Construct, id: string, props: RunsApiProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.handler = new StepFunction(this, 'Function', {
-      entry: RUNS_API_ENTRY,
-      projectRoot: props.projectRoot,
+    this.handler = new BuiltinFunction(this, 'Function', {
+      builtin: 'runs-api',
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
-      define: {
-        [PIPELINE_DESCRIPTIONS_DEFINE]: JSON.stringify(JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)])))),
-        ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_DEFINE]: JSON.stringify(JSON.stringify(props.keyedConductor.triggers)) }),
+      config: {
+        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)]))),
+        ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_SETTING]: JSON.stringify(props.keyedConductor.triggers) }),
       },
       environment: {
         [FUNCTION_ENV.bucket]: props.bucket.bucketName,

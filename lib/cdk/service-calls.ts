@@ -16,10 +16,9 @@ import { WAITS_PREFIX } from '../contract/step-event';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { awaitedItemsOf } from '../runtime/keyed/keyed-trigger';
 import { grantDataAccess } from './data-access';
-import { SERVICE_CALL_ENTRY } from './function-entries';
 import { acknowledgeWildcardResources } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
-import { StepFunction } from './step-function';
+import { BuiltinFunction } from './step-function';
 
 /** The state machines whose Tasks wait on service callbacks, by name (see the module comment). */
 export function serviceStateMachineArns(scope: Construct, pipelines: readonly PipelineSource[]): string[] {
@@ -46,15 +45,14 @@ export interface ServiceCallsProps {
 }
 
 export class ServiceCalls extends Construct {
-  readonly function: StepFunction;
+  readonly function: BuiltinFunction;
 
   constructor(scope: Construct, id: string, props: ServiceCallsProps) {
     super(scope, id);
     const { bucket } = props;
-    this.function = new StepFunction(this, 'Function', {
-      entry: SERVICE_CALL_ENTRY,
+    this.function = new BuiltinFunction(this, 'Function', {
+      builtin: 'service-call',
       logGroupName: sharedLogGroupName(Stack.of(this).stackName, SERVICE_CALL_FUNCTION_NAME),
-      projectRoot: props.projectRoot,
       memoryMiB: 256,
       // The service has 30 s to accept the work (functions/service-call); the work itself is awaited by the Task.
       timeoutSeconds: 60,

@@ -1,38 +1,80 @@
-/** One place for the Lambda defaults of every step function (runtime, architecture, bundling, logs). */
-import { posix } from 'node:path';
+/**
+ * One place for the Lambda defaults of every function the stack deploys (runtime, architecture,
+ * bundling, logs, role): a lab's step handlers, bundled from the lab's project by NodejsFunction, and
+ * Orchestra's built-in functions, which arrive prebuilt inside the package.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, type FunctionOptions, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BUNDLE_FILE, bundleLambdaSync, LAMBDA_BUNDLE, type LambdaBundle, writeLambdaBundle } from '../bundling/lambda-bundle';
+import { BUNDLED_CONFIG_FILE, type BundledConfig } from '../contract/bundled-config';
+import { type BuiltinFunctionName, builtinFunctionCode } from '../shared/builtin-functions';
 import { acknowledge, XRAY_REASON } from './nag';
 
-/**
- * How every step function is bundled; `npm run bench` builds the handlers with exactly these options
- * to report bundle sizes. The AWS SDK v3 is in the Lambda runtime: bundling it again only adds megabytes.
- */
-export const STEP_BUNDLING = { minify: true, sourceMap: true, target: 'node24', format: OutputFormat.CJS, externalModules: ['@aws-sdk/*'] } as const satisfies BundlingOptions;
+/** LAMBDA_BUNDLE (lib/bundling), spelled for NodejsFunction; `npm run bench` measures bundles with the same options. */
+export const STEP_BUNDLING = {
+  minify: LAMBDA_BUNDLE.minify,
+  sourceMap: LAMBDA_BUNDLE.sourcemap,
+  target: LAMBDA_BUNDLE.target,
+  format: OutputFormat.CJS,
+  externalModules: [...LAMBDA_BUNDLE.external],
+} as const satisfies BundlingOptions;
 
-export interface StepFunctionProps {
-  /** Absolute path of the handler module (TypeScript), exporting `handler`. */
-  readonly entry: string;
+interface CommonFunctionProps {
   /** The log group's name (lib/contract/log-groups.ts). @default a name CloudFormation generates */
   readonly logGroupName?: string;
-  /** esbuild `define`: identifiers replaced by these expressions at bundle time. */
-  readonly define?: Readonly<Record<string, string>>;
   /** @default 512 */
   readonly memoryMiB?: number;
   /** @default 300 */
   readonly timeoutSeconds?: number;
   readonly environment?: Record<string, string>;
-  /** Project root: where package-lock.json is. */
+  /** Receives asynchronous invocations (e.g. upload events) that still fail after Lambda's retries. */
+  readonly deadLetterQueue?: IQueue;
+}
+
+export interface StepFunctionProps extends CommonFunctionProps {
+  /** Absolute path of the handler module (TypeScript), exporting `handler`, under `projectRoot`. */
+  readonly entry: string;
+  /** The project the handler belongs to (a lab's repository): where its package-lock.json is. */
   readonly projectRoot: string;
   /** Project-relative data files copied into the bundle at the same path (a step's `files`). */
   readonly files?: readonly string[];
-  /** Receives asynchronous invocations (e.g. upload events) that still fail after Lambda's retries. */
-  readonly deadLetterQueue?: IQueue;
+}
+
+export interface BuiltinFunctionProps extends CommonFunctionProps {
+  readonly builtin: BuiltinFunctionName;
+  /** Per-stack settings written beside the bundle (lib/contract/bundled-config.ts). */
+  readonly config?: BundledConfig;
+}
+
+/** Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions cover every log group. */
+function functionDefaults(scope: Construct, id: string, props: CommonFunctionProps): FunctionOptions & { role: IRole } {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+    ...(props.logGroupName === undefined ? {} : { logGroupName: props.logGroupName }),
+  });
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Orchestra step function ${id}` });
+  logGroup.grantWrite(role);
+  return {
+    role,
+    ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueueEnabled: true, deadLetterQueue: props.deadLetterQueue }),
+    architecture: Architecture.ARM_64,
+    memorySize: props.memoryMiB ?? 512,
+    timeout: Duration.seconds(props.timeoutSeconds ?? 300),
+    tracing: Tracing.ACTIVE,
+    loggingFormat: LoggingFormat.JSON,
+    logGroup,
+    environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Orchestra', ...props.environment },
+  };
 }
 
 /** Copies data files into the bundle after esbuild, keeping their project-relative paths (Lambda's LAMBDA_TASK_ROOT is the bundle). */
@@ -45,41 +87,80 @@ function copyIntoBundle(files: readonly string[]): ICommandHooks {
   };
 }
 
+/** A lab's step handler, bundled by esbuild from the lab's own project. */
 export class StepFunction extends NodejsFunction {
   /** The execution role: CloudWatch Logs for its own log group and X-Ray, plus what the caller grants. */
   declare readonly role: IRole;
 
   constructor(scope: Construct, id: string, props: StepFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-      ...(props.logGroupName === undefined ? {} : { logGroupName: props.logGroupName }),
-    });
-    // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions cover every log group.
-    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Orchestra step function ${id}` });
-    logGroup.grantWrite(role);
+    const defaults = functionDefaults(scope, id, props);
     super(scope, id, {
-      role,
-      ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueueEnabled: true, deadLetterQueue: props.deadLetterQueue }),
+      ...defaults,
       entry: props.entry,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: props.memoryMiB ?? 512,
-      timeout: Duration.seconds(props.timeoutSeconds ?? 300),
-      tracing: Tracing.ACTIVE,
-      loggingFormat: LoggingFormat.JSON,
-      logGroup,
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Orchestra', ...props.environment },
       bundling: {
         ...STEP_BUNDLING,
         externalModules: [...STEP_BUNDLING.externalModules],
-        ...(props.define === undefined ? {} : { define: props.define }),
         ...(props.files === undefined || props.files.length === 0 ? {} : { commandHooks: copyIntoBundle(props.files) }),
       },
     });
-    acknowledge(role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
+    acknowledge(defaults.role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
   }
 }
+
+/** Built-in bundles made from sources in this process (a checkout of Orchestra), by name. */
+const bundledFromSource = new Map<string, LambdaBundle>();
+
+/**
+ * A folder holding the built-in function's bundle and its per-stack settings, named by their content
+ * so synthesizing again reuses it. The package's prebuilt bundle is copied; a checkout bundles its
+ * sources with the same options (lib/bundling).
+ */
+function stagedBuiltin(name: BuiltinFunctionName, config: BundledConfig | undefined): string {
+  const code = builtinFunctionCode(name);
+  const configText = config === undefined ? undefined : `${JSON.stringify(config)}\n`;
+  let bundle: LambdaBundle | undefined;
+  if (code.source !== undefined) {
+    bundle = bundledFromSource.get(code.source) ?? bundleLambdaSync(code.source);
+    bundledFromSource.set(code.source, bundle);
+  } else if (!existsSync(join(code.prebuiltDir, BUNDLE_FILE))) {
+    throw new Error(`Orchestra's built-in function ${name} is missing from ${code.prebuiltDir}: reinstall the orchestra package`);
+  }
+  const identity = createHash('sha256')
+    .update(`${name}\n${bundle?.hash ?? code.prebuiltDir}\n${configText ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
+  const dir = join(tmpdir(), 'orchestra-functions', `${name}-${identity}`);
+  if (existsSync(dir)) return dir;
+  // Written beside and renamed into place: two synths at once never see half a folder.
+  const partial = `${dir}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  if (bundle !== undefined) writeLambdaBundle(bundle, partial);
+  else cpSync(code.prebuiltDir ?? '', partial, { recursive: true });
+  if (configText !== undefined) writeFileSync(join(partial, BUNDLED_CONFIG_FILE), configText);
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    if (!existsSync(dir)) throw error;
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** One of Orchestra's own functions (runs API, triggers, conductor, simulate, service calls). */
+export class BuiltinFunction extends LambdaFunction {
+  declare readonly role: IRole;
+
+  constructor(scope: Construct, id: string, props: BuiltinFunctionProps) {
+    const defaults = functionDefaults(scope, id, props);
+    super(scope, id, { ...defaults, code: Code.fromAsset(stagedBuiltin(props.builtin, props.config)), handler: 'index.handler', runtime: Runtime.NODEJS_24_X });
+    acknowledge(defaults.role, 'AwsSolutions-IAM5', XRAY_REASON, 'Resource::*');
+  }
+}
+
+/** Any function the stack deploys: both kinds carry their own role. */
+export type OrchestraFunction = StepFunction | BuiltinFunction;

@@ -8,7 +8,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { PipelineGraph, Step } from '../graph/schema';
 import type { DataAccess } from './data-access';
-import type { StepFunction } from './step-function';
+import type { OrchestraFunction } from './step-function';
 
 /** The VPC, cluster and security group container steps run in. */
 export interface ContainerNetwork {
@@ -41,7 +41,7 @@ export interface StepResources {
   /** A function the state machine invokes for this step. */
   readonly invokes?: IFunction;
   /** The step's own function, if it has one (dashboard widgets, outputs). */
-  readonly function?: StepFunction;
+  readonly function?: OrchestraFunction;
   /** The step's Fargate task definition, if it runs a container. */
   readonly taskDefinition?: FargateTaskDefinition;
   readonly logGroup?: ILogGroup;

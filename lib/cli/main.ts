@@ -1,32 +1,15 @@
-/** The `orchestra` command line. Only this module turns errors into exit codes. */
+/**
+ * The `orchestra` command line. Only this module turns errors into exit codes. Each command's module is
+ * imported when that command runs, so `--help` and light commands start without loading the engine,
+ * the AWS SDK or zod (the package's CLI starts in a tenth of a second).
+ */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildCommand } from './commands/build';
-import { compileCommand } from './commands/compile';
-import { type ConsoleOptions, consoleCommand, DEFAULT_CONSOLE_PORT } from './commands/console';
-import { type EventsOptions, eventsCommand } from './commands/events';
-import { exportAirflowCommand } from './commands/export';
-import { graphCommand } from './commands/graph';
-import { importProductsCommand } from './commands/import';
-import { importDiastemaCommand } from './commands/import-diastema';
-import {
-  type BackfillOptions,
-  backfillCommand,
-  cancelCommand,
-  keysCommand,
-  type RemoteOptions,
-  redriveCommand,
-  remoteLogsCommand,
-  remoteRunsCommand,
-  startCommand,
-  statusCommand,
-} from './commands/remote-runs';
-import { runCommand } from './commands/run';
-import { logsCommand, runsCommand } from './commands/runs';
-import { schedulesCommand } from './commands/schedules';
-import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT, upCommand } from './commands/up';
-import { validateCommand } from './commands/validate';
+import type { ConsoleOptions } from './commands/console';
+import type { EventsOptions } from './commands/events';
+import type { BackfillOptions, RemoteOptions, startCommand } from './commands/remote-runs';
 import { EXIT_USAGE, reportError } from './exit-codes';
 import { type Output, processOutput } from './output';
+import { DEFAULT_API_PORT, DEFAULT_CONSOLE_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT } from './ports';
 import type { ApiTargetOptions } from './runs-api-client';
 
 /** Commander argument parsers: a malformed number is a usage error (exit 2) naming the option, never a silent NaN. */
@@ -58,7 +41,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .description('check a pipeline graph and print every problem found')
     .argument('<file>', 'pipeline graph (JSON)')
     .option('--json', 'print the issues as JSON on stdout')
-    .action((file: string, options: { json?: boolean }) => setExitCode(validateCommand(file, options, output)));
+    .action(async (file: string, options: { json?: boolean }) => setExitCode(await (await import('./commands/validate')).validateCommand(file, options, output)));
 
   program
     .command('compile')
@@ -66,21 +49,23 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .argument('<file>', 'pipeline graph (JSON)')
     .option('-o, --output <file>', 'write the definition here instead of stdout')
     .addOption(new Option('--target <target>', 'where it will run: AWS quotas apply to "aws" only').choices(['aws', 'local']).default('aws'))
-    .action((file: string, options: { output?: string; target?: 'aws' | 'local' }) => setExitCode(compileCommand(file, options, output)));
+    .action(async (file: string, options: { output?: string; target?: 'aws' | 'local' }) =>
+      setExitCode(await (await import('./commands/compile')).compileCommand(file, options, output)),
+    );
 
   program
     .command('build')
     .description('compile every <name>.graph.json in a folder to <name>.asl.json beside it')
     .argument('[dir]', 'folder of pipeline graphs', 'state-machines')
     .option('--check', 'only check that the committed .asl.json files are up to date')
-    .action((dir: string, options: { check?: boolean }) => setExitCode(buildCommand(dir, options, output)));
+    .action(async (dir: string, options: { check?: boolean }) => setExitCode(await (await import('./commands/build')).buildCommand(dir, options, output)));
 
   program
     .command('graph')
     .description('print a picture of the pipeline')
     .argument('<file>', 'pipeline graph (JSON)')
     .addOption(new Option('--format <format>', 'picture format').choices(['mermaid']).default('mermaid'))
-    .action((file: string, options: { format: string }) => setExitCode(graphCommand(file, options, output)));
+    .action(async (file: string, options: { format: string }) => setExitCode(await (await import('./commands/graph')).graphCommand(file, options, output)));
 
   const importCommand = program.command('import').description('turn graphs from other systems into Orchestra pipelines');
   importCommand
@@ -90,7 +75,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .requiredOption('-o, --out <dir>', 'folder to write the pipelines to')
     .option('--simulate', 'give every product the built-in simulated provider (1–5 s, fails with probability 0.2, retried)')
     .option('--data-prefix <prefix>', 'where data items live: <prefix><type>/<key>/…', 'data/')
-    .action((file: string, options: { out: string; simulate?: boolean; dataPrefix?: string }) => setExitCode(importProductsCommand(file, options, output)));
+    .action(async (file: string, options: { out: string; simulate?: boolean; dataPrefix?: string }) =>
+      setExitCode(await (await import('./commands/import')).importProductsCommand(file, options, output)),
+    );
 
   importCommand
     .command('diastema')
@@ -99,7 +86,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('-o, --out <graph.json>', 'write the pipeline graph here (default: print it)')
     .option('--handlers <kinds.json>', 'a handler file per kind: {"cleaning": "functions/cleaning/index.ts", …}')
     .option('--name <pipeline>', 'the pipeline name (default: analysis-<analysis-id>)')
-    .action((file: string, options: { out?: string; handlers?: string; name?: string }) => setExitCode(importDiastemaCommand(file, options, output)));
+    .action(async (file: string, options: { out?: string; handlers?: string; name?: string }) =>
+      setExitCode(await (await import('./commands/import-diastema')).importDiastemaCommand(file, options, output)),
+    );
 
   program
     .command('export')
@@ -110,7 +99,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('-o, --out <dag.py>', 'write the DAG here (default: print it)')
     .option('--stack <name>', "read function names, task definitions and the cluster from this deployed stack's outputs (default: placeholders)")
     .option('--region <region>', "the stack's region (default: AWS_REGION)")
-    .action(async (pipeline: string, options: { out?: string; stack?: string; region?: string }) => setExitCode(await exportAirflowCommand(pipeline, options, output)));
+    .action(async (pipeline: string, options: { out?: string; stack?: string; region?: string }) =>
+      setExitCode(await (await import('./commands/export')).exportAirflowCommand(pipeline, options, output)),
+    );
 
   program
     .command('schedules')
@@ -119,7 +110,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('-n, --next <count>', 'how many fire times', '5')
     .option('--from <time>', 'list fires after this ISO 8601 time (default: now)')
     .option('--json', 'print [{"pipeline", "expression", "timezone", "next": [ISO…]}]')
-    .action((pipeline: string | undefined, options: { next?: string; from?: string; json?: boolean }) => setExitCode(schedulesCommand(pipeline, options, output)));
+    .action(async (pipeline: string | undefined, options: { next?: string; from?: string; json?: boolean }) =>
+      setExitCode(await (await import('./commands/schedules')).schedulesCommand(pipeline, options, output)),
+    );
 
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
 
@@ -131,7 +124,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--json', 'print only a JSON summary of the run on stdout')
     .option('--out <dir>', 'where to copy the run outputs', undefined)
     .addOption(dataDir())
-    .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string }) => setExitCode(await runCommand(pipeline, options, output)));
+    .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string }) =>
+      setExitCode(await (await import('./commands/run')).runCommand(pipeline, options, output)),
+    );
 
   program
     .command('console')
@@ -140,7 +135,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--api <url>', 'a runs API base URL')
     .option('--region <region>', 'AWS region of --stack (default: AWS_REGION)')
     .option('-p, --port <port>', 'console port (0 = any free port)', integerIn(0, 65_535), DEFAULT_CONSOLE_PORT)
-    .action(async (options: ConsoleOptions) => setExitCode(await consoleCommand(options, output)));
+    .action(async (options: ConsoleOptions) => setExitCode(await (await import('./commands/console')).consoleCommand(options, output)));
 
   program
     .command('up')
@@ -152,7 +147,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--simulate-seed <seed>', 'seed the simulate steps, so their durations and failures repeat')
     .addOption(dataDir())
     .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string; pipelines?: string; simulateSeed?: string }) =>
-      setExitCode(await upCommand(options, output)),
+      setExitCode(await (await import('./commands/up')).upCommand(options, output)),
     );
 
   const viaApi = (options: ApiTargetOptions): boolean => options.api !== undefined || options.stack !== undefined;
@@ -169,7 +164,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--region <region>', 'AWS region of --stack')
     .addOption(dataDir())
     .action(async (options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }) =>
-      setExitCode(viaApi(options) ? await remoteRunsCommand(options, output) : runsCommand(options, output)),
+      setExitCode(
+        viaApi(options) ? await (await import('./commands/remote-runs')).remoteRunsCommand(options, output) : (await import('./commands/runs')).runsCommand(options, output),
+      ),
     );
 
   program
@@ -183,7 +180,11 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--region <region>', 'AWS region of --stack')
     .addOption(dataDir())
     .action(async (runId: string, options: RemoteOptions & { step?: string; pipeline?: string }) =>
-      setExitCode(viaApi(options) ? await remoteLogsCommand(runId, options, output) : logsCommand(runId, options, output)),
+      setExitCode(
+        viaApi(options)
+          ? await (await import('./commands/remote-runs')).remoteLogsCommand(runId, options, output)
+          : (await import('./commands/runs')).logsCommand(runId, options, output),
+      ),
     );
 
   const remote = (command: Command): Command =>
@@ -201,14 +202,14 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--json', 'one JSON object per line')
     .option('-n, --count <count>', 'stop after this many events', integerIn(1, 1_000_000))
     .addOption(dataDir())
-    .action(async (options: EventsOptions) => setExitCode(await eventsCommand(options, output)));
+    .action(async (options: EventsOptions) => setExitCode(await (await import('./commands/events')).eventsCommand(options, output)));
 
   remote(
     program
       .command('keys')
       .description('what the keyed triggers recorded for a key (e.g. an observation id): per pipeline, types arrived, types missing, runs started')
       .argument('<key>', 'the key, e.g. obs-001234'),
-  ).action(async (key: string, options: RemoteOptions) => setExitCode(await keysCommand(key, options, output)));
+  ).action(async (key: string, options: RemoteOptions) => setExitCode(await (await import('./commands/remote-runs')).keysCommand(key, options, output)));
 
   remote(
     program
@@ -219,7 +220,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .option('--pipelines <names>', 'only these keyed pipelines (comma-separated)')
       .option('--rate <perSecond>', 'decisions per second (default 20; Step Functions refills StartExecution at 300/s)', numberIn(0.1, 300))
       .option('--no-wait', 'return once the backfill is planned'),
-  ).action(async (options: BackfillOptions) => setExitCode(await backfillCommand(options, output)));
+  ).action(async (options: BackfillOptions) => setExitCode(await (await import('./commands/remote-runs')).backfillCommand(options, output)));
 
   remote(
     program
@@ -231,14 +232,16 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .option('--idempotency-key <key>', 'the same key returns the same run instead of starting another')
       .option('--dry-run', 'check the request and start nothing')
       .option('-w, --wait', 'follow the run until it ends; exit 1 unless it succeeded'),
-  ).action(async (pipeline: string, options: Parameters<typeof startCommand>[1]) => setExitCode(await startCommand(pipeline, options, output)));
+  ).action(async (pipeline: string, options: Parameters<typeof startCommand>[1]) =>
+    setExitCode(await (await import('./commands/remote-runs')).startCommand(pipeline, options, output)),
+  );
 
   remote(program.command('status').description("a run's status and steps, through the runs API").argument('<pipeline>').argument('<run-id>')).action(
-    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await statusCommand(pipeline, runId, options, output)),
+    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await (await import('./commands/remote-runs')).statusCommand(pipeline, runId, options, output)),
   );
 
   remote(program.command('cancel').description('cancel a run (its running steps stop), through the runs API').argument('<pipeline>').argument('<run-id>')).action(
-    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await cancelCommand(pipeline, runId, options, output)),
+    async (pipeline: string, runId: string, options: RemoteOptions) => setExitCode(await (await import('./commands/remote-runs')).cancelCommand(pipeline, runId, options, output)),
   );
 
   remote(
@@ -248,7 +251,9 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
       .argument('<pipeline>')
       .argument('<run-id>')
       .option('-w, --wait', 'follow the run until it ends; exit 1 unless it succeeded'),
-  ).action(async (pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }) => setExitCode(await redriveCommand(pipeline, runId, options, output)));
+  ).action(async (pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }) =>
+    setExitCode(await (await import('./commands/remote-runs')).redriveCommand(pipeline, runId, options, output)),
+  );
 
   return program;
 }

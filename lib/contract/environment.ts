@@ -57,7 +57,19 @@ export const FUNCTION_ENV = {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-const invocation = new AsyncLocalStorage<{ readonly environment: Environment; readonly signal: AbortSignal | undefined }>();
+type Invocation = { readonly environment: Environment; readonly signal: AbortSignal | undefined };
+
+declare global {
+  var __orchestraInvocation: AsyncLocalStorage<Invocation> | undefined;
+}
+
+/**
+ * One store for every copy of this module in the process: the local runtime loads each handler from
+ * its own bundle (as Lambda does), and each bundle carries its own copy of this module. A global is
+ * how the copies find the one store; it holds no state of its own.
+ */
+globalThis.__orchestraInvocation ??= new AsyncLocalStorage<Invocation>();
+const invocation: AsyncLocalStorage<Invocation> = globalThis.__orchestraInvocation;
 
 /**
  * Runs `work` with `environment` as what handlers read instead of process.env, and `signal` as what

@@ -5,6 +5,7 @@
  * "mini" build keeps the function's bundle small, as for the request schemas.
  */
 import * as z from 'zod/mini';
+import { PIPELINE_DESCRIPTIONS_SETTING } from './bundled-config';
 
 export const pipelineDescriptionSchema = z.object({
   name: z.string(),
@@ -26,18 +27,15 @@ export const pipelineDescriptionSchema = z.object({
 
 export type PipelineDescription = z.infer<typeof pipelineDescriptionSchema>;
 
-/** The identifier esbuild replaces with the descriptions (a JSON string) when it bundles the runs API. */
-export const PIPELINE_DESCRIPTIONS_DEFINE = 'ORCHESTRA_PIPELINE_DESCRIPTIONS';
-
 /** The bundled descriptions by pipeline name, checked (a mismatched bundle is a configuration error, named). */
 export function parsePipelineDescriptions(json: string): { readonly descriptions: Record<string, PipelineDescription> } | { readonly problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
-    return { problem: `${PIPELINE_DESCRIPTIONS_DEFINE} is not JSON` };
+    return { problem: `${PIPELINE_DESCRIPTIONS_SETTING} is not JSON` };
   }
   const parsed = z.record(z.string(), pipelineDescriptionSchema).safeParse(value);
-  if (!parsed.success) return { problem: `${PIPELINE_DESCRIPTIONS_DEFINE}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return { problem: `${PIPELINE_DESCRIPTIONS_SETTING}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
   return { descriptions: parsed.data };
 }

@@ -54,3 +54,27 @@ export function stepEventParameters({ graph, id, step }: StepBuildContext): Json
   if ('forEach' in step && step.forEach !== undefined) Object.assign(event, { [`${f.item}.$`]: '$.item', [`${f.itemIndex}.$`]: '$.itemIndex' });
   return event;
 }
+
+export interface StepEventValues {
+  readonly runId: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Results of the steps this one depends on, by step id. */
+  readonly dependencies: Readonly<Record<string, unknown>>;
+  readonly item?: unknown;
+  readonly itemIndex?: number;
+}
+
+/**
+ * The event stepEventParameters gives the step at run time, built outside any run (`orchestra invoke`,
+ * orchestra/testing's invokeStep): the same fields, from the same graph.
+ */
+export function stepEventFor({ graph, id, step }: StepBuildContext, values: StepEventValues): JsonObject {
+  const f = STEP_EVENT_FIELDS;
+  const json = (value: unknown): JsonObject[string] => JSON.parse(JSON.stringify(value ?? null));
+  const dependencies: JsonObject = {};
+  for (const dep of eventDependenciesOf(step)) dependencies[dep] = json(values.dependencies[dep]);
+  const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [f.runId]: values.runId, [f.input]: json(values.input), [f.dependencies]: dependencies };
+  if (step.parameters !== undefined) event[f.parameters] = json(step.parameters);
+  if ('forEach' in step && step.forEach !== undefined) Object.assign(event, { [f.item]: json(values.item), [f.itemIndex]: values.itemIndex ?? 0 });
+  return event;
+}

@@ -9,6 +9,8 @@ export type RuntimeEvent =
   /** A step printed `progress N%` (a model's own progress lines, translated by its runner). */
   | { readonly type: 'step-progress'; readonly runId: string; readonly step: string; readonly attempt: number; readonly percent: number }
   | { readonly type: 'run-finished'; readonly run: RunRecord }
+  /** A handler's code changed since it was last loaded: the next attempts run the new bundle. */
+  | { readonly type: 'handler-reloaded'; readonly entry: string; readonly hash: string }
   | {
       readonly type: 'ingest';
       readonly pipeline: string;

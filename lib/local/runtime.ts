@@ -9,16 +9,20 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { RunLogs } from '../../functions/runs-api/routes';
 import { describePipeline, type PipelineSource } from '../catalogue';
+import type { Json } from '../compiler/asl';
+import { effectiveTimeout } from '../compiler/policies';
 import type { ActivityEvent } from '../contract/activity';
 import { FUNCTION_ENV } from '../contract/environment';
 import type { RunChange } from '../contract/run-changes';
 import type { RunInput } from '../contract/step-event';
+import { runStepLocally } from '../kinds/local';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { InvariantError } from '../shared/errors';
 import { activityOf } from './activity';
 import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
+import { HandlerModules } from './handler-modules';
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
 import { s3MapItemIO } from './map-io';
@@ -68,6 +72,8 @@ export class LocalRuntime {
   /** What every step's environment holds; the endpoints known only once served are added later. */
   private readonly stepEnvironment: Record<string, string>;
   private readonly handlerEnvironment: Record<string, string | undefined>;
+  /** In-process handlers, bundled as deployed and loaded again when their code changes. */
+  private readonly handlers = new HandlerModules((reload) => this.events.emit({ type: 'handler-reloaded', ...reload }));
   /** Runs left RUNNING by a previous process that died, marked ABORTED at start. */
   readonly interruptedRuns: readonly string[];
   /** Run record files that could not be read at start (each names its file and what to do). */
@@ -98,6 +104,7 @@ export class LocalRuntime {
       processSlots: new Semaphore(options.maxContainers ?? availableParallelism()),
       stepEnvironment,
       handlerEnvironment,
+      handlers: this.handlers,
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
     this.ingest = new IngestRouter(
@@ -214,6 +221,31 @@ export class LocalRuntime {
   /** Runs a FAILED, TIMED_OUT or ABORTED run again from where it failed (see RunController.redriveRun). */
   redriveRun(runId: string): RunRecord {
     return this.controller.redriveRun(runId);
+  }
+
+  /**
+   * Runs one step alone, outside any run, as its Task would run it: `event` is what the compiled state
+   * machine passes (build it with stepEventFor). Resolves with the step's result; rejects with its
+   * error. What it prints goes to `log`, line by line.
+   */
+  async invokeStep(pipelineName: string, stepId: string, event: Json, log: (stream: 'stdout' | 'stderr', text: string) => void): Promise<Json> {
+    const pipeline = this.controller.pipelines.find((p) => p.name === pipelineName);
+    const step = pipeline?.graph.steps[stepId];
+    if (pipeline === undefined || step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipelineName}: add the pipeline first`);
+    const timeoutSeconds = effectiveTimeout(pipeline.graph, step);
+    const signal = AbortSignal.timeout(timeoutSeconds * 1000);
+    return runStepLocally({
+      pipeline: pipeline.name,
+      rootDir: pipeline.rootDir,
+      stepId,
+      step,
+      runId: typeof event === 'object' && event !== null && !Array.isArray(event) && typeof event['runId'] === 'string' ? event['runId'] : 'invoke',
+      attempt: { stateName: stepId, input: event, attempt: 1, timeoutSeconds, signal },
+      environment: this.stepEnvironment,
+      handlerEnvironment: this.handlerEnvironment,
+      handlers: this.handlers,
+      log,
+    });
   }
 
   /**

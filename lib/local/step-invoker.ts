@@ -12,6 +12,7 @@ import type { PipelineGraph, Step } from '../graph/schema';
 import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { InvariantError, messageOf } from '../shared/errors';
 import type { TaskAttempt, TaskHandler } from './engine';
+import type { HandlerModules } from './handler-modules';
 import type { RunStore } from './run-store';
 import type { RuntimeEvents } from './runtime-events';
 import type { Semaphore } from './semaphore';
@@ -29,6 +30,7 @@ export interface StepInvokerOptions {
   readonly stepEnvironment: Readonly<Record<string, string>>;
   /** What in-process handlers read instead of process.env. */
   readonly handlerEnvironment: Environment;
+  readonly handlers: HandlerModules;
 }
 
 /** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
@@ -69,6 +71,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         attempt,
         environment: options.stepEnvironment,
         handlerEnvironment: options.handlerEnvironment,
+        handlers: options.handlers,
         log,
       });
     let result: Json;

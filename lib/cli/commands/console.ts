@@ -6,14 +6,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../shared/errors';
+import { ORCHESTRA_ROOT } from '../../shared/package-root';
 import { serveConsole } from '../console-server';
 import { EXIT_OK } from '../exit-codes';
 import type { Output } from '../output';
+import { DEFAULT_CONSOLE_PORT } from '../ports';
 import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
 
-export const DEFAULT_CONSOLE_PORT = 4580;
-/** The web console, built by `npm run build:console` (part of `npm ci`). */
-export const CONSOLE_DIR = join(import.meta.dirname, '..', '..', '..', 'console', 'dist');
+/** The web console: built by `npm run build:console` (part of `npm ci` here), shipped built in the package. */
+export const CONSOLE_DIR = join(ORCHESTRA_ROOT, 'console', 'dist');
 
 export interface ConsoleOptions extends ApiTargetOptions {
   readonly port?: number;

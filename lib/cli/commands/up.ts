@@ -17,6 +17,7 @@ import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
+import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT } from '../ports';
 import { CONSOLE_DIR } from './console';
 
 export interface UpOptions extends DataDirOption {
@@ -33,10 +34,6 @@ export interface UpOptions extends DataDirOption {
   /** Seed the simulate steps, so their durations and failures repeat run after run. */
   simulateSeed?: string;
 }
-
-export const DEFAULT_S3_PORT = 4568;
-export const DEFAULT_SFN_PORT = 4569;
-export const DEFAULT_API_PORT = 4570;
 
 export async function upCommand(options: UpOptions, output: Output): Promise<number> {
   // Listen before any work (and before saying how to stop), so Ctrl-C at any moment stops the server cleanly.

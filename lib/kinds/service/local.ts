@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import { PermanentStepError } from '../../contract/errors';
 import type { ServiceStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
+import { builtinFunctionModule } from '../../shared/builtin-functions';
 import { isJsonRecord } from '../../shared/json';
 
 /** The built-in function behind every service step (functions/service-call), shipped with Orchestra. */
-export const SERVICE_CALL_HANDLER = join(import.meta.dirname, '..', '..', '..', 'functions', 'service-call', 'index.ts');
+export const SERVICE_CALL_HANDLER = builtinFunctionModule('service-call');
 
 /** Matches the deployed function's memory (lib/cdk/service-calls.ts). */
 export const SERVICE_CALL_MEMORY_MIB = 256;

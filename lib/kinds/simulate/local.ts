@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { SimulateStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
+import { builtinFunctionModule } from '../../shared/builtin-functions';
 
 /** The built-in handler behind every simulate step (functions/simulate-step), shipped with Orchestra. */
-export const SIMULATE_HANDLER = join(import.meta.dirname, '..', '..', '..', 'functions', 'simulate-step', 'index.ts');
+export const SIMULATE_HANDLER = builtinFunctionModule('simulate-step');
 
 /** Matches the deployed function's memory (lib/cdk). */
 const SIMULATE_MEMORY_MIB = 128;

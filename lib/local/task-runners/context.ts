@@ -3,6 +3,7 @@ import type { Json } from '../../compiler/asl';
 import type { Environment } from '../../contract/environment';
 import type { Step } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';
+import type { HandlerModules } from '../handler-modules';
 import type { LogSink } from '../log-capture';
 
 export interface StepRunContext<S extends Step = Step> {
@@ -17,6 +18,8 @@ export interface StepRunContext<S extends Step = Step> {
   /** The whole environment an in-process handler sees (process.env plus `environment`), built once per runtime. */
   readonly handlerEnvironment: Environment;
   readonly log: LogSink;
+  /** Loads in-process handlers as the stack bundles them, again when their code changed. */
+  readonly handlers: HandlerModules;
 }
 
 /** How the embedded runtime runs one kind of step. */

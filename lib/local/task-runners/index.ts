@@ -3,14 +3,14 @@
 import type { Json } from '../../compiler/asl';
 import { withEnvironment } from '../../contract/environment';
 import type { StepRunContext } from './context';
-import { invokeInProcess, loadHandler, requestIdFor } from './lambda';
+import { invokeInProcess, requestIdFor } from './lambda';
 
 export { ContainerStepError, runLocalContainer } from './container';
 export type { LocalKind, StepRunContext } from './context';
 
 /** Calls a handler module in-process, inside this runtime's environment, as the Lambda runtime would call its bundle. */
 export async function runInProcess(modulePath: string, memoryMiB: number, context: StepRunContext, environment: Readonly<Record<string, string>> = {}): Promise<Json> {
-  const handler = await loadHandler(modulePath);
+  const handler = await context.handlers.load(modulePath, context.rootDir);
   return withEnvironment(
     // Lambda sets LAMBDA_TASK_ROOT to the bundle, where a step's `files` are; here they are in the project.
     { ...context.handlerEnvironment, LAMBDA_TASK_ROOT: context.rootDir, ...environment },

@@ -4,31 +4,11 @@
  * remaining time). Middy middlewares and Powertools run inside the handler exactly as deployed.
  */
 import { createHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Json } from '../../compiler/asl';
-import { OrchestraError } from '../../shared/errors';
 import { captureOutput, type LogSink } from '../log-capture';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-export class HandlerLoadError extends OrchestraError {
-  override readonly name = 'HandlerLoadError';
-  constructor(message: string) {
-    super('handler-load', message);
-  }
-}
-
-/**
- * Loads `handler` from a TypeScript or JavaScript module by path at run time, as Lambda does
- * (TypeScript through tsx or vitest). The module system caches the module itself.
- */
-export async function loadHandler(modulePath: string): Promise<LambdaHandler> {
-  const module: { handler?: unknown } = await import(pathToFileURL(modulePath).href);
-  const { handler } = module;
-  if (typeof handler !== 'function') throw new HandlerLoadError(`${modulePath} does not export a "handler" function`);
-  return (event, context) => Promise.resolve(handler(event, context));
-}
 
 /** Deterministic per (run, step, attempt), formatted like Lambda's request ids. */
 export function requestIdFor(runId: string, step: string, attempt: number): string {
