@@ -3,12 +3,22 @@
  * bundles functions), `e2e` (starts the embedded runtime, child processes, the CLI as users run it).
  * Type-checking is `npm run typecheck`; vitest only transpiles.
  */
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const E2E = ['test/**/*.e2e.test.ts'];
 const CDK = ['test/cdk/**/*.test.ts'];
+const PUBLIC = join(import.meta.dirname, 'lib', 'public');
 
 export default defineConfig({
+  // The package's entry points, as a lab imports them (tsconfig.json's "paths" say the same to tsc and tsx).
+  resolve: {
+    alias: [
+      { find: /^orchestra$/, replacement: join(PUBLIC, 'index.ts') },
+      { find: /^orchestra\/cdk$/, replacement: join(PUBLIC, 'cdk.ts') },
+      { find: /^orchestra\/testing$/, replacement: join(PUBLIC, 'testing.ts') },
+    ],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

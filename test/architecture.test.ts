@@ -80,6 +80,10 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
   functions: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
+  // Run a pipeline or a step from a test runner: the embedded runtime, started and stopped per call.
+  'lib/testing': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'lib/testing'], notPackages: CDK_PACKAGES },
+  // The package's three entry points: each re-exports its layer's public names, nothing more.
+  'lib/public': { may: [...PURE, 'lib/catalogue', 'lib/cdk', 'lib/local', 'lib/testing', 'functions'], notPackages: [] },
   // Thin entries: the CLI, and the CDK app over the pipeline catalogue.
   // The launcher runs the package's compiled CLI (dist/) when there are no sources beside it.
   bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin', 'dist'], notPackages: [...SDK, 'aws-local-stepfunctions'] },

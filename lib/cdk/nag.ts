@@ -4,7 +4,7 @@
  * we flatten with cdk-nag's own function: an acknowledgement can never drift from the finding it covers.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 
 export type NagRule =

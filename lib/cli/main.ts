@@ -4,6 +4,7 @@
  * the AWS SDK or zod (the package's CLI starts in a tenth of a second).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { orchestraVersion } from '../shared/package-root';
 import type { ConsoleOptions } from './commands/console';
 import type { EventsOptions } from './commands/events';
 import type { BackfillOptions, RemoteOptions, startCommand } from './commands/remote-runs';
@@ -34,7 +35,15 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .description('Compile pipeline graphs to AWS Step Functions and run them locally or on AWS.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text), writeErr: (text) => output.err(text) })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .version(orchestraVersion(), '-V, --version', 'print the version');
+
+  program
+    .command('init')
+    .description('create a project for your own pipelines, with Orchestra as a dependency: an example pipeline, its test, the CDK app')
+    .argument('<dir>', 'a new or empty folder')
+    .option('--orchestra <spec>', 'how the project depends on Orchestra: a version, a tarball path, a git URL (default: what npx ran, else this version)')
+    .action(async (dir: string, options: { orchestra?: string }) => setExitCode((await import('./commands/init')).initCommand(dir, options, output)));
 
   program
     .command('validate')

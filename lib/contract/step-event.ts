@@ -9,6 +9,9 @@ export const RUN_SOURCES = ['upload', 'api', 'schedule', 'cli', 'keyed', 'pipeli
 /** The source of a run another pipeline's `pipeline` step started; its input also names the `parent` run. */
 export const PIPELINE_RUN_SOURCE = 'pipeline' satisfies (typeof RUN_SOURCES)[number];
 
+/** Whether `value` names a source of runs (for input read from outside, such as a container's environment). */
+export const isRunSource = (value: unknown): value is (typeof RUN_SOURCES)[number] => RUN_SOURCES.some((source) => source === value);
+
 /** The run input: what started the run. Uploads, the API, schedules and the CLI all use this shape. */
 export interface RunInput {
   readonly source: (typeof RUN_SOURCES)[number];

@@ -1,0 +1,186 @@
+/**
+ * Run a pipeline, or one of its steps, in-process from any test runner (node:test, vitest, jest): the
+ * embedded runtime with its own S3 in a temporary folder, the same compiled ASL and the same handler
+ * bundles as `orchestra run`, stopped when the call returns.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { loadCatalogue, loadPipeline, type PipelineSource } from '../catalogue';
+import type { Json } from '../compiler/asl';
+import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../contract/step-event';
+import { stepEventFor } from '../kinds/task';
+import { type RunRecord, type RunSummary, summarise } from '../local/run-record';
+import type { LogEntry } from '../local/run-store';
+import { LocalRuntime } from '../local/runtime';
+import { OrchestraError, UsageError } from '../shared/errors';
+import { filesUnder } from '../shared/paths';
+
+export interface TestSessionOptions {
+  /** The project whose state-machines/ holds the pipeline. @default process.cwd() */
+  readonly projectRoot?: string;
+  /** Objects put into the embedded S3 before anything runs, by key. */
+  readonly objects?: Readonly<Record<string, string | Uint8Array>>;
+}
+
+export interface RunPipelineOptions extends TestSessionOptions {
+  /**
+   * A dataset folder, uploaded as `orchestra run --input` uploads it: under the ingest prefix when the
+   * pipeline has one (its trigger starts the run, so the trigger's checks apply), else under inputs/.
+   */
+  readonly input?: string;
+  /** Extra fields of the run input (`source` is "cli"). */
+  readonly runInput?: Readonly<Record<string, unknown>>;
+}
+
+export interface PipelineRun {
+  readonly runId: string;
+  readonly status: RunRecord['status'];
+  /** Step by step: status, attempts, error — as `orchestra run --json` prints it. */
+  readonly summary: RunSummary;
+  /** What the run wrote under runs/<pipeline>/<run id>/, by path below that prefix. */
+  readonly outputs: ReadonlyMap<string, Uint8Array>;
+  /** The run's log: every line each step printed, in order. */
+  readonly logs: readonly LogEntry[];
+  /** An output's text (UTF-8); throws naming the outputs there are when `path` is not one. */
+  outputText(path: string): string;
+}
+
+export interface InvokeStepOptions extends TestSessionOptions {
+  /** Results of the steps this one depends on, by step id. @default null for each */
+  readonly dependencies?: Readonly<Record<string, unknown>>;
+  /** The run input. @default {"source": "cli", "bucket": <the embedded bucket>} */
+  readonly input?: Readonly<Record<string, unknown>>;
+  /** For a `forEach` step: the item and its index. */
+  readonly item?: unknown;
+  readonly itemIndex?: number;
+  /** @default "test-<time>" */
+  readonly runId?: string;
+}
+
+export interface StepInvocation {
+  /** The step's result, as the steps after it would get it. */
+  readonly result: Json;
+  /** What the step printed, line by line. */
+  readonly logs: readonly string[];
+  /** Objects the step wrote under its output prefix, by path below it. */
+  readonly outputs: ReadonlyMap<string, Uint8Array>;
+}
+
+/** The pipeline named `pipeline` in the project's state-machines/, or a graph file. */
+function pipelineOf(pipeline: string, projectRoot: string): PipelineSource {
+  const asFile = resolve(projectRoot, pipeline);
+  if (pipeline.endsWith('.json') && (statSync(asFile, { throwIfNoEntry: false })?.isFile() ?? false)) return loadPipeline(asFile);
+  const found = loadCatalogue(projectRoot).find((source) => source.name === pipeline);
+  if (found === undefined)
+    throw new UsageError(`no pipeline "${pipeline}" in ${join(projectRoot, 'state-machines')}/ — name one of its <name>.graph.json files, or pass a graph file`);
+  return found;
+}
+
+async function withRuntime<T>(options: TestSessionOptions, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-test-'));
+  const runtime = await LocalRuntime.start({ dataDir, retryDelayMs: 10 });
+  try {
+    for (const [key, body] of Object.entries(options.objects ?? {})) await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: body }));
+    return await work(runtime);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function objectsUnder(runtime: LocalRuntime, prefix: string): Promise<Map<string, Uint8Array>> {
+  const objects = new Map<string, Uint8Array>();
+  for (const { key } of await runtime.s3.listKeys(prefix)) {
+    const object = await runtime.s3.client.send(new GetObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
+    objects.set(key.slice(prefix.length), (await object.Body?.transformToByteArray()) ?? new Uint8Array());
+  }
+  return objects;
+}
+
+async function upload(runtime: LocalRuntime, dir: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for (const file of filesUnder(dir)) {
+    const key = `${prefix}${file.split('\\').join('/')}`;
+    await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: readFileSync(join(dir, file)) }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+const textOf = (outputs: ReadonlyMap<string, Uint8Array>, path: string): string => {
+  const bytes = outputs.get(path);
+  if (bytes === undefined) throw new UsageError(`no output "${path}"; the run wrote: ${[...outputs.keys()].join(', ') || 'nothing'}`);
+  return Buffer.from(bytes).toString('utf8');
+};
+
+/** Runs the pipeline to its end on the embedded runtime and returns what happened; never throws for a failed run. */
+export async function runPipeline(pipeline: string, options: RunPipelineOptions = {}): Promise<PipelineRun> {
+  const source = pipelineOf(pipeline, resolve(options.projectRoot ?? process.cwd()));
+  return withRuntime(options, async (runtime) => {
+    runtime.addPipeline(source);
+    const inputDir = options.input === undefined ? undefined : resolve(options.projectRoot ?? process.cwd(), options.input);
+    const ingestPrefix = source.graph.trigger?.ingestPrefix;
+    let runId: string;
+    if (inputDir !== undefined && ingestPrefix !== undefined) {
+      const prefix = `${ingestPrefix}${basename(inputDir)}/`;
+      const started: RunRecord[] = [];
+      runtime.on((event) => {
+        if (event.type === 'run-started' && event.run.input.prefix?.startsWith(prefix) === true) started.push(event.run);
+      });
+      await upload(runtime, inputDir, prefix);
+      await runtime.settleUploads();
+      const first = started[0];
+      if (first === undefined)
+        throw new OrchestraError(
+          'no-run-started',
+          `uploading ${relative(process.cwd(), inputDir) || '.'} under ${prefix} started no run of ${source.name}: is the dataset complete?`,
+        );
+      runId = first.runId;
+    } else {
+      let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket, ...options.runInput };
+      if (inputDir !== undefined) {
+        const prefix = `${CLI_INPUTS_PREFIX}${source.name}-test/`;
+        input = { ...input, prefix, keys: await upload(runtime, inputDir, prefix) };
+      }
+      runId = runtime.startRun(source.name, input).runId;
+    }
+    const record = await runtime.waitForRun(runId);
+    const outputs = await objectsUnder(runtime, runPrefixFor(source.name, runId));
+    return { runId, status: record.status, summary: summarise(record), outputs, logs: runtime.store.readLog(runId), outputText: (path) => textOf(outputs, path) };
+  });
+}
+
+/**
+ * Runs one step alone with the event its Task would get — built from the graph, with the dependency
+ * results and input you give — and returns its result. Throws the step's own error when it fails.
+ */
+export async function invokeStep(pipeline: string, step: string, options: InvokeStepOptions = {}): Promise<StepInvocation> {
+  const source = pipelineOf(pipeline, resolve(options.projectRoot ?? process.cwd()));
+  const definition = source.graph.steps[step];
+  if (definition === undefined) throw new UsageError(`pipeline "${source.name}" has no step "${step}"; its steps: ${Object.keys(source.graph.steps).join(', ')}`);
+  return withRuntime(options, async (runtime) => {
+    runtime.addPipeline(source);
+    const runId = options.runId ?? `test-${Date.now()}`;
+    const event = stepEventFor(
+      { graph: source.graph, id: step, step: definition },
+      {
+        runId,
+        input: options.input ?? { source: 'cli', bucket: runtime.s3.bucket },
+        dependencies: options.dependencies ?? {},
+        ...('item' in options ? { item: options.item } : {}),
+        ...(options.itemIndex === undefined ? {} : { itemIndex: options.itemIndex }),
+      },
+    );
+    const lines: string[] = [];
+    const partial = { stdout: '', stderr: '' };
+    const result = await runtime.invokeStep(source.name, step, event, (stream, text) => {
+      const split = (partial[stream] + text).split('\n');
+      partial[stream] = split.pop() ?? '';
+      lines.push(...split);
+    });
+    for (const rest of Object.values(partial)) if (rest !== '') lines.push(rest);
+    return { result, logs: lines, outputs: await objectsUnder(runtime, `${runPrefixFor(source.name, runId)}${step}/`) };
+  });
+}
