@@ -76,7 +76,10 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
-  'lib/cli': { may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/local', 'lib/deployed', 'lib/cli'], notPackages: CDK_PACKAGES },
+  'lib/cli': {
+    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/cli'],
+    notPackages: CDK_PACKAGES,
+  },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
   functions: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },

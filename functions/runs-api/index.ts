@@ -53,7 +53,9 @@ function jsonRefusals(request: { error: unknown }): void {
   Object.assign(error, {
     statusCode: malformed ? 400 : error.statusCode,
     message: JSON.stringify(
-      malformed ? { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}', field: 'body' } : { message: error.message },
+      malformed
+        ? { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/<pipeline>/<dataset>/"}}', field: 'body' }
+        : { message: error.message },
     ),
   });
 }

@@ -41,7 +41,7 @@ export function loadPipeline(graphFile: string): PipelineSource {
     const committed = readFileSync(aslFile, 'utf8');
     if (committed !== compiled.text) {
       throw new StaleDefinitionError(
-        `${relative(process.cwd(), aslFile)} does not match ${relative(process.cwd(), graphFile)}: the deployed bytes would differ from what runs here — run \`npm run build:state-machines\``,
+        `${relative(process.cwd(), aslFile)} does not match ${relative(process.cwd(), graphFile)}: the deployed bytes would differ from what runs here — run \`npx orchestra build\``,
       );
     }
     return { name: graph.name, graph, graphFile, rootDir, definitionText: committed, definitionSource: 'committed' };

@@ -138,6 +138,16 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     );
 
   program
+    .command('invoke')
+    .description('run one step alone, in-process, with the event its graph gives it, and print its result')
+    .argument('<pipeline>', 'a pipeline name in state-machines/ or any graph file')
+    .argument('<step>', 'the step id')
+    .option('-e, --event <file>', 'JSON with any of input, dependencies, item, itemIndex, runId ("-" reads stdin)')
+    .action(async (pipeline: string, step: string, options: { event?: string }) =>
+      setExitCode(await (await import('./commands/invoke')).invokeCommand(pipeline, step, options, output)),
+    );
+
+  program
     .command('console')
     .description("serve the web console on 127.0.0.1 against a deployed stack's runs API, signing its calls with your AWS credentials (orchestra up serves the local one)")
     .option('--stack <name>', 'a deployed stack: its RunsApiUrl output')

@@ -23,7 +23,7 @@ export const startRunRequestSchema = z.strictObject(
     input: z.optional(
       z
         .record(z.string(), z.unknown(), { error: 'expected a JSON object (the run input)' })
-        .check(z.describe('The run input, a JSON object; a dataset or case pipeline reads the folder named by "prefix", e.g. {"prefix": "ingest/flood/valley/"}')),
+        .check(z.describe('The run input, a JSON object; a dataset or case pipeline reads the folder named by "prefix", e.g. {"prefix": "ingest/<pipeline>/<dataset>/"}')),
     ),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} — allowed: "runId", "input"` : undefined) },
@@ -31,7 +31,7 @@ export const startRunRequestSchema = z.strictObject(
 
 export type StartRunRequest = z.infer<typeof startRunRequestSchema>;
 
-const EXAMPLE = '{"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}}';
+const EXAMPLE = '{"runId": "2026-11-22", "input": {"prefix": "ingest/<pipeline>/<dataset>/"}}';
 
 /** A mistake in a request: the field's JSON path (`body.runId`) and the message naming it. */
 export interface RequestProblem {

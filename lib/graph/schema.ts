@@ -16,7 +16,7 @@ export const triggerSchema = z
     ingestPrefix: z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*\/$/, {
-        message: 'ingest prefix must be an S3 key prefix with no leading "/" and a trailing "/" (e.g. "ingest/flood/")',
+        message: 'ingest prefix must be an S3 key prefix with no leading "/" and a trailing "/" (e.g. "ingest/<pipeline>/")',
       })
       .optional()
       .describe('Uploads under this key prefix start runs.'),

@@ -20,6 +20,8 @@ import type { LambdaHandler } from './task-runners/lambda';
 
 interface LoadedHandler {
   readonly handler: LambdaHandler;
+  /** The bundle file loaded (undefined for a prebuilt function, never reloaded). */
+  readonly file: string | undefined;
   readonly hash: string;
   /** The project files in the bundle with their modification times when it was made. */
   readonly sources: ReadonlyArray<{ readonly path: string; readonly mtimeMs: number }>;
@@ -81,13 +83,18 @@ export class HandlerModules {
     const next = await pending;
     const before = this.loaded.get(entry);
     this.loaded.set(entry, next);
-    if (before !== undefined && before.hash !== next.hash) this.onReload({ entry, hash: next.hash.slice(0, 12) });
+    if (before !== undefined && before.hash !== next.hash) {
+      // The old bundle is no longer called: out of the module cache, it can be collected, so a hundred
+      // saves do not keep a hundred copies. (Bundles are CommonJS for Lambda, so this is possible.)
+      if (before.file !== undefined) delete load.cache[before.file];
+      this.onReload({ entry, hash: next.hash.slice(0, 12) });
+    }
     return next.handler;
   }
 
   private async fresh(entry: string, projectRoot: string): Promise<LoadedHandler> {
     // Orchestra's prebuilt functions (in the package) are already the deployed bundle.
-    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR))) return { handler: handlerOf(entry, entry), hash: 'prebuilt', sources: [] };
+    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR))) return { handler: handlerOf(entry, entry), file: undefined, hash: 'prebuilt', sources: [] };
     let bundle: LambdaBundle;
     try {
       bundle = await bundleLambda(entry);
@@ -107,6 +114,7 @@ export class HandlerModules {
         if (!existsSync(join(dir, BUNDLE_FILE))) throw error;
       }
     }
-    return { handler: handlerOf(join(dir, BUNDLE_FILE), relative(projectRoot, entry) || entry), hash: bundle.hash, sources };
+    const file = join(dir, BUNDLE_FILE);
+    return { handler: handlerOf(file, relative(projectRoot, entry) || entry), file, hash: bundle.hash, sources };
   }
 }

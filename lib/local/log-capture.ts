@@ -10,6 +10,7 @@ export type LogSink = (stream: 'stdout' | 'stderr', text: string) => void;
 
 const current = new AsyncLocalStorage<LogSink>();
 let installed = false;
+let inSink = false;
 
 function install(): void {
   if (installed) return;
@@ -19,8 +20,14 @@ function install(): void {
     const original = target.write.bind(target) as (...args: unknown[]) => boolean;
     target.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
       const sink = current.getStore();
-      if (sink === undefined) return original(chunk, ...rest);
-      sink(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      // A sink that itself prints (orchestra invoke shows the step's lines as they come) prints for real.
+      if (sink === undefined || inSink) return original(chunk, ...rest);
+      inSink = true;
+      try {
+        sink(stream, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      } finally {
+        inSink = false;
+      }
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       callback?.();
       return true;

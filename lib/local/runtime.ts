@@ -163,8 +163,11 @@ export class LocalRuntime {
     Object.assign(this.handlerEnvironment, values);
   }
 
+  /** Serves the pipeline, replacing one of the same name (runs already started keep their definition). */
   addPipeline(pipeline: PipelineSource): void {
     this.controller.addPipeline(pipeline);
+    // Its upload trigger is made again, from the new graph, at the next upload.
+    this.triggers.delete(pipeline.name);
   }
 
   /** The local Step Functions endpoint's URL (AWS JSON 1.0, as @aws-sdk/client-sfn speaks it). */

@@ -57,6 +57,8 @@ export interface InvokeStepOptions extends TestSessionOptions {
   readonly itemIndex?: number;
   /** @default "test-<time>" */
   readonly runId?: string;
+  /** Told each line the step prints, as it prints it. */
+  readonly onLog?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 export interface StepInvocation {
@@ -178,9 +180,16 @@ export async function invokeStep(pipeline: string, step: string, options: Invoke
     const result = await runtime.invokeStep(source.name, step, event, (stream, text) => {
       const split = (partial[stream] + text).split('\n');
       partial[stream] = split.pop() ?? '';
-      lines.push(...split);
+      for (const line of split) {
+        lines.push(line);
+        options.onLog?.(stream, line);
+      }
     });
-    for (const rest of Object.values(partial)) if (rest !== '') lines.push(rest);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (partial[stream] === '') continue;
+      lines.push(partial[stream]);
+      options.onLog?.(stream, partial[stream]);
+    }
     return { result, logs: lines, outputs: await objectsUnder(runtime, `${runPrefixFor(source.name, runId)}${step}/`) };
   });
 }

@@ -27,7 +27,7 @@ describe('walkStates', () => {
 
 describe('parseDefinition', () => {
   it('fails when a committed definition is not JSON, naming the file and the fix', () => {
-    expect(() => parseDefinition('{"StartAt": ', 'state-machines/x.asl.json')).toThrow(/state-machines\/x\.asl\.json: not JSON .*npm run build:state-machines/);
+    expect(() => parseDefinition('{"StartAt": ', 'state-machines/x.asl.json')).toThrow(/state-machines\/x\.asl\.json: not JSON .*npx orchestra build/);
   });
 
   it('fails when states lack a Type, naming the JSON path', () => {

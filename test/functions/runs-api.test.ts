@@ -89,7 +89,7 @@ describe('runs API', () => {
     [{ runId: 'x', inptu: {} }, 'body: unknown field(s) "inptu" — allowed: "runId", "input"'],
     [{ input: [1] }, 'body.input: expected a JSON object (the run input)'],
     [{ runId: 7 }, 'body.runId: 1-80 letters, digits, "-" or "_"'],
-    [[], 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/flood/valley/"}} (send {} to start with no input)'],
+    [[], 'body: expected a JSON object such as {"runId": "2026-11-22", "input": {"prefix": "ingest/<pipeline>/<dataset>/"}} (send {} to start with no input)'],
   ])('fails with 400 naming the field when the start body is %j, before calling AWS', async (body, message) => {
     const { status, body: answer, sent } = await call(() => ({}), request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, body));
 
@@ -115,7 +115,7 @@ describe('runs API', () => {
 
     expect([response.statusCode, JSON.parse(response.body)]).toEqual([
       400,
-      { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/flood/valley/"}}', field: 'body' },
+      { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/<pipeline>/<dataset>/"}}', field: 'body' },
     ]);
     expect(sent).toEqual([]);
   });

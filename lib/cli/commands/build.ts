@@ -34,7 +34,7 @@ export function buildCommand(dir: string, options: { check?: boolean }, output: 
     const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
     if (current === compiled.text) continue;
     if (options.check === true) {
-      output.err(`${target}: stale — run \`npm run build:state-machines\` and commit the result`);
+      output.err(`${target}: stale — run \`npx orchestra build\` and commit the result`);
       failed = true;
     } else {
       writeFileSync(target, compiled.text);

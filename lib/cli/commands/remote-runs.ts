@@ -26,7 +26,7 @@ function inputOf(value: string | undefined): JsonRecord {
   try {
     return parseJsonObject(text, what);
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)} — e.g. --input '{"prefix": "ingest/flood/valley/"}' or --input @input.json`);
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)} — e.g. --input '{"prefix": "ingest/<pipeline>/<dataset>/"}' or --input @input.json`);
   }
 }
 

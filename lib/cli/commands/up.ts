@@ -4,9 +4,9 @@
  * any Step Functions client or HTTP client can start and follow runs; each run is printed as it starts and ends.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { PipelineSource } from '../../catalogue';
-import { loadCatalogue, loadPipelinesIn } from '../../catalogue';
+import { loadCatalogue, loadPipelinesIn, STATE_MACHINES_DIR } from '../../catalogue';
 import { parseSchedule } from '../../contract/schedule';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
@@ -17,8 +17,12 @@ import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
+import { watchPipelines } from '../pipeline-watch';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT } from '../ports';
 import { CONSOLE_DIR } from './console';
+
+/** hh:mm:ss (UTC) before each line up prints. */
+const time = (): string => new Date().toISOString().slice(11, 19);
 
 export interface UpOptions extends DataDirOption {
   /** S3 port. @default 4568 */
@@ -44,7 +48,8 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
       process.once('SIGTERM', () => resolve());
     });
   const root = projectRootOf(join(process.cwd(), 'x'));
-  const pipelines = options.pipelines === undefined ? loadCatalogue(root) : loadPipelinesIn(resolve(options.pipelines));
+  const pipelinesDir = options.pipelines === undefined ? join(root, STATE_MACHINES_DIR) : resolve(options.pipelines);
+  const pipelines = options.pipelines === undefined ? loadCatalogue(root) : loadPipelinesIn(pipelinesDir);
   const dataDir = dataDirOf(options);
   const runtime = await LocalRuntime.start({
     dataDir,
@@ -53,6 +58,13 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
     ...(options.simulateSeed === undefined ? {} : { simulateSeed: options.simulateSeed }),
   });
   let forgetEndpoints = (): void => undefined;
+  const stopWatching = watchPipelines(pipelinesDir, {
+    reloaded: (pipeline) => {
+      runtime.addPipeline(pipeline);
+      output.out(`${time()} ↻ ${pipeline.name}: reloaded ${relative(process.cwd(), pipeline.graphFile)} — runs started from now use it`);
+    },
+    refused: (graphFile, reason) => output.err(`${time()} ! ${relative(process.cwd(), graphFile)} not reloaded (runs keep the previous definition): ${reason}`),
+  });
   try {
     for (const pipeline of pipelines) runtime.addPipeline(pipeline);
     const api = await runtime.serveRunsApi({ port: options.apiPort ?? DEFAULT_API_PORT, ...(existsSync(CONSOLE_DIR) ? { console: CONSOLE_DIR } : {}) });
@@ -65,6 +77,7 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
     });
     await serve(runtime, pipelines, dataDir, api.url, output, stopRequested);
   } finally {
+    stopWatching();
     forgetEndpoints();
     await runtime.stop();
   }
@@ -72,13 +85,13 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
 }
 
 async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[], dataDir: string, api: string, output: Output, stopRequested: Promise<void>): Promise<void> {
-  const time = () => new Date().toISOString().slice(11, 19);
   runtime.on((event) => {
     if (event.type === 'run-started') output.out(`${time()} ▶ ${event.run.pipeline} ${event.run.runId} started (${event.run.input.prefix ?? event.run.input.source})`);
     if (event.type === 'run-finished')
       output.out(
         `${time()} ${event.run.status === 'SUCCEEDED' ? '✔' : '✖'} ${event.run.pipeline} ${event.run.runId} ${event.run.status}${event.run.error === undefined ? '' : `: ${event.run.error.error}: ${event.run.error.cause}`}`,
       );
+    if (event.type === 'handler-reloaded') output.out(`${time()} ↻ ${relative(process.cwd(), event.entry)}: code changed, reloaded (bundle ${event.hash})`);
     if (event.type === 'ingest' && event.decision.action === 'reject') output.err(`${time()} ! ${event.key}: not started — ${event.decision.reason}`);
     // Replays of uploads already decided are the normal case at start: not worth a line each.
     if (event.type === 'ingest' && event.decision.action === 'duplicate' && event.replayed !== true)
@@ -94,13 +107,14 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
     }
   });
   const e = runtime.s3.environment;
+  const uploadExample = pipelines.find((p) => p.graph.trigger?.ingestPrefix !== undefined)?.graph.trigger?.ingestPrefix;
   output.out(
     [
       `Orchestra local runtime — data in ${dataDir}`,
       `S3              ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
       `Step Functions  ${runtime.stepFunctionsEndpoint}   state machines arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
       `Runs API        ${api}   (OpenAPI: ${api}/openapi.json)`,
-      existsSync(CONSOLE_DIR) ? `Console         ${api}/` : 'Console         not built: npm run build:console',
+      existsSync(CONSOLE_DIR) ? `Console         ${api}/` : 'Console         not built: npm run build:console (in a checkout of Orchestra)',
       `credentials     AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
       ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
@@ -115,7 +129,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
         return `  ${p.name.padEnd(20)} ${how}${t?.schedule === undefined ? '' : `; schedule ${t.schedule}${t.timezone === undefined ? '' : ` (${t.timezone})`}, next ${next?.toISOString() ?? 'never'}`}`;
       }),
       'Examples:',
-      `  aws --endpoint-url ${runtime.s3.endpoint} s3 cp --recursive examples/flood/valley s3://${runtime.s3.bucket}/ingest/flood/valley-1/`,
+      ...(uploadExample === undefined ? [] : [`  aws --endpoint-url ${runtime.s3.endpoint} s3 cp --recursive <folder> s3://${runtime.s3.bucket}/${uploadExample}<dataset>/`]),
       `  curl -X POST -H 'Content-Type: application/json' -d '{"input": {}}' ${api}/pipelines/<pipeline>/runs`,
       `  aws --endpoint-url ${runtime.stepFunctionsEndpoint} stepfunctions list-executions --state-machine-arn arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
       'Ctrl-C stops the server (running runs are recorded as ABORTED).',

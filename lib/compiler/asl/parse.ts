@@ -23,7 +23,7 @@ export function parseDefinition(text: string, source: string): AnyDefinition {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DefinitionShapeError('definition-json', `${source}: not JSON (${(error as Error).message}) — rebuild it with \`npm run build:state-machines\``, { cause: error });
+    throw new DefinitionShapeError('definition-json', `${source}: not JSON (${(error as Error).message}) — rebuild it with \`npx orchestra build\``, { cause: error });
   }
   return checkDefinition(json, source);
 }

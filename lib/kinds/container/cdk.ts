@@ -32,7 +32,7 @@ function imageOverride(scope: Construct, pipeline: string, stepId: string): stri
     }
   if (!isJsonRecord(parsed))
     throw new Error(
-      `CDK context ${IMAGES_CONTEXT} must be a JSON object {"<pipeline>/<step>": "<image URI>"}, e.g. -c '${IMAGES_CONTEXT}={"flood/run-model":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/dassflow2d:1.0"}'`,
+      `CDK context ${IMAGES_CONTEXT} must be a JSON object {"<pipeline>/<step>": "<image URI>"}, e.g. -c '${IMAGES_CONTEXT}={"my-pipeline/my-step":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-model:1.0"}'`,
     );
   const image = parsed[`${pipeline}/${stepId}`];
   if (image !== undefined && (typeof image !== 'string' || image === '')) throw new Error(`CDK context ${IMAGES_CONTEXT}: "${pipeline}/${stepId}" must be an image URI string`);

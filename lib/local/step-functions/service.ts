@@ -251,7 +251,7 @@ function runInputOf(text: string): RunInput {
     throw new StepFunctionsError('InvalidExecutionInput', `Invalid State Machine Execution Input: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!isJsonRecord(input))
-    throw new StepFunctionsError('InvalidExecutionInput', 'input: Orchestra pipelines take a JSON object, e.g. {"source": "cli", "prefix": "ingest/flood/valley/"}');
+    throw new StepFunctionsError('InvalidExecutionInput', 'input: Orchestra pipelines take a JSON object, e.g. {"source": "cli", "prefix": "ingest/<pipeline>/<dataset>/"}');
   const source = input['source'] ?? 'cli';
   const known = RUN_SOURCES.find((s) => s === source);
   if (known === undefined) throw new StepFunctionsError('InvalidExecutionInput', `input.source: "${String(source)}" is not one of ${RUN_SOURCES.join(', ')}`);

@@ -1,0 +1,115 @@
+/**
+ * `npm run test:package` (its own step of .ci/run): Orchestra as a lab gets it. From this checkout:
+ * `npm pack` → `orchestra init` into a temporary folder against that tarball, on the system Node a
+ * newcomer has → `npm install` (no install scripts of Orchestra's run) → `npx orchestra run` of the
+ * example → the project's own `npm test` → `npx cdk synth` (the lab's state machines only, Orchestra's
+ * functions from the package) → `orchestra invoke` of one step → a second pipeline added to the project
+ * runs. Each phase prints its time; any failure stops with the command's output.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'orchestra-package-'));
+const lab = join(work, 'lab');
+const keep = process.argv.includes('--keep');
+
+/** PATH without this checkout's node_modules/.bin: what a newcomer's shell has. */
+const systemPath = (process.env['PATH'] ?? '')
+  .split(delimiter)
+  .filter((dir) => !dir.includes('node_modules'))
+  .join(delimiter);
+
+function run(what: string, command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; expect?: RegExp }): string {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const text = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0 || (options.expect !== undefined && !options.expect.test(text))) {
+    console.error(text);
+    throw new Error(
+      `${what}: \`${command} ${args.join(' ')}\` ${result.status === 0 ? `did not print ${options.expect}` : `exited ${result.status ?? result.signal}`} (in ${options.cwd})`,
+    );
+  }
+  console.log(`✔ ${what} (${seconds} s)`);
+  return text;
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(message);
+  console.log(`✔ ${message}`);
+}
+
+try {
+  run('npm pack', 'npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT });
+  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+  const manifest: unknown = JSON.parse(execFileSync('tar', ['-xzOf', join(work, tarball), 'package/package.json'], { encoding: 'utf8' }));
+  const scripts =
+    typeof manifest === 'object' && manifest !== null && 'scripts' in manifest && typeof manifest.scripts === 'object' && manifest.scripts !== null
+      ? Object.keys(manifest.scripts)
+      : [];
+  check(!scripts.some((name) => ['preinstall', 'install', 'postinstall'].includes(name)), 'the package has no install scripts');
+
+  const systemNode = spawnSync('node', ['--version'], { env: { ...process.env, PATH: systemPath }, encoding: 'utf8' }).stdout.trim();
+  run(`orchestra init on the system Node (${systemNode})`, 'npx', ['-y', '--package', join(work, tarball), 'orchestra', 'init', 'lab'], {
+    cwd: work,
+    env: { ...process.env, PATH: systemPath },
+    expect: /Created lab\//,
+  });
+  const labManifest = readFileSync(join(lab, 'package.json'), 'utf8');
+  check(labManifest.includes(`"orchestra": "file:${join(work, tarball)}"`), 'the project depends on Orchestra by the tarball it was made from');
+
+  run('npm install in the project', 'npm', ['install', '--no-audit', '--no-fund'], { cwd: lab, env: { ...process.env, PATH: systemPath } });
+  check(
+    !existsSync(join(lab, 'node_modules', 'orchestra', 'lib')) && existsSync(join(lab, 'node_modules', 'orchestra', 'dist', 'cli.js')),
+    'the installed package is compiled JavaScript, no sources',
+  );
+  check(
+    !existsSync(join(lab, 'node_modules', 's3rver')) && !existsSync(join(lab, 'node_modules', 'aws-local-stepfunctions')),
+    'the patched engine and S3 travel inside the package (not installed unpatched beside it)',
+  );
+
+  run('npx orchestra --help', 'npx', ['orchestra', '--help'], { cwd: lab, expect: /orchestra \[options\] \[command\]/ });
+  run('npx orchestra run hello --input examples/sample', 'npx', ['orchestra', 'run', 'hello', '--input', 'examples/sample'], { cwd: lab, expect: /SUCCEEDED/ });
+  run("the project's npm test", 'npm', ['test'], { cwd: lab, expect: /pass 3/ });
+
+  run('npx cdk synth', 'npx', ['cdk', 'synth', '--quiet'], { cwd: lab });
+  const templates = readdirSync(join(lab, 'cdk.out')).filter((name) => name.endsWith('.template.json'));
+  const template = templates.map((name) => readFileSync(join(lab, 'cdk.out', name), 'utf8')).join('\n');
+  const machines = template.match(/"AWS::StepFunctions::StateMachine"/g) ?? [];
+  check(
+    machines.length === 1 && template.includes('"StateMachineName"') && !template.includes('flood'),
+    "the stack deploys the lab's one pipeline and nothing of Orchestra's examples",
+  );
+  const assets = readFileSync(join(lab, 'cdk.out', templates[0]?.replace('.template.json', '.assets.json') ?? ''), 'utf8');
+  check(assets.includes('"packaging": "zip"'), 'the functions are bundled as assets');
+
+  writeFileSync(join(lab, 'event.json'), JSON.stringify({ input: { source: 'cli', keys: [] } }));
+  const invoked = spawnSync('npx', ['orchestra', 'invoke', 'hello', 'list-inputs', '--event', 'event.json'], { cwd: lab, encoding: 'utf8' });
+  check(invoked.status === 1 && /Orchestra\.Permanent: no input files/.test(invoked.stderr), 'orchestra invoke runs one step alone and reports its error');
+
+  // A second pipeline, as a lab adds one: a graph, a handler importing only from orchestra, a build.
+  mkdirSync(join(lab, 'functions', 'shout'), { recursive: true });
+  writeFileSync(
+    join(lab, 'functions', 'shout', 'index.ts'),
+    "import { stepHandler } from 'orchestra';\n\nexport const handler = stepHandler(async (event) => ({ shouted: String(event.parameters?.['text'] ?? '').toUpperCase() }));\n",
+  );
+  writeFileSync(
+    join(lab, 'state-machines', 'second.graph.json'),
+    JSON.stringify({
+      name: 'second',
+      steps: {
+        wait: { kind: 'simulate', durationMs: 10 },
+        shout: { kind: 'lambda', handler: 'functions/shout/index.ts', dependsOn: ['wait'], parameters: { text: 'hello' } },
+      },
+    }),
+  );
+  run('npx orchestra build (the second pipeline compiled)', 'npx', ['orchestra', 'build'], { cwd: lab, expect: /second\.asl\.json: written/ });
+  run('npx orchestra run second', 'npx', ['orchestra', 'run', 'second'], { cwd: lab, expect: /SUCCEEDED/ });
+  console.log(`package test passed in ${work}`);
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+}
