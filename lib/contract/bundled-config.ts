@@ -20,18 +20,19 @@ export const AWAITED_ITEMS_SETTING = 'ORCHESTRA_AWAITED_ITEMS';
 /** The settings, by name, each a JSON text the function parses and checks itself. */
 export type BundledConfig = Readonly<Record<string, string>>;
 
-let cached: { root: string; config: BundledConfig } | undefined;
+/** A Map, not an object: a setting named like an Object.prototype property is simply absent. */
+let cached: { root: string; config: ReadonlyMap<string, string> } | undefined;
 
 /** One setting from the bundle's config file (LAMBDA_TASK_ROOT), or undefined when it has none. */
 export function bundledSetting(name: string): string | undefined {
   const root = process.env['LAMBDA_TASK_ROOT'];
   if (root === undefined) return undefined;
   if (cached?.root !== root) cached = { root, config: readConfig(join(root, BUNDLED_CONFIG_FILE)) };
-  return cached.config[name];
+  return cached.config.get(name);
 }
 
-function readConfig(file: string): BundledConfig {
-  if (!existsSync(file)) return {};
+function readConfig(file: string): ReadonlyMap<string, string> {
+  if (!existsSync(file)) return new Map();
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -39,5 +40,5 @@ function readConfig(file: string): BundledConfig {
     throw new ConfigurationError(`${file} is not JSON: the stack writes it beside the bundle — deploy the function with the stack`, { cause: error });
   }
   if (!isJsonRecord(parsed)) throw new ConfigurationError(`${file} must hold a JSON object of settings`);
-  return Object.fromEntries(Object.entries(parsed).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : [])));
+  return new Map(Object.entries(parsed).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as const] : [])));
 }

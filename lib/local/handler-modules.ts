@@ -52,7 +52,8 @@ function handlerOf(file: string, entry: string): LambdaHandler {
   try {
     module = load(file);
   } catch (error) {
-    throw new PermanentStepError(`${entry} failed to load: ${messageOf(error)}`, { cause: error });
+    // No `cause`: the engine reports an error's cause as the step's Cause, and the message says it all.
+    throw new PermanentStepError(`${entry} failed to load: ${messageOf(error)}`);
   }
   const handler = typeof module === 'object' && module !== null && 'handler' in module ? module.handler : undefined;
   if (typeof handler !== 'function')
@@ -99,7 +100,7 @@ export class HandlerModules {
     try {
       bundle = await bundleLambda(entry);
     } catch (error) {
-      throw new PermanentStepError(`${relative(projectRoot, entry) || entry} does not bundle: ${messageOf(error)}`, { cause: error });
+      throw new PermanentStepError(`${relative(projectRoot, entry) || entry} does not bundle: ${messageOf(error)}`);
     }
     const sources = bundle.sources.map((path) => ({ path, mtimeMs: mtimeOf(path) }));
     const dir = join(cacheDirFor(projectRoot), bundle.hash.slice(0, 16));

@@ -233,7 +233,7 @@ export class LocalRuntime {
    */
   async invokeStep(pipelineName: string, stepId: string, event: Json, log: (stream: 'stdout' | 'stderr', text: string) => void): Promise<Json> {
     const pipeline = this.controller.pipelines.find((p) => p.name === pipelineName);
-    const step = pipeline?.graph.steps[stepId];
+    const step = pipeline !== undefined && Object.hasOwn(pipeline.graph.steps, stepId) ? pipeline.graph.steps[stepId] : undefined;
     if (pipeline === undefined || step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipelineName}: add the pipeline first`);
     const timeoutSeconds = effectiveTimeout(pipeline.graph, step);
     const signal = AbortSignal.timeout(timeoutSeconds * 1000);

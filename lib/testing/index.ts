@@ -160,7 +160,7 @@ export async function runPipeline(pipeline: string, options: RunPipelineOptions 
  */
 export async function invokeStep(pipeline: string, step: string, options: InvokeStepOptions = {}): Promise<StepInvocation> {
   const source = pipelineOf(pipeline, resolve(options.projectRoot ?? process.cwd()));
-  const definition = source.graph.steps[step];
+  const definition = Object.hasOwn(source.graph.steps, step) ? source.graph.steps[step] : undefined;
   if (definition === undefined) throw new UsageError(`pipeline "${source.name}" has no step "${step}"; its steps: ${Object.keys(source.graph.steps).join(', ')}`);
   return withRuntime(options, async (runtime) => {
     runtime.addPipeline(source);

@@ -53,8 +53,8 @@ function readEvent(source: string): JsonRecord {
 
 export async function invokeCommand(pipelineOrFile: string, stepId: string, options: InvokeOptions, output: Output): Promise<number> {
   const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
-  const step = pipeline.graph.steps[stepId];
-  if (step === undefined || !Object.hasOwn(pipeline.graph.steps, stepId)) {
+  const step = Object.hasOwn(pipeline.graph.steps, stepId) ? pipeline.graph.steps[stepId] : undefined;
+  if (step === undefined) {
     throw new UsageError(`pipeline "${pipeline.name}" has no step "${stepId}" — its steps: ${Object.keys(pipeline.graph.steps).join(', ')}`);
   }
   const event = options.event === undefined ? {} : readEvent(options.event);

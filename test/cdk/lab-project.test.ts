@@ -1,0 +1,82 @@
+/**
+ * A lab's own CDK app through `orchestra/cdk`: its handlers bundled from its own project root (outside
+ * Orchestra's), Orchestra's built-in functions from their own bundles with per-stack settings beside
+ * them, and the scaffold's cdk.json carrying CDK's recommended feature flags.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { addSecurityChecks, loadCatalogue, OrchestraStack } from 'orchestra/cdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLED_CONFIG_FILE } from '../../lib/contract/bundled-config';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+let lab: string;
+let template: Template;
+let outdir: string;
+
+function write(path: string, text: string): void {
+  mkdirSync(join(lab, path, '..'), { recursive: true });
+  writeFileSync(join(lab, path), text);
+}
+
+beforeAll(() => {
+  lab = mkdtempSync(join(tmpdir(), 'orchestra-lab-cdk-'));
+  write('package.json', '{"name": "lab", "type": "module"}');
+  write('package-lock.json', '{"name": "lab", "lockfileVersion": 3, "packages": {}}');
+  // A lab's npm install puts Orchestra's esbuild in its node_modules, where CDK's bundling runs it from.
+  symlinkSync(join(ROOT, 'node_modules'), join(lab, 'node_modules'));
+  write('functions/tidy/index.ts', 'export const handler = async () => ({ tidy: true });\n');
+  write(
+    'state-machines/tidy.graph.json',
+    JSON.stringify({
+      name: 'tidy',
+      trigger: { ingestPrefix: 'ingest/tidy/', mode: 'per-object' },
+      steps: { tidy: { kind: 'lambda', handler: 'functions/tidy/index.ts' }, wait: { kind: 'simulate' } },
+    }),
+  );
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'orchestra-lab-cdk-out-')) });
+  addSecurityChecks(app);
+  const stack = new OrchestraStack(app, 'Lab', { pipelines: loadCatalogue(lab), projectRoot: lab });
+  template = Template.fromStack(stack);
+  outdir = app.synth().directory;
+});
+
+afterAll(() => rmSync(lab, { recursive: true, force: true }));
+
+/** The staged asset folder of the function whose logical id starts with `prefix`. */
+function assetOf(prefix: string): string {
+  const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith(prefix));
+  const key: unknown = fn?.[1]['Properties'].Code.S3Key;
+  if (typeof key !== 'string') throw new Error(`no function ${prefix}*`);
+  return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+describe("a lab's stack", () => {
+  it("deploys the lab's pipeline only, its handler bundled from the lab's project", () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    expect(readFileSync(join(assetOf('PipelinetidyTidyFunction'), 'index.js'), 'utf8')).toContain('tidy:!0');
+  });
+
+  it("gives Orchestra's built-in functions their own bundles, and the runs API its pipelines beside its bundle", () => {
+    const runsApi = assetOf('RunsApiFunction');
+    const settings = JSON.parse(readFileSync(join(runsApi, BUNDLED_CONFIG_FILE), 'utf8'));
+
+    expect(settings).toEqual({ ORCHESTRA_PIPELINE_DESCRIPTIONS: expect.any(String) });
+    expect(Object.keys(JSON.parse(settings.ORCHESTRA_PIPELINE_DESCRIPTIONS))).toEqual(['tidy']);
+    expect(existsSync(join(assetOf('SimulateStepFunction'), 'index.js'))).toBe(true);
+    expect(existsSync(join(assetOf('PipelinetidyIngestTrigger'), 'index.js'))).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+  });
+});
+
+describe("the scaffold's cdk.json", () => {
+  it("has CDK's recommended feature flags for the aws-cdk-lib Orchestra pins", () => {
+    const cdkJson: unknown = JSON.parse(readFileSync(join(ROOT, 'templates', 'lab', 'cdk.json'), 'utf8'));
+
+    expect(cdkJson).toMatchObject({ app: 'node bin/app.ts', context: CURRENTLY_RECOMMENDED_FLAGS });
+  });
+});
