@@ -29,7 +29,7 @@ afterEach(() => rmSync(project, { recursive: true, force: true }));
 
 describe('HandlerModules', () => {
   it('calls a TypeScript handler from its bundle, with what it imports from the project bundled in', async () => {
-    save('functions/greet/words.ts', 'export const greeting = (name: string): string => `hello ${name}`;\n');
+    save('functions/greet/words.ts', "export const greeting = (name: string): string => 'hello ' + name;\n");
     const entry = save(
       'functions/greet/index.ts',
       "import { greeting } from './words';\nexport const handler = async (event: { name: string }) => ({ text: greeting(event.name) });\n",

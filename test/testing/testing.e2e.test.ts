@@ -21,11 +21,11 @@ beforeAll(() => {
   write(
     'functions/measure/index.ts',
     [
-      "import { getText, putObject, stepHandler } from 'orchestra';",
+      "import { getText, outputPrefixOf, putObject, stepHandler } from 'orchestra';",
       'export const handler = stepHandler(async (event, { s3, bucket, logger }) => {',
       "  const text = await getText(s3, bucket, event.input.keys?.[0] ?? '');",
       "  logger.info('measured', { length: text.length });",
-      "  await putObject(s3, bucket, `runs/${event.pipeline}/${event.runId}/${event.step}/length.txt`, String(text.length), 'text/plain');",
+      "  await putObject(s3, bucket, outputPrefixOf(event) + 'length.txt', String(text.length), 'text/plain');",
       '  return { length: text.length, unit: event.parameters?.["unit"], after: event.dependencies["start"] };',
       '});',
     ].join('\n'),
