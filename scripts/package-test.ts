@@ -95,7 +95,15 @@ try {
   mkdirSync(join(lab, 'functions', 'shout'), { recursive: true });
   writeFileSync(
     join(lab, 'functions', 'shout', 'index.ts'),
-    "import { stepHandler } from 'orchestra';\n\nexport const handler = stepHandler(async (event) => ({ shouted: String(event.parameters?.['text'] ?? '').toUpperCase() }));\n",
+    [
+      "import { stepHandlerFor } from 'orchestra';",
+      '',
+      "export const handler = stepHandlerFor('second', 'shout', async (event) => ({",
+      "  shouted: String(event.parameters?.['text'] ?? '').toUpperCase(),",
+      "  waited: event.dependencies['wait'].ok,",
+      '}));',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     join(lab, 'state-machines', 'second.graph.json'),
@@ -109,6 +117,13 @@ try {
   );
   run('npx orchestra build (the second pipeline compiled)', 'npx', ['orchestra', 'build'], { cwd: lab, expect: /second\.asl\.json: written/ });
   run('npx orchestra run second', 'npx', ['orchestra', 'run', 'second'], { cwd: lab, expect: /SUCCEEDED/ });
+  run('the second pipeline type-checks against its generated step types', 'npx', ['tsc', '--noEmit'], { cwd: lab });
+  writeFileSync(
+    join(lab, 'functions', 'shout', 'typo.ts'),
+    "import { stepHandlerFor } from 'orchestra';\nexport const handler = stepHandlerFor('second', 'shout', async (event) => event.dependencies['wiat']);\n",
+  );
+  const typo = spawnSync('npx', ['tsc', '--noEmit'], { cwd: lab, encoding: 'utf8' });
+  check(typo.status !== 0 && typo.stdout.includes('functions/shout/typo.ts') && typo.stdout.includes("'wiat'"), 'a misspelt dependency fails tsc, naming it');
   console.log(`package test passed in ${work}`);
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });

@@ -22,12 +22,22 @@ const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } =
 const buildFor = <K extends StepKind>(kind: K, context: StepBuildContext<StepsByKind[K]>): TaskParts => COMPILE_KINDS[kind].buildTask(context);
 const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => COMPILE_KINDS[kind].estimatedSeconds(step);
 const resultBytesFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => COMPILE_KINDS[kind].resultBytes(step);
+const resultTypeFor = <K extends StepKind>(kind: K, step: StepsByKind[K], moduleOf: (projectPath: string) => string): string => COMPILE_KINDS[kind].resultType(step, moduleOf);
 
 export const buildTask = (context: StepBuildContext): TaskParts => buildFor(context.step.kind, context);
 export const defaultTimeoutSeconds = (step: Step): number => COMPILE_KINDS[step.kind].defaultTimeoutSeconds;
 export const defaultEstimatedSeconds = (step: Step): number => estimateFor(step.kind, step);
 /** What a distributed forEach step keeps: its map run's ARN and where the ResultWriter put the results. */
 export const MAP_RUN_RESULT_BYTES = 512;
+
+/** A step's result as the steps after it get it (TypeScript type text): per item for an inline forEach, the map run's pointer for a distributed one. */
+export function resultTypeOf(step: Step, moduleOf: (projectPath: string) => string): string {
+  const one = resultTypeFor(step.kind, step, moduleOf);
+  const forEach = 'forEach' in step ? step.forEach : undefined;
+  if (forEach === undefined) return one;
+  if (forEach.manifest !== undefined) return '{ readonly mapRunArn: string; readonly results: unknown }';
+  return `ReadonlyArray<${one}>`;
+}
 
 /** A step's result in the run state: one per item, as an array, for an inline forEach; a pointer for a distributed one. */
 export function resultBytesOf(step: Step): number {

@@ -26,6 +26,12 @@ export interface CompileKind<S extends Step> {
   readonly estimatedSeconds: (step: S) => number;
   /** The most a step's result adds to the run state, or the budget assumed when the kind cannot say. */
   readonly resultBytes: (step: S) => number;
+  /**
+   * The step's result as the steps after it get it, as TypeScript type text, for the declarations
+   * `orchestra build` writes (a handler's result is its own return type: `moduleOf` gives the import
+   * path of a project file from where the declarations are).
+   */
+  readonly resultType: (step: S, moduleOf: (projectPath: string) => string) => string;
 }
 
 /**

@@ -12,6 +12,16 @@ export { type ContainerStepContext, containerStep, containerStepContext } from '
 export { writeItemList } from '../../functions/commons/item-lists';
 export { exists, getBytes, getText, putObject } from '../../functions/commons/s3-objects';
 export { type StepFunction, type StepTools, stepHandler } from '../../functions/commons/step-handler';
+export {
+  containerStepFor,
+  type PipelineContainerContext,
+  type PipelineName,
+  type PipelineStepEvent,
+  type PipelineSteps,
+  type StepName,
+  type StepResultOf,
+  stepHandlerFor,
+} from '../../functions/commons/typed-steps';
 export { CONTAINER_ENV, FUNCTION_ENV } from '../contract/environment';
 export { ERRORS, PermanentStepError, TransientStepError } from '../contract/errors';
 export type { ItemList } from '../contract/map-items';

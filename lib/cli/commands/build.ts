@@ -1,9 +1,13 @@
-/** Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed bytes). */
+/**
+ * Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed
+ * bytes) and <name>.steps.d.ts (the step events' types, for handlers written with stepHandlerFor).
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { aslFileFor, graphFilesIn } from '../../catalogue';
+import { stepTypesFileFor, stepTypesText } from '../../catalogue/step-types';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../graph/issues';
-import { validateGraphFile } from '../../graph/validate';
+import { projectRootOf, validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
@@ -30,15 +34,20 @@ export function buildCommand(dir: string, options: { check?: boolean }, output: 
       failed = true;
       continue;
     }
-    const target = aslFileFor(file);
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-    if (current === compiled.text) continue;
-    if (options.check === true) {
-      output.err(`${target}: stale — run \`npx orchestra build\` and commit the result`);
-      failed = true;
-    } else {
-      writeFileSync(target, compiled.text);
-      output.err(`${target}: written`);
+    const written = [
+      { target: aslFileFor(file), text: compiled.text },
+      { target: stepTypesFileFor(file), text: stepTypesText(result.graph, file, projectRootOf(file)) },
+    ];
+    for (const { target, text } of written) {
+      const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+      if (current === text) continue;
+      if (options.check === true) {
+        output.err(`${target}: stale — run \`npx orchestra build\` and commit the result`);
+        failed = true;
+      } else {
+        writeFileSync(target, text);
+        output.err(`${target}: written`);
+      }
     }
   }
   return failed ? EXIT_INVALID : EXIT_OK;

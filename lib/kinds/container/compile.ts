@@ -62,4 +62,5 @@ export const containerCompile: CompileKind<ContainerStep> = {
   defaultTimeoutSeconds: 3600,
   estimatedSeconds: () => 60,
   resultBytes: () => CONTAINER_RESULT_BYTES,
+  resultType: () => '{ readonly taskArn: string }',
 };

@@ -14,4 +14,5 @@ export const lambdaCompile: CompileKind<LambdaStep> = {
   defaultTimeoutSeconds: 300,
   estimatedSeconds: () => 1,
   resultBytes: () => LAMBDA_RESULT_BUDGET_BYTES,
+  resultType: (step, moduleOf) => `StepResultOf<typeof import('${moduleOf(step.handler)}').handler>`,
 };

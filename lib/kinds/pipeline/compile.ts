@@ -38,5 +38,7 @@ export const pipelineCompile: CompileKind<PipelineStep> = {
   }),
   defaultTimeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS,
   estimatedSeconds: () => 60,
+  /** DescribeExecution's Output is the child run's output as JSON text (null until it has one). */
+  resultType: (step) => `{ readonly pipeline: ${JSON.stringify(step.pipeline)}; readonly runId: string; readonly status: string; readonly output: string | null }`,
   resultBytes: () => PIPELINE_RESULT_BUDGET_BYTES,
 };

@@ -51,4 +51,6 @@ export const serviceCompile: CompileKind<ServiceStep> = {
   estimatedSeconds: () => 60,
   /** A callback's output (capped) or the awaited item's key and ETag. */
   resultBytes: () => CALLBACK_OUTPUT_MAX_BYTES,
+  /** Whatever the service answers on its callback. */
+  resultType: () => 'unknown',
 };

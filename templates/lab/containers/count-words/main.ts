@@ -1,17 +1,14 @@
 /**
  * Counts the words of each input file. A container step: `orchestra run` starts it as a local
  * process, AWS as a Fargate task (Dockerfile beside it); both hand it the same environment, read by
- * containerStep, which writes what this returns as result.json under the step's output prefix.
+ * containerStepFor, which writes what this returns as result.json under the step's output prefix.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { containerStep } from 'orchestra';
+import { containerStepFor } from 'orchestra';
 
-interface InputFiles {
-  readonly files: ReadonlyArray<{ readonly key: string }>;
-}
-
-await containerStep(async ({ s3, bucket, input, dependencies, outputPrefix }) => {
-  const { files } = dependencies['list-inputs'] as InputFiles;
+await containerStepFor('hello', 'count-words', async ({ s3, bucket, input, dependencies, outputPrefix }) => {
+  // Typed from the graph: list-inputs' handler returns { files, bytes }.
+  const { files } = dependencies['list-inputs'];
   const rows = ['file,words'];
   let total = 0;
   for (const { key } of files) {

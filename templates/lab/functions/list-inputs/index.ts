@@ -1,13 +1,12 @@
-/** Lists the run's input files with their sizes. Runs on AWS Lambda and, unchanged, on `orchestra run`. */
+/**
+ * Lists the run's input files with their sizes. Runs on AWS Lambda and, unchanged, on `orchestra run`.
+ * stepHandlerFor types the event from the graph (state-machines/hello.steps.d.ts, written by
+ * `npx orchestra build`); what it returns is what count-words gets as dependencies['list-inputs'].
+ */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PermanentStepError, stepHandler } from 'orchestra';
+import { PermanentStepError, stepHandlerFor } from 'orchestra';
 
-export interface InputFiles {
-  readonly files: ReadonlyArray<{ readonly key: string; readonly bytes: number }>;
-  readonly bytes: number;
-}
-
-export const handler = stepHandler<InputFiles>(async (event, { s3, bucket, logger }) => {
+export const handler = stepHandlerFor('hello', 'list-inputs', async (event, { s3, bucket, logger }) => {
   const keys = event.input.keys ?? [];
   // Bad input is permanent: the run fails at once instead of retrying.
   if (keys.length === 0) throw new PermanentStepError('no input files: run it with `npx orchestra run hello --input <folder>`');
