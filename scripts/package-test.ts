@@ -76,6 +76,22 @@ try {
   run('npx orchestra run hello --input examples/sample', 'npx', ['orchestra', 'run', 'hello', '--input', 'examples/sample'], { cwd: lab, expect: /SUCCEEDED/ });
   run("the project's npm test", 'npm', ['test'], { cwd: lab, expect: /pass 3/ });
 
+  // The guide's own examples, as a reader would paste them: its handler as a new step, its tests.
+  const guide = readFileSync(join(ROOT, 'docs', 'own-pipeline.md'), 'utf8');
+  const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  const handlerBlock = blocks.find((block) => block.startsWith('// functions/measure/index.ts'));
+  const testBlock = blocks.find((block) => block.includes("invokeStep('hello', 'measure'"));
+  if (handlerBlock === undefined || testBlock === undefined)
+    throw new Error('docs/own-pipeline.md: the measure handler or its test example is gone — update scripts/package-test.ts with it');
+  mkdirSync(join(lab, 'functions', 'measure'), { recursive: true });
+  writeFileSync(join(lab, 'functions', 'measure', 'index.ts'), handlerBlock);
+  writeFileSync(join(lab, 'test', 'measure.test.ts'), testBlock);
+  const hello = JSON.parse(readFileSync(join(lab, 'state-machines', 'hello.graph.json'), 'utf8'));
+  hello.steps.measure = { kind: 'lambda', handler: 'functions/measure/index.ts', dependsOn: ['list-inputs'] };
+  writeFileSync(join(lab, 'state-machines', 'hello.graph.json'), JSON.stringify(hello, null, 2));
+  run("npx orchestra build (the guide's step added)", 'npx', ['orchestra', 'build'], { cwd: lab, expect: /hello\.steps\.d\.ts: written/ });
+  run("the guide's handler and tests type-check and pass", 'npm', ['test'], { cwd: lab, expect: /pass 5/ });
+
   run('npx cdk synth', 'npx', ['cdk', 'synth', '--quiet'], { cwd: lab });
   const templates = readdirSync(join(lab, 'cdk.out')).filter((name) => name.endsWith('.template.json'));
   const template = templates.map((name) => readFileSync(join(lab, 'cdk.out', name), 'utf8')).join('\n');
