@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { parseStoredJson } from '../../lib/shared/json';
 
+/** The path of a data file the step's graph lists under `files` (project-relative), where it is at run time. */
 export function bundledFile(projectPath: string): string {
   const declared = process.env[FUNCTION_ENV.stepFiles];
   if (declared !== undefined) {

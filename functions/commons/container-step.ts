@@ -11,6 +11,7 @@ import { createS3Client } from '../../lib/runtime/s3-client';
 import { isJsonRecord } from '../../lib/shared/json';
 import { putObject } from './s3-objects';
 
+/** What a container step gets from its environment (the same on Fargate and locally), checked. */
 export interface ContainerStepContext {
   readonly pipeline: string;
   readonly step: string;

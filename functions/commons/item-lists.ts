@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ItemList } from '../../lib/contract/map-items';
 import { putObject } from './s3-objects';
 
+/** Writes `items` as one JSON array at `key` and returns the pointer a `forEach.manifest` step reads. */
 export async function writeItemList(s3: S3Client, bucket: string, key: string, items: readonly unknown[]): Promise<ItemList> {
   await putObject(s3, bucket, key, JSON.stringify(items), 'application/json');
   return { bucket, key, count: items.length };

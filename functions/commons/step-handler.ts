@@ -17,6 +17,7 @@ import type { StepEvent } from '../../lib/contract/step-event';
 import { s3ClientFor } from '../../lib/runtime/s3-client';
 import { isJsonRecord } from '../../lib/shared/json';
 
+/** What a handler gets beside its event: set up once per invocation by stepHandler. */
 export interface StepTools {
   /** Carries runId and step on every line. */
   readonly logger: Logger;
@@ -31,6 +32,7 @@ export interface StepTools {
   readonly signal: AbortSignal;
 }
 
+/** A step's own logic: the event in, its result (small: S3 keys of what it wrote) out. */
 export type StepFunction<Event extends StepEvent, Output> = (event: Event, tools: StepTools) => Promise<Output>;
 
 const baseLogger = new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'orchestra' });
@@ -47,6 +49,11 @@ function stepEventOf<Event extends StepEvent>(raw: unknown): Event {
   return raw as Event;
 }
 
+/**
+ * A Lambda handler for a step: `fn` wrapped with middy and Powertools (JSON logs with the run id and
+ * step, metrics), the event checked, an S3 client for the bucket. The same handler runs on AWS Lambda
+ * and in-process locally. For an event typed from the graph, use stepHandlerFor.
+ */
 export function stepHandler<Output, Event extends StepEvent = StepEvent>(fn: StepFunction<Event, Output>) {
   return middy(async (raw: unknown, context: Context): Promise<Output> => {
     const event = stepEventOf<Event>(raw);

@@ -19,7 +19,9 @@ export interface PipelineSteps {}
 /** What a handler returns to the steps after it: its promise's value. */
 export type StepResultOf<Handler> = Handler extends (...args: never[]) => Promise<infer Result> ? Result : unknown;
 
+/** The pipelines the generated declarations know. */
 export type PipelineName = keyof PipelineSteps & string;
+/** The steps of pipeline P. */
 export type StepName<P extends PipelineName> = keyof PipelineSteps[P] & string;
 
 /** The event of step S of pipeline P: StepEvent with `dependencies` exactly as the graph declares them. */

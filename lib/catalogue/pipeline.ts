@@ -13,6 +13,7 @@ import { OrchestraError } from '../shared/errors';
 import { checkChildPipelines } from './children';
 import { aslFileFor, graphFilesIn, STATE_MACHINES_DIR } from './files';
 
+/** A pipeline as the stack and the local runtime take it: its validated graph and the definition bytes that run. */
 export interface PipelineSource {
   readonly name: string;
   readonly graph: PipelineGraph;

@@ -31,6 +31,7 @@ import { RunsApi } from './runs-api';
 import { ServiceCalls } from './service-calls';
 import { BuiltinFunction } from './step-function';
 
+/** What to deploy: a project's pipelines (`loadCatalogue(projectRoot)`), from that project. */
 export interface OrchestraStackProps extends StackProps {
   readonly pipelines: readonly PipelineSource[];
   readonly projectRoot: string;
@@ -42,6 +43,11 @@ export interface OrchestraStackProps extends StackProps {
   readonly vpcId?: string;
 }
 
+/**
+ * Every pipeline of a project on AWS: the data bucket and its upload triggers, a state machine per
+ * pipeline with its Lambda functions and Fargate tasks, schedules, keyed triggers, the runs API,
+ * a dashboard and alarms. The pipelines' handlers are bundled from `projectRoot`.
+ */
 export class OrchestraStack extends Stack {
   readonly bucket: Bucket;
   readonly pipelines: Record<string, Pipeline> = {};

@@ -30,6 +30,7 @@ import type { DataItemAccess } from './pipeline-data-access';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
+/** One pipeline's place in a stack: its source, the data bucket, and the network of its container steps. */
 export interface PipelineProps {
   readonly source: PipelineSource;
   readonly bucket: IBucket;
@@ -52,6 +53,7 @@ export interface PipelineProps {
   readonly dataItems?: DataItemAccess;
 }
 
+/** One pipeline: its state machine (the committed ASL), its functions and task definitions, its log group and triggers. */
 export class Pipeline extends Construct {
   readonly source: PipelineSource;
   readonly stateMachine: StateMachine;

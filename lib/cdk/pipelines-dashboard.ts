@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Pipeline } from './pipeline';
 
+/** The pipelines the dashboard shows, and the queue of undelivered events it watches. */
 export interface PipelinesDashboardProps {
   readonly pipelines: readonly Pipeline[];
   readonly deadLetterQueue?: IQueue;
@@ -17,6 +18,7 @@ export interface PipelinesDashboardProps {
 
 const PERIOD = Duration.minutes(5);
 
+/** A CloudWatch dashboard: runs started, succeeded and failed per pipeline, step durations, undelivered events. */
 export class PipelinesDashboard extends Construct {
   readonly dashboard: Dashboard;
 

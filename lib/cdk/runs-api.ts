@@ -46,6 +46,7 @@ import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
 import { BuiltinFunction } from './step-function';
 
+/** The pipelines the runs API serves, their bucket, and the keyed conductor when there is one. */
 export interface RunsApiProps {
   readonly pipelines: readonly Pipeline[];
   /** The data bucket: dry runs list what a dataset run would read. */
@@ -71,6 +72,7 @@ function deployedDescriptionOf(pipeline: Pipeline): PipelineDescription {
   };
 }
 
+/** The runs API on API Gateway (IAM-signed requests): start, follow, cancel and redrive runs; read their logs and outputs. */
 export class RunsApi extends Construct {
   readonly api: RestApi;
   readonly handler: BuiltinFunction;

@@ -28,6 +28,7 @@ export const STEP_BUNDLING = {
   externalModules: [...LAMBDA_BUNDLE.external],
 } as const satisfies BundlingOptions;
 
+/** What every function the stack deploys may set. */
 interface CommonFunctionProps {
   /** The log group's name (lib/contract/log-groups.ts). @default a name CloudFormation generates */
   readonly logGroupName?: string;
@@ -40,6 +41,7 @@ interface CommonFunctionProps {
   readonly deadLetterQueue?: IQueue;
 }
 
+/** A step handler of the project, and its function's settings. */
 export interface StepFunctionProps extends CommonFunctionProps {
   /** Absolute path of the handler module (TypeScript), exporting `handler`, under `projectRoot`. */
   readonly entry: string;
@@ -49,6 +51,7 @@ export interface StepFunctionProps extends CommonFunctionProps {
   readonly files?: readonly string[];
 }
 
+/** Which of Orchestra's own functions, and its function's settings. */
 export interface BuiltinFunctionProps extends CommonFunctionProps {
   readonly builtin: BuiltinFunctionName;
   /** Per-stack settings written beside the bundle (lib/contract/bundled-config.ts). */

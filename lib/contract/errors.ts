@@ -5,6 +5,7 @@
  */
 import { OrchestraError } from '../shared/errors';
 
+/** The error names Retry and Catch match on: a step's error name decides whether it is retried. */
 export const ERRORS = {
   /** Bad input or another failure a retry cannot fix. */
   permanent: 'Orchestra.Permanent',

@@ -21,6 +21,7 @@ import { isJsonRecord } from '../shared/json';
 import { isAlive } from '../shared/process';
 import { DamagedRunRecordError, parseRunRecord, type RunRecord, TERMINAL_RUN_STATUSES } from './run-record';
 
+/** One line of a run's log: what a step printed (stdout, stderr) or the runtime said about it (system). */
 export interface LogEntry {
   readonly time: string;
   readonly step?: string;

@@ -17,6 +17,7 @@ import { LocalRuntime } from '../local/runtime';
 import { OrchestraError, UsageError } from '../shared/errors';
 import { filesUnder } from '../shared/paths';
 
+/** Where the pipeline is, and what the embedded S3 holds before anything runs. */
 export interface TestSessionOptions {
   /** The project whose state-machines/ holds the pipeline. @default process.cwd() */
   readonly projectRoot?: string;
@@ -24,6 +25,7 @@ export interface TestSessionOptions {
   readonly objects?: Readonly<Record<string, string | Uint8Array>>;
 }
 
+/** What to run the pipeline on. */
 export interface RunPipelineOptions extends TestSessionOptions {
   /**
    * A dataset folder, uploaded as `orchestra run --input` uploads it: under the ingest prefix when the
@@ -34,6 +36,7 @@ export interface RunPipelineOptions extends TestSessionOptions {
   readonly runInput?: Readonly<Record<string, unknown>>;
 }
 
+/** A finished run: its status whatever it is, its steps, what it wrote and printed. */
 export interface PipelineRun {
   readonly runId: string;
   readonly status: RunRecord['status'];
@@ -47,6 +50,7 @@ export interface PipelineRun {
   outputText(path: string): string;
 }
 
+/** The event's values the graph does not decide: dependency results, the run input, the item. */
 export interface InvokeStepOptions extends TestSessionOptions {
   /** Results of the steps this one depends on, by step id. @default null for each */
   readonly dependencies?: Readonly<Record<string, unknown>>;
@@ -61,6 +65,7 @@ export interface InvokeStepOptions extends TestSessionOptions {
   readonly onLog?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
+/** What one step did when invoked alone. */
 export interface StepInvocation {
   /** The step's result, as the steps after it would get it. */
   readonly result: Json;
