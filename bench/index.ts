@@ -8,6 +8,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { criticalPathLength } from '../lib/graph/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
+import { cliTable } from './cli';
 import { consoleTables } from './console';
 import { keyedTables } from './keyed';
 import { mapTables } from './map';
@@ -129,6 +130,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   console: consoleTables,
   'runs-api': runsApiTables,
   bundles: bundleTable,
+  cli: cliTable,
 };
 
 async function main(): Promise<void> {

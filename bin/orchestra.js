@@ -14,6 +14,11 @@ if (existsSync(new URL('../lib/cli/main.ts', import.meta.url))) {
   const { register } = await import('tsx/esm/api');
   register();
   await import('./orchestra.ts');
-} else {
+} else if (existsSync(new URL('../dist/cli.js', import.meta.url))) {
   await import('../dist/cli.js');
+} else {
+  process.stderr.write(
+    'error: this copy of Orchestra is not built (no dist/cli.js): install it from a tarball (`npm pack` in its repository) or a registry version, not from a git URL\n',
+  );
+  process.exit(1);
 }
