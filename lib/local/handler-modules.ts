@@ -45,12 +45,14 @@ function cacheDirFor(projectRoot: string): string {
   return join(modules, '.cache', 'orchestra', 'handlers');
 }
 
-const load = createRequire(import.meta.url);
+/** The module cache of CommonJS modules (bundles are CommonJS, as Lambda loads them): one per process. */
+const moduleCache = createRequire(import.meta.url).cache;
 
 function handlerOf(file: string, entry: string): LambdaHandler {
   let module: unknown;
   try {
-    module = load(file);
+    // A require of its own: a shared one would list every bundle it ever loaded as its child, forever.
+    module = createRequire(file)(file);
   } catch (error) {
     // No `cause`: the engine reports an error's cause as the step's Cause, and the message says it all.
     throw new PermanentStepError(`${entry} failed to load: ${messageOf(error)}`);
@@ -87,7 +89,7 @@ export class HandlerModules {
     if (before !== undefined && before.hash !== next.hash) {
       // The old bundle is no longer called: out of the module cache, it can be collected, so a hundred
       // saves do not keep a hundred copies. (Bundles are CommonJS for Lambda, so this is possible.)
-      if (before.file !== undefined) delete load.cache[before.file];
+      if (before.file !== undefined) delete moduleCache[before.file];
       this.onReload({ entry, hash: next.hash.slice(0, 12) });
     }
     return next.handler;
