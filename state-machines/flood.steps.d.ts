@@ -7,8 +7,8 @@ declare module 'orchestra' {
     "flood": {
       "validate-inputs": {};
       "run-model": { readonly "validate-inputs": StepResultOf<typeof import('../functions/flood/validate-inputs/index').handler> };
-      "df2d-to-raster": { readonly "validate-inputs": StepResultOf<typeof import('../functions/flood/validate-inputs/index').handler>; readonly "run-model": { readonly taskArn: string } };
-      "publish-manifest": { readonly "run-model": { readonly taskArn: string }; readonly "df2d-to-raster": StepResultOf<typeof import('../functions/flood/df2d-to-raster/index').handler> };
+      "df2d-to-raster": { readonly "validate-inputs": StepResultOf<typeof import('../functions/flood/validate-inputs/index').handler>; readonly "run-model": unknown };
+      "publish-manifest": { readonly "run-model": unknown; readonly "df2d-to-raster": StepResultOf<typeof import('../functions/flood/df2d-to-raster/index').handler> };
     };
   }
 }

@@ -9,6 +9,7 @@ import { PermanentStepError } from '../../lib/contract/errors';
 import { isRunSource, RESULT_FILE, type RunInput } from '../../lib/contract/step-event';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { isJsonRecord } from '../../lib/shared/json';
+import { withContainerResults } from './container-results';
 import { putObject } from './s3-objects';
 
 /** What a container step gets from its environment (the same on Fargate and locally), checked. */
@@ -75,7 +76,9 @@ export function containerStepContext(env: Environment = process.env): ContainerS
  */
 export async function containerStep<Result>(fn: (context: ContainerStepContext) => Promise<Result>): Promise<void> {
   try {
-    const context = containerStepContext();
+    const read = containerStepContext();
+    // Container steps' results are their result.json files (./container-results.ts).
+    const context = { ...read, dependencies: await withContainerResults(read.dependencies, read, read.s3, read.bucket) };
     const result = await fn(context);
     await putObject(context.s3, context.bucket, `${context.outputPrefix}${RESULT_FILE}`, JSON.stringify(result ?? null, null, 2), 'application/json');
     context.s3.destroy();

@@ -16,6 +16,7 @@ import { PermanentStepError } from '../../lib/contract/errors';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { s3ClientFor } from '../../lib/runtime/s3-client';
 import { isJsonRecord } from '../../lib/shared/json';
+import { withContainerResults } from './container-results';
 
 /** What a handler gets beside its event: set up once per invocation by stepHandler. */
 export interface StepTools {
@@ -56,14 +57,17 @@ function stepEventOf<Event extends StepEvent>(raw: unknown): Event {
  */
 export function stepHandler<Output, Event extends StepEvent = StepEvent>(fn: StepFunction<Event, Output>) {
   return middy(async (raw: unknown, context: Context): Promise<Output> => {
-    const event = stepEventOf<Event>(raw);
+    const checked = stepEventOf<StepEvent>(raw);
     // A child per invocation: the local runtime runs invocations of one module concurrently.
-    const logger = baseLogger.createChild({ persistentKeys: { runId: event.runId, step: event.step } });
+    const logger = baseLogger.createChild({ persistentKeys: { runId: checked.runId, step: checked.step } });
     const env = currentEnvironment();
     const bucket = requiredVariable(FUNCTION_ENV.bucket, 'the stack, or the local runtime,', env);
-    logger.info('step started', { dependencies: Object.keys(event.dependencies) });
+    const s3 = s3ClientFor(env);
+    logger.info('step started', { dependencies: Object.keys(checked.dependencies) });
     try {
-      const output = await fn(event, { logger, metrics, s3: s3ClientFor(env), bucket, context, env, signal: currentStopSignal() });
+      // Container steps' results are their result.json files (./container-results.ts).
+      const event = stepEventOf<Event>({ ...checked, dependencies: await withContainerResults(checked.dependencies, checked, s3, bucket) });
+      const output = await fn(event, { logger, metrics, s3, bucket, context, env, signal: currentStopSignal() });
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       logger.info('step succeeded');
       return output;

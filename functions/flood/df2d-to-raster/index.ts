@@ -13,7 +13,7 @@ import { formatProblem } from '../../../lib/formats/dassflow2d/problems';
 import { rasterize } from '../../../lib/formats/dassflow2d/rasterize';
 import { parseResultFile, resultProblem } from '../../../lib/formats/dassflow2d/results';
 import { listAllObjects } from '../../../lib/runtime/s3-list';
-import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
+import { isJsonRecord } from '../../../lib/shared/json';
 import { getText, putObject } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
 import { hydrographChart } from './plot';
@@ -60,8 +60,10 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const parsed = parseMesh(meshFile, await getText(s3, inputBucket, `${prefix}${meshFile}`));
   if (parsed.mesh === undefined) throw new PermanentStepError(parsed.problems.map(formatProblem).join('\n'));
   const mesh = parsed.mesh;
+  // The model step's result is the result.json it wrote (stepHandler reads it in).
   const resultKey = `${outputPrefixFor(event.pipeline, event.runId, modelStep)}${RESULT_FILE}`;
-  const { snapshots } = parseJsonObject(await getText(s3, bucket, resultKey), resultKey);
+  const modelResult = event.dependencies[modelStep];
+  const snapshots = isJsonRecord(modelResult) ? modelResult['snapshots'] : undefined;
   if (!Array.isArray(snapshots) || !snapshots.every((key) => typeof key === 'string'))
     throw new PermanentStepError(`${resultKey}: expected {"snapshots": ["<key of res/result_*.dat>", …]} from the model step`);
   const finalKey = snapshots.find((key) => key.endsWith('/result_final.dat'));

@@ -5,9 +5,9 @@
  * water) are lifted to the top as `model`, the first things a hydrologist checks.
  */
 import { createHash } from 'node:crypto';
-import { outputPrefixFor, RESULT_FILE, runPrefixFor } from '../../../lib/contract/step-event';
+import { outputPrefixFor, runPrefixFor } from '../../../lib/contract/step-event';
 import { listAllObjects } from '../../../lib/runtime/s3-list';
-import { isJsonRecord, parseJsonObject } from '../../../lib/shared/json';
+import { isJsonRecord } from '../../../lib/shared/json';
 import { getBytes, putObject } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
 
@@ -21,14 +21,11 @@ function firstWith(results: Readonly<Record<string, unknown>>, key: string): { s
 
 export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const files: Array<{ key: string; bytes: number; sha256: string }> = [];
-  // A container step's result is the result.json it wrote (the state machine only sees its task ARN).
+  // A container step's result is already the result.json it wrote (stepHandler reads it in).
   const results: Record<string, unknown> = { ...event.dependencies };
-  const containerResults = new Map(Object.keys(event.dependencies).map((step) => [`${outputPrefixFor(event.pipeline, event.runId, step)}${RESULT_FILE}`, step]));
   for (const { key } of await listAllObjects(s3, bucket, runPrefixFor(event.pipeline, event.runId))) {
     const body = await getBytes(s3, bucket, key);
     files.push({ key, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
-    const step = containerResults.get(key);
-    if (step !== undefined) results[step] = { ...(isJsonRecord(results[step]) ? results[step] : {}), ...parseJsonObject(new TextDecoder().decode(body), key) };
   }
   const manifest = `${outputPrefixFor(event.pipeline, event.runId, event.step)}${MANIFEST_FILE}`;
   const runTime = firstWith(results, 'wallSeconds');

@@ -62,5 +62,6 @@ export const containerCompile: CompileKind<ContainerStep> = {
   defaultTimeoutSeconds: 3600,
   estimatedSeconds: () => 60,
   resultBytes: () => CONTAINER_RESULT_BYTES,
-  resultType: () => '{ readonly taskArn: string }',
+  /** What its result.json holds (stepHandler and containerStep read it in), or `{taskArn}` when it wrote none. */
+  resultType: () => 'unknown',
 };
