@@ -6,7 +6,7 @@
  * content hash tells when it changed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type BuildOptions, type BuildResult, build, buildSync } from 'esbuild';
 import { InvariantError } from '../shared/errors';
@@ -80,4 +80,23 @@ export function writeLambdaBundle(bundle: LambdaBundle, dir: string, extraFiles:
   writeFileSync(join(dir, `${BUNDLE_FILE}.map`), bundle.sourceMap);
   writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
   for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
+}
+
+/**
+ * Makes the content-named folder `dir` unless it is there already: filled beside it, then renamed into
+ * place, so two processes making the same folder (two synths, two runtimes) never see half of it.
+ */
+export function materialise(dir: string, fill: (partial: string) => void): string {
+  if (existsSync(dir)) return dir;
+  const partial = `${dir}.${process.pid}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  fill(partial);
+  try {
+    renameSync(partial, dir);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(dir)) throw error;
+  }
+  return dir;
 }

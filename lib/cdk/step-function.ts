@@ -4,7 +4,7 @@
  * Orchestra's built-in functions, which arrive prebuilt inside the package.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -14,9 +14,10 @@ import { type BundlingOptions, type ICommandHooks, NodejsFunction, OutputFormat 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BUNDLE_FILE, bundleLambdaSync, LAMBDA_BUNDLE, type LambdaBundle, writeLambdaBundle } from '../bundling/lambda-bundle';
+import { BUNDLE_FILE, bundleLambdaSync, LAMBDA_BUNDLE, type LambdaBundle, materialise, writeLambdaBundle } from '../bundling/lambda-bundle';
 import { BUNDLED_CONFIG_FILE, type BundledConfig } from '../contract/bundled-config';
 import { type BuiltinFunctionName, builtinFunctionCode } from '../shared/builtin-functions';
+import { InvariantError } from '../shared/errors';
 import { acknowledge, XRAY_REASON } from './nag';
 
 /** LAMBDA_BUNDLE (lib/bundling), spelled for NodejsFunction; `npm run bench` measures bundles with the same options. */
@@ -117,41 +118,34 @@ export class StepFunction extends NodejsFunction {
 /** Built-in bundles made from sources in this process (a checkout of Orchestra), by name. */
 const bundledFromSource = new Map<string, LambdaBundle>();
 
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 /**
  * A folder holding the built-in function's bundle and its per-stack settings, named by their content
- * so synthesizing again reuses it. The package's prebuilt bundle is copied; a checkout bundles its
- * sources with the same options (lib/bundling).
+ * (so synthesizing again reuses it, and an upgraded package never reuses an old one). The package's
+ * prebuilt bundle is copied; a checkout bundles its sources with the same options (lib/bundling).
  */
 function stagedBuiltin(name: BuiltinFunctionName, config: BundledConfig | undefined): string {
   const code = builtinFunctionCode(name);
-  const configText = config === undefined ? undefined : `${JSON.stringify(config)}\n`;
-  let bundle: LambdaBundle | undefined;
+  const configText = config === undefined ? '' : `${JSON.stringify(config)}\n`;
+  let codeHash: string;
+  let fillCode: (dir: string) => void;
   if (code.source !== undefined) {
-    bundle = bundledFromSource.get(code.source) ?? bundleLambdaSync(code.source);
+    const bundle = bundledFromSource.get(code.source) ?? bundleLambdaSync(code.source);
     bundledFromSource.set(code.source, bundle);
-  } else if (!existsSync(join(code.prebuiltDir, BUNDLE_FILE))) {
-    throw new Error(`Orchestra's built-in function ${name} is missing from ${code.prebuiltDir}: reinstall the orchestra package`);
+    codeHash = bundle.hash;
+    fillCode = (dir) => writeLambdaBundle(bundle, dir);
+  } else {
+    const prebuilt = join(code.prebuiltDir, BUNDLE_FILE);
+    if (!existsSync(prebuilt)) throw new InvariantError(`Orchestra's built-in function ${name} is missing from ${code.prebuiltDir}: reinstall the orchestra package`);
+    codeHash = sha256(readFileSync(prebuilt, 'utf8'));
+    fillCode = (dir) => cpSync(code.prebuiltDir, dir, { recursive: true });
   }
-  const identity = createHash('sha256')
-    .update(`${name}\n${bundle?.hash ?? code.prebuiltDir}\n${configText ?? ''}`)
-    .digest('hex')
-    .slice(0, 16);
-  const dir = join(tmpdir(), 'orchestra-functions', `${name}-${identity}`);
-  if (existsSync(dir)) return dir;
-  // Written beside and renamed into place: two synths at once never see half a folder.
-  const partial = `${dir}.${process.pid}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  if (bundle !== undefined) writeLambdaBundle(bundle, partial);
-  else cpSync(code.prebuiltDir ?? '', partial, { recursive: true });
-  if (configText !== undefined) writeFileSync(join(partial, BUNDLED_CONFIG_FILE), configText);
-  try {
-    renameSync(partial, dir);
-  } catch (error) {
-    if (!existsSync(dir)) throw error;
-    rmSync(partial, { recursive: true, force: true });
-  }
-  return dir;
+  const identity = sha256(`${name}\n${codeHash}\n${configText}`).slice(0, 16);
+  return materialise(join(tmpdir(), 'orchestra-functions', `${name}-${identity}`), (dir) => {
+    fillCode(dir);
+    if (configText !== '') writeFileSync(join(dir, BUNDLED_CONFIG_FILE), configText);
+  });
 }
 
 /** One of Orchestra's own functions (runs API, triggers, conductor, simulate, service calls). */

@@ -8,10 +8,10 @@
  * A handler that cannot be loaded (a syntax error, a missing module, a throw at import) fails its
  * step as Orchestra.Permanent: another attempt would load the same code.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { BUNDLE_FILE, bundleLambda, type LambdaBundle, writeLambdaBundle } from '../bundling/lambda-bundle';
+import { BUNDLE_FILE, bundleLambda, type LambdaBundle, materialise, writeLambdaBundle } from '../bundling/lambda-bundle';
 import { PermanentStepError } from '../contract/errors';
 import { PREBUILT_FUNCTIONS_DIR } from '../shared/builtin-functions';
 import { messageOf } from '../shared/errors';
@@ -105,18 +105,7 @@ export class HandlerModules {
       throw new PermanentStepError(`${relative(projectRoot, entry) || entry} does not bundle: ${messageOf(error)}`);
     }
     const sources = bundle.sources.map((path) => ({ path, mtimeMs: mtimeOf(path) }));
-    const dir = join(cacheDirFor(projectRoot), bundle.hash.slice(0, 16));
-    if (!existsSync(join(dir, BUNDLE_FILE))) {
-      // Written beside and renamed into place: another runtime loading the same bundle never reads half of it.
-      const partial = `${dir}.${process.pid}.partial`;
-      writeLambdaBundle(bundle, partial);
-      try {
-        renameSync(partial, dir);
-      } catch (error) {
-        rmSync(partial, { recursive: true, force: true });
-        if (!existsSync(join(dir, BUNDLE_FILE))) throw error;
-      }
-    }
+    const dir = materialise(join(cacheDirFor(projectRoot), bundle.hash.slice(0, 16)), (partial) => writeLambdaBundle(bundle, partial));
     const file = join(dir, BUNDLE_FILE);
     return { handler: handlerOf(file, relative(projectRoot, entry) || entry), file, hash: bundle.hash, sources };
   }
