@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aslFileFor, graphFilesIn } from '../lib/catalogue';
+import { stepTypesFileFor, stepTypesText } from '../lib/catalogue/step-types';
 import { compileGraph } from '../lib/compiler';
 import { loadGraphFile } from '../lib/graph';
 import { renderSchema, SCHEMA_FILE } from '../scripts/graph-schema-file';
@@ -19,12 +20,18 @@ describe('committed artefacts', () => {
     expect(graphs.length).toBeGreaterThan(0);
   });
 
-  it.each(graphs.map((file) => [file.split('/').pop() as string, file]))('%s: committed ASL is up to date and valid — else run `npm run build:state-machines`', (_, file) => {
+  it.each(graphs.map((file) => [file.split('/').pop() as string, file]))('%s: committed ASL is up to date and valid — else run `npx orchestra build`', (_, file) => {
     const compiled = compileGraph(loadGraphFile(file).graph);
 
     expect(readFileSync(aslFileFor(file), 'utf8')).toBe(compiled.text);
     expect(aslErrors(compiled)).toEqual([]);
     expect(compiled.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it.each(graphs.map((file) => [file.split('/').pop() as string, file]))('%s: committed step types are up to date — else run `npx orchestra build`', (_, file) => {
+    const { graph, rootDir } = loadGraphFile(file);
+
+    expect(readFileSync(stepTypesFileFor(file), 'utf8')).toBe(stepTypesText(graph, file, rootDir));
   });
 
   it('schema/graph.schema.json is up to date — else run `npm run build:schema`', () => {

@@ -71,6 +71,12 @@ describe('orchestra init', () => {
     expect(loadCatalogue(lab).map((pipeline) => [pipeline.name, pipeline.definitionSource])).toEqual([['hello', 'committed']]);
   });
 
+  it('prints the version a project depends on with --version', async () => {
+    const { code, stdout } = await cli('--version');
+
+    expect([code, stdout.trim()]).toEqual([0, orchestraVersion()]);
+  });
+
   it('depends on this version by default', async () => {
     await cli('init', join(work, 'lab'));
 
