@@ -6,8 +6,9 @@
  * functions from the package) → `orchestra invoke` of one step → a second pipeline added to the project
  * runs. Each phase prints its time; any failure stops with the command's output.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -35,6 +36,34 @@ function run(what: string, command: string, args: readonly string[], options: { 
   }
   console.log(`✔ ${what} (${seconds} s)`);
   return text;
+}
+
+/** `orchestra up` in the project starts its servers and the console, and stops on SIGINT. */
+async function serves(cwd: string): Promise<void> {
+  const started = Date.now();
+  // A process group of its own: npx does not pass SIGINT on to the command it runs, so the group gets it.
+  const child = spawn('npx', ['orchestra', 'up', '--port', '0', '--sfn-port', '0', '--api-port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let text = '';
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 30_000);
+    const read = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('Ctrl-C stops the server')) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+  await exited;
+  if (!ready || !/Console\s+http:\/\/127\.0\.0\.1:\d+\//.test(text) || /flood|npm run/.test(text)) {
+    console.error(text);
+    throw new Error('npx orchestra up did not start with its console, or printed what does not fit the project');
+  }
+  console.log(`✔ npx orchestra up serves the project, with its console (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 function check(condition: boolean, message: string): void {
@@ -72,8 +101,27 @@ try {
     'the patched engine and S3 travel inside the package (not installed unpatched beside it)',
   );
 
+  const installed = join(lab, 'node_modules', 'orchestra');
+  const declared = new Set(['dependencies', 'peerDependencies'].flatMap((field) => Object.keys(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'))[field] ?? {})));
+  const imported = new Set<string>();
+  for (const dir of [join(installed, 'dist'), join(installed, 'dist', 'chunks')]) {
+    for (const name of readdirSync(dir).filter((file) => file.endsWith('.js'))) {
+      // esbuild writes imports as statements at the start of a line, and dynamic ones as import("…").
+      for (const match of readFileSync(join(dir, name), 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*"([^"./][^"]*)";|\bimport\("([^"./][^"]*)"\)/gm)) {
+        const spec = match[1] ?? match[2] ?? '';
+        if (!spec.startsWith('node:') && !builtinModules.includes(spec)) imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
+      }
+    }
+  }
+  const undeclared = [...imported].filter((name) => !declared.has(name));
+  check(
+    undeclared.length === 0,
+    `every package dist/ imports is a dependency or a peer (${imported.size} packages)${undeclared.length === 0 ? '' : `: not ${undeclared.join(', ')}`}`,
+  );
+
   run('npx orchestra --help', 'npx', ['orchestra', '--help'], { cwd: lab, expect: /orchestra \[options\] \[command\]/ });
   run('npx orchestra run hello --input examples/sample', 'npx', ['orchestra', 'run', 'hello', '--input', 'examples/sample'], { cwd: lab, expect: /SUCCEEDED/ });
+  await serves(lab);
   run("the project's npm test", 'npm', ['test'], { cwd: lab, expect: /pass 3/ });
 
   // The guide's own examples, as a reader would paste them: its handler as a new step, its tests.
