@@ -32,7 +32,8 @@ export interface BundleOptions {
   readonly define?: Readonly<Record<string, string>>;
 }
 
-const optionsFor = (entry: string, options: BundleOptions): BuildOptions & { write: false; metafile: true } => ({
+/** The esbuild options of `entry`'s bundle, in memory with its metafile (for measuring it too). */
+export const lambdaBuildOptions = (entry: string, options: BundleOptions = {}): BuildOptions & { write: false; metafile: true } => ({
   entryPoints: [entry],
   bundle: true,
   platform: 'node',
@@ -62,12 +63,12 @@ function bundleOf(result: BuildResult<{ write: false; metafile: true }>, entry: 
 
 /** Bundles `entry` (TypeScript or JavaScript exporting `handler`). esbuild's own errors name the file, line and column. */
 export async function bundleLambda(entry: string, options: BundleOptions = {}): Promise<LambdaBundle> {
-  return bundleOf(await build(optionsFor(entry, options)), entry);
+  return bundleOf(await build(lambdaBuildOptions(entry, options)), entry);
 }
 
 /** The same, synchronously: CDK synthesizes without awaiting. */
 export function bundleLambdaSync(entry: string, options: BundleOptions = {}): LambdaBundle {
-  return bundleOf(buildSync(optionsFor(entry, options)), entry);
+  return bundleOf(buildSync(lambdaBuildOptions(entry, options)), entry);
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * Builds a step function's bundle the way NodejsFunction does at synth (same esbuild options,
+ * Builds a step function's bundle the way NodejsFunction does at synth (LAMBDA_BUNDLE, spelled for CDK as
  * STEP_BUNDLING), in memory, to measure it: `npm run bench` reports the sizes and the tests hold
  * them under budget. Also says which npm packages made it into the bundle, so an accidental
  * whole-SDK import shows up by name.
  */
 import { build } from 'esbuild';
+import { lambdaBuildOptions } from '../bundling/lambda-bundle';
 import { InvariantError } from '../shared/errors';
-import { STEP_BUNDLING } from './step-function';
 
 /** Budget per light step (minified, without the source map). */
 export const BUNDLE_BUDGET_BYTES = 500 * 1024;
@@ -23,19 +23,8 @@ const packageOf = (path: string): string | undefined => {
 };
 
 export async function measureBundle(entry: string): Promise<BundleReport> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    outfile: 'index.js',
-    minify: STEP_BUNDLING.minify,
-    target: STEP_BUNDLING.target,
-    format: STEP_BUNDLING.format,
-    external: [...STEP_BUNDLING.externalModules],
-  });
+  // The deployed options without the source map, which Lambda loads only on an error.
+  const result = await build({ ...lambdaBuildOptions(entry), sourcemap: false });
   const output = Object.values(result.metafile.outputs)[0];
   if (output === undefined) throw new InvariantError(`esbuild produced no output for ${entry}`);
   const byPackage = new Map<string, number>();
