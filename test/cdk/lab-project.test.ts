@@ -3,7 +3,7 @@
  * Orchestra's), Orchestra's built-in functions from their own bundles with per-stack settings beside
  * them, and the scaffold's cdk.json carrying CDK's recommended feature flags.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -12,19 +12,16 @@ import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { addSecurityChecks, loadCatalogue, OrchestraStack } from 'orchestra/cdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CONFIG_FILE } from '../../lib/contract/bundled-config';
+import { tempProject } from '../helpers/project';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-let lab: string;
+const project = tempProject('lab-cdk');
+const lab = project.dir;
+const write = (path: string, text: string): string => project.write(path, text);
 let template: Template;
 let outdir: string;
 
-function write(path: string, text: string): void {
-  mkdirSync(join(lab, path, '..'), { recursive: true });
-  writeFileSync(join(lab, path), text);
-}
-
 beforeAll(() => {
-  lab = mkdtempSync(join(tmpdir(), 'orchestra-lab-cdk-'));
   write('package.json', '{"name": "lab", "type": "module"}');
   write('package-lock.json', '{"name": "lab", "lockfileVersion": 3, "packages": {}}');
   // A lab's npm install puts Orchestra's esbuild in its node_modules, where CDK's bundling runs it from.
@@ -45,7 +42,7 @@ beforeAll(() => {
   outdir = app.synth().directory;
 });
 
-afterAll(() => rmSync(lab, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 /** The staged asset folder of the function whose logical id starts with `prefix`. */
 function assetOf(prefix: string): string {

@@ -2,28 +2,23 @@
  * The developer loop on the embedded runtime: a handler fixed while the runtime runs is the one the
  * next run and the redrive of the failed run call, with no restart; the runtime says it reloaded.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import type { RuntimeEvent } from '../../lib/local/runtime';
 import { LocalRuntime } from '../../lib/local/runtime';
+import { type TempProject, tempProject } from '../helpers/project';
 
-let project: string;
+const lab: TempProject = tempProject('loop');
+const project = lab.dir;
 let runtime: LocalRuntime;
 const events: RuntimeEvent[] = [];
 
-function saveHandler(body: string, secondsLater: number): void {
-  const file = join(project, 'functions', 'parse', 'index.ts');
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, `export const handler = async (event: { input: { value?: string } }) => {\n${body}\n};\n`);
-  const when = new Date(Date.now() + secondsLater * 1000);
-  utimesSync(file, when, when);
-}
+const saveHandler = (body: string, secondsLater: number): void => {
+  lab.write('functions/parse/index.ts', `export const handler = async (event: { input: { value?: string } }) => {\n${body}\n};\n`, secondsLater);
+};
 
 beforeAll(async () => {
-  project = mkdtempSync(join(tmpdir(), 'orchestra-loop-'));
   saveHandler('  return { length: (event.input.value as unknown as { size: number }).size.toFixed(0) };', 0);
   runtime = await LocalRuntime.start({ dataDir: join(project, '.orchestra'), retryDelayMs: 1 });
   runtime.addPipeline(
@@ -37,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime.stop();
-  rmSync(project, { recursive: true, force: true });
+  lab.remove();
 });
 
 describe('a handler edited while the runtime runs', () => {

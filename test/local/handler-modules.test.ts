@@ -1,31 +1,22 @@
 /** Local handlers load from the bundle the stack would ship, again when their code changes; a handler that cannot load fails as permanent. */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../lib/contract/errors';
 import { HandlerModules, type HandlerReload } from '../../lib/local/handler-modules';
 import { lambdaContext } from '../../lib/local/task-runners/lambda';
+import { type TempProject, tempProject } from '../helpers/project';
 
+let lab: TempProject;
 let project: string;
 const context: Context = lambdaContext({ functionName: 'f', requestId: 'r', timeoutSeconds: 5, memoryMiB: 128 });
-
-/** Writes a project file, its time moved forward so a save within the same millisecond still counts as a change. */
-function save(path: string, text: string, secondsLater = 0): string {
-  const file = join(project, path);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-  const when = new Date(Date.now() + secondsLater * 1000);
-  utimesSync(file, when, when);
-  return file;
-}
+const save = (path: string, text: string, secondsLater = 0): string => lab.write(path, text, secondsLater);
 
 beforeEach(() => {
-  project = mkdtempSync(join(tmpdir(), 'orchestra-handlers-'));
+  lab = tempProject('handlers');
+  project = lab.dir;
 });
 
-afterEach(() => rmSync(project, { recursive: true, force: true }));
+afterEach(() => lab.remove());
 
 describe('HandlerModules', () => {
   it('calls a TypeScript handler from its bundle, with what it imports from the project bundled in', async () => {

@@ -1,20 +1,15 @@
 /** orchestra/testing, imported as a lab imports it: a pipeline run and a step invoked in-process, each on its own embedded runtime. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invokeStep, runPipeline } from 'orchestra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempProject } from '../helpers/project';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-let lab: string;
-
-function write(path: string, text: string): void {
-  mkdirSync(join(lab, path, '..'), { recursive: true });
-  writeFileSync(join(lab, path), text);
-}
+const project = tempProject('testing');
+const lab = project.dir;
+const write = (path: string, text: string): string => project.write(path, text);
 
 beforeAll(() => {
-  lab = mkdtempSync(join(tmpdir(), 'orchestra-testing-'));
   write('package.json', '{"name": "lab", "type": "module"}');
   // In a lab, `orchestra` resolves to node_modules/orchestra; here, as tsconfig.json does for this repository, to its sources.
   write('tsconfig.json', JSON.stringify({ compilerOptions: { paths: { orchestra: [join(ROOT, 'lib', 'public', 'index.ts')] } } }));
@@ -43,7 +38,7 @@ beforeAll(() => {
   write('data/words.txt', 'four words in here');
 });
 
-afterAll(() => rmSync(lab, { recursive: true, force: true }));
+afterAll(() => project.remove());
 
 describe('runPipeline', () => {
   it('runs the pipeline on its input folder and returns its status, steps, outputs and logs', async () => {
