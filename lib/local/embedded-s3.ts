@@ -4,15 +4,17 @@
  * Each stored object produces an S3 notification, translated here into the EventBridge "Object
  * Created" event the deployed stack's trigger receives.
  */
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { LOCAL_CREDENTIALS } from '../runtime/local-endpoints';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
+import { filesUnder } from '../shared/paths';
 import { decodeAwsChunked, guardS3rverKeys, refuseUnstorableKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
@@ -28,6 +30,10 @@ export interface EmbeddedS3 {
   readonly environment: Readonly<Record<string, string>>;
   onObjectCreated(listener: (event: ObjectCreatedEventBridgeEvent) => void): void;
   listKeys(prefix: string): Promise<Array<{ key: string; etag?: string }>>;
+  /** Uploads every file under `dir` to `<prefix><path below dir>`, one at a time; returns the keys. */
+  uploadFolder(dir: string, prefix: string): Promise<string[]>;
+  /** Every object under `prefix`, by key below it. */
+  objectsUnder(prefix: string): Promise<Map<string, Uint8Array>>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +109,23 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
         if (attempt >= 50 || keys.every((k) => k.etag !== undefined && k.etag !== '')) return keys;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
+    },
+    async uploadFolder(dir, prefix) {
+      const keys: string[] = [];
+      for (const file of filesUnder(dir)) {
+        const key = `${prefix}${file.split('\\').join('/')}`;
+        await client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: await readFile(join(dir, file)) }));
+        keys.push(key);
+      }
+      return keys;
+    },
+    async objectsUnder(prefix) {
+      const objects = new Map<string, Uint8Array>();
+      for (const { key } of await listAllObjects(client, LOCAL_BUCKET, prefix)) {
+        const object = await client.send(new GetObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
+        objects.set(key.slice(prefix.length), (await object.Body?.transformToByteArray()) ?? new Uint8Array());
+      }
+      return objects;
     },
     async stop() {
       client.destroy();

@@ -3,10 +3,10 @@
  * embedded runtime with its own S3 in a temporary folder, the same compiled ASL and the same handler
  * bundles as `orchestra run`, stopped when the call returns.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadCatalogue, loadPipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../contract/step-event';
@@ -15,7 +15,6 @@ import { type RunRecord, type RunSummary, summarise } from '../local/run-record'
 import type { LogEntry } from '../local/run-store';
 import { LocalRuntime } from '../local/runtime';
 import { OrchestraError, UsageError } from '../shared/errors';
-import { filesUnder } from '../shared/paths';
 
 /** Where the pipeline is, and what the embedded S3 holds before anything runs. */
 export interface TestSessionOptions {
@@ -97,25 +96,6 @@ async function withRuntime<T>(options: TestSessionOptions, work: (runtime: Local
   }
 }
 
-async function objectsUnder(runtime: LocalRuntime, prefix: string): Promise<Map<string, Uint8Array>> {
-  const objects = new Map<string, Uint8Array>();
-  for (const { key } of await runtime.s3.listKeys(prefix)) {
-    const object = await runtime.s3.client.send(new GetObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
-    objects.set(key.slice(prefix.length), (await object.Body?.transformToByteArray()) ?? new Uint8Array());
-  }
-  return objects;
-}
-
-async function upload(runtime: LocalRuntime, dir: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  for (const file of filesUnder(dir)) {
-    const key = `${prefix}${file.split('\\').join('/')}`;
-    await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: readFileSync(join(dir, file)) }));
-    keys.push(key);
-  }
-  return keys;
-}
-
 const textOf = (outputs: ReadonlyMap<string, Uint8Array>, path: string): string => {
   const bytes = outputs.get(path);
   if (bytes === undefined) throw new UsageError(`no output "${path}"; the run wrote: ${[...outputs.keys()].join(', ') || 'nothing'}`);
@@ -136,7 +116,7 @@ export async function runPipeline(pipeline: string, options: RunPipelineOptions 
       runtime.on((event) => {
         if (event.type === 'run-started' && event.run.input.prefix?.startsWith(prefix) === true) started.push(event.run);
       });
-      await upload(runtime, inputDir, prefix);
+      await runtime.s3.uploadFolder(inputDir, prefix);
       await runtime.settleUploads();
       const first = started[0];
       if (first === undefined)
@@ -149,12 +129,12 @@ export async function runPipeline(pipeline: string, options: RunPipelineOptions 
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket, ...options.runInput };
       if (inputDir !== undefined) {
         const prefix = `${CLI_INPUTS_PREFIX}${source.name}-test/`;
-        input = { ...input, prefix, keys: await upload(runtime, inputDir, prefix) };
+        input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
       runId = runtime.startRun(source.name, input).runId;
     }
     const record = await runtime.waitForRun(runId);
-    const outputs = await objectsUnder(runtime, runPrefixFor(source.name, runId));
+    const outputs = await runtime.s3.objectsUnder(runPrefixFor(source.name, runId));
     return { runId, status: record.status, summary: summarise(record), outputs, logs: runtime.store.readLog(runId), outputText: (path) => textOf(outputs, path) };
   });
 }
@@ -195,6 +175,6 @@ export async function invokeStep(pipeline: string, step: string, options: Invoke
       lines.push(partial[stream]);
       options.onLog?.(stream, partial[stream]);
     }
-    return { result, logs: lines, outputs: await objectsUnder(runtime, `${runPrefixFor(source.name, runId)}${step}/`) };
+    return { result, logs: lines, outputs: await runtime.s3.objectsUnder(`${runPrefixFor(source.name, runId)}${step}/`) };
   });
 }

@@ -1,5 +1,5 @@
 /** Starts the embedded runtime in a fresh temporary data folder, for end-to-end tests. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -21,7 +21,7 @@ export async function upload(runtime: LocalRuntime, key: string, body: string | 
 }
 
 export async function uploadFolder(runtime: LocalRuntime, dir: string, prefix: string): Promise<void> {
-  for (const name of readdirSync(dir)) await upload(runtime, `${prefix}${name}`, readFileSync(join(dir, name)));
+  await runtime.s3.uploadFolder(dir, prefix);
 }
 
 export async function download(runtime: LocalRuntime, key: string): Promise<Buffer> {

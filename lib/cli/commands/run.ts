@@ -6,7 +6,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline, loadPipelinesIn, withChildren } from '../../catalogue';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
@@ -35,17 +35,6 @@ export interface RunCommandOptions extends DataDirOption {
 }
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-
-async function uploadFolder(runtime: LocalRuntime, dir: string, prefix: string): Promise<string[]> {
-  const { readFile } = await import('node:fs/promises');
-  const keys: string[] = [];
-  for (const file of filesUnder(dir)) {
-    const key = `${prefix}${file.split('\\').join('/')}`;
-    await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: await readFile(join(dir, file)) }));
-    keys.push(key);
-  }
-  return keys;
-}
 
 /** Copies everything under runs/<pipeline>/<id>/ to <outDir>/<id>/; returns the local paths. */
 async function copyOutputs(runtime: LocalRuntime, pipeline: string, runId: string, outDir: string): Promise<string[]> {
@@ -112,7 +101,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
         started.push(event.run);
         runId ??= event.run.runId;
       });
-      await uploadFolder(runtime, inputDir, prefix);
+      await runtime.s3.uploadFolder(inputDir, prefix);
       await runtime.settleUploads();
       if (started.length === 0) {
         throw new OrchestraError(
@@ -126,7 +115,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
       if (inputDir !== undefined) {
         const prefix = `${CLI_INPUTS_PREFIX}${pipeline.name}-${stamp()}/`;
-        input = { ...input, prefix, keys: await uploadFolder(runtime, inputDir, prefix) };
+        input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
       record = runtime.startRun(pipeline.name, input);
       runId = record.runId;
