@@ -15,7 +15,7 @@ import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
 import { filesUnder } from '../shared/paths';
-import { decodeAwsChunked, guardS3rverKeys, refuseUnstorableKeys } from './s3rver-guards';
+import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnstorableKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -70,8 +70,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     configureBuckets: [{ name: LOCAL_BUCKET }],
     vhostBuckets: false,
   });
-  // First in the stack, before s3rver reads the body.
-  server.middleware.unshift(refuseUnstorableKeys, decodeAwsChunked);
+  // Web pages first (another Host, another site, a form POST: ./loopback-guard.ts), before s3rver reads the body.
+  server.middleware.unshift(refuseForeignRequests, refuseUnstorableKeys, decodeAwsChunked);
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);

@@ -16,6 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import { parseJsonObject } from '../shared/json';
+import { foreignRequestReason } from './loopback-guard';
 
 const ESCAPE = '&';
 const hex = (char: string): string => `${ESCAPE}${Buffer.from(char, 'utf8').toString('hex')}`;
@@ -196,4 +197,27 @@ export async function refuseUnstorableKeys(ctx: KoaContext & { readonly path: st
   ctx.status = 400;
   ctx.type = 'application/xml';
   ctx.body = s3Error(problem.code, problem.message);
+}
+
+/** S3's browser upload: a form POST, which any page may send to any site without asking first. */
+const isFormPost = (ctx: { readonly method: string; readonly headers: Readonly<Record<string, string | string[] | undefined>> }): boolean =>
+  ctx.method === 'POST' &&
+  String(ctx.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith('multipart/form-data');
+
+/**
+ * Koa middleware, first of all: refuses what a web page could send (another Host — DNS rebinding —,
+ * another site, a form POST) with S3's AccessDenied; SDKs, the AWS CLI and the console's own
+ * downloads pass (./loopback-guard.ts).
+ */
+export async function refuseForeignRequests(
+  ctx: { readonly method: string; readonly headers: IncomingMessage['headers']; status: number; body: unknown; type: string },
+  next: () => Promise<void>,
+): Promise<void> {
+  const refused = foreignRequestReason(ctx) ?? (isFormPost(ctx) ? 'browser form uploads (POST Object) are refused: upload with an SDK or the AWS CLI' : undefined);
+  if (refused === undefined) return next();
+  ctx.status = 403;
+  ctx.type = 'application/xml';
+  ctx.body = s3Error('AccessDenied', refused);
 }

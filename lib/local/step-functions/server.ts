@@ -2,11 +2,13 @@
  * The local Step Functions endpoint: an HTTP server speaking the AWS JSON 1.0 protocol
  * (`POST /`, `X-Amz-Target: AWSStepFunctions.<Operation>`), so `new SFNClient({ endpoint })` and
  * `aws stepfunctions --endpoint-url` work against the embedded runtime. Requests are not
- * authenticated (any credentials are accepted, as LocalStack does); it listens on 127.0.0.1 only.
+ * authenticated (any credentials are accepted, as LocalStack does); it listens on 127.0.0.1 only and
+ * refuses other Hosts and other sites' pages (./loopback-guard.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { messageOf } from '../../shared/errors';
 import { type LocalServer, listenLocal, readRequestBody } from '../http';
+import { foreignRequestReason } from '../loopback-guard';
 import { isOperation, StepFunctionsError, toWire } from './protocol';
 import type { LocalStepFunctions } from './service';
 
@@ -28,6 +30,11 @@ export async function serveStepFunctions(service: LocalStepFunctions, options: {
 }
 
 async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const refused = foreignRequestReason(request);
+  if (refused !== undefined) {
+    request.resume();
+    return send(response, 403, { __type: 'AccessDeniedException', message: refused });
+  }
   const target = request.headers['x-amz-target'];
   const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
   if (request.method !== 'POST' || !isOperation(operation)) {
