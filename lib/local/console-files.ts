@@ -20,7 +20,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** The console's file for a request path, or undefined when the path is not one of its files. */
 export function consoleFile(dir: string, pathname: string): { file: string; contentType: string } | undefined {
   if (pathname !== '/' && !pathname.startsWith('/assets/')) return undefined;
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  let relative: string;
+  try {
+    relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  } catch {
+    // Malformed percent-encoding (any page may link here) names no file: a 404, never a crash.
+    return undefined;
+  }
   const file = normalize(join(dir, relative));
   if (!isInside(dir, file) || !existsSync(file) || !statSync(file).isFile()) return undefined;
   return { file, contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };

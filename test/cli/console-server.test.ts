@@ -117,6 +117,16 @@ describe('orchestra console against a deployed runs API', () => {
     expect(await refused.json()).toEqual({ message: 'no run "x" of flood' });
   });
 
+  it('answers a malformed percent-encoding under /assets/ with a 404 and keeps serving (it crashed the process: issue 29, item 9)', async () => {
+    const before = received.length;
+    const malformed = await fetch(`${console.url}/assets/%E0%A4%A.js`);
+    const page = await fetch(`${console.url}/`);
+
+    expect(malformed.status).toBe(404);
+    expect(page.status).toBe(200);
+    expect(received.length - before).toBe(1);
+  });
+
   it("refuses another site's page that would act through it, before signing anything", async () => {
     const before = received.length;
     const forged = await fetch(`${console.url}/pipelines/flood/runs/r1/redrive`, { method: 'POST', headers: { origin: 'http://evil.example' } });
