@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { depthGeoTiff } from '../../lib/formats/dassflow2d/geotiff';
 import { channelCaseFiles } from '../../lib/formats/dassflow2d/grid-case';
 import { parseMesh } from '../../lib/formats/dassflow2d/mesh';
-import { NODATA, rasterize } from '../../lib/formats/dassflow2d/rasterize';
+import { gridFor, NODATA, rasterize } from '../../lib/formats/dassflow2d/rasterize';
 import { parseResultFile } from '../../lib/formats/dassflow2d/results';
 import { SHARED_DIR } from '../helpers/shared';
 
@@ -23,6 +23,16 @@ async function decode(bytes: Uint8Array) {
   const [band] = (await image.readRasters()) as unknown as [Float32Array];
   return { image, band };
 }
+
+describe('gridFor', () => {
+  it('finds the extent of a mesh of 251,001 nodes, a 500×500 case (Math.min(...nodes) overflowed the stack: issue 29, item 11)', () => {
+    const side = 501;
+    const nodes = Array.from({ length: side * side }, (_, i) => ({ x: 1000 + (i % side) * 2, y: 5000 + Math.floor(i / side) * 2, z: 0 }));
+    const big = { nodes, cells: [{ nodes: [1, 2, side + 2, side + 1], land: 1, z: 0 }], boundaries: new Map() };
+
+    expect(gridFor(big)).toEqual({ west: 1000, north: 6000, pixel: 2, width: 500, height: 500 });
+  });
+});
 
 describe('rasterize', () => {
   it('puts each cell in its own pixels, north row first, dry cells as nodata', () => {

@@ -5,6 +5,8 @@
  * misbehaves with the default scheme). Used for the example case (scripts/flood-example.ts) and for
  * tests that need a valid case without the shared sample.
  */
+import { extentOf } from '../../shared/extent';
+
 export interface GridCase {
   readonly nx: number;
   readonly ny: number;
@@ -66,7 +68,7 @@ export function gridCaseFiles(spec: GridCase): Record<string, string> {
   ].join('\n');
   // Normal depth across the outlet section: Q(zs) = Σ (1/n) · cell · (zs − z)^(5/3) · sqrt(slope).
   const section = Array.from({ length: ny }, (_, j) => ({ z: bed(nx * cell, (j + 0.5) * cell), n: spec.manning[landUse((nx - 0.5) * cell, (j + 0.5) * cell) - 1] ?? 0.035 }));
-  const lowest = Math.min(...section.map((s) => s.z));
+  const lowest = extentOf(section.map((s) => s.z)).min;
   const rating = Array.from({ length: 81 }, (_, k) => {
     const zs = lowest + k * 0.1;
     const q = section.reduce((sum, { z, n }) => sum + (zs > z ? (cell * (zs - z) ** (5 / 3) * Math.sqrt(spec.outletSlope)) / n : 0), 0);

@@ -4,6 +4,8 @@
  * small convex quads and triangles, and a GIS library for point-in-polygon would add megabytes to
  * the Lambda bundle. Row 0 is the north edge, as GeoTIFF stores it.
  */
+
+import { extentOf } from '../../shared/extent';
 import type { Mesh } from './mesh';
 
 export const NODATA = -9999;
@@ -21,8 +23,8 @@ export interface Grid {
 
 /** The grid over the mesh's extent, at `pixel` metres (default: the smallest cell edge). */
 export function gridFor(mesh: Mesh, pixel?: number): Omit<Grid, 'values'> {
-  const xs = mesh.nodes.map((node) => node.x);
-  const ys = mesh.nodes.map((node) => node.y);
+  const xs = extentOf(mesh.nodes.map((node) => node.x));
+  const ys = extentOf(mesh.nodes.map((node) => node.y));
   let size = pixel ?? Number.POSITIVE_INFINITY;
   if (pixel === undefined)
     for (const cell of mesh.cells)
@@ -31,9 +33,7 @@ export function gridFor(mesh: Mesh, pixel?: number): Omit<Grid, 'values'> {
         const b = mesh.nodes[(cell.nodes[(k + 1) % cell.nodes.length] ?? id) - 1];
         if (a !== undefined && b !== undefined) size = Math.min(size, Math.hypot(b.x - a.x, b.y - a.y) || size);
       });
-  const west = Math.min(...xs);
-  const north = Math.max(...ys);
-  return { west, north, pixel: size, width: Math.max(1, Math.round((Math.max(...xs) - west) / size)), height: Math.max(1, Math.round((north - Math.min(...ys)) / size)) };
+  return { west: xs.min, north: ys.max, pixel: size, width: Math.max(1, Math.round((xs.max - xs.min) / size)), height: Math.max(1, Math.round((ys.max - ys.min) / size)) };
 }
 
 /** Whether (x, y) is inside the convex polygon (either winding; edges count as inside). */
