@@ -33,6 +33,8 @@ export interface Schedule {
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+/** The longest rate interval: 100 years of 365 days. */
+const MAX_RATE_MS = 36_500 * UNIT_MS.day;
 
 /** Whether the name is an IANA time zone this runtime knows. */
 export function isTimeZone(name: string): boolean {
@@ -129,6 +131,10 @@ export function parseSchedule(expression: string, timezone = 'UTC'): Schedule {
     const value = Number(rate[1]);
     const unit = (rate[2] ?? 'minute').replace(/s$/, '') as keyof typeof UNIT_MS;
     if (value < 1) throw new ScheduleExpressionError(`"${expression}": the rate must be at least 1`, 'e.g. "rate(1 day)"');
+    // AWS documents no upper bound; cron's years end at 2199, and an interval past a century would
+    // fire never or once: a mistake. (Unbounded, it overflowed the date arithmetic: issue 29, item 15.)
+    if (value * UNIT_MS[unit] > MAX_RATE_MS)
+      throw new ScheduleExpressionError(`"${expression}": the interval is over 100 years, so it would never fire`, `at most "rate(${MAX_RATE_MS / UNIT_MS[unit]} ${unit}s)"`);
     if ((value === 1) !== !rate[2]?.endsWith('s'))
       throw new ScheduleExpressionError(
         `"${expression}": AWS wants "${value === 1 ? unit : `${unit}s`}" with ${value}`,

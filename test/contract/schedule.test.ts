@@ -66,6 +66,8 @@ describe('parseSchedule: mistakes, each with how to write it', () => {
     ['cron(0 25 * * ? *)', 'UTC', /cron\(0 25 \* \* \? \*\)/],
     ['rate(1 days)', 'UTC', /AWS wants "day" with 1/],
     ['rate(0 minutes)', 'UTC', /at least 1/],
+    ['rate(100000001 days)', 'UTC', /"rate\(100000001 days\)": the interval is over 100 years, so it would never fire/],
+    ['rate(52560001 minutes)', 'UTC', /over 100 years/],
     ['every day', 'UTC', /neither rate\(…\) nor cron\(…\)/],
     ['rate(1 day)', 'Mars/Olympus', /not an IANA time zone/],
   ])('%s (%s)', (expression, timezone, message) => {
