@@ -78,7 +78,8 @@ function productsOf(document: unknown, found: Issue[]): { inputs: string[]; prod
       found.push(issue('schema', [...at, 'provider'], 'the product has no provider', 'name the pipeline or service that makes it, or "simulate"'));
       continue;
     }
-    const url = value['url'];
+    // "" is how product graphs say "no URL" (a simulated provider, or a pipeline of ours needs none).
+    const url = value['url'] === '' ? undefined : value['url'];
     if (url !== undefined && (typeof url !== 'string' || !isHttpUrl(url))) {
       found.push(issue('schema', [...at, 'url'], `${JSON.stringify(url)} is not an http(s) URL`, 'write e.g. "http://qpo_ecl_pipeline:5000/pipeline"'));
       continue;

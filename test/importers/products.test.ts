@@ -93,6 +93,20 @@ describe('importProducts', () => {
   });
 });
 
+describe('a product whose url is "" (issue 29, item 25)', () => {
+  it('is simulated with --simulate, and with "provider": "simulate", as one without a URL', () => {
+    const graph = { inputs: ['A'], products: { P: { m_input: ['A'], o_input: [], provider: 'p_pipeline', url: '' }, Q: { m_input: ['P'], provider: 'simulate', url: '' } } };
+
+    const simulated = importProducts(graph, { simulate: true });
+    const asGiven = importProducts(graph);
+
+    expect(simulated.issues).toEqual([]);
+    expect(simulated.graphs.map((g) => g.steps['produce']?.kind)).toEqual(['simulate', 'simulate']);
+    expect(asGiven.issues).toEqual([]);
+    expect(asGiven.graphs.map((g) => g.steps['produce']?.kind)).toEqual(['pipeline', 'simulate']);
+  });
+});
+
 describe('orchestra import products', () => {
   it('writes a graph and its compiled ASL per product, ready for `orchestra up --pipelines`', async () => {
     const out = mkdtempSync(join(tmpdir(), 'orchestra-products-'));
