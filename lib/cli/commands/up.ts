@@ -16,7 +16,7 @@ import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
-import type { Output } from '../output';
+import { type Output, printable } from '../output';
 import { watchPipelines } from '../pipeline-watch';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT } from '../ports';
 import { CONSOLE_DIR } from './console';
@@ -84,7 +84,9 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
   return EXIT_OK;
 }
 
-async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[], dataDir: string, api: string, output: Output, stopRequested: Promise<void>): Promise<void> {
+async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[], dataDir: string, api: string, raw: Output, stopRequested: Promise<void>): Promise<void> {
+  // Lines about runs quote object keys and prefixes anyone may upload: printed with their control characters escaped.
+  const output: Output = { out: (text) => raw.out(printable(text)), err: (text) => raw.err(printable(text)) };
   runtime.on((event) => {
     if (event.type === 'run-started') output.out(`${time()} ▶ ${event.run.pipeline} ${event.run.runId} started (${event.run.input.prefix ?? event.run.input.source})`);
     if (event.type === 'run-finished')
@@ -108,7 +110,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
   });
   const e = runtime.s3.environment;
   const uploadExample = pipelines.find((p) => p.graph.trigger?.ingestPrefix !== undefined)?.graph.trigger?.ingestPrefix;
-  output.out(
+  raw.out(
     [
       `Orchestra local runtime — data in ${dataDir}`,
       `S3              ${runtime.s3.endpoint}   bucket ${runtime.s3.bucket}`,
@@ -140,7 +142,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
   // Schedules fire from now on; fires missed while nothing ran are reported first.
   runtime.startSchedules();
   await stopRequested;
-  output.out('stopping…');
+  raw.out('stopping…');
 }
 
 function describeSchedule(event: Extract<RuntimeEvent, { type: 'schedule' }>): string {
