@@ -7,6 +7,7 @@
  * Cron fields are evaluated by croner (its Quartz weekday numbering is AWS's, 1 = Sunday); this
  * module only translates AWS's syntax and adds AWS's DST rules, which croner does differently.
  */
+import { createHash } from 'node:crypto';
 import { Cron } from 'croner';
 import { OrchestraError } from '../shared/errors';
 
@@ -147,9 +148,20 @@ export function parseSchedule(expression: string, timezone = 'UTC'): Schedule {
   throw new ScheduleExpressionError(`"${expression}" is neither rate(…) nor cron(…)`, 'e.g. "rate(1 day)" or "cron(0 2 * * ? *)"');
 }
 
-/** A scheduled run's name: pipeline and scheduled time, so a fire delivered twice starts one run. */
-export const scheduledRunName = (pipeline: string, scheduledTime: Date): string =>
-  `${pipeline.slice(0, 60)}-${scheduledTime
+/** Step Functions' longest execution name. */
+const MAX_RUN_NAME_LENGTH = 80;
+
+/**
+ * A scheduled run's name: pipeline and scheduled time, so a fire delivered twice starts one run. A
+ * pipeline name too long to fit whole keeps its start and a hash of all of it: cut short, two
+ * pipelines sharing their first characters shared their run names, and one never ran.
+ */
+export function scheduledRunName(pipeline: string, scheduledTime: Date): string {
+  const time = scheduledTime
     .toISOString()
     .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}`;
+    .replace(/\.\d+Z$/, 'Z');
+  const room = MAX_RUN_NAME_LENGTH - time.length - 1;
+  const name = pipeline.length <= room ? pipeline : `${pipeline.slice(0, room - 9)}-${createHash('sha256').update(pipeline).digest('hex').slice(0, 8)}`;
+  return `${name}-${time}`;
+}

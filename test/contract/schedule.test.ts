@@ -76,6 +76,15 @@ describe('parseSchedule: mistakes, each with how to write it', () => {
   });
 });
 
+it('keeps the run names of two long pipelines sharing their first 60 characters apart, within 80 characters (issue 29, item 7)', () => {
+  const at = new Date('2026-12-03T02:00:00Z');
+  const [a, b] = [`${'x'.repeat(60)}-one`, `${'x'.repeat(60)}-two`].map((name) => scheduledRunName(name, at));
+
+  expect(a).not.toBe(b);
+  expect([a?.length, b?.length]).toEqual([80, 80]);
+  expect(scheduledRunName('y'.repeat(63), at)).toBe(`${'y'.repeat(63)}-20261203T020000Z`);
+});
+
 it('names a scheduled run after its pipeline and time', () => {
   expect(scheduledRunName('nightly-catalogue', new Date('2026-12-03T02:00:00Z'))).toBe('nightly-catalogue-20261203T020000Z');
 });
