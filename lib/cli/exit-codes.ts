@@ -1,6 +1,7 @@
 /**
- * Exit codes, chosen here and nowhere else: 0 success, 1 invalid input or a failed run, 2 a usage
- * error (commander's own errors too). User mistakes print their message, never a stack trace; anything
+ * Exit codes, chosen here and nowhere else: 0 success, 1 invalid input, 2 a usage error (commander's
+ * own errors too), 3 a run (or backfill) that ended without succeeding — so a script can tell "my
+ * command was wrong" from "the pipeline failed". User mistakes print their message, never a stack trace; anything
  * else is a bug and prints "internal error" with the stack.
  */
 import { CommanderError } from 'commander';
@@ -11,6 +12,7 @@ import type { Output } from './output';
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_RUN_FAILED = 3;
 
 /** Prints what the user needs to know about `error` and returns the exit code for it. */
 export function reportError(error: unknown, output: Output): number {

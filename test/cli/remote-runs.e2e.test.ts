@@ -43,11 +43,11 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ runId: 'cli-1', status: 'SUCCEEDED', steps: { a: { status: 'SUCCEEDED' } } });
   });
 
-  it('redrives a failed run so only the failed step and those after it run again, exit 0 once it succeeds', async () => {
+  it('redrives a failed run so only the failed step and those after it run again: exit 3 while it failed, 0 once it succeeds', async () => {
     writeFileSync(project.calls, '');
     writeFileSync(project.failWhile, '');
     const failed = await cli('start', 'chain', '--input', JSON.stringify(project.input), '--run-id', 'cli-2', '--wait', '--data-dir', dataDir);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(3);
     expect(failed.stdout).toContain('b                            FAILED     — NotReady: b is not ready');
 
     rmSync(project.failWhile);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isTerminal, RUN_STATUSES, type RunStatus } from '../../contract/statuses';
 import { UsageError } from '../../shared/errors';
 import { isJsonRecord, type JsonRecord, parseJsonObject } from '../../shared/json';
-import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
 import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
@@ -74,7 +74,7 @@ async function followRun(client: RunsApiClient, pipeline: string, runId: string,
     last = status;
     if (status !== undefined && isTerminal(status)) {
       printRun(body, options, output);
-      return status === 'SUCCEEDED' ? EXIT_OK : EXIT_INVALID;
+      return status === 'SUCCEEDED' ? EXIT_OK : EXIT_RUN_FAILED;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -229,7 +229,7 @@ export async function backfillCommand(options: BackfillOptions, output: Output):
   }
   if (options.json === true) output.out(JSON.stringify(body, null, 2));
   else if (body['status'] !== 'RUNNING') output.out(`backfill ${id}: ${String(body['status'])}${typeof body['error'] === 'string' ? ` — ${body['error']}` : ''}`);
-  return body['status'] === 'FAILED' ? EXIT_INVALID : EXIT_OK;
+  return body['status'] === 'FAILED' ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
 const outcomesText = (outcomes: unknown): string =>

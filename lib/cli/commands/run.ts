@@ -1,7 +1,8 @@
 /**
  * `orchestra run`: one run on the embedded runtime. With --input and an ingest trigger, the files go
  * to the embedded S3 under the ingest prefix and the trigger starts the run, exactly the path an
- * upload takes; otherwise the run starts directly. Outputs are copied to outputs/<run id>/.
+ * upload takes (a per-object trigger starts one per file: all are waited for); otherwise the run starts
+ * directly. Outputs are copied to outputs/<run id>/. Exit 0 when every run succeeded, 3 otherwise.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,7 @@ import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
 import { filesUnder } from '../../shared/paths';
-import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes';
 import { type DataDirOption, dataDirOf, folderOrAbsent, graphFileOf } from '../local-session';
 import type { Output } from '../output';
 import { ProgressView } from '../progress';
@@ -66,11 +67,14 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
   // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
   let stoppedBy: NodeJS.Signals | undefined;
+  /** The run the progress view follows: the first one started. */
   let runId: string | undefined;
+  /** Every run the command started (a per-object upload of several files starts one each). */
+  let started: RunRecord[] = [];
   const stop = (signal: NodeJS.Signals) => {
     stoppedBy ??= signal;
-    say(`\n${signal}: stopping the run`);
-    if (runId !== undefined) runtime.abortRun(runId, `stopped by ${signal}`);
+    say(`\n${signal}: stopping the run${started.length > 1 ? 's' : ''}`);
+    for (const run of started) runtime.abortRun(run.runId, `stopped by ${signal}`);
   };
   const signals = options.signals ?? (['SIGINT', 'SIGTERM'] as const);
   for (const signal of signals) process.on(signal, stop);
@@ -91,11 +95,9 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     });
 
     const trigger = pipeline.graph.trigger;
-    let record: RunRecord;
     if (inputDir !== undefined && trigger?.ingestPrefix !== undefined) {
       const prefix = `${trigger.ingestPrefix}${basename(inputDir)}-${stamp()}/`;
       say(`Uploading ${relative(process.cwd(), inputDir) || '.'} to s3://${runtime.s3.bucket}/${prefix} (${runtime.s3.endpoint})`);
-      const started: RunRecord[] = [];
       runtime.on((event) => {
         if (event.type !== 'run-started' || event.run.input.prefix?.startsWith(prefix) !== true) return;
         started.push(event.run);
@@ -109,25 +111,28 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
           `the upload started no run of ${pipeline.name}${rejections.length > 0 ? `:\n  ${rejections.join('\n  ')}` : trigger.mode === 'dataset' ? ` — the dataset is incomplete: it needs ${trigger.marker ?? trigger.requiredFiles?.join(', ')}` : ''}`,
         );
       }
-      if (started.length > 1) say(`${started.length} runs started (per-object trigger); following ${started[0]?.runId}`);
-      record = defined(started[0]);
+      if (started.length > 1) say(`${started.length} runs started (per-object trigger): following ${started[0]?.runId}, waiting for all`);
     } else {
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
       if (inputDir !== undefined) {
         const prefix = `${CLI_INPUTS_PREFIX}${pipeline.name}-${stamp()}/`;
         input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
-      record = runtime.startRun(pipeline.name, input);
-      runId = record.runId;
+      started = [runtime.startRun(pipeline.name, input)];
+      runId = started[0]?.runId;
     }
-    if (stoppedBy !== undefined) runtime.abortRun(record.runId, `stopped by ${stoppedBy}`);
+    const record = defined(started[0]);
+    if (stoppedBy !== undefined) for (const run of started) runtime.abortRun(run.runId, `stopped by ${stoppedBy}`);
     say(`Run ${record.runId} of ${pipeline.name} started${record.input.prefix === undefined ? '' : ` on ${record.input.prefix}`}`);
 
     const final = await runtime.waitForRun(record.runId);
     progress?.finish(final.steps);
+    const others = await Promise.all(started.slice(1).map((run) => runtime.waitForRun(run.runId)));
     const copied = await copyOutputs(runtime, pipeline.graph.name, final.runId, outDir);
+    for (const other of others) await copyOutputs(runtime, pipeline.graph.name, other.runId, outDir);
     if (options.json === true) {
-      output.out(JSON.stringify(summarise(final), null, 2));
+      // One run: its summary, as always; several: every run's, in the order they started.
+      output.out(JSON.stringify(others.length === 0 ? summarise(final) : [final, ...others].map(summarise), null, 2));
     } else {
       const seconds = ((Date.parse(final.stoppedAt ?? final.startedAt) - Date.parse(final.startedAt)) / 1000).toFixed(1);
       say(`\nRun ${final.runId}: ${final.status} in ${seconds} s${final.error === undefined ? '' : `\n  ${final.error.error}: ${final.error.cause}`}`);
@@ -143,9 +148,14 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
       say(`Logs: orchestra logs ${final.runId}`);
       for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
+      for (const other of others) {
+        say(
+          `Run ${other.runId} (${other.input.keys?.join(', ') ?? other.input.prefix}): ${other.status}${other.error === undefined ? '' : ` — ${other.error.error}: ${other.error.cause}`}`,
+        );
+      }
     }
     if (stoppedBy !== undefined) return 128 + (os.constants.signals[stoppedBy] ?? 0);
-    return final.status === 'SUCCEEDED' ? EXIT_OK : EXIT_INVALID;
+    return [final, ...others].every((run) => run.status === 'SUCCEEDED') ? EXIT_OK : EXIT_RUN_FAILED;
   } finally {
     for (const signal of signals) process.off(signal, stop);
     await runtime.stop();
