@@ -13,7 +13,7 @@ import { parseStepLogGroups, STACK_OUTPUTS } from '../contract/stack-outputs';
 import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
-import { LOCAL_CREDENTIALS, runningEndpoints } from '../runtime/local-endpoints';
+import { localCredentialsOf, runningEndpoints } from '../runtime/local-endpoints';
 import { listAllObjects } from '../runtime/s3-list';
 import { OrchestraError } from '../shared/errors';
 import { parseJsonObject } from '../shared/json';
@@ -96,7 +96,7 @@ export class DeployedStack {
   private static async connectLocal(dataDir: string): Promise<DeployedStack> {
     const endpoints = runningEndpoints(dataDir);
     if (endpoints === undefined) throw new DeployedStackError(`no \`orchestra up\` is serving ${dataDir}: start it (npx orchestra up --data-dir ${dataDir})`);
-    const common = { region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS }, maxAttempts: 2 };
+    const common = { region: 'us-east-1', credentials: { ...localCredentialsOf(dataDir) }, maxAttempts: 2 };
     const sfn = new SFNClient({ ...common, endpoint: endpoints.stepFunctions });
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
     const outputs: Record<string, string> = { [STACK_OUTPUTS.dataBucket]: endpoints.bucket, [STACK_OUTPUTS.runsApiUrl]: endpoints.runsApi };

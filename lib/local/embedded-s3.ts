@@ -10,22 +10,23 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { LOCAL_CREDENTIALS } from '../runtime/local-endpoints';
+import { type LocalCredentials, localCredentialsOf } from '../runtime/local-endpoints';
 import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
 import { filesUnder } from '../shared/paths';
-import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnstorableKeys } from './s3rver-guards';
+import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
-export { LOCAL_CREDENTIALS };
 export const LOCAL_REGION = 'us-east-1';
 
 export interface EmbeddedS3 {
   readonly endpoint: string;
   readonly bucket: string;
   readonly client: S3Client;
+  /** The data folder's key pair: every request must be signed with it (./signature-check.ts). */
+  readonly credentials: LocalCredentials;
   /** Environment that points any AWS SDK or the AWS CLI at this server. */
   readonly environment: Readonly<Record<string, string>>;
   onObjectCreated(listener: (event: ObjectCreatedEventBridgeEvent) => void): void;
@@ -71,7 +72,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     vhostBuckets: false,
   });
   // Web pages first (another Host, another site, a form POST: ./loopback-guard.ts), before s3rver reads the body.
-  server.middleware.unshift(refuseForeignRequests, refuseUnstorableKeys, decodeAwsChunked);
+  const credentials = localCredentialsOf(options.dataDir);
+  server.middleware.unshift(refuseForeignRequests, refuseUnsigned(credentials), refuseUnstorableKeys, decodeAwsChunked);
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);
@@ -87,16 +89,17 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     );
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
-  const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...LOCAL_CREDENTIALS } });
+  const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...credentials } });
   return {
     endpoint,
     bucket: LOCAL_BUCKET,
     client,
+    credentials,
     environment: {
       ORCHESTRA_S3_ENDPOINT: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_REGION: LOCAL_REGION,
     },
     onObjectCreated: (listener) => void listeners.push(listener),

@@ -21,7 +21,7 @@ import { InvariantError } from '../shared/errors';
 import { activityOf } from './activity';
 import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
-import { type EmbeddedS3, LOCAL_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
+import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
 import { HandlerModules } from './handler-modules';
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
@@ -143,8 +143,11 @@ export class LocalRuntime {
     let runtime: LocalRuntime | undefined;
     try {
       runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock);
-      runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), { ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }) });
-      runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), {
+        credentials: s3.credentials,
+        ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }),
+      });
+      runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: { ...s3.credentials } });
       // Service steps answer their own tokens (an item already there) through this endpoint.
       runtime.addStepEnvironment({ [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.endpoint.url });
       return runtime;

@@ -15,8 +15,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import FilesystemStore from 's3rver/lib/stores/filesystem.js';
+import type { LocalCredentials } from '../runtime/local-endpoints';
 import { parseJsonObject } from '../shared/json';
 import { foreignRequestReason } from './loopback-guard';
+import { signatureProblem } from './signature-check';
 
 const ESCAPE = '&';
 const hex = (char: string): string => `${ESCAPE}${Buffer.from(char, 'utf8').toString('hex')}`;
@@ -220,4 +222,25 @@ export async function refuseForeignRequests(
   ctx.status = 403;
   ctx.type = 'application/xml';
   ctx.body = s3Error('AccessDenied', refused);
+}
+
+/**
+ * Koa middleware: refuses a request not signed with the data folder's key pair (SigV4 in a header or
+ * a presigned URL), as S3 does with AccessDenied / SignatureDoesNotMatch. s3rver itself checks only
+ * the key id, and that one is a published constant.
+ */
+export function refuseUnsigned(credentials: LocalCredentials) {
+  return async (
+    ctx: { readonly method: string; readonly url: string; readonly headers: IncomingMessage['headers']; status: number; body: unknown; type: string },
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    const problem = await signatureProblem({ method: ctx.method, url: ctx.url, headers: ctx.headers }, credentials, 's3');
+    if (problem === undefined) return next();
+    ctx.status = 403;
+    ctx.type = 'application/xml';
+    ctx.body = s3Error(
+      ctx.headers.authorization === undefined && !ctx.url.includes('X-Amz-Signature') ? 'AccessDenied' : 'SignatureDoesNotMatch',
+      `${problem} (orchestra up prints them)`,
+    );
+  };
 }

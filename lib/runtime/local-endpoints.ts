@@ -3,13 +3,47 @@
  * (`orchestra start`, `status`, …) finds the local runs API without being told. A file left by a
  * server that died names a pid that is gone, and counts as no server.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isAlive } from '../shared/process';
 
-/** The keys the embedded S3 (s3rver) checks signatures with; any key works on the local Step Functions endpoint. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+/** The access key id of the local endpoints: s3rver accepts this one only; the secret is the data folder's own. */
+export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
+
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+const credentialsSchema = z.object({ accessKeyId: z.literal(LOCAL_ACCESS_KEY_ID), secretAccessKey: z.string().regex(/^[A-Za-z0-9]{40}$/) });
+
+/**
+ * The key pair the embedded S3 and the Step Functions endpoint check every request's signature with:
+ * made once per data folder (<dataDir>/credentials.json, readable by its owner only) and printed by
+ * `orchestra up`. A published constant would let any process or page use the local endpoints.
+ */
+export function localCredentialsOf(dataDir: string): LocalCredentials {
+  const file = join(dataDir, 'credentials.json');
+  if (existsSync(file)) {
+    const parsed = credentialsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) return parsed.data;
+  }
+  const credentials = {
+    accessKeyId: LOCAL_ACCESS_KEY_ID,
+    secretAccessKey: randomBytes(30)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '0')
+      .slice(0, 40),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  // Written beside and renamed: a second process starting at once reads a whole file or none.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  renameSync(partial, file);
+  return credentials;
+}
 
 const endpointsSchema = z.object({ pid: z.int(), s3: z.string(), bucket: z.string(), stepFunctions: z.string(), runsApi: z.string() });
 export type LocalEndpoints = z.infer<typeof endpointsSchema>;

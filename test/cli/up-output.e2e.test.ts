@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { printable } from '../../lib/cli/output';
-import { LOCAL_CREDENTIALS, runningEndpoints } from '../../lib/runtime/local-endpoints';
+import { localCredentialsOf, runningEndpoints } from '../../lib/runtime/local-endpoints';
 import { defined } from '../../lib/shared/defined';
 import { tempProject } from '../helpers/project';
 
@@ -51,7 +51,7 @@ describe('orchestra up', () => {
     try {
       await until(/Ctrl-C stops the server/);
       const { s3 } = defined(runningEndpoints(dataDir));
-      const client = new S3Client({ endpoint: s3, region: 'us-east-1', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+      const client = new S3Client({ endpoint: s3, region: 'us-east-1', forcePathStyle: true, credentials: localCredentialsOf(dataDir) });
       await client.send(new PutObjectCommand({ Bucket: 'orchestra-data', Key: 'ingest/ds/\u001b[2Jfake\nline.csv', Body: 'x' }));
       await until(/not started/);
 

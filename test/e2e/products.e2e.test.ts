@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { importProducts } from '../../lib/importers/products';
 import type { RunRecord } from '../../lib/local/run-record';
-import { LOCAL_CREDENTIALS, runningEndpoints } from '../../lib/runtime/local-endpoints';
+import { localCredentialsOf, runningEndpoints } from '../../lib/runtime/local-endpoints';
 import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
 import { ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
@@ -115,7 +115,7 @@ describe('the README path: import, then orchestra up --pipelines', () => {
     try {
       await until(/Ctrl-C stops the server/);
       const { s3 } = defined(runningEndpoints(dataDir));
-      const client = new S3Client({ endpoint: s3, region: 'us-east-1', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+      const client = new S3Client({ endpoint: s3, region: 'us-east-1', forcePathStyle: true, credentials: localCredentialsOf(dataDir) });
       for (const type of ['EclTmVhfAlert', 'EclHk', 'GrmTrigger', 'MxtImage'])
         await client.send(new PutObjectCommand({ Bucket: 'orchestra-data', Key: `data/${type}/obs-1/${type}.fits`, Body: type }));
       client.destroy();

@@ -1,10 +1,11 @@
 /**
  * Issue 29, items 1–2: web pages cannot drive the local runtime. The embedded S3 and the Step
- * Functions endpoint refuse another Host (DNS rebinding), another site's requests and S3's browser form
- * upload — over plain HTTP, and in Chromium from a page at another origin — while SDK clients pass.
+ * Functions endpoint refuse another Host (DNS rebinding), another site's requests, S3's browser form
+ * upload and any request not signed with the data folder's secret — over plain HTTP, and in Chromium
+ * from a page at another origin — while SDK clients with the secret pass.
  */
 import { request } from 'node:http';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,16 @@ describe('the embedded S3', () => {
 
     expect([status, text.includes('browser form uploads (POST Object) are refused')]).toEqual([403, true]);
     expect(await objects('ingest/open/form')).toEqual([]);
+  });
+
+  it('refuses an unsigned PUT, and one signed with another secret (the published S3RVER one)', async () => {
+    const anonymous = await send(`${runtime.s3.endpoint}/${runtime.s3.bucket}/ingest/open/anonymous.txt`, 'PUT', {}, 'data');
+    const stranger = new S3Client({ endpoint: runtime.s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
+
+    expect([anonymous.status, anonymous.text.includes('<Code>AccessDenied</Code>'), anonymous.text.includes('the request is not signed')]).toEqual([403, true, true]);
+    await expect(stranger.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: 'ingest/open/stranger.txt', Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    expect(await objects('ingest/open/anonymous')).toEqual([]);
+    expect(await objects('ingest/open/stranger')).toEqual([]);
   });
 
   it('still serves the SDK', async () => {

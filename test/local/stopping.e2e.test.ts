@@ -11,7 +11,7 @@ import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../../lib/local/run-store';
 import type { LocalRuntime } from '../../lib/local/runtime';
-import { runningEndpoints } from '../../lib/runtime/local-endpoints';
+import { localCredentialsOf, runningEndpoints } from '../../lib/runtime/local-endpoints';
 import { defined } from '../../lib/shared/defined';
 import { ROOT, startTestRuntime } from '../helpers/local-runtime';
 
@@ -73,7 +73,13 @@ describe('orchestra up and signals', () => {
     const endpoints = defined(runningEndpoints(dataDir));
     expect(stdout).toContain(`Step Functions  ${endpoints.stepFunctions}`);
     expect(stdout).toContain(`Runs API        ${endpoints.runsApi}`);
-    const sfn = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    // Signed with the data folder's own secret, which up prints; any other key is refused (issue 29, item 1).
+    const credentials = localCredentialsOf(dataDir);
+    expect(stdout).toContain(`AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}`);
+    const stranger = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    await expect(stranger.send(new ListStateMachinesCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    stranger.destroy();
+    const sfn = new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials });
     const machines = await sfn.send(new ListStateMachinesCommand({}));
     sfn.destroy();
     expect(machines.stateMachines?.map((m) => m.name)).toEqual(['flood', 'nightly-catalogue']);

@@ -10,7 +10,6 @@ import { loadCatalogue, loadPipelinesIn, STATE_MACHINES_DIR } from '../../catalo
 import { parseSchedule } from '../../contract/schedule';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
-import { LOCAL_CREDENTIALS } from '../../local/embedded-s3';
 import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
@@ -117,7 +116,7 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
       `Step Functions  ${runtime.stepFunctionsEndpoint}   state machines arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:<pipeline>`,
       `Runs API        ${api}   (OpenAPI: ${api}/openapi.json)`,
       existsSync(CONSOLE_DIR) ? `Console         ${api}/` : 'Console         not built: npm run build:console (in a checkout of Orchestra)',
-      `credentials     AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${e['AWS_REGION']}`,
+      `credentials     AWS_ACCESS_KEY_ID=${runtime.s3.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${runtime.s3.credentials.secretAccessKey} AWS_REGION=${e['AWS_REGION']}   (this data folder's own, in ${join(dataDir, 'credentials.json')}: every request must be signed with it)`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
       ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
       'Pipelines:',

@@ -1,14 +1,16 @@
 /**
  * The local Step Functions endpoint: an HTTP server speaking the AWS JSON 1.0 protocol
  * (`POST /`, `X-Amz-Target: AWSStepFunctions.<Operation>`), so `new SFNClient({ endpoint })` and
- * `aws stepfunctions --endpoint-url` work against the embedded runtime. Requests are not
- * authenticated (any credentials are accepted, as LocalStack does); it listens on 127.0.0.1 only and
- * refuses other Hosts and other sites' pages (./loopback-guard.ts).
+ * `aws stepfunctions --endpoint-url` work against the embedded runtime. Requests must be signed with the
+ * data folder's key pair (../signature-check.ts); it listens on 127.0.0.1 only and refuses other Hosts
+ * and other sites' pages (./loopback-guard.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { LocalCredentials } from '../../runtime/local-endpoints';
 import { messageOf } from '../../shared/errors';
 import { type LocalServer, listenLocal, readRequestBody } from '../http';
 import { foreignRequestReason } from '../loopback-guard';
+import { signatureProblem } from '../signature-check';
 import { isOperation, StepFunctionsError, toWire } from './protocol';
 import type { LocalStepFunctions } from './service';
 
@@ -19,9 +21,16 @@ const MAX_BODY_BYTES = 1_048_576;
 
 export type StepFunctionsEndpoint = LocalServer;
 
-export async function serveStepFunctions(service: LocalStepFunctions, options: { port?: number; onError?: (error: unknown) => void } = {}): Promise<StepFunctionsEndpoint> {
+export interface StepFunctionsServerOptions {
+  readonly port?: number;
+  /** Every request must be signed with this key pair (the data folder's). @default none checked */
+  readonly credentials?: LocalCredentials;
+  readonly onError?: (error: unknown) => void;
+}
+
+export async function serveStepFunctions(service: LocalStepFunctions, options: StepFunctionsServerOptions = {}): Promise<StepFunctionsEndpoint> {
   const server = createServer((request, response) => {
-    void answer(service, request, response).catch((error: unknown) => {
+    void answer(service, request, response, options.credentials).catch((error: unknown) => {
       options.onError?.(error);
       send(response, 500, { __type: 'InternalFailure', message: `the local Step Functions endpoint failed: ${messageOf(error)}` });
     });
@@ -29,7 +38,7 @@ export async function serveStepFunctions(service: LocalStepFunctions, options: {
   return listenLocal(server, options.port ?? 0, 'Step Functions endpoint');
 }
 
-async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse, credentials: LocalCredentials | undefined): Promise<void> {
   const refused = foreignRequestReason(request);
   if (refused !== undefined) {
     request.resume();
@@ -46,6 +55,11 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
   }
   const text = await readRequestBody(request, MAX_BODY_BYTES);
   if (text === undefined) return send(response, 413, { __type: 'ValidationException', message: `request body over ${MAX_BODY_BYTES} bytes` });
+  const unsigned =
+    credentials === undefined
+      ? undefined
+      : await signatureProblem({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: text }, credentials, 'states');
+  if (unsigned !== undefined) return send(response, 403, { __type: 'UnrecognizedClientException', message: `${unsigned} (orchestra up prints them)` });
   let body: unknown;
   try {
     body = text === '' ? {} : JSON.parse(text);
