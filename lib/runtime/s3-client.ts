@@ -18,9 +18,10 @@ export function createS3Client(env: Environment = process.env): S3Client {
 
 const clients = new Map<string, S3Client>();
 
-/** One client per endpoint, region and key, reused across invocations as Lambda would reuse it. */
+/** One client per endpoint, region and key pair, reused across invocations as Lambda would reuse it. */
 export function s3ClientFor(env: Environment): S3Client {
-  const key = [env[FUNCTION_ENV.s3Endpoint], env['AWS_ENDPOINT_URL_S3'], env['AWS_REGION'], env['AWS_ACCESS_KEY_ID']].join('\n');
+  // The secret too: each local data folder has its own, behind the same key id.
+  const key = [env[FUNCTION_ENV.s3Endpoint], env['AWS_ENDPOINT_URL_S3'], env['AWS_REGION'], env['AWS_ACCESS_KEY_ID'], env['AWS_SECRET_ACCESS_KEY']].join('\n');
   let client = clients.get(key);
   if (client === undefined) {
     client = createS3Client(env);

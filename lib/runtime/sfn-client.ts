@@ -11,7 +11,8 @@ const clients = new Map<string, SFNClient>();
 export function sfnClientFor(env: Environment): SFNClient {
   const endpoint = env[FUNCTION_ENV.stepFunctionsEndpoint] || undefined;
   const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
-  const key = `${endpoint ?? ''}\n${region}`;
+  // The key pair too: each local data folder has its own secret, and a port may serve another folder later.
+  const key = [endpoint ?? '', region, env['AWS_ACCESS_KEY_ID'] ?? '', env['AWS_SECRET_ACCESS_KEY'] ?? ''].join('\n');
   let client = clients.get(key);
   if (client === undefined) {
     const accessKeyId = env['AWS_ACCESS_KEY_ID'];
