@@ -79,6 +79,17 @@ describe('checkCase on broken cases: each problem names its file, line and fix',
     ['a land id not in land_uses.txt', edit('channel.geo', (t) => t.replace(/^(5 \d+ \d+ \d+ \d+) 1 /m, '$1 3 ')), 'land_uses.txt: land id(s) 3 of channel.geo are not defined'],
     ['an unknown boundary type', edit('bc.txt', (t) => t.replace('ratcurve', 'ratcruve')), 'bc.txt:9: unknown boundary type "ratcruve"'],
     ['land_uses.txt missing', without('land_uses.txt'), 'land_uses.txt: missing: the model runs without Manning friction'],
+    // Issue 29, item 19:
+    ['g = -9.81', edit('input.txt', (t) => t.replace('9.81,', '-9.81,')), 'input.txt:13: g = -9.81: gravity is a positive acceleration'],
+    ['heps = nan', edit('input.txt', (t) => t.replace('0.001,', 'nan,')), 'input.txt:11: heps = nan is not a number'],
+    ['heps below 0', edit('input.txt', (t) => t.replace('0.001,', '-0.1,')), 'input.txt:11: heps = -0.1: the dry-cell depth threshold cannot be negative'],
+    ['cfl = 0 (named for what it is, not "above 1")', edit('input.txt', (t) => t.replace('0.8,', '0.,')), 'input.txt:10: cfl = 0: the time step it allows is 0'],
+    ['a negative Manning n', edit('land_uses.txt', (t) => t.replace('1 0.033 0', '1 -0.033 0')), "land_uses.txt: land use 1: Manning's n = -0.033 must be above 0"],
+    [
+      "a '!' inside the quoted mesh_name (it was cut as a comment)",
+      edit('input.txt', (t) => t.replace("'channel.geo'", "'chan!nel.geo'")),
+      'chan!nel.geo: missing: input.txt names it as mesh_name (line 3)',
+    ],
   ])('%s', (_name, files, expected) => {
     const { problems, summary } = checkCase(fromRecord(files));
     expect(summary).toBeUndefined();

@@ -73,10 +73,18 @@ describe('the embedded S3', () => {
 
   it('refuses an unsigned PUT, and one signed with another secret (the published S3RVER one)', async () => {
     const anonymous = await send(`${runtime.s3.endpoint}/${runtime.s3.bucket}/ingest/open/anonymous.txt`, 'PUT', {}, 'data');
-    const stranger = new S3Client({ endpoint: runtime.s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
+    const stranger = new S3Client({
+      endpoint: runtime.s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      maxAttempts: 1,
+    });
 
     expect([anonymous.status, anonymous.text.includes('<Code>AccessDenied</Code>'), anonymous.text.includes('the request is not signed')]).toEqual([403, true, true]);
-    await expect(stranger.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: 'ingest/open/stranger.txt', Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(stranger.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: 'ingest/open/stranger.txt', Body: 'x' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
     expect(await objects('ingest/open/anonymous')).toEqual([]);
     expect(await objects('ingest/open/stranger')).toEqual([]);
   });

@@ -46,8 +46,13 @@ function checkSettings(namelist: ReturnType<typeof parseNamelist>, problems: Cas
     if (value !== undefined && value <= 0) problem(at(key), `${key} = ${value} must be above 0`, `set ${key} in seconds, e.g. ${key} = 60.`);
   }
   const cfl = numberSetting(namelist, 'cfl', problems);
-  if (cfl !== undefined && (cfl <= 0 || cfl > 1))
+  if (cfl !== undefined && cfl <= 0) problem(at('cfl'), `cfl = ${cfl}: the time step it allows is 0, so the model never advances`, 'use cfl = 0.8 (the default)');
+  else if (cfl !== undefined && cfl > 1)
     problem(at('cfl'), `cfl = ${cfl}: the explicit scheme blows up above 1 and still exits 0 (measured with cfl = 5)`, 'use cfl = 0.8 (the default)');
+  const g = numberSetting(namelist, 'g', problems);
+  if (g !== undefined && g <= 0) problem(at('g'), `g = ${g}: gravity is a positive acceleration here (the water would flow uphill)`, 'use g = 9.81');
+  const heps = numberSetting(namelist, 'heps', problems);
+  if (heps !== undefined && heps < 0) problem(at('heps'), `heps = ${heps}: the dry-cell depth threshold cannot be negative`, 'use heps = 0.001 (a millimetre)');
   return { ...(meshFile === undefined || meshFile === '' ? {} : { meshFile }), ...(ts === undefined ? {} : { ts }) };
 }
 
@@ -108,6 +113,9 @@ export function checkCase(read: CaseFiles): CheckedCase {
   else {
     files.push('land_uses.txt');
     const uses = parseLandUses(landText, problems);
+    for (const [id, { alpha }] of uses)
+      if (!(alpha > 0))
+        problems.push({ file: 'land_uses.txt', message: `land use ${id}: Manning's n = ${alpha} must be above 0 (friction cannot add energy)`, fix: `e.g. "${id} 0.033 0"` });
     if (mesh !== undefined && meshFile !== undefined) {
       const undefinedIds = [...new Set(mesh.cells.map((cell) => cell.land))].filter((id) => !uses.has(id)).sort((a, b) => a - b);
       if (undefinedIds.length > 0)

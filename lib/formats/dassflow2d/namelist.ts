@@ -55,7 +55,7 @@ export function parseNamelist(text: string): Namelist {
   text.split(/\r?\n/).forEach((original, index) => {
     const line = index + 1;
     if (ended || original.trimStart().startsWith('!')) return;
-    let rest = original.replace(/!.*/, '').replace(/[ \t]/g, '');
+    let rest = withoutComment(original).replace(/[ \t]/g, '');
     if (rest === '') return;
     if (!started) {
       if (!rest.toLowerCase().startsWith('&list_input')) {
@@ -92,6 +92,19 @@ export function parseNamelist(text: string): Namelist {
 }
 
 /** A numeric setting, or undefined (with a problem) when it is not a number. */
+/** The line without its `!` comment: a `!` inside quotes (mesh_name = 'valley!.geo') is part of the value. */
+function withoutComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === '!') return line.slice(0, i);
+  }
+  return line;
+}
+
 export function numberSetting(namelist: Namelist, key: string, problems: CaseProblem[]): number | undefined {
   const value = namelist.values.get(key);
   if (value === undefined) return undefined;
