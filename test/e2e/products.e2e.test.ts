@@ -4,19 +4,17 @@
  * once per id and succeeds (retries allowed), products feed products over three levels, and none
  * starts for an id missing a mandatory input.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { importProducts } from '../../lib/importers/products';
 import type { RunRecord } from '../../lib/local/run-record';
-import { localCredentialsOf, runningEndpoints } from '../../lib/runtime/local-endpoints';
-import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
 import { ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
+import { startUp } from '../helpers/up-process';
 
 const { graphs } = importProducts(JSON.parse(readFileSync(join(ROOT, 'examples', 'products', 'products.json'), 'utf8')), { simulate: true });
 // Milliseconds instead of seconds of simulated work, and enough retries that a 0.2 failure rate never
@@ -78,56 +76,20 @@ describe('the README path: import, then orchestra up --pipelines', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orchestra-products-up-'));
     const imported = await cli('import', 'products', join(ROOT, 'examples', 'products', 'products.json'), '-o', join(dir, 'products'), '--simulate');
     expect(imported.code).toBe(0);
-    const dataDir = join(dir, 'data');
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'bin', 'orchestra.js'),
-        'up',
-        '--pipelines',
-        join(dir, 'products'),
-        '--simulate-seed',
-        'readme',
-        '--port',
-        '0',
-        '--sfn-port',
-        '0',
-        '--api-port',
-        '0',
-        '--data-dir',
-        dataDir,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const until = (text: RegExp) =>
-      new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (text.test(stdout)) {
-            clearInterval(poll);
-            resolve();
-          }
-        }, 50);
-      });
+    const up = await startUp(join(dir, 'data'), ['--pipelines', join(dir, 'products'), '--simulate-seed', 'readme']);
     try {
-      await until(/Ctrl-C stops the server/);
-      const { s3 } = defined(runningEndpoints(dataDir));
-      const client = new S3Client({ endpoint: s3, region: 'us-east-1', forcePathStyle: true, credentials: localCredentialsOf(dataDir) });
+      const client = up.s3();
       for (const type of ['EclTmVhfAlert', 'EclHk', 'GrmTrigger', 'MxtImage'])
         await client.send(new PutObjectCommand({ Bucket: 'orchestra-data', Key: `data/${type}/obs-1/${type}.fits`, Body: type }));
       client.destroy();
       // The last level ends one way or the other (seeded: it succeeds).
-      await until(/[✔✖] BURST_REPORT/);
+      await up.until(/[✔✖] BURST_REPORT/);
 
-      expect(stdout).toMatch(/◆ QPO_ECL obs-1: every required input is here/);
-      expect(stdout).toMatch(/◆ BURST_REPORT obs-1: every required input is here/);
-      expect(stdout).toMatch(/✔ BURST_REPORT \S+ SUCCEEDED/);
+      expect(up.printed()).toMatch(/◆ QPO_ECL obs-1: every required input is here/);
+      expect(up.printed()).toMatch(/◆ BURST_REPORT obs-1: every required input is here/);
+      expect(up.printed()).toMatch(/✔ BURST_REPORT \S+ SUCCEEDED/);
     } finally {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.on('close', resolve));
+      await up.stop();
     }
   }, 120_000);
 });
