@@ -312,6 +312,9 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
 
   const cancelRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, runId, executionArn } = runOf(event);
+    // StopExecution answers for a finished run too, changing nothing: saying ABORTED then would be false.
+    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
+    if (status !== 'RUNNING') fail(409, `run "${runId}" is ${status ?? 'not running'}: only a RUNNING run can be cancelled`, 'runId');
     await sfn.send(new StopExecutionCommand({ executionArn, error: CANCELLED_ERROR, cause: 'cancelled through the runs API' })).catch(notFound(pipeline, runId));
     return json(202, { pipeline, runId, status: 'ABORTED' }, { location: locationOf(event, pipeline, runId) });
   };

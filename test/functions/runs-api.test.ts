@@ -196,15 +196,25 @@ describe('runs API', () => {
   });
 
   it('cancels a run with a named error, so it reads as cancelled, not failed', async () => {
-    const { status, sent } = await call(() => ({ stopDate: at }), request('DELETE', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }));
+    const { status, sent } = await call(
+      (command) => (command === DescribeExecutionCommand.name ? { status: 'RUNNING' } : { stopDate: at }),
+      request('DELETE', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }),
+    );
 
     expect(status).toBe(202);
-    expect(sent).toEqual([
+    expect(sent.slice(1)).toEqual([
       {
         command: StopExecutionCommand.name,
         input: { executionArn: `${FLOOD.replace(':stateMachine:', ':execution:')}:valley-1`, error: 'Orchestra.Cancelled', cause: 'cancelled through the runs API' },
       },
     ]);
+  });
+
+  it('refuses to cancel a run that has ended, with 409 and its status (it answered 202 ABORTED and changed nothing: issue 29, item 12)', async () => {
+    const { status, body, sent } = await call(() => ({ status: 'SUCCEEDED' }), request('DELETE', '/pipelines/flood/runs/valley-1', { pipeline: 'flood', runId: 'valley-1' }));
+
+    expect([status, body['message'], body['field']]).toEqual([409, 'run "valley-1" is SUCCEEDED: only a RUNNING run can be cancelled', 'runId']);
+    expect(sent.map((s) => s.command)).toEqual([DescribeExecutionCommand.name]);
   });
 
   it('redrives a failed run, and says why when Step Functions cannot', async () => {
