@@ -13,7 +13,7 @@ import { localStateMachineArn } from '../../lib/local/bindings';
 import { LocalKeyLedger } from '../../lib/local/key-ledger';
 import { keyedTriggersOf } from '../../lib/local/keyed-router';
 import type { RunRecord } from '../../lib/local/run-record';
-import { processBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
+import { backfillIntervalMs, processBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
 import { cli } from '../helpers/cli';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 
@@ -83,6 +83,10 @@ describe('backfills', () => {
     const answer = await post('/backfills', body);
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ field, message: expect.stringContaining(message) });
+  });
+
+  it('paces decisions at the rate asked, below one a second too (0.5/s ran at 1/s: issue 29, item 12)', () => {
+    expect([0.1, 0.5, 1, 20, 300, 1000].map(backfillIntervalMs)).toEqual([10_000, 2000, 1000, 50, 1000 / 300, 1000 / 300]);
   });
 
   it('stops at its deadline with how far it got, goes on from there, and records the error of a decision that throws', async () => {

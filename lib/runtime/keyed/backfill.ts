@@ -17,6 +17,11 @@ import { dataItemOf, type KeyedTrigger } from './keyed-trigger';
 
 /** Step Functions refills StartExecution at 300 per second; a backfill should leave room for live traffic. */
 export const MAX_BACKFILL_RATE = 300;
+/** The slowest rate the runs API accepts (lib/contract/runs-api.ts): one decision every 10 s. */
+export const MIN_BACKFILL_RATE = 0.1;
+
+/** Milliseconds between two decisions at `ratePerSecond`, kept within the rates the API accepts (below 1 is allowed: it was run at 1/s). */
+export const backfillIntervalMs = (ratePerSecond: number): number => 1000 / Math.min(Math.max(ratePerSecond, MIN_BACKFILL_RATE), MAX_BACKFILL_RATE);
 export { DEFAULT_BACKFILL_RATE } from '../../contract/runs-api';
 
 export interface BackfillTarget {
@@ -120,7 +125,7 @@ export async function processBackfill(options: {
   const outcomes: Record<string, number> = { ...record.outcomes };
   const save = (status: BackfillRecord['status'], error?: string) =>
     writeBackfill(s3, bucket, { ...record, done, outcomes, status, updatedAt: new Date(now()).toISOString(), ...(error === undefined ? {} : { error }) });
-  const interval = 1000 / Math.min(Math.max(record.ratePerSecond, 1), MAX_BACKFILL_RATE);
+  const interval = backfillIntervalMs(record.ratePerSecond);
   let next = now();
   while (done < record.targets.length) {
     if (options.deadline !== undefined && now() >= options.deadline) {
