@@ -172,6 +172,10 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
       ...(sinceDate === undefined ? {} : { since: sinceDate }),
       ...(token === undefined ? {} : { token }),
       limit: limitOf(event, 50, 100),
+    }).catch((error: unknown) => {
+      // A well-formed token whose cursors Step Functions does not know (forged, or expired): the caller's mistake, not a 500.
+      if (error instanceof InvalidToken) return fail(400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it', 'nextToken');
+      throw error;
     });
     return json(200, page);
   };

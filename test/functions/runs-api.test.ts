@@ -15,6 +15,7 @@ import {
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createRunsApiHandler } from '../../functions/runs-api';
+import { encodeRunsToken } from '../../functions/runs-api/all-runs';
 import { describePipeline, loadPipeline } from '../../lib/catalogue';
 import { parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
 import { defined } from '../../lib/shared/defined';
@@ -140,6 +141,22 @@ describe('runs API', () => {
 
     expect([forged.status, forged.body['message']]).toEqual([400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it']);
     expect([prototypeName.status, prototypeName.body['message']]).toEqual([404, 'no pipeline "constructor" (known: flood)']);
+  });
+
+  it('answers 400 for GET /runs with a well-formed token whose cursor Step Functions does not know (it answered 500: issue 29, item 12)', async () => {
+    const token = encodeRunsToken({ after: { startedAt: at.getTime(), pipeline: 'flood', runId: 'a' }, cursors: { flood: 'forged-cursor' } });
+    const forged = await call(
+      () => {
+        throw sfnError(InvalidToken, 'Invalid Token');
+      },
+      request('GET', '/runs', {}, undefined, { nextToken: token }),
+    );
+
+    expect([forged.status, forged.body['message'], forged.body['field']]).toEqual([
+      400,
+      'nextToken: not a token from a previous answer of this API (or expired) — list again without it',
+      'nextToken',
+    ]);
   });
 
   it('answers 404 naming the known pipelines for an unknown one', async () => {
