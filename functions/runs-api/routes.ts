@@ -94,8 +94,12 @@ function requestOf<T>(event: ApiEvent, parse: (body: unknown) => Parsed<T>): T {
   return 'problems' in parsed ? fail(400, parsed.problems.map((p) => p.message).join('; '), parsed.problems[0]?.field) : parsed.request;
 }
 
-/** The run name an Idempotency-Key stands for: the same key always names the same run, so Step Functions keeps it unique. */
-const runNameForKey = (key: string): string => `key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+/**
+ * The run name an Idempotency-Key stands for: the same key always names the same run of a pipeline, so
+ * Step Functions keeps it unique. The pipeline is part of it: keys of two pipelines are two namespaces
+ * (the local runtime names runs across pipelines, where one key on two pipelines collided).
+ */
+const runNameForKey = (pipeline: string, key: string): string => `key-${createHash('sha256').update(`${pipeline}\n${key}`).digest('hex').slice(0, 40)}`;
 
 /** Where a run is, as seen by the client: the stage prefix API Gateway adds (e.g. /prod) is kept. */
 const stageOf = (event: ApiEvent): string => {
@@ -235,7 +239,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const bytes = Buffer.byteLength(input);
     if (bytes > MAX_EXECUTION_INPUT_BYTES)
       fail(400, `body.input: ${bytes} bytes; Step Functions accepts at most ${MAX_EXECUTION_INPUT_BYTES} (256 KiB) — upload the data to S3 and pass its keys`, 'body.input');
-    const runId = body.runId ?? (key === undefined ? undefined : runNameForKey(key));
+    const runId = body.runId ?? (key === undefined ? undefined : runNameForKey(pipeline, key));
     const answerExisting = async (): Promise<APIGatewayProxyResult | undefined> => {
       const existing = runId === undefined ? undefined : await existingRun(arn, runId);
       if (existing === undefined || runId === undefined) return undefined;

@@ -173,6 +173,16 @@ describe('runs API served locally', () => {
     expect(JSON.stringify(answer.body)).not.toContain('    at ');
   });
 
+  it('keeps the Idempotency-Keys of two pipelines apart: one key starts a run of each (it answered 409 naming body.runId: issue 29, item 12)', async () => {
+    const headers = { 'Idempotency-Key': `shared-${Date.now()}` };
+
+    const [quick, chain] = [await http('POST', '/pipelines/quick/runs', {}, headers), await http('POST', '/pipelines/chain/runs', {}, headers)];
+
+    expect([quick.status, chain.status]).toEqual([202, 202]);
+    expect(quick.body['runId']).not.toBe(chain.body['runId']);
+    await runtime.idle();
+  });
+
   it('refuses a malformed Idempotency-Key and prototype-named pipelines, naming what to fix', async () => {
     expect(await http('POST', '/pipelines/quick/runs', {}, { 'Idempotency-Key': 'has space' })).toMatchObject({ status: 400, body: { field: 'Idempotency-Key' } });
     expect((await http('GET', '/pipelines/__proto__')).status).toBe(404);
