@@ -9,6 +9,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { createKeyedConductor } from '../../functions/keyed-conductor';
 import type { PipelineSource } from '../catalogue';
+import { BACKFILLS_PREFIX } from '../contract/step-event';
+import { readBackfill } from '../runtime/keyed/backfill';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import type { ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
@@ -18,6 +20,9 @@ import { MAX_CONCURRENT_DECISIONS } from './ingest-router';
 import { LocalKeyLedger } from './key-ledger';
 import type { RuntimeEvents } from './runtime-events';
 import { Semaphore } from './semaphore';
+
+/** How long a backfill works before handing over to its next slice (Lambda hands over near its timeout). */
+const BACKFILL_SLICE_MS = 2000;
 
 export interface KeyedRouterOptions {
   readonly dataDir: string;
@@ -59,6 +64,9 @@ export class KeyedRouter {
         return { triggers: keyedTriggersOf(pipelines), awaited: pipelines.flatMap((pipeline) => awaitedItemsOf(pipeline.graph)), stateMachineArnOf: localStateMachineArn };
       },
       logger: { info: () => undefined, warn: () => undefined },
+      // As on AWS, a backfill works in slices that hand over to the next: stopping waits for one slice,
+      // not the whole backfill, and what is left stays RUNNING in its record, resumed at the next start.
+      continueBackfill: async (id) => this.startBackfill(id),
     });
     return this.conductorInstance;
   }
@@ -75,6 +83,7 @@ export class KeyedRouter {
 
   /** Decides again on every stored data item (at start: items stored while no runtime ran, grace windows that ended meanwhile). */
   async replayStored(): Promise<void> {
+    await this.resumeBackfills();
     const prefixes = new Set(keyedTriggersOf(this.options.pipelines()).map((trigger) => trigger.dataPrefix));
     for (const prefix of prefixes) {
       for (const { key, etag } of await this.options.listKeys(prefix)) {
@@ -93,7 +102,16 @@ export class KeyedRouter {
    * would starve the notifications that arrive meanwhile (its own decisions are one at a time).
    */
   startBackfill(id: string): void {
-    if (!this.stopped) this.track(this.decide({ backfill: { id }, bucket: this.options.bucket }, false, { bounded: false }));
+    if (!this.stopped) this.track(this.decide({ backfill: { id }, bucket: this.options.bucket }, false, { bounded: false, deadline: Date.now() + BACKFILL_SLICE_MS }));
+  }
+
+  /** Goes on with every backfill its record says is RUNNING: one the last process was working when it stopped or died. */
+  private async resumeBackfills(): Promise<void> {
+    for (const { key } of await this.options.listKeys(BACKFILLS_PREFIX)) {
+      const id = key.slice(BACKFILLS_PREFIX.length).replace(/\.json$/, '');
+      const record = await readBackfill(this.options.s3, this.options.bucket, id).catch(() => undefined);
+      if (record?.status === 'RUNNING') this.startBackfill(id);
+    }
   }
 
   async settle(): Promise<void> {
@@ -127,9 +145,10 @@ export class KeyedRouter {
     void work.finally(() => this.pending.delete(work));
   }
 
-  private async decide(event: unknown, replayed: boolean, { bounded } = { bounded: true }): Promise<void> {
+  private async decide(event: unknown, replayed: boolean, { bounded, deadline }: { bounded: boolean; deadline?: number } = { bounded: true }): Promise<void> {
+    const options = deadline === undefined ? {} : { deadline };
     try {
-      for (const outcome of await (bounded ? this.decisions.use(() => this.conductor(event)) : this.conductor(event)))
+      for (const outcome of await (bounded ? this.decisions.use(() => this.conductor(event, options)) : this.conductor(event, options)))
         this.options.events.emit(replayed ? { type: 'keyed', outcome, replayed } : { type: 'keyed', outcome });
     } catch (error) {
       const objectKey = typeof event === 'object' && event !== null && 'detail' in event ? JSON.stringify(event.detail) : JSON.stringify(event);
