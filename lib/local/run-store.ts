@@ -265,6 +265,14 @@ export class RunStore {
       for (const step of Object.values(record.steps)) {
         if (step.status === 'RUNNING' || step.status === 'RETRYING') Object.assign(step, { status: 'ABORTED', stoppedAt: record.stoppedAt, error: record.error });
       }
+      // Its history ends too, as a stopped execution's does: without it, readers of the history (the
+      // runs API, the console) showed the step under way RUNNING, its time counting up forever.
+      const [last] = this.statements.historyBackward.all(record.runId, Number.MAX_SAFE_INTEGER, 1).map((row) => historyEventOf(String(row['event']), this.file));
+      if (last?.id !== undefined) {
+        const ended = { timestamp: now, type: 'ExecutionAborted' as const, id: last.id + 1, previousEventId: last.id, executionAbortedEventDetails: { ...record.error } };
+        this.appendHistory(record.runId, ended);
+        record.historyEvents = last.id + 1;
+      }
       this.save(record);
       interrupted.push(record.runId);
     }

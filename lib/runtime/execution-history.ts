@@ -50,9 +50,13 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
   const stateOf = taskStateFinder(events);
   const steps: Record<string, { -readonly [K in keyof StepOutcome]: StepOutcome[K] }> = {};
   let ended = false;
+  let endedAt: string | undefined;
   for (const event of events) {
     const type = event.type ?? '';
-    if (EXECUTION_ENDED.has(type)) ended = true;
+    if (EXECUTION_ENDED.has(type)) {
+      ended = true;
+      endedAt = event.timestamp?.toISOString();
+    }
     if (type === 'ExecutionRedriven') ended = false;
     const scheduled = type === 'LambdaFunctionScheduled' || type === 'TaskScheduled';
     const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
@@ -72,7 +76,13 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
       Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
   }
   // A run that ended (stopped, timed out, failed elsewhere) ended its steps' attempts under way too.
-  if (ended) for (const step of Object.values(steps)) if (step.status === 'RUNNING') step.status = 'ABORTED';
+  // It stopped when the run did: without an end, a console counted its time up forever.
+  if (ended)
+    for (const step of Object.values(steps)) {
+      if (step.status !== 'RUNNING') continue;
+      step.status = 'ABORTED';
+      if (endedAt !== undefined) step.stoppedAt = endedAt;
+    }
   return steps;
 }
 

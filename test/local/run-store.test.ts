@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/local/run-record';
 import { RunAlreadyExistsError, RunStore } from '../../lib/local/run-store';
+import { stepOutcomesFrom } from '../../lib/runtime/execution-history';
 
 const record = (runId: string, ownerPid: number): RunRecord => ({
   runId,
@@ -40,5 +41,21 @@ describe('run store', () => {
       steps: { a: { status: 'ABORTED' }, b: { status: 'PENDING' } },
     });
     expect(store.get('alive').status).toBe('RUNNING');
+  });
+
+  it('ends the history of an interrupted run as a stopped execution does, so its step under way reads ABORTED, with an end (issue 29, item 6)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const store = new RunStore(dir);
+    store.create(record('killed', 2 ** 22 + 54321));
+    const at = new Date('2026-11-22T10:00:00.000Z');
+    store.appendHistory('killed', { id: 1, type: 'ExecutionStarted', timestamp: at });
+    store.appendHistory('killed', { id: 2, previousEventId: 1, type: 'TaskStateEntered', timestamp: at, stateEnteredEventDetails: { name: 'a' } });
+    store.appendHistory('killed', { id: 3, previousEventId: 2, type: 'TaskScheduled', timestamp: at });
+
+    new RunStore(dir).markInterrupted(new Date('2026-11-22T11:00:00.000Z'));
+    const history = store.readHistory('killed');
+
+    expect(history.at(-1)).toMatchObject({ id: 4, previousEventId: 3, type: 'ExecutionAborted', executionAbortedEventDetails: { error: 'Orchestra.Interrupted' } });
+    expect(stepOutcomesFrom(history)['a']).toMatchObject({ status: 'ABORTED', stoppedAt: '2026-11-22T11:00:00.000Z' });
   });
 });

@@ -61,7 +61,8 @@ describe('stepOutcomesFrom', () => {
       startedAt: '1970-01-01T00:00:01.000Z',
     });
     events.push(event('ExecutionAborted', 5, second(9)));
-    expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'ABORTED', attempts: 2 });
+    // It stopped when the run did (issue 29, item 24: an ABORTED step had no stoppedAt).
+    expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'ABORTED', attempts: 2, stoppedAt: '1970-01-01T00:00:09.000Z' });
     events.push(event('ExecutionRedriven', 6, second(20)), event('TaskScheduled', 5, second(21)));
     expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'RUNNING', attempts: 3 });
   });
