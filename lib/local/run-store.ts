@@ -362,6 +362,10 @@ export function openDatabase(file: string): DatabaseSync {
     if (applicationId === 0 && Number(tables) > 0) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
     if (applicationId !== 0 && applicationId !== APPLICATION_ID) throw new RunDatabaseError(file, 'an SQLite database of another program, not an Orchestra run database');
     if (version > SCHEMA_VERSION) throw new RunDatabaseError(file, `written by a newer Orchestra (schema ${version}; this one reads ${SCHEMA_VERSION}) — upgrade Orchestra`);
+    // A damaged page would otherwise surface later as a 500 of the runs API or an "internal error" of
+    // `orchestra logs`: checked once at open (quick_check reads every page, without the index checks).
+    const check = String(db.prepare('PRAGMA quick_check(1)').get()?.['quick_check'] ?? 'ok');
+    if (check !== 'ok') throw new RunDatabaseError(file, `damaged (SQLite: ${check.replace(/\s*\n\s*/g, '; ')})`);
     // Readers (the CLI, beside a running server) open an existing database without writing to it.
     if (applicationId !== APPLICATION_ID || version !== SCHEMA_VERSION) db.exec(`${SCHEMA} PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
     return db;

@@ -3,7 +3,7 @@
  * foreign file is a clear error naming it, and run files of older versions are imported or reported.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -67,6 +67,34 @@ for (let i = 1001; ; i++) store.appendLog('r1', { time: new Date().toISOString()
     expect(runs.code).toBe(1);
     expect(runs.stderr).toMatch(/^error: .*orchestra\.db: not a usable run database/);
     expect(runs.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('refuses a database with a damaged page at open, naming the file, and orchestra logs says so without a stack (issue 29, item 18)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-damaged-page-'));
+    const store = new RunStore(dataDir);
+    store.create({
+      runId: 'r1',
+      pipeline: 'p',
+      input: { source: 'cli' },
+      status: 'SUCCEEDED',
+      startedAt: '2026-12-01T00:00:00.000Z',
+      steps: {},
+      outputs: 's3://b/runs/p/r1/',
+      ownerPid: process.pid,
+    });
+    for (let i = 0; i < 400; i++) store.appendLog('r1', { time: '2026-12-01T00:00:00.000Z', step: 'a', attempt: 1, stream: 'stdout', message: `line ${i} ${'x'.repeat(100)}` });
+    await store.close();
+    const file = join(dataDir, 'orchestra.db');
+    const bytes = readFileSync(file);
+    // Page 5 onward overwritten: the header and schema stay readable, as after a torn write or a bad disk.
+    bytes.fill(0xa5, 4 * 4096, Math.min(bytes.length, 8 * 4096));
+    writeFileSync(file, bytes);
+
+    expect(() => new RunStore(dataDir)).toThrow(/orchestra\.db: damaged \(SQLite: .*\) — move it away/);
+    const logs = await cli('logs', 'r1', '--data-dir', dataDir);
+    expect(logs.code).toBe(1);
+    expect(logs.stderr).toMatch(/^error: .*orchestra\.db: damaged/);
+    expect(logs.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
   it("refuses another program's SQLite database rather than writing into it", () => {
