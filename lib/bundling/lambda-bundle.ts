@@ -27,13 +27,8 @@ export interface LambdaBundle {
   readonly sources: readonly string[];
 }
 
-export interface BundleOptions {
-  /** esbuild `define`: identifiers replaced by these expressions. */
-  readonly define?: Readonly<Record<string, string>>;
-}
-
 /** The esbuild options of `entry`'s bundle, in memory with its metafile (for measuring it too). */
-export const lambdaBuildOptions = (entry: string, options: BundleOptions = {}): BuildOptions & { write: false; metafile: true } => ({
+export const lambdaBuildOptions = (entry: string): BuildOptions & { write: false; metafile: true } => ({
   entryPoints: [entry],
   bundle: true,
   platform: 'node',
@@ -47,7 +42,6 @@ export const lambdaBuildOptions = (entry: string, options: BundleOptions = {}): 
   target: LAMBDA_BUNDLE.target,
   format: LAMBDA_BUNDLE.format,
   external: [...LAMBDA_BUNDLE.external],
-  ...(options.define === undefined ? {} : { define: { ...options.define } }),
 });
 
 function bundleOf(result: BuildResult<{ write: false; metafile: true }>, entry: string): LambdaBundle {
@@ -62,25 +56,24 @@ function bundleOf(result: BuildResult<{ write: false; metafile: true }>, entry: 
 }
 
 /** Bundles `entry` (TypeScript or JavaScript exporting `handler`). esbuild's own errors name the file, line and column. */
-export async function bundleLambda(entry: string, options: BundleOptions = {}): Promise<LambdaBundle> {
-  return bundleOf(await build(lambdaBuildOptions(entry, options)), entry);
+export async function bundleLambda(entry: string): Promise<LambdaBundle> {
+  return bundleOf(await build(lambdaBuildOptions(entry)), entry);
 }
 
 /** The same, synchronously: CDK synthesizes without awaiting. */
-export function bundleLambdaSync(entry: string, options: BundleOptions = {}): LambdaBundle {
-  return bundleOf(buildSync(lambdaBuildOptions(entry, options)), entry);
+export function bundleLambdaSync(entry: string): LambdaBundle {
+  return bundleOf(buildSync(lambdaBuildOptions(entry)), entry);
 }
 
 /**
  * Writes a bundle as Lambda loads it: index.js, its map, and a package.json saying CommonJS — so the
  * folder also loads as CommonJS inside a package of ES modules (Orchestra's own, a lab's).
  */
-export function writeLambdaBundle(bundle: LambdaBundle, dir: string, extraFiles: Readonly<Record<string, string>> = {}): void {
+export function writeLambdaBundle(bundle: LambdaBundle, dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, BUNDLE_FILE), bundle.code);
   writeFileSync(join(dir, `${BUNDLE_FILE}.map`), bundle.sourceMap);
   writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
-  for (const [name, text] of Object.entries(extraFiles)) writeFileSync(join(dir, name), text);
 }
 
 /**

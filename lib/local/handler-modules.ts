@@ -41,7 +41,8 @@ const changed = (loaded: LoadedHandler): boolean => loaded.sources.some(({ path,
  * (as on Lambda, where the runtime has it) resolves from the project's node_modules.
  */
 function cacheDirFor(projectRoot: string): string {
-  const modules = [join(projectRoot, 'node_modules'), join(ORCHESTRA_ROOT, 'node_modules')].find((dir) => existsSync(dir)) ?? join(ORCHESTRA_ROOT, 'node_modules');
+  const own = join(projectRoot, 'node_modules');
+  const modules = existsSync(own) ? own : join(ORCHESTRA_ROOT, 'node_modules');
   return join(modules, '.cache', 'orchestra', 'handlers');
 }
 

@@ -39,3 +39,22 @@ export function captureOutput<T>(sink: LogSink, fn: () => Promise<T>): Promise<T
   install();
   return current.run(sink, fn);
 }
+
+/** A step's output, which arrives in chunks, as whole lines: `write` hands on each complete line, `flush` what is left unterminated. */
+export function lineSplitter(onLine: (stream: 'stdout' | 'stderr', line: string) => void): { readonly write: LogSink; flush(): void } {
+  const partial = { stdout: '', stderr: '' };
+  return {
+    write(stream, text) {
+      const lines = (partial[stream] + text).split('\n');
+      partial[stream] = lines.pop() ?? '';
+      for (const line of lines) onLine(stream, line);
+    },
+    flush() {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        const rest = partial[stream];
+        partial[stream] = '';
+        if (rest !== '') onLine(stream, rest);
+      }
+    },
+  };
+}

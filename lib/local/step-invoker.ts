@@ -13,6 +13,7 @@ import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { InvariantError, messageOf } from '../shared/errors';
 import type { TaskAttempt, TaskHandler } from './engine';
 import type { HandlerModules } from './handler-modules';
+import { lineSplitter } from './log-capture';
 import type { RunStore } from './run-store';
 import type { RuntimeEvents } from './runtime-events';
 import type { Semaphore } from './semaphore';
@@ -48,19 +49,11 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
   if (step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipeline.name}`);
   const { store } = options;
   return async (attempt: TaskAttempt): Promise<Json> => {
-    const partial = { stdout: '', stderr: '' };
-    const log = (stream: 'stdout' | 'stderr', text: string) => {
-      const lines = (partial[stream] + text).split('\n');
-      partial[stream] = lines.pop() ?? '';
-      for (const message of lines) {
-        store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
-        const percent = stream === 'stdout' ? PROGRESS_LINE.exec(message.trim())?.[1] : undefined;
-        if (percent !== undefined) options.events.emit({ type: 'step-progress', runId, step: stepId, attempt: attempt.attempt, percent: Math.min(100, Number(percent)) });
-      }
-    };
-    const flush = () => {
-      for (const stream of ['stdout', 'stderr'] as const) if (partial[stream] !== '') log(stream, '\n');
-    };
+    const { write: log, flush } = lineSplitter((stream, message) => {
+      store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+      const percent = stream === 'stdout' ? PROGRESS_LINE.exec(message.trim())?.[1] : undefined;
+      if (percent !== undefined) options.events.emit({ type: 'step-progress', runId, step: stepId, attempt: attempt.attempt, percent: Math.min(100, Number(percent)) });
+    });
     const work = () =>
       runStepLocally({
         pipeline: pipeline.name,

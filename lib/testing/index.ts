@@ -11,6 +11,7 @@ import { loadCatalogue, loadPipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
 import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../contract/step-event';
 import { stepEventFor } from '../kinds/task';
+import { lineSplitter } from '../local/log-capture';
 import { type RunRecord, type RunSummary, summarise } from '../local/run-record';
 import type { LogEntry } from '../local/run-store';
 import { LocalRuntime } from '../local/runtime';
@@ -161,20 +162,12 @@ export async function invokeStep(pipeline: string, step: string, options: Invoke
       },
     );
     const lines: string[] = [];
-    const partial = { stdout: '', stderr: '' };
-    const result = await runtime.invokeStep(source.name, step, event, (stream, text) => {
-      const split = (partial[stream] + text).split('\n');
-      partial[stream] = split.pop() ?? '';
-      for (const line of split) {
-        lines.push(line);
-        options.onLog?.(stream, line);
-      }
+    const output = lineSplitter((stream, line) => {
+      lines.push(line);
+      options.onLog?.(stream, line);
     });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      if (partial[stream] === '') continue;
-      lines.push(partial[stream]);
-      options.onLog?.(stream, partial[stream]);
-    }
+    const result = await runtime.invokeStep(source.name, step, event, output.write);
+    output.flush();
     return { result, logs: lines, outputs: await runtime.s3.objectsUnder(`${runPrefixFor(source.name, runId)}${step}/`) };
   });
 }

@@ -67,8 +67,6 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
   // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
   let stoppedBy: NodeJS.Signals | undefined;
-  /** The run the progress view follows: the first one started. */
-  let runId: string | undefined;
   /** Every run the command started (a per-object upload of several files starts one each). */
   let started: RunRecord[] = [];
   const stop = (signal: NodeJS.Signals) => {
@@ -87,7 +85,7 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     if (hasServiceSteps(pipeline.graph)) await runtime.serveRunsApi();
     const terminal = (options.interactive ?? true) ? output.terminal : undefined;
     if (options.json !== true)
-      progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => runId);
+      progress = new ProgressView(terminal === undefined ? { lines: (text) => output.err(text) } : { terminal }, Object.keys(pipeline.graph.steps), () => started[0]?.runId);
     const rejections: string[] = [];
     runtime.on((event: RuntimeEvent) => {
       progress?.onEvent(event);
@@ -101,7 +99,6 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
       runtime.on((event) => {
         if (event.type !== 'run-started' || event.run.input.prefix?.startsWith(prefix) !== true) return;
         started.push(event.run);
-        runId ??= event.run.runId;
       });
       await runtime.s3.uploadFolder(inputDir, prefix);
       await runtime.settleUploads();
@@ -119,7 +116,6 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
         input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
       started = [runtime.startRun(pipeline.name, input)];
-      runId = started[0]?.runId;
     }
     const record = defined(started[0]);
     if (stoppedBy !== undefined) for (const run of started) runtime.abortRun(run.runId, `stopped by ${stoppedBy}`);
