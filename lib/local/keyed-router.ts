@@ -10,7 +10,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { createKeyedConductor } from '../../functions/keyed-conductor';
 import type { PipelineSource } from '../catalogue';
 import { BACKFILLS_PREFIX } from '../contract/step-event';
-import { readBackfill } from '../runtime/keyed/backfill';
+import { backfillIdOf, readBackfill } from '../runtime/keyed/backfill';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../runtime/keyed/keyed-trigger';
 import type { ObjectCreatedEventBridgeEvent } from '../runtime/upload-events';
 import { messageOf } from '../shared/errors';
@@ -108,9 +108,9 @@ export class KeyedRouter {
   /** Goes on with every backfill its record says is RUNNING: one the last process was working when it stopped or died. */
   private async resumeBackfills(): Promise<void> {
     for (const { key } of await this.options.listKeys(BACKFILLS_PREFIX)) {
-      const id = key.slice(BACKFILLS_PREFIX.length).replace(/\.json$/, '');
-      const record = await readBackfill(this.options.s3, this.options.bucket, id).catch(() => undefined);
-      if (record?.status === 'RUNNING') this.startBackfill(id);
+      const id = backfillIdOf(key);
+      const record = id === undefined ? undefined : await readBackfill(this.options.s3, this.options.bucket, id).catch(() => undefined);
+      if (id !== undefined && record?.status === 'RUNNING') this.startBackfill(id);
     }
   }
 

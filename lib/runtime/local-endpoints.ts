@@ -24,12 +24,21 @@ const credentialsSchema = z.object({ accessKeyId: z.literal(LOCAL_ACCESS_KEY_ID)
  * made once per data folder (<dataDir>/credentials.json, readable by its owner only) and printed by
  * `orchestra up`. A published constant would let any process or page use the local endpoints.
  */
+const parsedOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export function localCredentialsOf(dataDir: string): LocalCredentials {
   const file = join(dataDir, 'credentials.json');
   if (existsSync(file)) {
-    const parsed = credentialsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = credentialsSchema.safeParse(parsedOrUndefined(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data;
   }
+  // None yet, or a damaged one: a new secret (`orchestra up` prints it; steps get it from the runtime).
   const credentials = {
     accessKeyId: LOCAL_ACCESS_KEY_ID,
     secretAccessKey: randomBytes(30)

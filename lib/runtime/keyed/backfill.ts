@@ -45,6 +45,9 @@ export interface BackfillRecord {
 }
 
 export const backfillKey = (id: string): string => `${BACKFILLS_PREFIX}${id}.json`;
+/** The backfill a key of backfills/ records, if it is one. */
+export const backfillIdOf = (key: string): string | undefined =>
+  key.startsWith(BACKFILLS_PREFIX) && key.endsWith('.json') ? key.slice(BACKFILLS_PREFIX.length, -'.json'.length) : undefined;
 export const BACKFILL_ID = /^bf-[A-Za-z0-9_-]{16}$/;
 export const newBackfillId = (): string => `bf-${randomBytes(12).toString('base64url')}`;
 
