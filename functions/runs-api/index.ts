@@ -44,19 +44,20 @@ export function createRunsApiHandler(dependencies: RunsApiDependencies) {
   );
 }
 
-/** The body parser refuses malformed JSON with 422 and a text body; this API answers 400 with JSON, as for every other mistake. */
+/** What the body parser's own refusals (422, a text body) mean, answered 400 with JSON as every other mistake is. */
+const BODY_PARSER_REFUSALS: Readonly<Record<string, string>> = {
+  'Invalid or malformed JSON was provided': 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/<pipeline>/<dataset>/"}}',
+  'Forbidden key in JSON body': 'body: holds a key named "__proto__" or "constructor", which could change how it is read — rename or remove it',
+};
+
 function jsonRefusals(request: { error: unknown }): void {
   const { error } = request;
   if (!(error instanceof Error) || !('statusCode' in error) || typeof error.statusCode !== 'number' || error.statusCode >= 500) return;
   if (error.message.startsWith('{')) return;
-  const malformed = error.message === 'Invalid or malformed JSON was provided';
+  const bodyRefusal = Object.hasOwn(BODY_PARSER_REFUSALS, error.message) ? BODY_PARSER_REFUSALS[error.message] : undefined;
   Object.assign(error, {
-    statusCode: malformed ? 400 : error.statusCode,
-    message: JSON.stringify(
-      malformed
-        ? { message: 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/<pipeline>/<dataset>/"}}', field: 'body' }
-        : { message: error.message },
-    ),
+    statusCode: bodyRefusal === undefined ? error.statusCode : 400,
+    message: JSON.stringify(bodyRefusal === undefined ? { message: error.message } : { message: bodyRefusal, field: 'body' }),
   });
 }
 

@@ -34,15 +34,21 @@ const pipeline: PipelineGraph = {
     },
   },
 };
+/** The check alone, with the least memory a Lambda function has: it reads files up to 32 MiB. */
+const smallCheck: PipelineGraph = {
+  name: 'dassflow2d-small-check',
+  trigger: { ingestPrefix: 'ingest/dassflow2d-small-check/', mode: 'dataset', case: 'dassflow2d' },
+  steps: { 'validate-case': { kind: 'lambda', handler: 'functions/flood/validate-inputs/index.ts', memoryMiB: 128 } },
+};
 const STAND_IN = join(import.meta.dirname, '..', 'fixtures', 'dassflow2d', 'stand-in.mjs');
-const runtime = await startTestRuntime([pipeline], { retryDelayMs: 1 });
+const runtime = await startTestRuntime([pipeline, smallCheck], { retryDelayMs: 1 });
 afterAll(() => runtime.stop());
 
 const channel = channelCaseFiles({ nx: 10, ny: 4, cell: 10, slope: 0.001, manning: 0.033, seconds: 600, hydrograph: [[0, 5]] });
 
 /** Uploads the files in name order, as `aws s3 cp --recursive` does, and returns the run their last one completes. */
-async function uploadCase(name: string, files: Record<string, string>) {
-  const prefix = `ingest/dassflow2d-case/${name}/`;
+async function uploadCase(name: string, files: Record<string, string>, pipelineName = pipeline.name) {
+  const prefix = `ingest/${pipelineName}/${name}/`;
   const run = nextRunOn(runtime, prefix);
   for (const [file, text] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) await upload(runtime, `${prefix}${file}`, text);
   return run;
@@ -89,6 +95,18 @@ describe('validate-case on the embedded runtime', () => {
     expect(cause).toContain('did you mean "ts"?');
     expect(cause).toContain('ingest/dassflow2d-case/broken/bc.txt:9: "2 ratcurve" has 2 token(s)');
     expect(cause).toContain('ingest/dassflow2d-case/broken/hydrograph.txt:10: 2 hydrograph 1 points announced, but 1 found');
+  });
+
+  it('reports a mesh above what the check reads with its size, never as missing (an 87 MB mesh was "missing — upload big.geo": issue 29, item 19)', async () => {
+    const mesh = channel['channel.geo'] ?? '';
+    const big = mesh + ' '.repeat(33 * 1024 * 1024 - mesh.length + 1);
+    const run = await uploadCase('big-mesh', { ...channel, 'channel.geo': big }, smallCheck.name);
+
+    expect(run.steps['validate-case']).toMatchObject({ status: 'FAILED', attempts: 1 });
+    const cause = run.steps['validate-case']?.error?.cause ?? '';
+    expect(cause).toContain('ingest/dassflow2d-small-check/big-mesh/channel.geo: uploaded, 34.6 MB: above the 33.6 MB the check reads in its memory');
+    expect(cause).toContain("raise the checking step's memoryMiB");
+    expect(cause).not.toContain('missing');
   });
 
   it('runs the model in the case folder, turns its ( P % ) lines into progress, and keeps res/ and the logs', async () => {

@@ -56,6 +56,19 @@ describe('checkCase on valid cases', () => {
 const edit = (file: string, change: (text: string) => string): Record<string, string> => ({ ...channel, [file]: change(channel[file] ?? '') });
 const without = (file: string): Record<string, string> => Object.fromEntries(Object.entries(channel).filter(([name]) => name !== file));
 
+describe('checkCase on files too large to read', () => {
+  it('reports the size of each and how to read it, and goes on with the others', () => {
+    const files: CaseFiles = (name) => (name === 'channel.geo' ? { bytes: 87_000_000, limitBytes: 64_000_000 } : fromRecord(channel)(name));
+
+    const checked = checkCase(files);
+
+    expect(checked.summary).toBeUndefined();
+    expect(checked.problems.map(formatProblem)).toEqual([
+      "channel.geo: uploaded, 87.0 MB: above the 64.0 MB the check reads in its memory — raise the checking step's memoryMiB in the graph (it reads files up to a quarter of it)",
+    ]);
+  });
+});
+
 describe('checkCase on broken cases: each problem names its file, line and fix', () => {
   it.each([
     ['the mesh file missing (the model exits 2)', without('channel.geo'), 'channel.geo: missing: input.txt names it as mesh_name (line 3)'],

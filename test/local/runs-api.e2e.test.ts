@@ -161,6 +161,8 @@ describe('runs API served locally', () => {
 
   it.each([
     ['malformed JSON', '/pipelines/quick/runs', '{"runId": ', 400, 'body'],
+    // It answered 422 without a field (issue 29, item 12).
+    ['a prototype-named key', '/pipelines/quick/runs', '{"input": {"__proto__": {"x": 1}}}', 400, 'body'],
     ['an unknown field', '/pipelines/quick/runs', { runId: 'x', inptu: {} }, 400, 'body'],
     ['a bad run id', '/pipelines/quick/runs', { runId: 'has space' }, 400, 'body.runId'],
     ['a bad dryRun', '/pipelines/quick/runs?dryRun=yes', {}, 400, 'dryRun'],

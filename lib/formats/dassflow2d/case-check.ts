@@ -11,8 +11,16 @@ import type { CaseProblem } from './problems';
 import { FILES_OF_BOUNDARY_TYPE } from './required-files';
 import { type BoundaryCondition, parseBcFile, parseHydrographs, parseLandUses, parseRatingCurves } from './tables';
 
+/** A file that is there but was not read: its size is above what the checker may hold in memory. */
+export interface UnreadFile {
+  readonly bytes: number;
+  readonly limitBytes: number;
+}
+
 /** The files of a case by name, as uploaded (undefined: not there). */
-export type CaseFiles = (name: string) => string | undefined;
+export type CaseFiles = (name: string) => string | UnreadFile | undefined;
+
+const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
 export interface CheckedCase {
   readonly problems: readonly CaseProblem[];
@@ -67,11 +75,25 @@ function boundaryNumbersOf(mesh: Mesh): Map<number, string> {
   return numbers;
 }
 
-export function checkCase(read: CaseFiles): CheckedCase {
+export function checkCase(caseFiles: CaseFiles): CheckedCase {
   const problems: CaseProblem[] = [];
-  const inputText = read(INPUT_FILE);
-  if (inputText === undefined)
-    return { problems: [{ file: INPUT_FILE, message: 'missing: DassFlow-2D reads its settings from it', fix: 'add input.txt, the &list_input namelist' }] };
+  /** A file's text; when it is missing or too large to read, the problem is reported and undefined returned. */
+  const read = (file: string, missing: Omit<CaseProblem, 'file'>): string | undefined => {
+    const found = caseFiles(file);
+    if (typeof found === 'string') return found;
+    problems.push(
+      found === undefined
+        ? { file, ...missing }
+        : {
+            file,
+            message: `uploaded, ${megabytes(found.bytes)}: above the ${megabytes(found.limitBytes)} the check reads in its memory`,
+            fix: "raise the checking step's memoryMiB in the graph (it reads files up to a quarter of it)",
+          },
+    );
+    return undefined;
+  };
+  const inputText = read(INPUT_FILE, { message: 'missing: DassFlow-2D reads its settings from it', fix: 'add input.txt, the &list_input namelist' });
+  if (inputText === undefined) return { problems };
   const namelist = parseNamelist(inputText);
   problems.push(...namelist.problems);
   const { meshFile, ts } = checkSettings(namelist, problems);
@@ -79,14 +101,11 @@ export function checkCase(read: CaseFiles): CheckedCase {
 
   let mesh: Mesh | undefined;
   if (meshFile !== undefined) {
-    const text = read(meshFile);
-    if (text === undefined)
-      problems.push({
-        file: meshFile,
-        message: `missing: input.txt names it as mesh_name (line ${namelist.values.get('mesh_name')?.line}); the model would exit 2`,
-        fix: `upload ${meshFile} with the case, or correct mesh_name`,
-      });
-    else {
+    const text = read(meshFile, {
+      message: `missing: input.txt names it as mesh_name (line ${namelist.values.get('mesh_name')?.line}); the model would exit 2`,
+      fix: `upload ${meshFile} with the case, or correct mesh_name`,
+    });
+    if (text !== undefined) {
       files.push(meshFile);
       const parsed = parseMesh(meshFile, text);
       problems.push(...parsed.problems);
@@ -95,22 +114,17 @@ export function checkCase(read: CaseFiles): CheckedCase {
   }
 
   let conditions: BoundaryCondition[] = [];
-  const bcText = read('bc.txt');
-  if (bcText === undefined)
-    problems.push({ file: 'bc.txt', message: 'missing: the model reads its boundary conditions from it', fix: 'add bc.txt, e.g. "1 discharg1 file" and "2 ratcurve file"' });
-  else {
+  const bcText = read('bc.txt', { message: 'missing: the model reads its boundary conditions from it', fix: 'add bc.txt, e.g. "1 discharg1 file" and "2 ratcurve file"' });
+  if (bcText !== undefined) {
     files.push('bc.txt');
     conditions = parseBcFile(bcText, problems);
   }
 
-  const landText = read('land_uses.txt');
-  if (landText === undefined)
-    problems.push({
-      file: 'land_uses.txt',
-      message: 'missing: the model runs without Manning friction (it only warns)',
-      fix: 'add land_uses.txt with one "id alpha beta" line per land id of the mesh',
-    });
-  else {
+  const landText = read('land_uses.txt', {
+    message: 'missing: the model runs without Manning friction (it only warns)',
+    fix: 'add land_uses.txt with one "id alpha beta" line per land id of the mesh',
+  });
+  if (landText !== undefined) {
     files.push('land_uses.txt');
     const uses = parseLandUses(landText, problems);
     for (const [id, { alpha }] of uses)
@@ -136,16 +150,12 @@ export function checkCase(read: CaseFiles): CheckedCase {
     if (file !== undefined) byFile.set(file, [...(byFile.get(file) ?? []), condition]);
   }
   for (const [file, users] of byFile) {
-    const text = read(file);
     const first = users[0];
-    if (text === undefined) {
-      problems.push({
-        file,
-        message: `missing: bc.txt line ${first?.line} (${first?.type}) reads it${file === 'hydrograph.txt' ? '; the model would print an error and then crash (SIGSEGV)' : ''}`,
-        fix: `upload ${file} with the case`,
-      });
-      continue;
-    }
+    const text = read(file, {
+      message: `missing: bc.txt line ${first?.line} (${first?.type}) reads it${file === 'hydrograph.txt' ? '; the model would print an error and then crash (SIGSEGV)' : ''}`,
+      fix: `upload ${file} with the case`,
+    });
+    if (text === undefined) continue;
     files.push(file);
     const before = problems.length;
     const series = file === 'hydrograph.txt' ? parseHydrographs(text, problems) : file === 'rating_curve.txt' ? parseRatingCurves(text, problems) : undefined;

@@ -13,7 +13,8 @@ export async function runInProcess(modulePath: string, memoryMiB: number, contex
   const handler = await context.handlers.load(modulePath, context.rootDir);
   return withEnvironment(
     // Lambda sets LAMBDA_TASK_ROOT to the bundle, where a step's `files` are; here they are in the project.
-    { ...context.handlerEnvironment, LAMBDA_TASK_ROOT: context.rootDir, ...environment },
+    // Its memory size too, which handlers may size their work by.
+    { ...context.handlerEnvironment, LAMBDA_TASK_ROOT: context.rootDir, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMiB), ...environment },
     () =>
       invokeInProcess(handler, context.attempt.input, {
         functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
