@@ -266,17 +266,28 @@ export async function getLogs(pipeline: string, runId: string): Promise<LogLine[
 /** The API's own definition (lib/contract): one source of truth for the function and the page. */
 export type { RunOutput };
 
-export async function getOutputs(pipeline: string, runId: string): Promise<{ outputs: RunOutput[]; truncated: boolean }> {
-  const answer = await call('GET', `pipelines/${path(pipeline)}/runs/${path(runId)}/outputs`);
+/** A page of a run's outputs; `nextToken` when there are more. */
+export interface OutputsPage {
+  readonly outputs: RunOutput[];
+  readonly nextToken?: string;
+}
+
+export async function getOutputs(pipeline: string, runId: string, nextToken?: string): Promise<OutputsPage> {
+  const query = nextToken === undefined ? '' : `?nextToken=${encodeURIComponent(nextToken)}`;
+  const answer = await call('GET', `pipelines/${path(pipeline)}/runs/${path(runId)}/outputs${query}`);
   const listed = isRecord(answer) && Array.isArray(answer['outputs']) ? answer['outputs'] : [];
   const outputs = listed.flatMap((o): RunOutput[] => {
     if (!isRecord(o)) return [];
     const [key, step, file, contentType, url, downloadUrl] = [o['key'], o['step'], o['path'], o['contentType'], o['url'], o['downloadUrl']].map(text);
     if (key === undefined || step === undefined || file === undefined || contentType === undefined || url === undefined || downloadUrl === undefined) return [];
     const preview = text(o['preview']);
-    return [{ key, step, path: file, contentType, url, downloadUrl, size: typeof o['size'] === 'number' ? o['size'] : 0, ...(preview === undefined ? {} : { preview }) }];
+    const size = typeof o['size'] === 'number' ? o['size'] : 0;
+    return [
+      { key, step, path: file, contentType, url, downloadUrl, size, ...(preview === undefined ? {} : { preview }), ...(o['unfinished'] === true ? { unfinished: true } : {}) },
+    ];
   });
-  return { outputs, truncated: isRecord(answer) && answer['truncated'] === true };
+  const next = isRecord(answer) ? text(answer['nextToken']) : undefined;
+  return { outputs, ...(next === undefined ? {} : { nextToken: next }) };
 }
 
 /** A field of a request body as the API's OpenAPI document describes it. */

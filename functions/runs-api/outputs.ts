@@ -7,7 +7,16 @@
  */
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { MAX_OUTPUTS_LISTED, MAX_PREVIEWS, OUTPUT_URL_SECONDS, PREVIEW_MAX_BYTES, type RunOutput, type RunOutputs } from '../../lib/contract/run-outputs';
+import {
+  MAX_OUTPUTS_ANSWER_BYTES,
+  MAX_OUTPUTS_LISTED,
+  MAX_PREVIEWS,
+  OUTPUT_URL_SECONDS,
+  outputsTokenOf,
+  PREVIEW_MAX_BYTES,
+  type RunOutput,
+  type RunOutputs,
+} from '../../lib/contract/run-outputs';
 import { runPrefixFor } from '../../lib/contract/step-event';
 
 /** Content types of the files a page can show: images inline, text as text. Anything else is downloaded. */
@@ -34,20 +43,41 @@ const contentTypeOf = (key: string) => CONTENT_TYPES[extensionOf(key)] ?? { type
 /** RFC 6266 filename: quotes and non-ASCII characters replaced (the UTF-8 form carries the real name). */
 const dispositionOf = (name: string): string => `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
-export async function listRunOutputs(data: { readonly s3: S3Client; readonly bucket: string }, pipeline: string, runId: string): Promise<RunOutputs> {
+export interface OutputsPage {
+  readonly limit: number;
+  /** List keys after this one (from the previous page's token). */
+  readonly after?: string;
+}
+
+/** Bytes a value adds to the answer's JSON (with the comma that separates it). */
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8') + 1;
+
+/**
+ * One page of a run's outputs, in key order: at most `page.limit` files, and fewer when the answer
+ * would pass MAX_OUTPUTS_ANSWER_BYTES. `stepSucceeded` says which steps' files are results; the
+ * others' are marked unfinished.
+ */
+export async function listRunOutputs(
+  data: { readonly s3: S3Client; readonly bucket: string },
+  pipeline: string,
+  runId: string,
+  page: OutputsPage,
+  stepSucceeded: (step: string) => boolean,
+): Promise<RunOutputs> {
   const prefix = runPrefixFor(pipeline, runId);
   const listed: Array<{ key: string; size: number }> = [];
-  let truncated = false;
-  for await (const page of paginateListObjectsV2({ client: data.s3, pageSize: MAX_OUTPUTS_LISTED }, { Bucket: data.bucket, Prefix: prefix })) {
-    for (const object of page.Contents ?? []) {
+  let more = false;
+  const pages = paginateListObjectsV2({ client: data.s3, pageSize: Math.min(page.limit + 1, MAX_OUTPUTS_LISTED) }, { Bucket: data.bucket, Prefix: prefix, StartAfter: page.after });
+  for await (const listing of pages) {
+    for (const object of listing.Contents ?? []) {
       if (object.Key === undefined || object.Key.endsWith('/')) continue;
-      if (listed.length === MAX_OUTPUTS_LISTED) truncated = true;
+      if (listed.length === page.limit) more = true;
       else listed.push({ key: object.Key, size: object.Size ?? 0 });
     }
-    if (truncated) break;
+    if (more) break;
   }
   let previews = 0;
-  const outputs = await Promise.all(
+  const described = await Promise.all(
     listed.map(async ({ key, size }): Promise<RunOutput> => {
       const [first = '', ...rest] = key.slice(prefix.length).split('/');
       // A file straight under the run's prefix (no step folder) belongs to no step.
@@ -68,8 +98,19 @@ export async function listRunOutputs(data: { readonly s3: S3Client; readonly buc
         );
       const [url, downloadUrl] = await Promise.all([sign(), sign(dispositionOf(key.slice(key.lastIndexOf('/') + 1)))]);
       const preview = previewed ? await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key })).then((object) => object.Body?.transformToString('utf8')) : undefined;
-      return { key, step, path, size, contentType: kind.type, url, downloadUrl, ...(preview === undefined ? {} : { preview }) };
+      const unfinished = step !== '' && !stepSucceeded(step);
+      return { key, step, path, size, contentType: kind.type, url, downloadUrl, ...(preview === undefined ? {} : { preview }), ...(unfinished ? { unfinished: true } : {}) };
     }),
   );
-  return { prefix, outputs, truncated };
+  // The answer's other fields take well under a kilobyte; the outputs take the rest of the budget.
+  let bytes = 1024 + jsonBytes(prefix);
+  const outputs: RunOutput[] = [];
+  for (const output of described) {
+    bytes += jsonBytes(output);
+    if (bytes > MAX_OUTPUTS_ANSWER_BYTES && outputs.length > 0) break;
+    outputs.push(output);
+  }
+  const last = outputs.at(-1);
+  const truncated = more || outputs.length < described.length;
+  return { prefix, outputs, truncated, ...(truncated && last !== undefined ? { nextToken: outputsTokenOf(last.key) } : {}) };
 }

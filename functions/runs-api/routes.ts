@@ -23,10 +23,12 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../lib/contract/run-outputs';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { parseSchedule } from '../../lib/contract/schedule';
 import { CALLBACK_ID } from '../../lib/contract/service-call';
-import { executionArnOf, readExecutionHistory, runIdOf, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { runPrefixFor } from '../../lib/contract/step-event';
+import { everyStepOutcome, executionArnOf, readExecutionHistory, runIdOf, statesExitedIn, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { BACKFILL_ID, backfillProgress, DEFAULT_BACKFILL_RATE, newBackfillId, planBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { answerCallback } from '../../lib/runtime/service-waits';
@@ -199,7 +201,16 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const { pipeline, runId, executionArn } = runOf(event);
     if (data === undefined) return fail(501, 'outputs are not available from this deployment of the runs API (it has no data bucket)');
     await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
-    return json(200, { pipeline, runId, ...(await listRunOutputs(data, pipeline, runId)) });
+    const token = event.queryStringParameters?.['nextToken'];
+    const after = token === undefined ? undefined : keyOfOutputsToken(token, runPrefixFor(pipeline, runId));
+    if (token !== undefined && after === undefined) fail(400, "nextToken: not a token from a previous answer for this run's outputs — list again without it", 'nextToken');
+    const limit = limitOf(event, DEFAULT_OUTPUTS_LISTED, MAX_OUTPUTS_LISTED);
+    // A step's files are the run's results only once its state exited without a failure (a Map's, once
+    // every item did): a stopped or failed step's may be partial. State names are step ids.
+    const history = await readExecutionHistory(sfn, executionArn);
+    const [exited, steps] = [statesExitedIn(history), stepOutcomesFrom(history)];
+    const succeeded = (step: string) => exited.has(step) && !(Object.hasOwn(steps, step) && steps[step]?.status === 'FAILED');
+    return json(200, { pipeline, runId, ...(await listRunOutputs(data, pipeline, runId, { limit, ...(after === undefined ? {} : { after }) }, succeeded)) });
   };
 
   const describePipeline = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
@@ -302,7 +313,8 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const { pipeline, runId, executionArn } = runOf(event);
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
     const history = await readExecutionHistory(sfn, executionArn);
-    const steps = stepOutcomesFrom(history);
+    const stepIds = Object.keys((Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.steps : undefined) ?? {});
+    const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
     const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
     return json(200, {
       pipeline,

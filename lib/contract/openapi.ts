@@ -5,7 +5,7 @@
  * is stale) and served by `orchestra up` at /openapi.json.
  */
 import * as z from 'zod/mini';
-import { MAX_OUTPUTS_LISTED, OUTPUT_URL_SECONDS, PREVIEW_MAX_BYTES } from './run-outputs';
+import { DEFAULT_OUTPUTS_LISTED, MAX_OUTPUTS_ANSWER_BYTES, MAX_OUTPUTS_LISTED, OUTPUT_URL_SECONDS, PREVIEW_MAX_BYTES } from './run-outputs';
 import { backfillRequestSchema, callbackRequestSchema, startRunRequestSchema } from './runs-api';
 import { RUN_STATUSES } from './statuses';
 
@@ -111,7 +111,11 @@ export function openApiDocument(): Record<string, unknown> {
       '/pipelines/{pipeline}/runs/{runId}/outputs': {
         parameters: [pipelineParameter, runIdParameter],
         get: {
-          summary: `What a run wrote (its first ${MAX_OUTPUTS_LISTED} files): presigned URLs to show and download each (valid ${OUTPUT_URL_SECONDS} s), the text of small text files`,
+          summary: `What a run wrote, a page at a time in key order: presigned URLs to show and download each file (valid ${OUTPUT_URL_SECONDS} s), the text of small text files; a page ends early rather than answer over ${MAX_OUTPUTS_ANSWER_BYTES} bytes`,
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_OUTPUTS_LISTED, default: DEFAULT_OUTPUTS_LISTED } },
+            { name: 'nextToken', in: 'query', schema: { type: 'string' }, description: 'From the previous page' },
+          ],
           responses: {
             200: { description: "The run's outputs", content: jsonContent(ref('RunOutputs')) },
             404: error('No such run'),
@@ -238,7 +242,8 @@ export function openApiDocument(): Record<string, unknown> {
             pipeline: { type: 'string' },
             runId: { type: 'string' },
             prefix: { type: 'string', description: "The run's prefix in the data bucket" },
-            truncated: { type: 'boolean', description: `More than ${MAX_OUTPUTS_LISTED} files: the first ones are listed` },
+            truncated: { type: 'boolean', description: 'More files than this page: ask again with nextToken' },
+            nextToken: { type: 'string', description: 'Where the next page starts' },
             outputs: {
               type: 'array',
               items: {
@@ -253,6 +258,7 @@ export function openApiDocument(): Record<string, unknown> {
                   url: { type: 'string', format: 'uri', description: 'Presigned GET, shown inline' },
                   downloadUrl: { type: 'string', format: 'uri', description: 'Presigned GET, saved as a file' },
                   preview: { type: 'string', description: `The text of a text file up to ${PREVIEW_MAX_BYTES} bytes` },
+                  unfinished: { type: 'boolean', enum: [true], description: 'Written by a step that did not succeed (failed, stopped or still running): it may be incomplete' },
                 },
               },
             },

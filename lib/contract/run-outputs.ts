@@ -1,7 +1,13 @@
 /** What `GET /pipelines/{pipeline}/runs/{runId}/outputs` answers (functions/runs-api/outputs.ts), and its bounds. */
 
-/** The most objects one answer lists (a Distributed Map can write one folder per item). */
+/** The most objects one page lists (a Distributed Map can write one folder per item), and the default. */
 export const MAX_OUTPUTS_LISTED = 1000;
+export const DEFAULT_OUTPUTS_LISTED = 200;
+/**
+ * A page ends before its JSON passes this size, whatever its limit: Lambda answers at most 6 MB (1,000
+ * files with long names and their presigned URLs answered 8.7 MiB and failed); the rest is for headers.
+ */
+export const MAX_OUTPUTS_ANSWER_BYTES = 5_000_000;
 /** Text files up to this size come with their text. */
 export const PREVIEW_MAX_BYTES = 64 * 1024;
 /** At most this many previews per answer, so a run of many small files answers within API Gateway's 29 s. */
@@ -22,13 +28,27 @@ export interface RunOutput {
   readonly url: string;
   /** Presigned GET that a browser saves as a file. */
   readonly downloadUrl: string;
-  /** The text, for a text file of at most PREVIEW_MAX_BYTES (the first MAX_PREVIEWS of them). */
+  /** The text, for a text file of at most PREVIEW_MAX_BYTES (the first MAX_PREVIEWS of a page). */
   readonly preview?: string;
+  /** Written by a step that did not succeed (failed, stopped, or still running): it may be incomplete, and is no result of the run. */
+  readonly unfinished?: true;
 }
 
 export interface RunOutputs {
   readonly prefix: string;
   readonly outputs: readonly RunOutput[];
-  /** More objects than MAX_OUTPUTS_LISTED: the first ones are listed. */
+  /** More files than this page: ask again with `nextToken`. */
   readonly truncated: boolean;
+  /** Where the next page starts (the last key listed, encoded). */
+  readonly nextToken?: string;
+}
+
+/** A page's token: the last key it listed, so the next page starts after it (S3's StartAfter). */
+export const outputsTokenOf = (lastKey: string): string => Buffer.from(lastKey, 'utf8').toString('base64url');
+
+/** The key a token stands for, when it is one this API gave for this run's prefix. */
+export function keyOfOutputsToken(token: string, prefix: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,2000}$/.test(token)) return undefined;
+  const key = Buffer.from(token, 'base64url').toString('utf8');
+  return key.startsWith(prefix) && outputsTokenOf(key) === token ? key : undefined;
 }

@@ -6,8 +6,11 @@ import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '
 import { type Json, parseStoredJson } from '../shared/json';
 
 export interface StepOutcome {
-  /** RUNNING: an attempt is under way; ABORTED: the run ended (stopped, timed out) during an attempt. */
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /**
+   * RUNNING: an attempt is under way; ABORTED: the run ended (stopped, timed out) during an attempt;
+   * PENDING: not started yet; SKIPPED: the run ended without starting it (the local CLI's words too).
+   */
+  readonly status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
   readonly attempts: number;
   readonly error?: string;
   readonly cause?: string;
@@ -71,7 +74,12 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
       step.status = 'RUNNING';
       delete step.stoppedAt;
     } else if (time !== undefined) step.stoppedAt = time;
-    if (succeeded) step.status = 'SUCCEEDED';
+    if (succeeded) {
+      // A success (a retry, or a redrive) ends the step's story: an earlier attempt's error was shown beside SUCCEEDED.
+      step.status = 'SUCCEEDED';
+      delete step.error;
+      delete step.cause;
+    }
     if (failure !== undefined)
       Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
   }
@@ -83,6 +91,19 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
       step.status = 'ABORTED';
       if (endedAt !== undefined) step.stoppedAt = endedAt;
     }
+  return steps;
+}
+
+/**
+ * Every step of the pipeline, in its order: those the history has not seen are PENDING while the run
+ * goes on and SKIPPED once it ended (the console showed them PENDING where the CLI said SKIPPED).
+ */
+export function everyStepOutcome(seen: Readonly<Record<string, StepOutcome>>, stepIds: readonly string[], runEnded: boolean): Record<string, StepOutcome> {
+  const notRun: StepOutcome = { status: runEnded ? 'SKIPPED' : 'PENDING', attempts: 0 };
+  const steps: Record<string, StepOutcome> = {};
+  for (const id of stepIds) steps[id] = Object.hasOwn(seen, id) ? (seen[id] ?? notRun) : notRun;
+  // States the pipeline does not name as steps (a forEach's item Task) keep their place after them.
+  for (const [id, outcome] of Object.entries(seen)) if (!Object.hasOwn(steps, id)) steps[id] = outcome;
   return steps;
 }
 

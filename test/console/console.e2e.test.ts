@@ -52,7 +52,11 @@ const observations: PipelineGraph = {
   steps: { product: { kind: 'simulate' } },
 };
 
-const runtime = await startTestRuntime([quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
+const stops: PipelineGraph = {
+  name: 'stops',
+  steps: { first: { kind: 'simulate', durationMs: 60_000, timeoutSeconds: 120 }, after: { kind: 'simulate', dependsOn: ['first'] } },
+};
+const runtime = await startTestRuntime([stops, quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
 const api = await runtime.serveRunsApi({ console: join(ROOT, 'console', 'dist') });
 let browser: BrowserContext;
 let page: Page;
@@ -165,6 +169,36 @@ describe('the console', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.includes('slow') && row.includes('ABORTED'))).toBe(true);
   });
+  it("shows a stopped run's steps that never ran as SKIPPED and a stopped step's files apart from the results (issue 29, item 24)", async () => {
+    await startFromPage('stops');
+    const runId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+    await page.getByRole('button', { name: 'after: PENDING' }).waitFor();
+    await upload(runtime, `runs/stops/${runId}/first/partial.csv`, 'id\n1\n');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('heading', { name: /ABORTED$/ }).waitFor({ timeout: 15_000 });
+
+    await page.getByRole('button', { name: 'after: SKIPPED' }).waitFor();
+    expect(await page.locator('tr[data-step="after"]').innerText()).toContain('SKIPPED');
+    const unfinished = page.getByRole('list', { name: 'Files of steps that did not finish' });
+    await unfinished.locator('li', { hasText: 'first/partial.csv' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Files the run wrote' }).locator('li').count()).toBe(0);
+  });
+
+  it('lists a run of many files a page at a time: More files loads the rest, each once (issue 29, item 17)', async () => {
+    await startFromPage('quick');
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
+    const runId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+    const keys = Array.from({ length: 230 }, (_, i) => `runs/quick/${runId}/a/part-${String(i).padStart(3, '0')}.bin`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => upload(runtime, key, 'x')));
+    await page.reload();
+    const files = page.getByRole('list', { name: 'Files the run wrote' }).locator('li');
+    await page.getByRole('button', { name: 'More files (200 listed)' }).click();
+    await files.nth(229).waitFor();
+
+    expect(await files.count()).toBe(230);
+    expect(await page.getByRole('button', { name: /^More files/ }).count()).toBe(0);
+  });
+
   it('shows a pipeline: what starts it, its steps and graph, its recent runs', async () => {
     await page.goto(`${api.url}/#/pipelines/survey`);
     await page.getByRole('heading', { name: 'Pipeline survey' }).waitFor();

@@ -269,6 +269,52 @@ describe('runs API served locally', () => {
     expect(outputs.every((o) => typeof o['url'] === 'string' && typeof o['downloadUrl'] === 'string')).toBe(true);
   });
 
+  it('pages outputs within what Lambda may answer: 1,000 long-named files, every one listed once (one answer was 8.7 MiB: issue 29, item 17)', async () => {
+    const started = await http('POST', '/pipelines/quick/runs', { runId: 'long-names' });
+    await settled(String(started.location));
+    // About 1,000 characters each, spaces (encoded in URLs) among them; the embedded S3 keeps a key's
+    // parts as file names, of at most 200 bytes.
+    const keys = Array.from({ length: 1000 }, (_, i) => `runs/quick/long-names/quick/${String(i).padStart(4, '0')}/${`${'n '.repeat(95)}/`.repeat(5)}x.bin`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => upload(runtime, key, 'x')));
+
+    const listed: string[] = [];
+    const sizes: number[] = [];
+    for (let token: string | undefined, pages = 0; pages === 0 || token !== undefined; pages++) {
+      const response = await fetch(`${api}/pipelines/quick/runs/long-names/outputs?limit=1000${token === undefined ? '' : `&nextToken=${token}`}`);
+      const text = await response.text();
+      sizes.push(Buffer.byteLength(text));
+      const body = JSON.parse(text) as { outputs: Array<{ key: string }>; nextToken?: string; truncated: boolean };
+      listed.push(...body.outputs.map((output) => output.key));
+      expect(body.truncated).toBe(body.nextToken !== undefined);
+      token = body.nextToken;
+    }
+
+    expect(listed).toEqual(keys);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(5_000_000);
+    const firstPage = await http('GET', '/pipelines/quick/runs/long-names/outputs');
+    expect((firstPage.body['outputs'] as unknown[]).length).toBe(200);
+    expect(await http('GET', '/pipelines/quick/runs/long-names/outputs?nextToken=cnVucy9vdGhlci8')).toMatchObject({ status: 400, body: { field: 'nextToken' } });
+    expect(await http('GET', '/pipelines/quick/runs/long-names/outputs?limit=1001')).toMatchObject({ status: 400, body: { field: 'limit' } });
+  });
+
+  it("marks the files of a step that did not finish as unfinished, not as the run's results (issue 29, item 24)", async () => {
+    const started = await http('POST', '/pipelines/slow/runs', { runId: 'stopped-with-files' });
+    await upload(runtime, 'runs/slow/stopped-with-files/slow/partial.csv', 'id\n1\n');
+    await http('DELETE', String(started.location));
+    await settled(String(started.location));
+
+    const outputs = (await http('GET', '/pipelines/slow/runs/stopped-with-files/outputs')).body['outputs'] as Array<Record<string, unknown>>;
+
+    expect(outputs).toMatchObject([{ step: 'slow', path: 'partial.csv', unfinished: true }]);
+    const done = await http('POST', '/pipelines/quick/runs', { runId: 'finished-with-files' });
+    await settled(String(done.location));
+    await upload(runtime, 'runs/quick/finished-with-files/quick/result.csv', 'id\n1\n');
+    const finished = (await http('GET', '/pipelines/quick/runs/finished-with-files/outputs')).body['outputs'] as Array<Record<string, unknown>>;
+    expect(finished).toEqual([expect.not.objectContaining({ unfinished: expect.anything() })]);
+    expect(finished).toMatchObject([{ step: 'quick', path: 'result.csv' }]);
+  });
+
   it('answers 404 for the outputs of a run that does not exist', async () => {
     const answer = await http('GET', '/pipelines/quick/runs/never-ran/outputs');
 

@@ -2,7 +2,7 @@
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
+import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { fakeSfn } from '../helpers/fake-sfn';
 
 describe('stepOutcomesFrom', () => {
@@ -66,6 +66,21 @@ describe('stepOutcomesFrom', () => {
     events.push(event('ExecutionRedriven', 6, second(20)), event('TaskScheduled', 5, second(21)));
     expect(stepOutcomesFrom(events)['model']).toMatchObject({ status: 'RUNNING', attempts: 3 });
   });
+  it("forgets an earlier attempt's error once the step succeeds (a retry or a redrive)", () => {
+    id = 0;
+    const events: HistoryEvent[] = [
+      event('ExecutionStarted', 0),
+      event('TaskStateEntered', 1, { stateEnteredEventDetails: { name: 'b' } }), // 2
+      event('LambdaFunctionScheduled', 2), // 3
+      event('LambdaFunctionFailed', 3, { lambdaFunctionFailedEventDetails: { error: 'NotReady', cause: 'b is not ready' } }), // 4
+      event('ExecutionFailed', 4), // 5
+      event('ExecutionRedriven', 5), // 6
+      event('LambdaFunctionScheduled', 2), // 7
+      event('LambdaFunctionSucceeded', 7), // 8
+    ];
+
+    expect(stepOutcomesFrom(events)['b']).toEqual({ status: 'SUCCEEDED', attempts: 2, startedAt: at.toISOString(), stoppedAt: at.toISOString() });
+  });
 });
 
 describe('readExecutionHistory', () => {
@@ -83,5 +98,20 @@ describe('readExecutionHistory', () => {
       ['GetExecutionHistoryCommand', undefined, 1000],
       ['GetExecutionHistoryCommand', 'second', 1000],
     ]);
+  });
+});
+
+describe('everyStepOutcome', () => {
+  const ran = { status: 'SUCCEEDED', attempts: 1 } as const;
+
+  it('lists every step in pipeline order: not run yet PENDING while the run goes on, SKIPPED once it ended (the console said PENDING: issue 29, item 24)', () => {
+    expect(everyStepOutcome({ a: ran }, ['a', 'b'], false)).toEqual({ a: ran, b: { status: 'PENDING', attempts: 0 } });
+    expect(everyStepOutcome({ a: ran }, ['a', 'b'], true)).toEqual({ a: ran, b: { status: 'SKIPPED', attempts: 0 } });
+  });
+
+  it('keeps states that are no step of the pipeline after its steps, and ignores prototype names', () => {
+    const steps = everyStepOutcome({ 'map: item': ran, toString: ran }, ['toString', 'b'], true);
+    expect(Object.keys(steps)).toEqual(['toString', 'b', 'map: item']);
+    expect(steps['b']).toEqual({ status: 'SKIPPED', attempts: 0 });
   });
 });

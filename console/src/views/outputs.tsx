@@ -1,7 +1,8 @@
 /** A run's outputs: each file with its size and a download link; images shown, small text, JSON and CSV previewed. */
 import { parse } from 'csv-parse/browser/esm/sync';
-import { getOutputs, type RunOutput } from '../api';
-import { Problem, TableHead, usePolled } from '../components';
+import { useEffect, useState } from 'preact/hooks';
+import { getOutputs, type OutputsPage, type RunOutput } from '../api';
+import { messageOf, Problem, TableHead, usePolled } from '../components';
 
 const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
 
@@ -44,6 +45,31 @@ function Preview({ output }: { output: RunOutput }) {
   return <pre class="preview-text">{shown}</pre>;
 }
 
+function OutputList({ outputs, label }: { outputs: readonly RunOutput[]; label: string }) {
+  return (
+    <ul class="outputs" aria-label={label}>
+      {outputs.map((output) => (
+        <li key={output.key}>
+          <div>
+            <strong>{output.step === '' ? output.path : `${output.step}/${output.path}`}</strong> <span class="hint">{size(output.size)}</span>{' '}
+            <a href={output.downloadUrl} download={output.path.split('/').at(-1)}>
+              Download
+            </a>{' '}
+            <a href={output.url} target="_blank" rel="noreferrer">
+              Open
+            </a>
+          </div>
+          <Preview output={output} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The first page is followed live; further pages are loaded on demand and kept while the run's page is
+ * open (a file listed twice, when the first page grew, is shown once).
+ */
 export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: string; status: string | undefined }) {
   // Listed again when the run's status changes (a step wrote more); the URLs outlive a view by far.
   const { value, error } = usePolled(
@@ -51,29 +77,42 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
     `outputs:${pipeline}/${runId}:${status ?? ''}`,
     (change) => change.runId === runId && change.type === 'step' && change.status === 'SUCCEEDED',
   );
-  const outputs = value?.outputs ?? [];
+  const [later, setLater] = useState<OutputsPage | undefined>(undefined);
+  const [moreError, setMoreError] = useState<string | undefined>(undefined);
+  useEffect(() => setLater(undefined), [pipeline, runId]);
+  const nextToken = later === undefined ? value?.nextToken : later.nextToken;
+  const loadMore = async () => {
+    if (nextToken === undefined) return;
+    try {
+      const page = await getOutputs(pipeline, runId, nextToken);
+      setLater((before) => ({ outputs: [...(before?.outputs ?? []), ...page.outputs], ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) }));
+      setMoreError(undefined);
+    } catch (failure) {
+      setMoreError(messageOf(failure));
+    }
+  };
+  const seen = new Set<string>();
+  const outputs = [...(value?.outputs ?? []), ...(later?.outputs ?? [])].filter((output) => !seen.has(output.key) && seen.add(output.key));
+  const results = outputs.filter((output) => output.unfinished !== true);
+  const unfinished = outputs.filter((output) => output.unfinished === true);
   return (
     <section aria-labelledby="outputs-title">
       <h3 id="outputs-title">Outputs</h3>
-      <Problem message={error} />
+      <Problem message={error ?? moreError} />
       {value !== undefined && outputs.length === 0 ? <p>No outputs yet.</p> : null}
-      {value?.truncated === true ? <p>Only the first {outputs.length} files are listed.</p> : null}
-      <ul class="outputs">
-        {outputs.map((output) => (
-          <li key={output.key}>
-            <div>
-              <strong>{output.step === '' ? output.path : `${output.step}/${output.path}`}</strong> <span class="hint">{size(output.size)}</span>{' '}
-              <a href={output.downloadUrl} download={output.path.split('/').at(-1)}>
-                Download
-              </a>{' '}
-              <a href={output.url} target="_blank" rel="noreferrer">
-                Open
-              </a>
-            </div>
-            <Preview output={output} />
-          </li>
-        ))}
-      </ul>
+      <OutputList outputs={results} label="Files the run wrote" />
+      {unfinished.length === 0 ? null : (
+        <>
+          <h4>Left by steps that did not finish</h4>
+          <p class="hint">These steps failed, were stopped or are still running: their files may be incomplete.</p>
+          <OutputList outputs={unfinished} label="Files of steps that did not finish" />
+        </>
+      )}
+      {nextToken === undefined ? null : (
+        <button type="button" onClick={() => void loadMore()}>
+          More files ({outputs.length} listed)
+        </button>
+      )}
     </section>
   );
 }

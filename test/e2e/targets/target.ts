@@ -8,8 +8,8 @@ import { DeployedTarget } from './deployed';
 import { EmbeddedTarget } from './embedded';
 
 export interface StepResult {
-  /** A settled run's steps are SUCCEEDED or FAILED; ABORTED when the run was stopped during one. */
-  readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /** A settled run's steps are SUCCEEDED or FAILED; ABORTED when the run was stopped during one; SKIPPED when it ended before one. */
+  readonly status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
   readonly attempts: number;
   readonly error?: string;
   readonly cause?: string;
