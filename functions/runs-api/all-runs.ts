@@ -1,15 +1,18 @@
 /**
- * `GET /runs`: runs across pipelines, newest first, filtered by pipeline, status, key (the dataset
- * prefix or object key the run was started for) and start time, paged. Step Functions lists one
+ * `GET /runs`: runs across pipelines, newest first, filtered by pipeline, status, key (what the run
+ * was started for: lib/contract/run-key.ts) and start time, paged. Step Functions lists one
  * state machine at a time, so the pages of each are merged; the token keeps, for each pipeline, where
  * its unreturned runs start, and the position of the last run returned (so nothing is returned twice
  * or skipped, even when runs start between pages).
  */
 import { DescribeExecutionCommand, type ExecutionListItem, type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { isJsonRecord } from '../../lib/shared/json';
+import { nameMayBeFor, runIsFor, type StartMode } from '../../lib/contract/run-key';
+import { isJsonRecord, parseStoredJson } from '../../lib/shared/json';
 
 export interface RunsQuery {
   readonly pipelines: ReadonlyArray<readonly [name: string, stateMachineArn: string]>;
+  /** How each pipeline's runs start, which decides what `key` matches (lib/contract/run-key.ts). */
+  readonly startModeOf?: (pipeline: string) => StartMode;
   readonly status?: ExecutionStatus;
   readonly key?: string;
   readonly since?: Date;
@@ -104,7 +107,7 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
           break;
         }
         if (after !== undefined && !before(after, position)) continue;
-        if (query.key !== undefined && !(await startedFor(sfn, item, query.key))) continue;
+        if (query.key !== undefined && !(await startedFor(sfn, item, query.startModeOf?.(pipeline), query.key))) continue;
         candidates.push({ position, item, page });
         found += 1;
       }
@@ -137,19 +140,9 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
   };
 }
 
-/** Whether the run was started for `key`: its dataset prefix, one of its objects, a key under its prefix, or its keyed trigger's key (an observation id). */
-/** Whether the run is named after the key (scheduled and keyed runs often are), else was started for it (its input). */
-async function startedFor(sfn: SFNClient, item: ExecutionListItem, key: string): Promise<boolean> {
-  if (item.name?.includes(key) === true) return true;
+/** Whether the run was started for `key`: only runs whose names fit the key are described (one call each). */
+async function startedFor(sfn: SFNClient, item: ExecutionListItem, mode: StartMode, key: string): Promise<boolean> {
+  if (item.name === undefined || !nameMayBeFor(item.name, key)) return false;
   const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input ?? '{}');
-  } catch {
-    return false;
-  }
-  if (!isJsonRecord(parsed)) return false;
-  const prefix = typeof parsed['prefix'] === 'string' ? parsed['prefix'] : undefined;
-  const keys = Array.isArray(parsed['keys']) ? parsed['keys'] : [];
-  return prefix === key || (prefix !== undefined && key.startsWith(prefix)) || keys.includes(key) || parsed['key'] === key;
+  return runIsFor(parseStoredJson(input ?? '{}'), mode, key);
 }

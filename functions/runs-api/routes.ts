@@ -23,6 +23,7 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import { apiRunName, startModeOf } from '../../lib/contract/run-key';
 import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../lib/contract/run-outputs';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { parseSchedule } from '../../lib/contract/schedule';
@@ -167,9 +168,11 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     if (status !== undefined && !STATUSES.includes(status as ExecutionStatus)) fail(400, `status "${status}": one of ${STATUSES.join(', ')}`, 'status');
     const sinceDate = since === undefined ? undefined : new Date(since);
     if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) fail(400, `since: an ISO 8601 time such as 2026-12-01T00:00:00Z, not "${String(since)}"`, 'since');
+    if (key === '') fail(400, 'key: empty — give an observation id, an object key or a dataset folder, or leave key out', 'key');
     const token = nextToken === undefined ? undefined : decodeRunsToken(nextToken);
     if (nextToken !== undefined && token === undefined) fail(400, 'nextToken: not a token from a previous answer of this API — list again without it', 'nextToken');
     const page = await listAllRuns(sfn, {
+      startModeOf: (name) => startModeOf(Object.hasOwn(descriptions, name) ? descriptions[name]?.trigger : undefined),
       pipelines: Object.entries(pipelines)
         .filter(([name]) => pipeline === undefined || name === pipeline)
         .sort(([a], [b]) => a.localeCompare(b)),
@@ -272,7 +275,9 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
       if (existing !== undefined) return existing;
     }
     try {
-      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(runId === undefined ? {} : { name: runId }) }));
+      // Unnamed, it is named from what it was started for when that is something, so that listing by key finds it.
+      const name = runId ?? apiRunName(body.input, startModeOf(Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined));
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(name === undefined ? {} : { name }) }));
       const executionArn = started.executionArn ?? '';
       const startedId = runIdOf(executionArn);
       return json(202, { pipeline, runId: startedId, executionArn, startedAt: started.startDate }, { location: locationOf(event, pipeline, startedId) });

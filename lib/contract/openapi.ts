@@ -38,8 +38,9 @@ export function openApiDocument(): Record<string, unknown> {
             {
               name: 'key',
               in: 'query',
-              schema: { type: 'string' },
-              description: "Runs named after it (the run id contains it) or started for it: the dataset prefix or object key of the run's input, or its keyed trigger's key",
+              schema: { type: 'string', minLength: 1 },
+              description:
+                "Runs started for it, exactly: a keyed run's observation id, a per-object run's object key, a dataset run's folder (with or without its final \"/\"). Runs started by the triggers, or by this API without a runId, are found; a run named by its caller is found by its id",
             },
             { name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Runs started at or after this time' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },

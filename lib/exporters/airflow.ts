@@ -30,8 +30,39 @@ export class AirflowExportError extends OrchestraError {
   }
 }
 
-/** A JSON string literal is a valid Python string literal (same escapes); non-ASCII is escaped so the file stays ASCII. */
-const py = (text: string): string => JSON.stringify(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** A character as a Python escape: \\xNN, \\uNNNN, or \\UNNNNNNNN beyond the BMP (two \\u halves would be two lone surrogates). */
+function pythonEscape(character: string): string {
+  const code = character.codePointAt(0) ?? 0;
+  const hex = code.toString(16);
+  return code <= 0xff ? `\\x${hex.padStart(2, '0')}` : code <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\U${hex.padStart(8, '0')}`;
+}
+
+/** Every character outside printable ASCII escaped, for a string literal that is already quoted. */
+const asciiEscaped = (text: string): string => text.replace(/[^\x20-\x7e]/gu, pythonEscape);
+
+/** A JSON string literal is a valid Python string literal (same escapes); the file stays printable ASCII. */
+const py = (text: string): string => asciiEscaped(JSON.stringify(text));
+
+/** Text for a `#` comment: one line, no control character (a NUL makes the file no Python at all). */
+const comment = (text: string): string => asciiEscaped(text.replace(/[\s\p{Cc}]+/gu, ' ').trim());
+
+/**
+ * Data inside a field Airflow renders with Jinja: text that Jinja would read as a template ("{{", "{%",
+ * "{#") becomes a Jinja string literal that renders to itself — else `{{ var.value.x }}` in a parameter
+ * was evaluated by Airflow, and `{%` failed the task. Jinja string literals take Python's escapes.
+ */
+function jinjaSafe(text: string): string {
+  if (!/\{[{%#]/.test(text)) return text;
+  return `{{ "${text.replace(/[\\"{}]|[^\x20-\x7e]/gu, pythonEscape)}" }}`;
+}
+
+/** A value for a templated field: every string in it Jinja-safe (Airflow renders the strings of lists and dict values). */
+function templatedData(value: unknown): unknown {
+  if (typeof value === 'string') return jinjaSafe(value);
+  if (Array.isArray(value)) return value.map(templatedData);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, templatedData(item)]));
+  return value;
+}
 
 /** A JSON value as Python: JSON with true/false/null spelled the Python way (outside strings). */
 function pyValue(value: unknown): string {
@@ -46,11 +77,15 @@ function pyValue(value: unknown): string {
     .join(', ')}}`;
 }
 
-const RESERVED = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield json random time timedelta dag DAG task annotations'.split(
+/** Python's keywords and every name the DAG file itself defines or imports: a step named `simulate` or `PythonOperator` shadowed them. */
+const RESERVED = new Set([
+  ...'False None True and as assert async await break case class continue def del elif else except finally for from global if import in is lambda match nonlocal not or pass raise return try type while with yield'.split(
     ' ',
   ),
-);
+  ...'annotations json random time timedelta dag DAG task simulate LambdaInvokeFunctionOperator EcsRunTaskOperator PythonOperator TriggerDagRunOperator CronTriggerTimetable'.split(
+    ' ',
+  ),
+]);
 
 /** Python variable names for the step ids: identifiers, no keyword or module name, unique. */
 function variableNames(stepIds: readonly string[]): Map<string, string> {
@@ -67,8 +102,18 @@ function variableNames(stepIds: readonly string[]): Map<string, string> {
   return names;
 }
 
-/** EventBridge Scheduler's expression as Airflow's `schedule`: a timedelta for rate(), a five-field cron for cron(). */
-export function airflowSchedule(expression: string | undefined): { readonly value: string; readonly note?: string } {
+/**
+ * AWS numbers weekdays 1-7 from Sunday, cron 0-6: numbers shift, names stay, and what follows "#" (the
+ * nth weekday of the month) is no weekday (MON#2 became MON#1).
+ */
+const cronWeekdays = (field: string): string => field.replace(/(^|[^#\d])(\d+)/g, (_whole, before: string, day: string) => `${before}${Number(day) - 1}`);
+
+/**
+ * EventBridge Scheduler's expression as Airflow's `schedule`: a timedelta for rate(), a five-field cron
+ * for cron() — in its time zone through CronTriggerTimetable when it is not UTC (a bare cron string
+ * runs in the DAG's zone, UTC: 02:00 Paris ran at 02:00 UTC).
+ */
+export function airflowSchedule(expression: string | undefined, timezone = 'UTC'): { readonly value: string; readonly note?: string } {
   if (expression === undefined) return { value: 'None' };
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
   if (rate !== null) {
@@ -79,10 +124,9 @@ export function airflowSchedule(expression: string | undefined): { readonly valu
   const fields = cron?.[1]?.trim().split(/\s+/);
   if (fields === undefined || fields.length !== 6) throw new AirflowExportError(`trigger.schedule: "${expression}" is neither rate(…) nor a six-field cron(…)`);
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
-  // AWS numbers weekdays 1-7 from Sunday, cron 0-6: shift numbers, keep names.
-  const weekdays = (dayOfWeek ?? '*').replace(/\d+/g, (n) => String(Number(n) - 1));
-  const five = [minutes, hours, (dayOfMonth ?? '*').replace('?', '*'), month, weekdays.replace('?', '*')].join(' ');
-  return year === '*' ? { value: py(five) } : { value: py(five), note: `AWS's year field "${year}" has no Airflow equivalent: set start_date/end_date to bound the years` };
+  const five = [minutes, hours, (dayOfMonth ?? '*').replace('?', '*'), month, cronWeekdays(dayOfWeek ?? '*').replace('?', '*')].join(' ');
+  const value = timezone === 'UTC' ? py(five) : `CronTriggerTimetable(${py(five)}, timezone=${py(timezone)})`;
+  return year === '*' ? { value } : { value, note: `AWS's year field "${year}" has no Airflow equivalent: set start_date/end_date to bound the years` };
 }
 
 const jinja = (expression: string): string => `{{ ${expression} }}`;
@@ -103,7 +147,7 @@ function stepEventTemplate(graph: PipelineGraph, id: string, step: Step): string
     `"runId": "${jinja('run_id')}"`,
     `"input": ${jinja('dag_run.conf | tojson')}`,
     `"dependencies": {${dependencies}}`,
-    ...(step.parameters === undefined ? [] : [`"parameters": ${JSON.stringify(step.parameters)}`]),
+    ...(step.parameters === undefined ? [] : [`"parameters": ${jinjaSafe(JSON.stringify(step.parameters))}`]),
   ];
   return `{${parts.join(', ')}}`;
 }
@@ -141,9 +185,9 @@ const SIMULATE_FUNCTION = [
 
 function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: string, targets: AirflowTargets): string[] {
   const policies = policyArguments(graph, step);
-  const comment = step.description === undefined ? [] : [`    # ${step.description.replace(/\s+/g, ' ')}`];
+  const described = step.description === undefined ? [] : [`    # ${comment(step.description)}`];
   const call = (operator: string, args: readonly string[]) => [
-    ...comment,
+    ...described,
     `    ${variable} = ${operator}(`,
     ...[`task_id=${py(id)}`, ...args, ...policies].map((arg) => `        ${arg},`),
     '    )',
@@ -157,7 +201,7 @@ function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: str
     case 'simulate':
       return call('PythonOperator', [
         'python_callable=simulate',
-        `op_kwargs=${pyValue({ duration_ms: step.durationMs ?? 0, failure_rate: step.failureRate ?? 0, output: step.output ?? { ok: true } })}`,
+        `op_kwargs=${pyValue(templatedData({ duration_ms: step.durationMs ?? 0, failure_rate: step.failureRate ?? 0, output: step.output ?? { ok: true } }))}`,
       ]);
     case 'container': {
       const environment = [
@@ -169,7 +213,7 @@ function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: str
         [CONTAINER_ENV.input, jinja('dag_run.conf | tojson')],
         [CONTAINER_ENV.dependencies, (step.dependsOn ?? []).join(',')],
         ...(step.dependsOn ?? []).map((dep) => [dependencyEnvName(dep), resultOf(graph, dep)]),
-        ...(step.parameters === undefined ? [] : [[CONTAINER_ENV.parameters, JSON.stringify(step.parameters)]]),
+        ...(step.parameters === undefined ? [] : [[CONTAINER_ENV.parameters, jinjaSafe(JSON.stringify(step.parameters))]]),
       ].map(([name, value]) => ({ name, value }));
       return call('EcsRunTaskOperator', [
         `cluster=${py(targets.cluster ?? placeholder('ECS cluster'))}`,
@@ -189,7 +233,7 @@ function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: str
       return call('TriggerDagRunOperator', [
         `trigger_dag_id=${py(step.pipeline)}`,
         'wait_for_completion=True',
-        `conf=${pyValue({ ...(step.input ?? {}), source: 'pipeline', parent: { pipeline: graph.name, step: id, runId: jinja('run_id') } })}`,
+        `conf=${pyValue({ ...(templatedData(step.input ?? {}) as object), source: 'pipeline', parent: { pipeline: graph.name, step: id, runId: jinja('run_id') } })}`,
       ]);
     case 'service':
       throw new AirflowExportError(
@@ -201,16 +245,19 @@ function operatorFor(graph: PipelineGraph, id: string, step: Step, variable: str
 export function exportAirflow(graph: PipelineGraph, targets: AirflowTargets = {}): string {
   const ids = Object.keys(graph.steps);
   const names = variableNames(ids);
-  const schedule = airflowSchedule(graph.trigger?.schedule);
+  const schedule = airflowSchedule(graph.trigger?.schedule, graph.trigger?.timezone);
   const kinds = new Set(Object.values(graph.steps).map((step) => step.kind));
   const failFast = Object.values(graph.steps).every((step) => effectiveOnFailure(graph, step) === 'fail');
   const started = graph.trigger?.ingestPrefix ?? (graph.trigger?.mode === 'keyed' ? `${graph.trigger.dataPrefix ?? 'data/'}<type>/<key>/` : undefined);
-  const lines = [
-    `"""${graph.name}: exported from Orchestra by \`orchestra export airflow\`.`,
+  // A string literal, not a triple-quoted block: a description may hold backslashes (a Windows path) or a NUL.
+  const docstring = [
+    `${graph.name}: exported from Orchestra by \`orchestra export airflow\`.`,
+    ...(graph.description === undefined ? [] : ['', graph.description]),
     '',
-    `${(graph.description ?? '').replace(/"""/g, "'''")}`,
     'Generated from the pipeline graph: change the graph and export again rather than editing this file.',
-    '"""',
+  ].join('\n');
+  const lines = [
+    py(docstring),
     '',
     'from __future__ import annotations',
     '',
@@ -221,10 +268,11 @@ export function exportAirflow(graph: PipelineGraph, targets: AirflowTargets = {}
     ...(kinds.has('simulate') ? ['from airflow.providers.standard.operators.python import PythonOperator'] : []),
     ...(kinds.has('pipeline') ? ['from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator'] : []),
     'from airflow.sdk import DAG',
+    ...(schedule.value.startsWith('CronTriggerTimetable') ? ['from airflow.timetables.trigger import CronTriggerTimetable'] : []),
     '',
     ...(kinds.has('simulate') ? SIMULATE_FUNCTION : []),
-    ...(started === undefined ? [] : [`# In Orchestra, objects under ${started} start runs; here, trigger the DAG with their run input as conf.`]),
-    ...(schedule.note === undefined ? [] : [`# ${schedule.note}`]),
+    ...(started === undefined ? [] : [`# ${comment(`In Orchestra, objects under ${started} start runs; here, trigger the DAG with their run input as conf.`)}`]),
+    ...(schedule.note === undefined ? [] : [`# ${comment(schedule.note)}`]),
     'with DAG(',
     `    dag_id=${py(graph.name)},`,
     ...(graph.description === undefined ? [] : [`    description=${py(graph.description.slice(0, 500))},`]),

@@ -18,6 +18,8 @@ export const SCHEDULE_MARKS_FILE = 'schedules.json';
 
 /** Node's longest timer; longer waits are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** A fire whose timer runs later than this after its time is a missed fire (a timer on a loaded machine runs seconds late). */
+const LATE_FIRE_MS = 60_000;
 /** Missed fires listed at most (a rate(1 minute) schedule stopped for a month has 43,200). */
 const MISSED_SHOWN = 100;
 
@@ -125,10 +127,17 @@ export class LocalScheduler {
       this.clock.setTimeout(
         () => {
           if (this.stopped) return;
-          if (this.clock.now() < next) return this.arm(pipeline, schedule, after);
-          this.fire(pipeline, next);
-          this.mark(pipeline, next);
-          this.arm(pipeline, schedule, next);
+          const now = this.clock.now();
+          if (now < next) return this.arm(pipeline, schedule, after);
+          // Late by more than a minute: the wall clock jumped (suspend and resume, an NTP step) or the
+          // process stalled. The fires due are missed fires, handled by the pipeline's catchUp policy
+          // as at start — firing each at once started 121 runs in one second.
+          const source = now.getTime() - next.getTime() > LATE_FIRE_MS ? this.options.pipelines().find((p) => p.name === pipeline) : undefined;
+          if (source === undefined) this.fire(pipeline, next);
+          else this.catchUp(source, schedule, after, now);
+          const handled = source === undefined ? next : now;
+          this.mark(pipeline, handled);
+          this.arm(pipeline, schedule, handled);
         },
         Math.min(wait, MAX_TIMER_MS),
       ),

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../contract/errors';
+import { datasetNameStem, objectNameStem, runNameOf } from '../contract/run-key';
 import { type RunInput, reservedPrefixOverlapping } from '../contract/step-event';
 import { requiredCaseFiles } from '../formats/dassflow2d/required-files';
 import { messageOf } from '../shared/errors';
@@ -104,12 +105,7 @@ export type IngestDecision =
 
 export { RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../contract/runs-api';
 
-const slug = (text: string): string =>
-  text
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60) || 'run';
-const digest = (parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+const digest = (parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex');
 const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
 
 /** The dataset folder an object belongs to: the first folder below the ingest prefix. */
@@ -141,7 +137,7 @@ export async function decideIngest(
     const folder = object.key.slice(0, object.key.lastIndexOf('/') + 1);
     return {
       action: 'start',
-      runName: `${slug(fileNameOf(object.key))}-${digest([object.bucket, object.key, object.etag ?? object.sequencer ?? ''])}`,
+      runName: runNameOf(objectNameStem(object.key), digest([object.bucket, object.key, object.etag ?? object.sequencer ?? ''])),
       input: { source: 'upload', bucket: object.bucket, prefix: folder, keys: [object.key] },
     };
   }
@@ -173,7 +169,7 @@ export async function decideIngest(
   const keys = listed.map((o) => o.key).sort();
   return {
     action: 'start',
-    runName: `${slug(dataset.name)}-${digest([object.bucket, dataset.prefix, ...identity])}`,
+    runName: runNameOf(datasetNameStem(dataset.prefix), digest([object.bucket, dataset.prefix, ...identity])),
     input: { source: 'upload', bucket: object.bucket, prefix: dataset.prefix, keys },
   };
 }
@@ -196,7 +192,7 @@ async function decideCase(
   const keys = listed.map((o) => o.key).sort();
   return {
     action: 'start',
-    runName: `${slug(dataset.name)}-${digest([object.bucket, dataset.prefix, ...required.sort().map((name) => `${name}:${present.get(name)}`)])}`,
+    runName: runNameOf(datasetNameStem(dataset.prefix), digest([object.bucket, dataset.prefix, ...required.sort().map((name) => `${name}:${present.get(name)}`)])),
     input: { source: 'upload', bucket: object.bucket, prefix: dataset.prefix, keys },
   };
 }

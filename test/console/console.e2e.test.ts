@@ -56,7 +56,8 @@ const stops: PipelineGraph = {
   name: 'stops',
   steps: { first: { kind: 'simulate', durationMs: 60_000, timeoutSeconds: 120 }, after: { kind: 'simulate', dependsOn: ['first'] } },
 };
-const runtime = await startTestRuntime([stops, quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
+const paged: PipelineGraph = { name: 'paged', steps: { only: { kind: 'simulate' } } };
+const runtime = await startTestRuntime([stops, paged, quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
 const api = await runtime.serveRunsApi({ console: join(ROOT, 'console', 'dist') });
 let browser: BrowserContext;
 let page: Page;
@@ -120,16 +121,16 @@ describe('the console', () => {
     expect(await page.locator('pre.logs').textContent()).not.toContain('[a]');
   });
 
-  it('filters the runs by key: runs are named after the dataset or observation that started them', async () => {
-    for (const runId of ['obs-0042-night', 'obs-0043-night']) {
-      const started = await fetch(`${api.url}/pipelines/quick/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runId }) });
+  it('filters the runs by key, exactly: runs are named after the dataset or observation that started them', async () => {
+    for (const body of [{ input: { key: 'obs-0042' } }, { input: { key: 'obs-00420' } }, { runId: 'xobs-0042-night' }]) {
+      const started = await fetch(`${api.url}/pipelines/quick/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(started.status).toBe(202);
     }
     await page.goto(`${api.url}/#/runs`);
     await page.getByRole('textbox', { name: 'Key' }).fill('obs-0042');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/key=obs-0042/);
-    await page.getByRole('link', { name: 'obs-0042-night' }).waitFor();
+    await page.getByRole('link', { name: /^obs-0042-[0-9a-f]{16}$/ }).waitFor();
     expect(await page.getByRole('table', { name: 'Runs' }).locator('tbody tr').count()).toBe(1);
   });
 
@@ -178,7 +179,7 @@ describe('the console', () => {
     await page.getByRole('heading', { name: /ABORTED$/ }).waitFor({ timeout: 15_000 });
 
     await page.getByRole('button', { name: 'after: SKIPPED' }).waitFor();
-    expect(await page.locator('tr[data-step="after"]').innerText()).toContain('SKIPPED');
+    expect(await page.locator('tr[data-step="after"]').textContent()).toContain('SKIPPED');
     const unfinished = page.getByRole('list', { name: 'Files of steps that did not finish' });
     await unfinished.locator('li', { hasText: 'first/partial.csv' }).waitFor();
     expect(await page.getByRole('list', { name: 'Files the run wrote' }).locator('li').count()).toBe(0);
@@ -263,14 +264,14 @@ describe('the console', () => {
 
   it('pages through runs 100 at a time, newest first, each run once', async () => {
     for (let i = 0; i < 130; i++) {
-      const started = await fetch(`${api.url}/pipelines/quick/runs`, {
+      const started = await fetch(`${api.url}/pipelines/paged/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ runId: `paged-${String(i).padStart(3, '0')}` }),
       });
       expect(started.status).toBe(202);
     }
-    await page.goto(`${api.url}/#/runs?key=paged-`);
+    await page.goto(`${api.url}/#/runs?pipeline=paged`);
     const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr td:first-child');
     await page.getByText('Page 1').waitFor();
     await page.waitForFunction('document.querySelectorAll("table[aria-label=Runs] tbody tr").length === 100');

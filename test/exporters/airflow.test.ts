@@ -22,6 +22,20 @@ interface DagShape {
   readonly imports: string[];
 }
 
+interface DagRun {
+  readonly doc: string;
+  readonly dag: Record<string, string>;
+  readonly tasks: Array<{ operator: string; task_id: string; fields: Record<string, unknown> }>;
+  readonly variablesRead: string[];
+}
+
+/** The DAG file run as Airflow loads it, its templated fields rendered with Jinja2 (dag-run.py). */
+function runDag(text: string): DagRun {
+  const file = join(mkdtempSync(join(tmpdir(), 'orchestra-dag-')), 'dag.py');
+  writeFileSync(file, text);
+  return JSON.parse(execFileSync('python3', [join(import.meta.dirname, 'dag-run.py'), file], { encoding: 'utf8' }));
+}
+
 function shapeOf(text: string): DagShape {
   const file = join(mkdtempSync(join(tmpdir(), 'orchestra-dag-')), 'dag.py');
   writeFileSync(file, text);
@@ -94,6 +108,15 @@ describe('orchestra export airflow, read back by Python', () => {
     expect(airflowSchedule('cron(0 0 1 1 ? 2027)').note).toContain('start_date/end_date');
   });
 
+  it.each([
+    ['cron(0 2 ? * MON#2 *)', 'UTC', '"0 2 * * MON#2"'],
+    ['cron(0 2 ? * 2#2 *)', 'UTC', '"0 2 * * 1#2"'],
+    ['cron(0 2 ? * 6L *)', 'UTC', '"0 2 * * 5L"'],
+    ['cron(0 2 * * ? *)', 'Europe/Paris', 'CronTriggerTimetable("0 2 * * *", timezone="Europe/Paris")'],
+  ])('schedule %s in %s → %s (MON#2 became MON#1 and the zone was dropped: issue 29, item 10)', (expression, timezone, value) => {
+    expect(airflowSchedule(expression, timezone).value).toBe(value);
+  });
+
   it('refuses a service step, saying why', () => {
     expect(() => exportAirflow({ name: 's', steps: { call: { kind: 'service', url: 'http://svc/pipeline' } } })).toThrow(/steps\.call is a service step/);
   });
@@ -129,5 +152,48 @@ describe('orchestra export airflow --stack', () => {
       network_configuration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-1'] } },
     });
     expect(JSON.stringify(tasks['run_model']?.kwargs['overrides'])).toContain('orchestra-data-123');
+  });
+});
+
+describe('orchestra export airflow, with data Airflow must not read as code (issue 29, item 10)', () => {
+  const hostile = '{{ var.value.secret }} and {% if %} and {# not a comment';
+  const graph: PipelineGraph = {
+    name: 'hostile',
+    description: 'Reads C:\\Users\\lab\\new, a NUL \u0000 here, """ quotes, \u00e9t\u00e9 and \u{1F30A}',
+    trigger: { schedule: 'cron(0 2 ? * MON#2 *)', timezone: 'Europe/Paris' },
+    steps: {
+      simulate: { kind: 'simulate', description: 'line one\nline two \u0000 \\x', output: { note: hostile } },
+      PythonOperator: { kind: 'lambda', handler: 'functions/x.ts', dependsOn: ['simulate'], parameters: { q: hostile, n: 1 } },
+      model: { kind: 'container', image: 'x', dependsOn: ['PythonOperator'], parameters: { q: hostile } },
+      child: { kind: 'pipeline', pipeline: 'other', dependsOn: ['model'], input: { q: hostile, list: [hostile] } },
+    },
+  };
+  const run = runDag(exportAirflow(graph));
+  const task = (id: string) => run.tasks.find((t) => t.task_id === id)?.fields ?? {};
+
+  it('compiles and loads: the docstring holds the description exactly, step names shadow nothing', () => {
+    expect(run.doc).toContain(graph.description);
+    expect(run.tasks.map((t) => [t.task_id, t.operator])).toEqual([
+      ['simulate', 'PythonOperator'],
+      ['PythonOperator', 'LambdaInvokeFunctionOperator'],
+      ['model', 'EcsRunTaskOperator'],
+      ['child', 'TriggerDagRunOperator'],
+    ]);
+  });
+
+  it('renders every templated field to the data as written, reading no Airflow Variable', () => {
+    expect(run.variablesRead).toEqual([]);
+    const payload = JSON.parse(String(task('PythonOperator')['payload']));
+    expect(payload).toMatchObject({ pipeline: 'hostile', step: 'PythonOperator', parameters: { q: hostile, n: 1 }, input: { prefix: 'ingest/x/' } });
+    expect(payload.dependencies).toEqual({ simulate: { from: 'simulate' } });
+    expect(task('simulate')['op_kwargs']).toMatchObject({ output: { note: hostile } });
+    const overrides = task('model')['overrides'] as { containerOverrides: Array<{ environment: Array<{ name: string; value: string }> }> };
+    const environment = overrides.containerOverrides[0]?.environment ?? [];
+    expect(JSON.parse(environment.find((variable) => variable.name === 'ORCHESTRA_PARAMETERS')?.value ?? '{}')).toEqual({ q: hostile });
+    expect(task('child')['conf']).toMatchObject({ q: hostile, list: [hostile], parent: { runId: 'manual__2026-12-07' } });
+  });
+
+  it('keeps the schedule in its time zone and its nth weekday', () => {
+    expect(run.dag['schedule']).toBe("CronTriggerTimetable('0 2 * * MON#2', timezone='Europe/Paris')");
   });
 });

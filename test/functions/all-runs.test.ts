@@ -51,21 +51,28 @@ describe('runs across pipelines', () => {
     expect(sent[0]?.input).toMatchObject({ statusFilter: 'FAILED' });
   });
 
-  it('filters by key: runs named after it without reading them, others by the prefix, object key or key they were started for', async () => {
+  it('filters by key exactly, describing only the runs whose names fit the key (it matched substrings and described every run: issue 29, item 3)', async () => {
     const items: ExecutionListItem[] = [
-      { name: 'obs-42-night', startDate: at(9), status: 'SUCCEEDED', executionArn: 'named', stateMachineArn: machine('a') },
-      { name: 'r2', startDate: at(8), status: 'SUCCEEDED', executionArn: 'by-prefix', stateMachineArn: machine('a') },
-      { name: 'r3', startDate: at(7), status: 'SUCCEEDED', executionArn: 'other', stateMachineArn: machine('a') },
-      { name: 'r4', startDate: at(6), status: 'SUCCEEDED', executionArn: 'keyed', stateMachineArn: machine('a') },
+      { name: 'obs-42-0123456789abcdef', startDate: at(9), status: 'SUCCEEDED', executionArn: 'keyed', stateMachineArn: machine('a') },
+      { name: 'obs-420-0123456789abcdef', startDate: at(8), status: 'SUCCEEDED', executionArn: 'longer', stateMachineArn: machine('a') },
+      { name: 'obs-42-night', startDate: at(7), status: 'SUCCEEDED', executionArn: 'caller-named', stateMachineArn: machine('a') },
+      { name: 'obs-42-fedcba9876543210', startDate: at(6), status: 'SUCCEEDED', executionArn: 'same-stem', stateMachineArn: machine('a') },
+      { name: 'r5', startDate: at(5), status: 'SUCCEEDED', executionArn: 'unnamed', stateMachineArn: machine('a') },
     ];
-    const inputs: Record<string, unknown> = { 'by-prefix': { prefix: 'obs-42/' }, other: { prefix: 'obs-43/' }, keyed: { key: 'obs-42' } };
+    const inputs: Record<string, unknown> = {
+      keyed: { key: 'obs-42' },
+      longer: { key: 'obs-420' },
+      'caller-named': { key: 'obs-42' },
+      'same-stem': { key: 'obs:42' },
+      unnamed: { key: 'obs-42' },
+    };
     const { sfn: client, sent } = fakeSfn((command, input) =>
       command === 'ListExecutionsCommand' ? { executions: items } : { input: JSON.stringify(inputs[String(input['executionArn'])] ?? {}) },
     );
 
-    const answer = await listAllRuns(client, { pipelines: [['a', machine('a')]], limit: 10, key: 'obs-42' });
+    const answer = await listAllRuns(client, { pipelines: [['a', machine('a')]], startModeOf: () => 'keyed', limit: 10, key: 'obs-42' });
 
-    expect(answer.runs.map((r) => r.runId)).toEqual(['obs-42-night', 'r4']);
-    expect(sent.filter((s) => s.command === 'DescribeExecutionCommand').map((s) => s.input['executionArn'])).toEqual(['by-prefix', 'other', 'keyed']);
+    expect(answer.runs.map((r) => r.runId)).toEqual(['obs-42-0123456789abcdef']);
+    expect(sent.filter((s) => s.command === 'DescribeExecutionCommand').map((s) => s.input['executionArn'])).toEqual(['keyed', 'same-stem']);
   });
 });

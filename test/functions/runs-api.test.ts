@@ -98,13 +98,14 @@ describe('runs API', () => {
     expect(sent).toEqual([]);
   });
 
-  it("refuses a prototype-polluting body (middy's secure JSON parser) with 422, before calling AWS", async () => {
+  it("refuses a prototype-polluting body (middy's secure JSON parser) with 400 naming the body, before calling AWS (it was 422 without a field: issue 29, item 12)", async () => {
     const { sfn, sent } = fakeSfn(() => ({}));
     const event = { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: '{"__proto__": {"runId": "x"}}' };
 
     const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
 
-    expect([response.statusCode, JSON.parse(response.body)]).toEqual([422, { message: 'Forbidden key in JSON body' }]);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ field: 'body', message: expect.stringContaining('body: holds a key named "__proto__"') });
     expect(sent).toEqual([]);
   });
 

@@ -370,8 +370,13 @@ describe('runs API served locally', () => {
     expect(new Set(seen)).toEqual(new Set(expected));
     const aborted = await http('GET', '/runs?status=ABORTED&pipeline=slow');
     expect((aborted.body['runs'] as Array<{ pipeline: string; status: string }>).every((r) => r.pipeline === 'slow' && r.status === 'ABORTED')).toBe(true);
-    const byKey = await http('GET', `/runs?key=${encodeURIComponent('ingest/survey-7/scan.tif')}`);
-    expect((byKey.body['runs'] as Array<{ pipeline: string }>).map((r) => r.pipeline)).toEqual(['quick']);
+    // A run is found by what it was started for, exactly (a substring matched: issue 29, item 3).
+    const byKey = async (key: string) => ((await http('GET', `/runs?key=${encodeURIComponent(key)}`)).body['runs'] as Array<{ pipeline: string }>).map((r) => r.pipeline);
+    expect(await byKey('ingest/survey-7/')).toEqual(['quick']);
+    expect(await byKey('ingest/survey-7')).toEqual(['quick']);
+    expect(await byKey('ingest/survey-7/scan.tif')).toEqual([]);
+    expect(await byKey('ingest/survey-')).toEqual([]);
+    expect(await http('GET', '/runs?key=')).toMatchObject({ status: 400, body: { field: 'key' } });
     expect((await http('GET', '/runs?since=2999-01-01T00:00:00Z')).body['runs']).toEqual([]);
     expect(await http('GET', '/runs?since=yesterday')).toMatchObject({ status: 400, body: { field: 'since' } });
     expect(await http('GET', '/runs?limit=0')).toMatchObject({ status: 400, body: { field: 'limit' } });

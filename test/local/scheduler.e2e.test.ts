@@ -92,7 +92,8 @@ describe('schedules in orchestra up', () => {
         ['hourly-skip', '2026-12-03T01:00:00.000Z', 'hourly-skip-20261203T010000Z'],
       ]),
     );
-    moveTo('2026-12-03T01:11:00Z');
+    moveTo('2026-12-03T01:05:30Z');
+    moveTo('2026-12-03T01:10:30Z');
     expect(events.filter((e) => e.pipeline === 'every-5').map((e) => e.scheduledTimes[0])).toEqual([
       '2026-12-03T01:00:00.000Z',
       '2026-12-03T01:05:00.000Z',
@@ -111,5 +112,32 @@ describe('schedules in orchestra up', () => {
     // The previous scheduler stopped after 01:10: what came since was missed, then skipped.
     expect(events.filter((e) => e.pipeline === 'every-5').map((e) => e.action)).toEqual(['missed', 'skipped', 'fired', 'duplicate']);
     expect((await runtime.waitForRun('every-5-20261203T030000Z')).status).toBe('SUCCEEDED');
+  });
+  it('handles the fires a wall-clock jump skipped by the catchUp policy, never all at once, then fires on time again (121 runs in one second: issue 29, item 8)', async () => {
+    const { clock, moveTo } = testClock('2026-12-04T00:00:30Z');
+    const scheduler = runtime.startSchedules(clock);
+    events.length = 0;
+
+    moveTo('2026-12-04T10:00:30Z');
+
+    const every5 = events.filter((e) => e.pipeline === 'every-5');
+    expect(every5.map((e) => e.action)).toEqual(['missed', 'skipped']);
+    expect(every5[0]?.scheduledTimes).toHaveLength(100);
+    expect(every5[0]?.more).toBe(true);
+    expect(events.filter((e) => e.pipeline === 'hourly-latest').map((e) => [e.action, e.scheduledTimes.at(-1)])).toEqual([
+      ['missed', '2026-12-04T10:00:00.000Z'],
+      ['caught-up', '2026-12-04T10:00:00.000Z'],
+    ]);
+    // Even the one fire of a daily schedule: nine hours late, it was missed.
+    expect(events.filter((e) => e.pipeline === 'paris-2am').map((e) => [e.action, e.scheduledTimes])).toEqual([
+      ['missed', ['2026-12-04T01:00:00.000Z']],
+      ['skipped', ['2026-12-04T01:00:00.000Z']],
+    ]);
+    expect(events.filter((e) => e.action === 'fired')).toEqual([]);
+    events.length = 0;
+    moveTo('2026-12-04T10:05:10Z');
+    expect(events.filter((e) => e.pipeline === 'every-5').map((e) => [e.action, e.scheduledTimes[0]])).toEqual([['fired', '2026-12-04T10:05:00.000Z']]);
+    scheduler.stop();
+    await runtime.idle();
   });
 });

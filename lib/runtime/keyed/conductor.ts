@@ -7,6 +7,7 @@
  * Functions accepts once.
  */
 import { createHash } from 'node:crypto';
+import { keyedNameStem, runNameOf } from '../../contract/run-key';
 import type { RunInput } from '../../contract/step-event';
 import type { ListedObject } from '../ingest';
 import type { KeyLedger } from './key-ledger';
@@ -42,8 +43,7 @@ export interface KeyedRunInput extends RunInput {
 
 /** Step Functions execution names: at most 80 characters of letters, digits, "-" and "_". */
 export function keyedRunName(pipeline: string, key: string, version: string): string {
-  const readable = key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
-  return `${readable}-${createHash('sha256').update(`${pipeline}\n${key}\n${version}`).digest('hex').slice(0, 16)}`;
+  return runNameOf(keyedNameStem(key), createHash('sha256').update(`${pipeline}\n${key}\n${version}`).digest('hex'));
 }
 
 export function createConductor(dependencies: ConductorDependencies) {

@@ -1,0 +1,76 @@
+/**
+ * What a run was started for — its key — and how its name shows it. `GET /runs?key=` matches exactly:
+ * - a keyed run: its observation id (`input.key`);
+ * - a per-object run: its object's key (one of `input.keys`);
+ * - a dataset run: its folder (`input.prefix`, with or without the final "/");
+ * - a run started by hand of a pipeline without a trigger: any of those its input names.
+ * Runs the triggers start, and runs the API starts without a run id, are named `<stem>-<16 hex>`, the
+ * stem readable from the key: listing by key describes only the runs whose names fit, so it costs one
+ * DescribeExecution per candidate, not one per run (a run named by its caller is found by its id).
+ */
+import { randomBytes } from 'node:crypto';
+import { isJsonRecord } from '../shared/json';
+
+const DIGEST_LENGTH = 16;
+const STEM_LENGTH = 60;
+
+/** Runs of letters, digits, "-" and "_" (Step Functions' name characters), joined by "-". */
+export const slug = (text: string): string =>
+  text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, STEM_LENGTH) || 'run';
+
+const fileNameOf = (key: string): string => key.slice(key.lastIndexOf('/') + 1);
+const folderNameOf = (prefix: string): string => fileNameOf(prefix.replace(/\/+$/, ''));
+
+/** The readable part of a keyed run's name: every other character becomes "_", so ids stay recognisable. */
+export const keyedNameStem = (key: string): string => key.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, STEM_LENGTH);
+export const objectNameStem = (key: string): string => slug(fileNameOf(key));
+export const datasetNameStem = (prefix: string): string => slug(folderNameOf(prefix));
+
+/** `<stem>-<digest>`: the shape of every run name made from a key. */
+export const runNameOf = (stem: string, digestHex: string): string => `${stem}-${digestHex.slice(0, DIGEST_LENGTH)}`;
+
+/** How a pipeline's runs start, which decides what their key is; undefined: by hand or by schedule only. */
+export type StartMode = 'keyed' | 'per-object' | 'dataset' | undefined;
+
+/** A pipeline's start mode from what the runs API says of its trigger. */
+export function startModeOf(trigger: { readonly mode?: string | undefined; readonly ingestPrefix?: string | undefined } | undefined): StartMode {
+  if (trigger?.mode === 'keyed') return 'keyed';
+  if (trigger?.ingestPrefix === undefined) return undefined;
+  return trigger.mode === 'dataset' ? 'dataset' : 'per-object';
+}
+
+const textsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+/** The keys a run's input was started for, by its pipeline's start mode (a run started by hand: any it names). */
+export function runKeysOf(input: unknown, mode: StartMode): string[] {
+  if (!isJsonRecord(input)) return [];
+  const key = typeof input['key'] === 'string' ? [input['key']] : [];
+  const prefix = typeof input['prefix'] === 'string' ? [input['prefix']] : [];
+  // A dataset run lists its files and a per-object run its folder too: neither is what it was started for.
+  if (mode === 'keyed') return key;
+  if (mode === 'per-object') return textsOf(input['keys']);
+  if (mode === 'dataset') return prefix;
+  return [...key, ...textsOf(input['keys']), ...prefix];
+}
+
+/** Whether a run with this input was started for `key`, exactly (a folder with or without its final "/"). */
+export const runIsFor = (input: unknown, mode: StartMode, key: string): boolean => runKeysOf(input, mode).some((found) => found === key || found === `${key}/`);
+
+/** Whether a run so named may have been started for `key` (its stem is one `key` gives); the input decides. */
+export function nameMayBeFor(runName: string, key: string): boolean {
+  const dash = runName.length - DIGEST_LENGTH - 1;
+  if (dash < 1 || runName[dash] !== '-' || !/^[0-9a-f]+$/.test(runName.slice(dash + 1))) return false;
+  const stem = runName.slice(0, dash);
+  return stem === keyedNameStem(key) || stem === objectNameStem(key) || stem === datasetNameStem(key);
+}
+
+/** A name for a run the API starts without a run id: readable from its key when it has one, so listing by key finds it. */
+export function apiRunName(input: unknown, mode: StartMode): string | undefined {
+  const [first] = runKeysOf(input, mode);
+  if (first === undefined) return undefined;
+  const stem = isJsonRecord(input) && input['key'] === first ? keyedNameStem(first) : first.endsWith('/') ? datasetNameStem(first) : objectNameStem(first);
+  return runNameOf(stem, randomBytes(DIGEST_LENGTH / 2).toString('hex'));
+}
