@@ -5,6 +5,7 @@
  * the local endpoint: one implementation of the API on both targets. It also serves the committed
  * OpenAPI document (lib/contract/openapi.ts) at /openapi.json.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -18,6 +19,7 @@ import { RUN_CHANGES_PATH, type RunChange, runChangeEvent } from '../contract/ru
 import { InvariantError, messageOf } from '../shared/errors';
 import { isJsonRecord } from '../shared/json';
 import { consoleFile, sendConsoleFile } from './console-files';
+import { EventStreams } from './event-streams';
 import { type LocalServer, listenLocal, MAX_API_BODY_BYTES, readRequestBody, send, sendMessage } from './http';
 import { foreignRequestReason } from './loopback-guard';
 import { lambdaContext } from './task-runners/lambda';
@@ -60,6 +62,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
     ...(options.backfills === undefined ? {} : { backfills: options.backfills }),
   });
+  const streams = new EventStreams();
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {
       options.onError?.(error);
@@ -86,11 +89,13 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
     const { activity, runChanges } = options;
     if (request.method === 'GET' && url.pathname === '/events' && activity !== undefined) {
       request.resume();
-      return streamEvents(response, 'orchestra activity events', (write) => activity((event) => write(serverSentEvent(event))));
+      streams.open(response, 'orchestra activity events', (write) => activity((event) => write(serverSentEvent(event))));
+      return;
     }
     if (request.method === 'GET' && url.pathname === RUN_CHANGES_PATH && runChanges !== undefined) {
       request.resume();
-      return streamEvents(response, 'orchestra run changes', (write) => runChanges((change) => write(runChangeEvent(change))));
+      streams.open(response, 'orchestra run changes', (write) => runChanges((change) => write(runChangeEvent(change))));
+      return;
     }
     const body = await readRequestBody(request, MAX_API_BODY_BYTES);
     if (body === undefined) return sendMessage(response, 413, `body: over ${MAX_API_BODY_BYTES} bytes`);
@@ -105,19 +110,6 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
   }
 
   return listenLocal(server, options.port ?? 0, 'runs API');
-}
-
-/** Server-sent events until the client goes; a comment every 15 s keeps proxies from closing an idle stream. */
-function streamEvents(response: ServerResponse, title: string, subscribe: (write: (text: string) => void) => () => void): void {
-  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  response.write(`: ${title}\n\n`);
-  const stop = subscribe((text) => response.write(text));
-  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
-  keepAlive.unref();
-  response.on('close', () => {
-    clearInterval(keepAlive);
-    stop();
-  });
 }
 
 /** The event API Gateway's REST proxy integration sends for this request. */

@@ -2,9 +2,11 @@
  * The run-changes stream (`GET /events/runs`) the console redraws from: over real HTTP from a local
  * runtime, every change of a run and its steps, in order, each naming its pipeline.
  */
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import type { RunChange } from '../../lib/contract/run-changes';
+import { MAX_EVENT_STREAM_CLIENTS } from '../../lib/local/event-streams';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { startTestRuntime } from '../helpers/local-runtime';
 
@@ -56,5 +58,40 @@ describe('run changes', () => {
       ['step', 'b', 'SUCCEEDED'],
       ['run', '', 'SUCCEEDED'],
     ]);
+  });
+
+  it('serves at most 50 clients: the next is refused with 503 and run starts go on while 50 never read (issue 29, item 21)', async () => {
+    const { port } = new URL(api);
+    const silent = await Promise.all(
+      Array.from(
+        { length: MAX_EVENT_STREAM_CLIENTS },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(Number(port), '127.0.0.1', () => {
+              socket.write(`GET /events/runs HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+              // The headers came: it is connected. Then it reads nothing more.
+              socket.once('data', () => {
+                socket.pause();
+                resolve(socket);
+              });
+            });
+            socket.on('error', reject);
+          }),
+      ),
+    );
+
+    const refused = await fetch(`${api}/events/runs`);
+    const started = await fetch(`${api}/pipelines/pair/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"runId": "beside-silent-clients"}' });
+    const run = await runtime.waitForRun('beside-silent-clients');
+
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { message: string }).message).toContain('50 event stream clients are connected');
+    expect(started.status).toBe(202);
+    expect(run.status).toBe('SUCCEEDED');
+    for (const socket of silent) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = new AbortController();
+    expect((await fetch(`${api}/events/runs`, { signal: again.signal })).status).toBe(200);
+    again.abort();
   });
 });
