@@ -55,7 +55,15 @@ export type StateEvent =
   | { readonly type: 'entered'; readonly state: string; readonly stateType: string; readonly time: Date; readonly input: Json }
   | { readonly type: 'exited'; readonly state: string; readonly stateType: string; readonly time: Date; readonly output: Json }
   | { readonly type: 'retrying' | 'caught'; readonly state: string; readonly stateType: string; readonly time: Date }
-  | { readonly type: 'failed'; readonly state: string; readonly stateType: string; readonly time: Date; readonly error: string; readonly cause: string };
+  | { readonly type: 'failed'; readonly state: string; readonly stateType: string; readonly time: Date; readonly error: string; readonly cause: string }
+  /** An item of an inline Map started or ended (`state` is the Map's name). */
+  | {
+      readonly type: 'iteration-started' | 'iteration-succeeded' | 'iteration-failed';
+      readonly state: string;
+      readonly stateType: 'Map';
+      readonly time: Date;
+      readonly index: number;
+    };
 
 /** A Task's latest attempt as its handler saw it: the effective input, and the result's JSON text once it succeeded. */
 export interface TaskIo {
@@ -75,6 +83,8 @@ export interface Execution {
   readonly tasks: ReadonlyMap<string, TaskIo>;
   /** Stops the execution; its outcome is ABORTED with `error` (default Orchestra.Aborted) and `reason` as the cause. */
   abort(reason?: string, error?: string): void;
+  /** Ends the execution as FAILED with this error (Step Functions' own failures, such as a full history). */
+  fail(error: string, cause: string): void;
 }
 
 export interface ExecutionOptions {
@@ -161,6 +171,11 @@ export function localCompatibilityProblems(definition: AnyDefinition, handlers: 
 /** The state events of the interpreter's log, in our own terms (execution and branch events are the caller's to know). */
 async function* stateEventsOf(log: ReturnType<StateMachine['run']>['eventLogs']): AsyncGenerator<StateEvent> {
   for await (const event of log) {
+    if (event.type === 'MapIterationStarted' || event.type === 'MapIterationSucceeded' || event.type === 'MapIterationFailed') {
+      const type = event.type === 'MapIterationStarted' ? 'iteration-started' : event.type === 'MapIterationSucceeded' ? 'iteration-succeeded' : 'iteration-failed';
+      yield { type, state: event.parentState.name, stateType: 'Map', time: new Date(event.timestamp), index: event.index };
+      continue;
+    }
     if (!('state' in event)) continue;
     const base = { state: event.state.name, stateType: event.state.type, time: new Date(event.timestamp) };
     switch (event.type) {
@@ -265,7 +280,13 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
   // AWS starts an execution whose input is over the payload quota and fails it in its first state.
   if (Buffer.byteLength(JSON.stringify(input ?? null)) > MAX_PAYLOAD_BYTES) {
     const cause = new DataLimitExceededError(prepared.startAt).message;
-    return { result: Promise.resolve({ status: 'FAILED', error: ERRORS.dataLimitExceeded, cause }), events: (async function* () {})(), tasks: new Map(), abort: () => undefined };
+    return {
+      result: Promise.resolve({ status: 'FAILED', error: ERRORS.dataLimitExceeded, cause }),
+      events: (async function* () {})(),
+      tasks: new Map(),
+      abort: () => undefined,
+      fail: () => undefined,
+    };
   }
   const { tokens } = options;
   if (prepared.usesS3 && options.mapIO === undefined)
@@ -351,11 +372,13 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
   });
   let abortReason: string | undefined;
   let abortError: string = ERRORS.aborted;
+  let failure: { readonly error: string; readonly cause: string } | undefined;
 
   const result = execution.result.then(
     (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output: output as Json }),
     (error: unknown): ExecutionOutcome => {
-      if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: abortError, cause: abortReason ?? 'aborted' };
+      if (error instanceof ExecutionAbortedError)
+        return failure === undefined ? { status: 'ABORTED', error: abortError, cause: abortReason ?? 'aborted' } : { status: 'FAILED', ...failure };
       if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: ERRORS.timeout, cause: 'the run exceeded its TimeoutSeconds' };
       if (error instanceof ExecutionError) {
         // A Task timeout fails the run with States.Timeout; TIMED_OUT is for the machine's own TimeoutSeconds.
@@ -375,6 +398,11 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     abort(reason = 'aborted by the user', error: string = ERRORS.aborted) {
       abortReason = reason;
       abortError = error;
+      run.abort();
+      execution.abort();
+    },
+    fail(error, cause) {
+      failure = { error, cause };
       run.abort();
       execution.abort();
     },

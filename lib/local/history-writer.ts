@@ -7,6 +7,7 @@
  */
 import { type HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
 import { type AnyDefinition, type AnyState, isDistributedMap, walkStates } from '../compiler/asl';
+import { MAX_HISTORY_EVENTS } from '../compiler/limits';
 import { ERRORS } from '../contract/errors';
 import { InvariantError } from '../shared/errors';
 import { type ExecutionOutcome, type StateEvent, serviceIntegrationOf, type TaskIo } from './engine';
@@ -25,6 +26,9 @@ const text = (value: unknown): string => JSON.stringify(value ?? null);
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(HistoryEventType));
 const isEventType = (type: string): type is HistoryEventType => EVENT_TYPES.has(type);
 
+/** What AWS says when an execution's history is full (recorded against AWS: floci-io/floci#2734). */
+export const HISTORY_FULL = { error: ERRORS.runtime, cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).` } as const;
+
 export interface HistorySink {
   append(event: HistoryEvent): void;
 }
@@ -40,12 +44,15 @@ export class HistoryWriter {
   /** Tasks whose failure a Catch took: their exit is not a success. */
   private readonly caught = new Set<string>();
   private lastId = 0;
+  private dropped = false;
 
   constructor(
     definition: AnyDefinition,
     private readonly sink: HistorySink,
     /** Events already written for this execution (a redrive continues its history). */
     written = 0,
+    /** Step Functions' cap: the event of this id is the execution's failure, the one before it the last of its states. */
+    private readonly maxEvents = MAX_HISTORY_EVENTS,
   ) {
     this.nextId = written + 1;
     this.lastId = written;
@@ -59,6 +66,8 @@ export class HistoryWriter {
       ];
       for (const target of targets) if (typeof target === 'string') this.predecessors.set(target, [...(this.predecessors.get(target) ?? []), name]);
       for (const branch of state.Branches ?? []) this.branchParent.set(branch.StartAt, name);
+      // An item's first state follows its MapIterationStarted, as a branch's follows its Parallel.
+      if (state.ItemProcessor !== undefined && !isDistributedMap(state)) this.branchParent.set(state.ItemProcessor.StartAt, name);
     }
     // A Distributed Map's items are child executions on AWS, with histories of their own: not this one's events.
     for (const { state } of walkStates(definition))
@@ -67,6 +76,11 @@ export class HistoryWriter {
 
   get count(): number {
     return this.lastId;
+  }
+
+  /** Whether the history is full: the execution must fail now, as on AWS (HISTORY_FULL). */
+  get full(): boolean {
+    return this.dropped;
   }
 
   executionStarted(input: unknown, stateMachineArn: string, time: Date): void {
@@ -106,6 +120,22 @@ export class HistoryWriter {
       case 'caught':
         this.caught.add(event.state);
         return;
+      case 'iteration-started':
+      case 'iteration-succeeded':
+      case 'iteration-failed': {
+        // An inline Map's items are in its execution's history; a Distributed Map's are child executions.
+        if (isDistributedMap(state)) return;
+        const type = { 'iteration-started': 'MapIterationStarted', 'iteration-succeeded': 'MapIterationSucceeded', 'iteration-failed': 'MapIterationFailed' }[event.type];
+        const details = { name: event.state, index: event.index };
+        const previous = event.type === 'iteration-started' ? this.lastEvent.get(event.state) : this.lastId;
+        const key = {
+          'iteration-started': 'mapIterationStartedEventDetails',
+          'iteration-succeeded': 'mapIterationSucceededEventDetails',
+          'iteration-failed': 'mapIterationFailedEventDetails',
+        }[event.type];
+        this.lastEvent.set(event.state, this.write(type, event.time, previous, { [key]: details }));
+        return;
+      }
       case 'exited': {
         const output = this.measured(event.state, event.output);
         if (prefix === 'Task' && !this.caught.has(event.state)) this.taskSucceeded(event.state, state, event.time, tasks);
@@ -119,6 +149,7 @@ export class HistoryWriter {
   }
 
   executionEnded(outcome: ExecutionOutcome, time: Date): void {
+    this.ending = true;
     switch (outcome.status) {
       case 'SUCCEEDED':
         this.write('ExecutionSucceeded', time, this.lastId, { executionSucceededEventDetails: { output: text(outcome.output), outputDetails: { truncated: false } } });
@@ -207,9 +238,16 @@ export class HistoryWriter {
     this.lastEvent.set(name, this.write(type, time, this.lastEvent.get(name), details));
   }
 
+  private ending = false;
+
   private write(type: string, time: Date, previousEventId: number | undefined, details: Partial<HistoryEvent>): number {
     // State types come from the definition; the interpreter has validated them, so every one has its AWS event types.
     if (!isEventType(type)) throw new InvariantError(`no Step Functions history event type "${type}"`);
+    // The last id is kept for the execution's own end: what its states did after that is not written.
+    if (!this.ending && this.nextId >= this.maxEvents) {
+      this.dropped = true;
+      return this.lastId;
+    }
     const id = this.nextId++;
     this.lastId = id;
     this.sink.append({ timestamp: time, type, id, ...(previousEventId === undefined ? {} : { previousEventId }), ...details });

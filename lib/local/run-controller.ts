@@ -16,8 +16,8 @@ import type { PipelineGraph } from '../graph/schema';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
 import { OrchestraError } from '../shared/errors';
 import { localExecutionArn, localStateMachineArn, localSubstitutions } from './bindings';
-import { type Execution, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
-import { HistoryWriter } from './history-writer';
+import { type Execution, type ExecutionOutcome, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from './engine';
+import { HISTORY_FULL, HistoryWriter } from './history-writer';
 import type { MapItemIO } from './map-io';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { type ItemCounting, RunRecorder } from './run-recorder';
@@ -210,12 +210,16 @@ export class RunController {
     const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph));
     const following = (async () => {
       for await (const event of execution.events) {
-        if (skip.has(event.state)) continue;
+        if (skip.has(event.state) || history.full) continue;
         recorder.apply(event);
         history.apply(event, execution.tasks);
+        // AWS fails an execution whose history is full: an inline Map of thousands of items succeeded here.
+        if (history.full) execution.fail(HISTORY_FULL.error, HISTORY_FULL.cause);
       }
     })();
-    const finished = Promise.all([execution.result, following]).then(([outcome]) => {
+    const finished = Promise.all([execution.result, following]).then(([ended]) => {
+      // The events trail the interpreter: it may have gone on past the event that filled the history.
+      const outcome: ExecutionOutcome = history.full ? { status: 'FAILED', ...HISTORY_FULL } : ended;
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;

@@ -51,8 +51,24 @@ const distributed = (name: string, count: number, failing: number[], tolerated: 
   },
 });
 
+/** About 3,600 items of 7 history events each: more than the 25,000 events AWS keeps per execution. */
+const historyFull: PipelineGraph = {
+  name: 'history-full',
+  steps: {
+    list: { kind: 'lambda', handler: LIST, parameters: { count: 3700 } },
+    square: { kind: 'lambda', handler: ITEM, dependsOn: ['list'], forEach: { from: 'list', items: 'items', maxConcurrency: 40 } },
+  },
+};
+
 const runtime = await startTestRuntime(
-  [inline, containers, distributed('distributed-each', 2000, [], 0), distributed('some-failures', 50, [3, 17], 5), distributed('too-many-failures', 50, [1, 2, 3, 4], 5)],
+  [
+    inline,
+    containers,
+    historyFull,
+    distributed('distributed-each', 2000, [], 0),
+    distributed('some-failures', 50, [3, 17], 5),
+    distributed('too-many-failures', 50, [1, 2, 3, 4], 5),
+  ],
   { retryDelayMs: 1 },
 );
 afterAll(() => runtime.stop());
@@ -79,6 +95,18 @@ describe('an inline forEach (an array in the run state)', () => {
     expect(Array.isArray(results) && results.length).toBe(200);
     expect((results as unknown[])[12]).toEqual({ n: 12, squared: 144, prefix: `runs/inline-each/${record.runId}/square/items/12/` });
   });
+});
+
+describe('an execution past 25,000 history events', () => {
+  it("fails as AWS fails it: States.Runtime in event 25,000, the last of its states' events 24,999 (it succeeded with 25,013: issue 29, item 16)", async () => {
+    const record = await run('history-full');
+
+    expect(record).toMatchObject({ status: 'FAILED', error: { error: 'States.Runtime', cause: 'The execution reached the maximum number of history events (25000).' } });
+    const history = runtime.store.readHistory(record.runId);
+    expect(history).toHaveLength(25_000);
+    expect(history.at(-1)).toMatchObject({ id: 25_000, previousEventId: 24_999, type: 'ExecutionFailed' });
+    expect(history.filter((event) => event.type?.startsWith('Execution') && event.type !== 'ExecutionStarted')).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('a forEach container step', () => {
