@@ -23,7 +23,7 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { apiRunName, startModeOf } from '../../lib/contract/run-key';
+import { apiRunName, startInputProblem, startModeOf } from '../../lib/contract/run-key';
 import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../lib/contract/run-outputs';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { parseSchedule } from '../../lib/contract/schedule';
@@ -31,7 +31,7 @@ import { CALLBACK_ID } from '../../lib/contract/service-call';
 import { runPrefixFor } from '../../lib/contract/step-event';
 import { everyStepOutcome, executionArnOf, readExecutionHistory, runIdOf, statesExitedIn, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { BACKFILL_ID, backfillProgress, DEFAULT_BACKFILL_RATE, newBackfillId, planBackfill, readBackfill, writeBackfill } from '../../lib/runtime/keyed/backfill';
-import { listAllObjects } from '../../lib/runtime/s3-list';
+import { listAllObjects, objectExists } from '../../lib/runtime/s3-list';
 import { answerCallback } from '../../lib/runtime/service-waits';
 import { decodeRunsToken, listAllRuns } from './all-runs';
 import { type KeyedPipelines, keyReport } from './keys';
@@ -229,7 +229,6 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
   const datasetReads = async (pipeline: string, prefix: unknown): Promise<{ reads?: { bucket: string; keys: string[] } }> => {
     const trigger = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined;
     if (data === undefined || typeof prefix !== 'string' || trigger?.mode !== 'dataset') return {};
-    if (!prefix.endsWith('/')) fail(400, `body.input.prefix: "${prefix}" must end with "/" (a dataset folder)`, 'body.input.prefix');
     const keys = (await listAllObjects(data.s3, data.bucket, prefix)).map((o) => o.key);
     const required = [...(trigger.requiredFiles ?? []), ...(trigger.marker === undefined ? [] : [trigger.marker])];
     const missing = required.filter((file) => !keys.includes(`${prefix}${file}`));
@@ -242,6 +241,20 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     return { reads: { bucket: data.bucket, keys } };
   };
 
+  /** What a run of a per-object pipeline would read: its objects, refused (400) when one is not there. */
+  const objectReads = async (keys: readonly string[]): Promise<{ reads?: { bucket: string; keys: string[] } }> => {
+    if (data === undefined) return {};
+    const missing = await Promise.all(keys.map(async (key) => ((await objectExists(data.s3, data.bucket, key)) ? undefined : key)));
+    const index = missing.findIndex((key) => key !== undefined);
+    if (index >= 0)
+      fail(
+        400,
+        `body.input.keys[${index}]: s3://${data.bucket}/${missing[index]} does not exist — upload it first, or give the key of an uploaded object`,
+        `body.input.keys[${index}]`,
+      );
+    return { reads: { bucket: data.bucket, keys: [...keys] } };
+  };
+
   const startRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
     const dryRun = event.queryStringParameters?.['dryRun'];
@@ -249,6 +262,10 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const key = headerOf(event, 'idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) fail(400, 'Idempotency-Key: 1-255 printable ASCII characters, no spaces', 'Idempotency-Key');
     const body = requestOf(event, parseStartRunRequest);
+    // A run whose input lacks what its steps read would fail at once: the input its trigger gives is asked for.
+    const mode = startModeOf(Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined);
+    const inputProblem = startInputProblem(pipeline, mode, body.input ?? {});
+    if (inputProblem !== undefined) fail(400, inputProblem.message, inputProblem.field);
     const input = JSON.stringify({ ...body.input, source: 'api' });
     const bytes = Buffer.byteLength(input);
     if (bytes > MAX_EXECUTION_INPUT_BYTES)
@@ -267,7 +284,8 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     if (dryRun === 'true') {
       // The "testing" mode: everything is checked as for a real start, and nothing starts.
       await answerExisting();
-      const reads = await datasetReads(pipeline, body.input?.['prefix']);
+      const keys = body.input?.['keys'];
+      const reads = mode === 'per-object' && Array.isArray(keys) ? await objectReads(keys.map(String)) : await datasetReads(pipeline, body.input?.['prefix']);
       return json(200, { dryRun: true, pipeline, stateMachineArn: arn, runId: runId ?? null, input: JSON.parse(input) as unknown, inputBytes: bytes, ...reads });
     }
     if (key !== undefined) {
@@ -276,7 +294,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     }
     try {
       // Unnamed, it is named from what it was started for when that is something, so that listing by key finds it.
-      const name = runId ?? apiRunName(body.input, startModeOf(Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined));
+      const name = runId ?? apiRunName(body.input, mode);
       const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input, ...(name === undefined ? {} : { name }) }));
       const executionArn = started.executionArn ?? '';
       const startedId = runIdOf(executionArn);

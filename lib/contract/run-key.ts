@@ -74,3 +74,34 @@ export function apiRunName(input: unknown, mode: StartMode): string | undefined 
   const stem = isJsonRecord(input) && input['key'] === first ? keyedNameStem(first) : first.endsWith('/') ? datasetNameStem(first) : objectNameStem(first);
   return runNameOf(stem, randomBytes(DIGEST_LENGTH / 2).toString('hex'));
 }
+
+/** What a run's input must hold for its pipeline's steps, by start mode; undefined when it does. */
+export function startInputProblem(pipeline: string, mode: StartMode, input: unknown): { readonly message: string; readonly field: string } | undefined {
+  const value = isJsonRecord(input) ? input : {};
+  if (mode === 'per-object') {
+    const keys = value['keys'];
+    const valid = Array.isArray(keys) && keys.length > 0 && keys.every((key) => typeof key === 'string' && key !== '' && !key.endsWith('/'));
+    return valid
+      ? undefined
+      : {
+          field: 'body.input.keys',
+          message: `body.input.keys: ${pipeline} runs once per uploaded object, and its steps read input.keys — give the objects to process, e.g. {"keys": ["ingest/${pipeline}/scan.tif"]}`,
+        };
+  }
+  if (mode === 'dataset') {
+    const prefix = value['prefix'];
+    return typeof prefix === 'string' && prefix.endsWith('/')
+      ? undefined
+      : {
+          field: 'body.input.prefix',
+          message: `body.input.prefix: ${pipeline} runs once per dataset folder — give the folder, ending in "/", e.g. {"prefix": "ingest/${pipeline}/d1/"}`,
+        };
+  }
+  if (mode === 'keyed') {
+    const key = value['key'];
+    return typeof key === 'string' && key !== ''
+      ? undefined
+      : { field: 'body.input.key', message: `body.input.key: ${pipeline} runs once per key (an observation id) — give it, e.g. {"key": "obs-0001"}` };
+  }
+  return undefined;
+}

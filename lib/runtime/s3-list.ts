@@ -1,4 +1,4 @@
-import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, paginateListObjectsV2, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 
 export interface ListedS3Object {
   readonly key: string;
@@ -16,4 +16,15 @@ export async function listAllObjects(s3: S3Client, bucket: string, prefix: strin
       if (o.Key !== undefined) objects.push({ key: o.Key, ...(o.ETag === undefined ? {} : { etag: o.ETag.replace(/"/g, '') }), ...(o.Size === undefined ? {} : { size: o.Size }) });
   }
   return objects;
+}
+
+/** Whether the object is there; S3 answers 403, not 404, for a missing key the caller may not list: both are "no". */
+export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch (error) {
+    if (error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.$metadata.httpStatusCode === 403)) return false;
+    throw error;
+  }
 }

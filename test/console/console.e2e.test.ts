@@ -56,8 +56,9 @@ const stops: PipelineGraph = {
   name: 'stops',
   steps: { first: { kind: 'simulate', durationMs: 60_000, timeoutSeconds: 120 }, after: { kind: 'simulate', dependsOn: ['first'] } },
 };
+const scans: PipelineGraph = { name: 'scans', trigger: { ingestPrefix: 'ingest/scans/' }, steps: { only: { kind: 'simulate' } } };
 const paged: PipelineGraph = { name: 'paged', steps: { only: { kind: 'simulate' } } };
-const runtime = await startTestRuntime([stops, paged, quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
+const runtime = await startTestRuntime([scans, stops, paged, quick, slow, flaky, survey, progress, observations, 'state-machines/flood.graph.json']);
 const api = await runtime.serveRunsApi({ console: join(ROOT, 'console', 'dist') });
 let browser: BrowserContext;
 let page: Page;
@@ -198,6 +199,22 @@ describe('the console', () => {
 
     expect(await files.count()).toBe(230);
     expect(await page.getByRole('button', { name: /^More files/ }).count()).toBe(0);
+  });
+
+  it("offers a per-object pipeline's form the objects to process, and its dry run checks them (it offered a prefix: issue 29, item 23)", async () => {
+    await page.goto(`${api.url}/#/start/scans`);
+    await page.getByText('It runs once per object uploaded under ingest/scans/: give the keys of the objects to process.').waitFor();
+    const input = page.getByRole('textbox', { name: 'input' });
+    await page.waitForFunction('document.querySelector("textarea[name=input]")?.value.includes("keys")');
+    expect(JSON.parse(await input.inputValue())).toEqual({ keys: ['ingest/scans/'] });
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('alert').filter({ hasText: 'body.input.keys' }).waitFor();
+
+    await upload(runtime, 'ingest/scans/one.tif', 'x');
+    await input.fill('{"keys": ["ingest/scans/one.tif"]}');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('heading', { name: 'Dry run: ready to start' }).waitFor();
+    expect(await page.locator('.verdict li').allInnerTexts()).toEqual(['ingest/scans/one.tif']);
   });
 
   it('shows a pipeline: what starts it, its steps and graph, its recent runs', async () => {

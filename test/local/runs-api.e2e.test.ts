@@ -23,6 +23,7 @@ let api: string;
 beforeAll(async () => {
   runtime = await startTestRuntime([simulateGraph({ quick: [] }, { quick: 0 }, 'quick'), simulateGraph({ slow: [] }, { slow: 60_000 }, 'slow')]);
   runtime.addPipeline(pipelineFromGraph(project.chain, project.root));
+  runtime.addPipeline(pipelineFromGraph({ name: 'scans', trigger: { ingestPrefix: 'ingest/scans/' }, steps: { only: { kind: 'simulate' } } }, project.root));
   runtime.addPipeline(
     pipelineFromGraph(
       { name: 'survey', trigger: { ingestPrefix: 'ingest/survey/', mode: 'dataset', requiredFiles: ['a.csv', 'b.csv'] }, steps: { only: { kind: 'simulate' } } },
@@ -157,6 +158,22 @@ describe('runs API served locally', () => {
     const complete = await http('POST', '/pipelines/survey/runs?dryRun=true', { input: { prefix: 'ingest/survey/d1/' } });
     expect(complete).toMatchObject({ status: 200, body: { dryRun: true, reads: { bucket: 'orchestra-data', keys: ['ingest/survey/d1/a.csv', 'ingest/survey/d1/b.csv'] } } });
     await runtime.idle();
+  });
+
+  it('asks a per-object pipeline for the objects its steps read, and a dry run checks they are there (a prefix started a run that failed at once: issue 29, item 23)', async () => {
+    const byPrefix = await http('POST', '/pipelines/scans/runs?dryRun=true', { input: { prefix: 'ingest/scans/' } });
+    expect(byPrefix).toMatchObject({ status: 400, body: { field: 'body.input.keys' } });
+    expect(byPrefix.body['message']).toContain('scans runs once per uploaded object, and its steps read input.keys');
+    expect(await http('POST', '/pipelines/scans/runs', { input: { prefix: 'ingest/scans/' } })).toMatchObject({ status: 400, body: { field: 'body.input.keys' } });
+    const missing = await http('POST', '/pipelines/scans/runs?dryRun=true', { input: { keys: ['ingest/scans/never.tif'] } });
+    expect(missing).toMatchObject({ status: 400, body: { field: 'body.input.keys[0]' } });
+    expect(missing.body['message']).toBe('body.input.keys[0]: s3://orchestra-data/ingest/scans/never.tif does not exist — upload it first, or give the key of an uploaded object');
+
+    await upload(runtime, 'ingest/scans/a.tif', 'x');
+    await runtime.idle();
+    const ready = await http('POST', '/pipelines/scans/runs?dryRun=true', { input: { keys: ['ingest/scans/a.tif'] } });
+    expect(ready).toMatchObject({ status: 200, body: { reads: { bucket: 'orchestra-data', keys: ['ingest/scans/a.tif'] } } });
+    expect(await http('POST', '/pipelines/survey/runs?dryRun=true', { input: {} })).toMatchObject({ status: 400, body: { field: 'body.input.prefix' } });
   });
 
   it.each([

@@ -29,9 +29,19 @@ function requestOf(fields: readonly RequestField[], values: Readonly<Record<stri
   return { request: body };
 }
 
-/** What a dataset or case pipeline reads: the form starts with its ingest prefix. */
-const initialValues = (shape: PipelineShape | undefined): Record<string, string> =>
-  shape?.trigger?.ingestPrefix === undefined ? { input: '{}' } : { input: JSON.stringify({ prefix: shape.trigger.ingestPrefix }, null, 2) };
+/**
+ * The input a run gets from the pipeline's trigger, to start from: the objects of a per-object pipeline
+ * (its steps read input.keys; a prefix made a run that failed at once), the folder of a dataset one,
+ * the key of a keyed one; and what to give, said beside the form.
+ */
+function startingInput(shape: PipelineShape | undefined): { readonly input: Json; readonly hint?: string } {
+  const trigger = shape?.trigger;
+  if (trigger?.mode === 'keyed') return { input: { key: '' }, hint: 'It runs once per key (an observation id): give the key.' };
+  if (trigger?.ingestPrefix === undefined) return { input: {} };
+  if (trigger.mode === 'dataset')
+    return { input: { prefix: trigger.ingestPrefix }, hint: `It runs once per dataset folder under ${trigger.ingestPrefix}: give the folder, ending in "/".` };
+  return { input: { keys: [trigger.ingestPrefix] }, hint: `It runs once per object uploaded under ${trigger.ingestPrefix}: give the keys of the objects to process.` };
+}
 
 function Verdict({ pipeline, shape, verdict }: { pipeline: string; shape: PipelineShape | undefined; verdict: DryRun }) {
   return (
@@ -72,7 +82,7 @@ export function Start({ pipeline }: { pipeline: string }) {
       ([found, described]) => {
         setFields(found);
         setShape(described);
-        setValues(initialValues(described));
+        setValues({ input: JSON.stringify(startingInput(described).input, null, 2) });
       },
       (failure: unknown) => setProblem({ message: messageOf(failure) }),
     );
@@ -113,6 +123,7 @@ export function Start({ pipeline }: { pipeline: string }) {
   return (
     <section aria-labelledby="start-title">
       <h2 id="start-title">Start a run of {pipeline}</h2>
+      {startingInput(shape).hint === undefined ? null : <p class="hint">{startingInput(shape).hint}</p>}
       <form
         aria-label={`Start a run of ${pipeline}`}
         onSubmit={(event) => {
