@@ -109,7 +109,8 @@ export function createKeyedConductor({
       if (status === 'more') await continueBackfill?.(id, done, new Date());
       return [];
     }
-    let outcomes = object !== undefined ? await conductor.onObject(object.key, object.etag ?? '') : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
+    let outcomes =
+      object !== undefined ? await conductor.onObject(object.key, object.etag ?? '', object.time) : check !== undefined ? [await conductor.check(check.pipeline, check.key)] : [];
     if (object !== undefined) {
       const completed = await completeAwaitingSteps({ s3, sfn, bucket }, awaited, object.key, object.etag ?? '');
       // An item that answered a service step was taken, even if no keyed pipeline needs it.

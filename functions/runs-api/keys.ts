@@ -17,7 +17,7 @@ export interface KeyReport {
   readonly key: string;
   readonly pipelines: ReadonlyArray<{
     readonly pipeline: string;
-    /** WAITING for required types, READY (started), or EXPIRED. */
+    /** WAITING for required types, READY (started; a backfill of an expired key too, which keeps its expiredAt), or EXPIRED. */
     readonly state: 'WAITING' | 'READY' | 'EXPIRED';
     readonly firstSeen: string;
     readonly readyAt?: string;
@@ -52,7 +52,7 @@ export async function keyReport(key: string, keyed: KeyedPipelines, sfn: SFNClie
     }
     pipelines.push({
       pipeline: trigger.pipeline,
-      state: record.expiredAt !== undefined ? 'EXPIRED' : record.readyAt !== undefined ? 'READY' : 'WAITING',
+      state: record.readyAt !== undefined ? 'READY' : record.expiredAt !== undefined ? 'EXPIRED' : 'WAITING',
       firstSeen: record.firstSeen,
       ...(record.readyAt === undefined ? {} : { readyAt: record.readyAt }),
       ...(record.expiredAt === undefined ? {} : { expiredAt: record.expiredAt }),

@@ -15,6 +15,8 @@ export interface ObjectCreated {
   readonly etag?: string;
   /** S3's per-key ordering token; with the etag it tells a re-delivery from a new upload. */
   readonly sequencer?: string;
+  /** When S3 says the object was created (ISO 8601): a backlog delays its decision, not its arrival. */
+  readonly time?: string;
 }
 
 const objectFields = { size: z.optional(z.number()), sequencer: z.optional(z.string()) };
@@ -102,5 +104,6 @@ export function objectCreatedFrom(event: ObjectCreatedEventBridgeEvent): ObjectC
     ...(object.size === undefined ? {} : { size: object.size }),
     ...(object.etag === undefined ? {} : { etag: object.etag }),
     ...(object.sequencer === undefined ? {} : { sequencer: object.sequencer }),
+    ...(event.time === undefined ? {} : { time: event.time }),
   };
 }

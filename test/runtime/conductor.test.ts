@@ -168,6 +168,37 @@ describe('the conductor', () => {
     expect(started).toEqual([]);
   });
 
+  it('does not start a key that completes after it EXPIRED; a backfill runs it, and /keys then says READY (it ran beside EXPIRED: issue 29, item 13)', async () => {
+    const trigger = defined(keyedTriggerOf('expiring', { mode: 'keyed', required: ['A', 'B'], expireAfterSeconds: 3600 }));
+    const { put, conductor, clock, started, ledger } = harness([trigger]);
+    await put('data/A/k2/a');
+    clock.now = new Date('2026-12-02T01:00:00.000Z');
+    await conductor.check('expiring', 'k2');
+
+    clock.now = new Date('2026-12-02T02:00:00.000Z');
+    expect(await put('data/B/k2/b')).toEqual([{ action: 'expired', pipeline: 'expiring', key: 'k2', missing: [], expiredAt: '2026-12-02T01:00:00.000Z' }]);
+    expect(started).toEqual([]);
+    expect((await ledger.get('expiring', 'k2'))?.readyAt).toBeUndefined();
+
+    expect(await conductor.check('expiring', 'k2', 'backfill-1')).toMatchObject({ action: 'start' });
+    expect(started).toHaveLength(1);
+    expect(await ledger.get('expiring', 'k2')).toMatchObject({ expiredAt: '2026-12-02T01:00:00.000Z', readyAt: '2026-12-02T02:00:00.000Z' });
+  });
+
+  it("counts a key's expiry from when its first item landed in S3, not from when a backlog let it be decided (the expiry came late)", async () => {
+    const trigger = defined(keyedTriggerOf('expiring', { mode: 'keyed', required: ['A', 'B'], expireAfterSeconds: 3600 }));
+    const { bucket, conductor, clock } = harness([trigger]);
+    clock.now = new Date('2026-12-02T05:00:00.000Z');
+    bucket.set('data/A/k3/a', 'e1');
+
+    // Landed at 03:00, decided at 05:00: already two hours past its first sight, so EXPIRED at once.
+    expect(await conductor.onObject('data/A/k3/a', 'e1', '2026-12-02T03:00:00.000Z')).toEqual([{ action: 'expired', pipeline: 'expiring', key: 'k3', missing: ['B'] }]);
+    // A time in the future (a skewed clock) counts as now.
+    bucket.set('data/A/k4/a', 'e1');
+    await conductor.onObject('data/A/k4/a', 'e1', '2027-01-01T00:00:00.000Z');
+    expect((await conductor.check('expiring', 'k4')).action).toBe('wait');
+  });
+
   it('runs a key again for a changed input only with reprocess "onNewVersion"', async () => {
     const once = defined(keyedTriggerOf('once', { mode: 'keyed', required: ['A'] }));
     const versioned = defined(keyedTriggerOf('versioned', { mode: 'keyed', required: ['A'], reprocess: 'onNewVersion' }));

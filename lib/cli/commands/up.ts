@@ -168,7 +168,9 @@ function describeKeyed(outcome: KeyedOutcome): string | undefined {
     case 'grace':
       return `◇ ${outcome.pipeline} ${outcome.key}: required inputs here; waiting for optional ones until ${outcome.until}`;
     case 'expired':
-      return `! ${outcome.pipeline} ${outcome.key}: EXPIRED, still missing ${outcome.missing.join(', ')}`;
+      return outcome.expiredAt === undefined
+        ? `! ${outcome.pipeline} ${outcome.key}: EXPIRED, still missing ${outcome.missing.join(', ')}`
+        : `! ${outcome.pipeline} ${outcome.key}: complete now, but it EXPIRED at ${outcome.expiredAt}: not started — backfill the key to run it`;
     case 'completed':
       return `◆ ${outcome.pipeline} ${outcome.key}: ${outcome.objectKey} arrived — step ${outcome.step} of run ${outcome.runName} succeeded`;
     case 'unrouted':

@@ -18,7 +18,8 @@ export type KeyedOutcome =
   | { readonly action: 'wait'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[] }
   | { readonly action: 'grace'; readonly pipeline: string; readonly key: string; readonly until: string }
   | { readonly action: 'start' | 'duplicate'; readonly pipeline: string; readonly key: string; readonly runName: string }
-  | { readonly action: 'expired'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[] }
+  /** Incomplete past its expiry; or complete only after it (`expiredAt`): not started then, a backfill runs it. */
+  | { readonly action: 'expired'; readonly pipeline: string; readonly key: string; readonly missing: readonly string[]; readonly expiredAt?: string }
   /** The item answered a service step waiting for it: that step of run `runName` succeeded. */
   | { readonly action: 'completed'; readonly pipeline: string; readonly key: string; readonly runName: string; readonly step: string; readonly objectKey: string };
 
@@ -79,6 +80,12 @@ export function createConductor(dependencies: ConductorDependencies) {
       }
       return { action: 'wait', pipeline, key, missing };
     }
+    // An expiry is final for the triggers: a key completed after it was reported EXPIRED does not start
+    // on its own (it started, and /keys said EXPIRED beside its run); a backfill asks for it and runs it.
+    if (backfill === undefined && trigger.expireAfterSeconds !== undefined) {
+      const record = await ledger.get(pipeline, key);
+      if (record?.expiredAt !== undefined && record.readyAt === undefined) return { action: 'expired', pipeline, key, missing: [], expiredAt: record.expiredAt };
+    }
     const readyAt = Date.parse(await ledger.markReady(pipeline, key, at.toISOString()));
     const graceEnds = new Date(readyAt + trigger.optionalGraceSeconds * 1000);
     if (at < graceEnds && trigger.optional.some((type) => !present.has(type))) {
@@ -111,7 +118,10 @@ export function createConductor(dependencies: ConductorDependencies) {
 
   return {
     /** An object landed: one outcome per keyed pipeline its type feeds, or `unrouted` when it feeds none. */
-    async onObject(objectKey: string, etag: string): Promise<KeyedOutcome[]> {
+    async onObject(objectKey: string, etag: string, createdAt?: string): Promise<KeyedOutcome[]> {
+      // A key's expiry counts from when its first item landed in S3, not from when a backlog let it be decided.
+      const created = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+      const arrivedAt = new Date(Number.isNaN(created) ? now().getTime() : Math.min(created, now().getTime())).toISOString();
       const outcomes: KeyedOutcome[] = [];
       const known = new Set<string>();
       for (const trigger of triggers()) {
@@ -119,7 +129,7 @@ export function createConductor(dependencies: ConductorDependencies) {
         if (item === undefined) continue;
         for (const type of [...trigger.required, ...trigger.optional]) known.add(type);
         if (!trigger.required.includes(item.type) && !trigger.optional.includes(item.type)) continue;
-        const firstSeen = await ledger.recordArrival({ pipeline: trigger.pipeline, key: item.key, type: item.type, objectKey, etag, at: now().toISOString() });
+        const firstSeen = await ledger.recordArrival({ pipeline: trigger.pipeline, key: item.key, type: item.type, objectKey, etag, at: arrivedAt });
         outcomes.push(await check(trigger, item.key, firstSeen));
       }
       if (outcomes.length > 0) return outcomes;
