@@ -4,7 +4,9 @@
  * the run store, wired together. Nothing in it is process-wide: several runtimes may share one
  * process, each in-process invocation reading its own runtime's environment (bucket, S3 endpoint).
  */
+
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { RunLogs } from '../../functions/runs-api/routes';
@@ -25,6 +27,7 @@ import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
 import { HandlerModules } from './handler-modules';
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
+import { removeInterruptedWrites, type StepProcess, StepProcesses } from './leftovers';
 import { s3MapItemIO } from './map-io';
 import { runChangeOf } from './run-changes';
 import { RunController, type StartRunOptions } from './run-controller';
@@ -78,6 +81,8 @@ export class LocalRuntime {
   readonly interruptedRuns: readonly string[];
   /** Run record files that could not be read at start (each names its file and what to do). */
   readonly damagedRecords: readonly DamagedRunRecordError[];
+  /** What a previous process killed mid-work left and this one cleared at start: step processes still running, half-written uploads. */
+  readonly leftovers: { readonly processes: readonly StepProcess[]; readonly interruptedWrites: { readonly files: number; readonly bytes: number } };
 
   private constructor(
     readonly s3: EmbeddedS3,
@@ -95,7 +100,11 @@ export class LocalRuntime {
     this.stepEnvironment = stepEnvironment;
     this.handlerEnvironment = handlerEnvironment;
     this.dataDir = options.dataDir;
+    // Before any run starts or is redriven: a step process the last runtime left would run beside its redrive.
+    const processes = new StepProcesses(options.dataDir);
+    this.leftovers = { processes: processes.stopLeftovers(), interruptedWrites: removeInterruptedWrites(join(options.dataDir, 's3')) };
     this.controller = new RunController({
+      processes,
       bucket: s3.bucket,
       tokens: this.tokens,
       mapIO: s3MapItemIO(s3.client),

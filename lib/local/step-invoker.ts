@@ -13,6 +13,7 @@ import { runStepLocally, runsAsProcess } from '../kinds/local';
 import { InvariantError, messageOf } from '../shared/errors';
 import type { TaskAttempt, TaskHandler } from './engine';
 import type { HandlerModules } from './handler-modules';
+import type { StepProcesses } from './leftovers';
 import { lineSplitter } from './log-capture';
 import type { RunStore } from './run-store';
 import type { RuntimeEvents } from './runtime-events';
@@ -32,6 +33,8 @@ export interface StepInvokerOptions {
   /** What in-process handlers read instead of process.env. */
   readonly handlerEnvironment: Environment;
   readonly handlers: HandlerModules;
+  /** Where container step processes are recorded while they run. */
+  readonly processes: StepProcesses;
 }
 
 /** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
@@ -65,6 +68,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         environment: options.stepEnvironment,
         handlerEnvironment: options.handlerEnvironment,
         handlers: options.handlers,
+        processes: options.processes,
         log,
       });
     let result: Json;

@@ -15,6 +15,8 @@ export interface UpProcess {
   /** An S3 client on its embedded S3, signed with the data folder's credentials. */
   s3(): S3Client;
   stop(): Promise<void>;
+  /** Kills it as `kill -9` does: nothing of it runs after. */
+  kill(): Promise<void>;
 }
 
 /** Starts `orchestra up <args>` on any free ports for `dataDir`, and waits until it serves. */
@@ -42,6 +44,11 @@ export async function startUp(dataDir: string, args: readonly string[]): Promise
     stop: async () => {
       const closed = new Promise((resolve) => child.once('close', resolve));
       child.kill('SIGINT');
+      await closed;
+    },
+    kill: async () => {
+      const closed = new Promise((resolve) => child.once('close', resolve));
+      child.kill('SIGKILL');
       await closed;
     },
   };

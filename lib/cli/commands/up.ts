@@ -119,6 +119,12 @@ async function serve(runtime: LocalRuntime, pipelines: readonly PipelineSource[]
       `credentials     AWS_ACCESS_KEY_ID=${runtime.s3.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${runtime.s3.credentials.secretAccessKey} AWS_REGION=${e['AWS_REGION']}   (this data folder's own, in ${join(dataDir, 'credentials.json')}: every request must be signed with it)`,
       ...(runtime.interruptedRuns.length > 0 ? [`${runtime.interruptedRuns.length} run(s) interrupted by the last shutdown are marked ABORTED (orchestra runs)`] : []),
       ...runtime.damagedRecords.map((damaged) => `warning: ${damaged.message}`),
+      ...runtime.leftovers.processes.map((left) => `stopped step ${left.step} of run ${left.runId} (pid ${left.pid}): the last shutdown left it running`),
+      ...(runtime.leftovers.interruptedWrites.files === 0
+        ? []
+        : [
+            `removed ${runtime.leftovers.interruptedWrites.files} upload(s) the last shutdown left half-written (${(runtime.leftovers.interruptedWrites.bytes / 1e6).toFixed(1)} MB)`,
+          ]),
       'Pipelines:',
       ...pipelines.map((p) => {
         const t = p.graph.trigger;

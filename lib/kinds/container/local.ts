@@ -27,7 +27,14 @@ export const containerLocal: LocalKind<ContainerStep> = {
       throw new ContainerStepError(`step "${context.stepId}" has no "local.command", so it cannot run without Docker — add e.g. "local": {"command": ["node", "path/to/main.js"]}`);
     }
     const cwd = step.local.cwd === undefined ? context.rootDir : isAbsolute(step.local.cwd) ? step.local.cwd : join(context.rootDir, step.local.cwd);
-    const { pid } = await runLocalContainer({ command: step.local.command, cwd, env: containerEnvironment(context), signal: context.attempt.signal, log: context.log });
+    const { pid } = await runLocalContainer({
+      command: step.local.command,
+      cwd,
+      env: containerEnvironment(context),
+      signal: context.attempt.signal,
+      log: context.log,
+      ...(context.processes === undefined ? {} : { processes: { registry: context.processes, runId: context.runId, step: context.stepId } }),
+    });
     // The fields of ecs:RunTask's response the compiled ResultSelector reads.
     return { TaskArn: `arn:aws:ecs:us-east-1:000000000000:task/orchestra-local/${context.runId}-${context.stepId}-${context.attempt.attempt}-${pid}` };
   },

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { ERRORS, StepError, StepTimeoutError } from '../../contract/errors';
+import type { StepProcesses } from '../leftovers';
 import type { LogSink } from '../log-capture';
 
 export const KILL_GRACE_MS = 2_000;
@@ -24,6 +25,18 @@ export interface LocalContainerOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly log: LogSink;
+  /** Where the process is recorded while it runs, so a runtime killed meanwhile has it stopped at its next start. */
+  readonly processes?: { readonly registry: StepProcesses; readonly runId: string; readonly step: string };
+}
+
+/** Signals the process's whole group: what it started (a model's own processes) stops with it. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
 }
 
 /** "node" in a command means the Node that runs Orchestra (Node 24 from the devDependency), not whatever is on PATH. */
@@ -33,7 +46,10 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
   const [program, ...args] = options.command;
   if (program === undefined) return Promise.reject(new ContainerStepError('local.command is empty'));
   return new Promise((resolve, reject) => {
-    const child = spawn(resolveExecutable(program), args, { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group (detached), so stopping it stops what it started too.
+    const child = spawn(resolveExecutable(program), args, { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const { processes } = options;
+    if (child.pid !== undefined) processes?.registry.started({ pid: child.pid, runId: processes.runId, step: processes.step });
     let lastError = '';
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -45,8 +61,8 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
 
     let killTimer: NodeJS.Timeout | undefined;
     const stop = () => {
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      signalGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
     };
     if (options.signal.aborted) stop();
     options.signal.addEventListener('abort', stop, { once: true });
@@ -56,6 +72,7 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
       reject(new ContainerStepError(`cannot start ${program}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
+      if (child.pid !== undefined) processes?.registry.ended(child.pid);
       options.signal.removeEventListener('abort', stop);
       if (killTimer !== undefined) clearTimeout(killTimer);
       if (options.signal.aborted) {

@@ -4,6 +4,7 @@ import type { Environment } from '../../contract/environment';
 import type { Step } from '../../graph/schema';
 import type { TaskAttempt } from '../engine';
 import type { HandlerModules } from '../handler-modules';
+import type { StepProcesses } from '../leftovers';
 import type { LogSink } from '../log-capture';
 
 export interface StepRunContext<S extends Step = Step> {
@@ -20,6 +21,8 @@ export interface StepRunContext<S extends Step = Step> {
   readonly log: LogSink;
   /** Loads in-process handlers as the stack bundles them, again when their code changed. */
   readonly handlers: HandlerModules;
+  /** Where the runtime records its step processes (absent when a step is invoked alone). */
+  readonly processes?: StepProcesses;
 }
 
 /** How the embedded runtime runs one kind of step. */
