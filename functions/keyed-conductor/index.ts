@@ -69,7 +69,8 @@ export function createKeyedConductor({
    */
   return async (event: unknown, options: { readonly deadline?: number } = {}): Promise<KeyedOutcome[]> => {
     if (isExecutionStatusChange(event)) {
-      const activity = activityOfStatusChange(event);
+      const { triggers, stateMachineArnOf } = configuration();
+      const activity = activityOfStatusChange(event, (arn) => triggers.find((trigger) => stateMachineArnOf(trigger.pipeline) === arn)?.pipeline);
       if (activity !== undefined) await emit?.([activity]);
       return [];
     }
@@ -205,8 +206,9 @@ export const handler = (event: unknown, context: Pick<Context, 'invokedFunctionA
     configuration: () => ({
       triggers: bundledTriggers(),
       awaited: bundledAwaitedItems(),
-      // The stack names every state machine orchestra-<pipeline>: one prefix finds them all.
-      stateMachineArnOf: (pipeline) => `${requiredVariable(FUNCTION_ENV.stateMachineArnPrefix, 'the stack')}${deployedStateMachineName(pipeline)}`,
+      // The stack names every state machine <stack>-<pipeline>: one prefix and the stack's name find them all.
+      stateMachineArnOf: (pipeline) =>
+        `${requiredVariable(FUNCTION_ENV.stateMachineArnPrefix, 'the stack')}${deployedStateMachineName(requiredVariable(FUNCTION_ENV.stackName, 'the stack'), pipeline)}`,
     }),
   });
   return deployed(event, { deadline: Date.now() + context.getRemainingTimeInMillis() - BACKFILL_HANDOVER_MS });

@@ -69,6 +69,7 @@ function descriptionsOf(json: string): Record<string, PipelineDescription> {
 
 const bucket = process.env[FUNCTION_ENV.bucket];
 const arnPrefix = process.env[FUNCTION_ENV.stateMachineArnPrefix];
+const stackName = process.env[FUNCTION_ENV.stackName] ?? '';
 const keyTable = process.env['KEY_TABLE'];
 // Written beside the bundle by the stack (lib/cdk/runs-api.ts): descriptions have no room in Lambda's 4 KB of environment.
 /** When a pipeline has a keyed trigger, with KEY_TABLE: the ledger read for GET /keys/{key}. */
@@ -88,7 +89,7 @@ export const backfillsThrough = (lambda: LambdaClient, functionName: string) => 
 export const handler = createRunsApiHandler({
   sfn: new SFNClient({}),
   // Set by the stack (this module is also imported locally, where the local server passes its own pipelines).
-  pipelines: Object.fromEntries(Object.keys(descriptions).flatMap((name) => (arnPrefix === undefined ? [] : [[name, `${arnPrefix}${deployedStateMachineName(name)}`]]))),
+  pipelines: Object.fromEntries(Object.keys(descriptions).flatMap((name) => (arnPrefix === undefined ? [] : [[name, `${arnPrefix}${deployedStateMachineName(stackName, name)}`]]))),
   descriptions,
   logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
   ...(bucket === undefined ? {} : { data: { s3: createS3Client(), bucket } }),

@@ -86,6 +86,7 @@ export class KeyedConductor extends Construct {
       environment: {
         KEY_TABLE: this.table.tableName,
         [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(Stack.of(this)),
+        [FUNCTION_ENV.stackName]: Stack.of(this).stackName,
         DATA_BUCKET: props.bucket.bucketName,
         SCHEDULE_GROUP: group.ref,
       },

@@ -111,12 +111,12 @@ export class Pipeline extends Construct {
     this.substitutions = substitutionsFor(source.definitionText, values);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: executionLogGroupName(graph.name),
+      logGroupName: executionLogGroupName(Stack.of(this).stackName, graph.name),
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineName: deployedStateMachineName(graph.name),
+      stateMachineName: deployedStateMachineName(Stack.of(this).stackName, graph.name),
       definitionBody: DefinitionBody.fromString(source.definitionText),
       definitionSubstitutions: this.substitutions,
       logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
@@ -150,13 +150,14 @@ export class Pipeline extends Construct {
    */
   private grantDistributedMaps(bucket: IBucket, stepIds: readonly string[]): void {
     const stack = Stack.of(this);
-    const name = deployedStateMachineName(this.source.graph.name);
+    const name = deployedStateMachineName(stack.stackName, this.source.graph.name);
     const runsPrefix = pipelineRunsPrefixFor(this.source.graph.name);
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [deployedStateMachineArn(this, this.source.graph.name)] }));
     const children = Arn.format({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
     const mapRuns = Arn.format({ service: 'states', resource: 'mapRun', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [children] }));
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeMapRun', 'states:UpdateMapRun', 'states:RedriveExecution'], resources: [mapRuns] }));
+    // A Map Run's items are redriven through its execution ARN (`execution:<machine>/<label>:<id>`), as CDK grants it, not the mapRun ARN.
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'], resources: [children] }));
+    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeMapRun', 'states:UpdateMapRun'], resources: [mapRuns] }));
     acknowledgeWildcardResources(
       this.stateMachine.role,
       [children, mapRuns],

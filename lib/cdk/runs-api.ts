@@ -58,11 +58,11 @@ export interface RunsApiProps {
 }
 
 /** What the deployed function says of a pipeline: the graph's description and where its logs are. */
-function deployedDescriptionOf(pipeline: Pipeline): PipelineDescription {
+function deployedDescriptionOf(pipeline: Pipeline, stackName: string): PipelineDescription {
   const described = describePipeline(pipeline.source.graph);
   return {
     ...described,
-    executionLogGroup: executionLogGroupName(described.name),
+    executionLogGroup: executionLogGroupName(stackName, described.name),
     steps: Object.fromEntries(
       Object.entries(described.steps).map(([id, step]) => {
         const logGroup = pipeline.stepLogGroupNames[id];
@@ -85,7 +85,7 @@ export class RunsApi extends Construct {
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
       config: {
-        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)]))),
+        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p, stack.stackName)]))),
         ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_SETTING]: JSON.stringify(props.keyedConductor.triggers) }),
       },
       environment: {
@@ -93,6 +93,7 @@ export class RunsApi extends Construct {
         POWERTOOLS_SERVICE_NAME: 'orchestra-runs-api',
         // The pipelines' names travel with their bundled descriptions; their state machines follow from one prefix.
         [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(stack),
+        [FUNCTION_ENV.stackName]: stack.stackName,
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
       },
     });
@@ -108,7 +109,10 @@ export class RunsApi extends Construct {
     // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
     const machines = props.pipelines.map((p) => deployedStateMachineArn(this, p.source.graph.name));
     const executions = props.pipelines.map((p) =>
-      Arn.format({ service: 'states', resource: 'execution', resourceName: `${deployedStateMachineName(p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+      Arn.format(
+        { service: 'states', resource: 'execution', resourceName: `${deployedStateMachineName(stack.stackName, p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+        stack,
+      ),
     );
     grantAnswerWaits(
       this.handler.role,
@@ -128,7 +132,10 @@ export class RunsApi extends Construct {
       const logGroups = [
         Arn.format({ service: 'logs', resource: 'log-group', resourceName: `/orchestra/${stack.stackName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
         ...props.pipelines.map((p) =>
-          Arn.format({ service: 'logs', resource: 'log-group', resourceName: `${executionLogGroupName(p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+          Arn.format(
+            { service: 'logs', resource: 'log-group', resourceName: `${executionLogGroupName(stack.stackName, p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+            stack,
+          ),
         ),
       ];
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: logGroups }));
@@ -140,8 +147,12 @@ export class RunsApi extends Construct {
       restApiName: `${stack.stackName}-runs`,
       description: 'Orchestra runs: start, list, inspect, cancel and redrive pipeline runs',
       endpointTypes: [EndpointType.REGIONAL],
-      // Changing the account-wide API Gateway logging role would affect every API in the account.
-      cloudWatchRole: false,
+      // Access logs need API Gateway's account-level CloudWatch role: without it the stage is refused
+      // ("CloudWatch Logs role ARN must be set in account settings") in any account that never set one.
+      // The role only lets API Gateway write logs; it is kept when the stack goes, since other APIs of the
+      // account may log through it by then.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: 'v1',
         tracingEnabled: true,
@@ -196,6 +207,12 @@ export class RunsApi extends Construct {
       acknowledge(callback, 'AwsSolutions-COG4', reason);
     }
 
+    acknowledge(
+      this.api,
+      'AwsSolutions-IAM4',
+      "API Gateway's account-level logging role takes the policy AWS documents for it (AmazonAPIGatewayPushToCloudWatchLogs).",
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
     acknowledge(this.api, 'AwsSolutions-APIG3', "IAM-authorized API for a team's own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).");
     acknowledge(
       this.api,

@@ -10,4 +10,5 @@ export const stateMachineArnPrefix = (stack: Stack): string =>
  * A pipeline's state machine, by its fixed name rather than a reference: policies that name it this way
  * add no dependency on it (the runs API, the conductor and service steps' callbacks would close a cycle).
  */
-export const deployedStateMachineArn = (scope: IConstruct, pipeline: string): string => `${stateMachineArnPrefix(Stack.of(scope))}${deployedStateMachineName(pipeline)}`;
+export const deployedStateMachineArn = (scope: IConstruct, pipeline: string): string =>
+  `${stateMachineArnPrefix(Stack.of(scope))}${deployedStateMachineName(Stack.of(scope).stackName, pipeline)}`;

@@ -45,10 +45,12 @@ export const FUNCTION_ENV = {
   ingestTrigger: 'INGEST_TRIGGER',
   stateMachineArn: 'STATE_MACHINE_ARN',
   /**
-   * Where the deployed state machines are: `arn:…:stateMachine:` — each is `orchestra-<pipeline>` after it
+   * Where the deployed state machines are: `arn:…:stateMachine:` — each is `<stack>-<pipeline>` after it
    * (deployedStateMachineName). One prefix instead of a map, which would outgrow Lambda's 4 KB of environment.
    */
   stateMachineArnPrefix: 'STATE_MACHINE_ARN_PREFIX',
+  /** The stack's name, from which (with the prefix) a pipeline's state machine is named (deployedStateMachineName). */
+  stackName: 'ORCHESTRA_STACK_NAME',
   /** A Step Functions endpoint other than AWS (the local runtime's), for task callbacks. */
   stepFunctionsEndpoint: 'ORCHESTRA_SFN_ENDPOINT',
   /** Where external services call back: the runs API's `…/callbacks/` (a callback id follows). */

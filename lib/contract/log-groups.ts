@@ -4,7 +4,9 @@
  * knowing only the stack and the pipeline. Letters, digits, "-" and "_" only in each part, as
  * pipeline names and step ids already are.
  */
-export const executionLogGroupName = (pipeline: string): string => `/aws/vendedlogs/states/orchestra-${pipeline}`;
+import { deployedStateMachineName } from './resource-names';
+
+export const executionLogGroupName = (stackName: string, pipeline: string): string => `/aws/vendedlogs/states/${deployedStateMachineName(stackName, pipeline)}`;
 
 export const stepLogGroupName = (stackName: string, pipeline: string, stepId: string): string => `/orchestra/${stackName}/${pipeline}/${stepId}`;
 

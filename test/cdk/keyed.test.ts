@@ -56,6 +56,7 @@ describe('keyed triggers in the stack', () => {
       'DATA_BUCKET',
       'KEY_TABLE',
       'NODE_OPTIONS',
+      'ORCHESTRA_STACK_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'SCHEDULER_ROLE_ARN',
       'SCHEDULE_GROUP',
@@ -84,9 +85,9 @@ describe('keyed triggers in the stack', () => {
     expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     const starts = statements.filter((s) => s.Action === 'states:StartExecution').map((s) => JSON.stringify(s.Resource));
     expect(starts).toHaveLength(1);
-    expect(starts.join()).toContain(':stateMachine:orchestra-qpo-ecl');
-    expect(starts.join()).toContain(':stateMachine:orchestra-qpo-sum');
-    expect(starts.join()).not.toContain('orchestra-plain');
+    expect(starts.join()).toContain(':stateMachine:Keyed-qpo-ecl');
+    expect(starts.join()).toContain(':stateMachine:Keyed-qpo-sum');
+    expect(starts.join()).not.toContain('Keyed-plain');
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'Keyed-keyed-checks' });
   });
 
@@ -96,8 +97,8 @@ describe('keyed triggers in the stack', () => {
     const pattern = rules[0]?.['Properties'].EventPattern;
     expect(pattern).toMatchObject({ source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'] });
     const machines = JSON.stringify(pattern.detail.stateMachineArn);
-    expect(machines).toContain(':stateMachine:orchestra-qpo-ecl');
-    expect(machines).not.toContain('orchestra-plain');
+    expect(machines).toContain(':stateMachine:Keyed-qpo-ecl');
+    expect(machines).not.toContain('Keyed-plain');
     const puts = statementsOf(template, 'KeyedTriggersConductorRole').filter((s) => s.Action === 'events:PutEvents');
     expect(puts).toHaveLength(1);
     expect(JSON.stringify(puts[0]?.Resource)).toContain(':event-bus/default');

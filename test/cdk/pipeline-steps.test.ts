@@ -23,8 +23,8 @@ describe('pipeline steps in the stack', () => {
   });
 
   it("substitutes the child's state machine ARN, by its name", () => {
-    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'orchestra-QPO_ECL' } }))[0];
-    expect(JSON.stringify(machine?.['Properties'].DefinitionSubstitutions)).toContain(':stateMachine:orchestra-qpo-pipeline');
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'Products-QPO_ECL' } }))[0];
+    expect(JSON.stringify(machine?.['Properties'].DefinitionSubstitutions)).toContain(':stateMachine:Products-qpo-pipeline');
   });
 
   it("lets the parent's state machine start the child, follow and stop its executions, and use the .sync events rule — no more", () => {
@@ -35,8 +35,8 @@ describe('pipeline steps in the stack', () => {
         .sort(),
     ).toEqual(['events:DescribeRule', 'events:PutRule', 'events:PutTargets', 'states:DescribeExecution', 'states:StartExecution', 'states:StopExecution'].sort());
     const text = JSON.stringify(statements);
-    expect(text).toContain(':stateMachine:orchestra-qpo-pipeline"');
-    expect(text).toContain(':execution:orchestra-qpo-pipeline:*');
+    expect(text).toContain(':stateMachine:Products-qpo-pipeline"');
+    expect(text).toContain(':execution:Products-qpo-pipeline:*');
     expect(text).toContain('rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
   });
 

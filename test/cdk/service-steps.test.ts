@@ -23,7 +23,7 @@ describe('service steps in the stack', () => {
   });
 
   it('waits on a task token through one shared service-call function, with the heartbeat', () => {
-    const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'orchestra-QPO_ECL' } });
+    const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'Services-QPO_ECL' } });
     const machine = Object.values(machines)[0];
     const definition = JSON.parse(String(machine?.['Properties'].DefinitionString)) as { States: Record<string, Record<string, unknown>> };
     expect(definition.States['produce']).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', HeartbeatSeconds: 600, TimeoutSeconds: 86_400 });
@@ -42,7 +42,7 @@ describe('service steps in the stack', () => {
       ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 'states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'].sort(),
     );
     const answers = statements.find((s) => actionsOf([s]).includes('states:SendTaskSuccess'));
-    expect(JSON.stringify(answers?.Resource)).toContain(':stateMachine:orchestra-QPO_ECL');
+    expect(JSON.stringify(answers?.Resource)).toContain(':stateMachine:Services-QPO_ECL');
     expect(JSON.stringify(answers?.Resource)).not.toContain('plain');
     expect(JSON.stringify(statements)).toContain('"s3:prefix":["data/QPO_ECL/*"]');
   });

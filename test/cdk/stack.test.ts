@@ -9,6 +9,7 @@ import { LABEL_FONT_FILE } from '../../functions/flood/df2d-to-raster/render';
 import { loadCatalogue, loadPipeline } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
 import { placeholdersIn } from '../../lib/contract/placeholders';
+import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { defined } from '../../lib/shared/defined';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -22,10 +23,25 @@ describe('OrchestraStack', () => {
     template = Template.fromStack(stack);
   });
 
+  it("sets API Gateway's account logging role its access logs need, and keeps it when the stack goes (the stage was refused without it: issue 30)", () => {
+    const accounts = Object.values(template.findResources('AWS::ApiGateway::Account'));
+    expect(accounts).toHaveLength(1);
+    expect(JSON.stringify(accounts[0]?.['Properties'].CloudWatchRoleArn)).toContain('CloudWatchRole');
+    const roles = template.findResources('AWS::IAM::Role', {
+      Properties: {
+        ManagedPolicyArns: Match.arrayWith([
+          Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')])]) }),
+        ]),
+      },
+    });
+    expect(Object.values(roles).map((role) => role['DeletionPolicy'])).toEqual(['Retain']);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  });
+
   it('deploys each committed definition byte for byte, with a substitution for every placeholder', () => {
     for (const name of ['flood', 'nightly-catalogue']) {
       const text = readFileSync(join(ROOT, 'state-machines', `${name}.asl.json`), 'utf8');
-      const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: `orchestra-${name}` } });
+      const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: `Test-${name}` } });
       const properties = Object.values(machines)[0]?.Properties as { DefinitionString: string; DefinitionSubstitutions: Record<string, unknown> };
 
       expect(properties.DefinitionString).toBe(text);
@@ -224,8 +240,8 @@ describe('OrchestraStack', () => {
     ]);
     expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:');
     // Named from the stack's ARN prefix, not referenced (a reference would close a cycle through service steps' callback URL).
-    expect(JSON.stringify(defined(states[0]).Resource)).toContain(':stateMachine:orchestra-flood');
-    expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:orchestra-flood:*');
+    expect(JSON.stringify(defined(states[0]).Resource)).toContain(':stateMachine:Test-flood');
+    expect(JSON.stringify(defined(states[1]).Resource)).toContain(':execution:Test-flood:*');
   });
 
   it("names every step's log group at synth and lets the runs function read only those and the execution logs", () => {
@@ -238,7 +254,7 @@ describe('OrchestraStack', () => {
         '/orchestra/Test/flood/validate-inputs',
         '/orchestra/Test/flood/run-model',
         '/orchestra/Test/shared/simulate-step',
-        '/aws/vendedlogs/states/orchestra-flood',
+        '/aws/vendedlogs/states/Test-flood',
       ]),
     );
     const lists = statements.filter((s) => [s.Action].flat().includes('s3:ListBucket'));
@@ -250,7 +266,7 @@ describe('OrchestraStack', () => {
     expect(JSON.stringify(defined(objectReads[0]).Resource)).not.toContain('/ingest/');
     expect(reads).toHaveLength(1);
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/orchestra/Test/*');
-    expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/orchestra-flood:*');
+    expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/Test-flood:*');
   });
 });
 
@@ -281,7 +297,7 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
 
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: lookup.vpcId });
-    const flood = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'orchestra-flood' } }))[0];
+    const flood = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'Existing-flood' } }))[0];
     expect(JSON.stringify(flood?.['Properties'])).toContain('subnet-0123456789abcdef0');
   });
 });
@@ -353,3 +369,29 @@ function resourcesFor(statements: Statement[], action: string): string[] {
     .flatMap((s) => [s.Resource].flat())
     .map((r) => JSON.stringify(r).replace(/\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["DataBucket[0-9A-F]+","Arn"\]\},"([^"]*)"\]\]\}/, '<bucket>$1'));
 }
+
+describe('two stacks of the same pipelines in one account and region (issue 30: the names collided)', () => {
+  it('name their state machines and execution log groups after the stack, within 80 characters', () => {
+    const app = new App();
+    const pipelines = [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))];
+    const stacks = ['Staging', 'Production'].map((id) => new OrchestraStack(app, id, { pipelines, projectRoot: ROOT }));
+    const names = (id: string) => {
+      const template = Template.fromStack(defined(stacks.find((stack) => stack.stackName === id)));
+      const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]?.['Properties'].StateMachineName;
+      const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup')).map((group) => String(group['Properties'].LogGroupName));
+      return { machine, executionLogs: logGroups.filter((name) => name.startsWith('/aws/vendedlogs/states/')) };
+    };
+
+    expect(names('Staging')).toEqual({ machine: 'Staging-flood', executionLogs: ['/aws/vendedlogs/states/Staging-flood'] });
+    expect(names('Production')).toEqual({ machine: 'Production-flood', executionLogs: ['/aws/vendedlogs/states/Production-flood'] });
+  });
+
+  it('keeps a 64-character pipeline name whole beside a long stack name, shortened with a hash', () => {
+    const pipeline = 'p'.repeat(64);
+    const [a, b] = [deployedStateMachineName(`Lab-${'x'.repeat(60)}-staging`, pipeline), deployedStateMachineName(`Lab-${'x'.repeat(60)}-production`, pipeline)];
+    expect([a.length, b.length]).toEqual([80, 80]);
+    expect(a.endsWith(`-${pipeline}`) && b.endsWith(`-${pipeline}`)).toBe(true);
+    expect(a).not.toBe(b);
+    expect(deployedStateMachineName('Orchestra', 'flood')).toBe('Orchestra-flood');
+  });
+});

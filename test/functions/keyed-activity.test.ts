@@ -16,24 +16,29 @@ import { keyedTriggersOf } from '../../lib/local/keyed-router';
 import { activityOfStatusChange, StatusChangeEventError } from '../../lib/runtime/keyed/execution-status';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 
-const statusChange = (status: string, input: unknown, stateMachine = 'orchestra-QPO_ECL') => ({
+const PROD_QPO = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Prod-QPO_ECL';
+const statusChange = (status: string, input: unknown, stateMachineArn = PROD_QPO) => ({
   source: 'aws.states',
   'detail-type': 'Step Functions Execution Status Change',
   time: '2026-12-03T10:00:00Z',
-  detail: { stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:${stateMachine}`, name: 'obs-1-abc', status, input: JSON.stringify(input) },
+  detail: { stateMachineArn, name: 'obs-1-abc', status, input: JSON.stringify(input) },
 });
+/** State machine names are stack-scoped: the conductor knows which of its pipelines each is. */
+const pipelineOf = (arn: string) => (arn === PROD_QPO ? 'QPO_ECL' : undefined);
 const keyedInput = { source: 'keyed', key: 'obs-1', inputs: {} };
 
 describe("Step Functions' status changes as activity events", () => {
   it('says started, succeeded or failed (with the status) for keyed runs, named by pipeline and key', () => {
-    expect(activityOfStatusChange(statusChange('RUNNING', keyedInput))).toEqual({
+    expect(activityOfStatusChange(statusChange('RUNNING', keyedInput), pipelineOf)).toEqual({
       type: 'started',
       pipeline: 'QPO_ECL',
       key: 'obs-1',
       runId: 'obs-1-abc',
       time: '2026-12-03T10:00:00Z',
     });
-    expect(activityOfStatusChange(statusChange('SUCCEEDED', keyedInput))).toMatchObject({ type: 'succeeded', status: 'SUCCEEDED' });
+    expect(activityOfStatusChange(statusChange('SUCCEEDED', keyedInput), pipelineOf)).toMatchObject({ type: 'succeeded', status: 'SUCCEEDED' });
+    // A machine it does not know is named by its own name.
+    expect(activityOfStatusChange(statusChange('RUNNING', keyedInput, 'arn:aws:states:eu-west-1:1:stateMachine:Other-x'))).toMatchObject({ pipeline: 'Other-x' });
     for (const status of ['FAILED', 'TIMED_OUT', 'ABORTED']) expect(activityOfStatusChange(statusChange(status, keyedInput))).toMatchObject({ type: 'failed', status });
   });
 
@@ -69,8 +74,8 @@ describe('the conductor as an activity source', () => {
   });
 
   it('emits a status change of a keyed run, and decides nothing on it', async () => {
-    expect(await conductor(statusChange('RUNNING', keyedInput))).toEqual([]);
-    expect(emitted.splice(0)).toEqual([expect.objectContaining({ type: 'started', pipeline: 'QPO_ECL', key: 'obs-1' })]);
+    expect(await conductor(statusChange('RUNNING', keyedInput, localStateMachineArn('late')))).toEqual([]);
+    expect(emitted.splice(0)).toEqual([expect.objectContaining({ type: 'started', pipeline: 'late', key: 'obs-1' })]);
   });
 
   it('emits "expired" with the missing types when a key expires', async () => {

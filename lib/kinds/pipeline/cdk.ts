@@ -19,7 +19,7 @@ export const pipelineCdk: CdkKind<PipelineStep> = {
     const stack = Stack.of(scope);
     const child = deployedStateMachineArn(scope, step.pipeline);
     const childExecutions = Arn.format(
-      { service: 'states', resource: 'execution', resourceName: `${deployedStateMachineName(step.pipeline)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+      { service: 'states', resource: 'execution', resourceName: `${deployedStateMachineName(stack.stackName, step.pipeline)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
       stack,
     );
     return {

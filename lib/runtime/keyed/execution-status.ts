@@ -6,7 +6,6 @@
  */
 import * as z from 'zod/mini';
 import { type ActivityEvent, activityOfRun } from '../../contract/activity';
-import { deployedStateMachineName } from '../../contract/resource-names';
 import { OrchestraError } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
 
@@ -35,15 +34,12 @@ const statusChangeSchema = z.object({
 /** Whether the event claims to be a status change (then it must parse as one). */
 export const isExecutionStatusChange = (event: unknown): boolean => isJsonRecord(event) && event['source'] === 'aws.states';
 
-/** The pipeline a deployed state machine runs: its name without the stack's `orchestra-` prefix. */
-function pipelineOf(stateMachineArn: string): string {
-  const name = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
-  const prefix = deployedStateMachineName('');
-  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
-}
-
-/** The activity a status change stands for; undefined for runs that are not keyed. Throws, naming the fields, on a malformed event. */
-export function activityOfStatusChange(event: unknown): ActivityEvent | undefined {
+/**
+ * The activity a status change stands for; undefined for runs that are not keyed. `pipelineOf` names
+ * the pipeline a state machine runs (names are stack-scoped: the caller knows its pipelines); a machine
+ * it does not know is named by its own name. Throws, naming the fields, on a malformed event.
+ */
+export function activityOfStatusChange(event: unknown, pipelineOf: (stateMachineArn: string) => string | undefined = () => undefined): ActivityEvent | undefined {
   const parsed = statusChangeSchema.safeParse(event);
   if (!parsed.success)
     throw new StatusChangeEventError(
@@ -57,5 +53,11 @@ export function activityOfStatusChange(event: unknown): ActivityEvent | undefine
     input = null;
   }
   if (!isJsonRecord(input)) return undefined;
-  return activityOfRun({ pipeline: pipelineOf(detail.stateMachineArn), runId: detail.name, status: detail.status, input, time: time ?? new Date().toISOString() });
+  return activityOfRun({
+    pipeline: pipelineOf(detail.stateMachineArn) ?? detail.stateMachineArn.slice(detail.stateMachineArn.lastIndexOf(':') + 1),
+    runId: detail.name,
+    status: detail.status,
+    input,
+    time: time ?? new Date().toISOString(),
+  });
 }
