@@ -218,7 +218,8 @@ function mapState(
   const item = mapItemStateName(id);
   // ResultPath "$": an item's output is its Task's result, which the Map collects (inline) or writes (distributed).
   const processor = { StartAt: item, States: { [item]: { Type: 'Task', ...taskFields, ResultPath: '$', End: true } satisfies TaskState } };
-  const selector: JsonObject = { 'input.$': '$.input', steps: dependencies, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' };
+  // The run's id from here, where $$.Execution.Name is the run: inside a Distributed Map it is the item's child execution.
+  const selector: JsonObject = { 'input.$': '$.input', steps: dependencies, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index', 'runId.$': '$$.Execution.Name' };
   const head = { Type: 'Map', ...(step.description === undefined ? {} : { Comment: step.description }) } as const;
   const tail = {
     ...(forEach.maxConcurrency === undefined ? {} : { MaxConcurrency: forEach.maxConcurrency }),

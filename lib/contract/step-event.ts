@@ -67,7 +67,14 @@ export const outputPrefixOf = (event: Pick<StepEvent, 'pipeline' | 'runId' | 'st
 
 /** The item's prefix as a States.Format expression, over the execution name and the Map iteration's index. */
 export const itemOutputPrefixExpression = (pipeline: string, stepId: string): string =>
-  `States.Format('${itemOutputPrefixFor(pipeline, '{}', stepId, 0).replace(/0\/$/, '{}/')}',$$.Execution.Name,$.itemIndex)`;
+  `States.Format('${itemOutputPrefixFor(pipeline, '{}', stepId, 0).replace(/0\/$/, '{}/')}',${ITEM_RUN_ID_PATH},$.itemIndex)`;
+
+/**
+ * Where a `forEach` item finds its run's id: its Map's ItemSelector copies the parent's
+ * `$$.Execution.Name` there. Inside a Distributed Map, `$$.Execution.Name` is the item's own child
+ * execution, whose name is no run id (items wrote outside their run's folder).
+ */
+export const ITEM_RUN_ID_PATH = '$.runId';
 
 /**
  * The same prefix as a States.Format expression over the execution name, for the compiled ASL.

@@ -1,6 +1,6 @@
 /** What a kind's compile module gives the compiler: the kind-specific parts of its Task state. */
 import type { JsonObject } from '../compiler/asl';
-import { STEP_EVENT_FIELDS } from '../contract/step-event';
+import { ITEM_RUN_ID_PATH, STEP_EVENT_FIELDS } from '../contract/step-event';
 import type { PipelineGraph, Step } from '../graph/schema';
 
 export interface TaskParts {
@@ -53,11 +53,13 @@ export function stepEventParameters({ graph, id, step }: StepBuildContext): Json
   const dependencies: JsonObject = {};
   for (const dep of eventDependenciesOf(step)) dependencies[`${dep}.$`] = `$.steps.${dep}`;
   const f = STEP_EVENT_FIELDS;
-  const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: '$$.Execution.Name', [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
+  const forEach = 'forEach' in step && step.forEach !== undefined;
+  const runId = forEach ? ITEM_RUN_ID_PATH : '$$.Execution.Name';
+  const event: JsonObject = { [f.pipeline]: graph.name, [f.step]: id, [`${f.runId}.$`]: runId, [`${f.input}.$`]: '$.input', [f.dependencies]: dependencies };
   // Only when set, so graphs without parameters compile to the bytes they always did.
   if (step.parameters !== undefined) event[f.parameters] = JSON.parse(JSON.stringify(step.parameters));
   // A forEach step's Task runs inside its Map, whose ItemSelector puts the item beside input and steps.
-  if ('forEach' in step && step.forEach !== undefined) Object.assign(event, { [`${f.item}.$`]: '$.item', [`${f.itemIndex}.$`]: '$.itemIndex' });
+  if (forEach) Object.assign(event, { [`${f.item}.$`]: '$.item', [`${f.itemIndex}.$`]: '$.itemIndex' });
   return event;
 }
 

@@ -29,7 +29,14 @@ describe('the Map a forEach step compiles to', () => {
       Type: 'Map',
       ItemsPath: '$.steps.list.tiles',
       // Not the list's own step: each item gets its item, not the whole list again.
-      ItemSelector: { 'input.$': '$.input', steps: { 'calibration.$': '$.steps.calibration' }, 'item.$': '$$.Map.Item.Value', 'itemIndex.$': '$$.Map.Item.Index' },
+      // The run's id travels in the item: inside a Distributed Map, $$.Execution.Name is the item's child execution (issue 30).
+      ItemSelector: {
+        'input.$': '$.input',
+        steps: { 'calibration.$': '$.steps.calibration' },
+        'item.$': '$$.Map.Item.Value',
+        'itemIndex.$': '$$.Map.Item.Index',
+        'runId.$': '$$.Execution.Name',
+      },
       MaxConcurrency: 3,
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'each: item' },
       ResultPath: '$.steps.each',
@@ -38,7 +45,7 @@ describe('the Map a forEach step compiles to', () => {
     expect(JSON.stringify(map?.Type === 'Map' ? map.ItemSelector : undefined)).not.toContain('list');
     expect(stateNamed(compiled, 'each: item')).toMatchObject({
       Type: 'Task',
-      Parameters: { step: 'each', 'item.$': '$.item', 'itemIndex.$': '$.itemIndex', dependencies: { 'calibration.$': '$.steps.calibration' } },
+      Parameters: { step: 'each', 'runId.$': '$.runId', 'item.$': '$.item', 'itemIndex.$': '$.itemIndex', dependencies: { 'calibration.$': '$.steps.calibration' } },
       Retry: [
         { ErrorEquals: ['Orchestra.Permanent'], MaxAttempts: 0 },
         { ErrorEquals: ['States.ALL'], MaxAttempts: 3 },
@@ -71,7 +78,9 @@ describe('the Map a forEach step compiles to', () => {
     const task = stateNamed(compiled, 'each: item');
     const environment = JSON.stringify(task?.Type === 'Task' ? task.Parameters : undefined);
     expect(environment).toContain(`{"Name":"${CONTAINER_ENV.item}","Value.$":"States.JsonToString($.item)"}`);
-    expect(environment).toContain(`"Value.$":"States.Format('runs/tiles/{}/each/items/{}/',$$.Execution.Name,$.itemIndex)"`);
+    expect(environment).toContain(`"Value.$":"States.Format('runs/tiles/{}/each/items/{}/',$.runId,$.itemIndex)"`);
+    expect(environment).toContain(`{"Name":"${CONTAINER_ENV.runId}","Value.$":"$.runId"}`);
+    expect(environment).not.toContain('$$.Execution.Name');
   });
 });
 

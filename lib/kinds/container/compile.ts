@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../compiler/asl';
 import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
-import { itemOutputPrefixExpression, outputPrefixExpression } from '../../contract/step-event';
+import { ITEM_RUN_ID_PATH, itemOutputPrefixExpression, outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
 import { type CompileKind, eventDependenciesOf, type StepBuildContext, type TaskParts } from '../task';
 
@@ -21,7 +21,7 @@ function containerTask({ graph, id, step }: StepBuildContext<ContainerStep>): Ta
   const environment: JsonObject[] = [
     { Name: env.pipeline, Value: graph.name },
     { Name: env.step, Value: id },
-    { Name: env.runId, 'Value.$': '$$.Execution.Name' },
+    { Name: env.runId, 'Value.$': step.forEach === undefined ? '$$.Execution.Name' : ITEM_RUN_ID_PATH },
     { Name: env.bucket, Value: ref(PLACEHOLDERS.dataBucket) },
     { Name: env.outputPrefix, 'Value.$': step.forEach === undefined ? outputPrefixExpression(graph.name, id) : itemOutputPrefixExpression(graph.name, id) },
     { Name: env.input, 'Value.$': 'States.JsonToString($.input)' },
