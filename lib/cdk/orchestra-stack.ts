@@ -3,12 +3,12 @@
  * encrypted, versioned, EventBridge notifications on), a low-cost network for Fargate steps and a
  * Pipeline construct per graph, with alarms on failed runs sent to an SNS topic.
  */
-import { CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { FlowLogDestination, type ISecurityGroup, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -111,8 +111,16 @@ export class OrchestraStack extends Stack {
 
     // Encrypted with a key of our own: CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
     const alarmsKey = new Key(this, 'AlarmsKey', { description: 'Orchestra alarm topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
-    alarmsKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Only this account's alarms: CloudWatch is a service of every account (the confused deputy).
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': Arn.format({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, this) },
+    };
+    alarmsKey.addToResourcePolicy(new PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromOwnAlarms }));
     const alarms = new Topic(this, 'Alarms', { displayName: 'Orchestra pipeline alarms', enforceSSL: true, masterKey: alarmsKey });
+    // enforceSSL gives the topic a policy, which replaces SNS's default one: without this Allow no alarm could publish.
+    alarms.addToResourcePolicy(new PolicyStatement({ principals: [cloudWatch], actions: ['sns:Publish'], resources: [alarms.topicArn], conditions: fromOwnAlarms }));
     this.alarmTopic = alarms;
     this.deadLetterQueue = new Queue(this, 'Undelivered', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     acknowledge(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue for upload events and scheduled starts.');

@@ -1,0 +1,51 @@
+/**
+ * The stack's IAM evaluated offline as AWS evaluates it (test/helpers/deployed-iam.ts): calls the
+ * deployed system must be able to make are Allowed, and what it must not do is denied (issue 30).
+ */
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../lib/catalogue';
+import { OrchestraStack } from '../../lib/cdk';
+import { ACCOUNT, DeployedTemplate, decide, REGION } from '../helpers/deployed-iam';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const template = new DeployedTemplate(Template.fromStack(new OrchestraStack(new App(), 'Lab', { pipelines: loadCatalogue(ROOT), projectRoot: ROOT })), 'Lab');
+const only = (ids: string[]): string => {
+  expect(ids).toHaveLength(1);
+  return ids[0] ?? '';
+};
+
+describe('alarms can notify (issue 30: the topic policy held only a Deny, replacing SNS default one)', () => {
+  const topic = only(template.idsOf('AWS::SNS::Topic', 'Alarms'));
+  const key = only(template.idsOf('AWS::KMS::Key', 'AlarmsKey'));
+  const fromAlarm = { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:Lab-flood-failed` };
+
+  it('lets CloudWatch alarms of this account publish to the topic and use its key', async () => {
+    expect(await decide(template, { principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: template.arnOf(topic), resourceId: topic, context: fromAlarm })).toBe(
+      'Allowed',
+    );
+    for (const action of ['kms:GenerateDataKey', 'kms:Decrypt'])
+      expect(await decide(template, { principal: 'cloudwatch.amazonaws.com', action, resource: template.arnOf(key), resourceId: key, context: fromAlarm })).toBe('Allowed');
+  });
+
+  it("refuses another account's alarms (the key trusted CloudWatch without aws:SourceAccount), and plain HTTP", async () => {
+    const elsewhere = { 'aws:SourceAccount': '210987654321', 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:210987654321:alarm:x` };
+    expect(
+      await decide(template, { principal: 'cloudwatch.amazonaws.com', action: 'sns:Publish', resource: template.arnOf(topic), resourceId: topic, context: elsewhere }),
+    ).not.toBe('Allowed');
+    expect(
+      await decide(template, { principal: 'cloudwatch.amazonaws.com', action: 'kms:GenerateDataKey', resource: template.arnOf(key), resourceId: key, context: elsewhere }),
+    ).not.toBe('Allowed');
+    expect(
+      await decide(template, {
+        principal: 'cloudwatch.amazonaws.com',
+        action: 'sns:Publish',
+        resource: template.arnOf(topic),
+        resourceId: topic,
+        context: { ...fromAlarm, 'aws:SecureTransport': 'false' },
+      }),
+    ).toBe('ExplicitlyDenied');
+  });
+});
