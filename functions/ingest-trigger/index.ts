@@ -12,8 +12,8 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { requiredVariable } from '../../lib/contract/environment';
 import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/runtime/ingest';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { listAllObjects } from '../../lib/runtime/s3-list';
-import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
+import { listAllObjects, listedObjectExists } from '../../lib/runtime/s3-list';
+import { objectCreatedFrom, parseObjectCreatedEvent, resolveEventKey } from '../../lib/runtime/upload-events';
 import { getText } from '../commons/s3-objects';
 
 export interface IngestTriggerDependencies {
@@ -36,7 +36,8 @@ export function createIngestTrigger({ s3, sfn, configuration, logger = new Logge
   /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
   return async (event: unknown): Promise<IngestOutcome> => {
     const { trigger, stateMachineArn } = configuration();
-    const object = objectCreatedFrom(parseObjectCreatedEvent(event));
+    const received = objectCreatedFrom(parseObjectCreatedEvent(event));
+    const object = await resolveEventKey(received, (key) => listedObjectExists(s3, received.bucket, key));
     const decision = await decideIngest(
       trigger,
       object,

@@ -26,9 +26,9 @@ import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { type AwaitedItem, dataItemOf, itemFolder, type KeyedTrigger, parseAwaitedItems, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { backfillRequestOf, checkRequestOf, createBackfillContinuation, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { listAllObjects } from '../../lib/runtime/s3-list';
+import { listAllObjects, listedObjectExists } from '../../lib/runtime/s3-list';
 import { completeItemWaits, type WaitStore } from '../../lib/runtime/service-waits';
-import { objectCreatedFrom, parseObjectCreatedEvent } from '../../lib/runtime/upload-events';
+import { objectCreatedFrom, parseObjectCreatedEvent, resolveEventKey } from '../../lib/runtime/upload-events';
 import { isJsonRecord } from '../../lib/shared/json';
 
 export interface KeyedConductorDependencies {
@@ -77,7 +77,8 @@ export function createKeyedConductor({
     const { triggers, awaited, stateMachineArnOf } = configuration();
     const check = checkRequestOf(event);
     const backfill = backfillRequestOf(event);
-    const object = check === undefined && backfill === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
+    const received = check === undefined && backfill === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
+    const object = received === undefined ? undefined : await resolveEventKey(received, (key) => listedObjectExists(s3, received.bucket, key));
     const bucket = object?.bucket ?? bucketOf(event);
     const conductor = createConductor({
       triggers: () => triggers,

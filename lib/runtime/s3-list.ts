@@ -1,4 +1,4 @@
-import { HeadObjectCommand, paginateListObjectsV2, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, paginateListObjectsV2, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 
 export interface ListedS3Object {
   readonly key: string;
@@ -27,4 +27,10 @@ export async function objectExists(s3: S3Client, bucket: string, key: string): P
     if (error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.$metadata.httpStatusCode === 403)) return false;
     throw error;
   }
+}
+
+/** Whether the object is there, by listing (what a role that may list a prefix can always ask, where HeadObject needs read). */
+export async function listedObjectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  return listed.Contents?.[0]?.Key === key;
 }

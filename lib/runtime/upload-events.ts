@@ -107,3 +107,20 @@ export function objectCreatedFrom(event: ObjectCreatedEventBridgeEvent): ObjectC
     ...(event.time === undefined ? {} : { time: event.time }),
   };
 }
+
+/**
+ * S3 event notifications give object keys URL-encoded (a space as "+"); Powertools, Data Prepper and
+ * LocalStack read EventBridge's `detail.object.key` the same way, which AWS's page leaves unsaid. Both
+ * readings are tried: the decoded key when that object exists, else the raw one when it exists (a key
+ * that really holds "+" or "%41"), else the decoded one. One listing, only when decoding changes the key.
+ */
+export async function resolveEventKey(object: ObjectCreated, exists: (key: string) => Promise<boolean>): Promise<ObjectCreated> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(object.key.replace(/\+/g, '%20'));
+  } catch {
+    return object;
+  }
+  if (decoded === object.key || (await exists(decoded)) || !(await exists(object.key))) return { ...object, key: decoded };
+  return object;
+}
