@@ -303,6 +303,17 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
 });
 
 describe('the flood assets', () => {
+  it('builds the image for the task\'s x86_64 CPUs, whatever machine builds it (issue 30: no platform)', () => {
+    const app = new App();
+    const stack = new OrchestraStack(app, 'Platform', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { platform?: string } }>;
+    };
+    expect(Object.values(manifest.dockerImages).map((image) => image.source.platform)).toEqual(['linux/amd64']);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'X86_64' } });
+  });
+
   it('holds every path its Dockerfile copies, and no node_modules or tests', () => {
     const app = new App();
     const stack = new OrchestraStack(app, 'Assets', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });

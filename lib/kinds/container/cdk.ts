@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { ContainerImage, CpuArchitecture, FargateTaskDefinition, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -52,7 +53,8 @@ const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, 
   });
   const source = imageSourceOf(imageOverride(scope, graph.name, stepId) ?? step.image);
   // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
-  const image = source.type === 'dockerfile' ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile') }) : ContainerImage.fromRegistry(source.uri);
+  // Built for the task's x86_64 CPUs whatever machine builds it (an image built on arm64 would not start).
+  const image = source.type === 'dockerfile' ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile'), platform: Platform.LINUX_AMD64 }) : ContainerImage.fromRegistry(source.uri);
   task.addContainer(CONTAINER_NAME, {
     image,
     essential: true,
