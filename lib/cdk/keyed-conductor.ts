@@ -42,6 +42,8 @@ export interface KeyedConductorProps {
 function grantBackfillRecords(role: IRole, bucket: IBucket): void {
   const backfills = bucket.arnForObjects(`${BACKFILLS_PREFIX}*`);
   role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [backfills] }));
+  // S3 answers 403, not 404, for a missing key the caller may not list: an unknown backfill id was a 500, and a retry into the DLQ.
+  grantDataAccess(bucket, role, { list: [BACKFILLS_PREFIX] });
   acknowledgeWildcardResources(role, [backfills], 'Backfill records are named by random ids when a backfill is planned; the wildcard stays under backfills/.');
 }
 

@@ -33,7 +33,8 @@ export function grantAnswerWaits(role: IRole, bucket: IBucket, stateMachineArns:
   if (stateMachineArns.length === 0) return;
   const waits = bucket.arnForObjects(`${WAITS_PREFIX}*`);
   role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [waits] }));
-  grantDataAccess(bucket, role, { list: [`${WAITS_PREFIX}items/`] });
+  // Listing waits/ makes S3 answer 404 for a callback id it never issued: without it, 403 (and the API answered 500).
+  grantDataAccess(bucket, role, { list: [WAITS_PREFIX] });
   role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [...stateMachineArns] }));
   acknowledgeWildcardResources(role, [waits], 'Wait records are named by random callback ids when a service step starts; the wildcard stays under waits/.');
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { loadCatalogue } from '../../lib/catalogue';
+import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
 import { ACCOUNT, DeployedTemplate, decide, REGION } from '../helpers/deployed-iam';
 
@@ -47,5 +47,31 @@ describe('alarms can notify (issue 30: the topic policy held only a Deny, replac
         context: { ...fromAlarm, 'aws:SecureTransport': 'false' },
       }),
     ).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('unknown ids answer 404, not 500 (issue 30: S3 answers 403 for a missing key the caller may not list)', () => {
+  const full = new DeployedTemplate(
+    Template.fromStack(
+      new OrchestraStack(new App(), 'Full', {
+        pipelines: [
+          pipelineFromGraph({ name: 'qpo', trigger: { mode: 'keyed', required: ['A'] }, steps: { call: { kind: 'service', url: 'https://svc.example.org/run' } } }, ROOT),
+        ],
+        projectRoot: ROOT,
+      }),
+    ),
+    'Full',
+  );
+  const bucket = only(full.idsOf('AWS::S3::Bucket', 'DataBucket'));
+  const roleOf = (part: string) => full.roleOfFunction(only(full.idsOf('AWS::Lambda::Function', part)));
+  const mayList = (role: string, key: string) =>
+    decide(full, { principal: role, action: 's3:ListBucket', resource: full.arnOf(bucket), resourceId: bucket, context: { 's3:prefix': key } });
+
+  it('lets the runs API and the conductor list where backfill records and callback waits are, so a missing one is a 404', async () => {
+    expect(await mayList(roleOf('RunsApi'), 'backfills/never-planned.json')).toBe('Allowed');
+    expect(await mayList(roleOf('RunsApi'), 'waits/callbacks/never-issued.json')).toBe('Allowed');
+    expect(await mayList(roleOf('KeyedTriggersConductor'), 'backfills/never-planned.json')).toBe('Allowed');
+    // And no more than that.
+    expect(await mayList(roleOf('RunsApi'), 'catalogue/')).not.toBe('Allowed');
   });
 });

@@ -303,7 +303,7 @@ describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {
 });
 
 describe('the flood assets', () => {
-  it('builds the image for the task\'s x86_64 CPUs, whatever machine builds it (issue 30: no platform)', () => {
+  it("builds the image for the task's x86_64 CPUs, whatever machine builds it (issue 30: no platform)", () => {
     const app = new App();
     const stack = new OrchestraStack(app, 'Platform', { pipelines: [loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json'))], projectRoot: ROOT });
     const assembly = app.synth();

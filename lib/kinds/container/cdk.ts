@@ -54,7 +54,10 @@ const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, 
   const source = imageSourceOf(imageOverride(scope, graph.name, stepId) ?? step.image);
   // The build context is the project root, filtered by its .dockerignore (which CDK also reads for the asset hash).
   // Built for the task's x86_64 CPUs whatever machine builds it (an image built on arm64 would not start).
-  const image = source.type === 'dockerfile' ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile'), platform: Platform.LINUX_AMD64 }) : ContainerImage.fromRegistry(source.uri);
+  const image =
+    source.type === 'dockerfile'
+      ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile'), platform: Platform.LINUX_AMD64 })
+      : ContainerImage.fromRegistry(source.uri);
   task.addContainer(CONTAINER_NAME, {
     image,
     essential: true,
