@@ -23,6 +23,12 @@ describe('OrchestraStack', () => {
     template = Template.fromStack(stack);
   });
 
+  it("gives each Lambda the timeout its Task waits, the graph's default included (issue 30: 300 s beside a 120 s Task)", () => {
+    const timeoutOf = (part: string) =>
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.includes(part))?.[1]?.['Properties'].Timeout as number | undefined;
+    expect([timeoutOf('ListWindowFunction'), timeoutOf('UploadProductsFunction'), timeoutOf('ValidateInputsFunction')]).toEqual([120, 600, 60]);
+  });
+
   it("sets API Gateway's account logging role its access logs need, and keeps it when the stack goes (the stage was refused without it: issue 30)", () => {
     const accounts = Object.values(template.findResources('AWS::ApiGateway::Account'));
     expect(accounts).toHaveLength(1);

@@ -124,6 +124,20 @@ describe('validateGraphFile', () => {
     expect(result.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual(["invalid-timeout steps.f.timeoutSeconds: 901 s is over Lambda's 900 s limit"]);
   });
 
+  it('fails when a Lambda step inherits more than 900 s from the defaults, naming the default and the step (issue 30: it passed, and the deploy failed)', () => {
+    const text = JSON.stringify({
+      name: 'p',
+      defaults: { timeoutSeconds: 1200 },
+      steps: { f: { kind: 'lambda', handler: 'functions/hello/index.ts' }, g: { kind: 'lambda', handler: 'functions/hello/index.ts', timeoutSeconds: 60 } },
+    });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => `${i.code} ${i.path}: ${i.message} — ${i.fix}`)).toEqual([
+      'invalid-timeout defaults.timeoutSeconds: 1200 s, which Lambda step "f" inherits, is over Lambda\'s 900 s limit — give steps.f a timeoutSeconds of at most 900, or lower the default',
+    ]);
+  });
+
   it('fails when any key is "__proto__" (it would be dropped silently), naming the line', () => {
     const result = validateGraphText('{\n  "name": "p",\n  "steps": { "a": { "kind": "simulate", "output": { "__proto__": 1 } }, "__proto__": { "kind": "simulate" } }\n}');
 

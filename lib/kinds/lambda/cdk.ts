@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { grantDataAccess } from '../../cdk/data-access';
 import { StepFunction } from '../../cdk/step-function';
 import type { CdkKind } from '../../cdk/step-resources';
+import { effectiveTimeout } from '../../compiler/policies';
 import { FUNCTION_ENV, tableEnvName } from '../../contract/environment';
 import { stepLogGroupName } from '../../contract/log-groups';
 import { lambdaFunctionPlaceholder } from '../../contract/placeholders';
@@ -37,7 +38,8 @@ const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, ste
     projectRoot: rootDir,
     ...(step.files === undefined ? {} : { files: step.files }),
     ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
-    ...(step.timeoutSeconds === undefined ? {} : { timeoutSeconds: Math.min(step.timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS) }),
+    // The function's own timeout is the one its Task waits (the graph's default included): it was 300 s beside a 120 s Task.
+    timeoutSeconds: Math.min(effectiveTimeout(graph, step), LAMBDA_MAX_TIMEOUT_SECONDS),
     environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
   });
   grantDataAccess(bucket, fn.role, access);

@@ -59,18 +59,25 @@ function checkFiles(files: readonly unknown[], at: readonly string[], rootDir: s
 export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   schema: lambdaStepSchema,
   diagramShape: ['(', ')'],
-  check(step, rootDir) {
+  check(step, rootDir, graph) {
     const found: Issue[] = [];
-    const { handler, timeoutSeconds, files } = step.raw;
+    const { handler, files } = step.raw;
+    // The timeout the step runs with: its own, else the graph's default (a default of 1200 s passed here and failed the deploy).
+    const defaults = graph['defaults'];
+    const inherited = typeof defaults === 'object' && defaults !== null && 'timeoutSeconds' in defaults ? defaults.timeoutSeconds : undefined;
+    const own = step.raw.timeoutSeconds;
+    const timeoutSeconds = own ?? inherited;
     if (typeof handler === 'string') found.push(...checkHandler(handler, ['steps', step.id, 'handler'], rootDir));
     if (Array.isArray(files)) found.push(...checkFiles(files, ['steps', step.id, 'files'], rootDir));
     if (typeof timeoutSeconds === 'number' && timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
       found.push(
         issue(
           'invalid-timeout',
-          ['steps', step.id, 'timeoutSeconds'],
-          `${timeoutSeconds} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`,
-          'lower it, or make this a "container" step',
+          own === undefined ? ['defaults', 'timeoutSeconds'] : ['steps', step.id, 'timeoutSeconds'],
+          own === undefined
+            ? `${timeoutSeconds} s, which Lambda step "${step.id}" inherits, is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`
+            : `${timeoutSeconds} s is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} s limit`,
+          own === undefined ? `give steps.${step.id} a timeoutSeconds of at most ${LAMBDA_MAX_TIMEOUT_SECONDS}, or lower the default` : 'lower it, or make this a "container" step',
         ),
       );
     }
