@@ -163,7 +163,12 @@ export class Pipeline extends Construct {
       [children, mapRuns],
       "A Distributed Map's child executions and map runs are named when they start; the wildcard is limited to this state machine's.",
     );
-    grantDataAccess(bucket, this.stateMachine.role, { read: [...this.inputPrefixes, runsPrefix], write: stepIds.map((id) => `${runsPrefix}*/${id}/results/*`) });
+    const results = stepIds.map((id) => `${runsPrefix}*/${id}/results/*`);
+    grantDataAccess(bucket, this.stateMachine.role, { read: [...this.inputPrefixes, runsPrefix], write: results });
+    // The ResultWriter writes large result files in parts (AWS's ResultWriter permissions): it may abort and list them.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: results.map((pattern) => bucket.arnForObjects(pattern)) }),
+    );
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */
@@ -180,7 +185,14 @@ export class Pipeline extends Construct {
         resources: [Arn.format({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForECSTaskRule' }, stack)],
       }),
     );
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: tasks.flatMap((t) => [t.taskRole.roleArn, t.obtainExecutionRole().roleArn]) }));
+    // Passed to ECS tasks only, as AWS recommends for any PassRole.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: tasks.flatMap((t) => [t.taskRole.roleArn, t.obtainExecutionRole().roleArn]),
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
   }
 
   /** EventBridge "Object Created" under the ingest prefix → the trigger function → StartExecution. */

@@ -75,3 +75,27 @@ describe('unknown ids answer 404, not 500 (issue 30: S3 answers 403 for a missin
     expect(await mayList(roleOf('RunsApi'), 'catalogue/')).not.toBe('Allowed');
   });
 });
+
+describe("the state machines' own calls (issue 30)", () => {
+  const machineRole = (pipeline: string) => template.roleOfFunction(only(template.idsOf('AWS::StepFunctions::StateMachine', `Pipeline${pipeline}`)));
+
+  it('passes the ECS task roles to ECS tasks only', async () => {
+    const role = machineRole('flood');
+    const taskRole = only(template.idsOf('AWS::IAM::Role', 'RunModelTaskTaskRole'));
+    const pass = (service: string) =>
+      decide(template, { principal: role, action: 'iam:PassRole', resource: template.arnOf(taskRole), context: { 'iam:PassedToService': service } });
+    expect(await pass('ecs-tasks.amazonaws.com')).toBe('Allowed');
+    expect(await pass('lambda.amazonaws.com')).not.toBe('Allowed');
+  });
+
+  it("lets a Distributed Map's ResultWriter write, abort and list the parts of its results, under its step's results/ only", async () => {
+    const role = machineRole('nightlycatalogue');
+    const bucket = only(template.idsOf('AWS::S3::Bucket', 'DataBucket'));
+    const results = `${template.arnOf(bucket)}/runs/nightly-catalogue/run-1/recognise-peaks/results/abc/SUCCEEDED_0.json`;
+    for (const action of ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'])
+      expect([action, await decide(template, { principal: role, action, resource: results, resourceId: bucket })]).toEqual([action, 'Allowed']);
+    expect(await decide(template, { principal: role, action: 's3:AbortMultipartUpload', resource: `${template.arnOf(bucket)}/catalogue/x`, resourceId: bucket })).not.toBe(
+      'Allowed',
+    );
+  });
+});

@@ -103,9 +103,10 @@ export class DeployedTemplate {
       .map(([id]) => id);
   }
 
-  /** The role a function runs as. */
+  /** The role a function (Role) or state machine (RoleArn) runs as. */
   roleOfFunction(functionId: string): string {
-    const role = this.resources[functionId]?.Properties?.['Role'] as { 'Fn::GetAtt'?: [string, string] } | undefined;
+    const properties = this.resources[functionId]?.Properties;
+    const role = (properties?.['Role'] ?? properties?.['RoleArn']) as { 'Fn::GetAtt'?: [string, string] } | undefined;
     const id = role?.['Fn::GetAtt']?.[0];
     if (id === undefined) throw new Error(`${functionId} has no role of this stack`);
     return id;
