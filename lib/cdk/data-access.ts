@@ -14,6 +14,8 @@ export interface DataAccess {
   readonly read?: readonly string[];
   /** Object keys the step may write, as IAM patterns, e.g. `runs/flood/*\/validate-inputs/*`. */
   readonly write?: string | readonly string[];
+  /** Object keys the step may delete, as IAM patterns. */
+  readonly delete?: readonly string[];
 }
 
 export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess): void {
@@ -28,9 +30,11 @@ export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess
   if (readObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readObjects }));
   const writeObjects = (access.write === undefined ? [] : typeof access.write === 'string' ? [access.write] : access.write).map((pattern) => bucket.arnForObjects(pattern));
   if (writeObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: writeObjects }));
+  const deleteObjects = (access.delete ?? []).map((pattern) => bucket.arnForObjects(pattern));
+  if (deleteObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: deleteObjects }));
   acknowledgeWildcardResources(
     role,
-    [...readObjects, ...writeObjects],
+    [...readObjects, ...writeObjects, ...deleteObjects],
     "Object keys under a run or ingest prefix are created at run time, so they cannot be listed; the wildcard stays inside this pipeline's prefixes.",
   );
 }

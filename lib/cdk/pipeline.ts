@@ -21,6 +21,7 @@ import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
+import { stepDataAccess } from '../contract/step-access';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
@@ -76,7 +77,6 @@ export class Pipeline extends Construct {
     this.source = source;
     const { graph } = source;
     this.inputPrefixes = [...(props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`]), ...(props.dataItems?.reads ?? [])];
-    const runsPrefix = pipelineRunsPrefixFor(graph.name);
     const network =
       props.cluster !== undefined && props.vpc !== undefined && props.securityGroup !== undefined
         ? { cluster: props.cluster, vpc: props.vpc, securityGroup: props.securityGroup }
@@ -93,8 +93,11 @@ export class Pipeline extends Construct {
         step,
         rootDir: source.rootDir,
         bucket,
-        // Each step reads the pipeline's inputs and runs, and writes only its own folder of each run.
-        access: { read: [...this.inputPrefixes, runsPrefix], write: [`${runsPrefix}*/${stepId}/*`, ...(props.dataItems?.writes ?? [])] },
+        // Each step reads the pipeline's inputs and runs, writes only its own folder of each run, and what its `access` adds.
+        access: stepDataAccess(
+          { pipeline: graph.name, stepId, inputPrefixes: this.inputPrefixes, extraWrites: props.dataItems?.writes ?? [] },
+          'access' in step ? step.access : undefined,
+        ),
         simulateFunction: props.simulateFunction,
         serviceCallFunction: props.serviceCallFunction,
         network,

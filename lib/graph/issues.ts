@@ -28,7 +28,8 @@ export type IssueCode =
   | 'invalid-pipeline-step'
   | 'unknown-pipeline'
   | 'limit-exceeded'
-  | 'unsupported-locally';
+  | 'unsupported-locally'
+  | 'invalid-access';
 
 export type Severity = 'error' | 'warning';
 

@@ -100,6 +100,37 @@ export const forEachSchema = z
     'Run this step once per item of a list an earlier step produced (dynamic fan-out, like Airflow\'s task mapping). Each item gets the step event plus "item" and "itemIndex"; retry and timeoutSeconds apply per item. Give "items" (an array in the result) or "manifest" (a list in S3).',
   );
 
+/**
+ * A key prefix in the data bucket a step's `access` names: no leading "/", no wildcard (what varies per
+ * run is a placeholder: `{runId}`, or `{key}` for a keyed run's observation id).
+ */
+export const ACCESS_PREFIX_PATTERN = /^(?!\/)(?:[^*?{}]|\{runId\}|\{key\})+$/;
+const accessPrefixes = (what: string) =>
+  z
+    .array(
+      z.string().max(512).regex(ACCESS_PREFIX_PATTERN, {
+        message: 'a key prefix of the data bucket, e.g. "observations/" or "catalogue/processed.json": no leading "/", no "*" or "?"; "{runId}" and "{key}" stand for what varies',
+      }),
+    )
+    .max(20)
+    .optional()
+    .describe(what);
+
+/**
+ * What a step may do in the data bucket beyond its defaults (read the pipeline's inputs and its runs,
+ * write its own folder of each run): granted by the stack to the step's role, and the same grants the
+ * local runtime holds a step to.
+ */
+export const dataAccessSchema = z
+  .strictObject({
+    read: accessPrefixes('Key prefixes the step lists and reads (e.g. an archive, an index file).'),
+    write: accessPrefixes('Key prefixes the step writes (e.g. an archive shared across runs).'),
+    delete: accessPrefixes('Key prefixes the step deletes under (e.g. its own scratch copies: "runs/<pipeline>/{runId}/").'),
+  })
+  .describe(
+    "What this step may read, write and delete in the data bucket besides its defaults (the pipeline's inputs and runs, its own folder of each run), as key prefixes. Each is granted by the stack and reviewed in the graph.",
+  );
+
 export const commonStepFields = {
   description: z.string().max(1024).optional().describe('Free text; becomes the Task state Comment.'),
   parameters: parametersSchema.optional(),

@@ -99,3 +99,50 @@ describe("the state machines' own calls (issue 30)", () => {
     );
   });
 });
+
+describe("nightly-catalogue's calls (issue 30: it failed every night on IAM, 8 calls denied)", () => {
+  const bucket = only(template.idsOf('AWS::S3::Bucket', 'DataBucket'));
+  const object = (key: string) => `${template.arnOf(bucket)}/${key}`;
+  const roleOf = (step: string) => template.roleOfFunction(only(template.idsOf('AWS::Lambda::Function', `Pipelinenightlycatalogue${step}Function`)));
+  const run = 'runs/nightly-catalogue/20261207T010000Z';
+  // Each step's S3 calls, as its handler makes them (functions/catalogue): [action, key or listed prefix].
+  const calls: Array<[step: string, action: string, key: string]> = [
+    ['ListWindow', 's3:ListBucket', 'catalogue/processed.json'],
+    ['ListWindow', 's3:GetObject', 'catalogue/processed.json'],
+    ['ListWindow', 's3:ListBucket', 'observations/'],
+    ['ListWindow', 's3:PutObject', `${run}/list-window/observations.json`],
+    ['RecognisePeaks', 's3:GetObject', 'observations/2026-12-01/obs-1.json'],
+    ['RecognisePeaks', 's3:PutObject', `${run}/recognise-peaks/items/0/peaks.json`],
+    ['UploadProducts', 's3:GetObject', `${run}/recognise-peaks/results/abc/manifest.json`],
+    ['UploadProducts', 's3:GetObject', `${run}/recognise-peaks/items/0/peaks.json`],
+    ['UploadProducts', 's3:PutObject', 'catalogue/products/obs-1/peaks.json'],
+    ['UploadProducts', 's3:GetObject', 'catalogue/products/obs-1/peaks.json'],
+    ['UploadProducts', 's3:DeleteObject', `${run}/recognise-peaks/items/0/peaks.json`],
+    ['UploadProducts', 's3:PutObject', `${run}/upload-products/rows.csv`],
+    ['InsertRows', 's3:GetObject', `${run}/upload-products/rows.csv`],
+    ['RecordProcessed', 's3:GetObject', `${run}/upload-products/complete.json`],
+    ['RecordProcessed', 's3:ListBucket', 'catalogue/processed.json'],
+    ['RecordProcessed', 's3:GetObject', 'catalogue/processed.json'],
+    ['RecordProcessed', 's3:PutObject', 'catalogue/processed.json'],
+  ];
+
+  it.each(calls)('%s may %s %s', async (step, action, key) => {
+    const call =
+      action === 's3:ListBucket'
+        ? { principal: roleOf(step), action, resource: template.arnOf(bucket), resourceId: bucket, context: { 's3:prefix': key } }
+        : { principal: roleOf(step), action, resource: object(key), resourceId: bucket };
+    expect(await decide(template, call)).toBe('Allowed');
+  });
+
+  it('grants no step more than its graph says: the archive is written by upload-products only, and nothing deletes outside its run', async () => {
+    expect(await decide(template, { principal: roleOf('RecognisePeaks'), action: 's3:PutObject', resource: object('catalogue/products/x.json'), resourceId: bucket })).not.toBe(
+      'Allowed',
+    );
+    expect(await decide(template, { principal: roleOf('UploadProducts'), action: 's3:DeleteObject', resource: object('catalogue/products/x.json'), resourceId: bucket })).not.toBe(
+      'Allowed',
+    );
+    expect(await decide(template, { principal: roleOf('ListWindow'), action: 's3:PutObject', resource: object('catalogue/processed.json'), resourceId: bucket })).not.toBe(
+      'Allowed',
+    );
+  });
+});

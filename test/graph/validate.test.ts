@@ -138,6 +138,33 @@ describe('validateGraphFile', () => {
     ]);
   });
 
+  it("refuses an access that reaches Orchestra's own records or another pipeline's runs, naming the entry (issue 30)", () => {
+    const text = JSON.stringify({
+      name: 'p',
+      steps: {
+        f: {
+          kind: 'lambda',
+          handler: 'functions/hello/index.ts',
+          access: { read: ['runs/other/', 'archive/'], write: ['waits/x', 'runs/p/{runId}/shared/'], delete: ['runs/other/{runId}/'] },
+        },
+      },
+    });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual([
+      'invalid-access steps.f.access.write[0]: "waits/x" is under waits/, where Orchestra keeps its own records: no step may write there',
+      'invalid-access steps.f.access.delete[0]: "runs/other/{runId}/" reaches other pipelines\' runs: a step may delete only under its own pipeline\'s, runs/p/',
+    ]);
+    expect(
+      validateGraphText(JSON.stringify({ name: 'p', steps: { f: { kind: 'lambda', handler: 'functions/hello/index.ts', access: { write: ['*'] } } } }), { rootDir: FIXTURES })
+        .issues[0],
+    ).toMatchObject({
+      code: 'schema',
+      path: 'steps.f.access.write[0]',
+    });
+  });
+
   it('fails when any key is "__proto__" (it would be dropped silently), naming the line', () => {
     const result = validateGraphText('{\n  "name": "p",\n  "steps": { "a": { "kind": "simulate", "output": { "__proto__": 1 } }, "__proto__": { "kind": "simulate" } }\n}');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, forEachSchema } from '../../graph/step-fields';
+import { commonStepFields, dataAccessSchema, forEachSchema } from '../../graph/step-fields';
 
 export const DEFAULT_CONTAINER_CPU = 1024;
 export const DEFAULT_CONTAINER_MEMORY_MIB = 2048;
@@ -9,6 +9,7 @@ export const containerStepSchema = z
     kind: z.literal('container'),
     ...commonStepFields,
     forEach: forEachSchema.optional(),
+    access: dataAccessSchema.optional(),
     image: z
       .string()
       .min(1)

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
+import { checkStepAccess } from '../access-check';
 import type { StepKindSpec } from '../spec';
 import { containerStepSchema, imageSourceOf } from './schema';
 
@@ -35,8 +36,8 @@ function checkImage(image: string, at: readonly string[], rootDir: string): Issu
 export const containerKind: StepKindSpec<typeof containerStepSchema> = {
   schema: containerStepSchema,
   diagramShape: ['[[', ']]'],
-  check(step, rootDir) {
-    const found: Issue[] = [];
+  check(step, rootDir, graph) {
+    const found: Issue[] = [...checkStepAccess(step, graph)];
     if (typeof step.raw['image'] === 'string') found.push(...checkImage(step.raw['image'], ['steps', step.id, 'image'], rootDir));
     const local = step.raw['local'];
     const cwd = local !== null && typeof local === 'object' && 'cwd' in local ? local.cwd : undefined;

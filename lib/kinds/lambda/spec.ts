@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
+import { checkStepAccess } from '../access-check';
 import type { StepKindSpec } from '../spec';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, lambdaStepSchema } from './schema';
 
@@ -69,6 +70,7 @@ export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
     const timeoutSeconds = own ?? inherited;
     if (typeof handler === 'string') found.push(...checkHandler(handler, ['steps', step.id, 'handler'], rootDir));
     if (Array.isArray(files)) found.push(...checkFiles(files, ['steps', step.id, 'files'], rootDir));
+    found.push(...checkStepAccess(step, graph));
     if (typeof timeoutSeconds === 'number' && timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
       found.push(
         issue(
