@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalKeyLedger } from '../../lib/local/key-ledger';
-import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
+import { arrivalSortKey, DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { startDynalite } from '../helpers/dynalite';
 
@@ -30,6 +30,15 @@ describe.each(ledgers)('key ledger on the %s', (_, create) => {
       ['A', 'e1', '2026-12-02T00:00:00.000Z'],
       ['B', 'e2', '2026-12-02T00:00:09.000Z'],
     ]);
+  });
+
+  it("records an arrival whose object key is as long as S3 allows, once (its sort key was over DynamoDB's 1,024 bytes: issue 30)", async () => {
+    const ledger = create();
+    const objectKey = `data/A/k-long/${'é'.repeat(502)}.fits`;
+    await ledger.recordArrival({ pipeline: 'p', key: 'k-long', type: 'A', objectKey, etag: 'e1', at: '2026-12-07T00:00:00.000Z' });
+    await ledger.recordArrival({ pipeline: 'p', key: 'k-long', type: 'A', objectKey, etag: 'e1', at: '2026-12-07T00:01:00.000Z' });
+
+    expect((await ledger.get('p', 'k-long'))?.arrivals).toEqual([expect.objectContaining({ objectKey, etag: 'e1', at: '2026-12-07T00:00:00.000Z' })]);
   });
 
   it('gives one of 20 concurrent claims the win and every caller that claim', async () => {
@@ -58,5 +67,16 @@ describe.each(ledgers)('key ledger on the %s', (_, create) => {
     expect(await ledger.expire(pipeline, 'late', '2026-12-02T01:00:01.000Z')).toBe(false);
     expect(await ledger.get(pipeline, 'late')).toMatchObject({ expiredAt: '2026-12-02T01:00:00.000Z', readyAt: undefined });
     expect(await ledger.get(pipeline, 'never-seen')).toBeUndefined();
+  });
+});
+
+describe('arrivalSortKey', () => {
+  it("fits DynamoDB's 1,024-byte sort keys for any object key S3 allows, one per object version; short ones keep their readable form (issue 30)", () => {
+    const long = `data/A/k/${'é'.repeat(505)}`;
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(1024);
+    const keys = [arrivalSortKey('A', long, 'e1'), arrivalSortKey('A', long, 'e2'), arrivalSortKey('B', long, 'e1')];
+    expect(keys.map((key) => Buffer.byteLength(key) <= 1024)).toEqual([true, true, true]);
+    expect(new Set(keys).size).toBe(3);
+    expect(arrivalSortKey('A', 'data/A/k/a.fits', 'e1')).toBe('ARRIVAL#A#data/A/k/a.fits#e1');
   });
 });

@@ -3,6 +3,7 @@
  * claim, under `pk = <pipeline>#<key>`. Conditional writes give the first writer the win, as the
  * local ledger's INSERT OR IGNORE does; reads are strongly consistent.
  */
+import { createHash } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -17,6 +18,18 @@ import type { Arrival, KeyLedger, KeyRecord, RunClaim } from './key-ledger';
 type Item = Record<string, AttributeValue>;
 
 const partitionOf = (pipeline: string, key: string): string => `${pipeline}#${key}`;
+
+/** DynamoDB's longest sort key, in UTF-8 bytes. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * One item per object version. A long object key (S3 allows 1,024 bytes) made the sort key too long for
+ * DynamoDB: such a one is a hash (the item keeps the key itself); shorter ones stay as they always were.
+ */
+export function arrivalSortKey(type: string, objectKey: string, etag: string): string {
+  const natural = `ARRIVAL#${type}#${objectKey}#${etag}`;
+  return Buffer.byteLength(natural) <= MAX_SORT_KEY_BYTES ? natural : `ARRIVAL#sha256:${createHash('sha256').update(`${type}\n${objectKey}\n${etag}`).digest('hex')}`;
+}
 const s = (value: string): AttributeValue => ({ S: value });
 const read = (item: Item | undefined, name: string): string | undefined => item?.[name]?.S;
 const conditionFailed = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
@@ -57,7 +70,7 @@ export class DynamoDbKeyLedger implements KeyLedger {
 
   async recordArrival({ pipeline, key, type, objectKey, etag, at }: Arrival): Promise<string> {
     const firstSeen = read(await this.setOnce(pipeline, key, at, ['firstSeen']), 'firstSeen') ?? at;
-    await this.putIfAbsent({ pk: s(partitionOf(pipeline, key)), sk: s(`ARRIVAL#${type}#${objectKey}#${etag}`), type: s(type), objectKey: s(objectKey), etag: s(etag), at: s(at) });
+    await this.putIfAbsent({ pk: s(partitionOf(pipeline, key)), sk: s(arrivalSortKey(type, objectKey, etag)), type: s(type), objectKey: s(objectKey), etag: s(etag), at: s(at) });
     return firstSeen;
   }
 
