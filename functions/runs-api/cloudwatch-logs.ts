@@ -10,10 +10,18 @@ import type { RunLogLine, RunLogs } from './routes';
 
 /** Lines read per run at most: enough for any page a client asks for, bounded for the function's 29 s. */
 export const MAX_RUN_LOG_LINES = 10_000;
+const LOG_SPAN_BEFORE_MS = 60_000;
+const LOG_SPAN_AFTER_MS = 300_000;
 
 export function cloudWatchRunLogs(client: CloudWatchLogsClient, descriptions: Readonly<Record<string, PipelineDescription>>): RunLogs {
   return {
-    async read(pipeline, runId, page) {
+    async read(pipeline, runId, page, during) {
+      // Only the run's span (a minute before its start for clocks, five after its stop for delivery): a
+      // filter over a log group's whole retention scanned months of other runs' lines for each page.
+      const span =
+        during === undefined
+          ? {}
+          : { startTime: during.start.getTime() - LOG_SPAN_BEFORE_MS, ...(during.stop === undefined ? {} : { endTime: during.stop.getTime() + LOG_SPAN_AFTER_MS }) };
       const described = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline] : undefined;
       const groups = new Map<string, string[]>();
       if (described?.executionLogGroup !== undefined) groups.set(described.executionLogGroup, []);
@@ -21,7 +29,7 @@ export function cloudWatchRunLogs(client: CloudWatchLogsClient, descriptions: Re
         if (step.logGroup !== undefined) groups.set(step.logGroup, [...(groups.get(step.logGroup) ?? []), stepId]);
       const lines: Array<RunLogLine & { readonly at: number }> = [];
       for (const [logGroupName, steps] of groups) {
-        for await (const found of paginateFilterLogEvents({ client }, { logGroupName, filterPattern: JSON.stringify(runId) })) {
+        for await (const found of paginateFilterLogEvents({ client }, { logGroupName, filterPattern: JSON.stringify(runId), ...span })) {
           for (const event of found.events ?? []) {
             const message = event.message ?? '';
             const step = steps.length === 1 ? steps[0] : stepNamedIn(message);

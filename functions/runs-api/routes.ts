@@ -61,7 +61,13 @@ export interface RunLogLine {
 
 /** A run's log lines across its steps, oldest first. */
 export interface RunLogs {
-  read(pipeline: string, runId: string, page: { readonly offset: number; readonly limit: number }): Promise<{ readonly lines: readonly RunLogLine[]; readonly more: boolean }>;
+  /** `during`: when the run started and (if it did) stopped, so a store of many runs' lines reads only that span. */
+  read(
+    pipeline: string,
+    runId: string,
+    page: { readonly offset: number; readonly limit: number },
+    during?: { readonly start: Date; readonly stop?: Date | undefined },
+  ): Promise<{ readonly lines: readonly RunLogLine[]; readonly more: boolean }>;
 }
 
 /** What the body parser leaves: the JSON body as a value. */
@@ -192,11 +198,12 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
   const readLogs = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, runId, executionArn } = runOf(event);
     if (logs === undefined) return fail(501, 'logs are not available from this deployment of the runs API');
-    await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
     const token = event.queryStringParameters?.['nextToken'];
     const offset = token === undefined ? 0 : /^\d{1,9}$/.test(token) ? Number(token) : fail(400, 'nextToken: not a token from a previous answer of this API', 'nextToken');
     const limit = limitOf(event, 1000, 10_000);
-    const page = await logs.read(pipeline, runId, { offset, limit });
+    const during = execution.startDate === undefined ? undefined : { start: execution.startDate, stop: execution.stopDate };
+    const page = await logs.read(pipeline, runId, { offset, limit }, during);
     return json(200, { pipeline, runId, lines: page.lines, ...(page.more ? { nextToken: String(offset + page.lines.length) } : {}) });
   };
 

@@ -43,6 +43,18 @@ describe('CloudWatch run logs', () => {
     ]);
   });
 
+  it("reads only the run's span, not each log group's whole retention (issue 30: no time window)", async () => {
+    const { logs, sent } = fakeCloudWatchLogs((_command, input) => ({ events: events[String(input['logGroupName'])] ?? [] }));
+    const start = new Date('2026-12-07T02:00:00Z');
+
+    await cloudWatchRunLogs(logs, { flood }).read('flood', 'r1', { offset: 0, limit: 10 }, { start, stop: new Date('2026-12-07T02:30:00Z') });
+    await cloudWatchRunLogs(logs, { flood }).read('flood', 'r2', { offset: 0, limit: 10 }, { start });
+
+    expect(sent.map((s) => [s.input['startTime'], s.input['endTime']])[0]).toEqual([Date.parse('2026-12-07T01:59:00Z'), Date.parse('2026-12-07T02:35:00Z')]);
+    expect(sent.at(-1)?.input).toMatchObject({ startTime: Date.parse('2026-12-07T01:59:00Z') });
+    expect(sent.at(-1)?.input).not.toHaveProperty('endTime');
+  });
+
   it('pages with offset and limit', async () => {
     const { logs } = fakeCloudWatchLogs((_command, input) => ({ events: events[String(input['logGroupName'])] ?? [] }));
 
