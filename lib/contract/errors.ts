@@ -29,6 +29,8 @@ export const ERRORS = {
   runtime: 'States.Runtime',
   /** A state's input or output, or a Task's result, over Step Functions' 256 KiB payload quota. */
   dataLimitExceeded: 'States.DataLimitExceeded',
+  /** ECS refused the task's parameters (its container overrides over 8,192 characters, say): the service integration's name. */
+  ecsInvalidParameter: 'ECS.InvalidParameterException',
   all: 'States.ALL',
 } as const;
 

@@ -1,6 +1,13 @@
 import { isAbsolute, join } from 'node:path';
 import type { ContainerStep } from '../../graph/schema';
-import { ContainerStepError, type LocalKind, runLocalContainer, type StepRunContext } from '../../local/task-runners';
+import {
+  ContainerOverridesTooLongError,
+  ContainerStepError,
+  type LocalKind,
+  MAX_CONTAINER_OVERRIDES_CHARACTERS,
+  runLocalContainer,
+  type StepRunContext,
+} from '../../local/task-runners';
 import { asJsonRecord } from '../../shared/json';
 
 /** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
@@ -18,6 +25,13 @@ function containerEnvironment(context: StepRunContext<ContainerStep>): Record<st
   return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...inherited, ...context.environment, ...(context.step.environment ?? {}), ...fromOverrides };
 }
 
+/** ECS refuses a RunTask whose container overrides' JSON is over its cap: the run input and dependency results travel there. */
+function checkOverridesLength(context: StepRunContext<ContainerStep>): void {
+  const overrides = asJsonRecord(asJsonRecord(context.attempt.input)?.['Overrides'])?.['ContainerOverrides'];
+  const length = JSON.stringify(overrides ?? []).length;
+  if (length > MAX_CONTAINER_OVERRIDES_CHARACTERS) throw new ContainerOverridesTooLongError(length);
+}
+
 /** `local.command` runs as a child process with the environment its Fargate container gets. */
 export const containerLocal: LocalKind<ContainerStep> = {
   isProcess: true,
@@ -26,6 +40,7 @@ export const containerLocal: LocalKind<ContainerStep> = {
     if (step.local === undefined) {
       throw new ContainerStepError(`step "${context.stepId}" has no "local.command", so it cannot run without Docker — add e.g. "local": {"command": ["node", "path/to/main.js"]}`);
     }
+    checkOverridesLength(context);
     const cwd = step.local.cwd === undefined ? context.rootDir : isAbsolute(step.local.cwd) ? step.local.cwd : join(context.rootDir, step.local.cwd);
     const { pid } = await runLocalContainer({
       command: step.local.command,

@@ -39,6 +39,20 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+/** ECS's cap on a RunTask's container overrides, in characters of their JSON. */
+export const MAX_CONTAINER_OVERRIDES_CHARACTERS = 8192;
+
+/** What ECS answers for overrides over its cap, as the runTask integration reports it. */
+export class ContainerOverridesTooLongError extends StepError {
+  override readonly name = ERRORS.ecsInvalidParameter;
+  constructor(length: number) {
+    super(
+      'container-overrides',
+      `Container Overrides length must be at most ${MAX_CONTAINER_OVERRIDES_CHARACTERS} (these are ${length}): pass large inputs through S3 — the run input's keys, a dependency's result file — not in the step's environment`,
+    );
+  }
+}
+
 /** "node" in a command means the Node that runs Orchestra (Node 24 from the devDependency), not whatever is on PATH. */
 const resolveExecutable = (program: string): string => (program === 'node' ? process.execPath : program);
 

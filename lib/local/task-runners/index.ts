@@ -5,7 +5,7 @@ import { withEnvironment } from '../../contract/environment';
 import type { StepRunContext } from './context';
 import { invokeInProcess, requestIdFor } from './lambda';
 
-export { ContainerStepError, runLocalContainer } from './container';
+export { ContainerOverridesTooLongError, ContainerStepError, MAX_CONTAINER_OVERRIDES_CHARACTERS, runLocalContainer } from './container';
 export type { LocalKind, StepRunContext } from './context';
 
 /** Calls a handler module in-process, inside this runtime's environment, as the Lambda runtime would call its bundle. */
