@@ -70,6 +70,21 @@ describe("a lab's stack", () => {
   });
 });
 
+describe("this repository's cdk.json (issue 30: it set none, so the access-log bucket used a deprecated ACL)", () => {
+  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+  it("has CDK's recommended feature flags too", () => {
+    expect(context).toMatchObject(CURRENTLY_RECOMMENDED_FLAGS);
+  });
+
+  it('grants S3 log delivery by bucket policy, not by the LogDelivery ACL', () => {
+    const template = Template.fromStack(new OrchestraStack(new App({ context }), 'Flags', { pipelines: [], projectRoot: ROOT }));
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets.map((bucket) => bucket['Properties'].AccessControl)).toEqual(buckets.map(() => undefined));
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain('logging.s3.amazonaws.com');
+  });
+});
+
 describe("the scaffold's cdk.json", () => {
   it("has CDK's recommended feature flags for the aws-cdk-lib Orchestra pins", () => {
     const cdkJson: unknown = JSON.parse(readFileSync(join(ROOT, 'templates', 'lab', 'cdk.json'), 'utf8'));
