@@ -21,6 +21,7 @@ import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { BACKFILLS_PREFIX, WAITS_PREFIX } from '../contract/step-event';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
+import { resourceCountProblem } from './cloudformation-limits';
 import { grantDataAccess } from './data-access';
 import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
@@ -61,6 +62,13 @@ export class OrchestraStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OrchestraStackProps) {
     super(scope, id, props);
+    // Before CDK's own count, which names neither the pipelines that take the most nor what to do.
+    this.node.addValidation({
+      validate: () => {
+        const problem = resourceCountProblem(this, (construct) => construct.node.scopes.find((scope) => scope instanceof Pipeline)?.node.id);
+        return problem === undefined ? [] : [problem];
+      },
+    });
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
