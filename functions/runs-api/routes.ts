@@ -129,6 +129,9 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     if (!RUN_NAME_PATTERN.test(runId)) fail(400, `run id "${runId}": 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_"`, 'runId');
     return { pipeline, runId, executionArn: executionArnOf(arn, runId) };
   };
+  /** What the stack says of a pipeline (its steps, its trigger), when it says anything. */
+  const describedOf = (pipeline: string): PipelineDescription | undefined => (Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline] : undefined);
+  const modeOf = (pipeline: string) => startModeOf(describedOf(pipeline)?.trigger);
   const notFound =
     (pipeline: string, runId: string) =>
     (error: unknown): never => {
@@ -138,7 +141,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
 
   /** The pipeline's schedule and its next fire, computed now by the code that fires it. */
   const scheduleOf = (pipeline: string) => {
-    const trigger = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined;
+    const trigger = describedOf(pipeline)?.trigger;
     if (trigger?.schedule === undefined) return {};
     const timezone = trigger.timezone ?? 'UTC';
     const next = parseSchedule(trigger.schedule, timezone).next(new Date());
@@ -178,7 +181,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const token = nextToken === undefined ? undefined : decodeRunsToken(nextToken);
     if (nextToken !== undefined && token === undefined) fail(400, 'nextToken: not a token from a previous answer of this API — list again without it', 'nextToken');
     const page = await listAllRuns(sfn, {
-      startModeOf: (name) => startModeOf(Object.hasOwn(descriptions, name) ? descriptions[name]?.trigger : undefined),
+      startModeOf: modeOf,
       pipelines: Object.entries(pipelines)
         .filter(([name]) => pipeline === undefined || name === pipeline)
         .sort(([a], [b]) => a.localeCompare(b)),
@@ -225,7 +228,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
 
   const describePipeline = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const { pipeline, arn } = stateMachineOf(event);
-    const described = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline] : undefined;
+    const described = describedOf(pipeline);
     return json(200, { ...(described ?? { name: pipeline }), stateMachineArn: arn, ...scheduleOf(pipeline) });
   };
 
@@ -234,7 +237,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
    * requires are not all there: the run would fail on its first step.
    */
   const datasetReads = async (pipeline: string, prefix: unknown): Promise<{ reads?: { bucket: string; keys: string[] } }> => {
-    const trigger = Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined;
+    const trigger = describedOf(pipeline)?.trigger;
     if (data === undefined || typeof prefix !== 'string' || trigger?.mode !== 'dataset') return {};
     const keys = (await listAllObjects(data.s3, data.bucket, prefix)).map((o) => o.key);
     const required = [...(trigger.requiredFiles ?? []), ...(trigger.marker === undefined ? [] : [trigger.marker])];
@@ -270,7 +273,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) fail(400, 'Idempotency-Key: 1-255 printable ASCII characters, no spaces', 'Idempotency-Key');
     const body = requestOf(event, parseStartRunRequest);
     // A run whose input lacks what its steps read would fail at once: the input its trigger gives is asked for.
-    const mode = startModeOf(Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.trigger : undefined);
+    const mode = modeOf(pipeline);
     const inputProblem = startInputProblem(pipeline, mode, body.input ?? {});
     if (inputProblem !== undefined) fail(400, inputProblem.message, inputProblem.field);
     const input = JSON.stringify({ ...body.input, source: 'api' });
@@ -343,7 +346,7 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const { pipeline, runId, executionArn } = runOf(event);
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(notFound(pipeline, runId));
     const history = await readExecutionHistory(sfn, executionArn);
-    const stepIds = Object.keys((Object.hasOwn(descriptions, pipeline) ? descriptions[pipeline]?.steps : undefined) ?? {});
+    const stepIds = Object.keys(describedOf(pipeline)?.steps ?? {});
     const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
     const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
     return json(200, {
