@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
-import { checkStepAccess } from '../access-check';
 import type { StepKindSpec } from '../spec';
+import { checkStepAccess } from '../spec';
 import { containerStepSchema, imageSourceOf } from './schema';
 
 function checkImage(image: string, at: readonly string[], rootDir: string): Issue[] {

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
-import { checkStepAccess } from '../access-check';
 import type { StepKindSpec } from '../spec';
+import { checkStepAccess } from '../spec';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, lambdaStepSchema } from './schema';
 
 const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
