@@ -1,5 +1,5 @@
 /**
- * Imports flow one way: shared ← contract ← graph ← compiler ← catalogue ← {cdk, local} ← cli, with
+ * Imports flow one way: shared ← contract ← graph ← compiler ← catalogue ← access ← {cdk, local} ← cli, with
  * lib/runtime (shared by handlers, containers, local and cloud) beside them. Each folder's allowed
  * imports are listed below; every source file of the project is checked, static `import`/`export …
  * from`, dynamic `import()` and `require()` alike, so no seam is crossed quietly.
@@ -69,15 +69,17 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/runtime': { may: [...PURE, 'lib/formats', 'lib/runtime'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // esbuild, as the stack bundles Lambda handlers: for the stack, the package build and the local runtime alike.
   'lib/bundling': { may: [...PURE, 'lib/bundling'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  // Who may do what in the data bucket: the statements the stack grants and the local runtime enforces, and their evaluation. Pure.
+  'lib/access': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/access'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The cloud handlers behind uploads and the runs API run locally too, unchanged.
-  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
+  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
   'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
-  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
   'lib/cli': {
-    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/cli'],
+    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/cli'],
     notPackages: CDK_PACKAGES,
   },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.

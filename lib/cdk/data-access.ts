@@ -1,40 +1,29 @@
 /**
- * Least-privilege access to the data bucket for one step: list and read under given prefixes, write
- * under one key pattern. Written out instead of bucket.grantRead/grantPut, whose `s3:GetObject*`,
- * `s3:List*` and `s3:Abort*` action wildcards grant more than a step uses.
+ * Least-privilege access to the data bucket for one role: the statements lib/access/statements.ts
+ * gives (the ones the local runtime enforces), rendered with the bucket's ARN token.
  */
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { type DataAccess, dataAccessStatements, type StatementSpec } from '../access/statements';
 import { acknowledgeWildcardResources } from './nag';
 
-export interface DataAccess {
-  /** Key prefixes (ending in "/") the principal may list. */
-  readonly list?: readonly string[];
-  /** Key prefixes (ending in "/") the principal may list and read. */
-  readonly read?: readonly string[];
-  /** Object keys the step may write, as IAM patterns, e.g. `runs/flood/*\/validate-inputs/*`. */
-  readonly write?: string | readonly string[];
-  /** Object keys the step may delete, as IAM patterns. */
-  readonly delete?: readonly string[];
-}
+export type { DataAccess } from '../access/statements';
+
+/** A statement of lib/access as CDK's PolicyStatement. */
+export const policyStatementOf = (spec: StatementSpec): PolicyStatement =>
+  new PolicyStatement({
+    effect: spec.effect === 'Allow' ? Effect.ALLOW : Effect.DENY,
+    actions: [...spec.actions],
+    resources: [...spec.resources],
+    ...(spec.conditions === undefined ? {} : { conditions: spec.conditions }),
+  });
 
 export function grantDataAccess(bucket: IBucket, role: IRole, access: DataAccess): void {
-  const read = access.read ?? [];
-  const listed = [...new Set([...(access.list ?? []), ...read])];
-  if (listed.length > 0) {
-    role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': listed.map((prefix) => `${prefix}*`) } } }),
-    );
-  }
-  const readObjects = read.map((prefix) => bucket.arnForObjects(`${prefix}*`));
-  if (readObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: readObjects }));
-  const writeObjects = (access.write === undefined ? [] : typeof access.write === 'string' ? [access.write] : access.write).map((pattern) => bucket.arnForObjects(pattern));
-  if (writeObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: writeObjects }));
-  const deleteObjects = (access.delete ?? []).map((pattern) => bucket.arnForObjects(pattern));
-  if (deleteObjects.length > 0) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: deleteObjects }));
+  const statements = dataAccessStatements(bucket.bucketArn, access);
+  for (const statement of statements) role.addToPrincipalPolicy(policyStatementOf(statement));
   acknowledgeWildcardResources(
     role,
-    [...readObjects, ...writeObjects, ...deleteObjects],
+    statements.filter((statement) => statement.conditions === undefined).flatMap((statement) => statement.resources),
     "Object keys under a run or ingest prefix are created at run time, so they cannot be listed; the wildcard stays inside this pipeline's prefixes.",
   );
 }

@@ -15,6 +15,8 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-c
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { dataItemAccessOf } from '../access/data-items';
+import { simulateRoleAccess } from '../access/roles';
 import type { PipelineSource } from '../catalogue';
 import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
@@ -26,7 +28,6 @@ import { grantDataAccess } from './data-access';
 import { KeyedConductor } from './keyed-conductor';
 import { acknowledge } from './nag';
 import { Pipeline } from './pipeline';
-import { dataItemAccessOf } from './pipeline-data-access';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
 import { ServiceCalls } from './service-calls';
@@ -184,12 +185,7 @@ export class OrchestraStack extends Stack {
     // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
     const bucket = this.bucket as unknown as IBucket;
     // Simulated products are data items: the shared function may write where `writes` templates point, no further.
-    const simulatedWrites = new Set(
-      props.pipelines.flatMap((p) =>
-        Object.values(p.graph.steps).flatMap((step) => (step.kind === 'simulate' && step.writes !== undefined ? [step.writes.replace(/\{[^}]*\}/g, '*')] : [])),
-      ),
-    );
-    for (const write of simulatedWrites) grantDataAccess(bucket, simulateFunction.role, { write });
+    grantDataAccess(bucket, simulateFunction.role, simulateRoleAccess(props.pipelines));
 
     const serviceCalls = props.pipelines.some((source) => hasServiceSteps(source.graph))
       ? new ServiceCalls(this, 'ServiceCalls', { pipelines: props.pipelines, bucket, projectRoot: props.projectRoot })

@@ -17,17 +17,18 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { DataItemAccess } from '../access/data-items';
+import { pipelineInputPrefixes, stepRoleAccess } from '../access/roles';
+import { multipartStatement } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
-import { stepDataAccess } from '../contract/step-access';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
-import { grantDataAccess } from './data-access';
+import { grantDataAccess, policyStatementOf } from './data-access';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
-import type { DataItemAccess } from './pipeline-data-access';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
@@ -76,7 +77,7 @@ export class Pipeline extends Construct {
     const { source, bucket } = props;
     this.source = source;
     const { graph } = source;
-    this.inputPrefixes = [...(props.inputPrefixes ?? [graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`]), ...(props.dataItems?.reads ?? [])];
+    this.inputPrefixes = props.inputPrefixes === undefined ? pipelineInputPrefixes(graph, props.dataItems) : [...props.inputPrefixes, ...(props.dataItems?.reads ?? [])];
     const network =
       props.cluster !== undefined && props.vpc !== undefined && props.securityGroup !== undefined
         ? { cluster: props.cluster, vpc: props.vpc, securityGroup: props.securityGroup }
@@ -94,10 +95,7 @@ export class Pipeline extends Construct {
         rootDir: source.rootDir,
         bucket,
         // Each step reads the pipeline's inputs and runs, writes only its own folder of each run, and what its `access` adds.
-        access: stepDataAccess(
-          { pipeline: graph.name, stepId, inputPrefixes: this.inputPrefixes, extraWrites: props.dataItems?.writes ?? [] },
-          'access' in step ? step.access : undefined,
-        ),
+        access: stepRoleAccess(graph, stepId, step, this.inputPrefixes, props.dataItems),
         simulateFunction: props.simulateFunction,
         serviceCallFunction: props.serviceCallFunction,
         network,
@@ -169,9 +167,7 @@ export class Pipeline extends Construct {
     const results = stepIds.map((id) => `${runsPrefix}*/${id}/results/*`);
     grantDataAccess(bucket, this.stateMachine.role, { read: [...this.inputPrefixes, runsPrefix], write: results });
     // The ResultWriter writes large result files in parts (AWS's ResultWriter permissions): it may abort and list them.
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: results.map((pattern) => bucket.arnForObjects(pattern)) }),
-    );
+    this.stateMachine.addToRolePolicy(policyStatementOf(multipartStatement(bucket.bucketArn, results)));
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */

@@ -107,7 +107,7 @@ describe('keyed triggers in the stack', () => {
   it('lets the shared simulate function write simulated products where their steps say, no further', () => {
     const writes = statementsOf(template)
       .filter((statement) => statement.Action === 's3:PutObject')
-      .map((statement) => JSON.stringify(statement.Resource));
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).map((resource) => JSON.stringify(resource)));
 
     expect(writes.filter((resource) => resource.includes('/data/'))).toEqual([
       expect.stringContaining('/data/qpo-ecl/*/qpo-ecl.json'),
