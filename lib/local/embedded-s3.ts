@@ -15,6 +15,7 @@ import { listAllObjects } from '../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../runtime/upload-events';
 import { messageOf, OrchestraError } from '../shared/errors';
 import { filesUnder } from '../shared/paths';
+import { refuseDenied, type S3AccessPolicy } from './s3-access-guard';
 import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
@@ -40,6 +41,8 @@ export interface EmbeddedS3 {
 
 export interface EmbeddedS3Options {
   readonly dataDir: string;
+  /** Step roles' keys and what each may do (./step-identities.ts); without it, only the data folder's key is accepted. */
+  readonly stepAccess?: S3AccessPolicy & { secretOf(accessKeyId: string): string | undefined };
   /** @default 0 (any free port) */
   readonly port?: number;
 }
@@ -73,7 +76,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   });
   // Web pages first (another Host, another site, a form POST: ./loopback-guard.ts), before s3rver reads the body.
   const credentials = localCredentialsOf(options.dataDir);
-  server.middleware.unshift(refuseForeignRequests, refuseUnsigned(credentials), refuseUnstorableKeys, decodeAwsChunked);
+  const access = options.stepAccess;
+  server.middleware.unshift(
+    refuseForeignRequests,
+    refuseUnsigned(credentials, (keyId) => access?.secretOf(keyId)),
+    ...(access === undefined ? [] : [refuseDenied(access)]),
+    refuseUnstorableKeys,
+    decodeAwsChunked,
+  );
   const listeners: Array<(event: ObjectCreatedEventBridgeEvent) => void> = [];
   server.on('event', (notification) => {
     for (const event of toEventBridgeEvents(parseS3Notification(notification))) for (const listener of listeners) listener(event);

@@ -23,7 +23,7 @@ import { InvariantError } from '../shared/errors';
 import { activityOf } from './activity';
 import { LOCAL_REGION, localStateMachineArn } from './bindings';
 import { lockDataDir } from './data-dir-lock';
-import { type EmbeddedS3, startEmbeddedS3 } from './embedded-s3';
+import { type EmbeddedS3, LOCAL_BUCKET, startEmbeddedS3 } from './embedded-s3';
 import { HandlerModules } from './handler-modules';
 import { IngestRouter } from './ingest-router';
 import { KeyedRouter, keyedTriggersOf } from './keyed-router';
@@ -39,6 +39,8 @@ import { LocalScheduler, type SchedulerClock } from './scheduler';
 import { Semaphore } from './semaphore';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './step-functions/server';
 import { LocalStepFunctions } from './step-functions/service';
+import { StepIdentities } from './step-identities';
+import { stepEnvironmentsFor } from './step-invoker';
 import { TaskTokens } from './task-tokens';
 
 export { type StartRunOptions, UnknownPipelineError } from './run-controller';
@@ -57,6 +59,11 @@ export interface LocalRuntimeOptions {
   readonly maxContainers?: number;
   /** Port of the local Step Functions endpoint. @default 0 (any free port) */
   readonly stepFunctionsPort?: number;
+  /**
+   * Holds each step to the IAM the stack deploys for its role: its calls to the embedded S3 are signed
+   * with the role's own key and refused with AccessDenied where AWS would refuse them. @default true
+   */
+  readonly enforceIam?: boolean;
 }
 
 export class LocalRuntime {
@@ -89,6 +96,8 @@ export class LocalRuntime {
     readonly store: RunStore,
     options: LocalRuntimeOptions,
     private readonly unlock: () => void,
+    /** Each step role's key pair and statements; undefined when IAM is not enforced. */
+    readonly identities: StepIdentities | undefined,
   ) {
     const stepEnvironment: Record<string, string> = {
       ...s3.environment,
@@ -114,6 +123,7 @@ export class LocalRuntime {
       stepEnvironment,
       handlerEnvironment,
       handlers: this.handlers,
+      ...(identities === undefined ? {} : { identities }),
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     });
     this.ingest = new IngestRouter(
@@ -142,16 +152,21 @@ export class LocalRuntime {
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const unlock = lockDataDir(options.dataDir);
+    const identities = options.enforceIam === false ? undefined : new StepIdentities(LOCAL_BUCKET);
     let s3: EmbeddedS3;
     try {
-      s3 = await startEmbeddedS3({ dataDir: options.dataDir, ...(options.s3Port === undefined ? {} : { port: options.s3Port }) });
+      s3 = await startEmbeddedS3({
+        dataDir: options.dataDir,
+        ...(options.s3Port === undefined ? {} : { port: options.s3Port }),
+        ...(identities === undefined ? {} : { stepAccess: identities }),
+      });
     } catch (error) {
       unlock();
       throw error;
     }
     let runtime: LocalRuntime | undefined;
     try {
-      runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock);
+      runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock, identities);
       runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), {
         credentials: s3.credentials,
         ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }),
@@ -178,6 +193,8 @@ export class LocalRuntime {
   /** Serves the pipeline, replacing one of the same name (runs already started keep their definition). */
   addPipeline(pipeline: PipelineSource): void {
     this.controller.addPipeline(pipeline);
+    // Roles depend on every pipeline served together (a parent's data items, the shared simulate role).
+    this.identities?.update(this.controller.pipelines);
     // Its upload trigger is made again, from the new graph, at the next upload.
     this.triggers.delete(pipeline.name);
   }
@@ -256,8 +273,7 @@ export class LocalRuntime {
       step,
       runId: typeof event === 'object' && event !== null && !Array.isArray(event) && typeof event['runId'] === 'string' ? event['runId'] : 'invoke',
       attempt: { stateName: stepId, input: event, attempt: 1, timeoutSeconds, signal },
-      environment: this.stepEnvironment,
-      handlerEnvironment: this.handlerEnvironment,
+      ...stepEnvironmentsFor({ stepEnvironment: this.stepEnvironment, handlerEnvironment: this.handlerEnvironment, identities: this.identities }, pipeline.name, stepId),
       handlers: this.handlers,
       log,
     });

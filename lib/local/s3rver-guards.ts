@@ -18,7 +18,7 @@ import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import type { LocalCredentials } from '../runtime/local-endpoints';
 import { parseJsonObject } from '../shared/json';
 import { foreignRequestReason } from './loopback-guard';
-import { signatureProblem } from './signature-check';
+import { accessKeyIdOf, signatureProblem } from './signature-check';
 
 const ESCAPE = '&';
 const hex = (char: string): string => `${ESCAPE}${Buffer.from(char, 'utf8').toString('hex')}`;
@@ -170,7 +170,9 @@ export const MAX_KEY_BYTES = 1024;
 /** File names are at most 255 bytes; s3rver appends up to `._S3rver_metadata.json` to each key's last segment. */
 export const MAX_KEY_SEGMENT_BYTES = 200;
 
-const s3Error = (code: string, message: string): string => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const s3Error = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlText(message)}</Message></Error>`;
 
 /** Why the embedded S3 cannot store `key`, as an S3 error; undefined when it can. */
 export function unstorableKey(key: string): { readonly code: string; readonly message: string } | undefined {
@@ -225,17 +227,36 @@ export async function refuseForeignRequests(
 }
 
 /**
- * Koa middleware: refuses a request not signed with the data folder's key pair (SigV4 in a header or
- * a presigned URL), as S3 does with AccessDenied / SignatureDoesNotMatch. s3rver itself checks only
- * the key id, and that one is a published constant.
+ * Koa middleware: refuses a request not signed with the data folder's key pair or a key the runtime
+ * issued to a step role (SigV4 in a header or a presigned URL), as S3 does with AccessDenied /
+ * SignatureDoesNotMatch. s3rver itself checks only the key id, and that one is a published constant;
+ * so a step role's key, once verified, is handed on to s3rver as the data folder's key id.
  */
-export function refuseUnsigned(credentials: LocalCredentials) {
+export function refuseUnsigned(credentials: LocalCredentials, issuedSecretOf: (accessKeyId: string) => string | undefined = () => undefined) {
   return async (
-    ctx: { readonly method: string; readonly url: string; readonly headers: IncomingMessage['headers']; status: number; body: unknown; type: string },
+    ctx: {
+      readonly method: string;
+      url: string;
+      readonly state: Record<string, unknown>;
+      readonly headers: IncomingMessage['headers'];
+      status: number;
+      body: unknown;
+      type: string;
+    },
     next: () => Promise<void>,
   ): Promise<void> => {
-    const problem = await signatureProblem({ method: ctx.method, url: ctx.url, headers: ctx.headers }, credentials, 's3');
-    if (problem === undefined) return next();
+    const keyId = accessKeyIdOf(ctx);
+    const issued = keyId === undefined || keyId === credentials.accessKeyId ? undefined : issuedSecretOf(keyId);
+    const signer = keyId !== undefined && issued !== undefined ? { accessKeyId: keyId, secretAccessKey: issued } : credentials;
+    const problem = await signatureProblem({ method: ctx.method, url: ctx.url, headers: ctx.headers }, signer, 's3');
+    if (problem === undefined) {
+      if (issued !== undefined) {
+        // The guards after this one (./s3-access-guard.ts) decide as this key's role.
+        ctx.state[ISSUED_KEY_STATE] = signer.accessKeyId;
+        asDataFolderKey(ctx, signer.accessKeyId, credentials.accessKeyId);
+      }
+      return next();
+    }
     ctx.status = 403;
     ctx.type = 'application/xml';
     ctx.body = s3Error(
@@ -243,4 +264,14 @@ export function refuseUnsigned(credentials: LocalCredentials) {
       `${problem} (orchestra up prints them)`,
     );
   };
+}
+
+/** Where a verified step role's key id is left for the guards after the signature check. */
+export const ISSUED_KEY_STATE = 'orchestraIssuedAccessKeyId';
+
+/** s3rver knows one key id: a verified step key is rewritten to it (the header or presigned query s3rver reads). */
+function asDataFolderKey(ctx: { url: string; readonly headers: IncomingMessage['headers'] }, issued: string, own: string): void {
+  const authorization = ctx.headers.authorization;
+  if (authorization !== undefined) ctx.headers.authorization = authorization.replace(`Credential=${issued}/`, `Credential=${own}/`);
+  else ctx.url = ctx.url.replace(`X-Amz-Credential=${issued}`, `X-Amz-Credential=${own}`);
 }

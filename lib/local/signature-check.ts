@@ -43,6 +43,15 @@ function queryOf(search: URLSearchParams, drop: (name: string) => boolean): Reco
   return query;
 }
 
+/** The access key id a request says it was signed with (header or presigned URL), before any check. */
+export function accessKeyIdOf(request: Pick<ReceivedRequest, 'url' | 'headers'>): string | undefined {
+  const fromHeader = AUTHORIZATION.exec(headerText(request.headers, 'authorization'))?.[1];
+  if (fromHeader !== undefined) return fromHeader;
+  const queryAt = request.url.indexOf('?');
+  const credential = queryAt === -1 ? null : new URLSearchParams(request.url.slice(queryAt + 1)).get('X-Amz-Credential');
+  return credential === null ? undefined : credential.split('/')[0];
+}
+
 /** Why the request's signature is not valid for `credentials` and `service`, or undefined when it is. */
 export async function signatureProblem(request: ReceivedRequest, credentials: LocalCredentials, service: 's3' | 'states', now = new Date()): Promise<string | undefined> {
   // The path exactly as sent: WHATWG URL parsing would resolve "." and ".." segments, which S3 keys may hold.

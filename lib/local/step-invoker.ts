@@ -18,6 +18,7 @@ import { lineSplitter } from './log-capture';
 import type { RunStore } from './run-store';
 import type { RuntimeEvents } from './runtime-events';
 import type { Semaphore } from './semaphore';
+import type { StepIdentities } from './step-identities';
 
 /** The line a step prints to report progress (containers/dassflow2d turns the model's `( P % )` into it). */
 const PROGRESS_LINE = /^progress (\d{1,3}(?:\.\d+)?)%$/;
@@ -35,6 +36,19 @@ export interface StepInvokerOptions {
   readonly handlers: HandlerModules;
   /** Where container step processes are recorded while they run. */
   readonly processes: StepProcesses;
+  /** Each step role's key pair, when the runtime enforces the deployed IAM; absent, steps use the data folder's key. */
+  readonly identities?: StepIdentities | undefined;
+}
+
+/** The environments one step runs in: the runtime's, with its role's key pair when IAM is enforced. */
+export function stepEnvironmentsFor(
+  options: Pick<StepInvokerOptions, 'stepEnvironment' | 'handlerEnvironment' | 'identities'>,
+  pipeline: string,
+  stepId: string,
+): { readonly environment: Readonly<Record<string, string>>; readonly handlerEnvironment: Environment } {
+  const identity = options.identities?.environmentFor(pipeline, stepId) ?? {};
+  if (Object.keys(identity).length === 0) return { environment: options.stepEnvironment, handlerEnvironment: options.handlerEnvironment };
+  return { environment: { ...options.stepEnvironment, ...identity }, handlerEnvironment: { ...options.handlerEnvironment, ...identity } };
 }
 
 /** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
@@ -65,8 +79,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         step,
         runId,
         attempt,
-        environment: options.stepEnvironment,
-        handlerEnvironment: options.handlerEnvironment,
+        ...stepEnvironmentsFor(options, pipeline.name, stepId),
         handlers: options.handlers,
         processes: options.processes,
         log,

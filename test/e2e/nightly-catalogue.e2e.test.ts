@@ -28,6 +28,7 @@ const tampered: PipelineGraph = {
       dependsOn: ['recognise'],
       retry: { maxAttempts: 1 },
       parameters: { archive: 'tampered/' },
+      access: { read: ['tampered/'], write: ['tampered/'], delete: ['runs/tampered-products/{runId}/'] },
     },
   },
 };

@@ -1,0 +1,114 @@
+/**
+ * Who is calling, for every call a step makes to the embedded endpoints: each step role gets its own
+ * key pair, as each Lambda function and ECS task gets its role's credentials on AWS. A step's
+ * in-process handler reads them from its invocation's environment (lib/contract/environment.ts), a
+ * container process from its own environment; the endpoints verify the signature, map the key to the
+ * role and evaluate the call against the statements the stack deploys for that role (lib/access),
+ * decisions cached per role, action and resource.
+ */
+import { randomBytes } from 'node:crypto';
+import { accessDeniedMessage, type DeniedCaller } from '../access/denial';
+import { type AuthorizationRequest, type Decision, evaluate } from '../access/evaluate';
+import { type StepRole, stepRolesOf } from '../access/roles';
+import { bucketArn, type S3Request, s3AuthorizationOf } from '../access/s3-requests';
+import { dataAccessStatements, type StatementSpec } from '../access/statements';
+import type { PipelineSource } from '../catalogue';
+import type { LocalCredentials } from '../runtime/local-endpoints';
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+interface LocalRole {
+  readonly caller: DeniedCaller;
+  readonly statements: readonly StatementSpec[];
+  readonly credentials: LocalCredentials;
+  readonly decisions: Map<string, Decision>;
+}
+
+/** Like an STS session's: ASIA and 16 characters; the secret 40. */
+const newCredentials = (): LocalCredentials => {
+  const text = (length: number, alphabet: RegExp) =>
+    randomBytes(length * 2)
+      .toString('base64')
+      .replace(alphabet, '')
+      .slice(0, length)
+      .padEnd(length, '0');
+  return { accessKeyId: `ASIA${text(16, /[^A-Z0-9]/g)}`, secretAccessKey: text(40, /[^A-Za-z0-9]/g) };
+};
+
+const requestKey = (request: AuthorizationRequest): string => `${request.action}\n${request.resource}\n${JSON.stringify(request.context ?? {})}`;
+
+export class StepIdentities {
+  /** By `<pipeline>\n<step>`, or the shared simulate role's name. */
+  private readonly roles = new Map<string, LocalRole>();
+  private readonly byAccessKey = new Map<string, LocalRole>();
+  private readonly stepRoleKeys = new Map<string, string>();
+
+  constructor(private readonly bucket: string) {}
+
+  /** Makes (or keeps) a role per step of these pipelines, with the statements the stack would deploy for them together. */
+  update(pipelines: readonly PipelineSource[]): void {
+    const graphFiles = new Map(pipelines.map((source) => [source.name, source.graphFile]));
+    this.stepRoleKeys.clear();
+    for (const [pipeline, steps] of stepRolesOf(pipelines)) {
+      for (const [stepId, role] of steps) {
+        if (role.kind === 'none') continue;
+        const roleKey = role.kind === 'simulate' ? role.name : `${pipeline}\n${stepId}`;
+        this.stepRoleKeys.set(`${pipeline}\n${stepId}`, roleKey);
+        const step = role.kind === 'own' ? { pipeline, stepId, graphFile: graphFiles.get(pipeline) ?? '<memory>' } : undefined;
+        this.define(roleKey, role, step);
+      }
+    }
+  }
+
+  private define(roleKey: string, role: Exclude<StepRole, { kind: 'none' }>, step: DeniedCaller['step']): void {
+    const credentials = this.roles.get(roleKey)?.credentials ?? newCredentials();
+    // IAM role names hold at most 64 characters; the session is the step, as Lambda names it after the function.
+    const roleName = `orchestra-${role.name}`.slice(0, 64);
+    const local: LocalRole = {
+      caller: { principalArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleName}/${role.name.slice(0, 64)}`, ...(step === undefined ? {} : { step }) },
+      statements: dataAccessStatements(bucketArn(this.bucket), role.access),
+      credentials,
+      decisions: new Map(),
+    };
+    this.roles.set(roleKey, local);
+    this.byAccessKey.set(credentials.accessKeyId, local);
+  }
+
+  /** The environment that makes a step's SDK calls its role's: its own key pair. */
+  environmentFor(pipeline: string, stepId: string): Readonly<Record<string, string>> {
+    const roleKey = this.stepRoleKeys.get(`${pipeline}\n${stepId}`);
+    const role = roleKey === undefined ? undefined : this.roles.get(roleKey);
+    return role === undefined ? {} : { AWS_ACCESS_KEY_ID: role.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: role.credentials.secretAccessKey };
+  }
+
+  /** The secret of a key this runtime issued to a step role. */
+  secretOf(accessKeyId: string): string | undefined {
+    return this.byAccessKey.get(accessKeyId)?.credentials.secretAccessKey;
+  }
+
+  /** AWS's AccessDenied message when the role of `accessKeyId` may not make the S3 request; undefined when it may (or the key is not a step's). */
+  s3Denial(accessKeyId: string, request: S3Request): string | undefined {
+    const role = this.byAccessKey.get(accessKeyId);
+    if (role === undefined) return undefined;
+    const authorization = s3AuthorizationOf(request);
+    if ('unsupported' in authorization)
+      return `User: ${role.caller.principalArn} is not authorized to perform this request — Orchestra cannot tell which IAM action ${authorization.unsupported} needs, so a step's role may not make it locally`;
+    for (const call of authorization.requests) {
+      const decision = this.decide(role, call);
+      if (decision !== 'Allowed') return accessDeniedMessage(role.caller, call, decision === 'ExplicitlyDenied');
+    }
+    return undefined;
+  }
+
+  /** Decisions are cached: every S3 request a step makes passes here. */
+  private decide(role: LocalRole, request: AuthorizationRequest): Decision {
+    const key = requestKey(request);
+    let decision = role.decisions.get(key);
+    if (decision === undefined) {
+      decision = evaluate(role.statements, request);
+      if (role.decisions.size > 10_000) role.decisions.clear();
+      role.decisions.set(key, decision);
+    }
+    return decision;
+  }
+}
