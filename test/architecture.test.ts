@@ -86,7 +86,7 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   functions: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   // Run a pipeline or a step from a test runner: the embedded runtime, started and stopped per call.
-  'lib/testing': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/local', 'lib/testing'], notPackages: CDK_PACKAGES },
+  'lib/testing': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing'], notPackages: CDK_PACKAGES },
   // The package's three entry points: each re-exports its layer's public names, nothing more.
   'lib/public': { may: [...PURE, 'lib/catalogue', 'lib/cdk', 'lib/local', 'lib/testing', 'functions'], notPackages: [] },
   // Thin entries: the CLI, and the CDK app over the pipeline catalogue.

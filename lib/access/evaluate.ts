@@ -21,7 +21,7 @@ export interface AuthorizationRequest {
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
-const escape = (text: string): string => text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
 const patterns = new Map<string, RegExp>();
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character. */
@@ -29,7 +29,7 @@ function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boo
   const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
   let regex = patterns.get(cacheKey);
   if (regex === undefined) {
-    regex = new RegExp(`^${escape(pattern).replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
+    regex = new RegExp(`^${escapeRegExp(pattern).replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
     if (patterns.size > 10_000) patterns.clear();
     patterns.set(cacheKey, regex);
   }

@@ -10,9 +10,12 @@ import type { PipelineGraph, Step } from '../graph/schema';
 import { type DataItemAccess, dataItemAccessOf } from './data-items';
 import type { DataAccess } from './statements';
 
-/** The prefixes a pipeline's steps read run inputs from: its ingest prefix (else `ingest/<name>/`) and the data items it may read. */
+/** Where a pipeline without an upload trigger takes input files (`orchestra run --input`, `runPipeline`): what its steps may read. */
+export const defaultInputPrefix = (pipeline: string): string => `ingest/${pipeline}/`;
+
+/** The prefixes a pipeline's steps read run inputs from: its ingest prefix (else defaultInputPrefix) and the data items it may read. */
 export const pipelineInputPrefixes = (graph: PipelineGraph, dataItems: DataItemAccess | undefined): string[] => [
-  graph.trigger?.ingestPrefix ?? `ingest/${graph.name}/`,
+  graph.trigger?.ingestPrefix ?? defaultInputPrefix(graph.name),
   ...(dataItems?.reads ?? []),
 ];
 

@@ -124,6 +124,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     );
 
   const dataDir = () => new Option('--data-dir <dir>', 'where the local S3 objects and run records live (default: $ORCHESTRA_DATA_DIR or .orchestra/)');
+  const noIam = () => new Option('--no-iam', 'do not hold steps to the IAM the stack deploys (a warning says the run no longer predicts AWS)');
 
   program
     .command('run')
@@ -133,7 +134,8 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--json', 'print only a JSON summary of the run on stdout')
     .option('--out <dir>', 'where to copy the run outputs', undefined)
     .addOption(dataDir())
-    .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string }) =>
+    .addOption(noIam())
+    .action(async (pipeline: string, options: { input?: string; json?: boolean; out?: string; dataDir?: string; iam?: boolean }) =>
       setExitCode(await (await import('./commands/run')).runCommand(pipeline, options, output)),
     );
 
@@ -143,7 +145,8 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .argument('<pipeline>', 'a pipeline name in state-machines/ or any graph file')
     .argument('<step>', 'the step id')
     .option('-e, --event <file>', 'JSON with any of input, dependencies, item, itemIndex, runId ("-" reads stdin)')
-    .action(async (pipeline: string, step: string, options: { event?: string }) =>
+    .addOption(noIam())
+    .action(async (pipeline: string, step: string, options: { event?: string; iam?: boolean }) =>
       setExitCode(await (await import('./commands/invoke')).invokeCommand(pipeline, step, options, output)),
     );
 
@@ -165,7 +168,8 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .option('--pipelines <dir>', 'serve the pipeline graphs in this folder (e.g. from `orchestra import products`) instead of state-machines/')
     .option('--simulate-seed <seed>', 'seed the simulate steps, so their durations and failures repeat')
     .addOption(dataDir())
-    .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string; pipelines?: string; simulateSeed?: string }) =>
+    .addOption(noIam())
+    .action(async (options: { port?: number; sfnPort?: number; apiPort?: number; dataDir?: string; pipelines?: string; simulateSeed?: string; iam?: boolean }) =>
       setExitCode(await (await import('./commands/up')).upCommand(options, output)),
     );
 

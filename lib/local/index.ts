@@ -2,4 +2,4 @@ export { type EmbeddedS3, LOCAL_BUCKET } from './embedded-s3';
 export { type ExecutionOutcome, localCompatibilityProblems, startExecution, type TaskHandler, UnsupportedDefinitionError } from './engine';
 export { type RunRecord, type RunStatus, type RunSummary, type StepRecord, type StepStatus, summarise, TERMINAL_RUN_STATUSES } from './run-record';
 export { type LogEntry, RunAlreadyExistsError, RunNotFoundError, RunStore } from './run-store';
-export { LocalRuntime, type LocalRuntimeOptions, type RuntimeEvent, type StartRunOptions, UnknownPipelineError } from './runtime';
+export { IAM_OFF_WARNING, LocalRuntime, type LocalRuntimeOptions, type RuntimeEvent, type StartRunOptions, UnknownPipelineError } from './runtime';

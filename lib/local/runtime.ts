@@ -66,6 +66,10 @@ export interface LocalRuntimeOptions {
   readonly enforceIam?: boolean;
 }
 
+/** What `--no-iam` (and `iam: false` in orchestra/testing) prints: the run no longer predicts AWS. */
+export const IAM_OFF_WARNING =
+  'IAM is not enforced: steps may read and write anywhere in the local bucket, so a run that succeeds here may be denied on AWS (AccessDenied) — drop --no-iam to check what the stack grants';
+
 export class LocalRuntime {
   private readonly events = new RuntimeEvents();
   /** Task tokens of `.waitForTaskToken` Tasks, answered through the local Step Functions endpoint. */

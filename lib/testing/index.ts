@@ -7,10 +7,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { defaultInputPrefix } from '../access/roles';
 import { loadCatalogue, loadPipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
-import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../contract/step-event';
+import { type RunInput, runPrefixFor } from '../contract/step-event';
 import { stepEventFor } from '../kinds/task';
+import { IAM_OFF_WARNING } from '../local';
 import { lineSplitter } from '../local/log-capture';
 import { type RunRecord, type RunSummary, summarise } from '../local/run-record';
 import type { LogEntry } from '../local/run-store';
@@ -23,13 +25,19 @@ export interface TestSessionOptions {
   readonly projectRoot?: string;
   /** Objects put into the embedded S3 before anything runs, by key. */
   readonly objects?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Holds each step to the IAM the stack deploys for its role: a call AWS would deny fails with
+   * AccessDenied. Turned off, a warning says a passing test no longer predicts AWS. @default true
+   */
+  readonly iam?: boolean;
 }
 
 /** What to run the pipeline on. */
 export interface RunPipelineOptions extends TestSessionOptions {
   /**
    * A dataset folder, uploaded as `orchestra run --input` uploads it: under the ingest prefix when the
-   * pipeline has one (its trigger starts the run, so the trigger's checks apply), else under inputs/.
+   * pipeline has one (its trigger starts the run, so the trigger's checks apply), else under
+   * `ingest/<pipeline>/`, which the deployed steps may read.
    */
   readonly input?: string;
   /** Extra fields of the run input (`source` is "cli"). */
@@ -87,7 +95,8 @@ function pipelineOf(pipeline: string, projectRoot: string): PipelineSource {
 
 async function withRuntime<T>(options: TestSessionOptions, work: (runtime: LocalRuntime) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-test-'));
-  const runtime = await LocalRuntime.start({ dataDir, retryDelayMs: 10 });
+  if (options.iam === false) process.emitWarning(IAM_OFF_WARNING, { code: 'ORCHESTRA_IAM_OFF' });
+  const runtime = await LocalRuntime.start({ dataDir, retryDelayMs: 10, enforceIam: options.iam !== false });
   try {
     for (const [key, body] of Object.entries(options.objects ?? {})) await runtime.s3.client.send(new PutObjectCommand({ Bucket: runtime.s3.bucket, Key: key, Body: body }));
     return await work(runtime);
@@ -129,7 +138,8 @@ export async function runPipeline(pipeline: string, options: RunPipelineOptions 
     } else {
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket, ...options.runInput };
       if (inputDir !== undefined) {
-        const prefix = `${CLI_INPUTS_PREFIX}${source.name}-test/`;
+        // Under the prefix the deployed steps may read (their IAM).
+        const prefix = `${defaultInputPrefix(source.name)}test/`;
         input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
       runId = runtime.startRun(source.name, input).runId;

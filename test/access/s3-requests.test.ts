@@ -11,7 +11,9 @@ const request = (method: string, key: string | undefined, query = '', headers: R
 });
 const actionsOf = (r: S3Request) => {
   const authorization = s3AuthorizationOf(r);
-  return 'unsupported' in authorization ? authorization : authorization.requests.map(({ action, resource, context }) => `${action} ${resource}${context === undefined ? '' : ` ${JSON.stringify(context)}`}`);
+  return 'unsupported' in authorization
+    ? authorization
+    : authorization.requests.map(({ action, resource, context }) => `${action} ${resource}${context === undefined ? '' : ` ${JSON.stringify(context)}`}`);
 };
 
 describe("an S3 request's IAM actions (AWS's permissions per operation)", () => {

@@ -250,8 +250,9 @@ describe('the console', () => {
   });
 
   it('runs the flood pipeline from the page: its four steps turn SUCCEEDED, the flood map and the manifest are previewed, a step shows its logs', async () => {
-    await uploadFolder(runtime, join(ROOT, 'examples', 'flood', 'valley'), 'cases/valley/');
-    await startFromPage('flood', { prefix: 'cases/valley/' });
+    // Under the flood's ingest prefix, the one its deployed steps may read (its upload trigger starts a run of its own too).
+    await uploadFolder(runtime, join(ROOT, 'examples', 'flood', 'valley'), 'ingest/flood/valley/');
+    await startFromPage('flood', { prefix: 'ingest/flood/valley/' });
     for (const step of ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest'])
       await page.getByRole('button', { name: new RegExp(`^${step}: SUCCEEDED`) }).waitFor({ timeout: 120_000 });
     await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor();

@@ -11,12 +11,20 @@ import { startTestRuntime } from '../helpers/local-runtime';
 
 const lambdaWriting = (name: string, key: string, access?: { write: string[] }): PipelineGraph => ({
   name,
-  steps: { write: { kind: 'lambda', handler: 'test/fixtures/functions/write-to/index.ts', parameters: { key }, retry: { maxAttempts: 1 }, ...(access === undefined ? {} : { access }) } },
+  steps: {
+    write: { kind: 'lambda', handler: 'test/fixtures/functions/write-to/index.ts', parameters: { key }, retry: { maxAttempts: 1 }, ...(access === undefined ? {} : { access }) },
+  },
 });
 const containerWriting = (name: string, key: string): PipelineGraph => ({
   name,
   steps: {
-    write: { kind: 'container', image: { directory: 'containers/dassflow2d' }, parameters: { key }, retry: { maxAttempts: 1 }, local: { command: ['node', 'test/fixtures/containers/write-to.mjs'] } },
+    write: {
+      kind: 'container',
+      image: './containers/dassflow2d',
+      parameters: { key },
+      retry: { maxAttempts: 1 },
+      local: { command: ['node', 'test/fixtures/containers/write-to.mjs'] },
+    },
   },
 });
 
@@ -57,7 +65,9 @@ describe('local runs enforce the deployed IAM', () => {
   it("refuses a write into another pipeline's runs, which no access entry may grant", async () => {
     const record = await run(enforced, 'other-runs');
     expect(record.status).toBe('FAILED');
-    expect(record.steps['write']?.error?.cause).toMatch(/s3:PutObject on resource: "arn:aws:s3:::orchestra-data\/runs\/own-folder\/.*no step may be granted this: "runs\/own-folder\/.*" reaches other pipelines' runs/);
+    expect(record.steps['write']?.error?.cause).toMatch(
+      /s3:PutObject on resource: "arn:aws:s3:::orchestra-data\/runs\/own-folder\/.*no step may be granted this: "runs\/own-folder\/.*" reaches other pipelines' runs/,
+    );
   });
 
   it('succeeds once the graph grants the write in `access`', async () => {
@@ -69,7 +79,9 @@ describe('local runs enforce the deployed IAM', () => {
     const record = await run(enforced, 'container-outside');
     expect(record.status).toBe('FAILED');
     const lines = enforced.store.readLog(record.runId).map((line) => line.message);
-    expect(lines.join('\n')).toContain('AccessDenied: User: arn:aws:sts::000000000000:assumed-role/orchestra-container-outside-write/container-outside-write is not authorized to perform: s3:PutObject');
+    expect(lines.join('\n')).toContain(
+      'AccessDenied: User: arn:aws:sts::000000000000:assumed-role/orchestra-container-outside-write/container-outside-write is not authorized to perform: s3:PutObject',
+    );
   });
 
   it('checks nothing when turned off', async () => {

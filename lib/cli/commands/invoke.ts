@@ -16,6 +16,8 @@ import type { Output } from '../output';
 export interface InvokeOptions {
   /** A JSON file (or "-" for stdin) with any of the fields below. */
   event?: string;
+  /** false: do not hold the step to the deployed IAM (`--no-iam`; orchestra/testing warns). @default true */
+  iam?: boolean;
 }
 
 /** What --event may set; the rest of the event (pipeline, step, parameters) comes from the graph. */
@@ -72,6 +74,7 @@ export async function invokeCommand(pipelineOrFile: string, stepId: string, opti
       ...(typeof event['itemIndex'] === 'number' ? { itemIndex: event['itemIndex'] } : {}),
       runId: typeof event['runId'] === 'string' ? event['runId'] : `invoke-${Date.now()}`,
       onLog: (_stream, line) => output.err(`  ${line}`),
+      ...(options.iam === false ? { iam: false } : {}),
     });
     output.out(JSON.stringify(invocation.result, null, 2));
     if (invocation.outputs.size > 0) output.err(`wrote ${invocation.outputs.size} object(s) under its output prefix: ${[...invocation.outputs.keys()].join(', ')}`);

@@ -8,15 +8,16 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { defaultInputPrefix } from '../../access/roles';
 import { loadPipeline, loadPipelinesIn, withChildren } from '../../catalogue';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
-import { CLI_INPUTS_PREFIX, type RunInput, runPrefixFor } from '../../contract/step-event';
+import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import { hasServiceSteps } from '../../kinds/service/spec';
 import { type RunRecord, summarise } from '../../local/run-record';
-import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
+import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
 import { filesUnder } from '../../shared/paths';
@@ -33,6 +34,8 @@ export interface RunCommandOptions extends DataDirOption {
   interactive?: boolean;
   /** Signals that stop the run. @default SIGINT and SIGTERM */
   signals?: readonly NodeJS.Signals[];
+  /** false: do not hold steps to the deployed IAM (`--no-iam`). @default true */
+  iam?: boolean;
 }
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -64,7 +67,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
   };
   const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
   folderOrAbsent(outDir, options.out === undefined ? 'the output folder' : '--out');
-  const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options) });
+  const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options), enforceIam: options.iam !== false });
+  if (options.iam === false) output.err(`warning: ${IAM_OFF_WARNING}`);
   // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
   let stoppedBy: NodeJS.Signals | undefined;
   /** Every run the command started (a per-object upload of several files starts one each). */
@@ -112,7 +116,8 @@ export async function runCommand(pipelineOrFile: string, options: RunCommandOpti
     } else {
       let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
       if (inputDir !== undefined) {
-        const prefix = `${CLI_INPUTS_PREFIX}${pipeline.name}-${stamp()}/`;
+        // Under the prefix the deployed steps may read (their IAM), as a lab would upload it on AWS.
+        const prefix = `${defaultInputPrefix(pipeline.name)}${stamp()}/`;
         input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
       }
       started = [runtime.startRun(pipeline.name, input)];

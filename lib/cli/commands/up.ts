@@ -10,7 +10,7 @@ import { loadCatalogue, loadPipelinesIn, STATE_MACHINES_DIR } from '../../catalo
 import { parseSchedule } from '../../contract/schedule';
 import { projectRootOf } from '../../graph/validate';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
-import { LocalRuntime, type RuntimeEvent } from '../../local/runtime';
+import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
 import { EXIT_OK } from '../exit-codes';
@@ -36,6 +36,8 @@ export interface UpOptions extends DataDirOption {
   pipelines?: string;
   /** Seed the simulate steps, so their durations and failures repeat run after run. */
   simulateSeed?: string;
+  /** false: do not hold steps to the deployed IAM (`--no-iam`). @default true */
+  iam?: boolean;
 }
 
 export async function upCommand(options: UpOptions, output: Output): Promise<number> {
@@ -55,7 +57,9 @@ export async function upCommand(options: UpOptions, output: Output): Promise<num
     s3Port: options.port ?? DEFAULT_S3_PORT,
     stepFunctionsPort: options.sfnPort ?? DEFAULT_SFN_PORT,
     ...(options.simulateSeed === undefined ? {} : { simulateSeed: options.simulateSeed }),
+    enforceIam: options.iam !== false,
   });
+  if (options.iam === false) output.err(`warning: ${IAM_OFF_WARNING}`);
   let forgetEndpoints = (): void => undefined;
   const stopWatching = watchPipelines(pipelinesDir, {
     reloaded: (pipeline) => {

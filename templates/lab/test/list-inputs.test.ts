@@ -5,11 +5,11 @@ import { invokeStep, runPipeline } from 'orchestra/testing';
 
 test('list-inputs lists each input file with its size', async () => {
   const { result } = await invokeStep('hello', 'list-inputs', {
-    objects: { 'inputs/a.txt': 'one two three' },
-    input: { source: 'cli', prefix: 'inputs/', keys: ['inputs/a.txt'] },
+    objects: { 'ingest/hello/a.txt': 'one two three' },
+    input: { source: 'cli', prefix: 'ingest/hello/', keys: ['ingest/hello/a.txt'] },
   });
 
-  assert.deepEqual(result, { files: [{ key: 'inputs/a.txt', bytes: 13 }], bytes: 13 });
+  assert.deepEqual(result, { files: [{ key: 'ingest/hello/a.txt', bytes: 13 }], bytes: 13 });
 });
 
 test('list-inputs refuses a run without input files, at once', async () => {

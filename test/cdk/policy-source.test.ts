@@ -1,0 +1,86 @@
+/**
+ * One source of the policies (issue 30, part 2): what the synthesized template grants each step role in
+ * the data bucket is exactly what lib/access gives — the statements the local runtime enforces — once
+ * CloudFormation's intrinsics are resolved. Compared call by call (effect, action, resource,
+ * condition), so CDK's statement merging does not matter and nothing extra on either side passes.
+ */
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { simulateRoleAccess, stepRolesOf } from '../../lib/access/roles';
+import { dataAccessStatements } from '../../lib/access/statements';
+import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
+import { BuiltinFunction, OrchestraStack } from '../../lib/cdk';
+import { DeployedTemplate } from '../helpers/deployed-iam';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const simulated = pipelineFromGraph({ name: 'simulated', steps: { fake: { kind: 'simulate', writes: 'products/{runId}/fake.json' } } }, ROOT);
+const pipelines = [...loadCatalogue(ROOT), simulated];
+const stack = new OrchestraStack(new App(), 'Lab', { pipelines, projectRoot: ROOT });
+const template = new DeployedTemplate(Template.fromStack(stack), 'Lab');
+const bucketArn = template.arnOf(Stack.of(stack).getLogicalId(stack.bucket.node.defaultChild as CfnElement));
+
+interface Grant {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: string | string[];
+  readonly Condition?: unknown;
+}
+const list = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value);
+
+/** One line per (effect, action, resource, condition) on the data bucket. */
+const onDataBucket = (grants: readonly Grant[]): string[] =>
+  grants
+    .flatMap((grant) =>
+      list(grant.Action).flatMap((action) => list(grant.Resource).map((resource) => `${grant.Effect} ${action} ${resource} ${JSON.stringify(grant.Condition ?? {})}`)),
+    )
+    .filter((line) => line.includes(` ${bucketArn} `) || line.includes(` ${bucketArn}/`))
+    .sort();
+
+const deployedGrants = (role: IRole): string[] => {
+  const roleId = Stack.of(stack).getLogicalId(role.node.defaultChild as CfnElement);
+  return onDataBucket(template.policiesOfRole(roleId).flatMap(({ policy }) => (policy as { Statement: Grant[] }).Statement));
+};
+
+const roles = stepRolesOf(pipelines);
+
+describe('the policies the local runtime enforces are the ones the stack deploys', () => {
+  const cases = pipelines.flatMap((source) =>
+    Object.entries(source.graph.steps).flatMap(([stepId, step]) => {
+      const role = roles.get(source.name)?.get(stepId);
+      if (role === undefined || role.kind === 'none') return [];
+      const deployed = stack.pipelines[source.name];
+      const iamRole = step.kind === 'container' ? deployed?.taskDefinitions[stepId]?.taskRole : step.kind === 'lambda' ? deployed?.functions[stepId]?.role : undefined;
+      return iamRole === undefined ? [] : [{ name: `${source.name}/${stepId}`, role, iamRole }];
+    }),
+  );
+
+  it('covers Lambda and container steps of every example pipeline', () => {
+    expect(cases.length).toBeGreaterThan(10);
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['flood/run-model', 'flood/validate-inputs', 'nightly-catalogue/upload-products']));
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the template grants exactly lib/access', (_name, { role, iamRole }) => {
+    const local = onDataBucket(
+      dataAccessStatements(bucketArn, role.access).map((s) => ({
+        Effect: s.effect,
+        Action: [...s.actions],
+        Resource: [...s.resources],
+        ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
+      })),
+    );
+    expect(local.length).toBeGreaterThan(0);
+    expect(deployedGrants(iamRole)).toEqual(local);
+  });
+
+  it("grants the shared simulate function's role exactly the simulate role of lib/access", () => {
+    const simulate = stack.node.findChild('SimulateStepFunction');
+    if (!(simulate instanceof BuiltinFunction)) throw new Error('no SimulateStepFunction in the stack');
+    const access = simulateRoleAccess(pipelines);
+    expect(access.write?.length).toBeGreaterThan(0);
+    const local = onDataBucket(dataAccessStatements(bucketArn, access).map((s) => ({ Effect: s.effect, Action: [...s.actions], Resource: [...s.resources] })));
+    expect(deployedGrants(simulate.role)).toEqual(local);
+  });
+});
