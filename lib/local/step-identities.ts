@@ -100,6 +100,14 @@ export class StepIdentities {
     return undefined;
   }
 
+  /** AWS's AccessDenied message when the role of `accessKeyId` may not make the call (any service); undefined when it may. */
+  callDenial(accessKeyId: string, request: AuthorizationRequest): string | undefined {
+    const role = this.byAccessKey.get(accessKeyId);
+    if (role === undefined) return undefined;
+    const decision = this.decide(role, request);
+    return decision === 'Allowed' ? undefined : accessDeniedMessage(role.caller, request, decision === 'ExplicitlyDenied');
+  }
+
   /** Decisions are cached: every S3 request a step makes passes here. */
   private decide(role: LocalRole, request: AuthorizationRequest): Decision {
     const key = requestKey(request);

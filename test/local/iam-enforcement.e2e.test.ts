@@ -28,13 +28,14 @@ const containerWriting = (name: string, key: string): PipelineGraph => ({
   },
 });
 
-const graphs = [
+const graphs: PipelineGraph[] = [
   lambdaWriting('own-folder', 'runs/own-folder/{runId}/write/out.txt'),
   lambdaWriting('outside', 'elsewhere/out.txt'),
   lambdaWriting('granted', 'elsewhere/out.txt', { write: ['elsewhere/'] }),
   lambdaWriting('other-runs', 'runs/own-folder/{runId}/write/out.txt'),
   containerWriting('container-own', 'runs/container-own/{runId}/write/out.txt'),
   containerWriting('container-outside', 'elsewhere/from-container.txt'),
+  { name: 'calls-sfn', steps: { call: { kind: 'lambda', handler: 'test/fixtures/functions/call-sfn/index.ts', retry: { maxAttempts: 1 } } } },
 ];
 const enforced = await startTestRuntime(graphs, { retryDelayMs: 1 });
 const unenforced = await startTestRuntime(graphs, { retryDelayMs: 1, enforceIam: false });
@@ -84,7 +85,17 @@ describe('local runs enforce the deployed IAM', () => {
     );
   });
 
+  it('refuses a step role what the stack never grants it on the Step Functions endpoint', async () => {
+    const record = await run(enforced, 'calls-sfn');
+    expect(record.status).toBe('FAILED');
+    expect(record.steps['call']?.error?.error).toBe('AccessDeniedException');
+    expect(record.steps['call']?.error?.cause).toContain(
+      'User: arn:aws:sts::000000000000:assumed-role/orchestra-calls-sfn-call/calls-sfn-call is not authorized to perform: states:ListStateMachines on resource: "*"',
+    );
+  });
+
   it('checks nothing when turned off', async () => {
+    expect((await run(unenforced, 'calls-sfn')).status).toBe('SUCCEEDED');
     expect((await run(unenforced, 'outside')).status).toBe('SUCCEEDED');
     expect((await run(unenforced, 'container-outside')).status).toBe('SUCCEEDED');
   });

@@ -6,11 +6,13 @@
  * and other sites' pages (./loopback-guard.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AuthorizationRequest } from '../../access/evaluate';
 import type { LocalCredentials } from '../../runtime/local-endpoints';
 import { messageOf } from '../../shared/errors';
+import { isJsonRecord } from '../../shared/json';
 import { type LocalServer, listenLocal, readRequestBody } from '../http';
 import { foreignRequestReason } from '../loopback-guard';
-import { signatureProblem } from '../signature-check';
+import { accessKeyIdOf, signatureProblem } from '../signature-check';
 import { isOperation, StepFunctionsError, toWire } from './protocol';
 import type { LocalStepFunctions } from './service';
 
@@ -23,14 +25,32 @@ export type StepFunctionsEndpoint = LocalServer;
 
 export interface StepFunctionsServerOptions {
   readonly port?: number;
-  /** Every request must be signed with this key pair (the data folder's). @default none checked */
+  /** Every request must be signed with this key pair (the data folder's), or a step role's key of `stepAccess`. @default none checked */
   readonly credentials?: LocalCredentials;
+  /** Step roles' keys, and what each may call (../step-identities.ts): a step's call is decided as its role's. */
+  readonly stepAccess?: StepCallPolicy;
   readonly onError?: (error: unknown) => void;
+}
+
+export interface StepCallPolicy {
+  secretOf(accessKeyId: string): string | undefined;
+  /** AWS's AccessDenied message when the key's role may not make the call; undefined when it may. */
+  callDenial(accessKeyId: string, request: AuthorizationRequest): string | undefined;
+}
+
+/** The resource a call acts on, as IAM names it: its state machine or execution, else "*" (task tokens, listings). */
+function resourceOf(body: unknown): string {
+  if (!isJsonRecord(body)) return '*';
+  for (const field of ['executionArn', 'stateMachineArn', 'mapRunArn']) {
+    const value = body[field];
+    if (typeof value === 'string') return value;
+  }
+  return '*';
 }
 
 export async function serveStepFunctions(service: LocalStepFunctions, options: StepFunctionsServerOptions = {}): Promise<StepFunctionsEndpoint> {
   const server = createServer((request, response) => {
-    void answer(service, request, response, options.credentials).catch((error: unknown) => {
+    void answer(service, request, response, options).catch((error: unknown) => {
       options.onError?.(error);
       send(response, 500, { __type: 'InternalFailure', message: `the local Step Functions endpoint failed: ${messageOf(error)}` });
     });
@@ -38,7 +58,8 @@ export async function serveStepFunctions(service: LocalStepFunctions, options: S
   return listenLocal(server, options.port ?? 0, 'Step Functions endpoint');
 }
 
-async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse, credentials: LocalCredentials | undefined): Promise<void> {
+async function answer(service: LocalStepFunctions, request: IncomingMessage, response: ServerResponse, options: StepFunctionsServerOptions): Promise<void> {
+  const { credentials, stepAccess } = options;
   const refused = foreignRequestReason(request);
   if (refused !== undefined) {
     request.resume();
@@ -55,16 +76,23 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
   }
   const text = await readRequestBody(request, MAX_BODY_BYTES);
   if (text === undefined) return send(response, 413, { __type: 'ValidationException', message: `request body over ${MAX_BODY_BYTES} bytes` });
+  const keyId = accessKeyIdOf({ url: request.url ?? '/', headers: request.headers });
+  const stepSecret = keyId === undefined || keyId === credentials?.accessKeyId ? undefined : stepAccess?.secretOf(keyId);
+  const signer = keyId !== undefined && stepSecret !== undefined ? { accessKeyId: keyId, secretAccessKey: stepSecret } : credentials;
   const unsigned =
-    credentials === undefined
+    signer === undefined
       ? undefined
-      : await signatureProblem({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: text }, credentials, 'states');
+      : await signatureProblem({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: text }, signer, 'states');
   if (unsigned !== undefined) return send(response, 403, { __type: 'UnrecognizedClientException', message: `${unsigned} (orchestra up prints them)` });
   let body: unknown;
   try {
     body = text === '' ? {} : JSON.parse(text);
   } catch {
     return send(response, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
+  }
+  if (keyId !== undefined && stepSecret !== undefined) {
+    const denial = stepAccess?.callDenial(keyId, { action: `states:${operation}`, resource: resourceOf(body) });
+    if (denial !== undefined) return send(response, 400, { __type: 'AccessDeniedException', message: denial });
   }
   try {
     send(response, 200, await service.call(operation, body));
