@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LAYOUT } from '../../functions/flood/df2d-to-raster/render';
 import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
+import { tempProject } from '../helpers/project';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const GRAPHS = join(ROOT, 'test', 'fixtures', 'graphs');
@@ -39,6 +40,30 @@ describe('local runs from the CLI', () => {
     expect(Object.keys(summary.steps).sort()).toEqual(['fetch', 'join', 'left', 'right']);
     expect(Object.values(summary.steps).every((s) => s.status === 'SUCCEEDED' && s.attempts === 1)).toBe(true);
     expect(summary.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('run fails a step that writes outside its grants (exit 3, AccessDenied and the fix); --no-iam runs it with a warning', async () => {
+    const project = tempProject('cli-iam');
+    project.write('package.json', '{"name": "lab", "type": "module"}');
+    // As a lab imports it from node_modules/orchestra; here, as this repository's tsconfig.json does, from its sources.
+    project.write('tsconfig.json', JSON.stringify({ compilerOptions: { paths: { orchestra: [join(ROOT, 'lib', 'public', 'index.ts')] } } }));
+    project.write(
+      'functions/write/index.ts',
+      "import { putObject, stepHandler } from 'orchestra';\nexport const handler = stepHandler(async (_event, { s3, bucket }) => putObject(s3, bucket, 'elsewhere/out.txt', 'x', 'text/plain'));\n",
+    );
+    const graph = project.write(
+      'state-machines/writes-outside.graph.json',
+      JSON.stringify({ name: 'writes-outside', steps: { write: { kind: 'lambda', handler: 'functions/write/index.ts', retry: { maxAttempts: 1 } } } }),
+    );
+    const enforced = await cli('run', graph, '--data-dir', mkdtempSync(join(tmpdir(), 'orchestra-cli-iam-')), '--out', outDir);
+    expect(enforced.code).toBe(3);
+    expect(enforced.stderr).toContain('AccessDenied');
+    expect(enforced.stderr).toContain('add "elsewhere/" to steps.write.access.write in');
+
+    const unenforced = await cli('run', graph, '--no-iam', '--data-dir', mkdtempSync(join(tmpdir(), 'orchestra-cli-iam-')), '--out', outDir);
+    expect(unenforced.code).toBe(0);
+    expect(unenforced.stderr).toContain('warning: IAM is not enforced');
+    project.remove();
   });
 
   it('runs lists it and logs shows it step by step', async () => {

@@ -60,8 +60,8 @@ describe('invokeStep', () => {
   it('runs one step with the event its graph gives it: parameters from the graph, the dependencies and input given, objects put first', async () => {
     const invocation = await invokeStep('measure', 'measure', {
       projectRoot: lab,
-      objects: { 'in/a.txt': 'abc' },
-      input: { source: 'cli', keys: ['in/a.txt'] },
+      objects: { 'ingest/measure/a.txt': 'abc' },
+      input: { source: 'cli', keys: ['ingest/measure/a.txt'] },
       dependencies: { start: { ready: true } },
       runId: 'unit-1',
     });
@@ -72,7 +72,27 @@ describe('invokeStep', () => {
   });
 
   it('throws the step error, and names the steps there are for an unknown one', async () => {
-    await expect(invokeStep('measure', 'measure', { projectRoot: lab, input: { source: 'cli', keys: ['missing.txt'] } })).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(invokeStep('measure', 'measure', { projectRoot: lab, input: { source: 'cli', keys: ['ingest/measure/missing.txt'] } })).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
     await expect(invokeStep('measure', 'constructor', { projectRoot: lab })).rejects.toThrow('pipeline "measure" has no step "constructor"; its steps: start, measure');
+  });
+
+  it("holds the step to its deployed role: a read outside the pipeline's inputs is AccessDenied, unless IAM is turned off (with a warning)", async () => {
+    const outside = { projectRoot: lab, objects: { 'elsewhere/a.txt': 'abc' }, input: { source: 'cli', keys: ['elsewhere/a.txt'] }, dependencies: { start: null } };
+    await expect(invokeStep('measure', 'measure', outside)).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('s3:GetObject on resource: "arn:aws:s3:::orchestra-data/elsewhere/a.txt"'),
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }) => warnings.push(`${warning.code}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      expect((await invokeStep('measure', 'measure', { ...outside, iam: false })).result).toMatchObject({ length: 3 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([expect.stringMatching(/^ORCHESTRA_IAM_OFF: IAM is not enforced/)]);
   });
 });
