@@ -8,8 +8,10 @@ import type { AuthorizationRequest } from './evaluate';
 export interface DeniedCaller {
   /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
   readonly principalArn: string;
-  /** The step whose graph entry would grant the call; absent for a shared role (simulate). */
+  /** The step whose graph entry would grant the call; absent for a role no graph entry grants to. */
   readonly step?: { readonly pipeline: string; readonly stepId: string; readonly graphFile: string };
+  /** For such a role: what it may do, in the denial's words. */
+  readonly grants?: string;
 }
 
 const FIELD_OF_ACTION: Readonly<Record<string, 'read' | 'write' | 'delete'>> = {
@@ -36,7 +38,7 @@ function folderOf(request: AuthorizationRequest): string | undefined {
 function fixFor(caller: DeniedCaller, request: AuthorizationRequest): string {
   const field = FIELD_OF_ACTION[request.action];
   const folder = folderOf(request);
-  if (caller.step === undefined) return 'the shared simulate role may write only where simulate steps\' "writes" point';
+  if (caller.step === undefined) return caller.grants ?? 'no graph entry grants this role more';
   const { pipeline, stepId, graphFile } = caller.step;
   if (field === undefined) return `Orchestra grants steps no ${request.action}`;
   if (request.action === 's3:ListBucket' && folder === undefined) return `list under a folder (a Prefix ending in "/") the step may read, e.g. its run's`;

@@ -6,6 +6,7 @@
  */
 import type { PipelineSource } from '../catalogue';
 import { stepDataAccess } from '../contract/step-access';
+import { pipelineRunsPrefixFor } from '../contract/step-event';
 import type { PipelineGraph, Step } from '../graph/schema';
 import { type DataItemAccess, dataItemAccessOf } from './data-items';
 import type { DataAccess } from './statements';
@@ -33,6 +34,19 @@ export const simulateRoleAccess = (pipelines: readonly PipelineSource[]): DataAc
     ),
   ],
 });
+
+/**
+ * What a pipeline's state machine itself does in the bucket, when it has Distributed Maps: read their
+ * item lists (the pipeline's inputs and runs) and write their results (each step's `results/` folder),
+ * in parts it may abort and list. Undefined when it has none: then it touches no object.
+ */
+export function stateMachineDataAccess(graph: PipelineGraph, inputPrefixes: readonly string[]): { readonly access: DataAccess; readonly multipart: readonly string[] } | undefined {
+  const distributed = Object.entries(graph.steps).filter(([, step]) => 'forEach' in step && step.forEach?.manifest !== undefined);
+  if (distributed.length === 0) return undefined;
+  const runs = pipelineRunsPrefixFor(graph.name);
+  const results = distributed.map(([stepId]) => `${runs}*/${stepId}/results/*`);
+  return { access: { read: [...inputPrefixes, runs], write: results }, multipart: results };
+}
 
 /**
  * The role a step's own code runs as: its own (Lambda, container), the shared simulate role, or none

@@ -18,13 +18,12 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DataItemAccess } from '../access/data-items';
-import { pipelineInputPrefixes, stepRoleAccess } from '../access/roles';
+import { pipelineInputPrefixes, stateMachineDataAccess, stepRoleAccess } from '../access/roles';
 import { multipartStatement } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
 import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
-import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { grantDataAccess, policyStatementOf } from './data-access';
@@ -134,10 +133,8 @@ export class Pipeline extends Construct {
     if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);
     for (const statement of statements) this.stateMachine.addToRolePolicy(statement);
     for (const [resource, reason] of Object.entries(wildcardReasons)) acknowledgeWildcardResources(this.stateMachine.role, [resource], reason);
-    const distributed = Object.entries(graph.steps)
-      .filter(([, step]) => 'forEach' in step && step.forEach?.manifest !== undefined)
-      .map(([id]) => id);
-    if (distributed.length > 0) this.grantDistributedMaps(bucket, distributed);
+    const mapAccess = stateMachineDataAccess(graph, this.inputPrefixes);
+    if (mapAccess !== undefined) this.grantDistributedMaps(bucket, mapAccess);
 
     const trigger = graph.trigger;
     if (trigger?.ingestPrefix !== undefined) this.triggerFunction = this.uploadTrigger(bucket, trigger.ingestPrefix, props.deadLetterQueue);
@@ -149,10 +146,9 @@ export class Pipeline extends Construct {
    * executions of this state machine (by name: a reference would be a cycle) and follow and stop
    * them; to read its list (the pipeline's inputs and runs) and write its results (the step's folder).
    */
-  private grantDistributedMaps(bucket: IBucket, stepIds: readonly string[]): void {
+  private grantDistributedMaps(bucket: IBucket, mapAccess: NonNullable<ReturnType<typeof stateMachineDataAccess>>): void {
     const stack = Stack.of(this);
     const name = deployedStateMachineName(stack.stackName, this.source.graph.name);
-    const runsPrefix = pipelineRunsPrefixFor(this.source.graph.name);
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [deployedStateMachineArn(this, this.source.graph.name)] }));
     const children = Arn.format({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
     const mapRuns = Arn.format({ service: 'states', resource: 'mapRun', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack);
@@ -164,10 +160,9 @@ export class Pipeline extends Construct {
       [children, mapRuns],
       "A Distributed Map's child executions and map runs are named when they start; the wildcard is limited to this state machine's.",
     );
-    const results = stepIds.map((id) => `${runsPrefix}*/${id}/results/*`);
-    grantDataAccess(bucket, this.stateMachine.role, { read: [...this.inputPrefixes, runsPrefix], write: results });
+    grantDataAccess(bucket, this.stateMachine.role, mapAccess.access);
     // The ResultWriter writes large result files in parts (AWS's ResultWriter permissions): it may abort and list them.
-    this.stateMachine.addToRolePolicy(policyStatementOf(multipartStatement(bucket.bucketArn, results)));
+    this.stateMachine.addToRolePolicy(policyStatementOf(multipartStatement(bucket.bucketArn, mapAccess.multipart)));
   }
 
   /** What `ecs:runTask.sync` needs, which CDK cannot infer from raw ASL. */

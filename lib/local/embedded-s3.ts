@@ -28,6 +28,8 @@ export interface EmbeddedS3 {
   readonly client: S3Client;
   /** The data folder's key pair: every request must be signed with it (./signature-check.ts). */
   readonly credentials: LocalCredentials;
+  /** A client of this server signing with other credentials (a step role's), one per key pair. */
+  clientFor(credentials: LocalCredentials): S3Client;
   /** Environment that points any AWS SDK or the AWS CLI at this server. */
   readonly environment: Readonly<Record<string, string>>;
   onObjectCreated(listener: (event: ObjectCreatedEventBridgeEvent) => void): void;
@@ -100,7 +102,16 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...credentials } });
+  const roleClients = new Map<string, S3Client>();
   return {
+    clientFor(roleCredentials) {
+      let roleClient = roleClients.get(roleCredentials.accessKeyId);
+      if (roleClient === undefined) {
+        roleClient = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...roleCredentials } });
+        roleClients.set(roleCredentials.accessKeyId, roleClient);
+      }
+      return roleClient;
+    },
     endpoint,
     bucket: LOCAL_BUCKET,
     client,
@@ -142,6 +153,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     },
     async stop() {
       client.destroy();
+      for (const roleClient of roleClients.values()) roleClient.destroy();
       await server.close();
     },
   };

@@ -88,8 +88,8 @@ const newRunId = (): string =>
 export interface RunControllerOptions extends StepInvokerOptions {
   readonly bucket: string;
   readonly tokens: TaskTokens;
-  /** Where Distributed Maps read their items and write their results (the embedded S3). */
-  readonly mapIO: MapItemIO;
+  /** Where a pipeline's Distributed Maps read their items and write their results (the embedded S3, as its state machine's role). */
+  readonly mapIO: (pipeline: string) => MapItemIO;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
 }
@@ -203,7 +203,7 @@ export class RunController {
       name: runId,
       handlers,
       tokens: this.options.tokens,
-      mapIO: this.options.mapIO,
+      mapIO: this.options.mapIO(pipeline.name),
       identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });

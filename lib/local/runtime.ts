@@ -120,7 +120,11 @@ export class LocalRuntime {
       processes,
       bucket: s3.bucket,
       tokens: this.tokens,
-      mapIO: s3MapItemIO(s3.client),
+      // A Distributed Map's reads and writes are its state machine's, held to that role's statements when IAM is enforced.
+      mapIO: (pipeline) => {
+        const credentials = identities?.stateMachineCredentials(pipeline);
+        return s3MapItemIO(credentials === undefined ? s3.client : s3.clientFor(credentials));
+      },
       store,
       events: this.events,
       processSlots: new Semaphore(options.maxContainers ?? availableParallelism()),

@@ -7,15 +7,17 @@
  * decisions cached per role, action and resource.
  */
 import { randomBytes } from 'node:crypto';
+import { dataItemAccessOf } from '../access/data-items';
 import { accessDeniedMessage, type DeniedCaller } from '../access/denial';
 import { type AuthorizationRequest, type Decision, evaluate } from '../access/evaluate';
-import { type StepRole, stepRolesOf } from '../access/roles';
+import { pipelineInputPrefixes, stateMachineDataAccess, stepRolesOf } from '../access/roles';
 import { bucketArn, type S3Request, s3AuthorizationOf } from '../access/s3-requests';
-import { dataAccessStatements, type StatementSpec } from '../access/statements';
+import { dataAccessStatements, multipartStatement, type StatementSpec } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import type { LocalCredentials } from '../runtime/local-endpoints';
 
 export const LOCAL_ACCOUNT = '000000000000';
+const STATE_MACHINE_ROLE = 'state machine';
 
 interface LocalRole {
   readonly caller: DeniedCaller;
@@ -45,33 +47,55 @@ export class StepIdentities {
 
   constructor(private readonly bucket: string) {}
 
-  /** Makes (or keeps) a role per step of these pipelines, with the statements the stack would deploy for them together. */
+  /** Makes (or keeps) a role per step and per state machine of these pipelines, with the statements the stack would deploy for them together. */
   update(pipelines: readonly PipelineSource[]): void {
     const graphFiles = new Map(pipelines.map((source) => [source.name, source.graphFile]));
+    const arn = bucketArn(this.bucket);
     this.stepRoleKeys.clear();
     for (const [pipeline, steps] of stepRolesOf(pipelines)) {
       for (const [stepId, role] of steps) {
         if (role.kind === 'none') continue;
         const roleKey = role.kind === 'simulate' ? role.name : `${pipeline}\n${stepId}`;
         this.stepRoleKeys.set(`${pipeline}\n${stepId}`, roleKey);
-        const step = role.kind === 'own' ? { pipeline, stepId, graphFile: graphFiles.get(pipeline) ?? '<memory>' } : undefined;
-        this.define(roleKey, role, step);
+        const caller =
+          role.kind === 'own'
+            ? { step: { pipeline, stepId, graphFile: graphFiles.get(pipeline) ?? '<memory>' } }
+            : { grants: 'the shared simulate role may write only where simulate steps\' "writes" point' };
+        this.define(roleKey, role.name, dataAccessStatements(arn, role.access), caller);
       }
+    }
+    const dataItems = dataItemAccessOf(pipelines);
+    for (const source of pipelines) {
+      const machine = stateMachineDataAccess(source.graph, pipelineInputPrefixes(source.graph, dataItems.get(source.name)));
+      if (machine === undefined) continue;
+      this.define(
+        `${STATE_MACHINE_ROLE}\n${source.name}`,
+        `${source.name}-state-machine`,
+        [...dataAccessStatements(arn, machine.access), multipartStatement(arn, machine.multipart)],
+        {
+          grants: "a Distributed Map reads its items from the pipeline's inputs and runs and writes its results under its step's results/",
+        },
+      );
     }
   }
 
-  private define(roleKey: string, role: Exclude<StepRole, { kind: 'none' }>, step: DeniedCaller['step']): void {
+  private define(roleKey: string, name: string, statements: readonly StatementSpec[], caller: Omit<DeniedCaller, 'principalArn'>): void {
     const credentials = this.roles.get(roleKey)?.credentials ?? newCredentials();
     // IAM role names hold at most 64 characters; the session is the step, as Lambda names it after the function.
-    const roleName = `orchestra-${role.name}`.slice(0, 64);
+    const roleName = `orchestra-${name}`.slice(0, 64);
     const local: LocalRole = {
-      caller: { principalArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleName}/${role.name.slice(0, 64)}`, ...(step === undefined ? {} : { step }) },
-      statements: dataAccessStatements(bucketArn(this.bucket), role.access),
+      caller: { principalArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleName}/${name.slice(0, 64)}`, ...caller },
+      statements,
       credentials,
       decisions: new Map(),
     };
     this.roles.set(roleKey, local);
     this.byAccessKey.set(credentials.accessKeyId, local);
+  }
+
+  /** The key pair of a pipeline's state machine role, when it makes S3 calls of its own (Distributed Maps). */
+  stateMachineCredentials(pipeline: string): LocalCredentials | undefined {
+    return this.roles.get(`${STATE_MACHINE_ROLE}\n${pipeline}`)?.credentials;
   }
 
   /** The environment that makes a step's SDK calls its role's: its own key pair. */

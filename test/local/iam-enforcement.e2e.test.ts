@@ -35,6 +35,20 @@ const graphs: PipelineGraph[] = [
   lambdaWriting('other-runs', 'runs/own-folder/{runId}/write/out.txt'),
   containerWriting('container-own', 'runs/container-own/{runId}/write/out.txt'),
   containerWriting('container-outside', 'elsewhere/from-container.txt'),
+  {
+    name: 'map-outside',
+    steps: {
+      list: { kind: 'lambda', handler: 'test/fixtures/functions/items/list.ts', parameters: { count: 2, inS3: true, listKey: 'lists/items.json' }, access: { write: ['lists/'] } },
+      each: { kind: 'lambda', handler: 'test/fixtures/functions/items/item.ts', dependsOn: ['list'], forEach: { from: 'list', manifest: 'list' }, retry: { maxAttempts: 1 } },
+    },
+  },
+  {
+    name: 'map-inside',
+    steps: {
+      list: { kind: 'lambda', handler: 'test/fixtures/functions/items/list.ts', parameters: { count: 2, inS3: true } },
+      each: { kind: 'lambda', handler: 'test/fixtures/functions/items/item.ts', dependsOn: ['list'], forEach: { from: 'list', manifest: 'list' } },
+    },
+  },
   { name: 'calls-sfn', steps: { call: { kind: 'lambda', handler: 'test/fixtures/functions/call-sfn/index.ts', retry: { maxAttempts: 1 } } } },
 ];
 const enforced = await startTestRuntime(graphs, { retryDelayMs: 1 });
@@ -94,7 +108,18 @@ describe('local runs enforce the deployed IAM', () => {
     );
   });
 
+  it("reads a Distributed Map's items and writes its results as the state machine's role: a list outside the pipeline's inputs and runs is AccessDenied", async () => {
+    expect((await run(enforced, 'map-inside')).status).toBe('SUCCEEDED');
+    const record = await run(enforced, 'map-outside');
+    expect(record.status).toBe('FAILED');
+    expect(record.steps['list']?.status).toBe('SUCCEEDED');
+    expect(record.error?.cause).toContain(
+      'assumed-role/orchestra-map-outside-state-machine/map-outside-state-machine is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::orchestra-data/lists/items.json"',
+    );
+  });
+
   it('checks nothing when turned off', async () => {
+    expect((await run(unenforced, 'map-outside')).status).toBe('SUCCEEDED');
     expect((await run(unenforced, 'calls-sfn')).status).toBe('SUCCEEDED');
     expect((await run(unenforced, 'outside')).status).toBe('SUCCEEDED');
     expect((await run(unenforced, 'container-outside')).status).toBe('SUCCEEDED');
