@@ -9,8 +9,9 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { simulateRoleAccess, stepRolesOf } from '../../lib/access/roles';
-import { dataAccessStatements } from '../../lib/access/statements';
+import { dataItemAccessOf } from '../../lib/access/data-items';
+import { pipelineInputPrefixes, simulateRoleAccess, stateMachineDataAccess, stepRolesOf } from '../../lib/access/roles';
+import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../lib/access/statements';
 import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
 import { BuiltinFunction, OrchestraStack } from '../../lib/cdk';
 import { DeployedTemplate } from '../helpers/deployed-iam';
@@ -39,6 +40,14 @@ const onDataBucket = (grants: readonly Grant[]): string[] =>
     .filter((line) => line.includes(` ${bucketArn} `) || line.includes(` ${bucketArn}/`))
     .sort();
 
+/** A statement of lib/access as a policy document writes it. */
+const grantOf = (s: StatementSpec): Grant => ({
+  Effect: s.effect,
+  Action: [...s.actions],
+  Resource: [...s.resources],
+  ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
+});
+
 const deployedGrants = (role: IRole): string[] => {
   const roleId = Stack.of(stack).getLogicalId(role.node.defaultChild as CfnElement);
   return onDataBucket(template.policiesOfRole(roleId).flatMap(({ policy }) => (policy as { Statement: Grant[] }).Statement));
@@ -63,16 +72,25 @@ describe('the policies the local runtime enforces are the ones the stack deploys
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s: the template grants exactly lib/access', (_name, { role, iamRole }) => {
-    const local = onDataBucket(
-      dataAccessStatements(bucketArn, role.access).map((s) => ({
-        Effect: s.effect,
-        Action: [...s.actions],
-        Resource: [...s.resources],
-        ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
-      })),
-    );
+    const local = onDataBucket(dataAccessStatements(bucketArn, role.access).map(grantOf));
     expect(local.length).toBeGreaterThan(0);
     expect(deployedGrants(iamRole)).toEqual(local);
+  });
+
+  it("grants a state machine's role exactly what lib/access gives its Distributed Maps", () => {
+    const dataItems = dataItemAccessOf(pipelines);
+    const withMaps = pipelines.flatMap((source) => {
+      const machine = stateMachineDataAccess(source.graph, pipelineInputPrefixes(source.graph, dataItems.get(source.name)));
+      return machine === undefined ? [] : [{ source, machine }];
+    });
+    expect(withMaps.map(({ source }) => source.name)).toContain('nightly-catalogue');
+    for (const { source, machine } of withMaps) {
+      const statements = [...dataAccessStatements(bucketArn, machine.access), multipartStatement(bucketArn, machine.multipart)];
+      const local = onDataBucket(statements.map(grantOf));
+      const role = stack.pipelines[source.name]?.stateMachine.role;
+      if (role === undefined) throw new Error(`no state machine for ${source.name}`);
+      expect(deployedGrants(role)).toEqual(local);
+    }
   });
 
   it("grants the shared simulate function's role exactly the simulate role of lib/access", () => {
@@ -80,7 +98,7 @@ describe('the policies the local runtime enforces are the ones the stack deploys
     if (!(simulate instanceof BuiltinFunction)) throw new Error('no SimulateStepFunction in the stack');
     const access = simulateRoleAccess(pipelines);
     expect(access.write?.length).toBeGreaterThan(0);
-    const local = onDataBucket(dataAccessStatements(bucketArn, access).map((s) => ({ Effect: s.effect, Action: [...s.actions], Resource: [...s.resources] })));
+    const local = onDataBucket(dataAccessStatements(bucketArn, access).map(grantOf));
     expect(deployedGrants(simulate.role)).toEqual(local);
   });
 });
