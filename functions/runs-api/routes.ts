@@ -23,7 +23,7 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { apiRunName, startInputProblem, startModeOf } from '../../lib/contract/run-key';
+import { apiRunName, startInputProblem, startModeOf, unreadableInputProblem } from '../../lib/contract/run-key';
 import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../lib/contract/run-outputs';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
 import { parseSchedule } from '../../lib/contract/schedule';
@@ -276,6 +276,8 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const mode = modeOf(pipeline);
     const inputProblem = startInputProblem(pipeline, mode, body.input ?? {});
     if (inputProblem !== undefined) fail(400, inputProblem.message, inputProblem.field);
+    const unreadable = unreadableInputProblem(pipeline, describedOf(pipeline)?.inputPrefixes, body.input ?? {});
+    if (unreadable !== undefined) fail(400, unreadable.message, unreadable.field);
     const input = JSON.stringify({ ...body.input, source: 'api' });
     const bytes = Buffer.byteLength(input);
     if (bytes > MAX_EXECUTION_INPUT_BYTES)

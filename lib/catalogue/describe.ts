@@ -2,11 +2,13 @@
 import type { PipelineDescription } from '../contract/pipeline-description';
 import type { PipelineGraph } from '../graph/schema';
 
-export function describePipeline(graph: PipelineGraph): PipelineDescription {
+/** @param inputPrefixes where its steps may read run inputs (lib/access/roles.ts pipelineInputPrefixes) */
+export function describePipeline(graph: PipelineGraph, inputPrefixes?: readonly string[]): PipelineDescription {
   const { trigger } = graph;
   return {
     name: graph.name,
     ...(graph.description === undefined ? {} : { description: graph.description }),
+    ...(inputPrefixes === undefined ? {} : { inputPrefixes: [...inputPrefixes] }),
     steps: Object.fromEntries(
       Object.entries(graph.steps).map(([id, step]) => [
         id,

@@ -59,7 +59,7 @@ export interface RunsApiProps {
 
 /** What the deployed function says of a pipeline: the graph's description and where its logs are. */
 function deployedDescriptionOf(pipeline: Pipeline, stackName: string): PipelineDescription {
-  const described = describePipeline(pipeline.source.graph);
+  const described = describePipeline(pipeline.source.graph, pipeline.inputPrefixes);
   return {
     ...described,
     executionLogGroup: executionLogGroupName(stackName, described.name),

@@ -226,6 +226,11 @@ export function openApiDocument(): Record<string, unknown> {
             stateMachineArn: { type: 'string' },
             steps: { type: 'object', additionalProperties: { type: 'object', properties: { kind: { type: 'string' }, dependsOn: { type: 'array', items: { type: 'string' } } } } },
             trigger: { type: 'object' },
+            inputPrefixes: {
+              type: 'array',
+              items: { type: 'string' },
+              description: "Key prefixes its steps may read run inputs from (their IAM, besides the pipeline's runs): a start's input.prefix and input.keys must be under one",
+            },
             schedule: ref('Schedule'),
           },
         },

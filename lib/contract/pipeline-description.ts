@@ -11,6 +11,8 @@ export const pipelineDescriptionSchema = z.object({
   name: z.string(),
   description: z.optional(z.string()),
   steps: z.record(z.string(), z.object({ kind: z.string(), dependsOn: z.array(z.string()), description: z.optional(z.string()), logGroup: z.optional(z.string()) })),
+  /** Key prefixes its steps may read run inputs from (their IAM, besides their runs): a start's input.prefix and input.keys must be under one. */
+  inputPrefixes: z.optional(z.array(z.string())),
   /** Deployed only: the state machine's log group (each step's is under `steps`). */
   executionLogGroup: z.optional(z.string()),
   trigger: z.optional(

@@ -105,3 +105,24 @@ export function startInputProblem(pipeline: string, mode: StartMode, input: unkn
   }
   return undefined;
 }
+
+/**
+ * Where a start's input points outside what the pipeline's steps may read (its input prefixes and its
+ * own runs): on AWS its first read would be denied (AccessDenied), so the start is refused instead.
+ */
+export function unreadableInputProblem(
+  pipeline: string,
+  readable: readonly string[] | undefined,
+  input: unknown,
+): { readonly message: string; readonly field: string } | undefined {
+  if (readable === undefined || !isJsonRecord(input)) return undefined;
+  const allowed = [...readable, `runs/${pipeline}/`];
+  const outside = (key: string) => !allowed.some((prefix) => key.startsWith(prefix));
+  const fix = `its steps may read only under ${allowed.join(', ')} — upload there (on AWS the run would fail with AccessDenied), or grant the prefix in the steps' "access"`;
+  const prefix = input['prefix'];
+  if (typeof prefix === 'string' && outside(prefix)) return { field: 'body.input.prefix', message: `body.input.prefix: "${prefix}" is outside what ${pipeline} reads: ${fix}` };
+  const keys = input['keys'];
+  const first = Array.isArray(keys) ? keys.find((key): key is string => typeof key === 'string' && outside(key)) : undefined;
+  if (first !== undefined) return { field: 'body.input.keys', message: `body.input.keys: "${first}" is outside what ${pipeline} reads: ${fix}` };
+  return undefined;
+}

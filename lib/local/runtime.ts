@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createIngestTrigger } from '../../functions/ingest-trigger';
 import type { RunLogs } from '../../functions/runs-api/routes';
+import { dataItemAccessOf } from '../access/data-items';
+import { pipelineInputPrefixes } from '../access/roles';
 import { describePipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
 import { effectiveTimeout } from '../compiler/policies';
@@ -309,7 +311,8 @@ export class LocalRuntime {
    */
   async serveRunsApi(options: { port?: number; console?: string } = {}): Promise<RunsApiServer> {
     const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
-    const descriptions = Object.fromEntries(this.pipelines.map((p) => [p.name, describePipeline(p.graph)]));
+    const dataItems = dataItemAccessOf(this.pipelines);
+    const descriptions = Object.fromEntries(this.pipelines.map((p) => [p.name, describePipeline(p.graph, pipelineInputPrefixes(p.graph, dataItems.get(p.name)))]));
     const logs: RunLogs = {
       read: async (_pipeline, runId, page) => {
         const { entries, more } = this.store.logPage(runId, page.offset, page.limit);

@@ -140,12 +140,27 @@ describe('runs API served locally', () => {
 
   it('checks a dry run as a real start would, and starts nothing', async () => {
     const before = runtime.store.list().length;
-    const dry = await http('POST', '/pipelines/quick/runs?dryRun=true', { runId: 'dry-1', input: { prefix: 'ingest/x/' } });
+    const dry = await http('POST', '/pipelines/quick/runs?dryRun=true', { runId: 'dry-1', input: { prefix: 'ingest/quick/x/' } });
 
     expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ dryRun: true, pipeline: 'quick', runId: 'dry-1', input: { prefix: 'ingest/x/', source: 'api' } });
+    expect(dry.body).toMatchObject({ dryRun: true, pipeline: 'quick', runId: 'dry-1', input: { prefix: 'ingest/quick/x/', source: 'api' } });
     expect(runtime.store.list()).toHaveLength(before);
     expect((await http('POST', '/pipelines/quick/runs?dryRun=true', { inptu: {} })).body).toMatchObject({ field: 'body' });
+  });
+
+  it("refuses a start whose input is outside what the pipeline's steps may read: on AWS the run would fail with AccessDenied", async () => {
+    for (const path of ['/pipelines/quick/runs', '/pipelines/quick/runs?dryRun=true']) {
+      const outside = await http('POST', path, { input: { prefix: 'cases/valley/' } });
+      expect(outside).toMatchObject({ status: 400, body: { field: 'body.input.prefix' } });
+      expect(outside.body['message']).toBe(
+        'body.input.prefix: "cases/valley/" is outside what quick reads: its steps may read only under ingest/quick/, runs/quick/ — upload there (on AWS the run would fail with AccessDenied), or grant the prefix in the steps\' "access"',
+      );
+    }
+    const key = await http('POST', '/pipelines/scans/runs?dryRun=true', { input: { keys: ['ingest/scans/a.tif', 'elsewhere/b.tif'] } });
+    expect(key).toMatchObject({ status: 400, body: { field: 'body.input.keys' } });
+    expect(key.body['message']).toContain('"elsewhere/b.tif" is outside what scans reads');
+    const described = await http('GET', '/pipelines/scans');
+    expect(described.body).toMatchObject({ inputPrefixes: ['ingest/scans/'] });
   });
 
   it("refuses a dry run of a dataset whose trigger's required files are missing, and says what a complete one would read", async () => {
@@ -371,7 +386,7 @@ describe('runs API served locally', () => {
   });
 
   it('lists runs across pipelines newest first, filtered and paged, each exactly once', async () => {
-    await http('POST', '/pipelines/quick/runs', { input: { prefix: 'ingest/survey-7/' } });
+    await http('POST', '/pipelines/quick/runs', { input: { prefix: 'ingest/quick/survey-7/' } });
     await runtime.idle();
     const expected = runtime.store.list().map((r) => r.runId);
     const seen: string[] = [];
@@ -389,10 +404,10 @@ describe('runs API served locally', () => {
     expect((aborted.body['runs'] as Array<{ pipeline: string; status: string }>).every((r) => r.pipeline === 'slow' && r.status === 'ABORTED')).toBe(true);
     // A run is found by what it was started for, exactly (a substring matched: issue 29, item 3).
     const byKey = async (key: string) => ((await http('GET', `/runs?key=${encodeURIComponent(key)}`)).body['runs'] as Array<{ pipeline: string }>).map((r) => r.pipeline);
-    expect(await byKey('ingest/survey-7/')).toEqual(['quick']);
-    expect(await byKey('ingest/survey-7')).toEqual(['quick']);
-    expect(await byKey('ingest/survey-7/scan.tif')).toEqual([]);
-    expect(await byKey('ingest/survey-')).toEqual([]);
+    expect(await byKey('ingest/quick/survey-7/')).toEqual(['quick']);
+    expect(await byKey('ingest/quick/survey-7')).toEqual(['quick']);
+    expect(await byKey('ingest/quick/survey-7/scan.tif')).toEqual([]);
+    expect(await byKey('ingest/quick/survey-')).toEqual([]);
     expect(await http('GET', '/runs?key=')).toMatchObject({ status: 400, body: { field: 'key' } });
     expect((await http('GET', '/runs?since=2999-01-01T00:00:00Z')).body['runs']).toEqual([]);
     expect(await http('GET', '/runs?since=yesterday')).toMatchObject({ status: 400, body: { field: 'since' } });
