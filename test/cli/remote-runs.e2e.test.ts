@@ -103,10 +103,13 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
 
   it('checks a dry run and starts nothing', async () => {
     const before = runtime.store.list().length;
-    const dry = await cli('start', 'chain', '--dry-run', '--input', '{"prefix": "x/"}', '--api', api);
+    const dry = await cli('start', 'chain', '--dry-run', '--input', '{"prefix": "ingest/chain/x/"}', '--api', api);
 
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('dry run: the request is valid; nothing started');
+    const outside = await cli('start', 'chain', '--dry-run', '--input', '{"prefix": "x/"}', '--api', api);
+    expect(outside.code).not.toBe(0);
+    expect(outside.stderr).toContain('body.input.prefix: "x/" is outside what chain reads');
     expect(runtime.store.list()).toHaveLength(before);
   });
 });
