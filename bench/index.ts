@@ -10,6 +10,7 @@ import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGr
 import { bundleTable } from './bundles';
 import { cliTable } from './cli';
 import { consoleTables } from './console';
+import { iamTable } from './iam';
 import { keyedTables } from './keyed';
 import { mapTables } from './map';
 import { runSizeTable } from './run-size';
@@ -129,6 +130,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   map: mapTables,
   console: consoleTables,
   'runs-api': runsApiTables,
+  iam: iamTable,
   bundles: bundleTable,
   cli: cliTable,
 };
