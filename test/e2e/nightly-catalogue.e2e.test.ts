@@ -10,15 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../functions/catalogue/catalogue-store';
 import { PROCESSED_INDEX_KEY } from '../../functions/catalogue/processed-index';
-import type { PipelineGraph } from '../../lib/graph/schema';
+import type { LambdaStep, PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/run-record';
 import { observationFiles } from '../../scripts/catalogue-example';
 import { download, startTestRuntime, upload } from '../helpers/local-runtime';
 
 const SCHEDULED = '2026-12-03T01:00:00.000Z';
 const database = join(mkdtempSync(join(tmpdir(), 'orchestra-catalogue-')), 'catalogue.sqlite');
-const tampered: PipelineGraph = {
-  name: 'tampered-products',
+const archiving = (name: string, access: LambdaStep['access']): PipelineGraph => ({
+  name,
   steps: {
     list: { kind: 'lambda', handler: 'test/fixtures/functions/items/list.ts', parameters: { count: 2, inS3: true } },
     recognise: { kind: 'lambda', handler: 'test/fixtures/functions/items/bad-product.ts', dependsOn: ['list'], forEach: { from: 'list', manifest: 'list' } },
@@ -28,11 +28,14 @@ const tampered: PipelineGraph = {
       dependsOn: ['recognise'],
       retry: { maxAttempts: 1 },
       parameters: { archive: 'tampered/' },
-      access: { read: ['tampered/'], write: ['tampered/'], delete: ['runs/tampered-products/{runId}/'] },
+      ...(access === undefined ? {} : { access }),
     },
   },
-};
-const runtime = await startTestRuntime(['state-machines/nightly-catalogue.graph.json', tampered], { retryDelayMs: 1 });
+});
+const tampered = archiving('tampered-products', { read: ['tampered/'], write: ['tampered/'], delete: ['runs/tampered-products/{runId}/'] });
+/** The same archiving step without its `access`: what the graph declares is what lets it archive (IAM is enforced locally). */
+const undeclared = archiving('undeclared-products', undefined);
+const runtime = await startTestRuntime(['state-machines/nightly-catalogue.graph.json', tampered, undeclared], { retryDelayMs: 1 });
 afterAll(() => runtime.stop());
 
 const night = async (): Promise<RunRecord> => runtime.waitForRun((await runtime.startRun('nightly-catalogue', { source: 'schedule', scheduledTime: SCHEDULED })).runId);
@@ -89,6 +92,15 @@ describe('the nightly catalogue', () => {
 });
 
 describe('archiving products', () => {
+  it("fails with AccessDenied where the graph does not grant the archive, as the deployed step's role would", async () => {
+    const record = await runtime.waitForRun((await runtime.startRun('undeclared-products', { source: 'api' })).runId);
+    expect(record.status).toBe('FAILED');
+    expect(record.steps['upload-products']?.error?.cause).toContain(
+      'is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::orchestra-data/tampered/obs-0/peaks.json"',
+    );
+    expect(record.steps['upload-products']?.error?.cause).toContain('add "tampered/obs-0/" to steps.upload-products.access.write');
+  });
+
   it('refuses a copy whose checksum does not match what was produced, and keeps the scratch copy', async () => {
     const record = await runtime.waitForRun((await runtime.startRun('tampered-products', { source: 'api' })).runId);
     expect(record.status).toBe('FAILED');
