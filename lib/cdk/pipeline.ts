@@ -18,6 +18,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { DataItemAccess } from '../access/data-items';
+import { type IntegrationArns, taskCallStatements } from '../access/integrations';
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRoleAccess } from '../access/roles';
 import { multipartStatement } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
@@ -26,6 +27,7 @@ import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { stepResources } from '../kinds/cdk';
 import { ingestTriggerOf } from '../runtime/ingest';
+import { defined } from '../shared/defined';
 import { grantDataAccess, policyStatementOf } from './data-access';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
@@ -82,7 +84,7 @@ export class Pipeline extends Construct {
         ? { cluster: props.cluster, vpc: props.vpc, securityGroup: props.securityGroup }
         : undefined;
     const values: Record<string, string> = { [PLACEHOLDERS.dataBucket]: bucket.bucketName };
-    const invoked = new Set<IFunction>();
+    const invoked = new Map<string, IFunction>();
     const statements: PolicyStatement[] = [];
     const wildcardReasons: Record<string, string> = {};
     for (const [stepId, step] of Object.entries(graph.steps)) {
@@ -100,7 +102,7 @@ export class Pipeline extends Construct {
         network,
       });
       Object.assign(values, resources.substitutions);
-      if (resources.invokes !== undefined) invoked.add(resources.invokes);
+      if (resources.invokes !== undefined) invoked.set(stepId, resources.invokes);
       if (resources.function !== undefined) this.functions[stepId] = resources.function;
       if (resources.taskDefinition !== undefined) this.taskDefinitions[stepId] = resources.taskDefinition;
       if (resources.logGroup !== undefined) this.stepLogGroups[stepId] = resources.logGroup;
@@ -128,8 +130,14 @@ export class Pipeline extends Construct {
       `${XRAY_REASON} Logging to CloudWatch uses the log-delivery actions (logs:CreateLogDelivery and others), which also take only Resource "*".`,
       'Resource::*',
     );
-    // The definition invokes unqualified function ARNs, so no version or alias (`<arn>:*`) grant is needed.
-    if (invoked.size > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...invoked].map((fn) => fn.functionArn) }));
+    // What each Task calls (lib/access/integrations.ts, which the local runtime enforces): the definition
+    // invokes unqualified function ARNs, so no version or alias (`<arn>:*`) grant is needed.
+    const arns: IntegrationArns = {
+      function: (stepId) => defined(invoked.get(stepId), `the function of step ${stepId}`).functionArn,
+      taskDefinition: (stepId) => defined(this.taskDefinitions[stepId], `the task definition of step ${stepId}`).taskDefinitionArn,
+      stateMachine: (pipeline) => deployedStateMachineArn(this, pipeline),
+    };
+    for (const statement of taskCallStatements(graph, arns)) this.stateMachine.addToRolePolicy(policyStatementOf(statement));
     if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);
     for (const statement of statements) this.stateMachine.addToRolePolicy(statement);
     for (const [resource, reason] of Object.entries(wildcardReasons)) acknowledgeWildcardResources(this.stateMachine.role, [resource], reason);
@@ -169,7 +177,6 @@ export class Pipeline extends Construct {
   private grantRunTasks(cluster: ICluster): void {
     const stack = Stack.of(this);
     const tasks = Object.values(this.taskDefinitions);
-    this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: tasks.map((t) => t.taskDefinitionArn) }));
     const clusterTasks = Arn.format({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` }, stack);
     this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [clusterTasks] }));
     acknowledgeWildcardResources(this.stateMachine.role, [clusterTasks], "Task ids are assigned when a task starts; the wildcard is limited to tasks in this pipeline's cluster.");

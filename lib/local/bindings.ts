@@ -2,6 +2,7 @@
  * Local values for the definition's `${...}` placeholders. Locally every Task is served by a local
  * handler, so the ARNs only need to be well-formed; the bucket is the embedded one.
  */
+import type { IntegrationArns } from '../access/integrations';
 import { lambdaFunctionPlaceholder, PLACEHOLDERS, stateMachinePlaceholder, substitutionsFor, taskDefinitionPlaceholder } from '../contract/placeholders';
 import type { PipelineGraph } from '../graph/schema';
 import { executionArnOf } from '../runtime/execution-history';
@@ -19,19 +20,30 @@ export const localExecutionArn = (pipeline: string, runId: string): string => ex
 
 export const localFunctionName = (pipeline: string, step: string): string => `${pipeline}-${step}`.slice(0, 64);
 
+const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+const localTaskDefinitionArn = (pipeline: string, step: string): string => `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${localFunctionName(pipeline, step)}:1`;
+
+/** What a pipeline's Tasks call, locally: the same ARNs the definition's placeholders get. */
+export const localIntegrationArns = (pipeline: string): IntegrationArns => ({
+  function: (stepId, step) =>
+    localFunctionArn(step.kind === 'simulate' ? 'orchestra-simulate-step' : step.kind === 'service' ? 'orchestra-service-call' : localFunctionName(pipeline, stepId)),
+  taskDefinition: (stepId) => localTaskDefinitionArn(pipeline, stepId),
+  stateMachine: localStateMachineArn,
+});
+
 export function localSubstitutions(graph: PipelineGraph, definitionText: string, bucket: string): Record<string, string> {
   const values: Record<string, string> = {
     [PLACEHOLDERS.dataBucket]: bucket,
-    [PLACEHOLDERS.simulateFunction]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orchestra-simulate-step`,
-    [PLACEHOLDERS.serviceCallFunction]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orchestra-service-call`,
+    [PLACEHOLDERS.simulateFunction]: localFunctionArn('orchestra-simulate-step'),
+    [PLACEHOLDERS.serviceCallFunction]: localFunctionArn('orchestra-service-call'),
     [PLACEHOLDERS.ecsCluster]: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orchestra-local`,
     [PLACEHOLDERS.subnetIds]: 'subnet-local',
     [PLACEHOLDERS.securityGroupIds]: 'sg-local',
   };
   for (const [id, step] of Object.entries(graph.steps)) {
     if (step.kind === 'pipeline') values[stateMachinePlaceholder(step.pipeline)] = localStateMachineArn(step.pipeline);
-    values[lambdaFunctionPlaceholder(id)] = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${localFunctionName(graph.name, id)}`;
-    values[taskDefinitionPlaceholder(id)] = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${localFunctionName(graph.name, id)}:1`;
+    values[lambdaFunctionPlaceholder(id)] = localFunctionArn(localFunctionName(graph.name, id));
+    values[taskDefinitionPlaceholder(id)] = localTaskDefinitionArn(graph.name, id);
   }
   return substitutionsFor(definitionText, values);
 }

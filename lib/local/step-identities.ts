@@ -10,14 +10,37 @@ import { randomBytes } from 'node:crypto';
 import { dataItemAccessOf } from '../access/data-items';
 import { accessDeniedMessage, type DeniedCaller } from '../access/denial';
 import { type AuthorizationRequest, type Decision, evaluate } from '../access/evaluate';
+import { taskCallOf, taskCallStatements } from '../access/integrations';
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRolesOf } from '../access/roles';
 import { bucketArn, type S3Request, s3AuthorizationOf } from '../access/s3-requests';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import type { LocalCredentials } from '../runtime/local-endpoints';
+import { LOCAL_ACCOUNT, localIntegrationArns } from './bindings';
 
-export const LOCAL_ACCOUNT = '000000000000';
 const STATE_MACHINE_ROLE = 'state machine';
+
+/** What a pipeline's state machine role may call to run its Tasks, and what each Task calls. */
+interface TaskCalls {
+  readonly caller: DeniedCaller;
+  readonly statements: readonly StatementSpec[];
+  readonly calls: ReadonlyMap<string, AuthorizationRequest>;
+}
+
+/** How Step Functions names a service integration's refusal: `<Service>.<Exception>`. */
+const DENIED_ERROR: Readonly<Record<string, string>> = {
+  'lambda:InvokeFunction': 'Lambda.AccessDeniedException',
+  'ecs:RunTask': 'ECS.AccessDeniedException',
+  'states:StartExecution': 'StepFunctions.AccessDeniedException',
+};
+
+/** A Task the state machine's role may not run, as Step Functions fails it. */
+export class TaskCallDeniedError extends Error {
+  constructor(action: string, message: string) {
+    super(message);
+    this.name = DENIED_ERROR[action] ?? 'States.TaskFailed';
+  }
+}
 
 interface LocalRole {
   readonly caller: DeniedCaller;
@@ -37,6 +60,9 @@ const newCredentials = (): LocalCredentials => {
   return { accessKeyId: `ASIA${text(16, /[^A-Z0-9]/g)}`, secretAccessKey: text(40, /[^A-Za-z0-9]/g) };
 };
 
+/** IAM role names hold at most 64 characters; the session is the role's owner, as Lambda names it after the function. */
+const principalArnOf = (name: string): string => `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${`orchestra-${name}`.slice(0, 64)}/${name.slice(0, 64)}`;
+
 const requestKey = (request: AuthorizationRequest): string => `${request.action}\n${request.resource}\n${JSON.stringify(request.context ?? {})}`;
 
 export class StepIdentities {
@@ -44,6 +70,7 @@ export class StepIdentities {
   private readonly roles = new Map<string, LocalRole>();
   private readonly byAccessKey = new Map<string, LocalRole>();
   private readonly stepRoleKeys = new Map<string, string>();
+  private readonly taskCalls = new Map<string, TaskCalls>();
 
   constructor(private readonly bucket: string) {}
 
@@ -66,6 +93,13 @@ export class StepIdentities {
     }
     const dataItems = dataItemAccessOf(pipelines);
     for (const source of pipelines) {
+      const arns = localIntegrationArns(source.name);
+      const name = `${source.name}-state-machine`;
+      this.taskCalls.set(source.name, {
+        caller: { principalArn: principalArnOf(name), grants: 'a state machine may call what its Tasks call (lib/access/integrations.ts)' },
+        statements: taskCallStatements(source.graph, arns),
+        calls: new Map(Object.entries(source.graph.steps).map(([stepId, step]) => [stepId, taskCallOf(stepId, step, arns)])),
+      });
       const machine = stateMachineDataAccess(source.graph, pipelineInputPrefixes(source.graph, dataItems.get(source.name)));
       if (machine === undefined) continue;
       this.define(
@@ -81,16 +115,23 @@ export class StepIdentities {
 
   private define(roleKey: string, name: string, statements: readonly StatementSpec[], caller: Omit<DeniedCaller, 'principalArn'>): void {
     const credentials = this.roles.get(roleKey)?.credentials ?? newCredentials();
-    // IAM role names hold at most 64 characters; the session is the step, as Lambda names it after the function.
-    const roleName = `orchestra-${name}`.slice(0, 64);
     const local: LocalRole = {
-      caller: { principalArn: `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${roleName}/${name.slice(0, 64)}`, ...caller },
+      caller: { principalArn: principalArnOf(name), ...caller },
       statements,
       credentials,
       decisions: new Map(),
     };
     this.roles.set(roleKey, local);
     this.byAccessKey.set(credentials.accessKeyId, local);
+  }
+
+  /** Fails a Task its state machine's role may not run (invoke, RunTask, StartExecution), as Step Functions would. */
+  checkTaskCall(pipeline: string, stepId: string): void {
+    const machine = this.taskCalls.get(pipeline);
+    const call = machine?.calls.get(stepId);
+    if (machine === undefined || call === undefined) return;
+    const decision = evaluate(machine.statements, call);
+    if (decision !== 'Allowed') throw new TaskCallDeniedError(call.action, accessDeniedMessage(machine.caller, call, decision === 'ExplicitlyDenied'));
   }
 
   /** The key pair of a pipeline's state machine role, when it makes S3 calls of its own (Distributed Maps). */

@@ -71,8 +71,10 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
       const percent = stream === 'stdout' ? PROGRESS_LINE.exec(message.trim())?.[1] : undefined;
       if (percent !== undefined) options.events.emit({ type: 'step-progress', runId, step: stepId, attempt: attempt.attempt, percent: Math.min(100, Number(percent)) });
     });
-    const work = () =>
-      runStepLocally({
+    const work = async (): Promise<Json> => {
+      // The state machine's own call (invoke, RunTask, StartExecution), decided as its role's.
+      options.identities?.checkTaskCall(pipeline.name, stepId);
+      return runStepLocally({
         pipeline: pipeline.name,
         rootDir: pipeline.rootDir,
         stepId,
@@ -84,6 +86,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         processes: options.processes,
         log,
       });
+    };
     let result: Json;
     const running = runsAsProcess(step.kind) ? options.processSlots.use(work) : work();
     // The engine ends the attempt when its signal fires; in-process work may go on: say so when it ends.

@@ -8,17 +8,22 @@ import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { dataItemAccessOf } from '../../lib/access/data-items';
+import { type IntegrationArns, taskCallStatements } from '../../lib/access/integrations';
 import { pipelineInputPrefixes, simulateRoleAccess, stateMachineDataAccess, stepRolesOf } from '../../lib/access/roles';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../lib/access/statements';
 import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
 import { BuiltinFunction, OrchestraStack } from '../../lib/cdk';
-import { DeployedTemplate } from '../helpers/deployed-iam';
+import { deployedStateMachineName } from '../../lib/contract/resource-names';
+import { defined } from '../../lib/shared/defined';
+import { ACCOUNT, DeployedTemplate, REGION } from '../helpers/deployed-iam';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const simulated = pipelineFromGraph({ name: 'simulated', steps: { fake: { kind: 'simulate', writes: 'products/{runId}/fake.json' } } }, ROOT);
-const pipelines = [...loadCatalogue(ROOT), simulated];
+const parent = pipelineFromGraph({ name: 'parent', steps: { child: { kind: 'pipeline', pipeline: 'simulated' } } }, ROOT);
+const pipelines = [...loadCatalogue(ROOT), simulated, parent];
 const stack = new OrchestraStack(new App(), 'Lab', { pipelines, projectRoot: ROOT });
 const template = new DeployedTemplate(Template.fromStack(stack), 'Lab');
 const bucketArn = template.arnOf(Stack.of(stack).getLogicalId(stack.bucket.node.defaultChild as CfnElement));
@@ -90,6 +95,32 @@ describe('the policies the local runtime enforces are the ones the stack deploys
       const role = stack.pipelines[source.name]?.stateMachine.role;
       if (role === undefined) throw new Error(`no state machine for ${source.name}`);
       expect(deployedGrants(role)).toEqual(local);
+    }
+  });
+
+  it('grants each state machine exactly what lib/access says its Tasks call (invoke, RunTask, StartExecution)', () => {
+    const logicalArn = (construct: IConstruct): string => template.arnOf(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement));
+    const simulate = stack.node.findChild('SimulateStepFunction');
+    const TASK_ACTIONS = ['lambda:InvokeFunction', 'ecs:RunTask', 'states:StartExecution'];
+    for (const source of pipelines) {
+      const deployed = stack.pipelines[source.name];
+      if (deployed === undefined) throw new Error(`no pipeline ${source.name}`);
+      const ownArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', source.name)}`;
+      const arns: IntegrationArns = {
+        function: (stepId, step) => logicalArn(step.kind === 'simulate' ? simulate : defined(deployed.functions[stepId], stepId)),
+        taskDefinition: (stepId) => logicalArn(defined(deployed.taskDefinitions[stepId], stepId)),
+        stateMachine: (pipeline) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', pipeline)}`,
+      };
+      const lines = (grants: readonly Grant[]) =>
+        grants
+          .flatMap((grant) => list(grant.Action).flatMap((action) => list(grant.Resource).map((resource) => `${grant.Effect} ${action} ${resource}`)))
+          // A Distributed Map starts its items as child executions of its own machine: not a Task's call.
+          .filter((line) => TASK_ACTIONS.some((action) => line.includes(` ${action} `)) && !line.endsWith(` states:StartExecution ${ownArn}`))
+          .sort();
+      const roleId = Stack.of(stack).getLogicalId(deployed.stateMachine.role.node.defaultChild as CfnElement);
+      const deployedLines = lines(template.policiesOfRole(roleId).flatMap(({ policy }) => (policy as { Statement: Grant[] }).Statement));
+      expect(deployedLines.length, source.name).toBeGreaterThan(0);
+      expect(deployedLines, source.name).toEqual(lines(taskCallStatements(source.graph, arns).map(grantOf)));
     }
   });
 

@@ -10,8 +10,8 @@ import type { PipelineStep } from '../../graph/schema';
 export const SYNC_EXECUTION_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
 
 /**
- * What `states:startExecution.sync:2` needs, which CDK cannot infer from raw ASL: start the child,
- * follow and stop its executions, and the events rule. The child is named, not referenced, so two
+ * What `states:startExecution.sync:2` needs besides starting the child (lib/access/integrations.ts),
+ * which CDK cannot infer from raw ASL: follow and stop its executions, and the events rule. The child is named, not referenced, so two
  * pipelines of a stack may run each other's machines without a CloudFormation cycle.
  */
 export const pipelineCdk: CdkKind<PipelineStep> = {
@@ -25,7 +25,6 @@ export const pipelineCdk: CdkKind<PipelineStep> = {
     return {
       substitutions: { [stateMachinePlaceholder(step.pipeline)]: child },
       policies: [
-        new PolicyStatement({ actions: ['states:StartExecution'], resources: [child] }),
         new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }),
         new PolicyStatement({
           actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
