@@ -6,23 +6,32 @@
  * since the runs API (whose URL the function needs) is itself granted on those state machines.
  */
 import { Stack } from 'aws-cdk-lib';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { answerWaitsStatements, serviceCallStatements, servicePipelinesOf } from '../access/service-calls';
+import type { StatementSpec } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import { FUNCTION_ENV } from '../contract/environment';
 import { SERVICE_CALL_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { WAITS_PREFIX } from '../contract/step-event';
-import { hasServiceSteps } from '../kinds/service/spec';
-import { awaitedItemsOf } from '../runtime/keyed/keyed-trigger';
-import { grantDataAccess } from './data-access';
+import { policyStatementOf } from './data-access';
 import { acknowledgeWildcardResources } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction } from './step-function';
 
 /** The state machines whose Tasks wait on service callbacks, by name (see the module comment). */
 export function serviceStateMachineArns(scope: Construct, pipelines: readonly PipelineSource[]): string[] {
-  return pipelines.filter((source) => hasServiceSteps(source.graph)).map((source) => deployedStateMachineArn(scope, source.name));
+  return servicePipelinesOf(pipelines).map((pipeline) => deployedStateMachineArn(scope, pipeline));
+}
+
+/** The wait records are named by random callback ids, so their grants are wildcards under waits/. */
+const WAITS_REASON = 'Wait records are named by random callback ids when a service step starts; the wildcard stays under waits/.';
+
+/** Grants `statements` (lib/access/service-calls.ts) to `role`, with cdk-nag's reason for the waits/ wildcard. */
+function grantStatements(role: IRole, bucket: IBucket, statements: readonly StatementSpec[]): void {
+  for (const statement of statements) role.addToPrincipalPolicy(policyStatementOf(statement));
+  acknowledgeWildcardResources(role, [bucket.arnForObjects(`${WAITS_PREFIX}*`)], WAITS_REASON);
 }
 
 /**
@@ -31,12 +40,7 @@ export function serviceStateMachineArns(scope: Construct, pipelines: readonly Pi
  */
 export function grantAnswerWaits(role: IRole, bucket: IBucket, stateMachineArns: readonly string[]): void {
   if (stateMachineArns.length === 0) return;
-  const waits = bucket.arnForObjects(`${WAITS_PREFIX}*`);
-  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: [waits] }));
-  // Listing waits/ makes S3 answer 404 for a callback id it never issued: without it, 403 (and the API answered 500).
-  grantDataAccess(bucket, role, { list: [WAITS_PREFIX] });
-  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [...stateMachineArns] }));
-  acknowledgeWildcardResources(role, [waits], 'Wait records are named by random callback ids when a service step starts; the wildcard stays under waits/.');
+  grantStatements(role, bucket, answerWaitsStatements(bucket.bucketArn, stateMachineArns));
 }
 
 export interface ServiceCallsProps {
@@ -59,13 +63,11 @@ export class ServiceCalls extends Construct {
       timeoutSeconds: 60,
       environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'service-call' },
     });
-    const role = this.function.role;
-    grantAnswerWaits(role, bucket, serviceStateMachineArns(this, props.pipelines));
-    const waits = bucket.arnForObjects(`${WAITS_PREFIX}*`);
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [waits] }));
-    // An awaited item already there answers the wait at once: list its folders.
-    const awaitedPrefixes = [...new Set(props.pipelines.flatMap((source) => awaitedItemsOf(source.graph).map(({ dataPrefix, type }) => `${dataPrefix}${type}/`)))];
-    if (awaitedPrefixes.length > 0) grantDataAccess(bucket, role, { list: awaitedPrefixes });
+    grantStatements(
+      this.function.role,
+      bucket,
+      serviceCallStatements(bucket.bucketArn, props.pipelines, (pipeline) => deployedStateMachineArn(this, pipeline)),
+    );
   }
 
   /** Services call back through the runs API at `<url>callbacks/<id>`. */
