@@ -50,8 +50,8 @@ export function stateMachineDataAccess(graph: PipelineGraph, inputPrefixes: read
 
 /**
  * The role a step's own code runs as: its own (Lambda, container), the shared simulate role, or none
- * of its own — a pipeline step makes no calls; a service step is Orchestra's service-call function,
- * which locally keeps the runtime's key (its grants, lib/cdk/service-calls.ts, are not enforced here).
+ * of its own here — a pipeline step makes no calls; a service step is Orchestra's one service-call
+ * function, whose role is ./service-calls.ts's.
  */
 export type StepRole =
   | { readonly kind: 'own'; readonly name: string; readonly access: DataAccess }

@@ -329,7 +329,8 @@ export function startExecution(prepared: PreparedMachine, input: Json | Readonly
     // A callback Task gets a fresh token where $$.Task.Token was, and ends with the callback, not with its handler.
     const token = callbacks.has(stateName) ? tokens?.issue() : undefined;
     const input = token === undefined ? (taskInput as Json) : withToken(taskInput as Json, token);
-    const callback = token === undefined ? undefined : tokens?.wait(token, `${options.name} ${stateName} attempt ${attempt}`, callbacks.get(stateName), signal);
+    const callback =
+      token === undefined ? undefined : tokens?.wait(token, `${options.name} ${stateName} attempt ${attempt}`, callbacks.get(stateName), signal, options.identity?.stateMachineArn);
     tasks.set(stateName, { input });
     try {
       const work = async (): Promise<Json> => {

@@ -179,7 +179,15 @@ export class LocalRuntime {
       runtime = new LocalRuntime(s3, new RunStore(options.dataDir, { importLegacy: true }), options, unlock, identities);
       runtime.endpoint = await serveStepFunctions(new LocalStepFunctions(runtime), {
         credentials: s3.credentials,
-        ...(identities === undefined ? {} : { stepAccess: identities }),
+        ...(identities === undefined
+          ? {}
+          : {
+              stepAccess: {
+                secretOf: (id) => identities.secretOf(id),
+                callDenial: (id, call) => identities.callDenial(id, call),
+                stateMachineOfToken: (token) => runtime?.tokens.stateMachineOf(token),
+              },
+            }),
         ...(options.stepFunctionsPort === undefined ? {} : { port: options.stepFunctionsPort }),
       });
       runtime.sfnClient = new SFNClient({ endpoint: runtime.endpoint.url, region: LOCAL_REGION, credentials: { ...s3.credentials } });

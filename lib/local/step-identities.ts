@@ -13,12 +13,14 @@ import { type AuthorizationRequest, type Decision, evaluate } from '../access/ev
 import { taskCallOf, taskCallStatements } from '../access/integrations';
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRolesOf } from '../access/roles';
 import { bucketArn, type S3Request, s3AuthorizationOf } from '../access/s3-requests';
+import { serviceCallStatements } from '../access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../access/statements';
 import type { PipelineSource } from '../catalogue';
 import type { LocalCredentials } from '../runtime/local-endpoints';
-import { LOCAL_ACCOUNT, localIntegrationArns } from './bindings';
+import { LOCAL_ACCOUNT, localIntegrationArns, localStateMachineArn } from './bindings';
 
 const STATE_MACHINE_ROLE = 'state machine';
+const SERVICE_CALL_ROLE = 'service-call';
 
 /** What a pipeline's state machine role may call to run its Tasks, and what each Task calls. */
 interface TaskCalls {
@@ -90,6 +92,16 @@ export class StepIdentities {
             : { grants: 'the shared simulate role may write only where simulate steps\' "writes" point' };
         this.define(roleKey, role.name, dataAccessStatements(arn, role.access), caller);
       }
+    }
+    // Every service step's code is Orchestra's one service-call function, with its one role.
+    const serviceSteps = pipelines.flatMap((source) =>
+      Object.entries(source.graph.steps).flatMap(([stepId, step]) => (step.kind === 'service' ? [`${source.name}\n${stepId}`] : [])),
+    );
+    if (serviceSteps.length > 0) {
+      this.define(SERVICE_CALL_ROLE, SERVICE_CALL_ROLE, serviceCallStatements(arn, pipelines, localStateMachineArn), {
+        grants: "the service-call function may record and answer waits under waits/ and list awaited data items' folders",
+      });
+      for (const key of serviceSteps) this.stepRoleKeys.set(key, SERVICE_CALL_ROLE);
     }
     const dataItems = dataItemAccessOf(pipelines);
     for (const source of pipelines) {

@@ -27,6 +27,8 @@ export const HEARTBEAT_TIMEOUT = 'States.HeartbeatTimeout';
 interface Waiting {
   readonly token: string;
   readonly label: string;
+  /** The state machine whose Task waits: what IAM decides an answer to the token on. */
+  readonly stateMachineArn: string | undefined;
   readonly resolve: (output: Json) => void;
   readonly reject: (error: Error) => void;
   readonly heartbeatSeconds: number | undefined;
@@ -50,13 +52,18 @@ export class TaskTokens {
    * Resolves with the output of SendTaskSuccess, rejects with the error of SendTaskFailure or
    * States.HeartbeatTimeout. Ends (and the token with it) when `signal` fires: the Task timed out or the run stopped.
    */
-  wait(token: string, label: string, heartbeatSeconds: number | undefined, signal: AbortSignal): Promise<Json> {
+  wait(token: string, label: string, heartbeatSeconds: number | undefined, signal: AbortSignal, stateMachineArn?: string): Promise<Json> {
     return new Promise<Json>((resolve, reject) => {
-      const entry: Waiting = { token, label, resolve, reject, heartbeatSeconds, timer: undefined };
+      const entry: Waiting = { token, label, stateMachineArn, resolve, reject, heartbeatSeconds, timer: undefined };
       this.waiting.set(token, entry);
       this.beat(entry);
       signal.addEventListener('abort', () => this.end(token), { once: true });
     });
+  }
+
+  /** The state machine a waiting token belongs to (an answer to it is authorized on that ARN, as on AWS). */
+  stateMachineOf(token: string): string | undefined {
+    return this.waiting.get(token)?.stateMachineArn;
   }
 
   succeed(token: string, output: string): void {

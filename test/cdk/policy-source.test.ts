@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { dataItemAccessOf } from '../../lib/access/data-items';
 import { type IntegrationArns, taskCallStatements } from '../../lib/access/integrations';
 import { pipelineInputPrefixes, simulateRoleAccess, stateMachineDataAccess, stepRolesOf } from '../../lib/access/roles';
+import { serviceCallStatements } from '../../lib/access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../lib/access/statements';
 import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
 import { BuiltinFunction, OrchestraStack } from '../../lib/cdk';
@@ -23,7 +24,8 @@ import { ACCOUNT, DeployedTemplate, REGION } from '../helpers/deployed-iam';
 const ROOT = join(import.meta.dirname, '..', '..');
 const simulated = pipelineFromGraph({ name: 'simulated', steps: { fake: { kind: 'simulate', writes: 'products/{runId}/fake.json' } } }, ROOT);
 const parent = pipelineFromGraph({ name: 'parent', steps: { child: { kind: 'pipeline', pipeline: 'simulated' } } }, ROOT);
-const pipelines = [...loadCatalogue(ROOT), simulated, parent];
+const service = pipelineFromGraph({ name: 'svc', steps: { call: { kind: 'service', url: 'https://svc.example.org/run' } } }, ROOT);
+const pipelines = [...loadCatalogue(ROOT), simulated, parent, service];
 const stack = new OrchestraStack(new App(), 'Lab', { pipelines, projectRoot: ROOT });
 const template = new DeployedTemplate(Template.fromStack(stack), 'Lab');
 const bucketArn = template.arnOf(Stack.of(stack).getLogicalId(stack.bucket.node.defaultChild as CfnElement));
@@ -101,13 +103,14 @@ describe('the policies the local runtime enforces are the ones the stack deploys
   it('grants each state machine exactly what lib/access says its Tasks call (invoke, RunTask, StartExecution)', () => {
     const logicalArn = (construct: IConstruct): string => template.arnOf(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement));
     const simulate = stack.node.findChild('SimulateStepFunction');
+    const serviceCalls = stack.node.findChild('ServiceCalls').node.findChild('Function');
     const TASK_ACTIONS = ['lambda:InvokeFunction', 'ecs:RunTask', 'states:StartExecution'];
     for (const source of pipelines) {
       const deployed = stack.pipelines[source.name];
       if (deployed === undefined) throw new Error(`no pipeline ${source.name}`);
       const ownArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', source.name)}`;
       const arns: IntegrationArns = {
-        function: (stepId, step) => logicalArn(step.kind === 'simulate' ? simulate : defined(deployed.functions[stepId], stepId)),
+        function: (stepId, step) => logicalArn(step.kind === 'simulate' ? simulate : step.kind === 'service' ? serviceCalls : defined(deployed.functions[stepId], stepId)),
         taskDefinition: (stepId) => logicalArn(defined(deployed.taskDefinitions[stepId], stepId)),
         stateMachine: (pipeline) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', pipeline)}`,
       };
@@ -122,6 +125,23 @@ describe('the policies the local runtime enforces are the ones the stack deploys
       expect(deployedLines.length, source.name).toBeGreaterThan(0);
       expect(deployedLines, source.name).toEqual(lines(taskCallStatements(source.graph, arns).map(grantOf)));
     }
+  });
+
+  it("grants the service-call function's role exactly lib/access's service-call statements", () => {
+    const calls = stack.node.findChild('ServiceCalls').node.findChild('Function');
+    if (!(calls instanceof BuiltinFunction)) throw new Error('no service-call function in the stack');
+    const stateMachineArn = (pipeline: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', pipeline)}`;
+    const lines = (grants: readonly Grant[]) =>
+      grants
+        .flatMap((grant) =>
+          list(grant.Action).flatMap((action) => list(grant.Resource).map((resource) => `${grant.Effect} ${action} ${resource} ${JSON.stringify(grant.Condition ?? {})}`)),
+        )
+        .filter((line) => line.includes(` ${bucketArn}`) || / states:SendTask/.test(line))
+        .sort();
+    const roleId = Stack.of(stack).getLogicalId(calls.role.node.defaultChild as CfnElement);
+    const deployed = lines(template.policiesOfRole(roleId).flatMap(({ policy }) => (policy as { Statement: Grant[] }).Statement));
+    expect(deployed.some((line) => line.includes('states:SendTaskSuccess'))).toBe(true);
+    expect(deployed).toEqual(lines(serviceCallStatements(bucketArn, pipelines, stateMachineArn).map(grantOf)));
   });
 
   it("grants the shared simulate function's role exactly the simulate role of lib/access", () => {

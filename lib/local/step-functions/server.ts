@@ -34,13 +34,17 @@ export interface StepFunctionsServerOptions {
 
 export interface StepCallPolicy {
   secretOf(accessKeyId: string): string | undefined;
+  /** The state machine a task token belongs to: IAM decides SendTask* on it. */
+  stateMachineOfToken?(token: string): string | undefined;
   /** AWS's AccessDenied message when the key's role may not make the call; undefined when it may. */
   callDenial(accessKeyId: string, request: AuthorizationRequest): string | undefined;
 }
 
-/** The resource a call acts on, as IAM names it: its state machine or execution, else "*" (task tokens, listings). */
-function resourceOf(body: unknown): string {
+/** The resource a call acts on, as IAM names it: its state machine or execution (a task token's state machine), else "*" (listings). */
+function resourceOf(body: unknown, policy: StepCallPolicy | undefined): string {
   if (!isJsonRecord(body)) return '*';
+  const token = body['taskToken'];
+  if (typeof token === 'string') return policy?.stateMachineOfToken?.(token) ?? '*';
   for (const field of ['executionArn', 'stateMachineArn', 'mapRunArn']) {
     const value = body[field];
     if (typeof value === 'string') return value;
@@ -91,7 +95,7 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
     return send(response, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
   }
   if (keyId !== undefined && stepSecret !== undefined) {
-    const denial = stepAccess?.callDenial(keyId, { action: `states:${operation}`, resource: resourceOf(body) });
+    const denial = stepAccess?.callDenial(keyId, { action: `states:${operation}`, resource: resourceOf(body, stepAccess) });
     if (denial !== undefined) return send(response, 400, { __type: 'AccessDeniedException', message: denial });
   }
   try {
