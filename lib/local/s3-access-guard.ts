@@ -28,13 +28,14 @@ interface GuardedContext {
 
 const MAX_DELETE_BODY_BYTES = 2 * 1024 * 1024;
 
-async function bodyOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/** The body, or undefined once it is over MAX_DELETE_BODY_BYTES (S3 caps a DeleteObjects at 1,000 keys, far below). */
+async function bodyOf(stream: NodeJS.ReadableStream): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > MAX_DELETE_BODY_BYTES) throw new Error('the DeleteObjects body is over 2 MiB');
+    if (size > MAX_DELETE_BODY_BYTES) return undefined;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -72,6 +73,12 @@ export function refuseDenied(policy: S3AccessPolicy) {
     if (ctx.method === 'POST' && query.has('delete') && key === '') {
       // S3 decides a DeleteObjects key by key; the keys are in the body, which s3rver then reads from a replay.
       const body = await bodyOf(ctx.req);
+      if (body === undefined) {
+        ctx.status = 400;
+        ctx.type = 'application/xml';
+        ctx.body = s3Error('MalformedXML', `a DeleteObjects request of over ${MAX_DELETE_BODY_BYTES} bytes: S3 deletes at most 1,000 keys per request — send fewer`);
+        return;
+      }
       deletedKeys = deletedKeysOf(body.toString('utf8'));
       ctx.req = Readable.from([body]);
     }
