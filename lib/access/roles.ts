@@ -61,8 +61,10 @@ export type StepRole =
 export const SIMULATE_ROLE_NAME = 'orchestra-simulate';
 
 /** Every step's role, by pipeline and step id. */
-export function stepRolesOf(pipelines: readonly PipelineSource[]): Map<string, Map<string, StepRole>> {
-  const dataItems = dataItemAccessOf(pipelines);
+export function stepRolesOf(
+  pipelines: readonly PipelineSource[],
+  dataItems: ReadonlyMap<string, DataItemAccess> = dataItemAccessOf(pipelines),
+): Map<string, Map<string, StepRole>> {
   const simulate: StepRole = { kind: 'simulate', name: SIMULATE_ROLE_NAME, access: simulateRoleAccess(pipelines) };
   return new Map(
     pipelines.map((source) => {

@@ -68,7 +68,7 @@ const principalArnOf = (name: string): string => `arn:aws:sts::${LOCAL_ACCOUNT}:
 const requestKey = (request: AuthorizationRequest): string => `${request.action}\n${request.resource}\n${JSON.stringify(request.context ?? {})}`;
 
 export class StepIdentities {
-  /** By `<pipeline>\n<step>`, or the shared simulate role's name. */
+  /** By `<pipeline>\n<step>`, a shared role's name (simulate, service-call), or `state machine\n<pipeline>`. */
   private readonly roles = new Map<string, LocalRole>();
   private readonly byAccessKey = new Map<string, LocalRole>();
   private readonly stepRoleKeys = new Map<string, string>();
@@ -80,8 +80,9 @@ export class StepIdentities {
   update(pipelines: readonly PipelineSource[]): void {
     const graphFiles = new Map(pipelines.map((source) => [source.name, source.graphFile]));
     const arn = bucketArn(this.bucket);
+    const dataItems = dataItemAccessOf(pipelines);
     this.stepRoleKeys.clear();
-    for (const [pipeline, steps] of stepRolesOf(pipelines)) {
+    for (const [pipeline, steps] of stepRolesOf(pipelines, dataItems)) {
       for (const [stepId, role] of steps) {
         if (role.kind === 'none') continue;
         const roleKey = role.kind === 'simulate' ? role.name : `${pipeline}\n${stepId}`;
@@ -103,7 +104,6 @@ export class StepIdentities {
       });
       for (const key of serviceSteps) this.stepRoleKeys.set(key, SERVICE_CALL_ROLE);
     }
-    const dataItems = dataItemAccessOf(pipelines);
     for (const source of pipelines) {
       const arns = localIntegrationArns(source.name);
       const name = `${source.name}-state-machine`;
@@ -114,14 +114,9 @@ export class StepIdentities {
       });
       const machine = stateMachineDataAccess(source.graph, pipelineInputPrefixes(source.graph, dataItems.get(source.name)));
       if (machine === undefined) continue;
-      this.define(
-        `${STATE_MACHINE_ROLE}\n${source.name}`,
-        `${source.name}-state-machine`,
-        [...dataAccessStatements(arn, machine.access), multipartStatement(arn, machine.multipart)],
-        {
-          grants: "a Distributed Map reads its items from the pipeline's inputs and runs and writes its results under its step's results/",
-        },
-      );
+      this.define(`${STATE_MACHINE_ROLE}\n${source.name}`, name, [...dataAccessStatements(arn, machine.access), multipartStatement(arn, machine.multipart)], {
+        grants: "a Distributed Map reads its items from the pipeline's inputs and runs and writes its results under its step's results/",
+      });
     }
   }
 
