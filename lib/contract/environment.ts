@@ -59,7 +59,7 @@ export const FUNCTION_ENV = {
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-type Invocation = { readonly environment: Environment; readonly signal: AbortSignal | undefined };
+type Invocation = { readonly environment: Environment; readonly signal: AbortSignal | undefined; readonly overlay: Environment | undefined };
 
 declare global {
   var __orchestraInvocation: AsyncLocalStorage<Invocation> | undefined;
@@ -79,7 +79,14 @@ const invocation: AsyncLocalStorage<Invocation> = globalThis.__orchestraInvocati
  * process at the timeout; in-process on the local runtime, several runtimes (each with its own S3
  * endpoint and bucket) may share one process, and an invocation cannot be killed, only asked to stop.
  */
-export const withEnvironment = <T>(environment: Environment, work: () => T, signal?: AbortSignal): T => invocation.run({ environment, signal }, work);
+export const withEnvironment = <T>(environment: Environment, work: () => T, signal?: AbortSignal, overlay?: Environment): T =>
+  invocation.run({ environment, signal, overlay }, work);
+
+/**
+ * What the current local invocation sets over the process's environment (its endpoints, its role's
+ * key pair, its function's settings), if code runs inside one; never on Lambda or Fargate.
+ */
+export const invocationOverlay = (): Environment | undefined => invocation.getStore()?.overlay;
 
 /** The environment of the current invocation: process.env on Lambda and Fargate. */
 export const currentEnvironment = (): Environment => invocation.getStore()?.environment ?? process.env;

@@ -18,13 +18,21 @@ import { messageOf } from '../shared/errors';
 import { ORCHESTRA_ROOT } from '../shared/package-root';
 import type { LambdaHandler } from './task-runners/lambda';
 
-interface LoadedHandler {
-  readonly handler: LambdaHandler;
-  /** The bundle file loaded (undefined for a prebuilt function, never reloaded). */
-  readonly file: string | undefined;
+/** A handler's bundle as last made: the file to load, and what it was made from. */
+interface LoadedBundle {
+  /** The bundle file (for a prebuilt function, the package's own). */
+  readonly file: string;
+  /** How errors name it: the project-relative handler path. */
+  readonly label: string;
   readonly hash: string;
   /** The project files in the bundle with their modification times when it was made. */
   readonly sources: ReadonlyArray<{ readonly path: string; readonly mtimeMs: number }>;
+}
+
+/** One function's copy of a bundle's module. */
+interface ModuleInstance {
+  readonly hash: string;
+  readonly handler: LambdaHandler;
 }
 
 /** What a reload reports: the handler file and its new bundle's hash (12 hex digits). */
@@ -34,7 +42,7 @@ export interface HandlerReload {
 }
 
 const mtimeOf = (path: string): number => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const changed = (loaded: LoadedHandler): boolean => loaded.sources.some(({ path, mtimeMs }) => mtimeOf(path) !== mtimeMs);
+const changed = (loaded: LoadedBundle): boolean => loaded.sources.some(({ path, mtimeMs }) => mtimeOf(path) !== mtimeMs);
 
 /**
  * Where bundles are written: beside the project's dependencies, so the AWS SDK the bundle leaves out
@@ -49,11 +57,16 @@ function cacheDirFor(projectRoot: string): string {
 /** The module cache of CommonJS modules (bundles are CommonJS, as Lambda loads them): one per process. */
 const moduleCache = createRequire(import.meta.url).cache;
 
+/**
+ * A fresh copy of the bundle's module: each function gets its own (Lambda gives each its own process),
+ * so it is taken out of the module cache at once — which also lets a replaced one be collected.
+ */
 function handlerOf(file: string, entry: string): LambdaHandler {
   let module: unknown;
   try {
     // A require of its own: a shared one would list every bundle it ever loaded as its child, forever.
     module = createRequire(file)(file);
+    delete moduleCache[file];
   } catch (error) {
     // No `cause`: the engine reports an error's cause as the step's Cause, and the message says it all.
     throw new PermanentStepError(`${entry} failed to load: ${messageOf(error)}`);
@@ -66,8 +79,10 @@ function handlerOf(file: string, entry: string): LambdaHandler {
 
 /** The handler modules one runtime calls; a runtime owns one, so nothing here is process-wide. */
 export class HandlerModules {
-  private readonly loaded = new Map<string, LoadedHandler>();
-  private readonly loading = new Map<string, Promise<LoadedHandler>>();
+  private readonly bundles = new Map<string, LoadedBundle>();
+  private readonly bundling = new Map<string, Promise<LoadedBundle>>();
+  /** By `<entry>\n<instance>`. */
+  private readonly instances = new Map<string, ModuleInstance>();
 
   /** @param onReload told when a handler loaded before is loaded again from changed code. */
   constructor(private readonly onReload: (reload: HandlerReload) => void = () => undefined) {
@@ -75,30 +90,38 @@ export class HandlerModules {
     process.setSourceMapsEnabled(true);
   }
 
-  /** The handler of `entry` (absolute path) in the project at `projectRoot`, bundled again if its code changed. */
-  async load(entry: string, projectRoot: string): Promise<LambdaHandler> {
-    const current = this.loaded.get(entry);
-    if (current !== undefined && !changed(current)) return current.handler;
-    let pending = this.loading.get(entry);
-    if (pending === undefined) {
-      pending = this.fresh(entry, projectRoot).finally(() => this.loading.delete(entry));
-      this.loading.set(entry, pending);
-    }
-    const next = await pending;
-    const before = this.loaded.get(entry);
-    this.loaded.set(entry, next);
-    if (before !== undefined && before.hash !== next.hash) {
-      // The old bundle is no longer called: out of the module cache, it can be collected, so a hundred
-      // saves do not keep a hundred copies. (Bundles are CommonJS for Lambda, so this is possible.)
-      if (before.file !== undefined) delete moduleCache[before.file];
-      this.onReload({ entry, hash: next.hash.slice(0, 12) });
-    }
-    return next.handler;
+  /**
+   * The handler of `entry` (absolute path) in the project at `projectRoot`, bundled again if its code
+   * changed, as the function `instance` runs it: each instance has its own copy of the module.
+   */
+  async load(entry: string, projectRoot: string, instance: string = entry): Promise<LambdaHandler> {
+    const bundle = await this.bundleOf(entry, projectRoot);
+    const key = `${entry}\n${instance}`;
+    const current = this.instances.get(key);
+    if (current !== undefined && current.hash === bundle.hash) return current.handler;
+    const handler = handlerOf(bundle.file, bundle.label);
+    this.instances.set(key, { hash: bundle.hash, handler });
+    return handler;
   }
 
-  private async fresh(entry: string, projectRoot: string): Promise<LoadedHandler> {
+  private async bundleOf(entry: string, projectRoot: string): Promise<LoadedBundle> {
+    const current = this.bundles.get(entry);
+    if (current !== undefined && !changed(current)) return current;
+    let pending = this.bundling.get(entry);
+    if (pending === undefined) {
+      pending = this.fresh(entry, projectRoot).finally(() => this.bundling.delete(entry));
+      this.bundling.set(entry, pending);
+    }
+    const next = await pending;
+    const before = this.bundles.get(entry);
+    this.bundles.set(entry, next);
+    if (before !== undefined && before.hash !== next.hash) this.onReload({ entry, hash: next.hash.slice(0, 12) });
+    return next;
+  }
+
+  private async fresh(entry: string, projectRoot: string): Promise<LoadedBundle> {
     // Orchestra's prebuilt functions (in the package) are already the deployed bundle.
-    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR))) return { handler: handlerOf(entry, entry), file: undefined, hash: 'prebuilt', sources: [] };
+    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR))) return { file: entry, label: entry, hash: 'prebuilt', sources: [] };
     let bundle: LambdaBundle;
     try {
       bundle = await bundleLambda(entry);
@@ -107,7 +130,6 @@ export class HandlerModules {
     }
     const sources = bundle.sources.map((path) => ({ path, mtimeMs: mtimeOf(path) }));
     const dir = materialise(join(cacheDirFor(projectRoot), bundle.hash.slice(0, 16)), (partial) => writeLambdaBundle(bundle, partial));
-    const file = join(dir, BUNDLE_FILE);
-    return { handler: handlerOf(file, relative(projectRoot, entry) || entry), file, hash: bundle.hash, sources };
+    return { file: join(dir, BUNDLE_FILE), label: relative(projectRoot, entry) || entry, hash: bundle.hash, sources };
   }
 }

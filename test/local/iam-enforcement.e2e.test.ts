@@ -28,6 +28,9 @@ const containerWriting = (name: string, key: string): PipelineGraph => ({
   },
 });
 
+/** A handler with its own module-level SDK client, as written for AWS. */
+const RAW = 'test/fixtures/functions/raw-client/index.ts';
+
 const graphs: PipelineGraph[] = [
   lambdaWriting('own-folder', 'runs/own-folder/{runId}/write/out.txt'),
   lambdaWriting('outside', 'elsewhere/out.txt'),
@@ -49,6 +52,14 @@ const graphs: PipelineGraph[] = [
       each: { kind: 'lambda', handler: 'test/fixtures/functions/items/item.ts', dependsOn: ['list'], forEach: { from: 'list', manifest: 'list' } },
     },
   },
+  {
+    name: 'raw-shared',
+    steps: {
+      a: { kind: 'lambda', handler: RAW, parameters: { key: 'a/{runId}.txt' }, access: { write: ['a/'] } },
+      b: { kind: 'lambda', handler: RAW, parameters: { key: 'b/{runId}.txt' }, access: { write: ['b/'] } },
+    },
+  },
+  { name: 'raw-outside', steps: { c: { kind: 'lambda', handler: RAW, parameters: { key: 'a/{runId}-c.txt' }, retry: { maxAttempts: 1 } } } },
   { name: 'calls-sfn', steps: { call: { kind: 'lambda', handler: 'test/fixtures/functions/call-sfn/index.ts', retry: { maxAttempts: 1 } } } },
 ];
 const enforced = await startTestRuntime(graphs, { retryDelayMs: 1 });
@@ -116,6 +127,16 @@ describe('local runs enforce the deployed IAM', () => {
     expect(record.error?.cause).toContain(
       'assumed-role/orchestra-map-outside-state-machine/map-outside-state-machine is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::orchestra-data/lists/items.json"',
     );
+  });
+
+  it("holds a handler's own module-level SDK client to its step's role, each step with its own copy of the module", async () => {
+    const shared = await run(enforced, 'raw-shared');
+    expect(shared.status).toBe('SUCCEEDED');
+    expect((await enforced.s3.listKeys('a/')).map(({ key }) => key)).toEqual([`a/${shared.runId}.txt`]);
+    expect((await enforced.s3.listKeys('b/')).map(({ key }) => key)).toEqual([`b/${shared.runId}.txt`]);
+    const outside = await run(enforced, 'raw-outside');
+    expect(outside.status).toBe('FAILED');
+    expect(outside.steps['c']?.error?.cause).toContain('assumed-role/orchestra-raw-outside-c/raw-outside-c is not authorized to perform: s3:PutObject');
   });
 
   it('checks nothing when turned off', async () => {

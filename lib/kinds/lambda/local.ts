@@ -8,8 +8,13 @@ import { DEFAULT_LAMBDA_MEMORY_MIB } from './schema';
 export const lambdaLocal: LocalKind<LambdaStep> = {
   // The step's `files` are listed for functions/commons/bundled-files.ts, which refuses others as Lambda would.
   run: (context) =>
-    runInProcess(join(context.rootDir, context.step.handler), context.step.memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB, context, {
-      [FUNCTION_ENV.stepFiles]: JSON.stringify(context.step.files ?? []),
-    }),
+    runInProcess(
+      join(context.rootDir, context.step.handler),
+      context.step.memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB,
+      context,
+      { [FUNCTION_ENV.stepFiles]: JSON.stringify(context.step.files ?? []) },
+      // Its own function: two steps with one handler file are two functions on AWS.
+      `${context.pipeline}\n${context.stepId}`,
+    ),
   isProcess: false,
 };
