@@ -23,6 +23,7 @@ import { pipelineConstructId, STACK_OUTPUTS } from '../contract/stack-outputs';
 import { BACKFILLS_PREFIX, WAITS_PREFIX } from '../contract/step-event';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
+import { SIMULATE_MEMORY_MIB } from '../kinds/simulate/schema';
 import { resourceCountProblem } from './cloudformation-limits';
 import { grantDataAccess } from './data-access';
 import { KeyedConductor } from './keyed-conductor';
@@ -153,7 +154,7 @@ export class OrchestraStack extends Stack {
     const simulateFunction = new BuiltinFunction(this, 'SimulateStepFunction', {
       builtin: 'simulate-step',
       logGroupName: sharedLogGroupName(this.stackName, SIMULATE_FUNCTION_NAME),
-      memoryMiB: 128,
+      memoryMiB: SIMULATE_MEMORY_MIB,
       environment: { ORCHESTRA_BUCKET: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'simulate-step' },
     });
 

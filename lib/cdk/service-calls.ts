@@ -15,6 +15,7 @@ import type { PipelineSource } from '../catalogue';
 import { FUNCTION_ENV } from '../contract/environment';
 import { SERVICE_CALL_FUNCTION_NAME, sharedLogGroupName } from '../contract/log-groups';
 import { WAITS_PREFIX } from '../contract/step-event';
+import { SERVICE_CALL_MEMORY_MIB } from '../kinds/service/schema';
 import { policyStatementOf } from './data-access';
 import { acknowledgeWildcardResources } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
@@ -58,7 +59,7 @@ export class ServiceCalls extends Construct {
     this.function = new BuiltinFunction(this, 'Function', {
       builtin: 'service-call',
       logGroupName: sharedLogGroupName(Stack.of(this).stackName, SERVICE_CALL_FUNCTION_NAME),
-      memoryMiB: 256,
+      memoryMiB: SERVICE_CALL_MEMORY_MIB,
       // The service has 30 s to accept the work (functions/service-call); the work itself is awaited by the Task.
       timeoutSeconds: 60,
       environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'service-call' },

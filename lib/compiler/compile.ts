@@ -2,6 +2,7 @@
 
 import { placeholdersIn } from '../contract/placeholders';
 import type { Issue } from '../graph/issues';
+import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';
 import { defined } from '../shared/defined';
@@ -10,7 +11,6 @@ import { checkLimits, checkStepLimits, type MachineStats, machineStats } from '.
 import { type Block, planMakespan } from './plan/blocks';
 import { planByLevels } from './plan/levels';
 import { type PlanInput, planSeriesParallel } from './plan/series-parallel';
-import { estimatedSeconds } from './policies';
 import { renderDefinition, softFailingSteps } from './render';
 
 export type Planner = 'series-parallel' | 'levels';
@@ -37,7 +37,7 @@ export function planInputOf(graph: PipelineGraph): PlanInput {
   return {
     ids,
     predecessors: new Map(ids.map((id) => [id, [...new Set(graph.steps[id]?.dependsOn ?? [])]])),
-    weight: (id) => estimatedSeconds(defined(graph.steps[id], `step ${id}`)),
+    weight: (id) => resolveStep(graph, defined(graph.steps[id], `step ${id}`)).estimatedSeconds,
   };
 }
 

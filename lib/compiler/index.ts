@@ -1,3 +1,4 @@
+export { type ResolvedStep, resolveStep } from '../graph/resolve-step';
 export { CONTAINER_NAME } from '../kinds/container/compile';
 export * from './asl';
 export { type CompiledPipeline, type CompileOptions, compileGraph, type Planner, planInputOf, renderText } from './compile';
@@ -6,4 +7,3 @@ export * from './names';
 export { type Block, MAX_PARALLEL_BRANCHES, planMakespan, stepsOf } from './plan/blocks';
 export { planByLevels } from './plan/levels';
 export { type PlanInput, planSeriesParallel } from './plan/series-parallel';
-export { effectiveRetry, effectiveTimeout, estimatedSeconds } from './policies';

@@ -8,9 +8,9 @@ import { START_EXECUTION_SYNC } from '../kinds/pipeline/compile';
 /** `.sync` integrations add a TaskSubmitted event to each Task's history. */
 const SYNC_RESOURCES: ReadonlySet<string> = new Set([ECS_RUN_TASK_SYNC, START_EXECUTION_SYNC]);
 
+import { resolveStep } from '../graph/resolve-step';
 import { LAMBDA_RESULT_BUDGET_BYTES } from '../kinds/lambda/compile';
 import { type StateType, walkStates } from './asl';
-import { effectiveRetry, effectiveTimeout } from './policies';
 import type { RenderedDefinition } from './render';
 
 export const MAX_DEFINITION_BYTES = 1_048_576;
@@ -82,7 +82,7 @@ export function machineStats(graph: PipelineGraph, { definition, failurePathStat
   for (const [id, step] of Object.entries(graph.steps)) {
     // A distributed item's retries are in its child execution's history; an inline item's in this one, per item.
     if ('forEach' in step && step.forEach?.manifest !== undefined) continue;
-    retryEvents += ((effectiveRetry(graph, step).maxAttempts ?? 1) - 1) * EVENTS_PER_RETRY * expectedItems(graph, id);
+    retryEvents += (resolveStep(graph, step).retry.maxAttempts - 1) * EVENTS_PER_RETRY * expectedItems(graph, id);
   }
   const steps = Object.keys(graph.steps).length;
   return {
@@ -112,13 +112,13 @@ const SPLIT_FIX =
 
 /** Worst case of one step with every retry used: each attempt runs to its timeout, then waits its backoff. */
 export function worstCaseStepSeconds(graph: PipelineGraph, step: Step): number {
-  const retry = effectiveRetry(graph, step);
-  const attempts = retry.maxAttempts ?? 1;
-  let seconds = attempts * effectiveTimeout(graph, step);
-  let wait = retry.intervalSeconds ?? 1;
+  const retry = resolveStep(graph, step).retry;
+  const attempts = retry.maxAttempts;
+  let seconds = attempts * resolveStep(graph, step).timeoutSeconds;
+  let wait = retry.intervalSeconds;
   for (let retryNumber = 1; retryNumber < attempts; retryNumber++) {
     seconds += Math.min(wait, retry.maxDelaySeconds ?? Number.POSITIVE_INFINITY);
-    wait *= retry.backoffRate ?? 2;
+    wait *= retry.backoffRate;
   }
   return seconds;
 }

@@ -1,22 +1,12 @@
-/** Resolves each step's effective retry, timeout, failure policy and duration estimate. */
+/** A step's retry policy as ASL's Retry (its effective settings come from lib/graph/resolve-step.ts). */
 import { ERRORS, NEVER_RETRIED } from '../contract/errors';
-import type { OnFailure, PipelineGraph, RetryPolicy, Step } from '../graph/schema';
-import { defaultEstimatedSeconds, defaultTimeoutSeconds } from '../kinds/compile';
+import { DEFAULT_RETRY } from '../graph/resolve-step';
+import type { RetryPolicy } from '../graph/schema';
 import type { Retrier } from './asl';
-
-export const DEFAULT_RETRY: { maxAttempts: number; intervalSeconds: number; backoffRate: number } = {
-  maxAttempts: 3,
-  intervalSeconds: 1,
-  backoffRate: 2,
-};
 
 /** ASL's own defaults: fields equal to them are left out, since every Task repeats its Retry. */
 const ASL_DEFAULT_INTERVAL_SECONDS = 1;
 const ASL_DEFAULT_BACKOFF_RATE = 2;
-
-export const effectiveRetry = (graph: PipelineGraph, step: Step): RetryPolicy => ({ ...DEFAULT_RETRY, ...graph.defaults?.retry, ...step.retry });
-export const effectiveTimeout = (graph: PipelineGraph, step: Step): number => step.timeoutSeconds ?? graph.defaults?.timeoutSeconds ?? defaultTimeoutSeconds(step);
-export const effectiveOnFailure = (graph: PipelineGraph, step: Step): OnFailure => step.onFailure ?? graph.defaults?.onFailure ?? 'fail';
 
 /** ASL Retry: graph `maxAttempts` counts every attempt; ASL `MaxAttempts` counts retries only. */
 export function renderRetry(policy: RetryPolicy): Retrier[] | undefined {
@@ -34,6 +24,3 @@ export function renderRetry(policy: RetryPolicy): Retrier[] | undefined {
   };
   return [{ ErrorEquals: [...NEVER_RETRIED], MaxAttempts: 0 }, retrier];
 }
-
-/** Expected seconds, for planning only. */
-export const estimatedSeconds = (step: Step): number => step.estimatedDurationSeconds ?? defaultEstimatedSeconds(step);

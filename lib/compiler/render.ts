@@ -7,6 +7,7 @@
 import { ERRORS } from '../contract/errors';
 import { mapResultsPrefixExpression, S3_GET_OBJECT, S3_PUT_OBJECT } from '../contract/map-items';
 import { PLACEHOLDERS, ref } from '../contract/placeholders';
+import { resolveStep } from '../graph/resolve-step';
 import type { ForEach, PipelineGraph, Step } from '../graph/schema';
 import { buildTask, resultBytesOf } from '../kinds/compile';
 import { eventDependenciesOf } from '../kinds/task';
@@ -26,7 +27,7 @@ import {
   SUMMARISE_FAILURES_STATE,
 } from './names';
 import { type Block, stepsOf } from './plan/blocks';
-import { effectiveOnFailure, effectiveRetry, effectiveTimeout, renderRetry } from './policies';
+import { renderRetry } from './policies';
 import { type BlockLayout, layOutState } from './state-layout';
 
 type States = Record<string, State>;
@@ -57,7 +58,7 @@ export function softFailingSteps(graph: PipelineGraph, order: readonly string[])
   for (const id of order) {
     const step = graph.steps[id];
     if (step === undefined) continue;
-    if (effectiveOnFailure(graph, step) === 'continue' || (step.dependsOn ?? []).some((dep) => soft.has(dep))) soft.add(id);
+    if (resolveStep(graph, step).onFailure === 'continue' || (step.dependsOn ?? []).some((dep) => soft.has(dep))) soft.add(id);
   }
   return soft;
 }
@@ -80,7 +81,7 @@ export function renderDefinition(graph: PipelineGraph, plan: Block, softFailing:
   });
   Object.assign(all, states);
   if (hasSoftFailures) {
-    const continueSteps = [...softFailing].filter((id) => effectiveOnFailure(graph, defined(graph.steps[id], `step ${id}`)) === 'continue');
+    const continueSteps = [...softFailing].filter((id) => resolveStep(graph, defined(graph.steps[id], `step ${id}`)).onFailure === 'continue');
     all[CHECK_FAILURES_STATE] = {
       Type: 'Choice',
       Comment: 'Steps with onFailure "continue" let independent steps finish; the run still fails if any of them failed.',
@@ -253,7 +254,7 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
   const step = graph.steps[id];
   if (step === undefined) throw new InvariantError(`the plan names unknown step "${id}"`);
   const task = buildTask({ graph, id, step });
-  const retry = renderRetry(effectiveRetry(graph, step));
+  const retry = renderRetry(resolveStep(graph, step).retry);
   let catchers: Catcher[] | undefined;
   const failed = derivedStateName(id, 'failed');
   if (softFailing.has(id)) {
@@ -267,12 +268,12 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     };
     failurePath.add(failed);
   }
-  if (effectiveOnFailure(graph, step) === 'continue') catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
+  if (resolveStep(graph, step).onFailure === 'continue') catchers = [{ ErrorEquals: [ERRORS.all], ResultPath: `$.failed.${id}`, Next: failed }];
   const taskFields = {
     Resource: task.Resource,
     Parameters: task.Parameters,
     ...(task.ResultSelector === undefined ? {} : { ResultSelector: task.ResultSelector }),
-    TimeoutSeconds: effectiveTimeout(graph, step),
+    TimeoutSeconds: resolveStep(graph, step).timeoutSeconds,
     ...(task.HeartbeatSeconds === undefined ? {} : { HeartbeatSeconds: task.HeartbeatSeconds }),
     ...(retry === undefined ? {} : { Retry: retry }),
   };

@@ -7,9 +7,10 @@
  * dependencies' results come from XCom. Retries, timeouts and the schedule are carried over; what
  * Airflow cannot say the same way is written as a comment in the file.
  */
-import { effectiveOnFailure, effectiveRetry, effectiveTimeout } from '../compiler/policies';
+
 import { CONTAINER_ENV, dependencyEnvName } from '../contract/environment';
 import { outputPrefixFor } from '../contract/step-event';
+import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph, Step } from '../graph/schema';
 import { OrchestraError } from '../shared/errors';
 
@@ -153,13 +154,13 @@ function stepEventTemplate(graph: PipelineGraph, id: string, step: Step): string
 }
 
 function policyArguments(graph: PipelineGraph, step: Step): string[] {
-  const retry = effectiveRetry(graph, step);
-  const retries = (retry.maxAttempts ?? 1) - 1;
-  const out = [`retries=${retries}`, `execution_timeout=timedelta(seconds=${effectiveTimeout(graph, step)})`];
+  const retry = resolveStep(graph, step).retry;
+  const retries = retry.maxAttempts - 1;
+  const out = [`retries=${retries}`, `execution_timeout=timedelta(seconds=${resolveStep(graph, step).timeoutSeconds})`];
   if (retries > 0) {
-    out.push(`retry_delay=timedelta(seconds=${retry.intervalSeconds ?? 1})`);
+    out.push(`retry_delay=timedelta(seconds=${retry.intervalSeconds})`);
     // Airflow doubles the delay; Step Functions multiplies it by backoffRate.
-    if ((retry.backoffRate ?? 1) > 1) out.push('retry_exponential_backoff=True');
+    if (retry.backoffRate > 1) out.push('retry_exponential_backoff=True');
     if (retry.maxDelaySeconds !== undefined) out.push(`max_retry_delay=timedelta(seconds=${retry.maxDelaySeconds})`);
   }
   return out;
@@ -247,7 +248,7 @@ export function exportAirflow(graph: PipelineGraph, targets: AirflowTargets = {}
   const names = variableNames(ids);
   const schedule = airflowSchedule(graph.trigger?.schedule, graph.trigger?.timezone);
   const kinds = new Set(Object.values(graph.steps).map((step) => step.kind));
-  const failFast = Object.values(graph.steps).every((step) => effectiveOnFailure(graph, step) === 'fail');
+  const failFast = Object.values(graph.steps).every((step) => resolveStep(graph, step).onFailure === 'fail');
   const started = graph.trigger?.ingestPrefix ?? (graph.trigger?.mode === 'keyed' ? `${graph.trigger.dataPrefix ?? 'data/'}<type>/<key>/` : undefined);
   // A string literal, not a triple-quoted block: a description may hold backslashes (a Windows path) or a NUL.
   const docstring = [

@@ -20,13 +20,10 @@ const COMPILE_KINDS: { readonly [K in StepKind]: CompileKind<StepsByKind[K]> } =
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
 const buildFor = <K extends StepKind>(kind: K, context: StepBuildContext<StepsByKind[K]>): TaskParts => COMPILE_KINDS[kind].buildTask(context);
-const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => COMPILE_KINDS[kind].estimatedSeconds(step);
 const resultBytesFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => COMPILE_KINDS[kind].resultBytes(step);
 const resultTypeFor = <K extends StepKind>(kind: K, step: StepsByKind[K], moduleOf: (projectPath: string) => string): string => COMPILE_KINDS[kind].resultType(step, moduleOf);
 
 export const buildTask = (context: StepBuildContext): TaskParts => buildFor(context.step.kind, context);
-export const defaultTimeoutSeconds = (step: Step): number => COMPILE_KINDS[step.kind].defaultTimeoutSeconds;
-export const defaultEstimatedSeconds = (step: Step): number => estimateFor(step.kind, step);
 /** What a distributed forEach step keeps: its map run's ARN and where the ResultWriter put the results. */
 export const MAP_RUN_RESULT_BYTES = 512;
 

@@ -9,8 +9,19 @@ import { accessProblems } from '../contract/step-access';
 import { type Issue, issue } from '../graph/issues';
 import type { LooseStep } from '../graph/rules/context';
 
+/** A kind's settings where neither the step nor the graph's `defaults` set one (lib/graph/resolve-step.ts). */
+export interface KindDefaults<S> {
+  /** Per-attempt timeout. */
+  readonly timeoutSeconds: number;
+  /** Expected seconds, for planning only. */
+  readonly estimatedSeconds: (step: S) => number;
+  /** Memory of the function or task that runs the step (a shared function's for simulate and service steps); none for pipeline steps. */
+  readonly memoryMiB?: number;
+}
+
 export interface StepKindSpec<Schema extends z.ZodObject = z.ZodObject> {
   readonly schema: Schema;
+  readonly defaults: KindDefaults<z.infer<Schema>>;
   /** Checks on a step as far as it could be read (even when the schema rejected parts of it); `graph` is the whole raw graph. */
   readonly check?: (step: LooseStep, rootDir: string, graph: Readonly<Record<string, unknown>>) => Issue[];
   /** Mermaid node brackets. */

@@ -20,10 +20,6 @@ export interface StepBuildContext<S extends Step = Step> {
 /** How the compiler treats one kind of step. */
 export interface CompileKind<S extends Step> {
   readonly buildTask: (context: StepBuildContext<S>) => TaskParts;
-  /** Per-attempt timeout when neither the step nor the graph's `defaults` set one. */
-  readonly defaultTimeoutSeconds: number;
-  /** Expected seconds for planning when the step sets no `estimatedDurationSeconds`. */
-  readonly estimatedSeconds: (step: S) => number;
   /** The most a step's result adds to the run state, or the budget assumed when the kind cannot say. */
   readonly resultBytes: (step: S) => number;
   /**

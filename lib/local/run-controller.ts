@@ -8,10 +8,10 @@ import type { PipelineSource } from '../catalogue';
 import type { AnyDefinition } from '../compiler/asl';
 import { parseDefinition } from '../compiler/asl';
 import { mapItemStateName } from '../compiler/names';
-import { effectiveRetry } from '../compiler/policies';
 import { ERRORS } from '../contract/errors';
 import { substitute } from '../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
+import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph } from '../graph/schema';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../runtime/execution-history';
 import { OrchestraError } from '../shared/errors';
@@ -119,7 +119,7 @@ export class RunController {
     const machine = prepareMachine(definition, new Set(taskStateNamesOf(pipeline.graph)));
     // A forEach step's Map is not retried as a whole: its retries are per item, inside.
     const maxAttempts = new Map(
-      Object.entries(pipeline.graph.steps).map(([id, step]) => [id, 'forEach' in step && step.forEach !== undefined ? 1 : (effectiveRetry(pipeline.graph, step).maxAttempts ?? 1)]),
+      Object.entries(pipeline.graph.steps).map(([id, step]) => [id, 'forEach' in step && step.forEach !== undefined ? 1 : resolveStep(pipeline.graph, step).retry.maxAttempts]),
     );
     this.pipelinesByName.set(pipeline.name, { pipeline, definition, machine, maxAttempts });
   }

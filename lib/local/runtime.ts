@@ -14,11 +14,11 @@ import { dataItemAccessOf } from '../access/data-items';
 import { pipelineInputPrefixes } from '../access/roles';
 import { describePipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
-import { effectiveTimeout } from '../compiler/policies';
 import type { ActivityEvent } from '../contract/activity';
 import { FUNCTION_ENV } from '../contract/environment';
 import type { RunChange } from '../contract/run-changes';
 import type { RunInput } from '../contract/step-event';
+import { resolveStep } from '../graph/resolve-step';
 import { runStepLocally } from '../kinds/local';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { InvariantError } from '../shared/errors';
@@ -283,7 +283,7 @@ export class LocalRuntime {
     const pipeline = this.controller.pipelines.find((p) => p.name === pipelineName);
     const step = pipeline !== undefined && Object.hasOwn(pipeline.graph.steps, stepId) ? pipeline.graph.steps[stepId] : undefined;
     if (pipeline === undefined || step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipelineName}: add the pipeline first`);
-    const timeoutSeconds = effectiveTimeout(pipeline.graph, step);
+    const timeoutSeconds = resolveStep(pipeline.graph, step).timeoutSeconds;
     const signal = AbortSignal.timeout(timeoutSeconds * 1000);
     return runStepLocally({
       pipeline: pipeline.name,

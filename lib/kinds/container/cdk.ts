@@ -11,6 +11,7 @@ import type { CdkKind } from '../../cdk/step-resources';
 import { stepLogGroupName } from '../../contract/log-groups';
 import { PLACEHOLDERS, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
+import { resolveStep } from '../../graph/resolve-step';
 import type { ContainerStep } from '../../graph/schema';
 import { InvariantError } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
@@ -48,7 +49,7 @@ const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, 
   const logGroup = new LogGroup(scope, `${name}Logs`, { logGroupName, retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
   const task = new FargateTaskDefinition(scope, `${name}Task`, {
     cpu: step.cpu ?? DEFAULT_CONTAINER_CPU,
-    memoryLimitMiB: step.memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
+    memoryLimitMiB: resolveStep(graph, step).memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
     runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64 },
   });
   const source = imageSourceOf(imageOverride(scope, graph.name, stepId) ?? step.image);

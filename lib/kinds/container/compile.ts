@@ -59,8 +59,6 @@ const CONTAINER_RESULT_BYTES = 300;
 
 export const containerCompile: CompileKind<ContainerStep> = {
   buildTask: containerTask,
-  defaultTimeoutSeconds: 3600,
-  estimatedSeconds: () => 60,
   resultBytes: () => CONTAINER_RESULT_BYTES,
   /** What its result.json holds (stepHandler and containerStep read it in), or `{taskArn}` when it wrote none. */
   resultType: () => 'unknown',

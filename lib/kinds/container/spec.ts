@@ -5,7 +5,7 @@ import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
-import { containerStepSchema, imageSourceOf } from './schema';
+import { containerStepSchema, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
 
 function checkImage(image: string, at: readonly string[], rootDir: string): Issue[] {
   const source = imageSourceOf(image);
@@ -35,6 +35,7 @@ function checkImage(image: string, at: readonly string[], rootDir: string): Issu
 
 export const containerKind: StepKindSpec<typeof containerStepSchema> = {
   schema: containerStepSchema,
+  defaults: { timeoutSeconds: 3600, estimatedSeconds: () => 60, memoryMiB: DEFAULT_CONTAINER_MEMORY_MIB },
   diagramShape: ['[[', ']]'],
   check(step, rootDir, graph) {
     const found: Issue[] = [...checkStepAccess(step, graph)];

@@ -6,11 +6,11 @@ import type { Construct } from 'constructs';
 import { grantDataAccess } from '../../cdk/data-access';
 import { StepFunction } from '../../cdk/step-function';
 import type { CdkKind } from '../../cdk/step-resources';
-import { effectiveTimeout } from '../../compiler/policies';
 import { FUNCTION_ENV, tableEnvName } from '../../contract/environment';
 import { stepLogGroupName } from '../../contract/log-groups';
 import { lambdaFunctionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
+import { resolveStep } from '../../graph/resolve-step';
 import type { LambdaStep } from '../../graph/schema';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from './schema';
 
@@ -32,14 +32,15 @@ function pipelineTable(scope: Construct, name: string): Table {
 /** One NodejsFunction per step, with its own role and log group. */
 const resources: CdkKind<LambdaStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access }) => {
   const logGroupName = stepLogGroupName(Stack.of(scope).stackName, graph.name, stepId);
+  const resolved = resolveStep(graph, step);
   const fn = new StepFunction(scope, `${resourceNameOf(stepId)}Function`, {
     logGroupName,
     entry: join(rootDir, step.handler),
     projectRoot: rootDir,
     ...(step.files === undefined ? {} : { files: step.files }),
-    ...(step.memoryMiB === undefined ? {} : { memoryMiB: step.memoryMiB }),
+    ...(resolved.memoryMiB === undefined ? {} : { memoryMiB: resolved.memoryMiB }),
     // The function's own timeout is the one its Task waits (the graph's default included): it was 300 s beside a 120 s Task.
-    timeoutSeconds: Math.min(effectiveTimeout(graph, step), LAMBDA_MAX_TIMEOUT_SECONDS),
+    timeoutSeconds: Math.min(resolved.timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS),
     environment: { [FUNCTION_ENV.bucket]: bucket.bucketName, POWERTOOLS_SERVICE_NAME: graph.name },
   });
   grantDataAccess(bucket, fn.role, access);

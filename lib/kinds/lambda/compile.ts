@@ -11,8 +11,6 @@ export const LAMBDA_RESULT_BUDGET_BYTES = 1024;
 /** Direct function-ARN resource: the Task result is the handler's return value, no Payload wrapper. */
 export const lambdaCompile: CompileKind<LambdaStep> = {
   buildTask: (context) => ({ Resource: ref(lambdaFunctionPlaceholder(context.id)), Parameters: stepEventParameters(context) }),
-  defaultTimeoutSeconds: 300,
-  estimatedSeconds: () => 1,
   resultBytes: () => LAMBDA_RESULT_BUDGET_BYTES,
   resultType: (step, moduleOf) => `StepResultOf<typeof import('${moduleOf(step.handler)}').handler>`,
 };

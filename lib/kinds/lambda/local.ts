@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FUNCTION_ENV } from '../../contract/environment';
+import { resolveStep } from '../../graph/resolve-step';
 import type { LambdaStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
 import { DEFAULT_LAMBDA_MEMORY_MIB } from './schema';
@@ -10,7 +11,8 @@ export const lambdaLocal: LocalKind<LambdaStep> = {
   run: (context) =>
     runInProcess(
       join(context.rootDir, context.step.handler),
-      context.step.memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB,
+      // Memory is the step's own or its kind's (the graph's `defaults` have none).
+      resolveStep({}, context.step).memoryMiB ?? DEFAULT_LAMBDA_MEMORY_MIB,
       context,
       { [FUNCTION_ENV.stepFiles]: JSON.stringify(context.step.files ?? []) },
       // Its own function: two steps with one handler file are two functions on AWS.

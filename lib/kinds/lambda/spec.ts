@@ -5,7 +5,7 @@ import { type Issue, issue } from '../../graph/issues';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
-import { LAMBDA_MAX_TIMEOUT_SECONDS, lambdaStepSchema } from './schema';
+import { DEFAULT_LAMBDA_MEMORY_MIB, LAMBDA_MAX_TIMEOUT_SECONDS, lambdaStepSchema } from './schema';
 
 const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
 
@@ -59,6 +59,7 @@ function checkFiles(files: readonly unknown[], at: readonly string[], rootDir: s
 
 export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   schema: lambdaStepSchema,
+  defaults: { timeoutSeconds: 300, estimatedSeconds: () => 1, memoryMiB: DEFAULT_LAMBDA_MEMORY_MIB },
   diagramShape: ['(', ')'],
   check(step, rootDir, graph) {
     const found: Issue[] = [];

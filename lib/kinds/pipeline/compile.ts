@@ -3,7 +3,6 @@ import { PIPELINE_RUN_SOURCE } from '../../contract/step-event';
 import type { PipelineStep } from '../../graph/schema';
 import { bodyParameters } from '../service/compile';
 import type { CompileKind, StepBuildContext } from '../task';
-import { PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS } from './schema';
 
 export const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 
@@ -36,8 +35,6 @@ export const pipelineCompile: CompileKind<PipelineStep> = {
     Parameters: { StateMachineArn: ref(stateMachinePlaceholder(context.step.pipeline)), Input: childInput(context) },
     ResultSelector: { pipeline: context.step.pipeline, 'runId.$': '$.Name', 'status.$': '$.Status', 'output.$': '$.Output' },
   }),
-  defaultTimeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS,
-  estimatedSeconds: () => 60,
   /** DescribeExecution's Output is the child run's output as JSON text (null until it has one). */
   resultType: (step) => `{ readonly pipeline: ${JSON.stringify(step.pipeline)}; readonly runId: string; readonly status: string; readonly output: string | null }`,
   resultBytes: () => PIPELINE_RESULT_BUDGET_BYTES,

@@ -3,7 +3,7 @@ import { type Issue, issue } from '../../graph/issues';
 import { isJsonRecord } from '../../shared/json';
 import { referenceIssues } from '../service/spec';
 import type { StepKindSpec } from '../spec';
-import { pipelineStepSchema } from './schema';
+import { PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS, pipelineStepSchema } from './schema';
 
 /** The pipelines a graph's pipeline steps run, by step id. */
 export const childPipelinesOf = (graph: {
@@ -13,6 +13,7 @@ export const childPipelinesOf = (graph: {
 
 export const pipelineKind: StepKindSpec<typeof pipelineStepSchema> = {
   schema: pipelineStepSchema,
+  defaults: { timeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60 },
   diagramShape: ['[[', ']]'],
   check(step, _rootDir, graph) {
     const trigger = graph['trigger'];

@@ -6,7 +6,6 @@ import { DEFAULT_DATA_PREFIX } from '../../contract/step-event';
 import type { ServiceStep } from '../../graph/schema';
 import { isJsonRecord } from '../../shared/json';
 import { type CompileKind, type StepBuildContext, stepEventParameters } from '../task';
-import { SERVICE_DEFAULT_TIMEOUT_SECONDS } from './schema';
 
 /** `{key}`-style values become `"<field>.$": <path>` (objects only: Step Functions evaluates no paths inside arrays, the graph check refuses them there). */
 export function bodyParameters(body: Readonly<Record<string, unknown>>): JsonObject {
@@ -47,8 +46,6 @@ export const serviceCompile: CompileKind<ServiceStep> = {
     },
     ...(context.step.heartbeatSeconds === undefined ? {} : { HeartbeatSeconds: context.step.heartbeatSeconds }),
   }),
-  defaultTimeoutSeconds: SERVICE_DEFAULT_TIMEOUT_SECONDS,
-  estimatedSeconds: () => 60,
   /** A callback's output (capped) or the awaited item's key and ETag. */
   resultBytes: () => CALLBACK_OUTPUT_MAX_BYTES,
   /** Whatever the service answers on its callback. */

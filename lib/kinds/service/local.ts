@@ -3,12 +3,10 @@ import type { ServiceStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
 import { isJsonRecord } from '../../shared/json';
+import { SERVICE_CALL_MEMORY_MIB } from './schema';
 
 /** The built-in function behind every service step (functions/service-call), shipped with Orchestra. */
 export const SERVICE_CALL_HANDLER = builtinFunctionModule('service-call');
-
-/** Matches the deployed function's memory (lib/cdk/service-calls.ts). */
-export const SERVICE_CALL_MEMORY_MIB = 256;
 
 /**
  * As Lambda's `lambda:invoke` integration does, the function gets the Task's `Payload`; the Task then

@@ -3,6 +3,8 @@ import { commonStepFields, dataTypeSchema } from '../../graph/step-fields';
 
 /** A day: services take hours; the heartbeat, when set, notices a dead one sooner. */
 export const SERVICE_DEFAULT_TIMEOUT_SECONDS = 86_400;
+/** The one service-call function's memory, deployed (lib/cdk/service-calls.ts) and local alike. */
+export const SERVICE_CALL_MEMORY_MIB = 256;
 
 /** A body field name; one ending in ".$" would make Step Functions read its value as a path. */
 const bodyField = z.string().refine((key) => !key.endsWith('.$'), {

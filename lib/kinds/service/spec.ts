@@ -4,7 +4,7 @@ import { type Issue, type IssueCode, issue } from '../../graph/issues';
 import type { LooseStep } from '../../graph/rules/context';
 import { isJsonRecord } from '../../shared/json';
 import type { StepKindSpec } from '../spec';
-import { SERVICE_DEFAULT_TIMEOUT_SECONDS, serviceStepSchema } from './schema';
+import { SERVICE_CALL_MEMORY_MIB, SERVICE_DEFAULT_TIMEOUT_SECONDS, serviceStepSchema } from './schema';
 
 interface FoundReference {
   readonly reference: BodyReference;
@@ -65,6 +65,7 @@ export const hasServiceSteps = (graph: { readonly steps: Readonly<Record<string,
 
 export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
   schema: serviceStepSchema,
+  defaults: { timeoutSeconds: SERVICE_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60, memoryMiB: SERVICE_CALL_MEMORY_MIB },
   diagramShape: ['[/', '/]'],
   check(step, _rootDir, graph) {
     const trigger = graph['trigger'];

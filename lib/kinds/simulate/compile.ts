@@ -15,14 +15,8 @@ export const simulateCompile: CompileKind<SimulateStep> = {
     if (step.writes !== undefined) simulate['writes'] = step.writes;
     return { Resource: ref(PLACEHOLDERS.simulateFunction), Parameters: { ...stepEventParameters(context), simulate } };
   },
-  defaultTimeoutSeconds: 300,
   /** Exactly its declared output, else the default: `{"ok":true}`, or the URI of what it writes. */
   resultBytes: (step) => Buffer.byteLength(JSON.stringify(step.output ?? (step.writes === undefined ? { ok: true } : { uri: `s3://${'b'.repeat(63)}/${step.writes}` }))),
   /** Its declared output (JSON is type syntax too), else the default. */
   resultType: (step) => (step.output !== undefined ? JSON.stringify(step.output) : step.writes === undefined ? '{ readonly ok: true }' : '{ readonly uri: string }'),
-  /** The mean duration. */
-  estimatedSeconds(step) {
-    const d = step.durationMs ?? 0;
-    return (Array.isArray(d) ? (d[0] + d[1]) / 2 : d) / 1000;
-  },
 };

@@ -1,11 +1,9 @@
 import type { SimulateStep } from '../../graph/schema';
 import { type LocalKind, runInProcess } from '../../local/task-runners';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
+import { SIMULATE_MEMORY_MIB } from './schema';
 
 /** The built-in handler behind every simulate step (functions/simulate-step), shipped with Orchestra. */
 export const SIMULATE_HANDLER = builtinFunctionModule('simulate-step');
-
-/** Matches the deployed function's memory (lib/cdk). */
-const SIMULATE_MEMORY_MIB = 128;
 
 export const simulateLocal: LocalKind<SimulateStep> = { run: (context) => runInProcess(SIMULATE_HANDLER, SIMULATE_MEMORY_MIB, context), isProcess: false };

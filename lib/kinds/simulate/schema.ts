@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { simulateSettingsShape } from '../../contract/simulate';
 import { commonStepFields, forEachSchema } from '../../graph/step-fields';
 
+/** The one simulate function's memory, deployed (lib/cdk/orchestra-stack.ts) and local alike. */
+export const SIMULATE_MEMORY_MIB = 128;
+
 export const simulateStepSchema = z
   .strictObject({
     kind: z.literal('simulate'),

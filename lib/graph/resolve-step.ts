@@ -1,0 +1,52 @@
+/**
+ * A step's effective settings, in one place: its own, else the graph's `defaults`, else its kind's
+ * (lib/kinds/<kind>/spec.ts). The compiler (Task TimeoutSeconds and Retry), the stack (a Lambda's own
+ * timeout and memory, a task's memory), the local runtime and the exporters all read them here, so
+ * they cannot disagree (a Lambda's 300 s beside its Task's 120 s did: issue 30).
+ */
+import type { KindDefaults } from '../kinds/spec';
+import { STEP_KIND_SPECS } from '../kinds/specs';
+import type { OnFailure, PipelineGraph, RetryPolicy, Step, StepKind, StepsByKind } from './schema';
+
+export const DEFAULT_RETRY = { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2 } as const;
+
+export interface ResolvedStep {
+  /** Per attempt. */
+  readonly timeoutSeconds: number;
+  readonly retry: RetryPolicy & { readonly maxAttempts: number; readonly intervalSeconds: number; readonly backoffRate: number };
+  readonly onFailure: OnFailure;
+  /** Expected seconds, for planning only. */
+  readonly estimatedSeconds: number;
+  /** Of the function or task that runs it; undefined for a pipeline step, which runs none. */
+  readonly memoryMiB: number | undefined;
+}
+
+/** Each kind's defaults, typed per kind (a mapped type: a kind left out is a type error). */
+const KIND_DEFAULTS: { readonly [K in StepKind]: KindDefaults<StepsByKind[K]> } = {
+  lambda: STEP_KIND_SPECS.lambda.defaults,
+  container: STEP_KIND_SPECS.container.defaults,
+  simulate: STEP_KIND_SPECS.simulate.defaults,
+  service: STEP_KIND_SPECS.service.defaults,
+  pipeline: STEP_KIND_SPECS.pipeline.defaults,
+};
+
+// The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
+const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => KIND_DEFAULTS[kind].estimatedSeconds(step);
+
+export function resolveStep(graph: Pick<PipelineGraph, 'defaults'>, step: Step): ResolvedStep {
+  const kind = KIND_DEFAULTS[step.kind];
+  const defaults = graph.defaults;
+  const retry = { ...defaults?.retry, ...step.retry };
+  return {
+    timeoutSeconds: step.timeoutSeconds ?? defaults?.timeoutSeconds ?? kind.timeoutSeconds,
+    retry: {
+      ...retry,
+      maxAttempts: step.retry?.maxAttempts ?? defaults?.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+      intervalSeconds: step.retry?.intervalSeconds ?? defaults?.retry?.intervalSeconds ?? DEFAULT_RETRY.intervalSeconds,
+      backoffRate: step.retry?.backoffRate ?? defaults?.retry?.backoffRate ?? DEFAULT_RETRY.backoffRate,
+    },
+    onFailure: step.onFailure ?? defaults?.onFailure ?? 'fail',
+    estimatedSeconds: step.estimatedDurationSeconds ?? estimateFor(step.kind, step),
+    memoryMiB: ('memoryMiB' in step ? step.memoryMiB : undefined) ?? kind.memoryMiB,
+  };
+}
