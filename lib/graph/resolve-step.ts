@@ -21,20 +21,27 @@ export interface ResolvedStep {
   readonly memoryMiB: number | undefined;
 }
 
-/** Each kind's defaults, typed per kind (a mapped type: a kind left out is a type error). */
-const KIND_DEFAULTS: { readonly [K in StepKind]: KindDefaults<StepsByKind[K]> } = {
-  lambda: STEP_KIND_SPECS.lambda.defaults,
-  container: STEP_KIND_SPECS.container.defaults,
-  simulate: STEP_KIND_SPECS.simulate.defaults,
-  service: STEP_KIND_SPECS.service.defaults,
-  pipeline: STEP_KIND_SPECS.pipeline.defaults,
-};
+type KindDefaultsRegistry = { readonly [K in StepKind]: KindDefaults<StepsByKind[K]> };
+let registry: KindDefaultsRegistry | undefined;
+
+/**
+ * Each kind's defaults, typed per kind (a mapped type: a kind left out is a type error). Built on first
+ * use: a kind's own checks resolve steps too, and its module is still loading when this one is.
+ */
+const kindDefaults = (): KindDefaultsRegistry =>
+  (registry ??= {
+    lambda: STEP_KIND_SPECS.lambda.defaults,
+    container: STEP_KIND_SPECS.container.defaults,
+    simulate: STEP_KIND_SPECS.simulate.defaults,
+    service: STEP_KIND_SPECS.service.defaults,
+    pipeline: STEP_KIND_SPECS.pipeline.defaults,
+  });
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
-const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => KIND_DEFAULTS[kind].estimatedSeconds(step);
+const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => kindDefaults()[kind].estimatedSeconds(step);
 
 export function resolveStep(graph: Pick<PipelineGraph, 'defaults'>, step: Step): ResolvedStep {
-  const kind = KIND_DEFAULTS[step.kind];
+  const kind = kindDefaults()[step.kind];
   const defaults = graph.defaults;
   const retry = { ...defaults?.retry, ...step.retry };
   return {

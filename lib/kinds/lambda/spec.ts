@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { type Issue, issue } from '../../graph/issues';
+import { resolveStep } from '../../graph/resolve-step';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
@@ -64,15 +65,19 @@ export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   check(step, rootDir, graph) {
     const found: Issue[] = [];
     const { handler, files } = step.raw;
-    // The timeout the step runs with: its own, else the graph's default (a default of 1200 s passed here and failed the deploy).
+    // The timeout the step runs with, resolved as everywhere (a default of 1200 s passed here and failed the deploy);
+    // read from the raw graph, which may be invalid elsewhere.
     const defaults = graph['defaults'];
     const inherited = typeof defaults === 'object' && defaults !== null && 'timeoutSeconds' in defaults ? defaults.timeoutSeconds : undefined;
-    const own = step.raw.timeoutSeconds;
-    const timeoutSeconds = own ?? inherited;
+    const own = typeof step.raw.timeoutSeconds === 'number' ? step.raw.timeoutSeconds : undefined;
+    const { timeoutSeconds } = resolveStep(
+      { defaults: typeof inherited === 'number' ? { timeoutSeconds: inherited } : {} },
+      { kind: 'lambda', handler: typeof handler === 'string' ? handler : '', ...(own === undefined ? {} : { timeoutSeconds: own }) },
+    );
     if (typeof handler === 'string') found.push(...checkHandler(handler, ['steps', step.id, 'handler'], rootDir));
     if (Array.isArray(files)) found.push(...checkFiles(files, ['steps', step.id, 'files'], rootDir));
     found.push(...checkStepAccess(step, graph));
-    if (typeof timeoutSeconds === 'number' && timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
+    if (timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
       found.push(
         issue(
           'invalid-timeout',
