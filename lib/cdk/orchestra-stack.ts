@@ -6,12 +6,12 @@
 import { Arn, ArnFormat, CfnOutput, CfnResource, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { FlowLogDestination, type ISecurityGroup, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
-import { Cluster, ContainerInsights, type ICluster } from 'aws-cdk-lib/aws-ecs';
+import { FlowLogDestination, type IVpc, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -24,6 +24,7 @@ import { BACKFILLS_PREFIX, WAITS_PREFIX } from '../contract/step-event';
 import { needsContainerNetwork } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { SIMULATE_MEMORY_MIB } from '../kinds/simulate/schema';
+import { asInterface } from './cdk-interfaces';
 import { resourceCountProblem } from './cloudformation-limits';
 import { grantDataAccess } from './data-access';
 import { KeyedConductor } from './keyed-conductor';
@@ -84,8 +85,7 @@ export class OrchestraStack extends Stack {
       enforceSSL: true,
       versioned: true,
       eventBridgeEnabled: true,
-      // Cast: aws-cdk-lib's types predate exactOptionalPropertyTypes.
-      serverAccessLogsBucket: accessLogs as unknown as IBucket,
+      serverAccessLogsBucket: asInterface(accessLogs),
       serverAccessLogsPrefix: 'data-bucket/',
       lifecycleRules: [
         { id: 'run-scratch', prefix: 'runs/', noncurrentVersionExpiration: Duration.days(30) },
@@ -165,13 +165,15 @@ export class OrchestraStack extends Stack {
       // CloudWatch directly, at no hourly network cost; the security group allows no inbound traffic.
       const vpc: IVpc =
         props.vpcId !== undefined
-          ? (Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }) as unknown as IVpc)
-          : (new Vpc(this, 'Vpc', {
-              natGateways: 0,
-              maxAzs: 2,
-              subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
-              flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
-            }) as unknown as IVpc); // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
+          ? asInterface(Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }))
+          : asInterface(
+              new Vpc(this, 'Vpc', {
+                natGateways: 0,
+                maxAzs: 2,
+                subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC }],
+                flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs() } },
+              }),
+            );
       const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
       const securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc, description: 'Orchestra container steps: egress only', allowAllOutbound: true });
       network = { vpc, cluster, securityGroup };
@@ -183,8 +185,7 @@ export class OrchestraStack extends Stack {
       new CfnOutput(this, STACK_OUTPUTS.containerSecurityGroup, { value: securityGroup.securityGroupId, description: "container steps' security group" });
     }
 
-    // cast: aws-cdk-lib's types predate exactOptionalPropertyTypes
-    const bucket = this.bucket as unknown as IBucket;
+    const bucket = asInterface(this.bucket);
     // Simulated products are data items: the shared function may write where `writes` templates point, no further.
     grantDataAccess(bucket, simulateFunction.role, simulateRoleAccess(props.pipelines));
 
@@ -202,7 +203,7 @@ export class OrchestraStack extends Stack {
         simulateFunction,
         ...(serviceCalls === undefined ? {} : { serviceCallFunction: serviceCalls.function }),
         deadLetterQueue: this.deadLetterQueue,
-        ...(network === undefined ? {} : { cluster: network.cluster as unknown as ICluster, vpc: network.vpc, securityGroup: network.securityGroup as unknown as ISecurityGroup }),
+        ...(network === undefined ? {} : { cluster: asInterface(network.cluster), vpc: network.vpc, securityGroup: asInterface(network.securityGroup) }),
       });
       this.pipelines[source.name] = pipeline;
       alarmOn(
