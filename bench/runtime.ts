@@ -11,7 +11,7 @@ import { pipelineFromGraph } from '../lib/catalogue';
 import { compileGraph } from '../lib/compiler';
 import { substitute } from '../lib/contract/placeholders';
 import type { PipelineGraph } from '../lib/graph/schema';
-import { localSubstitutions } from '../lib/local/bindings';
+import { localSubstitutions } from '../lib/local/engine/bindings';
 import { LocalRuntime } from '../lib/local/runtime';
 import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../test/helpers/graphs';
 import { percentile } from './stats';

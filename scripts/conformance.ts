@@ -1,7 +1,7 @@
 /**
  * `npm run conformance`: replays the executions recorded against AWS Step Functions
  * (../shared/asl-conformance, or --vectors <dir> / ORCHESTRA_CONFORMANCE_DIR) through Orchestra's own
- * local engine — the adapter in lib/local/engine.ts with its guards, patches and quotas, not the bare
+ * local engine — the adapter in lib/local/engine/engine.ts with its guards, patches and quotas, not the bare
  * interpreter — and compares each outcome with AWS's using the vectors' own comparison (compare.mjs)
  * and Lambda stand-ins (lambdas.mjs). A definition the adapter refuses before running counts as
  * refused, never as a pass. Last line: `asl conformance: N cases, P pass, F fail, S refused`
@@ -13,8 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { type AnyDefinition, checkDefinition, type Json, walkStates } from '../lib/compiler/asl';
-import { type ExecutionOutcome, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../lib/local/engine';
-import { TaskTokens } from '../lib/local/task-tokens';
+import { type ExecutionOutcome, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../lib/local/engine/engine';
+import { TaskTokens } from '../lib/local/engine/task-tokens';
 import { messageOf } from '../lib/shared/errors';
 import { isJsonRecord } from '../lib/shared/json';
 

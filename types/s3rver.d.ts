@@ -1,4 +1,4 @@
-/** Minimal typings for s3rver 3.x (it ships none): only what lib/local/embedded-s3.ts uses. */
+/** Minimal typings for s3rver 3.x (it ships none): only what lib/local/storage/embedded-s3.ts uses. */
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
 
@@ -27,7 +27,7 @@ declare module 's3rver' {
 }
 
 declare module 's3rver/lib/stores/filesystem.js' {
-  /** s3rver's file store; lib/local/s3rver-guards.ts replaces its key encoding. */
+  /** s3rver's file store; lib/local/storage/s3rver-guards.ts replaces its key encoding. */
   const FilesystemStore: { encodeKeyPath(key: string): string; decodeKeyPath(path: string): string };
   export = FilesystemStore;
 }

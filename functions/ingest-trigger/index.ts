@@ -3,7 +3,7 @@
  * here; the shared ingest logic (lib/runtime/ingest.ts) decides, and the run starts with a name
  * derived from the data, so Step Functions itself refuses duplicates (ExecutionAlreadyExists) for
  * re-delivered events or files of one dataset landing together. The same function serves uploads to
- * the embedded S3 under `orchestra up`, with its clients on the local endpoints (lib/local/ingest-router.ts).
+ * the embedded S3 under `orchestra up`, with its clients on the local endpoints (lib/local/triggers/ingest-router.ts).
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -3,7 +3,7 @@
  * the scheduled checks of grace windows and expiries, arrive here; the shared decision module
  * (lib/runtime/keyed/conductor.ts) decides over the DynamoDB ledger and starts runs through Step
  * Functions. The same function serves `orchestra up` with the run database as its ledger and timers
- * as its scheduler (lib/local/keyed-router.ts).
+ * as its scheduler (lib/local/triggers/keyed-router.ts).
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';

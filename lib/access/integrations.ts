@@ -2,7 +2,7 @@
  * What a pipeline's state machine calls to run each step's Task — invoke its function, run its ECS
  * task, start its child pipeline — and the statements that allow exactly those calls. The stack grants
  * them with its ARN tokens (lib/cdk/pipeline.ts); the local runtime decides each Task with local ARNs
- * before running it (lib/local/step-identities.ts), so a step the grants forgot fails locally as it
+ * before running it (lib/local/endpoints/step-identities.ts), so a step the grants forgot fails locally as it
  * would on AWS. Raw ASL gets no automatic IAM, so this list is the only place these grants come from.
  */
 import type { PipelineGraph, Step } from '../graph/schema';

@@ -5,9 +5,9 @@
  * reaches the browser. The deployed API has no event stream: the page polls it.
  */
 import { createServer } from 'node:http';
-import { consoleFile, sendConsoleFile } from '../local/console-files';
-import { type LocalServer, listenLocal, MAX_API_BODY_BYTES, readRequestBody, send, sendMessage } from '../local/http';
-import { foreignRequestReason } from '../local/loopback-guard';
+import { consoleFile, sendConsoleFile } from '../local/endpoints/console-files';
+import { type LocalServer, listenLocal, MAX_API_BODY_BYTES, readRequestBody, send, sendMessage } from '../local/endpoints/http';
+import { foreignRequestReason } from '../local/endpoints/loopback-guard';
 import { messageOf } from '../shared/errors';
 import type { RunsApiClient } from './runs-api-client';
 
@@ -28,7 +28,7 @@ export interface ConsoleServerOptions {
 
 export async function serveConsole(options: ConsoleServerOptions): Promise<LocalServer> {
   const server = createServer((request, response) => {
-    // This server signs what it passes on: a foreign page must not reach it (lib/local/loopback-guard.ts).
+    // This server signs what it passes on: a foreign page must not reach it (lib/local/endpoints/loopback-guard.ts).
     const refused = foreignRequestReason(request);
     if (refused !== undefined) {
       request.resume();

@@ -5,7 +5,7 @@
  */
 
 import { createLogUpdate } from 'log-update';
-import type { StepStatus } from '../local/run-record';
+import type { StepStatus } from '../local/runs/run-record';
 import type { RuntimeEvent } from '../local/runtime';
 
 const SYMBOLS: Record<StepStatus, string> = { PENDING: '·', RUNNING: '▶', RETRYING: '↻', SUCCEEDED: '✔', FAILED: '✖', SKIPPED: '–', ABORTED: '■' };

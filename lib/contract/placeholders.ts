@@ -1,6 +1,6 @@
 /**
  * `${...}` placeholders in the compiled ASL, and what fills them: CDK through `definitionSubstitutions`
- * (lib/cdk/pipeline.ts), the local runtime with local bindings (lib/local/bindings.ts). The same
+ * (lib/cdk/pipeline.ts), the local runtime with local bindings (lib/local/engine/bindings.ts). The same
  * bytes run in both places.
  */
 import { OrchestraError } from '../shared/errors';

@@ -5,6 +5,6 @@
  *
  * @packageDocumentation
  */
-export type { RunSummary } from '../local/run-record';
-export type { LogEntry } from '../local/run-store';
+export type { RunSummary } from '../local/runs/run-record';
+export type { LogEntry } from '../local/runs/run-store';
 export { type InvokeStepOptions, invokeStep, type PipelineRun, type RunPipelineOptions, runPipeline, type StepInvocation, type TestSessionOptions } from '../testing';

@@ -13,9 +13,9 @@ import type { Json } from '../compiler/asl';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
 import { stepEventFor } from '../kinds/task';
 import { IAM_OFF_WARNING } from '../local';
-import { lineSplitter } from '../local/log-capture';
-import { type RunRecord, type RunSummary, summarise } from '../local/run-record';
-import type { LogEntry } from '../local/run-store';
+import { lineSplitter } from '../local/engine/log-capture';
+import { type RunRecord, type RunSummary, summarise } from '../local/runs/run-record';
+import type { LogEntry } from '../local/runs/run-store';
 import { LocalRuntime } from '../local/runtime';
 import { OrchestraError, UsageError } from '../shared/errors';
 

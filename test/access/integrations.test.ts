@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../lib/access/evaluate';
 import { taskCallOf, taskCallStatements } from '../../lib/access/integrations';
 import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
-import { localIntegrationArns } from '../../lib/local/bindings';
-import { StepIdentities, TaskCallDeniedError } from '../../lib/local/step-identities';
+import { StepIdentities, TaskCallDeniedError } from '../../lib/local/endpoints/step-identities';
+import { localIntegrationArns } from '../../lib/local/engine/bindings';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pipelines = loadCatalogue(ROOT);

@@ -12,7 +12,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveConsole } from '../../lib/cli/console-server';
 import { RunsApiClient } from '../../lib/cli/runs-api-client';
-import { type LocalServer, listenLocal, readRequestBody } from '../../lib/local/http';
+import { type LocalServer, listenLocal, readRequestBody } from '../../lib/local/endpoints/http';
 import { cli } from '../helpers/cli';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

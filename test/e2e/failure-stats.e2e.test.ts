@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { defined } from '../../lib/shared/defined';
 import { startTestRuntime } from '../helpers/local-runtime';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTable } from '../../functions/catalogue/catalogue-store';
 import { PROCESSED_INDEX_KEY } from '../../functions/catalogue/processed-index';
 import type { LambdaStep, PipelineGraph } from '../../lib/graph/schema';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { observationFiles } from '../../scripts/catalogue-example';
 import { download, startTestRuntime, upload } from '../helpers/local-runtime';
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { importProducts } from '../../lib/importers/products';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { isJsonRecord } from '../../lib/shared/json';
 import { download, ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
 

@@ -11,7 +11,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { importProducts } from '../../lib/importers/products';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { cli } from '../helpers/cli';
 import { ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
 import { startUp } from '../helpers/up-process';

@@ -10,7 +10,7 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { importProducts } from '../../lib/importers/products';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { isJsonRecord } from '../../lib/shared/json';
 import { ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeyedConductor } from '../../functions/keyed-conductor';
 import type { ActivityEvent } from '../../lib/contract/activity';
-import { LocalKeyLedger } from '../../lib/local/key-ledger';
-import { keyedTriggersOf } from '../../lib/local/keyed-router';
+import { LocalKeyLedger } from '../../lib/local/triggers/key-ledger';
+import { keyedTriggersOf } from '../../lib/local/triggers/keyed-router';
 import { download, startTestRuntime, upload } from '../helpers/local-runtime';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

@@ -10,9 +10,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeyedConductor, eventBridgeEmitter } from '../../functions/keyed-conductor';
 import type { ActivityEvent } from '../../lib/contract/activity';
-import { localStateMachineArn } from '../../lib/local/bindings';
-import { LocalKeyLedger } from '../../lib/local/key-ledger';
-import { keyedTriggersOf } from '../../lib/local/keyed-router';
+import { localStateMachineArn } from '../../lib/local/engine/bindings';
+import { LocalKeyLedger } from '../../lib/local/triggers/key-ledger';
+import { keyedTriggersOf } from '../../lib/local/triggers/keyed-router';
 import { activityOfStatusChange, StatusChangeEventError } from '../../lib/runtime/keyed/execution-status';
 import { startTestRuntime, upload } from '../helpers/local-runtime';
 

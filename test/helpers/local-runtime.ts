@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadPipeline, pipelineFromGraph } from '../../lib/catalogue';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

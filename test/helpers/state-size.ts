@@ -6,7 +6,7 @@
 import { compileGraph } from '../../lib/compiler';
 import { substitute } from '../../lib/contract/placeholders';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import { prepareMachine, startExecution, type TaskHandler } from '../../lib/local/engine';
+import { prepareMachine, startExecution, type TaskHandler } from '../../lib/local/engine/engine';
 import type { Json } from '../../lib/shared/json';
 import { fakeSubstitutions } from './asl';
 

@@ -5,7 +5,7 @@ import { compileGraph } from '../../lib/compiler';
 import { ref, stateMachinePlaceholder } from '../../lib/contract/placeholders';
 import { validateGraphText } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import { localSubstitutions } from '../../lib/local/bindings';
+import { localSubstitutions } from '../../lib/local/engine/bindings';
 import { ROOT } from '../helpers/local-runtime';
 
 const errorsOf = (graph: Record<string, unknown>) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import { serverSentEvent } from '../../lib/contract/activity';
-import { activityOf } from '../../lib/local/activity';
-import type { RunRecord } from '../../lib/local/run-record';
+import { activityOf } from '../../lib/local/runs/activity';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 
 const at = () => new Date('2026-12-02T00:00:00.000Z');
 const run = (source: string, status: string, key?: string) =>

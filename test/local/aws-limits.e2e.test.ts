@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
 import { checkDefinition } from '../../lib/compiler/asl';
-import { prepareMachine, startExecution } from '../../lib/local/engine';
+import { prepareMachine, startExecution } from '../../lib/local/engine/engine';
 import { cli } from '../helpers/cli';
 import { startTestRuntime } from '../helpers/local-runtime';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataDirInUseError } from '../../lib/local/data-dir-lock';
 import { LocalRuntime } from '../../lib/local/runtime';
+import { DataDirInUseError } from '../../lib/local/storage/data-dir-lock';
 
 describe('data folder lock', () => {
   it('refuses a second runtime on the same folder with what to do, and allows one once the first stopped', async () => {

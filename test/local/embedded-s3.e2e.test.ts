@@ -18,7 +18,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedS3, startEmbeddedS3 } from '../../lib/local/embedded-s3';
+import { type EmbeddedS3, startEmbeddedS3 } from '../../lib/local/storage/embedded-s3';
 
 const md5 = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../lib/compiler';
 import { type AnyDefinition, checkDefinition } from '../../lib/compiler/asl';
 import { substitute } from '../../lib/contract/placeholders';
-import { LOCAL_MAX_TASK_SECONDS, localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine';
+import { LOCAL_MAX_TASK_SECONDS, localCompatibilityProblems, prepareMachine, startExecution, type TaskHandler, UnsupportedDefinitionError } from '../../lib/local/engine/engine';
 import { defined } from '../../lib/shared/defined';
 import { fakeSubstitutions } from '../helpers/asl';
 import { fanOutIn, simulateGraph } from '../helpers/graphs';

@@ -1,7 +1,7 @@
 /** Event streams bounded in clients and in each client's unsent bytes (issue 29, item 21). */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { type EventStreamResponse, EventStreams, RECONNECT_EVENT } from '../../lib/local/event-streams';
+import { type EventStreamResponse, EventStreams, RECONNECT_EVENT } from '../../lib/local/runs/event-streams';
 
 /** A response whose client never reads: everything written stays buffered. */
 function stalledResponse() {

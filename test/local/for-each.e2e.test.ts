@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import type { RunRecord } from '../../lib/local/run-record';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import { isJsonRecord, parseStoredJson } from '../../lib/shared/json';
 import { tally } from '../fixtures/functions/items/item';
 import { download, startTestRuntime } from '../helpers/local-runtime';

@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../lib/contract/errors';
-import { HandlerModules, type HandlerReload } from '../../lib/local/handler-modules';
+import { HandlerModules, type HandlerReload } from '../../lib/local/engine/handler-modules';
 import { lambdaContext } from '../../lib/local/task-runners/lambda';
 import { type TempProject, tempProject } from '../helpers/project';
 

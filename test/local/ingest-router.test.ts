@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import { IngestRouter, MAX_CONCURRENT_DECISIONS } from '../../lib/local/ingest-router';
-import { RuntimeEvents } from '../../lib/local/runtime-events';
+import { RuntimeEvents } from '../../lib/local/runs/runtime-events';
+import { IngestRouter, MAX_CONCURRENT_DECISIONS } from '../../lib/local/triggers/ingest-router';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

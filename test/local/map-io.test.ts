@@ -1,6 +1,6 @@
 /** A Distributed Map's S3 side locally: the list it reads must be a JSON array, and what it writes has AWS's layout. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ItemOutcome, s3MapItemIO } from '../../lib/local/map-io';
+import { type ItemOutcome, s3MapItemIO } from '../../lib/local/engine/map-io';
 import { download, startTestRuntime, upload } from '../helpers/local-runtime';
 
 const runtime = await startTestRuntime([]);

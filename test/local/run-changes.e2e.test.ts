@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseServerSentEvents } from '../../lib/cli/commands/events';
 import type { RunChange } from '../../lib/contract/run-changes';
-import { MAX_EVENT_STREAM_CLIENTS } from '../../lib/local/event-streams';
+import { MAX_EVENT_STREAM_CLIENTS } from '../../lib/local/runs/event-streams';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { startTestRuntime } from '../helpers/local-runtime';
 

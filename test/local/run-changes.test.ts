@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runChangeEvent } from '../../lib/contract/run-changes';
-import { runChangeOf } from '../../lib/local/run-changes';
+import { runChangeOf } from '../../lib/local/runs/run-changes';
 
 const at = () => new Date('2026-12-03T00:00:00.000Z');
 const pipelineOf = (runId: string) => (runId === 'r1' ? 'flood' : undefined);

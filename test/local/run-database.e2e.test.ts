@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../lib/local/run-record';
-import { RunDatabaseError, RunStore } from '../../lib/local/run-store';
+import type { RunRecord } from '../../lib/local/runs/run-record';
+import { RunDatabaseError, RunStore } from '../../lib/local/runs/run-store';
 import { cli } from '../helpers/cli';
 import { ROOT } from '../helpers/local-runtime';
 
@@ -31,7 +31,7 @@ describe('run database', () => {
     const script = join(dataDir, 'writer.ts');
     writeFileSync(
       script,
-      `import { RunStore } from ${JSON.stringify(join(ROOT, 'lib', 'local', 'run-store.ts'))};
+      `import { RunStore } from ${JSON.stringify(join(ROOT, 'lib', 'local', 'runs', 'run-store.ts'))};
 const store = new RunStore(${JSON.stringify(dataDir)});
 store.create({ runId: 'r1', pipeline: 'p', input: { source: 'cli' }, status: 'RUNNING', startedAt: new Date().toISOString(), steps: {}, outputs: 's3://b/r1/', ownerPid: process.pid });
 for (let i = 1; i <= 1000; i++) store.appendLog('r1', { time: new Date().toISOString(), stream: 'stdout', message: 'line ' + i });

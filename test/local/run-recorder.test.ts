@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../lib/compiler/asl';
-import { prepareMachine, startExecution, type TaskHandler } from '../../lib/local/engine';
-import type { RunRecord } from '../../lib/local/run-record';
-import { RunRecorder } from '../../lib/local/run-recorder';
-import { RunStore } from '../../lib/local/run-store';
-import { type RuntimeEvent, RuntimeEvents } from '../../lib/local/runtime-events';
+import { prepareMachine, startExecution, type TaskHandler } from '../../lib/local/engine/engine';
+import type { RunRecord } from '../../lib/local/runs/run-record';
+import { RunRecorder } from '../../lib/local/runs/run-recorder';
+import { RunStore } from '../../lib/local/runs/run-store';
+import { type RuntimeEvent, RuntimeEvents } from '../../lib/local/runs/runtime-events';
 
 const task = (extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', TimeoutSeconds: 5, End: true, ...extra });
 

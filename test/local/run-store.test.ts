@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../lib/local/run-record';
-import { RunAlreadyExistsError, RunStore } from '../../lib/local/run-store';
+import type { RunRecord } from '../../lib/local/runs/run-record';
+import { RunAlreadyExistsError, RunStore } from '../../lib/local/runs/run-store';
 import { stepOutcomesFrom } from '../../lib/runtime/execution-history';
 
 const record = (runId: string, ownerPid: number): RunRecord => ({

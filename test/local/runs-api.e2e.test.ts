@@ -108,6 +108,8 @@ describe('runs API served locally', () => {
     expect((await http('DELETE', started.location ?? '')).status).toBe(202);
     await runtime.idle();
     expect((await http('GET', started.location ?? '')).body['status']).toBe('ABORTED');
+    // The kill is sent when the run ends; on a loaded machine the process takes a moment to go.
+    for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isAlive(pid)).toBe(false);
   });
 

@@ -1,9 +1,9 @@
-/** The embedded S3's IAM guard (lib/local/s3-access-guard.ts) on what a step role's DeleteObjects sends. */
+/** The embedded S3's IAM guard (lib/local/storage/s3-access-guard.ts) on what a step role's DeleteObjects sends. */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { S3Request } from '../../lib/access/s3-requests';
-import { refuseDenied } from '../../lib/local/s3-access-guard';
-import { ISSUED_KEY_STATE } from '../../lib/local/s3rver-guards';
+import { refuseDenied } from '../../lib/local/storage/s3-access-guard';
+import { ISSUED_KEY_STATE } from '../../lib/local/storage/s3rver-guards';
 
 const seen: S3Request[] = [];
 const guard = refuseDenied({

@@ -1,7 +1,7 @@
 /** Fuzz of the embedded S3's key encoding with hostile keys: reversible, prefix-preserving, never a "." or ".." path segment. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeKeyPath, encodeKeyPath } from '../../lib/local/s3rver-guards';
+import { decodeKeyPath, encodeKeyPath } from '../../lib/local/storage/s3rver-guards';
 
 const hostileKey = fc.string({ unit: fc.constantFrom('.', '/', '&', '+', '%', '2', 'e', 'a', ' ', '\\', '_'), minLength: 1, maxLength: 24 });
 

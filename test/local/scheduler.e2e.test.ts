@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RuntimeEvent } from '../../lib/local/runtime';
-import type { SchedulerClock } from '../../lib/local/scheduler';
+import type { SchedulerClock } from '../../lib/local/triggers/scheduler';
 import { startTestRuntime } from '../helpers/local-runtime';
 
 const scheduled = (name: string, schedule: string, extra: Partial<NonNullable<PipelineGraph['trigger']>> = {}): PipelineGraph => ({

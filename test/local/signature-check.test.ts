@@ -5,8 +5,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalServer, listenLocal, readRequestBody } from '../../lib/local/http';
-import { type ReceivedRequest, signatureProblem } from '../../lib/local/signature-check';
+import { type LocalServer, listenLocal, readRequestBody } from '../../lib/local/endpoints/http';
+import { type ReceivedRequest, signatureProblem } from '../../lib/local/endpoints/signature-check';
 
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'a-secret-made-for-this-data-folder' };
 const received: Array<ReceivedRequest & { readonly body: string }> = [];

@@ -29,9 +29,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
+import { type StepFunctionsEndpoint, serveStepFunctions } from '../../lib/local/endpoints/step-functions/server';
+import { LocalStepFunctions } from '../../lib/local/endpoints/step-functions/service';
 import { LocalRuntime } from '../../lib/local/runtime';
-import { type StepFunctionsEndpoint, serveStepFunctions } from '../../lib/local/step-functions/server';
-import { LocalStepFunctions } from '../../lib/local/step-functions/service';
 import { readExecutionHistory, stepOutcomesFrom } from '../../lib/runtime/execution-history';
 import { countedProject } from '../helpers/counted-steps';
 import { simulateGraph } from '../helpers/graphs';

@@ -1,11 +1,11 @@
 /**
- * The roles the local runtime gives steps (lib/local/step-identities.ts): which key a step signs with,
+ * The roles the local runtime gives steps (lib/local/endpoints/step-identities.ts): which key a step signs with,
  * and what its role may do — a service step as Orchestra's one service-call function.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pipelineFromGraph } from '../../lib/catalogue';
-import { StepIdentities } from '../../lib/local/step-identities';
+import { StepIdentities } from '../../lib/local/endpoints/step-identities';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const identities = new StepIdentities('orchestra-data');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunStore } from '../../lib/local/run-store';
+import { RunStore } from '../../lib/local/runs/run-store';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { localCredentialsOf, runningEndpoints } from '../../lib/runtime/local-endpoints';
 import { defined } from '../../lib/shared/defined';

@@ -6,7 +6,7 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDefinition } from '../../lib/compiler/asl';
-import { type ExecutionOutcome, prepareMachine, startExecution, type TaskAttempt } from '../../lib/local/engine';
+import { type ExecutionOutcome, prepareMachine, startExecution, type TaskAttempt } from '../../lib/local/engine/engine';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { startTestRuntime } from '../helpers/local-runtime';
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalKeyLedger } from '../../lib/local/key-ledger';
+import { LocalKeyLedger } from '../../lib/local/triggers/key-ledger';
 import { arrivalSortKey, DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { startDynalite } from '../helpers/dynalite';

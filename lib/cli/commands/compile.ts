@@ -3,7 +3,7 @@ import { walkStates } from '../../compiler/asl';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors, type Issue, issue } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
-import { localCompatibilityProblems } from '../../local/engine';
+import { localCompatibilityProblems } from '../../local/engine/engine';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 

@@ -16,7 +16,7 @@ import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { projectRootOf } from '../../graph/validate';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import { hasServiceSteps } from '../../kinds/service/spec';
-import { type RunRecord, summarise } from '../../local/run-record';
+import { type RunRecord, summarise } from '../../local/runs/run-record';
 import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';

@@ -1,7 +1,7 @@
 /** `orchestra runs` and `orchestra logs <run-id>`: read the local run store (no server needed). */
 
-import { summarise } from '../../local/run-record';
-import { RunStore } from '../../local/run-store';
+import { summarise } from '../../local/runs/run-record';
+import { RunStore } from '../../local/runs/run-store';
 import { UsageError } from '../../shared/errors';
 import { EXIT_OK } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';

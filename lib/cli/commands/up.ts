@@ -9,7 +9,7 @@ import type { PipelineSource } from '../../catalogue';
 import { loadCatalogue, loadPipelinesIn, STATE_MACHINES_DIR } from '../../catalogue';
 import { parseSchedule } from '../../contract/schedule';
 import { projectRootOf } from '../../graph/validate';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/bindings';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/engine/bindings';
 import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';

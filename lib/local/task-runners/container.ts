@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { ERRORS, StepError, StepTimeoutError } from '../../contract/errors';
-import type { StepProcesses } from '../leftovers';
-import type { LogSink } from '../log-capture';
+import type { StepProcesses } from '../engine/leftovers';
+import type { LogSink } from '../engine/log-capture';
 
 export const KILL_GRACE_MS = 2_000;
 

@@ -2,10 +2,10 @@
 import type { Json } from '../../compiler/asl';
 import type { Environment } from '../../contract/environment';
 import type { Step } from '../../graph/schema';
-import type { TaskAttempt } from '../engine';
-import type { HandlerModules } from '../handler-modules';
-import type { StepProcesses } from '../leftovers';
-import type { LogSink } from '../log-capture';
+import type { TaskAttempt } from '../engine/engine';
+import type { HandlerModules } from '../engine/handler-modules';
+import type { StepProcesses } from '../engine/leftovers';
+import type { LogSink } from '../engine/log-capture';
 
 export interface StepRunContext<S extends Step = Step> {
   readonly pipeline: string;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { Json } from '../../compiler/asl';
-import { captureOutput, type LogSink } from '../log-capture';
+import { captureOutput, type LogSink } from '../engine/log-capture';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 

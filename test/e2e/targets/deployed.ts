@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { loadPipeline } from '../../../lib/catalogue';
 import { DeployedStack } from '../../../lib/deployed/deployed-stack';
-import { RunStore } from '../../../lib/local/run-store';
+import { RunStore } from '../../../lib/local/runs/run-store';
 import { ingestTriggerOf } from '../../../lib/runtime/ingest';
 import { ROOT } from '../../helpers/local-runtime';
 import { stepLogLinesIn } from './embedded';

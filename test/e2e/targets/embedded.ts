@@ -1,6 +1,6 @@
 /** The embedded runtime as an end-to-end target: uploads go to its S3, runs come from its run store. */
-import type { RunRecord } from '../../../lib/local/run-record';
-import type { RunStore } from '../../../lib/local/run-store';
+import type { RunRecord } from '../../../lib/local/runs/run-record';
+import type { RunStore } from '../../../lib/local/runs/run-store';
 import type { LocalRuntime } from '../../../lib/local/runtime';
 import { download, nextRunOn, startTestRuntime, upload } from '../../helpers/local-runtime';
 import type { E2ETarget, StepResult, TargetRun } from './target';

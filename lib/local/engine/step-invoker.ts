@@ -1,0 +1,123 @@
+/**
+ * The Task handlers of one run: each attempt runs its step the way its kind runs locally
+ * (lib/kinds/local.ts), with its output split into lines in the run log. Container steps wait for a
+ * process slot. What the attempt did to the run record is the recorder's job, from the engine's events.
+ */
+
+import type { PipelineSource } from '../../catalogue';
+import type { Json } from '../../compiler/asl';
+import { mapItemStateName } from '../../compiler/names';
+import type { Environment } from '../../contract/environment';
+import type { PipelineGraph, Step } from '../../graph/schema';
+import { runStepLocally, runsAsProcess } from '../../kinds/local';
+import { InvariantError, messageOf } from '../../shared/errors';
+import type { StepIdentities } from '../endpoints/step-identities';
+import type { RunStore } from '../runs/run-store';
+import type { RuntimeEvents } from '../runs/runtime-events';
+import type { TaskAttempt, TaskHandler } from './engine';
+import type { HandlerModules } from './handler-modules';
+import type { StepProcesses } from './leftovers';
+import { lineSplitter } from './log-capture';
+import type { Semaphore } from './semaphore';
+
+/** The line a step prints to report progress (containers/dassflow2d turns the model's `( P % )` into it). */
+const PROGRESS_LINE = /^progress (\d{1,3}(?:\.\d+)?)%$/;
+
+export interface StepInvokerOptions {
+  readonly store: RunStore;
+  /** Where a step's `progress N%` lines are reported. */
+  readonly events: RuntimeEvents;
+  /** Caps local container processes across every run of the runtime. */
+  readonly processSlots: Semaphore;
+  /** What the runtime adds to every step's environment: its S3 endpoint, credentials and bucket. */
+  readonly stepEnvironment: Readonly<Record<string, string>>;
+  /** What in-process handlers read instead of process.env. */
+  readonly handlerEnvironment: Environment;
+  readonly handlers: HandlerModules;
+  /** Where container step processes are recorded while they run. */
+  readonly processes: StepProcesses;
+  /** Each step role's key pair, when the runtime enforces the deployed IAM; absent, steps use the data folder's key. */
+  readonly identities?: StepIdentities | undefined;
+}
+
+/** The environments one step runs in: the runtime's, with its role's key pair when IAM is enforced. */
+export function stepEnvironmentsFor(
+  options: Pick<StepInvokerOptions, 'stepEnvironment' | 'handlerEnvironment' | 'identities'>,
+  pipeline: string,
+  stepId: string,
+): { readonly environment: Readonly<Record<string, string>>; readonly handlerEnvironment: Environment } {
+  const identity = options.identities?.environmentFor(pipeline, stepId) ?? {};
+  if (Object.keys(identity).length === 0) return { environment: options.stepEnvironment, handlerEnvironment: options.handlerEnvironment };
+  return { environment: { ...options.stepEnvironment, ...identity }, handlerEnvironment: { ...options.handlerEnvironment, ...identity } };
+}
+
+/** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
+const taskStateOf = (stepId: string, step: Step): string => ('forEach' in step && step.forEach !== undefined ? mapItemStateName(stepId) : stepId);
+
+export const taskStateNamesOf = (graph: PipelineGraph): string[] => Object.entries(graph.steps).map(([stepId, step]) => taskStateOf(stepId, step));
+
+/** One handler per Task state (see taskStateOf). */
+export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions): Record<string, TaskHandler> {
+  return Object.fromEntries(Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options)]));
+}
+
+function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {
+  const step = pipeline.graph.steps[stepId];
+  if (step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipeline.name}`);
+  const { store } = options;
+  return async (attempt: TaskAttempt): Promise<Json> => {
+    const { write: log, flush } = lineSplitter((stream, message) => {
+      store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+      const percent = stream === 'stdout' ? PROGRESS_LINE.exec(message.trim())?.[1] : undefined;
+      if (percent !== undefined) options.events.emit({ type: 'step-progress', runId, step: stepId, attempt: attempt.attempt, percent: Math.min(100, Number(percent)) });
+    });
+    const work = async (): Promise<Json> => {
+      // The state machine's own call (invoke, RunTask, StartExecution), decided as its role's.
+      options.identities?.checkTaskCall(pipeline.name, stepId);
+      return runStepLocally({
+        pipeline: pipeline.name,
+        rootDir: pipeline.rootDir,
+        stepId,
+        step,
+        runId,
+        attempt,
+        ...stepEnvironmentsFor(options, pipeline.name, stepId),
+        handlers: options.handlers,
+        processes: options.processes,
+        log,
+      });
+    };
+    let result: Json;
+    const running = runsAsProcess(step.kind) ? options.processSlots.use(work) : work();
+    // The engine ends the attempt when its signal fires; in-process work may go on: say so when it ends.
+    const reportLate = () => {
+      if (attempt.signal.aborted) {
+        store.appendLog(runId, {
+          time: new Date().toISOString(),
+          step: stepId,
+          attempt: attempt.attempt,
+          stream: 'system',
+          message: `attempt ${attempt.attempt} ended after it was stopped; what it did then is ignored`,
+        });
+      }
+    };
+    void running.then(reportLate, reportLate);
+    try {
+      result = await running;
+    } catch (thrown) {
+      flush();
+      // The interpreter reads the error name (ASL's Error) from what is thrown, so it must be an Error.
+      const error = thrown instanceof Error ? thrown : new Error(messageOf(thrown));
+      store.appendLog(runId, {
+        time: new Date().toISOString(),
+        step: stepId,
+        attempt: attempt.attempt,
+        stream: 'system',
+        message: `attempt ${attempt.attempt} failed: ${error.name}: ${error.message}`,
+      });
+      throw error;
+    }
+    flush();
+    return result;
+  };
+}
