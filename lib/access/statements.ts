@@ -1,7 +1,7 @@
 /**
  * The data-bucket statements of a role, as plain data: the stack renders them with its bucket's ARN
  * token (lib/cdk/data-access.ts), the local runtime with the embedded bucket's ARN and enforces them
- * (lib/local/access-enforcement.ts). One function, so what a local run allows is what AWS will.
+ * (lib/local/endpoints/step-identities.ts). One function, so what a local run allows is what AWS will.
  * Written out instead of bucket.grantRead/grantPut, whose `s3:GetObject*`, `s3:List*` and `s3:Abort*`
  * action wildcards grant more than a step uses.
  */
