@@ -12,11 +12,10 @@ import { loadCatalogue, loadPipeline, type PipelineSource } from '../catalogue';
 import type { Json } from '../compiler/asl';
 import { type RunInput, runPrefixFor } from '../contract/step-event';
 import { stepEventFor } from '../kinds/task';
-import { IAM_OFF_WARNING } from '../local';
 import { lineSplitter } from '../local/engine/log-capture';
 import { type RunRecord, type RunSummary, summarise } from '../local/runs/run-record';
 import type { LogEntry } from '../local/runs/run-store';
-import { LocalRuntime } from '../local/runtime';
+import { IAM_OFF_WARNING, LocalRuntime } from '../local/runtime';
 import { OrchestraError, UsageError } from '../shared/errors';
 
 /** Where the pipeline is, and what the embedded S3 holds before anything runs. */

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import type { LocalRuntime } from '../../lib/local';
+import type { LocalRuntime } from '../../lib/local/runtime';
 import { startTestRuntime } from '../helpers/local-runtime';
 
 const lambdaWriting = (name: string, key: string, access?: { write: string[] }): PipelineGraph => ({
