@@ -1,6 +1,6 @@
 /**
- * The runs API function behind API Gateway (lib/cdk/runs-api.ts): middy's router, JSON body parser
- * and HTTP error handler, with Powertools logs. The pipelines are those whose descriptions the stack bundled;
+ * The runs API function behind API Gateway (lib/cdk/runs-api.ts): middy's router and JSON body parser,
+ * refusals answered as ./refusals.ts says, with Powertools logs. The pipelines are those whose descriptions the stack bundled;
  * their state machines follow from STATE_MACHINE_ARN_PREFIX.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -10,7 +10,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
-import httpErrorHandler from '@middy/http-error-handler';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler from '@middy/http-router';
 import { bundledSetting, KEYED_TRIGGERS_SETTING, PIPELINE_DESCRIPTIONS_SETTING } from '../../lib/contract/bundled-config';
@@ -22,43 +21,16 @@ import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import { parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
+import { answerErrors } from './refusals';
 import { type RunsApiDependencies, runsApiRoutes } from './routes';
 
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
 
 export function createRunsApiHandler(dependencies: RunsApiDependencies) {
-  return (
-    middy(httpRouterHandler(runsApiRoutes(dependencies)))
-      .use(injectLambdaContext(logger, { logEvent: false }))
-      .use(httpJsonBodyParser({ disableContentTypeError: true }))
-      .use(
-        httpErrorHandler({
-          // Client mistakes are warnings; anything else is an error, answered without internals.
-          logger: (error: Error & { statusCode?: number }) =>
-            (error.statusCode ?? 500) < 500 ? logger.warn('request refused', { error }) : logger.error('request failed', error as Error),
-          fallbackMessage: JSON.stringify({ message: 'internal error: see the runs API function logs' }),
-        }),
-      )
-      // Runs before the error handler (middy runs onError last-added first): every refusal is a JSON body.
-      .use({ onError: jsonRefusals })
-  );
-}
-
-/** What the body parser's own refusals (422, a text body) mean, answered 400 with JSON as every other mistake is. */
-const BODY_PARSER_REFUSALS: Readonly<Record<string, string>> = {
-  'Invalid or malformed JSON was provided': 'body: not valid JSON — send a JSON object such as {"input": {"prefix": "ingest/<pipeline>/<dataset>/"}}',
-  'Forbidden key in JSON body': 'body: holds a key named "__proto__" or "constructor", which could change how it is read — rename or remove it',
-};
-
-function jsonRefusals(request: { error: unknown }): void {
-  const { error } = request;
-  if (!(error instanceof Error) || !('statusCode' in error) || typeof error.statusCode !== 'number' || error.statusCode >= 500) return;
-  if (error.message.startsWith('{')) return;
-  const bodyRefusal = Object.hasOwn(BODY_PARSER_REFUSALS, error.message) ? BODY_PARSER_REFUSALS[error.message] : undefined;
-  Object.assign(error, {
-    statusCode: bodyRefusal === undefined ? error.statusCode : 400,
-    message: JSON.stringify(bodyRefusal === undefined ? { message: error.message } : { message: bodyRefusal, field: 'body' }),
-  });
+  return middy(httpRouterHandler(runsApiRoutes(dependencies)))
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .use({ onError: answerErrors(logger) });
 }
 
 function descriptionsOf(json: string): Record<string, PipelineDescription> {

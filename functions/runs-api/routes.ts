@@ -19,7 +19,6 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Route } from '@middy/http-router';
-import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
@@ -36,6 +35,7 @@ import { answerCallback } from '../../lib/runtime/service-waits';
 import { decodeRunsToken, listAllRuns } from './all-runs';
 import { type KeyedPipelines, keyReport } from './keys';
 import { listRunOutputs } from './outputs';
+import { Refusal } from './refusals';
 
 export interface RunsApiDependencies {
   readonly sfn: SFNClient;
@@ -83,9 +83,9 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
-/** Every refusal is `{"message", "field"?}`: the field (a JSON path, a query parameter or a header) is the one to fix. */
+/** Every refusal is `{"message", "field"?}` (./refusals.ts): the field (a JSON path, a query parameter or a header) is the one to fix. */
 const fail = (statusCode: number, message: string, field?: string): never => {
-  throw createError(statusCode, JSON.stringify({ message, ...(field === undefined ? {} : { field }) }), { expose: true });
+  throw new Refusal(statusCode, message, field);
 };
 
 /** Idempotency keys: printable ASCII, as most HTTP APIs accept them. */
