@@ -4,32 +4,10 @@
  * and the field it names.
  */
 
+import { type RunDetail, type RunSummary, runDetailSchema, runSummarySchema, type StepOutcome } from '../../lib/contract/run-answers';
 import type { RunOutput } from '../../lib/contract/run-outputs';
 
-export interface RunSummary {
-  readonly pipeline: string;
-  readonly runId: string;
-  readonly status: string;
-  readonly startedAt: string;
-  readonly stoppedAt?: string;
-}
-
-export interface StepState {
-  readonly status: string;
-  readonly attempts: number;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly startedAt?: string;
-  readonly stoppedAt?: string;
-}
-
-export interface RunDetail extends RunSummary {
-  readonly error?: string;
-  readonly cause?: string;
-  readonly input: unknown;
-  readonly redrivenAt: readonly string[];
-  readonly steps: Readonly<Record<string, StepState>>;
-}
+export type { RunDetail, RunSummary, StepOutcome };
 
 export interface PipelineSummary {
   readonly name: string;
@@ -74,15 +52,10 @@ async function call(method: string, url: string, body?: Json): Promise<unknown> 
   return answer;
 }
 
+/** A run of a list (`GET /runs` names each run's pipeline; `GET /pipelines/{p}/runs` does not). */
 function runSummary(value: unknown, pipeline?: string): RunSummary | undefined {
-  if (!isRecord(value)) return undefined;
-  const runId = text(value['runId']);
-  const status = text(value['status']);
-  const startedAt = text(value['startedAt']);
-  const owner = text(value['pipeline']) ?? pipeline;
-  if (runId === undefined || status === undefined || startedAt === undefined || owner === undefined) return undefined;
-  const stoppedAt = text(value['stoppedAt']);
-  return { pipeline: owner, runId, status, startedAt, ...(stoppedAt === undefined ? {} : { stoppedAt }) };
+  const parsed = runSummarySchema.safeParse(isRecord(value) && value['pipeline'] === undefined ? { ...value, pipeline } : value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export async function listPipelines(): Promise<PipelineSummary[]> {
@@ -126,33 +99,14 @@ export async function listRuns(filter: RunFilter, nextToken?: string, limit = 10
   return { runs: runs.flatMap((run) => runSummary(run) ?? []), ...(next === undefined ? {} : { nextToken: next }) };
 }
 
-function stepState(step: Record<string, unknown>, status: string): StepState {
-  const optional = Object.fromEntries(
-    (['error', 'cause', 'startedAt', 'stoppedAt'] as const).flatMap((name) => {
-      const value = text(step[name]);
-      return value === undefined ? [] : [[name, value]];
-    }),
-  );
-  return { status, attempts: typeof step['attempts'] === 'number' ? step['attempts'] : 0, ...optional };
-}
-
 export async function getRun(pipeline: string, runId: string): Promise<RunDetail> {
   const answer = await call('GET', `pipelines/${path(pipeline)}/runs/${path(runId)}`);
-  const summary = runSummary(answer, pipeline);
-  if (summary === undefined || !isRecord(answer)) throw new ApiError(`the run ${runId} came back without its id, status or start time`);
-  const steps: Record<string, StepState> = {};
-  for (const [id, step] of Object.entries(isRecord(answer['steps']) ? answer['steps'] : {}))
-    if (isRecord(step) && typeof step['status'] === 'string') steps[id] = stepState(step, step['status']);
-  const error = text(answer['error']);
-  const cause = text(answer['cause']);
-  return {
-    ...summary,
-    steps,
-    input: answer['input'] ?? {},
-    redrivenAt: texts(answer['redrivenAt']),
-    ...(error === undefined ? {} : { error }),
-    ...(cause === undefined ? {} : { cause }),
-  };
+  const parsed = runDetailSchema.safeParse(answer);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(`the run ${runId} came back malformed${issue === undefined ? '' : ` at ${issue.path.join('.') || 'its top'}: ${issue.message}`}`);
+  }
+  return parsed.data;
 }
 
 export interface StartRequest {

@@ -5,7 +5,7 @@
 
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import { useEffect, useState } from 'preact/hooks';
-import type { PipelineShape, StepState } from './api';
+import type { PipelineShape, StepOutcome } from './api';
 import { duration } from './components';
 
 interface Laid {
@@ -105,7 +105,7 @@ function NodeBox({ id, caption, width, height, fill }: { id: string; caption: st
 }
 
 /** A run's graph (each step's status and duration), or, without `steps`, a pipeline's (each step's kind). */
-export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps?: Readonly<Record<string, StepState>>; onSelect?: (step: string) => void }) {
+export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps?: Readonly<Record<string, StepOutcome>>; onSelect?: (step: string) => void }) {
   const [laid, setLaid] = useState<Laid | undefined>(undefined);
   const key = JSON.stringify(shape.steps);
   useEffect(() => {

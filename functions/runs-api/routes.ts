@@ -22,6 +22,7 @@ import type { Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ERRORS } from '../../lib/contract/errors';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import type { RunDetail } from '../../lib/contract/run-answers';
 import { apiRunName, startInputProblem, startModeOf, unreadableInputProblem } from '../../lib/contract/run-key';
 import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../lib/contract/run-outputs';
 import { type Parsed, parseBackfillRequest, parseCallbackRequest, parseStartRunRequest, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/contract/runs-api';
@@ -351,18 +352,20 @@ export function runsApiRoutes({ sfn, pipelines, descriptions = {}, logs, data, k
     const stepIds = Object.keys(describedOf(pipeline)?.steps ?? {});
     const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
     const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
-    return json(200, {
+    const answer: RunDetail = {
       pipeline,
       runId,
       executionArn,
-      status: execution.status,
-      startedAt: execution.startDate,
-      stoppedAt: execution.stopDate,
+      status: execution.status ?? 'RUNNING',
+      startedAt: (execution.startDate ?? new Date(0)).toISOString(),
+      ...(execution.stopDate === undefined ? {} : { stoppedAt: execution.stopDate.toISOString() }),
       input: JSON.parse(execution.input ?? '{}') as unknown,
-      ...(execution.error === undefined ? {} : { error: execution.error, cause: execution.cause }),
+      ...(execution.error === undefined ? {} : { error: execution.error }),
+      ...(execution.cause === undefined ? {} : { cause: execution.cause }),
       redrivenAt,
       steps,
-    });
+    };
+    return json(200, answer);
   };
 
   const cancelRun = async (event: ApiEvent): Promise<APIGatewayProxyResult> => {

@@ -3,22 +3,10 @@
  * deployed-stack client): execution ARNs from run names, and per-step outcomes from the history.
  */
 import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
+import type { StepOutcome } from '../contract/run-answers';
 import { type Json, parseStoredJson } from '../shared/json';
 
-export interface StepOutcome {
-  /**
-   * RUNNING: an attempt is under way; ABORTED: the run ended (stopped, timed out) during an attempt;
-   * PENDING: not started yet; SKIPPED: the run ended without starting it (the local CLI's words too).
-   */
-  readonly status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
-  readonly attempts: number;
-  readonly error?: string;
-  readonly cause?: string;
-  /** ISO 8601: when its first attempt was scheduled. */
-  readonly startedAt?: string;
-  /** ISO 8601: when its last attempt ended. */
-  readonly stoppedAt?: string;
-}
+export type { StepOutcome } from '../contract/run-answers';
 
 const EXECUTION_ENDED = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 

@@ -4,16 +4,12 @@
  * the environment; ORCHESTRA_E2E_STACK names the stack, default "Orchestra"). A target that cannot be
  * reached fails the suite with what to do; nothing is skipped.
  */
+import type { StepOutcome } from '../../../lib/contract/run-answers';
 import { DeployedTarget } from './deployed';
 import { EmbeddedTarget } from './embedded';
 
-export interface StepResult {
-  /** A settled run's steps are SUCCEEDED or FAILED; ABORTED when the run was stopped during one; SKIPPED when it ended before one. */
-  readonly status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'SKIPPED';
-  readonly attempts: number;
-  readonly error?: string;
-  readonly cause?: string;
-}
+/** A settled run's steps are SUCCEEDED or FAILED; ABORTED when the run was stopped during one; SKIPPED when it ended before one. */
+export type StepResult = Pick<StepOutcome, 'status' | 'attempts' | 'error' | 'cause'>;
 
 export interface TargetRun {
   readonly runId: string;
