@@ -32,6 +32,13 @@ const parsedOrUndefined = (text: string): unknown => {
   }
 };
 
+/** A secret access key as AWS makes them: 40 letters and digits. */
+export const newSecretAccessKey = (): string =>
+  randomBytes(30)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '0')
+    .slice(0, 40);
+
 export function localCredentialsOf(dataDir: string): LocalCredentials {
   const file = join(dataDir, 'credentials.json');
   if (existsSync(file)) {
@@ -39,13 +46,7 @@ export function localCredentialsOf(dataDir: string): LocalCredentials {
     if (parsed.success) return parsed.data;
   }
   // None yet, or a damaged one: a new secret (`orchestra up` prints it; steps get it from the runtime).
-  const credentials = {
-    accessKeyId: LOCAL_ACCESS_KEY_ID,
-    secretAccessKey: randomBytes(30)
-      .toString('base64')
-      .replace(/[^A-Za-z0-9]/g, '0')
-      .slice(0, 40),
-  };
+  const credentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: newSecretAccessKey() };
   mkdirSync(dataDir, { recursive: true });
   // Written beside and renamed: a second process starting at once reads a whole file or none.
   const partial = `${file}.${process.pid}.partial`;

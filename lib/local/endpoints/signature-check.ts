@@ -44,12 +44,26 @@ function queryOf(search: URLSearchParams, drop: (name: string) => boolean): Reco
 }
 
 /** The access key id a request says it was signed with (header or presigned URL), before any check. */
-export function accessKeyIdOf(request: Pick<ReceivedRequest, 'url' | 'headers'>): string | undefined {
+function accessKeyIdOf(request: Pick<ReceivedRequest, 'url' | 'headers'>): string | undefined {
   const fromHeader = AUTHORIZATION.exec(headerText(request.headers, 'authorization'))?.[1];
   if (fromHeader !== undefined) return fromHeader;
   const queryAt = request.url.indexOf('?');
   const credential = queryAt === -1 ? null : new URLSearchParams(request.url.slice(queryAt + 1)).get('X-Amz-Credential');
   return credential === null ? undefined : credential.split('/')[0];
+}
+
+/**
+ * The key pair a request must be verified with: a step role's, when it names a key the runtime issued
+ * (`issued` says which), else the data folder's own.
+ */
+export function signerOf(
+  request: Pick<ReceivedRequest, 'url' | 'headers'>,
+  own: LocalCredentials,
+  issuedSecretOf: (accessKeyId: string) => string | undefined,
+): { readonly signer: LocalCredentials; readonly issued: boolean } {
+  const keyId = accessKeyIdOf(request);
+  const secret = keyId === undefined || keyId === own.accessKeyId ? undefined : issuedSecretOf(keyId);
+  return keyId !== undefined && secret !== undefined ? { signer: { accessKeyId: keyId, secretAccessKey: secret }, issued: true } : { signer: own, issued: false };
 }
 
 /** Why the request's signature is not valid for `credentials` and `service`, or undefined when it is. */

@@ -16,7 +16,7 @@ import { bucketArn, type S3Request, s3AuthorizationOf } from '../../access/s3-re
 import { serviceCallStatements } from '../../access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../access/statements';
 import type { PipelineSource } from '../../catalogue';
-import type { LocalCredentials } from '../../runtime/local-endpoints';
+import { type LocalCredentials, newSecretAccessKey } from '../../runtime/local-endpoints';
 import { LOCAL_ACCOUNT, localIntegrationArns, localStateMachineArn } from '../engine/bindings';
 
 const STATE_MACHINE_ROLE = 'state machine';
@@ -51,16 +51,8 @@ interface LocalRole {
   readonly decisions: Map<string, Decision>;
 }
 
-/** Like an STS session's: ASIA and 16 characters; the secret 40. */
-const newCredentials = (): LocalCredentials => {
-  const text = (length: number, alphabet: RegExp) =>
-    randomBytes(length * 2)
-      .toString('base64')
-      .replace(alphabet, '')
-      .slice(0, length)
-      .padEnd(length, '0');
-  return { accessKeyId: `ASIA${text(16, /[^A-Z0-9]/g)}`, secretAccessKey: text(40, /[^A-Za-z0-9]/g) };
-};
+/** Like an STS session's: ASIA and 16 upper-case letters and digits (hex here), and a secret. */
+const newCredentials = (): LocalCredentials => ({ accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: newSecretAccessKey() });
 
 /** IAM role names hold at most 64 characters; the session is the role's owner, as Lambda names it after the function. */
 const principalArnOf = (name: string): string => `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${`orchestra-${name}`.slice(0, 64)}/${name.slice(0, 64)}`;
@@ -166,8 +158,8 @@ export class StepIdentities {
     if ('unsupported' in authorization)
       return `User: ${role.caller.principalArn} is not authorized to perform this request — Orchestra cannot tell which IAM action ${authorization.unsupported} needs, so a step's role may not make it locally`;
     for (const call of authorization.requests) {
-      const decision = this.decide(role, call);
-      if (decision !== 'Allowed') return accessDeniedMessage(role.caller, call, decision === 'ExplicitlyDenied');
+      const denial = this.denial(role, call);
+      if (denial !== undefined) return denial;
     }
     return undefined;
   }
@@ -175,13 +167,11 @@ export class StepIdentities {
   /** AWS's AccessDenied message when the role of `accessKeyId` may not make the call (any service); undefined when it may. */
   callDenial(accessKeyId: string, request: AuthorizationRequest): string | undefined {
     const role = this.byAccessKey.get(accessKeyId);
-    if (role === undefined) return undefined;
-    const decision = this.decide(role, request);
-    return decision === 'Allowed' ? undefined : accessDeniedMessage(role.caller, request, decision === 'ExplicitlyDenied');
+    return role === undefined ? undefined : this.denial(role, request);
   }
 
-  /** Decisions are cached: every S3 request a step makes passes here. */
-  private decide(role: LocalRole, request: AuthorizationRequest): Decision {
+  /** AWS's message when `role` may not make the call, undefined when it may. Decisions are cached: every S3 request a step makes passes here. */
+  private denial(role: LocalRole, request: AuthorizationRequest): string | undefined {
     const key = requestKey(request);
     let decision = role.decisions.get(key);
     if (decision === undefined) {
@@ -189,6 +179,6 @@ export class StepIdentities {
       if (role.decisions.size > 10_000) role.decisions.clear();
       role.decisions.set(key, decision);
     }
-    return decision;
+    return decision === 'Allowed' ? undefined : accessDeniedMessage(role.caller, request, decision === 'ExplicitlyDenied');
   }
 }

@@ -18,7 +18,7 @@ import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 import type { LocalCredentials } from '../../runtime/local-endpoints';
 import { parseJsonObject } from '../../shared/json';
 import { foreignRequestReason } from '../endpoints/loopback-guard';
-import { accessKeyIdOf, signatureProblem } from '../endpoints/signature-check';
+import { signatureProblem, signerOf } from '../endpoints/signature-check';
 
 const ESCAPE = '&';
 const hex = (char: string): string => `${ESCAPE}${Buffer.from(char, 'utf8').toString('hex')}`;
@@ -245,12 +245,10 @@ export function refuseUnsigned(credentials: LocalCredentials, issuedSecretOf: (a
     },
     next: () => Promise<void>,
   ): Promise<void> => {
-    const keyId = accessKeyIdOf(ctx);
-    const issued = keyId === undefined || keyId === credentials.accessKeyId ? undefined : issuedSecretOf(keyId);
-    const signer = keyId !== undefined && issued !== undefined ? { accessKeyId: keyId, secretAccessKey: issued } : credentials;
+    const { signer, issued } = signerOf(ctx, credentials, issuedSecretOf);
     const problem = await signatureProblem({ method: ctx.method, url: ctx.url, headers: ctx.headers }, signer, 's3');
     if (problem === undefined) {
-      if (issued !== undefined) {
+      if (issued) {
         // The guards after this one (./s3-access-guard.ts) decide as this key's role.
         ctx.state[ISSUED_KEY_STATE] = signer.accessKeyId;
         asDataFolderKey(ctx, signer.accessKeyId, credentials.accessKeyId);

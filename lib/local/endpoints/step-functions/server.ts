@@ -12,7 +12,7 @@ import { messageOf } from '../../../shared/errors';
 import { isJsonRecord } from '../../../shared/json';
 import { type LocalServer, listenLocal, readRequestBody } from '../http';
 import { foreignRequestReason } from '../loopback-guard';
-import { accessKeyIdOf, signatureProblem } from '../signature-check';
+import { signatureProblem, signerOf } from '../signature-check';
 import { isOperation, StepFunctionsError, toWire } from './protocol';
 import type { LocalStepFunctions } from './service';
 
@@ -80,13 +80,9 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
   }
   const text = await readRequestBody(request, MAX_BODY_BYTES);
   if (text === undefined) return send(response, 413, { __type: 'ValidationException', message: `request body over ${MAX_BODY_BYTES} bytes` });
-  const keyId = accessKeyIdOf({ url: request.url ?? '/', headers: request.headers });
-  const stepSecret = keyId === undefined || keyId === credentials?.accessKeyId ? undefined : stepAccess?.secretOf(keyId);
-  const signer = keyId !== undefined && stepSecret !== undefined ? { accessKeyId: keyId, secretAccessKey: stepSecret } : credentials;
-  const unsigned =
-    signer === undefined
-      ? undefined
-      : await signatureProblem({ method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: text }, signer, 'states');
+  const received = { method: request.method ?? 'POST', url: request.url ?? '/', headers: request.headers, body: text };
+  const checked = credentials === undefined ? undefined : signerOf(received, credentials, (id) => stepAccess?.secretOf(id));
+  const unsigned = checked === undefined ? undefined : await signatureProblem(received, checked.signer, 'states');
   if (unsigned !== undefined) return send(response, 403, { __type: 'UnrecognizedClientException', message: `${unsigned} (orchestra up prints them)` });
   let body: unknown;
   try {
@@ -94,8 +90,8 @@ async function answer(service: LocalStepFunctions, request: IncomingMessage, res
   } catch {
     return send(response, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
   }
-  if (keyId !== undefined && stepSecret !== undefined) {
-    const denial = stepAccess?.callDenial(keyId, { action: `states:${operation}`, resource: resourceOf(body, stepAccess) });
+  if (checked?.issued === true) {
+    const denial = stepAccess?.callDenial(checked.signer.accessKeyId, { action: `states:${operation}`, resource: resourceOf(body, stepAccess) });
     if (denial !== undefined) return send(response, 400, { __type: 'AccessDeniedException', message: denial });
   }
   try {
