@@ -24,12 +24,16 @@ export type S3Authorization = { readonly requests: readonly AuthorizationRequest
 export const objectArn = (bucket: string, key: string): string => `arn:aws:s3:::${bucket}/${key}`;
 export const bucketArn = (bucket: string): string => `arn:aws:s3:::${bucket}`;
 
-/** The source object of `x-amz-copy-source` ("bucket/key" or "/bucket/key", URL-encoded, maybe with ?versionId). */
-function copySourceOf(header: string | undefined): { bucket: string; key: string } | undefined {
-  if (header === undefined || header === '') return undefined;
-  const path = decodeURIComponent(header.replace(/^\//, '').split('?')[0] ?? '');
+/** The source object of `x-amz-copy-source` ("bucket/key" or "/bucket/key", URL-encoded, maybe with ?versionId); 'unreadable' when it names none. */
+function copySourceOf(header: string): { bucket: string; key: string } | 'unreadable' {
+  let path: string;
+  try {
+    path = decodeURIComponent(header.replace(/^\//, '').split('?')[0] ?? '');
+  } catch {
+    return 'unreadable';
+  }
   const slash = path.indexOf('/');
-  return slash <= 0 ? undefined : { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  return slash <= 0 ? 'unreadable' : { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
 
 function bucketRequests(request: S3Request): S3Authorization {
@@ -77,7 +81,9 @@ function objectRequests(request: S3Request, key: string): S3Authorization {
     if (query.has('tagging')) return { requests: on('s3:PutObjectTagging') };
     if (query.has('acl')) return { requests: on('s3:PutObjectAcl') };
     // PutObject, UploadPart, CopyObject, UploadPartCopy: the target; a copy also reads its source; tags set on upload need their own action.
-    const source = copySourceOf(headers['x-amz-copy-source']);
+    const header = headers['x-amz-copy-source'];
+    const source = header === undefined || header === '' ? undefined : copySourceOf(header);
+    if (source === 'unreadable') return { unsupported: `a copy from "${header}", which names no object` };
     return {
       requests: [
         ...on('s3:PutObject'),

@@ -56,5 +56,10 @@ describe("an S3 request's IAM actions (AWS's permissions per operation)", () => 
     ]);
     expect(actionsOf(request('GET', undefined, 'policy'))).toEqual({ unsupported: 'GET ?policy on the bucket' });
     expect(actionsOf(request('PUT', undefined))).toEqual({ unsupported: 'PUT on the bucket' });
+    // A copy source that decodes to no object (bad percent-encoding, no key) is refused, not a crash.
+    expect(actionsOf(request('PUT', 'to/x', '', { 'x-amz-copy-source': '/orchestra-data/%E0%A4%A' }))).toEqual({
+      unsupported: 'a copy from "/orchestra-data/%E0%A4%A", which names no object',
+    });
+    expect(actionsOf(request('PUT', 'to/x', '', { 'x-amz-copy-source': 'orchestra-data' }))).toEqual({ unsupported: 'a copy from "orchestra-data", which names no object' });
   });
 });
