@@ -6,6 +6,7 @@
  * or skipped, even when runs start between pages).
  */
 import { DescribeExecutionCommand, type ExecutionListItem, type ExecutionStatus, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { RunSummary } from '../../lib/contract/run-answers';
 import { nameMayBeFor, runIsFor, type StartMode } from '../../lib/contract/run-key';
 import { isJsonRecord, parseStoredJson } from '../../lib/shared/json';
 
@@ -31,14 +32,6 @@ export interface RunsToken {
   readonly after: Position;
   /** Per pipeline: the ListExecutions token of the page holding its first unreturned run (null: the first page), or "done". */
   readonly cursors: Readonly<Record<string, string | null>>;
-}
-
-export interface ListedRun {
-  readonly pipeline: string;
-  readonly runId: string;
-  readonly status?: string;
-  readonly startedAt?: Date;
-  readonly stoppedAt?: Date;
 }
 
 const DONE = 'done';
@@ -78,7 +71,7 @@ interface Candidate {
   readonly page: string | null;
 }
 
-export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ runs: ListedRun[]; nextToken?: string }> {
+export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ runs: RunSummary[]; nextToken?: string }> {
   const { after } = query.token ?? {};
   const candidates: Candidate[] = [];
   /** Per pipeline: the page after the last one read (DONE when there is none). */
@@ -132,9 +125,10 @@ export async function listAllRuns(sfn: SFNClient, query: RunsQuery): Promise<{ r
     runs: returned.map(({ position, item }) => ({
       pipeline: position.pipeline,
       runId: position.runId,
-      ...(item.status === undefined ? {} : { status: item.status }),
-      ...(item.startDate === undefined ? {} : { startedAt: item.startDate }),
-      ...(item.stopDate === undefined ? {} : { stoppedAt: item.stopDate }),
+      // Step Functions lists every execution with its status and start.
+      status: item.status ?? 'RUNNING',
+      startedAt: (item.startDate ?? new Date(position.startedAt)).toISOString(),
+      ...(item.stopDate === undefined ? {} : { stoppedAt: item.stopDate.toISOString() }),
     })),
     ...(more && last !== undefined ? { nextToken: encodeRunsToken({ after: last.position, cursors }) } : {}),
   };

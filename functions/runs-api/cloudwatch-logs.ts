@@ -5,8 +5,9 @@
  */
 import { type CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import type { LogLine as RunLogLine } from '../../lib/contract/run-answers';
+import type { RunLogs } from '../../lib/runtime/run-logs';
 import { isJsonRecord } from '../../lib/shared/json';
-import type { RunLogLine, RunLogs } from './routes';
 
 /** Lines read per run at most: enough for any page a client asks for, bounded for the function's 29 s. */
 export const MAX_RUN_LOG_LINES = 10_000;

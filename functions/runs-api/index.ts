@@ -21,13 +21,14 @@ import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import { parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
+import type { RunsApiDependencies } from './context';
 import { answerErrors } from './refusals';
-import { type RunsApiDependencies, runsApiRoutes } from './routes';
+import { type RouterOptions, runsApiRoutes } from './router';
 
 const logger = new Logger({ serviceName: 'orchestra-runs-api' });
 
-export function createRunsApiHandler(dependencies: RunsApiDependencies) {
-  return middy(httpRouterHandler(runsApiRoutes(dependencies)))
+export function createRunsApiHandler(dependencies: RunsApiDependencies, options: RouterOptions = {}) {
+  return middy(httpRouterHandler(runsApiRoutes(dependencies, options)))
     .use(injectLambdaContext(logger, { logEvent: false }))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .use({ onError: answerErrors(logger) });

@@ -4,6 +4,7 @@
  * the runs it started with how they stand. The ledger is DynamoDB in AWS and the run database locally.
  */
 import { DescribeExecutionCommand, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
+import type { KeyReport } from '../../lib/contract/run-answers';
 import { executionArnOf } from '../../lib/runtime/execution-history';
 import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import type { KeyedTrigger } from '../../lib/runtime/keyed/keyed-trigger';
@@ -11,21 +12,6 @@ import type { KeyedTrigger } from '../../lib/runtime/keyed/keyed-trigger';
 export interface KeyedPipelines {
   readonly triggers: readonly KeyedTrigger[];
   readonly ledger: Pick<KeyLedger, 'get'>;
-}
-
-export interface KeyReport {
-  readonly key: string;
-  readonly pipelines: ReadonlyArray<{
-    readonly pipeline: string;
-    /** WAITING for required types, READY (started; a backfill of an expired key too, which keeps its expiredAt), or EXPIRED. */
-    readonly state: 'WAITING' | 'READY' | 'EXPIRED';
-    readonly firstSeen: string;
-    readonly readyAt?: string;
-    readonly expiredAt?: string;
-    readonly arrived: ReadonlyArray<{ readonly type: string; readonly objectKey: string; readonly etag: string; readonly at: string }>;
-    readonly missing: readonly string[];
-    readonly runs: ReadonlyArray<{ readonly runId: string; readonly version: string; readonly claimedAt: string; readonly status: string }>;
-  }>;
 }
 
 /** The report, or undefined when no data item with this key reached any keyed pipeline. */

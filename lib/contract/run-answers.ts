@@ -1,9 +1,11 @@
 /**
- * What the runs API answers about a run, as one schema: the function builds its answers to these
- * types, and the console (and any client) reads them through the same schemas, so neither declares its
- * own. zod's "mini" build keeps the function's and the console's bundles small.
+ * What the runs API answers, as one schema per answer: the function builds its answers to these types
+ * (its router checks them locally and in the tests), the OpenAPI document is generated from them, and
+ * the typed client (lib/client) reads every answer through them, so no client declares its own. zod's
+ * "mini" build keeps the function's and the console's bundles small.
  */
 import * as z from 'zod/mini';
+import { pipelineDescriptionSchema } from './pipeline-description';
 
 /**
  * A step's state. RUNNING: an attempt is under way; ABORTED: the run ended (stopped, timed out) during
@@ -11,15 +13,16 @@ import * as z from 'zod/mini';
  */
 export const STEP_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'SKIPPED'] as const;
 
+/** ISO 8601 times: the API answers strings, never Date objects. */
+const time = (description: string) => z.string().check(z.describe(description));
+
 export const stepOutcomeSchema = z.object({
   status: z.enum(STEP_STATUSES),
   attempts: z.number(),
-  error: z.optional(z.string()),
+  error: z.optional(z.string().check(z.describe('The last attempt that failed'))),
   cause: z.optional(z.string()),
-  /** ISO 8601: when its first attempt was scheduled. */
-  startedAt: z.optional(z.string()),
-  /** ISO 8601: when its last attempt ended. */
-  stoppedAt: z.optional(z.string()),
+  startedAt: z.optional(time('When its first attempt was scheduled')),
+  stoppedAt: z.optional(time('When its last attempt ended')),
 });
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
 
@@ -33,13 +36,133 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
+/** A page of runs, newest first (`GET /runs`, `GET /pipelines/{pipeline}/runs`). */
+export const runListSchema = z.object({
+  pipeline: z.optional(z.string().check(z.describe('The pipeline listed, when one was'))),
+  runs: z.array(runSummarySchema),
+  nextToken: z.optional(z.string().check(z.describe('Where the next page starts: pass it back as nextToken'))),
+});
+export type RunList = z.infer<typeof runListSchema>;
+
 /** One run (`GET /pipelines/{pipeline}/runs/{runId}`): its summary, input, error, redrives and every step's outcome. */
 export const runDetailSchema = z.extend(runSummarySchema, {
   executionArn: z.string(),
   input: z.unknown(),
   error: z.optional(z.string()),
   cause: z.optional(z.string()),
-  redrivenAt: z.array(z.string()),
+  redrivenAt: z.array(time('When the run was redriven, oldest first')),
   steps: z.record(z.string(), stepOutcomeSchema),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
+
+/** Every refusal: what was wrong, and the field (a JSON path, a query parameter or a header) to fix. */
+export const refusalSchema = z.object({
+  message: z.string(),
+  field: z.optional(z.string().check(z.describe('The JSON path, query parameter or header to fix'))),
+});
+export type RefusalAnswer = z.infer<typeof refusalSchema>;
+
+/** A pipeline's schedule, when it has one, with its next fire computed by the code that fires it. */
+export const scheduleSchema = z.object({
+  expression: z.string().check(z.describe('EventBridge Scheduler expression, e.g. cron(0 2 * * ? *)')),
+  timezone: z.string().check(z.describe('IANA time zone the expression is read in')),
+  next: z.optional(time('The next fire (absent when the expression has no more)')),
+});
+
+export const pipelineListSchema = z.object({
+  pipelines: z.array(z.object({ name: z.string(), stateMachineArn: z.string(), schedule: z.optional(scheduleSchema) })),
+});
+export type PipelineList = z.infer<typeof pipelineListSchema>;
+
+/** `GET /pipelines/{pipeline}`: what the stack says of it (steps, kinds, dependencies, trigger), its state machine and schedule. */
+export const pipelineAnswerSchema = z.extend(pipelineDescriptionSchema, { stateMachineArn: z.string(), schedule: z.optional(scheduleSchema) });
+export type PipelineAnswer = z.infer<typeof pipelineAnswerSchema>;
+
+export const logLineSchema = z.object({ time: z.string(), step: z.optional(z.string()), message: z.string() });
+export type LogLine = z.infer<typeof logLineSchema>;
+
+export const runLogsSchema = z.object({ pipeline: z.string(), runId: z.string(), lines: z.array(logLineSchema), nextToken: z.optional(z.string()) });
+export type RunLogsAnswer = z.infer<typeof runLogsSchema>;
+
+export const runOutputSchema = z.object({
+  key: z.string().check(z.describe("The object's key in the data bucket")),
+  step: z.string().check(z.describe('The step that wrote it ("" for a file outside step folders)')),
+  path: z.string().check(z.describe("Its path under the step's folder")),
+  size: z.number(),
+  contentType: z.string(),
+  url: z.string().check(z.describe('Presigned GET, shown inline by a browser')),
+  downloadUrl: z.string().check(z.describe('Presigned GET that a browser saves as a file')),
+  preview: z.optional(z.string().check(z.describe('The text of a small text file'))),
+  unfinished: z.optional(z.literal(true).check(z.describe('Written by a step that did not succeed (failed, stopped or still running): it may be incomplete'))),
+});
+export type RunOutput = z.infer<typeof runOutputSchema>;
+
+export const runOutputsSchema = z.object({
+  pipeline: z.string(),
+  runId: z.string(),
+  prefix: z.string().check(z.describe("The run's prefix in the data bucket")),
+  outputs: z.array(runOutputSchema),
+  truncated: z.boolean().check(z.describe('More files than this page: ask again with nextToken')),
+  nextToken: z.optional(z.string()),
+});
+export type RunOutputsAnswer = z.infer<typeof runOutputsSchema>;
+
+/** 202 to a start: the run is under way at `Location`. */
+export const startedRunSchema = z.object({ pipeline: z.string(), runId: z.string(), executionArn: z.string(), startedAt: z.string() });
+export type StartedRun = z.infer<typeof startedRunSchema>;
+
+/** 200 to a start with a used Idempotency-Key: the run that key started. */
+export const existingRunSchema = z.extend(startedRunSchema, { status: z.string() });
+
+/** 200 to a start with `?dryRun=true`: everything a start checks, and nothing started. */
+export const dryRunSchema = z.object({
+  dryRun: z.literal(true),
+  pipeline: z.string(),
+  stateMachineArn: z.string(),
+  runId: z.nullable(z.string()),
+  input: z.unknown(),
+  inputBytes: z.number(),
+  reads: z.optional(z.object({ bucket: z.string(), keys: z.array(z.string()) }).check(z.describe('What the run would read, checked to be there'))),
+});
+export type DryRun = z.infer<typeof dryRunSchema>;
+
+export const startAgainSchema = z.union([dryRunSchema, existingRunSchema]);
+
+export const cancelledRunSchema = z.object({ pipeline: z.string(), runId: z.string(), status: z.literal('ABORTED') });
+export const redrivenRunSchema = z.object({ pipeline: z.string(), runId: z.string(), status: z.literal('RUNNING'), redrivenAt: z.string() });
+
+/** `GET /keys/{key}`: per keyed pipeline, what arrived for the key, what is missing, which runs it started. */
+export const keyReportSchema = z.object({
+  key: z.string(),
+  pipelines: z.array(
+    z.object({
+      pipeline: z.string(),
+      /** WAITING for required types, READY (started; a backfill of an expired key too, which keeps its expiredAt), or EXPIRED. */
+      state: z.enum(['WAITING', 'READY', 'EXPIRED']),
+      firstSeen: z.string(),
+      readyAt: z.optional(z.string()),
+      expiredAt: z.optional(z.string()),
+      arrived: z.array(z.object({ type: z.string(), objectKey: z.string(), etag: z.string(), at: z.string() })),
+      missing: z.array(z.string()),
+      runs: z.array(z.object({ runId: z.string(), version: z.string(), claimedAt: z.string(), status: z.string() })),
+    }),
+  ),
+});
+export type KeyReport = z.infer<typeof keyReportSchema>;
+
+/** A backfill's progress (`POST /backfills`, `GET /backfills/{backfillId}`). */
+export const backfillSchema = z.object({
+  id: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  total: z.number().check(z.describe('(pipeline, key) decisions planned')),
+  done: z.number(),
+  outcomes: z.record(z.string(), z.number()).check(z.describe('Decisions so far by outcome: start, duplicate, wait, grace, expired')),
+  ratePerSecond: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  error: z.optional(z.string()),
+});
+export type BackfillProgress = z.infer<typeof backfillSchema>;
+
+/** 200 to a service's callback: delivered to the step waiting on it. */
+export const callbackAnsweredSchema = z.object({ pipeline: z.string(), runId: z.string(), step: z.string(), status: z.string() });

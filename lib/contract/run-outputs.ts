@@ -1,4 +1,5 @@
 /** What `GET /pipelines/{pipeline}/runs/{runId}/outputs` answers (functions/runs-api/outputs.ts), and its bounds. */
+import type { RunOutput } from './run-answers';
 
 /** The most objects one page lists (a Distributed Map can write one folder per item), and the default. */
 export const MAX_OUTPUTS_LISTED = 1000;
@@ -15,24 +16,7 @@ export const MAX_PREVIEWS = 20;
 /** How long a presigned URL works: the console lists the outputs again long before. */
 export const OUTPUT_URL_SECONDS = 900;
 
-export interface RunOutput {
-  /** The object's key in the data bucket. */
-  readonly key: string;
-  /** The step that wrote it (the first folder under the run's prefix). */
-  readonly step: string;
-  /** Its path under the step's folder. */
-  readonly path: string;
-  readonly size: number;
-  readonly contentType: string;
-  /** Presigned GET, shown inline by a browser. */
-  readonly url: string;
-  /** Presigned GET that a browser saves as a file. */
-  readonly downloadUrl: string;
-  /** The text, for a text file of at most PREVIEW_MAX_BYTES (the first MAX_PREVIEWS of a page). */
-  readonly preview?: string;
-  /** Written by a step that did not succeed (failed, stopped, or still running): it may be incomplete, and is no result of the run. */
-  readonly unfinished?: true;
-}
+export type { RunOutput } from './run-answers';
 
 export interface RunOutputs {
   readonly prefix: string;

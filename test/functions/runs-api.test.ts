@@ -44,7 +44,7 @@ async function call(
   event: APIGatewayProxyEvent,
 ): Promise<{ status: number; body: Record<string, unknown>; sent: Sent[] }> {
   const { sfn, sent } = fakeSfn(respond);
-  const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+  const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } }, { checkAnswers: true })(event, context)) as APIGatewayProxyResult;
   return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, sent };
 }
 
@@ -102,7 +102,7 @@ describe('runs API', () => {
     const { sfn, sent } = fakeSfn(() => ({}));
     const event = { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: '{"__proto__": {"runId": "x"}}' };
 
-    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } }, { checkAnswers: true })(event, context)) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toEqual({ field: 'body', message: expect.stringContaining('body: holds a key named "__proto__"') });
@@ -113,7 +113,7 @@ describe('runs API', () => {
     const { sfn, sent } = fakeSfn(() => ({}));
     const event = { ...request('POST', '/pipelines/flood/runs', { pipeline: 'flood' }, {}), body: '{"runId": ' };
 
-    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(event, context)) as APIGatewayProxyResult;
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } }, { checkAnswers: true })(event, context)) as APIGatewayProxyResult;
 
     expect([response.statusCode, JSON.parse(response.body)]).toEqual([
       400,
@@ -262,7 +262,7 @@ describe('runs API', () => {
 
   it('answers 404 for an unknown route', async () => {
     const { sfn } = fakeSfn(() => ({}));
-    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } })(request('GET', '/nothing/here'), context)) as APIGatewayProxyResult;
+    const response = (await createRunsApiHandler({ sfn, pipelines: { flood: FLOOD } }, { checkAnswers: true })(request('GET', '/nothing/here'), context)) as APIGatewayProxyResult;
 
     expect(response.statusCode).toBe(404);
   });
@@ -272,7 +272,7 @@ describe('pipeline descriptions', () => {
   it('answers GET /pipelines/{pipeline} with the bundled description and the state machine ARN', async () => {
     const { sfn } = fakeSfn(() => ({}));
     const flood = describePipeline(loadPipeline(join(import.meta.dirname, '..', '..', 'state-machines', 'flood.graph.json')).graph);
-    const handler = createRunsApiHandler({ sfn, pipelines: { flood: FLOOD }, descriptions: { flood } });
+    const handler = createRunsApiHandler({ sfn, pipelines: { flood: FLOOD }, descriptions: { flood } }, { checkAnswers: true });
 
     const response = (await handler(request('GET', '/pipelines/flood', { pipeline: 'flood' }), context)) as APIGatewayProxyResult;
 

@@ -11,11 +11,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createRunsApiHandler } from '../../../functions/runs-api';
-import type { RunLogs, RunsApiDependencies } from '../../../functions/runs-api/routes';
+import type { RunsApiDependencies } from '../../../functions/runs-api/context';
 import { type ActivityEvent, serverSentEvent } from '../../contract/activity';
 import { openApiText } from '../../contract/openapi';
 import type { PipelineDescription } from '../../contract/pipeline-description';
 import { RUN_CHANGES_PATH, type RunChange, runChangeEvent } from '../../contract/run-changes';
+import type { RunLogs } from '../../runtime/run-logs';
 import { InvariantError, messageOf } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
 import { EventStreams } from '../runs/event-streams';
@@ -53,15 +54,19 @@ export interface RunsApiServerOptions {
 }
 
 export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsApiServer> {
-  const handler = createRunsApiHandler({
-    sfn: options.sfn,
-    pipelines: options.pipelines,
-    descriptions: options.descriptions,
-    logs: options.logs,
-    data: options.data,
-    ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
-    ...(options.backfills === undefined ? {} : { backfills: options.backfills }),
-  });
+  const handler = createRunsApiHandler(
+    {
+      sfn: options.sfn,
+      pipelines: options.pipelines,
+      descriptions: options.descriptions,
+      logs: options.logs,
+      data: options.data,
+      ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
+      ...(options.backfills === undefined ? {} : { backfills: options.backfills }),
+    },
+    // Locally every answer is checked against the table's schema: a local run that passes predicts an API that keeps its contract.
+    { checkAnswers: true },
+  );
   const streams = new EventStreams();
   const server = createServer((request, response) => {
     void answer(request, response).catch((error: unknown) => {

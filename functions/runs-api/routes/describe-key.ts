@@ -1,0 +1,13 @@
+/** `GET /keys/{key}`: what the keyed triggers recorded for a key, per pipeline. */
+import { fail } from '../context';
+import { keyReport } from '../keys';
+import type { RouteHandler } from '../router';
+
+export const describeKey: RouteHandler<'describeKey'> = async (event, api) => {
+  const key = event.pathParameters?.['key'] ?? '';
+  const { keyed, pipelines } = api.dependencies;
+  const report = keyed === undefined ? undefined : await keyReport(key, keyed, api.sfn, pipelines);
+  return report !== undefined
+    ? { status: 200, body: report }
+    : fail(404, `no data item with key "${key}" reached a keyed pipeline${keyed === undefined || keyed.triggers.length === 0 ? ' (no pipeline has a keyed trigger)' : ''}`, 'key');
+};

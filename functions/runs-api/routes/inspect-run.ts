@@ -1,0 +1,28 @@
+/** `GET /pipelines/{pipeline}/runs/{runId}`: the run with every step's outcome. */
+import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
+import type { RouteHandler } from '../router';
+
+export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
+  const { pipeline, runId, executionArn } = api.runOf(event);
+  const execution = await api.describeRun(pipeline, runId, executionArn);
+  const history = await readExecutionHistory(api.sfn, executionArn);
+  const stepIds = Object.keys(api.describedOf(pipeline)?.steps ?? {});
+  const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
+  const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
+  return {
+    status: 200,
+    body: {
+      pipeline,
+      runId,
+      executionArn,
+      status: execution.status ?? 'RUNNING',
+      startedAt: (execution.startDate ?? new Date(0)).toISOString(),
+      ...(execution.stopDate === undefined ? {} : { stoppedAt: execution.stopDate.toISOString() }),
+      input: JSON.parse(execution.input ?? '{}'),
+      ...(execution.error === undefined ? {} : { error: execution.error }),
+      ...(execution.cause === undefined ? {} : { cause: execution.cause }),
+      redrivenAt,
+      steps,
+    },
+  };
+};
