@@ -77,9 +77,11 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
+  // The typed runs-API client, from the route table: for the console (in a browser), the CLI and labs' scripts.
+  'lib/client': { may: [...PURE, 'lib/client'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', '@aws-sdk/client-sfn', '@aws-sdk/client-s3'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
   'lib/cli': {
-    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/cli'],
+    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/client', 'lib/cli'],
     notPackages: CDK_PACKAGES,
   },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
@@ -87,8 +89,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   containers: { may: [...PURE, 'lib/formats', 'lib/runtime', 'functions', 'containers'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', 'zod'] },
   // Run a pipeline or a step from a test runner: the embedded runtime, started and stopped per call.
   'lib/testing': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing'], notPackages: CDK_PACKAGES },
-  // The package's three entry points: each re-exports its layer's public names, nothing more.
-  'lib/public': { may: [...PURE, 'lib/catalogue', 'lib/cdk', 'lib/local', 'lib/testing', 'functions'], notPackages: [] },
+  // The package's four entry points: each re-exports its layer's public names, nothing more.
+  'lib/public': { may: [...PURE, 'lib/catalogue', 'lib/cdk', 'lib/local', 'lib/testing', 'lib/client', 'functions'], notPackages: [] },
   // Thin entries: the CLI, and the CDK app over the pipeline catalogue.
   // The launcher runs the package's compiled CLI (dist/) when there are no sources beside it.
   bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin', 'dist'], notPackages: [...SDK, 'aws-local-stepfunctions'] },

@@ -1,5 +1,6 @@
 /** Small pieces every view uses: table heads, status badges, times, durations, errors. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { problemOf } from './api';
 import { isLive, onRunChange, type RunChange } from './live';
 
 /** Polled every second; a view told of changes by the live stream polls every 15 s and loads on each matching change. */
@@ -36,7 +37,7 @@ export function usePolled<T>(load: () => Promise<T>, key: string, matches?: (cha
           setError(undefined);
         }
       } catch (failure) {
-        if (live) setError(failure instanceof Error ? failure.message : String(failure));
+        if (live) setError(messageOf(failure));
       } finally {
         inFlight = false;
         if (again && live) {
@@ -97,4 +98,5 @@ export function Problem({ message }: { message: string | undefined }) {
   );
 }
 
-export const messageOf = (failure: unknown): string => (failure instanceof Error ? failure.message : String(failure));
+/** What the page says of a failure: the API's own words for a refusal (lib/client's error carries them apart from the request). */
+export const messageOf = (failure: unknown): string => problemOf(failure).message;

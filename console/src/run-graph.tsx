@@ -5,7 +5,7 @@
 
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import { useEffect, useState } from 'preact/hooks';
-import type { PipelineShape, StepOutcome } from './api';
+import type { PipelineAnswer, StepOutcome } from './api';
 import { duration } from './components';
 
 interface Laid {
@@ -43,7 +43,7 @@ const FAST = {
 const layouts = new Map<string, Promise<Laid>>();
 const KEPT_LAYOUTS = 20;
 
-function layOutOnce(key: string, shape: PipelineShape): Promise<Laid> {
+function layOutOnce(key: string, shape: PipelineAnswer): Promise<Laid> {
   const known = layouts.get(key);
   if (known !== undefined) return known;
   const laid = layOut(shape);
@@ -54,7 +54,7 @@ function layOutOnce(key: string, shape: PipelineShape): Promise<Laid> {
   return laid;
 }
 
-export async function layOut(shape: PipelineShape): Promise<Laid> {
+export async function layOut(shape: PipelineAnswer): Promise<Laid> {
   const ids = Object.keys(shape.steps);
   const input: ElkNode = {
     id: 'run',
@@ -105,7 +105,7 @@ function NodeBox({ id, caption, width, height, fill }: { id: string; caption: st
 }
 
 /** A run's graph (each step's status and duration), or, without `steps`, a pipeline's (each step's kind). */
-export function RunGraph({ shape, steps, onSelect }: { shape: PipelineShape; steps?: Readonly<Record<string, StepOutcome>>; onSelect?: (step: string) => void }) {
+export function RunGraph({ shape, steps, onSelect }: { shape: PipelineAnswer; steps?: Readonly<Record<string, StepOutcome>>; onSelect?: (step: string) => void }) {
   const [laid, setLaid] = useState<Laid | undefined>(undefined);
   const key = JSON.stringify(shape.steps);
   useEffect(() => {

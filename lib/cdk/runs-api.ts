@@ -1,29 +1,10 @@
 /**
  * The runs API: API Gateway (REST, IAM-authorized) in front of functions/runs-api, to start, list,
- * inspect, cancel and redrive runs of every pipeline in the stack.
- *
- *   GET    /runs[?pipeline=&status=&key=&since=&limit=&nextToken=]   across pipelines
- *   GET    /pipelines
- *   GET    /pipelines/{pipeline}                          steps, kinds, dependencies, triggers
- *   GET    /pipelines/{pipeline}/runs[?status=FAILED&nextToken=…]
- *   POST   /pipelines/{pipeline}/runs                     {"runId"?: "…", "input"?: {…}}
- *   GET    /pipelines/{pipeline}/runs/{runId}
- *   GET    /pipelines/{pipeline}/runs/{runId}/logs        the run's lines across steps, oldest first
- *   DELETE /pipelines/{pipeline}/runs/{runId}             cancel
- *   POST   /pipelines/{pipeline}/runs/{runId}/redrive
+ * inspect, cancel and redrive runs of every pipeline in the stack. Its routes are those of the route
+ * table (lib/contract/runs-api-routes.ts), as the function's router and the OpenAPI document are.
  */
 import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import {
-  AccessLogFormat,
-  AuthorizationType,
-  EndpointType,
-  type IResource,
-  LambdaIntegration,
-  LogGroupLogDestination,
-  type Model,
-  type RequestValidator,
-  RestApi,
-} from 'aws-cdk-lib/aws-apigateway';
+import { AccessLogFormat, AuthorizationType, EndpointType, type IResource, LambdaIntegration, LogGroupLogDestination, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -34,7 +15,7 @@ import { FUNCTION_ENV } from '../contract/environment';
 import { executionLogGroupName } from '../contract/log-groups';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
-import { startRunRequestSchema } from '../contract/runs-api';
+import { pathParametersOf, type RouteSpec, routeEntries } from '../contract/runs-api-routes';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
@@ -162,51 +143,10 @@ export class RunsApi extends Construct {
       },
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
     });
-    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
-    // API Gateway refuses malformed start requests before they cost an invocation; the function checks again.
-    const startRequest = this.api.addModel('StartRunRequest', {
-      contentType: 'application/json',
-      schema: apiGatewayModelOf(startRunRequestSchema),
+    this.addRoutes(new LambdaIntegration(this.handler), {
+      'keyed-pipelines': props.keyedConductor !== undefined,
+      'service-steps': props.pipelines.some((p) => hasServiceSteps(p.source.graph)),
     });
-    const integration = new LambdaIntegration(this.handler);
-    const route = (resource: IResource, method: string, parameters: readonly string[] = [], model?: Model, authorizationType?: AuthorizationType) =>
-      resource.addMethod(method, integration, {
-        requestValidator: validator as RequestValidator,
-        requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
-        ...(model === undefined ? {} : { requestModels: { 'application/json': model } }),
-        ...(authorizationType === undefined ? {} : { authorizationType }),
-      });
-
-    route(this.api.root.addResource('runs'), 'GET');
-    // Answers 404 for every key unless the stack has keyed pipelines (the function gets no ledger).
-    route(this.api.root.addResource('keys').addResource('{key}'), 'GET', ['key']);
-    const pipelines = this.api.root.addResource('pipelines');
-    route(pipelines, 'GET');
-    const pipeline = pipelines.addResource('{pipeline}');
-    route(pipeline, 'GET', ['pipeline']);
-    const runs = pipeline.addResource('runs');
-    route(runs, 'GET', ['pipeline']);
-    route(runs, 'POST', ['pipeline'], startRequest);
-    const run = runs.addResource('{runId}');
-    route(run, 'GET', ['pipeline', 'runId']);
-    route(run.addResource('logs'), 'GET', ['pipeline', 'runId']);
-    route(run.addResource('outputs'), 'GET', ['pipeline', 'runId']);
-    route(run, 'DELETE', ['pipeline', 'runId']);
-    route(run.addResource('redrive'), 'POST', ['pipeline', 'runId']);
-    if (props.keyedConductor !== undefined) {
-      const backfills = this.api.root.addResource('backfills');
-      route(backfills, 'POST');
-      route(backfills.addResource('{backfillId}'), 'GET', ['backfillId']);
-    }
-    if (props.pipelines.some((p) => hasServiceSteps(p.source.graph))) {
-      // External services are not IAM principals: the callback id (32 random bytes, sent only to the service) is the credential.
-      const callback = route(this.api.root.addResource('callbacks').addResource('{callbackId}'), 'POST', ['callbackId'], undefined, AuthorizationType.NONE);
-      const reason =
-        'External pipeline services answer their service step here without AWS credentials: the unguessable callback id in the path, sent only to that service and void once answered, is the credential.';
-      acknowledge(callback, 'AwsSolutions-APIG4', reason);
-      acknowledge(callback, 'AwsSolutions-COG4', reason);
-    }
-
     acknowledge(
       this.api,
       'AwsSolutions-IAM4',
@@ -220,6 +160,47 @@ export class RunsApi extends Construct {
       "Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function's own logs record each request.",
     );
     acknowledge(this.api, 'AwsSolutions-COG4', 'Authorized with IAM (SigV4): callers are IAM principals (CLI, SDKs, other AWS services), not Cognito users.');
+  }
+
+  /**
+   * The API Gateway resources and methods of the runs API's route table (lib/contract/runs-api-routes.ts):
+   * each route's path and query parameters and headers declared, its body checked against the table's
+   * schema where the table says so, and a route deployed only when the stack has what it serves.
+   */
+  private addRoutes(integration: LambdaIntegration, present: Readonly<Record<NonNullable<RouteSpec['deployedWhen']>, boolean>>): void {
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: true });
+    const resources = new Map<string, IResource>([['', this.api.root]]);
+    const resourceAt = (path: string): IResource => {
+      const known = resources.get(path);
+      if (known !== undefined) return known;
+      const parent = resourceAt(path.slice(0, path.lastIndexOf('/')));
+      const resource = parent.addResource(path.slice(path.lastIndexOf('/') + 1));
+      resources.set(path, resource);
+      return resource;
+    };
+    for (const [operation, route] of routeEntries()) {
+      if (route.deployedWhen !== undefined && !present[route.deployedWhen]) continue;
+      const body = route.body?.checkedByGateway === true ? route.body : undefined;
+      const model = body === undefined ? undefined : this.api.addModel(body.name, { contentType: 'application/json', schema: apiGatewayModelOf(body.schema) });
+      const method = resourceAt(route.path).addMethod(route.method, integration, {
+        operationName: operation,
+        requestValidator: validator,
+        requestParameters: Object.fromEntries([
+          ...pathParametersOf(route.path).map((name) => [`method.request.path.${name}`, true]),
+          ...(route.query ?? []).map((parameter) => [`method.request.querystring.${parameter.name}`, false]),
+          ...(route.headers ?? []).map((parameter) => [`method.request.header.${parameter.name}`, false]),
+        ]),
+        ...(model === undefined ? {} : { requestModels: { 'application/json': model } }),
+        ...(route.auth === 'capability' ? { authorizationType: AuthorizationType.NONE } : {}),
+      });
+      if (route.auth === 'capability') {
+        // External services are not IAM principals: the callback id (32 random bytes, sent only to the service) is the credential.
+        const reason =
+          'External pipeline services answer their service step here without AWS credentials: the unguessable callback id in the path, sent only to that service and void once answered, is the credential.';
+        acknowledge(method, 'AwsSolutions-APIG4', reason);
+        acknowledge(method, 'AwsSolutions-COG4', reason);
+      }
+    }
   }
 
   get url(): string {

@@ -1,16 +1,16 @@
 /**
- * The CLI's client of the runs API, on either target: the local `orchestra up` (found through its
+ * The CLI's connection to the runs API, on either target: the local `orchestra up` (found through its
  * endpoints file), any URL (`--api`), or a deployed stack (`--stack`, its RunsApiUrl output). Requests
  * to API Gateway are SigV4-signed with the standard AWS credential chain (environment, profile, SSO,
- * instance role), as the deployed API requires IAM authorisation.
+ * instance role), as the deployed API requires IAM authorisation. Commands call the typed client
+ * (`api`, lib/client); the console's proxy passes requests on as they are (`forward`).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createRunsClient, RunsApiUnreachable, type RunsClient } from '../client/runs-client';
+import { executeApiRegionOf, executeApiSigner, type RequestSigner, signedTransport } from '../client/sigv4-transport';
+import { fetchTransport, type HttpAnswer, type Transport } from '../client/transport';
 import { STACK_OUTPUTS } from '../contract/stack-outputs';
 import { runningEndpoints } from '../runtime/local-endpoints';
-import { messageOf, OrchestraError, UsageError } from '../shared/errors';
-import { isJsonRecord, type JsonRecord } from '../shared/json';
+import { UsageError } from '../shared/errors';
 import { readStackOutputs } from './stack-outputs';
 
 export interface ApiTargetOptions {
@@ -21,103 +21,42 @@ export interface ApiTargetOptions {
   readonly region?: string;
 }
 
-/** The API refused the request: its message (and the field to fix) as the API said. */
-export class RunsApiError extends OrchestraError {
-  override readonly name = 'RunsApiError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-  ) {
-    super('runs-api', message);
-  }
-}
-
-export interface ApiAnswer {
-  readonly status: number;
-  readonly body: JsonRecord;
-  readonly location?: string;
-}
-
-/** An answer as the API sent it, for a proxy to pass on. */
-export interface RawAnswer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: string;
-}
-
-const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/;
-
 export class RunsApiClient {
+  /** The typed client: one method per route of the runs API. */
+  readonly api: RunsClient;
+
   private constructor(
     readonly baseUrl: string,
-    private readonly signer: SignatureV4 | undefined,
-  ) {}
+    private readonly transport: Transport,
+  ) {
+    this.api = createRunsClient({ baseUrl, transport });
+  }
 
   /** --api, else --stack, else the `orchestra up` serving `dataDir`. */
   static async connect(options: ApiTargetOptions, dataDir: string): Promise<RunsApiClient> {
     if (options.api !== undefined && options.stack !== undefined) throw new UsageError('--api and --stack both name a runs API: pass one');
     const url = options.api ?? (options.stack === undefined ? localApiOf(dataDir) : await stackApiOf(options.stack, options.region));
-    let parsed: URL;
+    let region: string | undefined;
     try {
-      parsed = new URL(url);
+      region = executeApiRegionOf(url);
     } catch {
       throw new UsageError(`--api ${url}: not a URL — pass the runs API's base URL, e.g. http://127.0.0.1:4570`);
     }
-    const region = EXECUTE_API_HOST.exec(parsed.hostname)?.[1];
-    const signer = region === undefined ? undefined : new SignatureV4({ credentials: defaultProvider(), region, service: 'execute-api', sha256: Sha256 });
-    return RunsApiClient.at(url, signer);
+    return RunsApiClient.at(url, region === undefined ? undefined : executeApiSigner(region));
   }
 
   /** A client of the API at `url`, signing with `signer` when given (tests sign with known credentials). */
-  static at(url: string, signer?: SignatureV4): RunsApiClient {
-    return new RunsApiClient(url.replace(/\/+$/, ''), signer);
-  }
-
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const answer = await this.forward(method, path, text, { ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
-    const raw = answer.body;
-    let parsed: unknown;
-    try {
-      parsed = raw === '' ? {} : JSON.parse(raw);
-    } catch {
-      parsed = { message: raw };
-    }
-    const result = isJsonRecord(parsed) ? parsed : { value: parsed };
-    if (answer.status >= 400) {
-      const message = typeof result['message'] === 'string' ? result['message'] : `HTTP ${answer.status}`;
-      throw new RunsApiError(answer.status, `${method} ${path}: ${message}`, typeof result['field'] === 'string' ? result['field'] : undefined);
-    }
-    const location = answer.headers.get('location');
-    return { status: answer.status, body: result, ...(location === null ? {} : { location }) };
+  static at(url: string, signer?: RequestSigner): RunsApiClient {
+    return new RunsApiClient(url.replace(/\/+$/, ''), signer === undefined ? fetchTransport : signedTransport(signer));
   }
 
   /** Sends `path` (with its query) to the API, signed when the API is API Gateway's, and returns the answer as sent. */
-  async forward(method: string, path: string, text: string | undefined, headers: Record<string, string> = {}): Promise<RawAnswer> {
-    const url = new URL(`${this.baseUrl}${path}`);
-    let sent: Record<string, string> = { host: url.host, ...headers };
-    if (this.signer !== undefined) {
-      const signed = await this.signer.sign({
-        method,
-        protocol: url.protocol,
-        hostname: url.hostname,
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers: sent,
-        ...(text === undefined ? {} : { body: text }),
-      });
-      sent = signed.headers;
-    }
-    let response: Response;
+  async forward(method: string, path: string, body: string | undefined, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     try {
-      response = await fetch(url, { method, headers: sent, ...(text === undefined ? {} : { body: text }) });
+      return await this.transport({ method, url: `${this.baseUrl}${path}`, headers, ...(body === undefined ? {} : { body }) });
     } catch (error) {
-      throw new OrchestraError('runs-api-unreachable', `cannot reach the runs API at ${this.baseUrl} (${messageOf(error)}) — is \`orchestra up\` running, or the URL right?`, {
-        cause: error,
-      });
+      throw new RunsApiUnreachable(this.baseUrl, error);
     }
-    return { status: response.status, headers: response.headers, body: await response.text() };
   }
 }
 

@@ -5,8 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
 import { isJsonRecord } from '../shared/json';
 import { ConfigurationError } from './errors';
+import { type PipelineDescription, pipelineDescriptionSchema } from './pipeline-description';
 
 export const BUNDLED_CONFIG_FILE = 'orchestra-config.json';
 
@@ -41,4 +43,17 @@ function readConfig(file: string): ReadonlyMap<string, string> {
   }
   if (!isJsonRecord(parsed)) throw new ConfigurationError(`${file} must hold a JSON object of settings`);
   return new Map(Object.entries(parsed).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value] as const] : [])));
+}
+
+/** The bundled descriptions by pipeline name, checked (a mismatched bundle is a configuration error, named). */
+export function parsePipelineDescriptions(json: string): { readonly descriptions: Record<string, PipelineDescription> } | { readonly problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { problem: `${PIPELINE_DESCRIPTIONS_SETTING} is not JSON` };
+  }
+  const parsed = z.safeParse(z.record(z.string(), pipelineDescriptionSchema), value);
+  if (!parsed.success) return { problem: `${PIPELINE_DESCRIPTIONS_SETTING}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  return { descriptions: parsed.data };
 }

@@ -1,11 +1,10 @@
 /**
  * What the runs API says about a pipeline (`GET /pipelines/{pipeline}`): its steps with their kinds
  * and dependencies, and what starts it. Built from the graph by lib/catalogue/describe.ts, bundled
- * into the deployed function at synth (no environment size limit) and handed to it locally. zod's
+ * into the deployed function at synth (no environment size limit; read by ./bundled-config.ts) and handed to it locally. zod's
  * "mini" build keeps the function's bundle small, as for the request schemas.
  */
 import * as z from 'zod/mini';
-import { PIPELINE_DESCRIPTIONS_SETTING } from './bundled-config';
 
 export const pipelineDescriptionSchema = z.object({
   name: z.string(),
@@ -28,16 +27,3 @@ export const pipelineDescriptionSchema = z.object({
 });
 
 export type PipelineDescription = z.infer<typeof pipelineDescriptionSchema>;
-
-/** The bundled descriptions by pipeline name, checked (a mismatched bundle is a configuration error, named). */
-export function parsePipelineDescriptions(json: string): { readonly descriptions: Record<string, PipelineDescription> } | { readonly problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { problem: `${PIPELINE_DESCRIPTIONS_SETTING} is not JSON` };
-  }
-  const parsed = z.record(z.string(), pipelineDescriptionSchema).safeParse(value);
-  if (!parsed.success) return { problem: `${PIPELINE_DESCRIPTIONS_SETTING}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  return { descriptions: parsed.data };
-}

@@ -166,3 +166,6 @@ export type BackfillProgress = z.infer<typeof backfillSchema>;
 
 /** 200 to a service's callback: delivered to the step waiting on it. */
 export const callbackAnsweredSchema = z.object({ pipeline: z.string(), runId: z.string(), step: z.string(), status: z.string() });
+
+/** A pipeline in `GET /pipelines`. */
+export type PipelineSummary = PipelineList['pipelines'][number];

@@ -24,7 +24,7 @@ describe('runs API client', () => {
     const sent = capture();
     const client = await RunsApiClient.connect({ api: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/' }, '/nowhere');
 
-    await client.request('GET', '/pipelines');
+    await client.api.listPipelines();
 
     expect(sent[0]?.url).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/prod/pipelines');
     expect(sent[0]?.headers['authorization']).toMatch(
@@ -36,7 +36,7 @@ describe('runs API client', () => {
     const sent = capture();
     const client = await RunsApiClient.connect({ api: 'http://127.0.0.1:4570' }, '/nowhere');
 
-    await client.request('GET', '/pipelines');
+    await client.api.listPipelines();
 
     expect(sent[0]?.headers['authorization']).toBeUndefined();
   });

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { createRunsApiHandler } from '../../functions/runs-api';
 import { encodeRunsToken } from '../../functions/runs-api/all-runs';
 import { describePipeline, loadPipeline } from '../../lib/catalogue';
-import { parsePipelineDescriptions } from '../../lib/contract/pipeline-description';
+import { parsePipelineDescriptions } from '../../lib/contract/bundled-config';
 import { defined } from '../../lib/shared/defined';
 import { fakeSfn, type Sent } from '../helpers/fake-sfn';
 

@@ -1,7 +1,7 @@
 /** A run's outputs: each file with its size and a download link; images shown, small text, JSON and CSV previewed. */
 import { parse } from 'csv-parse/browser/esm/sync';
 import { useEffect, useState } from 'preact/hooks';
-import { getOutputs, type OutputsPage, type RunOutput } from '../api';
+import { getOutputs, type RunOutput, type RunOutputsAnswer } from '../api';
 import { messageOf, Problem, TableHead, usePolled } from '../components';
 
 const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
@@ -77,7 +77,7 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
     `outputs:${pipeline}/${runId}:${status ?? ''}`,
     (change) => change.runId === runId && change.type === 'step' && change.status === 'SUCCEEDED',
   );
-  const [later, setLater] = useState<OutputsPage | undefined>(undefined);
+  const [later, setLater] = useState<RunOutputsAnswer | undefined>(undefined);
   const [moreError, setMoreError] = useState<string | undefined>(undefined);
   useEffect(() => setLater(undefined), [pipeline, runId]);
   const nextToken = later === undefined ? value?.nextToken : later.nextToken;
@@ -85,7 +85,7 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
     if (nextToken === undefined) return;
     try {
       const page = await getOutputs(pipeline, runId, nextToken);
-      setLater((before) => ({ outputs: [...(before?.outputs ?? []), ...page.outputs], ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }) }));
+      setLater((before) => ({ ...page, outputs: [...(before?.outputs ?? []), ...page.outputs] }));
       setMoreError(undefined);
     } catch (failure) {
       setMoreError(messageOf(failure));

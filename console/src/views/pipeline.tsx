@@ -1,12 +1,12 @@
 /** One pipeline: what starts it, its steps and graph, its recent runs. */
 import { useEffect, useState } from 'preact/hooks';
-import { getPipeline, listRuns, type PipelineShape } from '../api';
+import { getPipeline, listRuns, type PipelineAnswer } from '../api';
 import { messageOf, Problem, runLink, Status, TableHead, usePolled, when } from '../components';
 import { RunGraph } from '../run-graph';
 import { startLink } from './pipelines';
 
-function Trigger({ shape }: { shape: PipelineShape }) {
-  const { trigger, next } = shape;
+function Trigger({ shape }: { shape: PipelineAnswer }) {
+  const { trigger, schedule } = shape;
   if (trigger === undefined) return <p>Started through the API or this page only.</p>;
   return (
     <dl class="facts">
@@ -18,7 +18,7 @@ function Trigger({ shape }: { shape: PipelineShape }) {
           </dd>
         </>
       )}
-      {trigger.requiredFiles.length === 0 ? null : (
+      {trigger.requiredFiles === undefined || trigger.requiredFiles.length === 0 ? null : (
         <>
           <dt>Needs</dt>
           <dd>{trigger.requiredFiles.join(', ')}</dd>
@@ -28,7 +28,7 @@ function Trigger({ shape }: { shape: PipelineShape }) {
         <>
           <dt>Schedule</dt>
           <dd>
-            {trigger.schedule} ({trigger.timezone ?? 'UTC'}), next {when(next)}
+            {trigger.schedule} ({trigger.timezone ?? 'UTC'}), next {when(schedule?.next)}
           </dd>
         </>
       )}
@@ -37,7 +37,7 @@ function Trigger({ shape }: { shape: PipelineShape }) {
 }
 
 export function Pipeline({ name }: { name: string }) {
-  const [shape, setShape] = useState<PipelineShape | undefined>(undefined);
+  const [shape, setShape] = useState<PipelineAnswer | undefined>(undefined);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   useEffect(() => {
     void getPipeline(name).then(setShape, (failure: unknown) => setProblem(messageOf(failure)));

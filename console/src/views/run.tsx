@@ -3,7 +3,7 @@
  * redrive), its input, its redrive history, its outputs and a chosen step's logs, followed live.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { cancelRun, getLogs, getPipeline, getRun, type PipelineShape, type RunDetail, redriveRun } from '../api';
+import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
 import { duration, messageOf, Problem, pipelineLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
 import { RunGraph } from '../run-graph';
@@ -84,7 +84,7 @@ export function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
     `run:${pipeline}/${runId}`,
     (change) => change.runId === runId && change.type !== 'progress',
   );
-  const [shape, setShape] = useState<PipelineShape | undefined>(undefined);
+  const [shape, setShape] = useState<PipelineAnswer | undefined>(undefined);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [refused, setRefused] = useState<string | undefined>(undefined);
   const progress = useProgress(runId);

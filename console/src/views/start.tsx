@@ -4,11 +4,11 @@
  * input, reading which files — and only then started, once confirmed.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, type DryRun, dryRun, getPipeline, type Json, type PipelineShape, type RequestField, requestFields, type StartRequest, startRun } from '../api';
+import { type DryRun, dryRun, getPipeline, type Json, type PipelineAnswer, problemOf, type RequestField, requestFields, type StartRunRequest, startRun } from '../api';
 import { messageOf, Problem, runLink } from '../components';
 
 /** The form's values as a request body, or the problem with the field that is not valid JSON. */
-function requestOf(fields: readonly RequestField[], values: Readonly<Record<string, string>>): { request: StartRequest } | { problem: string; field: string } {
+function requestOf(fields: readonly RequestField[], values: Readonly<Record<string, string>>): { request: StartRunRequest } | { problem: string; field: string } {
   const body: Record<string, Json> = {};
   for (const field of fields) {
     const raw = (values[field.name] ?? '').trim();
@@ -34,7 +34,7 @@ function requestOf(fields: readonly RequestField[], values: Readonly<Record<stri
  * (its steps read input.keys; a prefix made a run that failed at once), the folder of a dataset one,
  * the key of a keyed one; and what to give, said beside the form.
  */
-function startingInput(shape: PipelineShape | undefined): { readonly input: Json; readonly hint?: string } {
+function startingInput(shape: PipelineAnswer | undefined): { readonly input: Json; readonly hint?: string } {
   const trigger = shape?.trigger;
   if (trigger?.mode === 'keyed') return { input: { key: '' }, hint: 'It runs once per key (an observation id): give the key.' };
   if (trigger?.ingestPrefix === undefined) return { input: {} };
@@ -43,7 +43,7 @@ function startingInput(shape: PipelineShape | undefined): { readonly input: Json
   return { input: { keys: [trigger.ingestPrefix] }, hint: `It runs once per object uploaded under ${trigger.ingestPrefix}: give the keys of the objects to process.` };
 }
 
-function Verdict({ pipeline, shape, verdict }: { pipeline: string; shape: PipelineShape | undefined; verdict: DryRun }) {
+function Verdict({ pipeline, shape, verdict }: { pipeline: string; shape: PipelineAnswer | undefined; verdict: DryRun }) {
   return (
     <section aria-labelledby="dry-run-title" class="verdict">
       <h3 id="dry-run-title">Dry run: ready to start</h3>
@@ -73,7 +73,7 @@ function Verdict({ pipeline, shape, verdict }: { pipeline: string; shape: Pipeli
 
 export function Start({ pipeline }: { pipeline: string }) {
   const [fields, setFields] = useState<RequestField[] | undefined>(undefined);
-  const [shape, setShape] = useState<PipelineShape | undefined>(undefined);
+  const [shape, setShape] = useState<PipelineAnswer | undefined>(undefined);
   const [values, setValues] = useState<Record<string, string>>({});
   const [verdict, setVerdict] = useState<DryRun | undefined>(undefined);
   const [problem, setProblem] = useState<{ message: string; field?: string | undefined } | undefined>(undefined);
@@ -92,7 +92,7 @@ export function Start({ pipeline }: { pipeline: string }) {
     setValues({ ...values, [name]: value });
     setVerdict(undefined); // a dry run speaks for the values it checked only
   };
-  const refused = (failure: unknown) => setProblem({ message: messageOf(failure), field: failure instanceof ApiError ? failure.field : undefined });
+  const refused = (failure: unknown) => setProblem(problemOf(failure));
   const checked = () => {
     const parsed = requestOf(fields ?? [], values);
     if ('problem' in parsed) setProblem({ message: parsed.problem, field: parsed.field });

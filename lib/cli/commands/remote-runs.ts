@@ -4,9 +4,10 @@
  * both targets: what works locally works against AWS.
  */
 import { readFileSync } from 'node:fs';
+import type { RunDetail, RunSummary } from '../../contract/run-answers';
 import { isTerminal, RUN_STATUSES, type RunStatus } from '../../contract/statuses';
 import { UsageError } from '../../shared/errors';
-import { isJsonRecord, type JsonRecord, parseJsonObject } from '../../shared/json';
+import { type JsonRecord, parseJsonObject } from '../../shared/json';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
@@ -17,7 +18,7 @@ export type RemoteOptions = ApiTargetOptions & DataDirOption & { json?: boolean 
 
 const runPath = (pipeline: string, runId: string): string => `/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 const connect = (options: RemoteOptions) => RunsApiClient.connect(options, dataDirOf(options));
-const statusOf = (body: JsonRecord): RunStatus | undefined => RUN_STATUSES.find((status) => status === body['status']);
+const statusOf = (run: RunDetail): RunStatus | undefined => RUN_STATUSES.find((status) => status === run.status);
 
 /** `--input` is JSON, or @file with JSON in it. */
 function inputOf(value: string | undefined): JsonRecord {
@@ -45,17 +46,17 @@ export async function startCommand(
 ): Promise<number> {
   const client = await connect(options);
   const body = { input: inputOf(options.input), ...(options.runId === undefined ? {} : { runId: options.runId }) };
-  const answer = await client.request(
-    'POST',
-    `/pipelines/${encodeURIComponent(pipeline)}/runs${options.dryRun === true ? '?dryRun=true' : ''}`,
+  const answer = await client.api.startRun({
+    pipeline,
     body,
-    options.idempotencyKey === undefined ? {} : { 'Idempotency-Key': options.idempotencyKey },
-  );
-  if (options.dryRun === true) {
-    output.out(options.json === true ? JSON.stringify(answer.body, null, 2) : `dry run: the request is valid; nothing started (${JSON.stringify(answer.body['input'])})`);
+    ...(options.dryRun === true ? { query: { dryRun: 'true' } } : {}),
+    ...(options.idempotencyKey === undefined ? {} : { headers: { 'Idempotency-Key': options.idempotencyKey } }),
+  });
+  if ('dryRun' in answer.body) {
+    output.out(options.json === true ? JSON.stringify(answer.body, null, 2) : `dry run: the request is valid; nothing started (${JSON.stringify(answer.body.input)})`);
     return EXIT_OK;
   }
-  const runId = String(answer.body['runId']);
+  const { runId } = answer.body;
   if (options.json !== true)
     output.out(`${answer.status === 200 ? 'already started' : 'started'}: ${pipeline} ${runId}  (${client.baseUrl}${answer.location ?? runPath(pipeline, runId)})`);
   if (options.wait !== true) {
@@ -68,9 +69,9 @@ export async function startCommand(
 async function followRun(client: RunsApiClient, pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
   let last: RunStatus | undefined;
   for (;;) {
-    const { body } = await client.request('GET', runPath(pipeline, runId));
+    const { body } = await client.api.inspectRun({ pipeline, runId });
     const status = statusOf(body);
-    if (status !== last && options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${status ?? String(body['status'])}`);
+    if (status !== last && options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${status ?? body.status}`);
     last = status;
     if (status !== undefined && isTerminal(status)) {
       printRun(body, options, output);
@@ -80,39 +81,35 @@ async function followRun(client: RunsApiClient, pipeline: string, runId: string,
   }
 }
 
-function printRun(body: JsonRecord, options: RemoteOptions, output: Output): void {
+function printRun(run: RunDetail, options: RemoteOptions, output: Output): void {
   if (options.json === true) {
-    output.out(JSON.stringify(body, null, 2));
+    output.out(JSON.stringify(run, null, 2));
     return;
   }
-  output.out(
-    `Run ${String(body['runId'])} (${String(body['pipeline'])}): ${String(body['status'])}${body['error'] === undefined ? '' : ` — ${String(body['error'])}: ${String(body['cause'])}`}`,
-  );
-  const steps = isJsonRecord(body['steps']) ? body['steps'] : {};
-  for (const [id, step] of Object.entries(steps)) {
-    if (!isJsonRecord(step)) continue;
-    const attempts = typeof step['attempts'] === 'number' && step['attempts'] > 1 ? ` after ${step['attempts']} attempts` : '';
-    output.out(`  ${id.padEnd(28)} ${String(step['status']).padEnd(10)}${attempts}${step['error'] === undefined ? '' : ` — ${String(step['error'])}: ${String(step['cause'])}`}`);
+  output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${run.error === undefined ? '' : ` — ${run.error}: ${String(run.cause)}`}`);
+  for (const [id, step] of Object.entries(run.steps)) {
+    const attempts = step.attempts > 1 ? ` after ${step.attempts} attempts` : '';
+    output.out(`  ${id.padEnd(28)} ${step.status.padEnd(10)}${attempts}${step.error === undefined ? '' : ` — ${step.error}: ${String(step.cause)}`}`);
   }
 }
 
 export async function statusCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
   const client = await connect(options);
-  const { body } = await client.request('GET', runPath(pipeline, runId));
+  const { body } = await client.api.inspectRun({ pipeline, runId });
   printRun(body, options, output);
   return EXIT_OK;
 }
 
 export async function cancelCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
   const client = await connect(options);
-  await client.request('DELETE', runPath(pipeline, runId));
+  await client.api.cancelRun({ pipeline, runId });
   output.out(`cancelling ${pipeline} ${runId}: its running steps are stopped (orchestra status ${pipeline} ${runId})`);
   return EXIT_OK;
 }
 
 export async function redriveCommand(pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }, output: Output): Promise<number> {
   const client = await connect(options);
-  await client.request('POST', `${runPath(pipeline, runId)}/redrive`);
+  await client.api.redriveRun({ pipeline, runId });
   output.out(`redriven: ${pipeline} ${runId} runs again from the steps that did not succeed`);
   return options.wait === true ? followRun(client, pipeline, runId, options, output) : EXIT_OK;
 }
@@ -121,16 +118,18 @@ export async function redriveCommand(pipeline: string, runId: string, options: R
 export async function remoteRunsCommand(options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }, output: Output): Promise<number> {
   const client = await connect(options);
   const wanted = options.limit ?? 20;
-  const runs: JsonRecord[] = [];
+  const runs: RunSummary[] = [];
   let nextToken: string | undefined;
   do {
-    const query = new URLSearchParams({ limit: String(Math.min(100, wanted - runs.length)) });
-    if (options.pipeline !== undefined) query.set('pipeline', options.pipeline);
-    if (options.status !== undefined) query.set('status', options.status);
-    if (nextToken !== undefined) query.set('nextToken', nextToken);
-    const { body } = await client.request('GET', `/runs?${query}`);
-    runs.push(...(Array.isArray(body['runs']) ? body['runs'].filter(isJsonRecord) : []));
-    nextToken = typeof body['nextToken'] === 'string' ? body['nextToken'] : undefined;
+    const query = {
+      limit: String(Math.min(100, wanted - runs.length)),
+      ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(nextToken === undefined ? {} : { nextToken }),
+    };
+    const { body } = await client.api.listRunsEverywhere({ query });
+    runs.push(...body.runs);
+    nextToken = body.nextToken;
   } while (nextToken !== undefined && runs.length < wanted);
   if (options.json === true) {
     output.out(JSON.stringify(runs, null, 2));
@@ -138,18 +137,7 @@ export async function remoteRunsCommand(options: RemoteOptions & { limit?: numbe
   }
   if (runs.length === 0) output.out(`no runs at ${client.baseUrl}`);
   else output.out(RUNS_TABLE_HEADER);
-  for (const run of runs) {
-    const [startedAt, stoppedAt] = [run['startedAt'], run['stoppedAt']];
-    output.out(
-      runsTableRow({
-        runId: String(run['runId']),
-        pipeline: String(run['pipeline']),
-        status: String(run['status']),
-        startedAt: typeof startedAt === 'string' ? startedAt : '',
-        stoppedAt: typeof startedAt === 'string' && typeof stoppedAt === 'string' ? stoppedAt : undefined,
-      }),
-    );
-  }
+  for (const run of runs) output.out(runsTableRow(run));
   return EXIT_OK;
 }
 
@@ -157,14 +145,15 @@ export async function remoteRunsCommand(options: RemoteOptions & { limit?: numbe
 export async function remoteLogsCommand(runId: string, options: RemoteOptions & { pipeline?: string; step?: string }, output: Output): Promise<number> {
   if (options.pipeline === undefined) throw new UsageError('--pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)');
   const client = await connect(options);
+  const pipeline = options.pipeline;
   let nextToken: string | undefined;
   do {
-    const { body } = await client.request('GET', `${runPath(options.pipeline, runId)}/logs?limit=1000${nextToken === undefined ? '' : `&nextToken=${nextToken}`}`);
-    for (const line of Array.isArray(body['lines']) ? body['lines'].filter(isJsonRecord) : []) {
-      if (options.step !== undefined && line['step'] !== options.step) continue;
-      output.out(`${String(line['time']).slice(11, 23)} ${line['step'] === undefined ? '' : `[${String(line['step'])}] `}${readableLogLine(String(line['message']))}`);
+    const { body } = await client.api.readLogs({ pipeline, runId, query: { limit: '1000', ...(nextToken === undefined ? {} : { nextToken }) } });
+    for (const line of body.lines) {
+      if (options.step !== undefined && line.step !== options.step) continue;
+      output.out(`${line.time.slice(11, 23)} ${line.step === undefined ? '' : `[${line.step}] `}${readableLogLine(line.message)}`);
     }
-    nextToken = typeof body['nextToken'] === 'string' ? body['nextToken'] : undefined;
+    nextToken = body.nextToken;
   } while (nextToken !== undefined);
   return EXIT_OK;
 }
@@ -172,18 +161,15 @@ export async function remoteLogsCommand(runId: string, options: RemoteOptions & 
 /** `orchestra keys <key>`: per keyed pipeline, what arrived for the key, what is missing, which runs it started. */
 export async function keysCommand(key: string, options: RemoteOptions, output: Output): Promise<number> {
   const client = await connect(options);
-  const { body } = await client.request('GET', `/keys/${encodeURIComponent(key)}`);
+  const { body } = await client.api.describeKey({ key });
   if (options.json === true) {
     output.out(JSON.stringify(body, null, 2));
     return EXIT_OK;
   }
-  const pipelines = Array.isArray(body['pipelines']) ? body['pipelines'].filter(isJsonRecord) : [];
-  for (const entry of pipelines) {
-    const arrived = (Array.isArray(entry['arrived']) ? entry['arrived'] : []).filter(isJsonRecord);
-    const missing = Array.isArray(entry['missing']) ? entry['missing'].map(String) : [];
-    output.out(`${String(entry['pipeline'])}: ${String(entry['state'])}${missing.length === 0 ? '' : ` — missing ${missing.join(', ')}`}`);
-    for (const item of arrived) output.out(`  arrived  ${String(item['type']).padEnd(20)} ${String(item['at'])}  ${String(item['objectKey'])}`);
-    for (const run of (Array.isArray(entry['runs']) ? entry['runs'] : []).filter(isJsonRecord)) output.out(`  run      ${String(run['runId'])}  ${String(run['status'])}`);
+  for (const entry of body.pipelines) {
+    output.out(`${entry.pipeline}: ${entry.state}${entry.missing.length === 0 ? '' : ` — missing ${entry.missing.join(', ')}`}`);
+    for (const item of entry.arrived) output.out(`  arrived  ${item.type.padEnd(20)} ${item.at}  ${item.objectKey}`);
+    for (const run of entry.runs) output.out(`  run      ${run.runId}  ${run.status}`);
   }
   return EXIT_OK;
 }
@@ -213,28 +199,28 @@ export async function backfillCommand(options: BackfillOptions, output: Output):
       : listOption(options.keys);
   const pipelines = listOption(options.pipelines);
   const client = await connect(options);
-  const answer = await client.request('POST', '/backfills', {
-    ...(keys === undefined ? {} : { keys }),
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    ...(pipelines === undefined ? {} : { pipelines }),
-    ...(options.rate === undefined ? {} : { ratePerSecond: options.rate }),
+  const answer = await client.api.startBackfill({
+    body: {
+      ...(keys === undefined ? {} : { keys }),
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(pipelines === undefined ? {} : { pipelines }),
+      ...(options.rate === undefined ? {} : { ratePerSecond: options.rate }),
+    },
   });
-  const id = String(answer.body['id']);
-  if (options.json !== true) output.out(`backfill ${id}: ${String(answer.body['total'])} (pipeline, key) decisions at ${String(answer.body['ratePerSecond'])}/s`);
+  const { id } = answer.body;
+  if (options.json !== true) output.out(`backfill ${id}: ${answer.body.total} (pipeline, key) decisions at ${answer.body.ratePerSecond}/s`);
   let body = answer.body;
-  while (options.wait !== false && body['status'] === 'RUNNING') {
+  while (options.wait !== false && body.status === 'RUNNING') {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    body = (await client.request('GET', `/backfills/${encodeURIComponent(id)}`)).body;
-    if (options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${String(body['done'])}/${String(body['total'])} ${outcomesText(body['outcomes'])}`);
+    body = (await client.api.describeBackfill({ backfillId: id })).body;
+    if (options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${body.done}/${body.total} ${outcomesText(body.outcomes)}`);
   }
   if (options.json === true) output.out(JSON.stringify(body, null, 2));
-  else if (body['status'] !== 'RUNNING') output.out(`backfill ${id}: ${String(body['status'])}${typeof body['error'] === 'string' ? ` — ${body['error']}` : ''}`);
-  return body['status'] === 'FAILED' ? EXIT_RUN_FAILED : EXIT_OK;
+  else if (body.status !== 'RUNNING') output.out(`backfill ${id}: ${body.status}${body.error === undefined ? '' : ` — ${body.error}`}`);
+  return body.status === 'FAILED' ? EXIT_RUN_FAILED : EXIT_OK;
 }
 
-const outcomesText = (outcomes: unknown): string =>
-  isJsonRecord(outcomes)
-    ? Object.entries(outcomes)
-        .map(([action, count]) => `${action} ${String(count)}`)
-        .join(', ')
-    : '';
+const outcomesText = (outcomes: Readonly<Record<string, number>>): string =>
+  Object.entries(outcomes)
+    .map(([action, count]) => `${action} ${count}`)
+    .join(', ');
