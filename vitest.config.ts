@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^orchestra$/, replacement: join(PUBLIC, 'index.ts') },
       { find: /^orchestra\/cdk$/, replacement: join(PUBLIC, 'cdk.ts') },
       { find: /^orchestra\/testing$/, replacement: join(PUBLIC, 'testing.ts') },
+      { find: /^orchestra\/client$/, replacement: join(PUBLIC, 'client.ts') },
     ],
   },
   test: {

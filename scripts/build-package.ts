@@ -1,7 +1,7 @@
 /**
  * `npm run build` (and `npm pack`, through `prepack`): what the package ships, in dist/.
  *
- * - The CLI and the three entry points (`orchestra`, `orchestra/cdk`, `orchestra/testing`) as ES
+ * - The CLI and the four entry points (`orchestra`, `orchestra/cdk`, `orchestra/testing`, `orchestra/client`) as ES
  *   modules, code-split so the CLI loads a command's code only when it runs. Packages in
  *   `dependencies` and `peerDependencies` stay imports; everything else is bundled in — among them
  *   aws-local-stepfunctions, s3rver and asl-validator *as patched here* (patches/), so the fixes travel
@@ -26,7 +26,7 @@ const TYPES = join(ROOT, 'build', 'types');
 const checkApi = process.argv.includes('--check-api');
 
 /** Public entry point → its source (as tsconfig.json's "paths" name them). */
-export const ENTRY_POINTS = { index: 'lib/public/index.ts', cdk: 'lib/public/cdk.ts', testing: 'lib/public/testing.ts' } as const;
+export const ENTRY_POINTS = { index: 'lib/public/index.ts', cdk: 'lib/public/cdk.ts', testing: 'lib/public/testing.ts', client: 'lib/public/client.ts' } as const;
 
 function namesIn(manifest: Record<string, unknown>, field: string): string[] {
   const section = manifest[field];

@@ -57,7 +57,18 @@ async function serves(cwd: string): Promise<void> {
     child.stderr.on('data', read);
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const api = /Runs API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+  // A lab's own script, as docs/runs-api.md shows it: the typed client from orchestra/client against the running API.
+  writeFileSync(
+    join(cwd, 'list-pipelines.mjs'),
+    "import { createRunsClient } from 'orchestra/client';\nconst runs = createRunsClient({ baseUrl: process.argv[2] });\nconst { body } = await runs.listPipelines();\nconsole.log(body.pipelines.map((p) => p.name).join(','));\n",
+  );
+  const listed = api === undefined ? undefined : spawnSync('node', ['list-pipelines.mjs', api], { cwd, encoding: 'utf8' });
   if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+  check(
+    listed?.stdout.trim() === 'hello',
+    `a lab's script lists the pipelines through orchestra/client (${listed?.stdout.trim() ?? 'no runs API printed'}${listed?.stderr ?? ''})`,
+  );
   await exited;
   if (!ready || !/Console\s+http:\/\/127\.0\.0\.1:\d+\//.test(text) || /flood|npm run/.test(text)) {
     console.error(text);
