@@ -4,7 +4,7 @@
  * command was wrong" from "the pipeline failed". User mistakes print their message, never a stack trace; anything
  * else is a bug and prints "internal error" with the stack.
  */
-import { CommanderError } from 'commander';
+import { CommanderError } from '@commander-js/extra-typings';
 import { GraphValidationError } from '../graph/issues';
 import { OrchestraError, UsageError } from '../shared/errors';
 import type { Output } from './output';

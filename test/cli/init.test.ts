@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../lib/catalogue';
-import { orchestraSpecOf, packageNameOf } from '../../lib/cli/commands/init';
+import { orchestraSpecOf, packageNameOf } from '../../lib/cli/actions/init';
 import { orchestraVersion } from '../../lib/shared/package-root';
 import { cli } from '../helpers/cli';
 

@@ -41,6 +41,12 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(started.stdout).toContain('Run cli-1 (chain): SUCCEEDED');
     const status = await cli('status', 'chain', 'cli-1', '--json', '--api', api);
     expect(JSON.parse(status.stdout)).toMatchObject({ runId: 'cli-1', status: 'SUCCEEDED', steps: { a: { status: 'SUCCEEDED' } } });
+    // One shape, whichever the source: the data folder gives the same RunDetail, read without the server.
+    const fromFolder = JSON.parse((await cli('status', 'chain', 'cli-1', '--json', '--data-dir', dataDir)).stdout);
+    const fromApi = JSON.parse(status.stdout);
+    expect(Object.keys(fromFolder).sort()).toEqual(Object.keys(fromApi).sort());
+    expect(fromFolder).toMatchObject({ pipeline: 'chain', runId: 'cli-1', status: 'SUCCEEDED', startedAt: fromApi.startedAt, input: fromApi.input });
+    expect(Object.keys(fromFolder.steps)).toEqual(Object.keys(fromApi.steps));
   });
 
   it('redrives a failed run so only the failed step and those after it run again: exit 3 while it failed, 0 once it succeeds', async () => {
@@ -77,7 +83,7 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     const missingFile = await cli('start', 'chain', '--input', '@/nonexistent/input.json', '--api', api);
     expect([missingFile.code, missingFile.stderr]).toEqual([2, 'error: --input @/nonexistent/input.json: cannot read the file']);
 
-    const noServer = await cli('status', 'chain', 'cli-1', '--data-dir', project.root);
+    const noServer = await cli('cancel', 'chain', 'cli-1', '--data-dir', project.root);
     expect(noServer.code).toBe(2);
     expect(noServer.stderr).toContain(`no \`orchestra up\` is serving ${project.root}`);
     expect(`${used.stderr}${badInput.stderr}${noServer.stderr}`).not.toContain('    at ');
@@ -92,6 +98,9 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     const table = await cli('runs', '--api', api);
     expect(table.stdout).toMatch(/RUN ID\s+PIPELINE\s+STATUS/);
     expect(table.stdout).toMatch(/cli-1\s+chain\s+SUCCEEDED/);
+    const fromFolder = JSON.parse((await cli('runs', '--data-dir', dataDir, '--pipeline', 'chain', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(fromFolder.map((r) => r['runId']).sort()).toEqual(listed.map((r) => r.runId).sort());
+    expect(fromFolder.every((r) => Object.keys(r).every((key) => ['pipeline', 'runId', 'status', 'startedAt', 'stoppedAt'].includes(key)))).toBe(true);
 
     const logs = await cli('logs', 'cli-1', '--pipeline', 'chain', '--api', api, '--step', 'b');
     expect(logs.code).toBe(0);

@@ -2,7 +2,7 @@
 
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { refusedLocally } from '../../lib/cli/commands/compile';
+import { refusedLocally } from '../../lib/cli/actions/compile';
 import { compileGraph } from '../../lib/compiler';
 import { checkDefinition } from '../../lib/compiler/asl';
 import { substitute } from '../../lib/contract/placeholders';

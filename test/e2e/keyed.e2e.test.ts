@@ -6,7 +6,7 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseServerSentEvents } from '../../lib/cli/commands/events';
+import { parseServerSentEvents } from '../../lib/cli/actions/events';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localStateMachineArn } from '../../lib/local/engine/bindings';
 import type { RuntimeEvent } from '../../lib/local/runs/runtime-events';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPipeline } from '../../lib/catalogue';
-import { exportAirflowCommand } from '../../lib/cli/commands/export';
+import { exportAirflowDag } from '../../lib/cli/actions/export';
 import { airflowSchedule, exportAirflow } from '../../lib/exporters/airflow';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { importDiastema } from '../../lib/importers/diastema';
@@ -126,7 +126,7 @@ describe('orchestra export airflow --stack', () => {
   it("fills in the deployed functions, task definitions, cluster, subnets and bucket from the stack's outputs", async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'orchestra-dag-')), 'flood.py');
     const said: string[] = [];
-    const code = await exportAirflowCommand(
+    const code = await exportAirflowDag(
       'flood',
       {
         out,

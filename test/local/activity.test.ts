@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServerSentEvents } from '../../lib/cli/commands/events';
+import { parseServerSentEvents } from '../../lib/cli/actions/events';
 import { serverSentEvent } from '../../lib/contract/activity';
 import { activityOf } from '../../lib/local/runs/activity';
 import type { RunRecord } from '../../lib/local/runs/run-record';

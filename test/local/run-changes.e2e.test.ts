@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseServerSentEvents } from '../../lib/cli/commands/events';
+import { parseServerSentEvents } from '../../lib/cli/actions/events';
 import type { RunChange } from '../../lib/contract/run-changes';
 import { MAX_EVENT_STREAM_CLIENTS } from '../../lib/local/runs/event-streams';
 import type { LocalRuntime } from '../../lib/local/runtime';

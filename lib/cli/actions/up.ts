@@ -13,8 +13,10 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/engine/bindings';
 import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/runtime';
 import type { KeyedOutcome } from '../../runtime/keyed/conductor';
 import { writeEndpoints } from '../../runtime/local-endpoints';
+import type { upCommand } from '../commands/servers';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
-import { type DataDirOption, dataDirOf } from '../local-session';
+import { dataDirOf } from '../local-session';
 import { type Output, printable } from '../output';
 import { watchPipelines } from '../pipeline-watch';
 import { DEFAULT_API_PORT, DEFAULT_S3_PORT, DEFAULT_SFN_PORT } from '../ports';
@@ -23,24 +25,12 @@ import { CONSOLE_DIR } from './console';
 /** hh:mm:ss (UTC) before each line up prints. */
 const time = (): string => new Date().toISOString().slice(11, 19);
 
-export interface UpOptions extends DataDirOption {
-  /** S3 port. @default 4568 */
-  port?: number;
-  /** @default 4569 */
-  sfnPort?: number;
-  /** @default 4570 */
-  apiPort?: number;
+export type UpOptions = Partial<OptionsOf<typeof upCommand>> & {
   /** Resolves to stop the server; @default SIGINT or SIGTERM */
-  until?: Promise<void>;
-  /** Serve the pipeline graphs in this folder (e.g. imported products) instead of state-machines/. */
-  pipelines?: string;
-  /** Seed the simulate steps, so their durations and failures repeat run after run. */
-  simulateSeed?: string;
-  /** false: do not hold steps to the deployed IAM (`--no-iam`). @default true */
-  iam?: boolean;
-}
+  readonly until?: Promise<void>;
+};
 
-export async function upCommand(options: UpOptions, output: Output): Promise<number> {
+export async function up(options: UpOptions, output: Output): Promise<number> {
   // Listen before any work (and before saying how to stop), so Ctrl-C at any moment stops the server cleanly.
   const stopRequested =
     options.until ??

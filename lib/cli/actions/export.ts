@@ -5,18 +5,17 @@ import { parseStepPairs, STACK_OUTPUTS } from '../../contract/stack-outputs';
 import { type AirflowTargets, exportAirflow } from '../../exporters/airflow';
 import type { PipelineGraph } from '../../graph/schema';
 import { validateGraphFile } from '../../graph/validate';
+import type { exportAirflowCommand } from '../commands/conversions';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { graphFileOf } from '../local-session';
 import { type Output, reportIssues } from '../output';
 import { readStackOutputs, type StackOutputsReader } from '../stack-outputs';
 
-export interface ExportAirflowCommandOptions {
-  readonly out?: string;
-  readonly stack?: string;
-  readonly region?: string;
+export type ExportAirflowCommandOptions = OptionsOf<typeof exportAirflowCommand> & {
   /** Tests replace CloudFormation. */
   readonly readOutputs?: StackOutputsReader;
-}
+};
 
 /** What the stack's outputs say about this pipeline's steps; absent outputs stay placeholders. */
 export function targetsFromOutputs(graph: PipelineGraph, outputs: Readonly<Record<string, string>>): AirflowTargets {
@@ -34,7 +33,7 @@ export function targetsFromOutputs(graph: PipelineGraph, outputs: Readonly<Recor
   };
 }
 
-export async function exportAirflowCommand(pipelineOrFile: string, options: ExportAirflowCommandOptions, output: Output): Promise<number> {
+export async function exportAirflowDag(pipelineOrFile: string, options: ExportAirflowCommandOptions, output: Output): Promise<number> {
   const file = graphFileOf(pipelineOrFile);
   const { graph, issues } = validateGraphFile(file);
   reportIssues(output, issues, file);

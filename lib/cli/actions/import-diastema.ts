@@ -6,15 +6,13 @@ import { fixForUnknownName } from '../../graph/suggest';
 import { projectRootOf, validateGraphText } from '../../graph/validate';
 import { DIASTEMA_KINDS, type DiastemaKind, type ImportDiastemaOptions, importDiastema } from '../../importers/diastema';
 import { isJsonRecord } from '../../shared/json';
+import type { importDiastemaCommand } from '../commands/conversions';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { locatedIn, readJsonInput } from '../json-input';
 import { type Output, reportIssues } from '../output';
 
-export interface ImportDiastemaCommandOptions {
-  readonly out?: string;
-  readonly handlers?: string;
-  readonly name?: string;
-}
+export type ImportDiastemaCommandOptions = OptionsOf<typeof importDiastemaCommand>;
 
 /** `{"<kind>": "functions/<kind>/index.ts", …}`: every key a kind, every value a path. */
 function handlersOf(value: unknown): { handlers: Partial<Record<DiastemaKind, string>>; issues: Issue[] } {
@@ -30,7 +28,7 @@ function handlersOf(value: unknown): { handlers: Partial<Record<DiastemaKind, st
   return { handlers, issues };
 }
 
-export function importDiastemaCommand(file: string, options: ImportDiastemaCommandOptions, output: Output): number {
+export function importDiastemaGraph(file: string, options: ImportDiastemaCommandOptions, output: Output): number {
   const parsed = readJsonInput(file, 'analysis graph', output);
   if (parsed === undefined) return EXIT_INVALID;
   const importOptions: { -readonly [K in keyof ImportDiastemaOptions]: ImportDiastemaOptions[K] } = {};

@@ -4,15 +4,14 @@ import { compileGraph } from '../../compiler/compile';
 import { hasErrors, type Issue, issue } from '../../graph/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { localCompatibilityProblems } from '../../local/engine/engine';
+import type { compileCommand } from '../commands/graphs';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
-export interface CompileCommandOptions {
-  output?: string;
-  target?: 'aws' | 'local';
-}
+export type CompileCommandOptions = OptionsOf<typeof compileCommand>;
 
-export function compileCommand(file: string, options: CompileCommandOptions, output: Output): number {
+export function compile(file: string, options: CompileCommandOptions, output: Output): number {
   const result = validateGraphFile(file);
   reportIssues(output, result.issues, file);
   if (result.graph === undefined) return EXIT_INVALID;

@@ -21,22 +21,19 @@ import { IAM_OFF_WARNING, LocalRuntime, type RuntimeEvent } from '../../local/ru
 import { defined } from '../../shared/defined';
 import { OrchestraError, UsageError } from '../../shared/errors';
 import { filesUnder } from '../../shared/paths';
+import type { runCommand } from '../commands/local-runs';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes';
-import { type DataDirOption, dataDirOf, folderOrAbsent, graphFileOf } from '../local-session';
+import { dataDirOf, folderOrAbsent, graphFileOf } from '../local-session';
 import type { Output } from '../output';
 import { ProgressView } from '../progress';
 
-export interface RunCommandOptions extends DataDirOption {
-  input?: string;
-  json?: boolean;
-  out?: string;
+export type RunCommandOptions = Partial<OptionsOf<typeof runCommand>> & {
   /** Redraw a live task list when the output has a terminal. @default true */
-  interactive?: boolean;
+  readonly interactive?: boolean;
   /** Signals that stop the run. @default SIGINT and SIGTERM */
-  signals?: readonly NodeJS.Signals[];
-  /** false: do not hold steps to the deployed IAM (`--no-iam`). @default true */
-  iam?: boolean;
-}
+  readonly signals?: readonly NodeJS.Signals[];
+};
 
 const stamp = (): string => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 
@@ -54,7 +51,7 @@ async function copyOutputs(runtime: LocalRuntime, pipeline: string, runId: strin
   return copied;
 }
 
-export async function runCommand(pipelineOrFile: string, options: RunCommandOptions, output: Output): Promise<number> {
+export async function run(pipelineOrFile: string, options: RunCommandOptions, output: Output): Promise<number> {
   const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
   const inputDir = options.input === undefined ? undefined : resolve(options.input);
   if (inputDir !== undefined && !(statSync(inputDir, { throwIfNoEntry: false })?.isDirectory() ?? false)) {

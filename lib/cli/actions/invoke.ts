@@ -9,16 +9,13 @@ import { eventDependenciesOf } from '../../kinds/task';
 import { messageOf, UsageError } from '../../shared/errors';
 import { isJsonRecord, type JsonRecord } from '../../shared/json';
 import { invokeStep } from '../../testing';
+import type { invokeCommand } from '../commands/local-runs';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { graphFileOf } from '../local-session';
 import type { Output } from '../output';
 
-export interface InvokeOptions {
-  /** A JSON file (or "-" for stdin) with any of the fields below. */
-  event?: string;
-  /** false: do not hold the step to the deployed IAM (`--no-iam`; orchestra/testing warns). @default true */
-  iam?: boolean;
-}
+export type InvokeOptions = OptionsOf<typeof invokeCommand>;
 
 /** What --event may set; the rest of the event (pipeline, step, parameters) comes from the graph. */
 const EVENT_FIELDS = ['input', 'dependencies', 'item', 'itemIndex', 'runId'] as const;
@@ -53,7 +50,7 @@ function readEvent(source: string): JsonRecord {
   return value;
 }
 
-export async function invokeCommand(pipelineOrFile: string, stepId: string, options: InvokeOptions, output: Output): Promise<number> {
+export async function invoke(pipelineOrFile: string, stepId: string, options: InvokeOptions, output: Output): Promise<number> {
   const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
   const step = Object.hasOwn(pipeline.graph.steps, stepId) ? pipeline.graph.steps[stepId] : undefined;
   if (step === undefined) {

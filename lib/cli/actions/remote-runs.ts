@@ -1,20 +1,24 @@
 /**
- * `orchestra start | status | cancel | redrive`: the runs API, on the local `orchestra up` by
+ * `orchestra start | cancel | redrive | keys | backfill`: the runs API, on the local `orchestra up` by
  * default or a deployed stack with --api / --stack (lib/cli/runs-api-client.ts). One client for
  * both targets: what works locally works against AWS.
  */
 import { readFileSync } from 'node:fs';
-import type { RunDetail, RunSummary } from '../../contract/run-answers';
+import type { RunDetail } from '../../contract/run-answers';
 import { isTerminal, RUN_STATUSES, type RunStatus } from '../../contract/statuses';
 import { UsageError } from '../../shared/errors';
 import { type JsonRecord, parseJsonObject } from '../../shared/json';
+import type { backfillCommand, keysCommand } from '../commands/keys';
+import type { cancelCommand, redriveCommand, startCommand } from '../commands/runs';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes';
 import { type DataDirOption, dataDirOf } from '../local-session';
 import type { Output } from '../output';
+import { printRun } from '../run-source/print';
 import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
-import { RUNS_TABLE_HEADER, readableLogLine, runsTableRow } from './runs';
 
-export type RemoteOptions = ApiTargetOptions & DataDirOption & { json?: boolean };
+/** What every command of the runs API takes: where the API is, and --json. */
+type RemoteOptions = ApiTargetOptions & DataDirOption & { readonly json?: true | undefined };
 
 const runPath = (pipeline: string, runId: string): string => `/pipelines/${encodeURIComponent(pipeline)}/runs/${encodeURIComponent(runId)}`;
 const connect = (options: RemoteOptions) => RunsApiClient.connect(options, dataDirOf(options));
@@ -39,11 +43,7 @@ function readTextFile(file: string): string {
   }
 }
 
-export async function startCommand(
-  pipeline: string,
-  options: RemoteOptions & { input?: string; runId?: string; idempotencyKey?: string; dryRun?: boolean; wait?: boolean },
-  output: Output,
-): Promise<number> {
+export async function start(pipeline: string, options: OptionsOf<typeof startCommand>, output: Output): Promise<number> {
   const client = await connect(options);
   const body = { input: inputOf(options.input), ...(options.runId === undefined ? {} : { runId: options.runId }) };
   const answer = await client.api.startRun({
@@ -74,92 +74,29 @@ async function followRun(client: RunsApiClient, pipeline: string, runId: string,
     if (status !== last && options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${status ?? body.status}`);
     last = status;
     if (status !== undefined && isTerminal(status)) {
-      printRun(body, options, output);
+      printRun(body, options.json === true, output);
       return status === 'SUCCEEDED' ? EXIT_OK : EXIT_RUN_FAILED;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
-function printRun(run: RunDetail, options: RemoteOptions, output: Output): void {
-  if (options.json === true) {
-    output.out(JSON.stringify(run, null, 2));
-    return;
-  }
-  output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${run.error === undefined ? '' : ` — ${run.error}: ${String(run.cause)}`}`);
-  for (const [id, step] of Object.entries(run.steps)) {
-    const attempts = step.attempts > 1 ? ` after ${step.attempts} attempts` : '';
-    output.out(`  ${id.padEnd(28)} ${step.status.padEnd(10)}${attempts}${step.error === undefined ? '' : ` — ${step.error}: ${String(step.cause)}`}`);
-  }
-}
-
-export async function statusCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
-  const client = await connect(options);
-  const { body } = await client.api.inspectRun({ pipeline, runId });
-  printRun(body, options, output);
-  return EXIT_OK;
-}
-
-export async function cancelCommand(pipeline: string, runId: string, options: RemoteOptions, output: Output): Promise<number> {
+export async function cancel(pipeline: string, runId: string, options: OptionsOf<typeof cancelCommand>, output: Output): Promise<number> {
   const client = await connect(options);
   await client.api.cancelRun({ pipeline, runId });
   output.out(`cancelling ${pipeline} ${runId}: its running steps are stopped (orchestra status ${pipeline} ${runId})`);
   return EXIT_OK;
 }
 
-export async function redriveCommand(pipeline: string, runId: string, options: RemoteOptions & { wait?: boolean }, output: Output): Promise<number> {
+export async function redrive(pipeline: string, runId: string, options: OptionsOf<typeof redriveCommand>, output: Output): Promise<number> {
   const client = await connect(options);
   await client.api.redriveRun({ pipeline, runId });
   output.out(`redriven: ${pipeline} ${runId} runs again from the steps that did not succeed`);
   return options.wait === true ? followRun(client, pipeline, runId, options, output) : EXIT_OK;
 }
 
-/** `orchestra runs --api … | --stack …`: runs across pipelines through `GET /runs`, newest first. */
-export async function remoteRunsCommand(options: RemoteOptions & { limit?: number; pipeline?: string; status?: string }, output: Output): Promise<number> {
-  const client = await connect(options);
-  const wanted = options.limit ?? 20;
-  const runs: RunSummary[] = [];
-  let nextToken: string | undefined;
-  do {
-    const query = {
-      limit: String(Math.min(100, wanted - runs.length)),
-      ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
-      ...(options.status === undefined ? {} : { status: options.status }),
-      ...(nextToken === undefined ? {} : { nextToken }),
-    };
-    const { body } = await client.api.listRunsEverywhere({ query });
-    runs.push(...body.runs);
-    nextToken = body.nextToken;
-  } while (nextToken !== undefined && runs.length < wanted);
-  if (options.json === true) {
-    output.out(JSON.stringify(runs, null, 2));
-    return EXIT_OK;
-  }
-  if (runs.length === 0) output.out(`no runs at ${client.baseUrl}`);
-  else output.out(RUNS_TABLE_HEADER);
-  for (const run of runs) output.out(runsTableRow(run));
-  return EXIT_OK;
-}
-
-/** `orchestra logs <run-id> --pipeline p --api … | --stack …`: the run's lines through the runs API. */
-export async function remoteLogsCommand(runId: string, options: RemoteOptions & { pipeline?: string; step?: string }, output: Output): Promise<number> {
-  if (options.pipeline === undefined) throw new UsageError('--pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)');
-  const client = await connect(options);
-  const pipeline = options.pipeline;
-  let nextToken: string | undefined;
-  do {
-    const { body } = await client.api.readLogs({ pipeline, runId, query: { limit: '1000', ...(nextToken === undefined ? {} : { nextToken }) } });
-    for (const line of body.lines) {
-      if (options.step !== undefined && line.step !== options.step) continue;
-      output.out(`${line.time.slice(11, 23)} ${line.step === undefined ? '' : `[${line.step}] `}${readableLogLine(line.message)}`);
-    }
-    nextToken = body.nextToken;
-  } while (nextToken !== undefined);
-  return EXIT_OK;
-}
-
 /** `orchestra keys <key>`: per keyed pipeline, what arrived for the key, what is missing, which runs it started. */
-export async function keysCommand(key: string, options: RemoteOptions, output: Output): Promise<number> {
+export async function describeKey(key: string, options: OptionsOf<typeof keysCommand>, output: Output): Promise<number> {
   const client = await connect(options);
   const { body } = await client.api.describeKey({ key });
   if (options.json === true) {
@@ -174,14 +111,6 @@ export async function keysCommand(key: string, options: RemoteOptions, output: O
   return EXIT_OK;
 }
 
-export interface BackfillOptions extends RemoteOptions {
-  readonly keys?: string;
-  readonly prefix?: string;
-  readonly pipelines?: string;
-  readonly rate?: number;
-  readonly wait?: boolean;
-}
-
 const listOption = (text: string | undefined): string[] | undefined =>
   text
     ?.split(',')
@@ -189,7 +118,7 @@ const listOption = (text: string | undefined): string[] | undefined =>
     .filter((item) => item !== '');
 
 /** `orchestra backfill`: plans through the runs API, then (unless --no-wait) follows the progress to the end. */
-export async function backfillCommand(options: BackfillOptions, output: Output): Promise<number> {
+export async function backfill(options: OptionsOf<typeof backfillCommand>, output: Output): Promise<number> {
   if ((options.keys === undefined) === (options.prefix === undefined)) throw new UsageError('give --keys k1,k2,… or --prefix data/<type>/ (one of them)');
   const keys =
     options.keys?.startsWith('@') === true

@@ -3,18 +3,16 @@
  * keyed runs started, succeeded or failed, keys expired — one line each, or JSON lines.
  */
 import type { ActivityEvent } from '../../contract/activity';
-import { messageOf, OrchestraError, UsageError } from '../../shared/errors';
+import { messageOf, OrchestraError } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
+import type { eventsCommand } from '../commands/servers';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
-import { type DataDirOption, dataDirOf } from '../local-session';
+import { dataDirOf } from '../local-session';
 import type { Output } from '../output';
-import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
+import { RunsApiClient } from '../runs-api-client';
 
-export interface EventsOptions extends ApiTargetOptions, DataDirOption {
-  json?: boolean;
-  /** Stop after this many events. @default follow until interrupted */
-  count?: number;
-}
+export type EventsOptions = OptionsOf<typeof eventsCommand>;
 
 const describe = (event: ActivityEvent): string =>
   `${event.time.slice(11, 19)} ${event.type.padEnd(9)} ${event.pipeline} ${event.key}${event.runId === undefined ? '' : ` ${event.runId}`}${
@@ -39,11 +37,7 @@ export function parseServerSentEvents(buffer: string): { events: unknown[]; rest
 const isActivity = (value: unknown): value is ActivityEvent =>
   isJsonRecord(value) && typeof value['type'] === 'string' && typeof value['pipeline'] === 'string' && typeof value['key'] === 'string' && typeof value['time'] === 'string';
 
-export async function eventsCommand(options: EventsOptions, output: Output, stop?: AbortSignal): Promise<number> {
-  if (options.stack !== undefined)
-    throw new UsageError(
-      'a deployed stack has no event stream here: its activity is on EventBridge (Step Functions "Execution Status Change" events) — follow it with an EventBridge rule',
-    );
+export async function followEvents(options: EventsOptions, output: Output, stop?: AbortSignal): Promise<number> {
   const client = await RunsApiClient.connect(options, dataDirOf(options));
   let response: Response;
   try {

@@ -11,7 +11,7 @@ import { projectRootOf, validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
-export function buildCommand(dir: string, options: { check?: boolean }, output: Output): number {
+export function build(dir: string, options: { check?: boolean }, output: Output): number {
   let failed = false;
   const seen = new Map<string, string>();
   for (const file of graphFilesIn(dir)) {

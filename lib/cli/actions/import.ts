@@ -7,17 +7,15 @@ import { hasErrors } from '../../graph/issues';
 import { validateGraphText } from '../../graph/validate';
 import { importProducts } from '../../importers/products';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';
+import type { importProductsCommand } from '../commands/conversions';
+import type { OptionsOf } from '../commands/shared';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { locatedIn, readJsonInput } from '../json-input';
 import { type Output, reportIssues } from '../output';
 
-export interface ImportProductsCommandOptions {
-  readonly out: string;
-  readonly simulate?: boolean;
-  readonly dataPrefix?: string;
-}
+export type ImportProductsCommandOptions = OptionsOf<typeof importProductsCommand>;
 
-export function importProductsCommand(file: string, options: ImportProductsCommandOptions, output: Output): number {
+export function importProductGraph(file: string, options: ImportProductsCommandOptions, output: Output): number {
   const parsed = readJsonInput(file, 'product graph', output);
   if (parsed === undefined) return EXIT_INVALID;
   const imported = importProducts(parsed.value, {

@@ -3,7 +3,7 @@ import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
-export function validateCommand(file: string, options: { json?: boolean }, output: Output): number {
+export function validate(file: string, options: { json?: boolean }, output: Output): number {
   const result = validateGraphFile(file);
   const ok = !hasErrors(result.issues);
   if (options.json === true) {

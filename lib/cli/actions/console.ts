@@ -7,24 +7,25 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../shared/errors';
 import { ORCHESTRA_ROOT } from '../../shared/package-root';
+import type { consoleCommand } from '../commands/servers';
+import type { OptionsOf } from '../commands/shared';
 import { serveConsole } from '../console-server';
 import { EXIT_OK } from '../exit-codes';
 import type { Output } from '../output';
 import { DEFAULT_CONSOLE_PORT } from '../ports';
-import { type ApiTargetOptions, RunsApiClient } from '../runs-api-client';
+import { RunsApiClient } from '../runs-api-client';
 
 /** The web console: built by `npm run build:console` (part of `npm ci` here), shipped built in the package. */
 export const CONSOLE_DIR = join(ORCHESTRA_ROOT, 'console', 'dist');
 
-export interface ConsoleOptions extends ApiTargetOptions {
-  readonly port?: number;
+export type ConsoleOptions = OptionsOf<typeof consoleCommand> & {
   /** Stops the server when it settles (tests); @default Ctrl-C */
   readonly until?: Promise<void>;
   /** Called with the console's URL once it listens (tests). */
   readonly onListening?: (url: string) => void;
-}
+};
 
-export async function consoleCommand(options: ConsoleOptions, output: Output, consoleDir = CONSOLE_DIR): Promise<number> {
+export async function serveConsoleCommand(options: ConsoleOptions, output: Output, consoleDir = CONSOLE_DIR): Promise<number> {
   if (options.api === undefined && options.stack === undefined)
     throw new UsageError(
       'orchestra console needs --stack <name> or --api <url> of a deployed runs API — `orchestra up` serves the local console itself (its address is printed at start)',

@@ -1,0 +1,60 @@
+/** The run source of the data folder: the local runtime's run database, read directly (no server needed). */
+import type { RunDetail, RunSummary, StepOutcome } from '../../contract/run-answers';
+import type { RunRecord, StepRecord } from '../../local/runs/run-record';
+import { RunStore } from '../../local/runs/run-store';
+import type { Output } from '../output';
+import type { RunFilter, RunSource, SourceLogLine } from './source';
+
+const summaryOf = (run: RunRecord): RunSummary => ({
+  pipeline: run.pipeline,
+  runId: run.runId,
+  status: run.status,
+  startedAt: run.startedAt,
+  ...(run.stoppedAt === undefined ? {} : { stoppedAt: run.stoppedAt }),
+});
+
+/** The API's step outcome: RETRYING is, between two attempts, a step still running. */
+const outcomeOf = (step: StepRecord): StepOutcome => ({
+  status: step.status === 'RETRYING' ? 'RUNNING' : step.status,
+  attempts: step.attempts,
+  ...(step.error === undefined ? {} : { error: step.error.error, cause: step.error.cause }),
+  ...(step.startedAt === undefined ? {} : { startedAt: step.startedAt }),
+  ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
+});
+
+export function dataFolderSource(dataDir: string, output: Output): RunSource {
+  const store = () => new RunStore(dataDir);
+  return {
+    where: dataDir,
+    async listRuns(filter: RunFilter) {
+      const scanned = store().scan();
+      for (const damaged of scanned.damaged) output.err(`warning: ${damaged.message}`);
+      return scanned.runs
+        .filter((run) => (filter.pipeline === undefined || run.pipeline === filter.pipeline) && (filter.status === undefined || run.status === filter.status))
+        .slice(0, filter.limit)
+        .map(summaryOf);
+    },
+    async readRun(runId: string): Promise<RunDetail> {
+      const run = store().get(runId);
+      return {
+        ...summaryOf(run),
+        executionArn: `local:${run.pipeline}:${run.runId}`,
+        input: run.input,
+        ...(run.error === undefined ? {} : { error: run.error.error, cause: run.error.cause }),
+        redrivenAt: run.redriveDate === undefined ? [] : [run.redriveDate],
+        steps: Object.fromEntries(Object.entries(run.steps).map(([id, step]) => [id, outcomeOf(step)])),
+      };
+    },
+    async readLogs(run: RunDetail): Promise<SourceLogLine[]> {
+      return store()
+        .readLog(run.runId)
+        .map((entry) => ({
+          time: entry.time,
+          message: entry.message,
+          stream: entry.stream,
+          ...(entry.step === undefined ? {} : { step: entry.step }),
+          ...(entry.attempt === undefined ? {} : { attempt: entry.attempt }),
+        }));
+    },
+  };
+}
