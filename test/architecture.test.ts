@@ -1,8 +1,11 @@
 /**
- * Imports flow one way: shared ← contract ← graph ← compiler ← catalogue ← access ← {cdk, local} ← cli, with
- * lib/runtime (shared by handlers, containers, local and cloud) beside them. Each folder's allowed
- * imports are listed below; every source file of the project is checked, static `import`/`export …
- * from`, dynamic `import()` and `require()` alike, so no seam is crossed quietly.
+ * Imports flow one way: shared ← contract ← kinds ← graph ← compiler ← catalogue ← access ← {cdk, local} ← cli, with
+ * lib/runtime (shared by handlers, containers, local and cloud) beside them. What every layer shares
+ * about a step kind (its schema, checks, defaults: lib/kinds) sits below all of them; each layer keeps
+ * its own part of each kind in its own kinds/ folder. Each folder's allowed imports are listed below,
+ * the tiers say which layers are below which, and every source file of the project is checked, static
+ * `import`/`export … from`, dynamic `import()` and `require()` alike, so no seam is crossed quietly
+ * and no import runs back up.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -30,24 +33,16 @@ function targetOf(file: string, spec: string): string {
   return layerOf(relative(ROOT, join(dirname(file), spec)));
 }
 
-/** A project path's layer: `lib/<folder>`, a kind module's layer (`kinds:graph`…), or its top folder. */
+/** A project path's layer: `lib/<folder>`, or its top folder. */
 function layerOf(path: string): string {
   const parts = path.split('/');
-  if (parts[0] === 'lib' && parts[1] === 'kinds') {
-    const name = (parts.at(-1) ?? '').replace(/\.ts$/, '');
-    if (['schema', 'spec', 'specs'].includes(name)) return 'kinds:graph';
-    if (['compile', 'task'].includes(name)) return 'kinds:compile';
-    if (name === 'local') return 'kinds:local';
-    if (name === 'cdk') return 'kinds:cdk';
-    return 'kinds:?';
-  }
   if (parts[0] === 'lib') return `lib/${parts[1]}`;
   return parts[0] ?? path;
 }
 
 const PURE = ['lib/shared', 'lib/contract'];
-const GRAPH = [...PURE, 'lib/graph', 'kinds:graph'];
-const COMPILE = [...GRAPH, 'lib/compiler', 'kinds:compile'];
+const GRAPH = [...PURE, 'lib/kinds', 'lib/graph'];
+const COMPILE = [...GRAPH, 'lib/compiler'];
 const SDK = ['@aws-sdk', '@smithy'];
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
 
@@ -55,10 +50,10 @@ const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
 const RULES: Record<string, { readonly may: readonly string[]; readonly notPackages: readonly string[] }> = {
   'lib/shared': { may: ['lib/shared'], notPackages: [...SDK, ...CDK_PACKAGES] },
   'lib/contract': { may: PURE, notPackages: [...SDK, ...CDK_PACKAGES] },
+  // What every layer shares about a step kind: its schema, checks and defaults. Below the graph.
+  'lib/kinds': { may: [...PURE, 'lib/kinds'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   'lib/graph': { may: GRAPH, notPackages: [...SDK, ...CDK_PACKAGES] },
-  'kinds:graph': { may: GRAPH, notPackages: [...SDK, ...CDK_PACKAGES] },
   'lib/compiler': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
-  'kinds:compile': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
   'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Other systems' graphs → pipeline graphs: pure, like the graph layer.
   'lib/importers': { may: [...GRAPH, 'lib/importers'], notPackages: [...SDK, ...CDK_PACKAGES] },
@@ -72,10 +67,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   // Who may do what in the data bucket: the statements the stack grants and the local runtime enforces, and their evaluation. Pure.
   'lib/access': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/access'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The cloud handlers behind uploads and the runs API run locally too, unchanged.
-  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/local', 'kinds:local', 'functions'], notPackages: CDK_PACKAGES },
-  'kinds:local': { may: [...COMPILE, 'lib/local', 'kinds:local'], notPackages: CDK_PACKAGES },
-  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
-  'kinds:cdk': { may: [...COMPILE, 'lib/cdk', 'kinds:cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
+  'lib/local': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/local', 'functions'], notPackages: CDK_PACKAGES },
+  'lib/cdk': { may: [...COMPILE, 'lib/catalogue', 'lib/runtime', 'lib/bundling', 'lib/access', 'lib/cdk'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
   'lib/deployed': { may: [...GRAPH, 'lib/catalogue', 'lib/runtime', 'lib/deployed'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // The typed runs-API client, from the route table: for the console (in a browser), the CLI and labs' scripts.
   'lib/client': { may: [...PURE, 'lib/client'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', '@aws-sdk/client-sfn', '@aws-sdk/client-s3'] },
@@ -96,6 +89,22 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   bin: { may: ['lib/cli', 'lib/cdk', 'lib/catalogue', 'bin', 'dist'], notPackages: [...SDK, 'aws-local-stepfunctions'] },
 };
 
+/** The layers from the bottom up: a layer may import only its own and those of lower tiers, so imports never run back up. */
+const TIERS: ReadonlyArray<readonly string[]> = [
+  ['lib/shared'],
+  ['lib/contract'],
+  ['lib/kinds', 'lib/formats', 'lib/bundling', 'lib/client'],
+  ['lib/graph', 'lib/runtime'],
+  ['lib/compiler', 'lib/importers', 'functions'],
+  ['lib/catalogue', 'lib/exporters', 'containers'],
+  ['lib/access', 'lib/deployed'],
+  ['lib/cdk', 'lib/local'],
+  ['lib/testing'],
+  ['lib/cli', 'lib/public'],
+  ['bin'],
+];
+const tierOf = (layer: string): number => TIERS.findIndex((tier) => tier.includes(layer));
+
 const checked = ['lib', 'functions', 'containers', 'bin'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
 
 describe('architecture', () => {
@@ -109,6 +118,26 @@ describe('architecture', () => {
     const unruled = checked.map((file) => relative(ROOT, file)).filter((path) => RULES[layerOf(path)] === undefined);
 
     expect(unruled).toEqual([]);
+  });
+
+  it('places every layer in a tier, and lets each import only its own and lower tiers: no import runs back up', () => {
+    const upward = Object.entries(RULES).flatMap(([layer, rule]) =>
+      rule.may.filter((target) => target !== layer && TIERS.some((tier) => tier.includes(target)) && tierOf(target) >= tierOf(layer)).map((target) => `${layer} → ${target}`),
+    );
+
+    expect(Object.keys(RULES).filter((layer) => tierOf(layer) < 0)).toEqual([]);
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps what the layers share about a step kind below them all: lib/kinds holds schemas and checks, each layer its own kinds/ part', () => {
+    const kindFiles = checked.map((file) => relative(ROOT, file)).filter((path) => path.startsWith('lib/kinds/'));
+    const perLayer = ['lib/compiler/kinds', 'lib/local/kinds', 'lib/cdk/kinds'].map((dir) => sourceFiles(join(ROOT, dir)).map((file) => relative(ROOT, file)));
+
+    expect(kindFiles.every((path) => /\/(schema|spec|specs|step-fields)\.ts$/.test(path))).toBe(true);
+    for (const files of perLayer)
+      expect(files.map((path) => path.replace(/^.*\//, '')).sort()).toEqual(
+        expect.arrayContaining(['container.ts', 'lambda.ts', 'pipeline.ts', 'registry.ts', 'service.ts', 'simulate.ts']),
+      );
   });
 
   it.each(Object.keys(RULES))('%s imports only what its layer allows', (layer) => {

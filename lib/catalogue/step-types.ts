@@ -4,9 +4,9 @@
  * with stepHandlerFor / containerStepFor are checked against the graph by `tsc`.
  */
 import { dirname, join, relative } from 'node:path';
+import { resultTypeOf } from '../compiler/kinds/registry';
+import { eventDependenciesOf } from '../compiler/kinds/task';
 import type { PipelineGraph } from '../graph/schema';
-import { resultTypeOf } from '../kinds/compile';
-import { eventDependenciesOf } from '../kinds/task';
 
 export const STEP_TYPES_SUFFIX = '.steps.d.ts';
 

@@ -1,8 +1,8 @@
 /** Which handler file each deployed function bundles: one list for the tests and `npm run bench`. */
 import type { PipelineSource } from '../catalogue';
-import { functionEntryOf } from '../kinds/cdk';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { type BuiltinFunctionName, builtinFunctionSource } from '../shared/builtin-functions';
+import { functionEntryOf } from './kinds/registry';
 
 export interface FunctionEntry {
   /** e.g. `flood/validate-inputs`, `ingest-trigger` */

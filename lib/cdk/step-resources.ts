@@ -1,4 +1,4 @@
-/** What a kind's CDK module (lib/kinds/<kind>/cdk.ts) gets and gives for one step of a pipeline. */
+/** What a kind's CDK module (lib/cdk/kinds/<kind>.ts) gets and gives for one step of a pipeline. */
 import type { ISecurityGroup, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { FargateTaskDefinition, ICluster } from 'aws-cdk-lib/aws-ecs';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';

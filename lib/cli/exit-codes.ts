@@ -5,7 +5,7 @@
  * else is a bug and prints "internal error" with the stack.
  */
 import { CommanderError } from '@commander-js/extra-typings';
-import { GraphValidationError } from '../graph/issues';
+import { GraphValidationError } from '../contract/issues';
 import { OrchestraError, UsageError } from '../shared/errors';
 import type { Output } from './output';
 

@@ -1,6 +1,6 @@
 /** JSON files the import commands read: parsed with positions, so every problem found later can name its line. */
 import { readFileSync } from 'node:fs';
-import { hasErrors, type Issue, parsePath } from '../graph/issues';
+import { hasErrors, type Issue, parsePath } from '../contract/issues';
 import { locate, type ParsedDocument, parseGraphText } from '../graph/parse';
 import { messageOf } from '../shared/errors';
 import { type Output, reportIssues } from './output';

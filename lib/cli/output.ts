@@ -1,4 +1,4 @@
-import { formatIssue, type Issue } from '../graph/issues';
+import { formatIssue, type Issue } from '../contract/issues';
 
 export interface Output {
   out(text: string): void;

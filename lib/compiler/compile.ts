@@ -1,7 +1,7 @@
 /** Graph → ASL, pure: no AWS SDK, no aws-cdk-lib, no file system. */
 
+import type { Issue } from '../contract/issues';
 import { placeholdersIn } from '../contract/placeholders';
-import type { Issue } from '../graph/issues';
 import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph } from '../graph/schema';
 import { criticalPathLength, topologicalOrder } from '../graph/topology';

@@ -1,5 +1,5 @@
 export { type ResolvedStep, resolveStep } from '../graph/resolve-step';
-export { CONTAINER_NAME } from '../kinds/container/compile';
+export { CONTAINER_NAME } from '../kinds/container/schema';
 export * from './asl';
 export { type CompiledPipeline, type CompileOptions, compileGraph, type Planner, planInputOf, renderText } from './compile';
 export { MAX_DEFINITION_BYTES, MAX_HISTORY_EVENTS } from './limits';

@@ -1,16 +1,16 @@
 /** AWS Step Functions quotas that a compiled machine must respect, and the estimates checked against them. */
-import { type Issue, issue } from '../graph/issues';
+import { type Issue, issue } from '../contract/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { DEFAULT_INLINE_MAX_ITEMS, resultBytesOf } from '../kinds/compile';
-import { ECS_RUN_TASK_SYNC } from '../kinds/container/compile';
-import { START_EXECUTION_SYNC } from '../kinds/pipeline/compile';
+import { ECS_RUN_TASK_SYNC } from './kinds/container';
+import { START_EXECUTION_SYNC } from './kinds/pipeline';
+import { DEFAULT_INLINE_MAX_ITEMS, resultBytesOf } from './kinds/registry';
 
 /** `.sync` integrations add a TaskSubmitted event to each Task's history. */
 const SYNC_RESOURCES: ReadonlySet<string> = new Set([ECS_RUN_TASK_SYNC, START_EXECUTION_SYNC]);
 
 import { resolveStep } from '../graph/resolve-step';
-import { LAMBDA_RESULT_BUDGET_BYTES } from '../kinds/lambda/compile';
 import { type StateType, walkStates } from './asl';
+import { LAMBDA_RESULT_BUDGET_BYTES } from './kinds/lambda';
 import type { RenderedDefinition } from './render';
 
 export const MAX_DEFINITION_BYTES = 1_048_576;

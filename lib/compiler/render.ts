@@ -9,12 +9,12 @@ import { mapResultsPrefixExpression, S3_GET_OBJECT, S3_PUT_OBJECT } from '../con
 import { PLACEHOLDERS, ref } from '../contract/placeholders';
 import { resolveStep } from '../graph/resolve-step';
 import type { ForEach, PipelineGraph, Step } from '../graph/schema';
-import { buildTask, resultBytesOf } from '../kinds/compile';
-import { eventDependenciesOf } from '../kinds/task';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
 import { emptyRecord, ownValue } from '../shared/records';
 import type { Branch, Catcher, ChoiceCondition, JsonObject, MapState, ParallelState, State, StateMachineDefinition, TaskState, Transition } from './asl';
+import { buildTask, resultBytesOf } from './kinds/registry';
+import { eventDependenciesOf } from './kinds/task';
 import {
   CHECK_FAILURES_STATE,
   DONE_STATE,

@@ -1,4 +1,4 @@
-export * from './issues';
+export * from '../contract/issues';
 export { type ParsedDocument, parseGraphText } from './parse';
 export * from './schema';
 export * from './topology';

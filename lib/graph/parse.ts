@@ -4,7 +4,7 @@
  * gives a syntax tree to map JSON paths back to the source.
  */
 import { getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { type Issue, issue, type PathSegment } from './issues';
+import { type Issue, issue, type PathSegment } from '../contract/issues';
 
 export interface ParsedDocument {
   readonly text: string;

@@ -40,12 +40,15 @@ const kindDefaults = (): KindDefaultsRegistry =>
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
 const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => kindDefaults()[kind].estimatedSeconds(step);
 
+/** The one rule for every setting: the step's own, else the graph's default, else the kind's. */
+const firstSet = <T>(own: T | undefined, inherited: T | undefined, fallback: T): T => own ?? inherited ?? fallback;
+
 export function resolveStep(graph: Pick<PipelineGraph, 'defaults'>, step: Step): ResolvedStep {
   const kind = kindDefaults()[step.kind];
   const defaults = graph.defaults;
   const retry = { ...defaults?.retry, ...step.retry };
   return {
-    timeoutSeconds: step.timeoutSeconds ?? defaults?.timeoutSeconds ?? kind.timeoutSeconds,
+    timeoutSeconds: firstSet(step.timeoutSeconds, defaults?.timeoutSeconds, kind.timeoutSeconds),
     retry: {
       ...retry,
       maxAttempts: step.retry?.maxAttempts ?? defaults?.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
@@ -56,4 +59,15 @@ export function resolveStep(graph: Pick<PipelineGraph, 'defaults'>, step: Step):
     estimatedSeconds: step.estimatedDurationSeconds ?? estimateFor(step.kind, step),
     memoryMiB: ('memoryMiB' in step ? step.memoryMiB : undefined) ?? kind.memoryMiB,
   };
+}
+
+/**
+ * The timeout a step read loosely (its graph may be invalid elsewhere) resolves to, by the rule of
+ * resolveStep: its own, else the graph's default, else its kind's. For the kinds' checks.
+ */
+export function looseTimeoutSeconds(kind: StepKind, raw: Readonly<Record<string, unknown>>, graph: Readonly<Record<string, unknown>>): number {
+  const defaults = graph['defaults'];
+  const inherited = typeof defaults === 'object' && defaults !== null && 'timeoutSeconds' in defaults ? defaults.timeoutSeconds : undefined;
+  const own = raw['timeoutSeconds'];
+  return firstSet(typeof own === 'number' ? own : undefined, typeof inherited === 'number' ? inherited : undefined, kindDefaults()[kind].timeoutSeconds);
 }

@@ -1,7 +1,7 @@
 /** Turns zod's issues into Orchestra issues: JSON path first, the value received, what is allowed, the fix. */
 import type { z } from 'zod';
+import { type Issue, type IssueCode, issue, type PathSegment } from '../contract/issues';
 import { STEP_KIND_SPECS } from '../kinds/specs';
-import { type Issue, type IssueCode, issue, type PathSegment } from './issues';
 import { defaultsSchema, graphSchema, isStepKind, retrySchema, STEP_KINDS, triggerSchema } from './schema';
 import { fixForUnknownName } from './suggest';
 

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import { isTimeZone, parseSchedule, ScheduleExpressionError } from '../contract/schedule';
 import { STEP_KIND_SPECS, stepSchema } from '../kinds/specs';
-import { dataTypeSchema, type forEachSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from './step-fields';
+import { dataTypeSchema, type forEachSchema, MAX_TIMEOUT_SECONDS, onFailureSchema, pipelineNameSchema, retrySchema, stepIdSchema } from '../kinds/step-fields';
 
-export * from './step-fields';
+export * from '../kinds/step-fields';
 export { stepSchema };
 
 export const triggerSchema = z

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GraphValidationError, hasErrors, type Issue, issue, parsePath } from './issues';
+import { GraphValidationError, hasErrors, type Issue, issue, parsePath } from '../contract/issues';
 import { locate, type ParsedDocument, parseGraphText } from './parse';
 import { buildRuleContext, RULES } from './rules';
 import { graphSchema, type PipelineGraph } from './schema';

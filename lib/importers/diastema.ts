@@ -9,10 +9,10 @@
  *    "jobs": [{"step": 1, "id": 17, "title": "dataset", "from": 0, "next": [2]}, {"step": 2, …, "from": 1, "next": [0]}]}
  */
 import { z } from 'zod';
-import { type Issue, issue, type PathSegment } from '../graph/issues';
+import { type Issue, issue, type PathSegment } from '../contract/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
+import { PIPELINE_NAME_MAX_LENGTH } from '../kinds/step-fields';
 import { isJsonRecord } from '../shared/json';
 
 export const DIASTEMA_KINDS = ['dataset', 'cleaning', 'data-join', 'function', 'classification', 'regression', 'clustering', 'visualization', 'data-sink'] as const;

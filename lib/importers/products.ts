@@ -8,11 +8,11 @@
  *    "products": {"QPO_ECL": {"m_input": ["EclTmVhfAlert"], "o_input": […], "provider": "qpo_ecl_pipeline", "url": "http://…/pipeline"}, …}}
  */
 
+import { type Issue, issue } from '../contract/issues';
 import { DEFAULT_DATA_PREFIX } from '../contract/step-event';
-import { type Issue, issue } from '../graph/issues';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { DATA_TYPE_PATTERN, PIPELINE_NAME_MAX_LENGTH } from '../graph/step-fields';
 import { fixForUnknownName } from '../graph/suggest';
+import { DATA_TYPE_PATTERN, PIPELINE_NAME_MAX_LENGTH } from '../kinds/step-fields';
 import { isJsonRecord } from '../shared/json';
 
 export interface ImportProductsOptions {

@@ -1,13 +1,29 @@
 /**
  * What the graph layer knows of a step kind: its schema, the checks the schema cannot express, and
- * how a diagram draws it. The compiler, the local runtime and CDK keep their part of each kind in
- * the same folder (lib/kinds/<kind>/{compile,local,cdk}.ts), each behind its own registry, because
- * the compiler must stay free of aws-cdk-lib and the local engine.
+ * how a diagram draws it — what the graph, the compiler, the local runtime and CDK share about a kind,
+ * below all of them. Each of those keeps its own part of each kind in its own layer
+ * (lib/compiler/kinds, lib/local/kinds, lib/cdk/kinds), behind its own registry.
  */
 import type { z } from 'zod';
+import { type Issue, issue } from '../contract/issues';
 import { accessProblems } from '../contract/step-access';
-import { type Issue, issue } from '../graph/issues';
-import type { LooseStep } from '../graph/rules/context';
+
+/** A step as far as it could be read, even when the schema rejected parts of it. */
+export interface LooseStep {
+  readonly id: string;
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly kind: unknown;
+  /** `dependsOn` entries that are strings, with their index in the array. */
+  readonly dependsOn: ReadonlyArray<{ readonly id: string; readonly index: number }>;
+}
+
+/** What a kind's checks are given beside the step: where its files are, the whole raw graph, and the timeout it resolves to (lib/graph/resolve-step.ts). */
+export interface KindCheckContext {
+  readonly rootDir: string;
+  readonly graph: Readonly<Record<string, unknown>>;
+  /** Per attempt, as the compiler, the stack and the local runtime will give it (its own, else the graph's default, else the kind's). */
+  readonly timeoutSeconds: number;
+}
 
 /** A kind's settings where neither the step nor the graph's `defaults` set one (lib/graph/resolve-step.ts). */
 export interface KindDefaults<S> {
@@ -23,7 +39,7 @@ export interface StepKindSpec<Schema extends z.ZodObject = z.ZodObject> {
   readonly schema: Schema;
   readonly defaults: KindDefaults<z.infer<Schema>>;
   /** Checks on a step as far as it could be read (even when the schema rejected parts of it); `graph` is the whole raw graph. */
-  readonly check?: (step: LooseStep, rootDir: string, graph: Readonly<Record<string, unknown>>) => Issue[];
+  readonly check?: (step: LooseStep, context: KindCheckContext) => Issue[];
   /** Mermaid node brackets. */
   readonly diagramShape: readonly [open: string, close: string];
 }

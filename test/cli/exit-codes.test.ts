@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportError } from '../../lib/cli/exit-codes';
-import { GraphValidationError, issue } from '../../lib/graph/issues';
+import { GraphValidationError, issue } from '../../lib/contract/issues';
 import { InvariantError, OrchestraError, UsageError } from '../../lib/shared/errors';
 import { cli } from '../helpers/cli';
 

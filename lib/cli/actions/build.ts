@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { aslFileFor, graphFilesIn } from '../../catalogue';
 import { stepTypesFileFor, stepTypesText } from '../../catalogue/step-types';
 import { compileGraph } from '../../compiler/compile';
-import { hasErrors } from '../../graph/issues';
+import { hasErrors } from '../../contract/issues';
 import { projectRootOf, validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { walkStates } from '../../compiler/asl';
 import { compileGraph } from '../../compiler/compile';
-import { hasErrors, type Issue, issue } from '../../graph/issues';
+import { hasErrors, type Issue, issue } from '../../contract/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { localCompatibilityProblems } from '../../local/engine/engine';
 import type { compileCommand } from '../commands/graphs';

@@ -1,7 +1,7 @@
 /** `orchestra import diastema <file> [--out graph.json] [--handlers kinds.json]`: a DIASTEMA analysis graph → one pipeline graph, validated, runnable at once. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { hasErrors, type Issue, issue } from '../../graph/issues';
+import { hasErrors, type Issue, issue } from '../../contract/issues';
 import { fixForUnknownName } from '../../graph/suggest';
 import { projectRootOf, validateGraphText } from '../../graph/validate';
 import { DIASTEMA_KINDS, type DiastemaKind, type ImportDiastemaOptions, importDiastema } from '../../importers/diastema';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { aslFileFor } from '../../catalogue';
 import { compileGraph } from '../../compiler/compile';
-import { hasErrors } from '../../graph/issues';
+import { hasErrors } from '../../contract/issues';
 import { validateGraphText } from '../../graph/validate';
 import { importProducts } from '../../importers/products';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadPipeline } from '../../catalogue';
-import { eventDependenciesOf } from '../../kinds/task';
+import { eventDependenciesOf } from '../../compiler/kinds/task';
 import { messageOf, UsageError } from '../../shared/errors';
 import { isJsonRecord, type JsonRecord } from '../../shared/json';
 import { invokeStep } from '../../testing';

@@ -1,4 +1,4 @@
-import { hasErrors } from '../../graph/issues';
+import { hasErrors } from '../../contract/issues';
 import { validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';

@@ -1,13 +1,7 @@
+import type { LooseStep } from '../../kinds/spec';
 import type { DependencyGraph } from '../topology';
 
-/** A step as far as it could be read, even when the schema rejected parts of it. */
-export interface LooseStep {
-  readonly id: string;
-  readonly raw: Readonly<Record<string, unknown>>;
-  readonly kind: unknown;
-  /** `dependsOn` entries that are strings, with their index in the array. */
-  readonly dependsOn: ReadonlyArray<{ readonly id: string; readonly index: number }>;
-}
+export type { LooseStep };
 
 export interface RuleContext {
   readonly steps: ReadonlyMap<string, LooseStep>;
@@ -41,4 +35,4 @@ export function buildRuleContext(raw: Readonly<Record<string, unknown>>, rootDir
   return { steps, raw, graph: { ids: [...steps.keys()], predecessors }, rootDir };
 }
 
-export type Rule = (context: RuleContext) => import('../issues').Issue[];
+export type Rule = (context: RuleContext) => import('../../contract/issues').Issue[];

@@ -1,5 +1,5 @@
+import { type Issue, issue } from '../../contract/issues';
 import { defined } from '../../shared/defined';
-import { type Issue, issue } from '../issues';
 import { fixForUnknownName } from '../suggest';
 import { findCycles } from '../topology';
 import type { RuleContext } from './context';

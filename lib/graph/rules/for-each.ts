@@ -1,6 +1,7 @@
 /** `forEach` checks the schema cannot express: where the list comes from, and what each mode allows. */
+
+import { type Issue, issue } from '../../contract/issues';
 import { asJsonRecord } from '../../shared/json';
-import { type Issue, issue } from '../issues';
 import type { RuleContext } from './context';
 
 export function checkForEach({ steps }: RuleContext): Issue[] {

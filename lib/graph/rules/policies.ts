@@ -1,7 +1,7 @@
+import { type Issue, issue } from '../../contract/issues';
 import { reservedPrefixOverlapping } from '../../contract/step-event';
 import { defined } from '../../shared/defined';
 import { asJsonRecord } from '../../shared/json';
-import { type Issue, issue } from '../issues';
 import type { RuleContext } from './context';
 
 function checkRetry(retry: Record<string, unknown> | undefined, at: string[]): Issue[] {

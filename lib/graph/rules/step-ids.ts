@@ -1,5 +1,5 @@
+import { type Issue, issue } from '../../contract/issues';
 import { resourceNameOf } from '../../contract/resource-names';
-import { type Issue, issue } from '../issues';
 import { ID_PATTERN, STEP_ID_MAX_LENGTH } from '../schema';
 import type { RuleContext } from './context';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataAccessSchema, forEachSchema } from '../../graph/step-fields';
+import { commonStepFields, dataAccessSchema, forEachSchema } from '../step-fields';
 
 export const DEFAULT_CONTAINER_CPU = 1024;
 export const DEFAULT_CONTAINER_MEMORY_MIB = 2048;
@@ -48,3 +48,6 @@ export const containerStepSchema = z
 export type ImageSource = { readonly type: 'dockerfile'; readonly folder: string } | { readonly type: 'registry'; readonly uri: string };
 
 export const imageSourceOf = (image: string): ImageSource => (/^(\.\.?\/|\/)/.test(image) ? { type: 'dockerfile', folder: image } : { type: 'registry', uri: image });
+
+/** Name of the container in every Orchestra task definition. */
+export const CONTAINER_NAME = 'step';

@@ -1,7 +1,7 @@
 /** A heavy step: a container on ECS Fargate, a local process on the embedded runtime. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Issue, issue } from '../../graph/issues';
+import { type Issue, issue } from '../../contract/issues';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
@@ -37,7 +37,7 @@ export const containerKind: StepKindSpec<typeof containerStepSchema> = {
   schema: containerStepSchema,
   defaults: { timeoutSeconds: 3600, estimatedSeconds: () => 60, memoryMiB: DEFAULT_CONTAINER_MEMORY_MIB },
   diagramShape: ['[[', ']]'],
-  check(step, rootDir, graph) {
+  check(step, { rootDir, graph }) {
     const found: Issue[] = [...checkStepAccess(step, graph)];
     if (typeof step.raw['image'] === 'string') found.push(...checkImage(step.raw['image'], ['steps', step.id, 'image'], rootDir));
     const local = step.raw['local'];

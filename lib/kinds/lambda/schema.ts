@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataAccessSchema, forEachSchema } from '../../graph/step-fields';
+import { commonStepFields, dataAccessSchema, forEachSchema } from '../step-fields';
 
 /** Lambda's own hard limit. */
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;

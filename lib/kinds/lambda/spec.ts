@@ -1,8 +1,7 @@
 /** A light step: one AWS Lambda function per step, called in-process by the local runtime. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
-import { type Issue, issue } from '../../graph/issues';
-import { resolveStep } from '../../graph/resolve-step';
+import { type Issue, issue } from '../../contract/issues';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
@@ -62,18 +61,11 @@ export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   schema: lambdaStepSchema,
   defaults: { timeoutSeconds: 300, estimatedSeconds: () => 1, memoryMiB: DEFAULT_LAMBDA_MEMORY_MIB },
   diagramShape: ['(', ')'],
-  check(step, rootDir, graph) {
+  check(step, { rootDir, graph, timeoutSeconds }) {
     const found: Issue[] = [];
     const { handler, files } = step.raw;
-    // The timeout the step runs with, resolved as everywhere (a default of 1200 s passed here and failed the deploy);
-    // read from the raw graph, which may be invalid elsewhere.
-    const defaults = graph['defaults'];
-    const inherited = typeof defaults === 'object' && defaults !== null && 'timeoutSeconds' in defaults ? defaults.timeoutSeconds : undefined;
+    // The timeout the step runs with is resolved as everywhere (a default of 1200 s passed here and failed the deploy).
     const own = typeof step.raw.timeoutSeconds === 'number' ? step.raw.timeoutSeconds : undefined;
-    const { timeoutSeconds } = resolveStep(
-      { defaults: typeof inherited === 'number' ? { timeoutSeconds: inherited } : {} },
-      { kind: 'lambda', handler: typeof handler === 'string' ? handler : '', ...(own === undefined ? {} : { timeoutSeconds: own }) },
-    );
     if (typeof handler === 'string') found.push(...checkHandler(handler, ['steps', step.id, 'handler'], rootDir));
     if (Array.isArray(files)) found.push(...checkFiles(files, ['steps', step.id, 'files'], rootDir));
     found.push(...checkStepAccess(step, graph));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataTypeSchema, pipelineNameSchema } from '../../graph/step-fields';
+import { commonStepFields, dataTypeSchema, pipelineNameSchema } from '../step-fields';
 
 /** A day, as for services: a child pipeline may run containers for hours. */
 export const PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS = 86_400;

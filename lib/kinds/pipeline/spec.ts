@@ -1,5 +1,5 @@
 /** Another Orchestra pipeline as a step: its run is started and awaited (lib/kinds/pipeline/compile.ts). */
-import { type Issue, issue } from '../../graph/issues';
+import { type Issue, issue } from '../../contract/issues';
 import { isJsonRecord } from '../../shared/json';
 import { referenceIssues } from '../service/spec';
 import type { StepKindSpec } from '../spec';
@@ -15,7 +15,7 @@ export const pipelineKind: StepKindSpec<typeof pipelineStepSchema> = {
   schema: pipelineStepSchema,
   defaults: { timeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60 },
   diagramShape: ['[[', ']]'],
-  check(step, _rootDir, graph) {
+  check(step, { graph }) {
     const trigger = graph['trigger'];
     const keyed = isJsonRecord(trigger) && trigger['mode'] === 'keyed';
     const at = ['steps', step.id];

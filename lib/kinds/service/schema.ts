@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataTypeSchema } from '../../graph/step-fields';
+import { commonStepFields, dataTypeSchema } from '../step-fields';
 
 /** A day: services take hours; the heartbeat, when set, notices a dead one sooner. */
 export const SERVICE_DEFAULT_TIMEOUT_SECONDS = 86_400;

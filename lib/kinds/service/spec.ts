@@ -1,9 +1,9 @@
 /** An external pipeline service: called over HTTP, awaited through a task token (lib/contract/service-call.ts). */
+
+import { type Issue, type IssueCode, issue } from '../../contract/issues';
 import { type BodyReference, isBodyReference, KEYED_REFERENCES } from '../../contract/service-call';
-import { type Issue, type IssueCode, issue } from '../../graph/issues';
-import type { LooseStep } from '../../graph/rules/context';
 import { isJsonRecord } from '../../shared/json';
-import type { StepKindSpec } from '../spec';
+import type { LooseStep, StepKindSpec } from '../spec';
 import { SERVICE_CALL_MEMORY_MIB, SERVICE_DEFAULT_TIMEOUT_SECONDS, serviceStepSchema } from './schema';
 
 interface FoundReference {
@@ -67,7 +67,7 @@ export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
   schema: serviceStepSchema,
   defaults: { timeoutSeconds: SERVICE_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60, memoryMiB: SERVICE_CALL_MEMORY_MIB },
   diagramShape: ['[/', '/]'],
-  check(step, _rootDir, graph) {
+  check(step, { graph }) {
     const trigger = graph['trigger'];
     const keyed = isJsonRecord(trigger) && trigger['mode'] === 'keyed';
     const at = ['steps', step.id];

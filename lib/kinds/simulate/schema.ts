@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { simulateSettingsShape } from '../../contract/simulate';
-import { commonStepFields, forEachSchema } from '../../graph/step-fields';
+import { commonStepFields, forEachSchema } from '../step-fields';
 
 /** The one simulate function's memory, deployed (lib/cdk/orchestra-stack.ts) and local alike. */
 export const SIMULATE_MEMORY_MIB = 128;

@@ -1,4 +1,4 @@
-/** Shared machinery the step kinds' local modules (lib/kinds/<kind>/local.ts) run on. */
+/** Shared machinery the step kinds' local modules (lib/local/kinds/<kind>.ts) run on. */
 
 import type { Json } from '../../compiler/asl';
 import { withEnvironment } from '../../contract/environment';

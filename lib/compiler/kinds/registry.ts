@@ -1,10 +1,10 @@
 /** The registry of step kinds, compiler side (see specs.ts for adding a kind). */
-import type { Step, StepKind, StepsByKind } from '../graph/schema';
-import { containerCompile } from './container/compile';
-import { lambdaCompile } from './lambda/compile';
-import { pipelineCompile } from './pipeline/compile';
-import { serviceCompile } from './service/compile';
-import { simulateCompile } from './simulate/compile';
+import type { Step, StepKind, StepsByKind } from '../../graph/schema';
+import { containerCompile } from './container';
+import { lambdaCompile } from './lambda';
+import { pipelineCompile } from './pipeline';
+import { serviceCompile } from './service';
+import { simulateCompile } from './simulate';
 import type { CompileKind, StepBuildContext, TaskParts } from './task';
 
 /** How many items an inline forEach is planned for without `maxItems` (lib/compiler/limits.ts says why). */

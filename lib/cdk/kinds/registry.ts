@@ -1,11 +1,12 @@
 /** The registry of step kinds, CDK side (see specs.ts for adding a kind). */
-import type { CdkKind, StepResources, StepResourcesContext } from '../cdk/step-resources';
-import type { Step, StepKind, StepsByKind } from '../graph/schema';
-import { containerCdk } from './container/cdk';
-import { lambdaCdk } from './lambda/cdk';
-import { pipelineCdk } from './pipeline/cdk';
-import { serviceCdk } from './service/cdk';
-import { simulateCdk } from './simulate/cdk';
+
+import type { Step, StepKind, StepsByKind } from '../../graph/schema';
+import type { CdkKind, StepResources, StepResourcesContext } from '../step-resources';
+import { containerCdk } from './container';
+import { lambdaCdk } from './lambda';
+import { pipelineCdk } from './pipeline';
+import { serviceCdk } from './service';
+import { simulateCdk } from './simulate';
 
 const CDK_KINDS: { readonly [K in StepKind]: CdkKind<StepsByKind[K]> } = {
   lambda: lambdaCdk,

@@ -1,7 +1,7 @@
-import type { Json, JsonObject } from '../../compiler/asl';
 import { PLACEHOLDERS, ref } from '../../contract/placeholders';
 import type { SimulateStep } from '../../graph/schema';
-import { type CompileKind, stepEventParameters } from '../task';
+import type { Json, JsonObject } from '../asl';
+import { type CompileKind, stepEventParameters } from './task';
 
 /** All simulate steps share one built-in function (functions/simulate-step); the settings travel in the event. */
 export const simulateCompile: CompileKind<SimulateStep> = {

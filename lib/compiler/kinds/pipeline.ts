@@ -1,8 +1,8 @@
 import { ref, stateMachinePlaceholder } from '../../contract/placeholders';
 import { PIPELINE_RUN_SOURCE } from '../../contract/step-event';
 import type { PipelineStep } from '../../graph/schema';
-import { bodyParameters } from '../service/compile';
-import type { CompileKind, StepBuildContext } from '../task';
+import { bodyParameters } from './service';
+import type { CompileKind, StepBuildContext } from './task';
 
 export const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 

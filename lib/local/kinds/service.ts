@@ -1,9 +1,9 @@
 import { PermanentStepError } from '../../contract/errors';
 import type { ServiceStep } from '../../graph/schema';
-import { type LocalKind, runInProcess } from '../../local/task-runners';
+import { SERVICE_CALL_MEMORY_MIB } from '../../kinds/service/schema';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
 import { isJsonRecord } from '../../shared/json';
-import { SERVICE_CALL_MEMORY_MIB } from './schema';
+import { type LocalKind, runInProcess } from '../task-runners';
 
 /** The built-in function behind every service step (functions/service-call), shipped with Orchestra. */
 export const SERVICE_CALL_HANDLER = builtinFunctionModule('service-call');

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
-import type { CdkKind } from '../../cdk/step-resources';
 import { SIMULATE_FUNCTION_NAME, sharedLogGroupName } from '../../contract/log-groups';
 import { PLACEHOLDERS } from '../../contract/placeholders';
 import type { SimulateStep } from '../../graph/schema';
+import type { CdkKind } from '../step-resources';
 
 /** Every simulate step calls the stack's one shared function; the settings travel in the event. */
 export const simulateCdk: CdkKind<SimulateStep> = {

@@ -1,12 +1,12 @@
 /** The registry of step kinds, local-runtime side (see specs.ts for adding a kind). */
-import type { Json } from '../compiler/asl';
-import type { StepKind, StepsByKind } from '../graph/schema';
-import type { LocalKind, StepRunContext } from '../local/task-runners';
-import { containerLocal } from './container/local';
-import { lambdaLocal } from './lambda/local';
-import { pipelineLocal } from './pipeline/local';
-import { serviceLocal } from './service/local';
-import { simulateLocal } from './simulate/local';
+import type { Json } from '../../compiler/asl';
+import type { StepKind, StepsByKind } from '../../graph/schema';
+import type { LocalKind, StepRunContext } from '../task-runners';
+import { containerLocal } from './container';
+import { lambdaLocal } from './lambda';
+import { pipelineLocal } from './pipeline';
+import { serviceLocal } from './service';
+import { simulateLocal } from './simulate';
 
 const LOCAL_KINDS: { readonly [K in StepKind]: LocalKind<StepsByKind[K]> } = {
   lambda: lambdaLocal,

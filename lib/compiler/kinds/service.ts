@@ -1,11 +1,11 @@
-import type { JsonObject } from '../../compiler/asl';
 import { PLACEHOLDERS, ref } from '../../contract/placeholders';
 import { CALLBACK_OUTPUT_MAX_BYTES } from '../../contract/runs-api';
 import { BODY_REFERENCES, isBodyReference } from '../../contract/service-call';
 import { DEFAULT_DATA_PREFIX } from '../../contract/step-event';
 import type { ServiceStep } from '../../graph/schema';
 import { isJsonRecord } from '../../shared/json';
-import { type CompileKind, type StepBuildContext, stepEventParameters } from '../task';
+import type { JsonObject } from '../asl';
+import { type CompileKind, type StepBuildContext, stepEventParameters } from './task';
 
 /** `{key}`-style values become `"<field>.$": <path>` (objects only: Step Functions evaluates no paths inside arrays, the graph check refuses them there). */
 export function bodyParameters(body: Readonly<Record<string, unknown>>): JsonObject {

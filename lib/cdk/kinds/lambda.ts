@@ -3,16 +3,16 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { grantDataAccess } from '../../cdk/data-access';
-import { StepFunction } from '../../cdk/step-function';
-import type { CdkKind } from '../../cdk/step-resources';
 import { FUNCTION_ENV, tableEnvName } from '../../contract/environment';
 import { stepLogGroupName } from '../../contract/log-groups';
 import { lambdaFunctionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
 import { resolveStep } from '../../graph/resolve-step';
 import type { LambdaStep } from '../../graph/schema';
-import { LAMBDA_MAX_TIMEOUT_SECONDS } from './schema';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../kinds/lambda/schema';
+import { grantDataAccess } from '../data-access';
+import { StepFunction } from '../step-function';
+import type { CdkKind } from '../step-resources';
 
 /** A table of the pipeline, made once whichever of its steps names it first. */
 function pipelineTable(scope: Construct, name: string): Table {

@@ -1,14 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { ContainerStep } from '../../graph/schema';
-import {
-  ContainerOverridesTooLongError,
-  ContainerStepError,
-  type LocalKind,
-  MAX_CONTAINER_OVERRIDES_CHARACTERS,
-  runLocalContainer,
-  type StepRunContext,
-} from '../../local/task-runners';
 import { asJsonRecord } from '../../shared/json';
+import { ContainerOverridesTooLongError, ContainerStepError, type LocalKind, MAX_CONTAINER_OVERRIDES_CHARACTERS, runLocalContainer, type StepRunContext } from '../task-runners';
 
 /** The environment ECS would give the container: the Task's ContainerOverrides plus the task definition's. */
 function containerEnvironment(context: StepRunContext<ContainerStep>): Record<string, string> {

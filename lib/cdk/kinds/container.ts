@@ -5,18 +5,17 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { ContainerImage, CpuArchitecture, FargateTaskDefinition, LogDrivers } from 'aws-cdk-lib/aws-ecs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { grantDataAccess } from '../../cdk/data-access';
-import { acknowledge } from '../../cdk/nag';
-import type { CdkKind } from '../../cdk/step-resources';
 import { stepLogGroupName } from '../../contract/log-groups';
 import { PLACEHOLDERS, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { resourceNameOf } from '../../contract/resource-names';
 import { resolveStep } from '../../graph/resolve-step';
 import type { ContainerStep } from '../../graph/schema';
+import { CONTAINER_NAME, DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from '../../kinds/container/schema';
 import { InvariantError } from '../../shared/errors';
 import { isJsonRecord } from '../../shared/json';
-import { CONTAINER_NAME } from './compile';
-import { DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
+import { grantDataAccess } from '../data-access';
+import { acknowledge } from '../nag';
+import type { CdkKind } from '../step-resources';
 
 /** CDK context key: `{"<pipeline>/<step>": "<image URI>"}`, so a site deploys its own build (e.g. of DassFlow-2D) without editing the graph. */
 export const IMAGES_CONTEXT = 'orchestra:images';

@@ -1,6 +1,6 @@
 import { lambdaFunctionPlaceholder, ref } from '../../contract/placeholders';
 import type { LambdaStep } from '../../graph/schema';
-import { type CompileKind, stepEventParameters } from '../task';
+import { type CompileKind, stepEventParameters } from './task';
 
 /**
  * What the run state budgets for a Lambda step's result: a handler may return up to 256 KiB, but

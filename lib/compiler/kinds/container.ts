@@ -1,12 +1,10 @@
-import type { JsonObject } from '../../compiler/asl';
 import { CONTAINER_ENV, dependencyEnvName } from '../../contract/environment';
 import { PLACEHOLDERS, ref, taskDefinitionPlaceholder } from '../../contract/placeholders';
 import { ITEM_RUN_ID_PATH, itemOutputPrefixExpression, outputPrefixExpression } from '../../contract/step-event';
 import type { ContainerStep } from '../../graph/schema';
-import { type CompileKind, eventDependenciesOf, type StepBuildContext, type TaskParts } from '../task';
-
-/** Name of the container in every Orchestra task definition. */
-export const CONTAINER_NAME = 'step';
+import { CONTAINER_NAME } from '../../kinds/container/schema';
+import type { JsonObject } from '../asl';
+import { type CompileKind, eventDependenciesOf, type StepBuildContext, type TaskParts } from './task';
 
 /** The ECS integration that waits for the task to stop. */
 export const ECS_RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';

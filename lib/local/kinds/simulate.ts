@@ -1,7 +1,7 @@
 import type { SimulateStep } from '../../graph/schema';
-import { type LocalKind, runInProcess } from '../../local/task-runners';
+import { SIMULATE_MEMORY_MIB } from '../../kinds/simulate/schema';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
-import { SIMULATE_MEMORY_MIB } from './schema';
+import { type LocalKind, runInProcess } from '../task-runners';
 
 /** The built-in handler behind every simulate step (functions/simulate-step), shipped with Orchestra. */
 export const SIMULATE_HANDLER = builtinFunctionModule('simulate-step');

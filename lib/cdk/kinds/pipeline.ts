@@ -1,10 +1,10 @@
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { deployedStateMachineArn } from '../../cdk/state-machine-arns';
-import type { CdkKind } from '../../cdk/step-resources';
 import { stateMachinePlaceholder } from '../../contract/placeholders';
 import { deployedStateMachineName } from '../../contract/resource-names';
 import type { PipelineStep } from '../../graph/schema';
+import { deployedStateMachineArn } from '../state-machine-arns';
+import type { CdkKind } from '../step-resources';
 
 /** The rule Step Functions creates to learn that a child execution ended (`.sync`). */
 export const SYNC_EXECUTION_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';

@@ -1,7 +1,8 @@
 /** What a kind's compile module gives the compiler: the kind-specific parts of its Task state. */
-import type { JsonObject } from '../compiler/asl';
-import { ITEM_RUN_ID_PATH, STEP_EVENT_FIELDS } from '../contract/step-event';
-import type { PipelineGraph, Step } from '../graph/schema';
+
+import { ITEM_RUN_ID_PATH, STEP_EVENT_FIELDS } from '../../contract/step-event';
+import type { PipelineGraph, Step } from '../../graph/schema';
+import type { JsonObject } from '../asl';
 
 export interface TaskParts {
   readonly Resource: string;

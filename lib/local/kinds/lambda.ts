@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { FUNCTION_ENV } from '../../contract/environment';
 import { resolveStep } from '../../graph/resolve-step';
 import type { LambdaStep } from '../../graph/schema';
-import { type LocalKind, runInProcess } from '../../local/task-runners';
-import { DEFAULT_LAMBDA_MEMORY_MIB } from './schema';
+import { DEFAULT_LAMBDA_MEMORY_MIB } from '../../kinds/lambda/schema';
+import { type LocalKind, runInProcess } from '../task-runners';
 
 /** The handler module is imported and called in-process with the step event. */
 export const lambdaLocal: LocalKind<LambdaStep> = {
