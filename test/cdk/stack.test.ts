@@ -23,6 +23,27 @@ describe('OrchestraStack', () => {
     template = Template.fromStack(stack);
   });
 
+  it('keeps the logical ids of what a deployed stack holds (the stack is made of parts; renaming one would make CloudFormation replace its bucket, table, topic or network)', () => {
+    const held = Object.entries(template.toJSON()['Resources'] as Record<string, { Type: string }>)
+      .filter(([, resource]) => ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::SQS::Queue', 'AWS::EC2::VPC', 'AWS::ECS::Cluster', 'AWS::EC2::SecurityGroup'].includes(resource.Type))
+      .map(([id]) => id)
+      .sort();
+
+    expect(held).toEqual(
+      [
+        'AccessLogs8B620ECA',
+        'Alarms04B5A0BF',
+        'AlarmsKey8B9C40AB',
+        'ClusterEB0386A7',
+        'DataBucketE3889A50',
+        'PipelinenightlycatalogueTableCatalogueE741EAE3',
+        'TaskSecurityGroup2D2EA438',
+        'UndeliveredF3CF66A9',
+        'Vpc8378EB38',
+      ].sort(),
+    );
+  });
+
   it("gives each Lambda the timeout its Task waits, the graph's default included (issue 30: 300 s beside a 120 s Task)", () => {
     const timeoutOf = (part: string) =>
       Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.includes(part))?.[1]?.['Properties'].Timeout as number | undefined;
