@@ -114,6 +114,16 @@ export class KeyedConductor extends Construct {
       ),
     );
 
+    this.scheduleChecks(group, role);
+    this.routeEvents(
+      keyed.map(({ pipeline }) => deployedStateMachineArn(this, pipeline.source.name)),
+      dataPrefixes,
+      props.deadLetterQueue,
+    );
+  }
+
+  /** Later checks (a key's grace or expiry) are one-off EventBridge schedules in the conductor's own group, run as a role that may only invoke it. */
+  private scheduleChecks(group: CfnScheduleGroup, role: IRole): void {
     // Schedules run as this role, which may only invoke the conductor; only this account's schedules may use it.
     const schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
@@ -131,7 +141,15 @@ export class KeyedConductor extends Construct {
       [schedules],
       "A check's schedule is named when it is created (from pipeline, key and time); the wildcard stays inside the conductor's own schedule group.",
     );
+  }
 
+  /**
+   * What reaches the conductor: data items under the keyed prefixes (S3 "Object Created") and the keyed
+   * runs' own status changes, which it reports as Orchestra activity events on the default bus.
+   */
+  private routeEvents(keyedMachines: readonly string[], dataPrefixes: readonly string[], deadLetterQueue: KeyedConductorProps['deadLetterQueue']): void {
+    const role = this.conductor.role;
+    const target = () => new LambdaFunction(this.conductor, { retryAttempts: 8, maxEventAge: Duration.hours(2), ...(deadLetterQueue === undefined ? {} : { deadLetterQueue }) });
     // Activity events: keyed runs' own status changes come in, and go out on the default bus with the expiries.
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['events:PutEvents'], resources: [Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, Stack.of(this))] }),
@@ -141,15 +159,9 @@ export class KeyedConductor extends Construct {
       eventPattern: {
         source: ['aws.states'],
         detailType: [EXECUTION_STATUS_CHANGE],
-        detail: { stateMachineArn: keyed.map(({ pipeline }) => deployedStateMachineArn(this, pipeline.source.name)) },
+        detail: { stateMachineArn: keyedMachines },
       },
-      targets: [
-        new LambdaFunction(this.conductor, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(2),
-          ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
-        }),
-      ],
+      targets: [target()],
     });
 
     new Rule(this, 'DataRule', {
@@ -157,15 +169,9 @@ export class KeyedConductor extends Construct {
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        detail: { bucket: { name: [props.bucket.bucketName] }, object: { key: dataPrefixes.map((prefix) => ({ prefix })) } },
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: dataPrefixes.map((prefix) => ({ prefix })) } },
       },
-      targets: [
-        new LambdaFunction(this.conductor, {
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(2),
-          ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
-        }),
-      ],
+      targets: [target()],
     });
   }
 

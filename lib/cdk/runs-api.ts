@@ -78,6 +78,53 @@ export class RunsApi extends Construct {
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
       },
     });
+    this.grantRunsAccess(props);
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `${stack.stackName}-runs`,
+      description: 'Orchestra runs: start, list, inspect, cancel and redrive pipeline runs',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Access logs need API Gateway's account-level CloudWatch role: without it the stage is refused
+      // ("CloudWatch Logs role ARN must be set in account settings") in any account that never set one.
+      // The role only lets API Gateway write logs; it is kept when the stack goes, since other APIs of the
+      // account may log through it by then.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+    });
+    this.addRoutes(new LambdaIntegration(this.handler), {
+      'keyed-pipelines': props.keyedConductor !== undefined,
+      'service-steps': props.pipelines.some((p) => hasServiceSteps(p.source.graph)),
+    });
+    acknowledge(
+      this.api,
+      'AwsSolutions-IAM4',
+      "API Gateway's account-level logging role takes the policy AWS documents for it (AmazonAPIGatewayPushToCloudWatchLogs).",
+      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
+    acknowledge(this.api, 'AwsSolutions-APIG3', "IAM-authorized API for a team's own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).");
+    acknowledge(
+      this.api,
+      'AwsSolutions-APIG6',
+      "Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function's own logs record each request.",
+    );
+    acknowledge(this.api, 'AwsSolutions-COG4', 'Authorized with IAM (SigV4): callers are IAM principals (CLI, SDKs, other AWS services), not Cognito users.');
+  }
+
+  /**
+   * What the function may do: start, follow, cancel and redrive the stack's runs, read their logs, list
+   * and presign their outputs, answer service steps' waits, and read the keyed ledger.
+   */
+  private grantRunsAccess(props: RunsApiProps): void {
+    const stack = Stack.of(this);
     if (props.keyedConductor !== undefined) {
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [props.keyedConductor.table.tableArn] }));
       props.keyedConductor.grantPlanBackfills(this.handler);
@@ -122,44 +169,6 @@ export class RunsApi extends Construct {
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: logGroups }));
       acknowledgeWildcardResources(this.handler.role, logGroups, "Reads the log lines of this stack's steps and executions; streams are created at run time.");
     }
-
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    this.api = new RestApi(this, 'Api', {
-      restApiName: `${stack.stackName}-runs`,
-      description: 'Orchestra runs: start, list, inspect, cancel and redrive pipeline runs',
-      endpointTypes: [EndpointType.REGIONAL],
-      // Access logs need API Gateway's account-level CloudWatch role: without it the stage is refused
-      // ("CloudWatch Logs role ARN must be set in account settings") in any account that never set one.
-      // The role only lets API Gateway write logs; it is kept when the stack goes, since other APIs of the
-      // account may log through it by then.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
-      deployOptions: {
-        stageName: 'v1',
-        tracingEnabled: true,
-        metricsEnabled: true,
-        accessLogDestination: new LogGroupLogDestination(accessLogs),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-      },
-      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
-    });
-    this.addRoutes(new LambdaIntegration(this.handler), {
-      'keyed-pipelines': props.keyedConductor !== undefined,
-      'service-steps': props.pipelines.some((p) => hasServiceSteps(p.source.graph)),
-    });
-    acknowledge(
-      this.api,
-      'AwsSolutions-IAM4',
-      "API Gateway's account-level logging role takes the policy AWS documents for it (AmazonAPIGatewayPushToCloudWatchLogs).",
-      'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-    );
-    acknowledge(this.api, 'AwsSolutions-APIG3', "IAM-authorized API for a team's own principals; attach a WAF web ACL when exposing it more widely (it has a monthly cost).");
-    acknowledge(
-      this.api,
-      'AwsSolutions-APIG6',
-      "Execution logging needs the account-wide API Gateway CloudWatch role, which one stack should not change for every API in the account; access logs and the function's own logs record each request.",
-    );
-    acknowledge(this.api, 'AwsSolutions-COG4', 'Authorized with IAM (SigV4): callers are IAM principals (CLI, SDKs, other AWS services), not Cognito users.');
   }
 
   /**

@@ -41,6 +41,8 @@ describe('keyed triggers in the stack', () => {
       },
       DeletionPolicy: 'Retain',
     });
+    // Its logical id is what keeps it through an upgrade: a new id would be a new, empty ledger.
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual(['KeyedTriggersKeys32AA2B3A']);
   });
 
   it('sends "Object Created" under the data prefix to one conductor, with retries and the dead-letter queue', () => {

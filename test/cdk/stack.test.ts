@@ -25,7 +25,18 @@ describe('OrchestraStack', () => {
 
   it('keeps the logical ids of what a deployed stack holds (the stack is made of parts; renaming one would make CloudFormation replace its bucket, table, topic or network)', () => {
     const held = Object.entries(template.toJSON()['Resources'] as Record<string, { Type: string }>)
-      .filter(([, resource]) => ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic', 'AWS::KMS::Key', 'AWS::SQS::Queue', 'AWS::EC2::VPC', 'AWS::ECS::Cluster', 'AWS::EC2::SecurityGroup'].includes(resource.Type))
+      .filter(([, resource]) =>
+        [
+          'AWS::S3::Bucket',
+          'AWS::DynamoDB::Table',
+          'AWS::SNS::Topic',
+          'AWS::KMS::Key',
+          'AWS::SQS::Queue',
+          'AWS::EC2::VPC',
+          'AWS::ECS::Cluster',
+          'AWS::EC2::SecurityGroup',
+        ].includes(resource.Type),
+      )
       .map(([id]) => id)
       .sort();
 
