@@ -8,19 +8,8 @@ import { createRunsClient, RunsApiError, RunsApiUnreachable } from '../../lib/cl
 import type { BackfillProgress, DryRun, KeyReport, LogLine, PipelineAnswer, PipelineSummary, RunDetail, RunOutputsAnswer, RunSummary } from '../../lib/contract/run-answers';
 import type { StartRunRequest } from '../../lib/contract/runs-api';
 
-export type {
-  BackfillProgress,
-  DryRun,
-  KeyReport,
-  LogLine,
-  PipelineAnswer,
-  PipelineSummary,
-  RunDetail,
-  RunOutput,
-  RunOutputsAnswer,
-  RunSummary,
-  StepOutcome,
-} from '../../lib/contract/run-answers';
+/** The API's answer types, as lib/contract declares them (the page declares none of its own). */
+export type * from '../../lib/contract/run-answers';
 export type { StartRunRequest };
 
 /** The API beside this page: `orchestra up`, or `orchestra console`'s proxy of a deployed one. */

@@ -27,9 +27,6 @@ import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
-/** The identifier the conductor's bundle reads its triggers from (functions/keyed-conductor). */
-/** …and the data items service steps await. */
-
 export interface KeyedConductorProps {
   /** The stack's pipelines; those with a keyed trigger are the conductor's. */
   readonly pipelines: readonly Pipeline[];
