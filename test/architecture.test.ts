@@ -57,6 +57,8 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Other systems' graphs → pipeline graphs: pure, like the graph layer.
   'lib/importers': { may: [...GRAPH, 'lib/importers'], notPackages: [...SDK, ...CDK_PACKAGES] },
+  // What a run costs on AWS, from its compiled definition and a price table: pure.
+  'lib/cost': { may: [...COMPILE, 'lib/cost'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   // Pipeline graphs → other systems' DAGs: text out, no SDK (the CLI reads the stack's outputs).
   'lib/exporters': { may: [...COMPILE, 'lib/exporters'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Readers and writers of scientific file formats (DassFlow-2D): pure, for the functions, containers and triggers that share them.
@@ -74,7 +76,20 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/client': { may: [...PURE, 'lib/client'], notPackages: [...CDK_PACKAGES, 'aws-local-stepfunctions', '@aws-sdk/client-sfn', '@aws-sdk/client-s3'] },
   // The CLI never loads aws-cdk-lib: `cdk synth` runs bin/app.ts.
   'lib/cli': {
-    may: [...COMPILE, 'lib/catalogue', 'lib/importers', 'lib/exporters', 'lib/runtime', 'lib/access', 'lib/local', 'lib/testing', 'lib/deployed', 'lib/client', 'lib/cli'],
+    may: [
+      ...COMPILE,
+      'lib/catalogue',
+      'lib/importers',
+      'lib/exporters',
+      'lib/cost',
+      'lib/runtime',
+      'lib/access',
+      'lib/local',
+      'lib/testing',
+      'lib/deployed',
+      'lib/client',
+      'lib/cli',
+    ],
     notPackages: CDK_PACKAGES,
   },
   // Bundled alone for Lambda and Fargate: the run contract, shared helpers and lib/runtime only.
@@ -96,7 +111,7 @@ const TIERS: ReadonlyArray<readonly string[]> = [
   ['lib/kinds', 'lib/formats', 'lib/bundling', 'lib/client'],
   ['lib/graph', 'lib/runtime'],
   ['lib/compiler', 'lib/importers', 'functions'],
-  ['lib/catalogue', 'lib/exporters', 'containers'],
+  ['lib/catalogue', 'lib/exporters', 'lib/cost', 'containers'],
   ['lib/access', 'lib/deployed'],
   ['lib/cdk', 'lib/local'],
   ['lib/testing'],

@@ -7,6 +7,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { orchestraVersion } from '../shared/package-root';
 import { registerConversions } from './commands/conversions';
+import { registerCost } from './commands/cost';
 import { registerGraphs } from './commands/graphs';
 import { registerInit } from './commands/init';
 import { registerKeys } from './commands/keys';
@@ -25,6 +26,7 @@ const NOUNS: ReadonlyArray<(program: Command, cli: Cli) => void> = [
   registerConversions,
   registerSchedules,
   registerLocalRuns,
+  registerCost,
   registerServers,
   registerRuns,
   registerKeys,

@@ -1,0 +1,41 @@
+/** `orchestra cost <pipeline>`: the estimate of lib/cost for the pipeline's committed (or compiled) definition. */
+import { loadPipeline } from '../../catalogue';
+import { parseDefinition } from '../../compiler/asl';
+import { estimateRunCost, type RunCostEstimate } from '../../cost/estimate';
+import type { costCommand } from '../commands/cost';
+import type { OptionsOf } from '../commands/shared';
+import { EXIT_OK } from '../exit-codes';
+import { graphFileOf } from '../local-session';
+import type { Output } from '../output';
+
+/** Dollars to the precision a run's cost is read at: four significant figures, never "0.00" for a small sum. */
+export const usd = (value: number): string => (value === 0 ? '$0' : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(3)}`);
+
+function table(estimate: RunCostEstimate): string[] {
+  const rows = estimate.steps.map((step) => {
+    const use = [
+      `${step.transitions.toFixed(0)} transitions`,
+      ...(step.lambda === undefined ? [] : [`${step.lambda.requests.toFixed(0)} Lambda requests, ${step.lambda.gbSeconds.toPrecision(3)} GB-s (${step.lambda.architecture})`]),
+      ...(step.fargate === undefined ? [] : [`Fargate ${step.fargate.vcpuHours.toPrecision(3)} vCPU-h, ${step.fargate.gbHours.toPrecision(3)} GB-h`]),
+    ].join(', ');
+    return `${step.step.padEnd(28)} ${step.kind.padEnd(9)} ${usd(step.usd).padStart(11)}  ${use}`;
+  });
+  return [
+    `${'STEP'.padEnd(28)} ${'KIND'.padEnd(9)} ${'USD'.padStart(11)}  USES`,
+    ...rows,
+    `${'(orchestration)'.padEnd(28)} ${''.padEnd(9)} ${usd(estimate.orchestration.usd).padStart(11)}  ${estimate.orchestration.transitions.toFixed(0)} transitions`,
+    `${'total per run'.padEnd(28)} ${''.padEnd(9)} ${usd(estimate.totalUsd).padStart(11)}`,
+    '',
+    `Prices: ${estimate.prices.region}, list prices of ${estimate.prices.asOf} (lib/cost/prices.ts). Assumes:`,
+    ...estimate.assumptions.map((assumption) => `  - ${assumption}`),
+  ];
+}
+
+export function estimateCost(pipelineOrFile: string, options: OptionsOf<typeof costCommand>, output: Output): number {
+  const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
+  const definition = parseDefinition(pipeline.definitionText, pipeline.graphFile);
+  const estimate = estimateRunCost(pipeline.graph, definition, options.items === undefined ? {} : { items: options.items });
+  if (options.json === true) output.out(JSON.stringify(estimate, null, 2));
+  else for (const line of [`Estimated cost of one run of ${pipeline.name}`, '', ...table(estimate)]) output.out(line);
+  return EXIT_OK;
+}

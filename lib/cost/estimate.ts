@@ -1,0 +1,129 @@
+/**
+ * What one run of a pipeline is expected to cost, before it runs: from its compiled definition (every
+ * state a successful run enters, Parallel branches and Map items included) and the sizes the graph
+ * declares (each step's resolved memory, expected duration and attempts; each `forEach`'s expected
+ * items), priced by ./prices.ts. Written here rather than taken from a library: no package estimates
+ * Step Functions, Lambda and Fargate together from a state machine.
+ */
+import type { AnyBranch, AnyState } from '../compiler/asl';
+import { expectedItems } from '../compiler/limits';
+import { resolveStep } from '../graph/resolve-step';
+import type { PipelineGraph, Step } from '../graph/schema';
+import { DEFAULT_CONTAINER_CPU } from '../kinds/container/schema';
+import { LAMBDA_ARCHITECTURE, PRICES, type PriceTable } from './prices';
+
+/** What a step is expected to use and cost in one run. */
+export interface StepCost {
+  readonly step: string;
+  readonly kind: Step['kind'];
+  /** Times it runs: attempts × items. */
+  readonly runs: number;
+  readonly transitions: number;
+  readonly lambda?: { readonly requests: number; readonly gbSeconds: number; readonly architecture: 'arm64' | 'x86_64' };
+  readonly fargate?: { readonly vcpuHours: number; readonly gbHours: number };
+  readonly usd: number;
+}
+
+export interface RunCostEstimate {
+  readonly pipeline: string;
+  readonly steps: readonly StepCost[];
+  /** States that are no step's (the run's preparation, Parallel and Map states themselves). */
+  readonly orchestration: { readonly transitions: number; readonly usd: number };
+  readonly totalUsd: number;
+  /** What the figures assume, in words, for whoever reads them. */
+  readonly assumptions: readonly string[];
+  readonly prices: { readonly region: string; readonly asOf: string; readonly currency: string };
+}
+
+export interface EstimateOptions {
+  /** Items every `forEach` step is expected to have. @default each step's `maxItems`, else 100 inline, 100,000 distributed */
+  readonly items?: number;
+  readonly prices?: PriceTable;
+}
+
+/** Attempts expected of a step: 1, or with a declared failure rate p, 1 + p + p² + … up to its retries. */
+function expectedAttempts(step: Step, maxAttempts: number): number {
+  const rate = step.kind === 'simulate' ? (step.failureRate ?? 0) : 0;
+  let attempts = 0;
+  for (let k = 0; k < maxAttempts; k++) attempts += rate ** k;
+  return attempts;
+}
+
+/** The states a successful run enters, by Next, Choice and Default from StartAt; Catch handlers are left out. */
+function statesOnSuccessPath(branch: AnyBranch): Array<readonly [string, AnyState]> {
+  const seen = new Set<string>();
+  const queue = [branch.StartAt];
+  while (queue.length > 0) {
+    const name = queue.shift();
+    if (name === undefined || seen.has(name) || branch.States[name] === undefined) continue;
+    seen.add(name);
+    const state = branch.States[name];
+    for (const next of [state.Next, state.Default, ...(Array.isArray(state.Choices) ? state.Choices.map((choice: { Next?: unknown }) => choice.Next) : [])])
+      if (typeof next === 'string') queue.push(next);
+  }
+  return [...seen].flatMap((name) => {
+    const state = branch.States[name];
+    return state === undefined ? [] : [[name, state] as const];
+  });
+}
+
+/** Transitions of one pass through `branch`, per step id (a Map's item states count for their step); `''` for states of no step. */
+function transitionsOf(branch: AnyBranch, graph: PipelineGraph, items: (step: string) => number, attempts: (step: string) => number, owner = ''): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string, value: number) => counts.set(key, (counts.get(key) ?? 0) + value);
+  for (const [name, state] of statesOnSuccessPath(branch)) {
+    const step = Object.hasOwn(graph.steps, name) ? name : owner;
+    add(state.Type === 'Task' ? step : owner, state.Type === 'Task' ? attempts(step) : 1);
+    for (const nested of state.Branches ?? []) for (const [key, value] of transitionsOf(nested, graph, items, attempts, owner)) add(key, value);
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (processor !== undefined) for (const [key, value] of transitionsOf(processor, graph, items, attempts, step)) add(key, value * items(step));
+  }
+  return counts;
+}
+
+export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, options: EstimateOptions = {}): RunCostEstimate {
+  const prices = options.prices ?? PRICES;
+  const fansOut = (step: Step | undefined): boolean => step !== undefined && 'forEach' in step && step.forEach !== undefined;
+  const itemsOf = (step: string) => (fansOut(graph.steps[step]) ? (options.items ?? expectedItems(graph, step)) : 1);
+  const attemptsOf = (step: string) => {
+    const spec = graph.steps[step];
+    return spec === undefined ? 1 : expectedAttempts(spec, resolveStep(graph, spec).retry.maxAttempts);
+  };
+  const transitions = transitionsOf(definition, graph, itemsOf, attemptsOf);
+  const steps = Object.entries(graph.steps).map(([id, step]): StepCost => {
+    const resolved = resolveStep(graph, step);
+    const runs = attemptsOf(id) * itemsOf(id);
+    const stepTransitions = transitions.get(id) ?? 0;
+    let usd = stepTransitions * prices.stepFunctionsPerTransition;
+    let lambda: StepCost['lambda'];
+    let fargate: StepCost['fargate'];
+    if (step.kind === 'container') {
+      const seconds = Math.max(prices.fargateMinimumSeconds, resolved.estimatedSeconds);
+      const vcpuHours = (((step.cpu ?? DEFAULT_CONTAINER_CPU) / 1024) * seconds * runs) / 3600;
+      const gbHours = (((resolved.memoryMiB ?? 0) / 1024) * seconds * runs) / 3600;
+      fargate = { vcpuHours, gbHours };
+      usd += vcpuHours * prices.fargatePerVcpuHour + gbHours * prices.fargatePerGbHour;
+    } else if (step.kind !== 'pipeline') {
+      // A service step's function only sends the request: its wait for the answer is billed as nothing.
+      const seconds = step.kind === 'service' ? 1 : resolved.estimatedSeconds;
+      const gbSeconds = ((resolved.memoryMiB ?? 0) / 1024) * seconds * runs;
+      lambda = { requests: runs, gbSeconds, architecture: LAMBDA_ARCHITECTURE };
+      usd += runs * prices.lambdaPerRequest + gbSeconds * prices.lambdaPerGbSecond[LAMBDA_ARCHITECTURE];
+    }
+    return { step: id, kind: step.kind, runs, transitions: stepTransitions, ...(lambda === undefined ? {} : { lambda }), ...(fargate === undefined ? {} : { fargate }), usd };
+  });
+  const orchestrationTransitions = transitions.get('') ?? 0;
+  const orchestration = { transitions: orchestrationTransitions, usd: orchestrationTransitions * prices.stepFunctionsPerTransition };
+  const forEachSteps = Object.entries(graph.steps).filter(([, step]) => fansOut(step));
+  const assumptions = [
+    'a successful run: every step once, retried only as a declared failure rate expects',
+    "each step for its estimatedDurationSeconds (else its kind's estimate); every Lambda request warm (a cold start adds its INIT time)",
+    ...forEachSteps.map(([id]) => `${id}: ${itemsOf(id)} items${options.items === undefined ? " (its maxItems, else the compiler's default)" : ' (--items)'}`),
+    ...Object.entries(graph.steps)
+      .filter(([, step]) => step.kind === 'pipeline')
+      .map(([id, step]) => `${id}: the child pipeline's own run is not included (orchestra cost ${'pipeline' in step ? step.pipeline : id})`),
+    'requests, storage and data transfer of S3, CloudWatch Logs and API Gateway are not included',
+  ];
+  const totalUsd = steps.reduce((sum, step) => sum + step.usd, orchestration.usd);
+  return { pipeline: graph.name, steps, orchestration, totalUsd, assumptions, prices: { region: prices.region, asOf: prices.asOf, currency: prices.currency } };
+}
