@@ -7,21 +7,14 @@
  */
 import type { AnyBranch, AnyState } from '../compiler/asl';
 import { expectedItems } from '../compiler/limits';
+import { fargateBilledSeconds, PRICES, type PriceTable, priceStep, type StepCostFigures } from '../contract/prices';
 import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph, Step } from '../graph/schema';
-import { DEFAULT_CONTAINER_CPU } from '../kinds/container/schema';
-import { LAMBDA_ARCHITECTURE, PRICES, type PriceTable } from './prices';
 
-/** What a step is expected to use and cost in one run. */
-export interface StepCost {
+/** What a step is expected to use and cost in one run; `runs` is attempts × items. */
+export interface StepCost extends StepCostFigures {
   readonly step: string;
   readonly kind: Step['kind'];
-  /** Times it runs: attempts × items. */
-  readonly runs: number;
-  readonly transitions: number;
-  readonly lambda?: { readonly requests: number; readonly gbSeconds: number; readonly architecture: 'arm64' | 'x86_64' };
-  readonly fargate?: { readonly vcpuHours: number; readonly gbHours: number };
-  readonly usd: number;
 }
 
 export interface RunCostEstimate {
@@ -93,24 +86,9 @@ export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, opt
   const steps = Object.entries(graph.steps).map(([id, step]): StepCost => {
     const resolved = resolveStep(graph, step);
     const runs = attemptsOf(id) * itemsOf(id);
-    const stepTransitions = transitions.get(id) ?? 0;
-    let usd = stepTransitions * prices.stepFunctionsPerTransition;
-    let lambda: StepCost['lambda'];
-    let fargate: StepCost['fargate'];
-    if (step.kind === 'container') {
-      const seconds = Math.max(prices.fargateMinimumSeconds, resolved.estimatedSeconds);
-      const vcpuHours = (((step.cpu ?? DEFAULT_CONTAINER_CPU) / 1024) * seconds * runs) / 3600;
-      const gbHours = (((resolved.memoryMiB ?? 0) / 1024) * seconds * runs) / 3600;
-      fargate = { vcpuHours, gbHours };
-      usd += vcpuHours * prices.fargatePerVcpuHour + gbHours * prices.fargatePerGbHour;
-    } else if (step.kind !== 'pipeline') {
-      // A service step's function only sends the request: its wait for the answer is billed as nothing.
-      const seconds = step.kind === 'service' ? 1 : resolved.estimatedSeconds;
-      const gbSeconds = ((resolved.memoryMiB ?? 0) / 1024) * seconds * runs;
-      lambda = { requests: runs, gbSeconds, architecture: LAMBDA_ARCHITECTURE };
-      usd += runs * prices.lambdaPerRequest + gbSeconds * prices.lambdaPerGbSecond[LAMBDA_ARCHITECTURE];
-    }
-    return { step: id, kind: step.kind, runs, transitions: stepTransitions, ...(lambda === undefined ? {} : { lambda }), ...(fargate === undefined ? {} : { fargate }), usd };
+    const { pricing } = resolved;
+    const perRun = pricing.billedSecondsPerRun ?? (pricing.runsOn === 'fargate' ? fargateBilledSeconds(resolved.estimatedSeconds, prices) : resolved.estimatedSeconds);
+    return { step: id, kind: step.kind, ...priceStep(pricing, { transitions: transitions.get(id) ?? 0, runs, seconds: perRun * runs }, prices) };
   });
   const orchestrationTransitions = transitions.get('') ?? 0;
   const orchestration = { transitions: orchestrationTransitions, usd: orchestrationTransitions * prices.stepFunctionsPerTransition };

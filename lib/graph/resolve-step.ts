@@ -4,6 +4,7 @@
  * timeout and memory, a task's memory), the local runtime and the exporters all read them here, so
  * they cannot disagree (a Lambda's 300 s beside its Task's 120 s did: issue 30).
  */
+import type { StepPricing } from '../contract/prices';
 import type { KindDefaults } from '../kinds/spec';
 import { STEP_KIND_SPECS } from '../kinds/specs';
 import type { OnFailure, PipelineGraph, RetryPolicy, Step, StepKind, StepsByKind } from './schema';
@@ -19,6 +20,8 @@ export interface ResolvedStep {
   readonly estimatedSeconds: number;
   /** Of the function or task that runs it; undefined for a pipeline step, which runs none. */
   readonly memoryMiB: number | undefined;
+  /** What runs it, for its cost (lib/contract/prices.ts): a Lambda function, a Fargate task (with its CPU), or nothing of its own. */
+  readonly pricing: StepPricing & { readonly billedSecondsPerRun?: number };
 }
 
 type KindDefaultsRegistry = { readonly [K in StepKind]: KindDefaults<StepsByKind[K]> };
@@ -36,6 +39,21 @@ const kindDefaults = (): KindDefaultsRegistry =>
     service: STEP_KIND_SPECS.service.defaults,
     pipeline: STEP_KIND_SPECS.pipeline.defaults,
   });
+
+/** The kind is passed beside the step so TypeScript can correlate the registry entry with the step type. */
+const cpuFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number | undefined => kindDefaults()[kind].cpu?.(step);
+
+function pricingOf(step: Step): ResolvedStep['pricing'] {
+  const kind = kindDefaults()[step.kind];
+  const memoryMiB = ('memoryMiB' in step ? step.memoryMiB : undefined) ?? kind.memoryMiB;
+  const cpu = cpuFor(step.kind, step);
+  return {
+    runsOn: kind.runsOn,
+    ...(memoryMiB === undefined ? {} : { memoryMiB }),
+    ...(cpu === undefined ? {} : { cpu }),
+    ...(kind.billedSecondsPerRun === undefined ? {} : { billedSecondsPerRun: kind.billedSecondsPerRun }),
+  };
+}
 
 // The kind is passed beside the step so TypeScript can correlate the registry entry with the step type.
 const estimateFor = <K extends StepKind>(kind: K, step: StepsByKind[K]): number => kindDefaults()[kind].estimatedSeconds(step);
@@ -58,6 +76,7 @@ export function resolveStep(graph: Pick<PipelineGraph, 'defaults'>, step: Step):
     onFailure: step.onFailure ?? defaults?.onFailure ?? 'fail',
     estimatedSeconds: step.estimatedDurationSeconds ?? estimateFor(step.kind, step),
     memoryMiB: ('memoryMiB' in step ? step.memoryMiB : undefined) ?? kind.memoryMiB,
+    pricing: pricingOf(step),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { type Issue, issue } from '../contract/issues';
+import type { StepPricing } from '../contract/prices';
 import { accessProblems } from '../contract/step-access';
 
 /** A step as far as it could be read, even when the schema rejected parts of it. */
@@ -33,6 +34,11 @@ export interface KindDefaults<S> {
   readonly estimatedSeconds: (step: S) => number;
   /** Memory of the function or task that runs the step (a shared function's for simulate and service steps); none for pipeline steps. */
   readonly memoryMiB?: number;
+  /** What runs the step, for its cost; `billedSecondsPerRun` when its Task's time is not what is billed (a service step's wait is free). */
+  readonly runsOn: StepPricing['runsOn'];
+  readonly billedSecondsPerRun?: number;
+  /** Fargate CPU units of the task (container steps). */
+  readonly cpu?: (step: S) => number;
 }
 
 export interface StepKindSpec<Schema extends z.ZodObject = z.ZodObject> {

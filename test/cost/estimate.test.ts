@@ -1,8 +1,8 @@
 /** The cost estimate of a run (lib/cost): transitions from the compiled definition, compute from the declared sizes, priced by one table. */
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../../lib/compiler';
+import { PRICES } from '../../lib/contract/prices';
 import { estimateRunCost } from '../../lib/cost/estimate';
-import { PRICES } from '../../lib/cost/prices';
 import type { PipelineGraph } from '../../lib/graph/schema';
 
 const estimate = (graph: PipelineGraph, items?: number) => estimateRunCost(graph, compileGraph(graph).definition, items === undefined ? {} : { items });

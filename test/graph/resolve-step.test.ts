@@ -13,11 +13,22 @@ describe('resolveStep', () => {
       onFailure: 'fail',
       estimatedSeconds: 1,
       memoryMiB: 512,
+      pricing: { runsOn: 'lambda', memoryMiB: 512 },
     });
-    expect(resolveStep({}, { kind: 'container', image: 'busybox' })).toMatchObject({ timeoutSeconds: 3600, memoryMiB: 2048, estimatedSeconds: 60 });
+    expect(resolveStep({}, { kind: 'container', image: 'busybox' })).toMatchObject({
+      timeoutSeconds: 3600,
+      memoryMiB: 2048,
+      estimatedSeconds: 60,
+      pricing: { runsOn: 'fargate', memoryMiB: 2048, cpu: 1024 },
+    });
     expect(resolveStep({}, { kind: 'simulate', durationMs: [1000, 3000] })).toMatchObject({ timeoutSeconds: 300, memoryMiB: 128, estimatedSeconds: 2 });
-    expect(resolveStep({}, { kind: 'service', url: 'https://svc.example.org' })).toMatchObject({ timeoutSeconds: 86_400, memoryMiB: 256 });
-    expect(resolveStep({}, { kind: 'pipeline', pipeline: 'child' })).toMatchObject({ timeoutSeconds: 86_400, memoryMiB: undefined });
+    // A service step's function sends the request and returns: its wait is not billed as Lambda time.
+    expect(resolveStep({}, { kind: 'service', url: 'https://svc.example.org' })).toMatchObject({
+      timeoutSeconds: 86_400,
+      memoryMiB: 256,
+      pricing: { runsOn: 'lambda', billedSecondsPerRun: 1 },
+    });
+    expect(resolveStep({}, { kind: 'pipeline', pipeline: 'child' })).toMatchObject({ timeoutSeconds: 86_400, memoryMiB: undefined, pricing: { runsOn: 'nothing' } });
   });
 
   it("prefers the graph's defaults to the kind's, and the step's own to both, field by field", () => {
@@ -30,6 +41,7 @@ describe('resolveStep', () => {
       onFailure: 'fail',
       estimatedSeconds: 9,
       memoryMiB: 1024,
+      pricing: { runsOn: 'lambda', memoryMiB: 1024 },
     });
   });
 });

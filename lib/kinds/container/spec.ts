@@ -5,7 +5,7 @@ import { type Issue, issue } from '../../contract/issues';
 import { isInside } from '../../shared/paths';
 import type { StepKindSpec } from '../spec';
 import { checkStepAccess } from '../spec';
-import { containerStepSchema, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
+import { containerStepSchema, DEFAULT_CONTAINER_CPU, DEFAULT_CONTAINER_MEMORY_MIB, imageSourceOf } from './schema';
 
 function checkImage(image: string, at: readonly string[], rootDir: string): Issue[] {
   const source = imageSourceOf(image);
@@ -35,7 +35,7 @@ function checkImage(image: string, at: readonly string[], rootDir: string): Issu
 
 export const containerKind: StepKindSpec<typeof containerStepSchema> = {
   schema: containerStepSchema,
-  defaults: { timeoutSeconds: 3600, estimatedSeconds: () => 60, memoryMiB: DEFAULT_CONTAINER_MEMORY_MIB },
+  defaults: { timeoutSeconds: 3600, estimatedSeconds: () => 60, memoryMiB: DEFAULT_CONTAINER_MEMORY_MIB, runsOn: 'fargate', cpu: (step) => step.cpu ?? DEFAULT_CONTAINER_CPU },
   diagramShape: ['[[', ']]'],
   check(step, { rootDir, graph }) {
     const found: Issue[] = [...checkStepAccess(step, graph)];

@@ -59,7 +59,7 @@ function checkFiles(files: readonly unknown[], at: readonly string[], rootDir: s
 
 export const lambdaKind: StepKindSpec<typeof lambdaStepSchema> = {
   schema: lambdaStepSchema,
-  defaults: { timeoutSeconds: 300, estimatedSeconds: () => 1, memoryMiB: DEFAULT_LAMBDA_MEMORY_MIB },
+  defaults: { timeoutSeconds: 300, estimatedSeconds: () => 1, memoryMiB: DEFAULT_LAMBDA_MEMORY_MIB, runsOn: 'lambda' },
   diagramShape: ['(', ')'],
   check(step, { rootDir, graph, timeoutSeconds }) {
     const found: Issue[] = [];

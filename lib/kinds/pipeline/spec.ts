@@ -13,7 +13,7 @@ export const childPipelinesOf = (graph: {
 
 export const pipelineKind: StepKindSpec<typeof pipelineStepSchema> = {
   schema: pipelineStepSchema,
-  defaults: { timeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60 },
+  defaults: { timeoutSeconds: PIPELINE_STEP_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60, runsOn: 'nothing' },
   diagramShape: ['[[', ']]'],
   check(step, { graph }) {
     const trigger = graph['trigger'];

@@ -65,7 +65,7 @@ export const hasServiceSteps = (graph: { readonly steps: Readonly<Record<string,
 
 export const serviceKind: StepKindSpec<typeof serviceStepSchema> = {
   schema: serviceStepSchema,
-  defaults: { timeoutSeconds: SERVICE_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60, memoryMiB: SERVICE_CALL_MEMORY_MIB },
+  defaults: { timeoutSeconds: SERVICE_DEFAULT_TIMEOUT_SECONDS, estimatedSeconds: () => 60, memoryMiB: SERVICE_CALL_MEMORY_MIB, runsOn: 'lambda', billedSecondsPerRun: 1 },
   diagramShape: ['[/', '/]'],
   check(step, { graph }) {
     const trigger = graph['trigger'];

@@ -12,6 +12,7 @@ export const simulateKind: StepKindSpec<typeof simulateStepSchema> = {
       return (Array.isArray(d) ? (d[0] + d[1]) / 2 : d) / 1000;
     },
     memoryMiB: SIMULATE_MEMORY_MIB,
+    runsOn: 'lambda',
   },
   diagramShape: ['([', '])'],
 };
