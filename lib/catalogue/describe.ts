@@ -1,5 +1,8 @@
 /** A pipeline as the runs API describes it (lib/contract/pipeline-description.ts), from its graph. */
+
+import { mapItemStateName } from '../compiler/names';
 import type { PipelineDescription } from '../contract/pipeline-description';
+import { resolveStep } from '../graph/resolve-step';
 import type { PipelineGraph } from '../graph/schema';
 
 /** @param inputPrefixes where its steps may read run inputs (lib/access/roles.ts pipelineInputPrefixes) */
@@ -12,7 +15,13 @@ export function describePipeline(graph: PipelineGraph, inputPrefixes?: readonly 
     steps: Object.fromEntries(
       Object.entries(graph.steps).map(([id, step]) => [
         id,
-        { kind: step.kind, dependsOn: [...(step.dependsOn ?? [])], ...(step.description === undefined ? {} : { description: step.description }) },
+        {
+          kind: step.kind,
+          dependsOn: [...(step.dependsOn ?? [])],
+          ...(step.description === undefined ? {} : { description: step.description }),
+          ...('forEach' in step && step.forEach !== undefined ? { itemState: mapItemStateName(id) } : {}),
+          pricing: resolveStep(graph, step).pricing,
+        },
       ]),
     ),
     ...(trigger === undefined

@@ -9,7 +9,26 @@ import * as z from 'zod/mini';
 export const pipelineDescriptionSchema = z.object({
   name: z.string(),
   description: z.optional(z.string()),
-  steps: z.record(z.string(), z.object({ kind: z.string(), dependsOn: z.array(z.string()), description: z.optional(z.string()), logGroup: z.optional(z.string()) })),
+  steps: z.record(
+    z.string(),
+    z.object({
+      kind: z.string(),
+      dependsOn: z.array(z.string()),
+      description: z.optional(z.string()),
+      logGroup: z.optional(z.string()),
+      /** A forEach step's item Task, whose attempts are the step's. */
+      itemState: z.optional(z.string()),
+      /** What runs it, for its cost (lib/contract/prices.ts). */
+      pricing: z.optional(
+        z.object({
+          runsOn: z.enum(['lambda', 'fargate', 'nothing']),
+          memoryMiB: z.optional(z.number()),
+          cpu: z.optional(z.number()),
+          billedSecondsPerRun: z.optional(z.number()),
+        }),
+      ),
+    }),
+  ),
   /** Key prefixes its steps may read run inputs from (their IAM, besides their runs): a start's input.prefix and input.keys must be under one. */
   inputPrefixes: z.optional(z.array(z.string())),
   /** Deployed only: the state machine's log group (each step's is under `steps`). */

@@ -26,9 +26,9 @@ export const LAMBDA_ARCHITECTURE = 'arm64' as const;
 /** What a step runs on, for pricing: a Lambda function (its memory), a Fargate task (its vCPU and memory), or nothing of its own (a child pipeline). */
 export interface StepPricing {
   readonly runsOn: 'lambda' | 'fargate' | 'nothing';
-  readonly memoryMiB?: number;
+  readonly memoryMiB?: number | undefined;
   /** Fargate CPU units (1024 = 1 vCPU). */
-  readonly cpu?: number;
+  readonly cpu?: number | undefined;
 }
 
 /** What a step used: transitions, and per run (attempt × item) its seconds. */
@@ -75,3 +75,6 @@ export function priceStep(pricing: StepPricing, usage: StepUsage, prices: PriceT
   }
   return { transitions: usage.transitions, runs: usage.runs, usd: transitionsUsd };
 }
+
+/** Dollars as a run's cost is read: three significant figures below a dollar (runs often cost a fraction of a cent), cents above. */
+export const formatUsd = (usd: number): string => (usd === 0 ? '$0' : usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(3)}`);

@@ -44,6 +44,24 @@ export const runListSchema = z.object({
 });
 export type RunList = z.infer<typeof runListSchema>;
 
+const stepCostSchema = z.object({
+  transitions: z.number(),
+  runs: z.number().check(z.describe('Attempts × items')),
+  lambda: z.optional(z.object({ requests: z.number(), gbSeconds: z.number(), architecture: z.literal('arm64') })),
+  fargate: z.optional(z.object({ vcpuHours: z.number(), gbHours: z.number() })),
+  usd: z.number(),
+});
+
+/** What a run cost, in USD, per step and in all, from its history and the dated price table (lib/contract/prices.ts): an estimate. */
+export const runCostSchema = z.object({
+  basis: z.literal('history').check(z.describe("Times from the run's history (close to, not exactly, the billed durations), priced by the price table")),
+  totalUsd: z.number(),
+  orchestration: z.object({ transitions: z.number(), usd: z.number() }),
+  steps: z.record(z.string(), stepCostSchema),
+  prices: z.object({ region: z.string(), asOf: z.string() }),
+});
+export type RunCost = z.infer<typeof runCostSchema>;
+
 /** One run (`GET /pipelines/{pipeline}/runs/{runId}`): its summary, input, error, redrives and every step's outcome. */
 export const runDetailSchema = z.extend(runSummarySchema, {
   executionArn: z.string(),
@@ -52,6 +70,7 @@ export const runDetailSchema = z.extend(runSummarySchema, {
   cause: z.optional(z.string()),
   redrivenAt: z.array(time('When the run was redriven, oldest first')),
   steps: z.record(z.string(), stepOutcomeSchema),
+  cost: z.optional(runCostSchema),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

@@ -65,8 +65,9 @@ function transitionsOf(branch: AnyBranch, graph: PipelineGraph, items: (step: st
   const counts = new Map<string, number>();
   const add = (key: string, value: number) => counts.set(key, (counts.get(key) ?? 0) + value);
   for (const [name, state] of statesOnSuccessPath(branch)) {
+    // A state named by a step (its Task, or its Map) is the step's, as in a run's recorded cost (lib/runtime/run-cost.ts).
     const step = Object.hasOwn(graph.steps, name) ? name : owner;
-    add(state.Type === 'Task' ? step : owner, state.Type === 'Task' ? attempts(step) : 1);
+    add(step, state.Type === 'Task' ? attempts(step) : 1);
     for (const nested of state.Branches ?? []) for (const [key, value] of transitionsOf(nested, graph, items, attempts, owner)) add(key, value);
     const processor = state.ItemProcessor ?? state.Iterator;
     if (processor !== undefined) for (const [key, value] of transitionsOf(processor, graph, items, attempts, step)) add(key, value * items(step));

@@ -47,6 +47,9 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(Object.keys(fromFolder).sort()).toEqual(Object.keys(fromApi).sort());
     expect(fromFolder).toMatchObject({ pipeline: 'chain', runId: 'cli-1', status: 'SUCCEEDED', startedAt: fromApi.startedAt, input: fromApi.input });
     expect(Object.keys(fromFolder.steps)).toEqual(Object.keys(fromApi.steps));
+    // Its cost on AWS at its durations: recorded in the run record when it ended, read from the history by the API.
+    expect(Object.keys(fromFolder.cost.steps)).toEqual(Object.keys(fromApi.cost.steps));
+    expect(fromFolder.cost.totalUsd).toBeGreaterThan(0);
   });
 
   it('redrives a failed run so only the failed step and those after it run again: exit 3 while it failed, 0 once it succeeds', async () => {

@@ -106,6 +106,9 @@ describe('the console', () => {
     const rows = await steps.locator('tbody tr').allInnerTexts();
     expect(rows.map((row) => row.split('\t').slice(0, 2).join(' ')).sort()).toEqual(['a SUCCEEDED', 'b SUCCEEDED', 'c SUCCEEDED']);
     await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor();
+    // What it would cost on AWS at its durations, each step's in its row and the run's above.
+    await page.locator('p.hint', { hasText: /cost on AWS \$[\d.e-]+ at these durations \(us-east-1 prices of/ }).waitFor();
+    expect((await steps.locator('tbody tr').allInnerTexts()).every((row) => /\t\$[\d.e-]+\t/.test(row))).toBe(true);
   });
 
   it("draws the run as a graph laid out by elkjs, each step named with its status, and shows a step's logs when chosen", async () => {

@@ -34,7 +34,8 @@ describe('run cost estimate', () => {
       },
     };
 
-    expect(stepOf(estimate(graph, 7), 'each')).toMatchObject({ runs: 7, transitions: 7, lambda: { requests: 7 } });
+    // Its Map state and each item's Task.
+    expect(stepOf(estimate(graph, 7), 'each')).toMatchObject({ runs: 7, transitions: 8, lambda: { requests: 7 } });
     expect(stepOf(estimate(graph, 7), 'other')).toMatchObject({ runs: 1, transitions: 1 });
     expect(estimate(graph, 7).assumptions).toContain('each: 7 items (--items)');
     expect(stepOf(estimate(graph), 'each')?.runs).toBe(100);

@@ -88,6 +88,15 @@ describe('runs API served locally', () => {
     const step = { status: 'SUCCEEDED', attempts: 1, startedAt: expect.any(String), stoppedAt: expect.any(String) };
     expect(run['steps']).toEqual({ a: step, b: step, c: step });
     expect(run['redrivenAt']).toEqual([]);
+    // What it cost on AWS at these durations, per step, from its history: each step's Lambda once, and the run's own transitions.
+    const cost = run['cost'] as { basis: string; totalUsd: number; orchestration: { usd: number }; steps: Record<string, { runs: number; transitions: number; usd: number }> };
+    expect(cost).toMatchObject({ basis: 'history', prices: { region: 'us-east-1' } });
+    expect(Object.keys(cost.steps).sort()).toEqual(['a', 'b', 'c']);
+    for (const each of Object.values(cost.steps)) expect(each).toMatchObject({ runs: 1, transitions: 1, lambda: { requests: 1, architecture: 'arm64' } });
+    expect(cost.totalUsd).toBeCloseTo(
+      Object.values(cost.steps).reduce((sum, each) => sum + each.usd, cost.orchestration.usd),
+      12,
+    );
   });
 
   it('cancels a long run: its step stops and the run reads as cancelled', async () => {

@@ -3,6 +3,7 @@
  * redrive), its input, its redrive history, its outputs and a chosen step's logs, followed live.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { formatUsd } from '../../../lib/contract/prices';
 import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
 import { duration, messageOf, Problem, pipelineLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
@@ -42,6 +43,8 @@ function useProgress(runId: string): Readonly<Record<string, number>> {
   return progress;
 }
 
+const dollarsOf = (usd: number | undefined): string => (usd === undefined ? '' : formatUsd(usd));
+
 function Steps({
   run,
   selected,
@@ -55,7 +58,7 @@ function Steps({
 }) {
   return (
     <table aria-label="Steps">
-      <TableHead columns={['Step', 'Status', 'Attempts', 'Duration', 'Error']} />
+      <TableHead columns={['Step', 'Status', 'Attempts', 'Duration', 'Cost on AWS', 'Error']} />
       <tbody>
         {Object.entries(run.steps).map(([id, step]) => (
           <tr key={id} data-step={id}>
@@ -70,6 +73,7 @@ function Steps({
             </td>
             <td>{step.attempts}</td>
             <td>{duration(step.startedAt, step.stoppedAt)}</td>
+            <td>{dollarsOf(run.cost?.steps[id]?.usd)}</td>
             <td class="error">{step.error === undefined ? '' : `${step.error}: ${step.cause ?? ''}`}</td>
           </tr>
         ))}
@@ -110,6 +114,9 @@ export function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
           Started {when(run.startedAt)}
           {run.stoppedAt === undefined ? `, running for ${duration(run.startedAt)}` : `, took ${duration(run.startedAt, run.stoppedAt)}`}
           {run.redrivenAt.length === 0 ? '' : `; redriven ${run.redrivenAt.length} time${run.redrivenAt.length === 1 ? '' : 's'}: ${run.redrivenAt.map(when).join(', ')}`}
+          {run.cost === undefined
+            ? ''
+            : `; cost on AWS ${dollarsOf(run.cost.totalUsd)} at these durations (${run.cost.prices.region} prices of ${run.cost.prices.asOf}, an estimate)`}
         </p>
       )}
       <Problem message={error ?? refused} />

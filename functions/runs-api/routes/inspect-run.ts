@@ -1,12 +1,14 @@
 /** `GET /pipelines/{pipeline}/runs/{runId}`: the run with every step's outcome. */
 import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
+import { runCostFrom } from '../../../lib/runtime/run-cost';
 import type { RouteHandler } from '../router';
 
 export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
   const { pipeline, runId, executionArn } = api.runOf(event);
   const execution = await api.describeRun(pipeline, runId, executionArn);
   const history = await readExecutionHistory(api.sfn, executionArn);
-  const stepIds = Object.keys(api.describedOf(pipeline)?.steps ?? {});
+  const described = api.describedOf(pipeline);
+  const stepIds = Object.keys(described?.steps ?? {});
   const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
   const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
   return {
@@ -23,6 +25,7 @@ export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
       ...(execution.cause === undefined ? {} : { cause: execution.cause }),
       redrivenAt,
       steps,
+      ...(described === undefined ? {} : { cost: runCostFrom(history, described) }),
     },
   };
 };

@@ -1,15 +1,13 @@
 /** `orchestra cost <pipeline>`: the estimate of lib/cost for the pipeline's committed (or compiled) definition. */
 import { loadPipeline } from '../../catalogue';
 import { parseDefinition } from '../../compiler/asl';
+import { formatUsd as usd } from '../../contract/prices';
 import { estimateRunCost, type RunCostEstimate } from '../../cost/estimate';
 import type { costCommand } from '../commands/cost';
 import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
 import { graphFileOf } from '../local-session';
 import type { Output } from '../output';
-
-/** Dollars to the precision a run's cost is read at: four significant figures, never "0.00" for a small sum. */
-export const usd = (value: number): string => (value === 0 ? '$0' : value >= 1 ? `$${value.toFixed(2)}` : `$${value.toPrecision(3)}`);
 
 function table(estimate: RunCostEstimate): string[] {
   const rows = estimate.steps.map((step) => {

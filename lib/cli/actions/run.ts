@@ -10,9 +10,12 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { defaultInputPrefix } from '../../access/roles';
 import { loadPipeline, loadPipelinesIn, withChildren } from '../../catalogue';
+import { parseDefinition } from '../../compiler/asl';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
+import { formatUsd as usd } from '../../contract/prices';
 import { type RunInput, runPrefixFor } from '../../contract/step-event';
+import { estimateRunCost } from '../../cost/estimate';
 import { projectRootOf } from '../../graph/validate';
 import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import { hasServiceSteps } from '../../kinds/service/spec';
@@ -143,6 +146,11 @@ export async function run(pipelineOrFile: string, options: RunCommandOptions, ou
       if (largest !== undefined) say(`Largest state: ${largest.bytes.toLocaleString('en')} bytes (${largest.state}) of the ${MAX_PAYLOAD_BYTES.toLocaleString('en')} AWS allows`);
       if (final.historyEvents !== undefined)
         say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
+      const estimate = estimateRunCost(pipeline.graph, parseDefinition(pipeline.definitionText, pipeline.graphFile));
+      if (final.cost !== undefined)
+        say(
+          `Cost on AWS: ${usd(final.cost.totalUsd)} at this run's durations, ${usd(estimate.totalUsd)} estimated before it (${final.cost.prices.region} prices of ${final.cost.prices.asOf}; orchestra cost ${pipeline.name})`,
+        );
       if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
       say(`Logs: orchestra logs ${final.runId}`);
       for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);

@@ -43,6 +43,7 @@ export function dataFolderSource(dataDir: string, output: Output): RunSource {
         ...(run.error === undefined ? {} : { error: run.error.error, cause: run.error.cause }),
         redrivenAt: run.redriveDate === undefined ? [] : [run.redriveDate],
         steps: Object.fromEntries(Object.entries(run.steps).map(([id, step]) => [id, outcomeOf(step)])),
+        ...(run.cost === undefined ? {} : { cost: run.cost }),
       };
     },
     async readLogs(run: RunDetail): Promise<SourceLogLine[]> {

@@ -1,4 +1,5 @@
 /** How `orchestra runs`, `logs`, `status` (and a followed run's end) print, whichever source they read: one shape. */
+import { formatUsd as dollars } from '../../contract/prices';
 import type { RunDetail, RunSummary } from '../../contract/run-answers';
 import type { Output } from '../output';
 import type { SourceLogLine } from './source';
@@ -25,8 +26,14 @@ export function printRun(run: RunDetail, json: boolean, output: Output): void {
   }
   output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${errorText(run.error, run.cause)}`);
   for (const [id, step] of Object.entries(run.steps))
-    output.out(`  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}`);
+    output.out(
+      `  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}${costText(run.cost?.steps[id]?.usd)}`,
+    );
+  if (run.cost !== undefined)
+    output.out(`Cost on AWS: ${dollars(run.cost.totalUsd)} at this run's durations (${run.cost.prices.region} prices of ${run.cost.prices.asOf}, an estimate from its history)`);
 }
+
+const costText = (usd: number | undefined): string => (usd === undefined ? '' : `  ${dollars(usd)}`);
 
 /** Powertools JSON lines and EMF metric lines, shortened to what a reader scans for. */
 export function readableLogLine(message: string): string {

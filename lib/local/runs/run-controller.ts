@@ -4,7 +4,7 @@
  */
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { PipelineSource } from '../../catalogue';
+import { describePipeline, type PipelineSource } from '../../catalogue';
 import type { AnyDefinition } from '../../compiler/asl';
 import { parseDefinition } from '../../compiler/asl';
 import { mapItemStateName } from '../../compiler/names';
@@ -14,6 +14,7 @@ import { type RunInput, runPrefixFor } from '../../contract/step-event';
 import { resolveStep } from '../../graph/resolve-step';
 import type { PipelineGraph } from '../../graph/schema';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../../runtime/execution-history';
+import { runCostFrom } from '../../runtime/run-cost';
 import { OrchestraError } from '../../shared/errors';
 import { localExecutionArn, localStateMachineArn, localSubstitutions } from '../engine/bindings';
 import { type Execution, type ExecutionOutcome, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from '../engine/engine';
@@ -223,6 +224,7 @@ export class RunController {
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
+      record.cost = runCostFrom(store.readHistory(runId), describePipeline(pipeline.graph));
       recorder.finish(outcome);
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });

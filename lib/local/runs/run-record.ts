@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
+import { type RunCost, runCostSchema } from '../../contract/run-answers';
 import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../../contract/statuses';
 import type { RunInput } from '../../contract/step-event';
 import { RUN_SOURCES } from '../../contract/step-event';
@@ -39,6 +40,8 @@ export interface RunRecord {
   historyEvents?: number;
   /** The largest state input or output of the run (AWS fails a state over 262,144 bytes). */
   largestPayload?: { readonly bytes: number; readonly state: string };
+  /** What it would have cost on AWS at its durations, recorded when it ended (lib/runtime/run-cost.ts). */
+  cost?: RunCost;
 }
 
 /** The `--json` summary of a run. */
@@ -104,6 +107,7 @@ const runRecordSchema = z.object({
   redriveDate: z.optional(z.string()),
   historyEvents: z.optional(z.int().min(0)),
   largestPayload: z.optional(z.object({ bytes: z.int().min(0), state: z.string() })),
+  cost: z.optional(runCostSchema),
 });
 
 /** A run record file that cannot be read: reported with what to do, never a reason for other runs to fail. */
@@ -127,7 +131,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
   }
   const parsed = runRecordSchema.safeParse(json);
   if (!parsed.success) throw new DamagedRunRecordError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
-  const { stoppedAt, error, input, steps, redriveCount, redriveDate, historyEvents, largestPayload, ...rest } = parsed.data;
+  const { stoppedAt, error, input, steps, redriveCount, redriveDate, historyEvents, largestPayload, cost, ...rest } = parsed.data;
   return {
     ...rest,
     input: { ...input, source: input.source },
@@ -149,5 +153,6 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     ...(redriveDate === undefined ? {} : { redriveDate }),
     ...(historyEvents === undefined ? {} : { historyEvents }),
     ...(largestPayload === undefined ? {} : { largestPayload }),
+    ...(cost === undefined ? {} : { cost }),
   };
 }

@@ -1,0 +1,104 @@
+/**
+ * What a run cost, read from its Step Functions history the same way on both targets: each state
+ * entered is a transition; each Task attempt a run of its step, for the time from its start to its
+ * end; priced by the one formula (lib/contract/prices.ts) with what runs each step (its pipeline
+ * description). On AWS the history's times are close to, not exactly, the billed durations; locally
+ * they are the local durations: either way the figure is an estimate, and says so (`basis`).
+ */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { PipelineDescription } from '../contract/pipeline-description';
+import { fargateBilledSeconds, PRICES, priceStep } from '../contract/prices';
+import type { RunCost } from '../contract/run-answers';
+
+interface Usage {
+  transitions: number;
+  runs: number;
+  seconds: number[];
+}
+
+const TASK_START = new Set(['TaskStarted', 'LambdaFunctionStarted']);
+const TASK_END = new Set(['TaskSucceeded', 'TaskFailed', 'TaskTimedOut', 'LambdaFunctionSucceeded', 'LambdaFunctionFailed', 'LambdaFunctionTimedOut']);
+
+/** The step a state belongs to: a step's own Task, or a forEach step's item Task; undefined for the run's own states. */
+function stepOfState(described: PipelineDescription): (state: string) => string | undefined {
+  const owners = new Map<string, string>();
+  for (const [id, step] of Object.entries(described.steps)) {
+    owners.set(id, id);
+    if (step.itemState !== undefined) owners.set(step.itemState, id);
+  }
+  return (state) => owners.get(state);
+}
+
+/** Each step's transitions, attempts and their seconds, and the transitions of no step. */
+function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => string | undefined): { steps: Map<string, Usage>; other: number } {
+  const byId = new Map(events.map((event) => [event.id, event]));
+  const steps = new Map<string, Usage>();
+  const usage = (step: string): Usage => {
+    const known = steps.get(step);
+    if (known !== undefined) return known;
+    const fresh = { transitions: 0, runs: 0, seconds: [] };
+    steps.set(step, fresh);
+    return fresh;
+  };
+  /** The events before `event`, back along previousEventId; a link that runs in a circle ends the walk (a damaged history must not hang the API). */
+  function* before(event: HistoryEvent): Generator<HistoryEvent> {
+    const seen = new Set<number | undefined>([event.id]);
+    for (let current = event.previousEventId === undefined ? undefined : byId.get(event.previousEventId); current !== undefined && !seen.has(current.id); ) {
+      seen.add(current.id);
+      yield current;
+      current = current.previousEventId === undefined ? undefined : byId.get(current.previousEventId);
+    }
+  }
+  /** The state an event belongs to: where it was entered. */
+  const stateOf = (event: HistoryEvent): string | undefined => {
+    for (const earlier of before(event)) if (earlier.stateEnteredEventDetails?.name !== undefined) return earlier.stateEnteredEventDetails.name;
+    return undefined;
+  };
+  /** The attempt's start: back (past TaskSubmitted) to its TaskStarted, before the state was entered. */
+  const startOf = (end: HistoryEvent): HistoryEvent | undefined => {
+    for (const earlier of before(end)) {
+      if (TASK_START.has(earlier.type ?? '')) return earlier;
+      if (earlier.stateEnteredEventDetails !== undefined) return undefined;
+    }
+    return undefined;
+  };
+  let other = 0;
+  for (const event of events) {
+    const type = event.type ?? '';
+    if (type.endsWith('StateEntered')) {
+      const step = stepOf(event.stateEnteredEventDetails?.name ?? '');
+      if (step === undefined) other += 1;
+      else usage(step).transitions += 1;
+    }
+    if (!TASK_END.has(type)) continue;
+    const started = startOf(event);
+    const state = stateOf(event);
+    const step = state === undefined ? undefined : stepOf(state);
+    if (step === undefined) continue;
+    const run = usage(step);
+    run.runs += 1;
+    if (started?.timestamp !== undefined && event.timestamp !== undefined) run.seconds.push(Math.max(0, (event.timestamp.getTime() - started.timestamp.getTime()) / 1000));
+  }
+  return { steps, other };
+}
+
+export function runCostFrom(events: readonly HistoryEvent[], described: PipelineDescription): RunCost {
+  const { steps, other } = usageOf(events, stepOfState(described));
+  const costs: RunCost['steps'] = {};
+  for (const [id, used] of steps) {
+    const pricing = described.steps[id]?.pricing ?? { runsOn: 'nothing' as const };
+    const seconds =
+      pricing.billedSecondsPerRun !== undefined
+        ? pricing.billedSecondsPerRun * used.runs
+        : used.seconds.reduce((sum, each) => sum + (pricing.runsOn === 'fargate' ? fargateBilledSeconds(each) : each), 0);
+    costs[id] = priceStep(pricing, { transitions: used.transitions, runs: used.runs, seconds });
+  }
+  const orchestrationUsd = other * PRICES.stepFunctionsPerTransition;
+  return {
+    basis: 'history',
+    totalUsd: Object.values(costs).reduce((sum, step) => sum + step.usd, orchestrationUsd),
+    orchestration: { transitions: other, usd: orchestrationUsd },
+    steps: costs,
+    prices: { region: PRICES.region, asOf: PRICES.asOf },
+  };
+}
