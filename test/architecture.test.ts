@@ -54,7 +54,7 @@ const RULES: Record<string, { readonly may: readonly string[]; readonly notPacka
   'lib/kinds': { may: [...PURE, 'lib/kinds'], notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions'] },
   'lib/graph': { may: GRAPH, notPackages: [...SDK, ...CDK_PACKAGES] },
   'lib/compiler': { may: COMPILE, notPackages: [...SDK, ...CDK_PACKAGES, 'aws-local-stepfunctions', 'node:fs'] },
-  'lib/catalogue': { may: [...COMPILE, 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
+  'lib/catalogue': { may: [...COMPILE, 'lib/cost', 'lib/catalogue'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // Other systems' graphs → pipeline graphs: pure, like the graph layer.
   'lib/importers': { may: [...GRAPH, 'lib/importers'], notPackages: [...SDK, ...CDK_PACKAGES] },
   // What a run costs on AWS, from its compiled definition and a price table: pure.
@@ -111,7 +111,8 @@ const TIERS: ReadonlyArray<readonly string[]> = [
   ['lib/kinds', 'lib/formats', 'lib/bundling', 'lib/client'],
   ['lib/graph', 'lib/runtime'],
   ['lib/compiler', 'lib/importers', 'functions'],
-  ['lib/catalogue', 'lib/exporters', 'lib/cost', 'containers'],
+  ['lib/cost'],
+  ['lib/catalogue', 'lib/exporters', 'containers'],
   ['lib/access', 'lib/deployed'],
   ['lib/cdk', 'lib/local'],
   ['lib/testing'],

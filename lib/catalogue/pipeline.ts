@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileGraph } from '../compiler/compile';
+import { checkBudget } from '../cost/budget';
 import type { PipelineGraph } from '../graph/schema';
 import { loadGraphFile } from '../graph/validate';
 import { OrchestraError } from '../shared/errors';
@@ -45,8 +46,10 @@ export function loadPipeline(graphFile: string): PipelineSource {
         `${relative(process.cwd(), aslFile)} does not match ${relative(process.cwd(), graphFile)}: the deployed bytes would differ from what runs here — run \`npx orchestra build\``,
       );
     }
+    checkBudget(graph, compiled.definition, relative(process.cwd(), graphFile));
     return { name: graph.name, graph, graphFile, rootDir, definitionText: committed, definitionSource: 'committed' };
   }
+  checkBudget(graph, compiled.definition, relative(process.cwd(), graphFile));
   return { name: graph.name, graph, graphFile, rootDir, definitionText: compiled.text, definitionSource: 'compiled' };
 }
 
@@ -79,5 +82,7 @@ export function loadPipelinesIn(dir: string, projectRoot: string = dir): Pipelin
 
 /** A pipeline from an in-memory graph (tests, benchmarks, embedding Orchestra in a program). */
 export function pipelineFromGraph(graph: PipelineGraph, rootDir: string): PipelineSource {
-  return { name: graph.name, graph, graphFile: '<memory>', rootDir, definitionText: compileGraph(graph).text, definitionSource: 'compiled' };
+  const compiled = compileGraph(graph);
+  checkBudget(graph, compiled.definition, `pipeline ${graph.name}`);
+  return { name: graph.name, graph, graphFile: '<memory>', rootDir, definitionText: compiled.text, definitionSource: 'compiled' };
 }

@@ -99,6 +99,12 @@ export const graphSchema = z
     description: z.string().max(1024).optional(),
     trigger: triggerSchema.optional(),
     defaults: defaultsSchema.optional(),
+    budget: z
+      .strictObject({
+        usdPerRun: z.number().positive().describe('The most one run may be expected to cost on AWS, in USD (`orchestra cost` shows the estimate).'),
+      })
+      .optional()
+      .describe('A pipeline whose estimated cost per run is over its budget is refused wherever it would load: `orchestra run` and `up`, `cdk synth`, so nothing starts it.'),
     metadata: z.record(z.string(), z.json()).optional().describe("Free JSON kept with the graph (e.g. an imported analysis's metadata); Orchestra does not read it."),
     steps: z.record(stepIdSchema, stepSchema).describe('The steps, keyed by step id. Any number of roots and leaves; fan-out and fan-in are free.'),
   })
