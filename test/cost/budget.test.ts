@@ -44,6 +44,18 @@ describe('budget per run', () => {
     expect(String(refusal)).toContain('raise the budget; `orchestra cost fan` shows each step');
   });
 
+  it('`orchestra validate` refuses a budget that is not a positive number of dollars, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-budget-'));
+    const file = join(dir, 'fan.graph.json');
+    writeFileSync(file, JSON.stringify({ name: 'fan', budget: { usdPerRun: -1 }, steps: { only: { kind: 'simulate' } } }));
+
+    const { code, stderr } = await cli('validate', file);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('budget.usdPerRun');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('`orchestra run` refuses it before anything starts, exit 1, no stack', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'orchestra-budget-'));
     const file = join(dir, 'fan.graph.json');
