@@ -9,7 +9,7 @@ import os from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { defaultInputPrefix } from '../../access/roles';
-import { loadPipeline, loadPipelinesIn, withChildren } from '../../catalogue';
+import { loadPipeline, loadPipelinesIn, type PipelineSource, withChildren } from '../../catalogue';
 import { parseDefinition } from '../../compiler/asl';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
@@ -72,7 +72,7 @@ export async function run(pipelineOrFile: string, options: RunCommandOptions, ou
   // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
   let stoppedBy: NodeJS.Signals | undefined;
   /** Every run the command started (a per-object upload of several files starts one each). */
-  let started: RunRecord[] = [];
+  const started: RunRecord[] = [];
   const stop = (signal: NodeJS.Signals) => {
     stoppedBy ??= signal;
     say(`\n${signal}: stopping the run${started.length > 1 ? 's' : ''}`);
@@ -96,32 +96,7 @@ export async function run(pipelineOrFile: string, options: RunCommandOptions, ou
       if (event.type === 'ingest' && event.decision.action === 'reject') rejections.push(`${event.key}: ${event.decision.reason}`);
     });
 
-    const trigger = pipeline.graph.trigger;
-    if (inputDir !== undefined && trigger?.ingestPrefix !== undefined) {
-      const prefix = `${trigger.ingestPrefix}${basename(inputDir)}-${stamp()}/`;
-      say(`Uploading ${relative(process.cwd(), inputDir) || '.'} to s3://${runtime.s3.bucket}/${prefix} (${runtime.s3.endpoint})`);
-      runtime.on((event) => {
-        if (event.type !== 'run-started' || event.run.input.prefix?.startsWith(prefix) !== true) return;
-        started.push(event.run);
-      });
-      await runtime.s3.uploadFolder(inputDir, prefix);
-      await runtime.settleUploads();
-      if (started.length === 0) {
-        throw new OrchestraError(
-          'no-run-started',
-          `the upload started no run of ${pipeline.name}${rejections.length > 0 ? `:\n  ${rejections.join('\n  ')}` : trigger.mode === 'dataset' ? ` — the dataset is incomplete: it needs ${trigger.marker ?? trigger.requiredFiles?.join(', ')}` : ''}`,
-        );
-      }
-      if (started.length > 1) say(`${started.length} runs started (per-object trigger): following ${started[0]?.runId}, waiting for all`);
-    } else {
-      let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
-      if (inputDir !== undefined) {
-        // Under the prefix the deployed steps may read (their IAM), as a lab would upload it on AWS.
-        const prefix = `${defaultInputPrefix(pipeline.name)}${stamp()}/`;
-        input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
-      }
-      started = [runtime.startRun(pipeline.name, input)];
-    }
+    await startRuns(runtime, pipeline, inputDir, { started, rejections, say });
     const record = defined(started[0]);
     if (stoppedBy !== undefined) for (const run of started) runtime.abortRun(run.runId, `stopped by ${stoppedBy}`);
     say(`Run ${record.runId} of ${pipeline.name} started${record.input.prefix === undefined ? '' : ` on ${record.input.prefix}`}`);
@@ -134,36 +109,83 @@ export async function run(pipelineOrFile: string, options: RunCommandOptions, ou
     if (options.json === true) {
       // One run: its summary, as always; several: every run's, in the order they started.
       output.out(JSON.stringify(others.length === 0 ? summarise(final) : [final, ...others].map(summarise), null, 2));
-    } else {
-      const seconds = ((Date.parse(final.stoppedAt ?? final.startedAt) - Date.parse(final.startedAt)) / 1000).toFixed(1);
-      say(`\nRun ${final.runId}: ${final.status} in ${seconds} s${final.error === undefined ? '' : `\n  ${final.error.error}: ${final.error.cause}`}`);
-      for (const [id, step] of Object.entries(final.steps)) {
-        if (step.error !== undefined && step.status === 'FAILED') say(`  ${id} failed after ${step.attempts} attempt(s): ${step.error.error}: ${step.error.cause}`);
-      }
-      say(`Outputs: ${final.outputs}`);
-      const largest = final.largestPayload;
-      // States over the quota fail the run (States.DataLimitExceeded), as on AWS; this shows the headroom.
-      if (largest !== undefined) say(`Largest state: ${largest.bytes.toLocaleString('en')} bytes (${largest.state}) of the ${MAX_PAYLOAD_BYTES.toLocaleString('en')} AWS allows`);
-      if (final.historyEvents !== undefined)
-        say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
-      const estimate = estimateRunCost(pipeline.graph, parseDefinition(pipeline.definitionText, pipeline.graphFile));
-      if (final.cost !== undefined)
-        say(
-          `Cost on AWS: ${usd(final.cost.totalUsd)} at this run's durations, ${usd(estimate.totalUsd)} estimated before it (${final.cost.prices.region} prices of ${final.cost.prices.asOf}; orchestra cost ${pipeline.name})`,
-        );
-      if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
-      say(`Logs: orchestra logs ${final.runId}`);
-      for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
-      for (const other of others) {
-        say(
-          `Run ${other.runId} (${other.input.keys?.join(', ') ?? other.input.prefix}): ${other.status}${other.error === undefined ? '' : ` — ${other.error.error}: ${other.error.cause}`}`,
-        );
-      }
-    }
+    } else reportRuns(final, others, { pipeline, copied, outDir, say, output });
     if (stoppedBy !== undefined) return 128 + (os.constants.signals[stoppedBy] ?? 0);
     return [final, ...others].every((run) => run.status === 'SUCCEEDED') ? EXIT_OK : EXIT_RUN_FAILED;
   } finally {
     for (const signal of signals) process.off(signal, stop);
     await runtime.stop();
+  }
+}
+
+/** What `orchestra run` says when its runs end: status, failures, where the outputs are, their limits against AWS's, the cost, the logs. */
+function reportRuns(
+  final: RunRecord,
+  others: readonly RunRecord[],
+  { pipeline, copied, outDir, say, output }: { pipeline: PipelineSource; copied: readonly string[]; outDir: string; say: (text: string) => void; output: Output },
+): void {
+  const seconds = ((Date.parse(final.stoppedAt ?? final.startedAt) - Date.parse(final.startedAt)) / 1000).toFixed(1);
+  say(`\nRun ${final.runId}: ${final.status} in ${seconds} s${final.error === undefined ? '' : `\n  ${final.error.error}: ${final.error.cause}`}`);
+  for (const [id, step] of Object.entries(final.steps)) {
+    if (step.error !== undefined && step.status === 'FAILED') say(`  ${id} failed after ${step.attempts} attempt(s): ${step.error.error}: ${step.error.cause}`);
+  }
+  say(`Outputs: ${final.outputs}`);
+  const largest = final.largestPayload;
+  // States over the quota fail the run (States.DataLimitExceeded), as on AWS; this shows the headroom.
+  if (largest !== undefined) say(`Largest state: ${largest.bytes.toLocaleString('en')} bytes (${largest.state}) of the ${MAX_PAYLOAD_BYTES.toLocaleString('en')} AWS allows`);
+  if (final.historyEvents !== undefined)
+    say(`History: ${final.historyEvents.toLocaleString('en')} events of the ${MAX_HISTORY_EVENTS.toLocaleString('en')} AWS allows per execution`);
+  const estimate = estimateRunCost(pipeline.graph, parseDefinition(pipeline.definitionText, pipeline.graphFile));
+  if (final.cost !== undefined)
+    say(
+      `Cost on AWS: ${usd(final.cost.totalUsd)} at this run's durations, ${usd(estimate.totalUsd)} estimated before it (${final.cost.prices.region} prices of ${final.cost.prices.asOf}; orchestra cost ${pipeline.name})`,
+    );
+  if (copied.length > 0) say(`  copied to ${relative(process.cwd(), join(outDir, final.runId)) || '.'}/ (${copied.length} files)`);
+  say(`Logs: orchestra logs ${final.runId}`);
+  for (const png of copied.filter((file) => file.endsWith('.png'))) output.out(`PNG: ${relative(process.cwd(), png)}`);
+  for (const other of others) {
+    say(
+      `Run ${other.runId} (${other.input.keys?.join(', ') ?? other.input.prefix}): ${other.status}${other.error === undefined ? '' : ` — ${other.error.error}: ${other.error.cause}`}`,
+    );
+  }
+}
+
+/**
+ * Starts the run as the pipeline's trigger would: an input folder uploaded to its ingest prefix (the
+ * trigger starts the runs, one per object for a per-object trigger), or a direct start with the folder
+ * uploaded where the deployed steps may read it. Each run started is pushed to `started` at once, so
+ * a signal can stop it.
+ */
+async function startRuns(
+  runtime: LocalRuntime,
+  pipeline: PipelineSource,
+  inputDir: string | undefined,
+  { started, rejections, say }: { started: RunRecord[]; rejections: readonly string[]; say: (text: string) => void },
+): Promise<void> {
+  const trigger = pipeline.graph.trigger;
+  if (inputDir !== undefined && trigger?.ingestPrefix !== undefined) {
+    const prefix = `${trigger.ingestPrefix}${basename(inputDir)}-${stamp()}/`;
+    say(`Uploading ${relative(process.cwd(), inputDir) || '.'} to s3://${runtime.s3.bucket}/${prefix} (${runtime.s3.endpoint})`);
+    runtime.on((event) => {
+      if (event.type !== 'run-started' || event.run.input.prefix?.startsWith(prefix) !== true) return;
+      started.push(event.run);
+    });
+    await runtime.s3.uploadFolder(inputDir, prefix);
+    await runtime.settleUploads();
+    if (started.length === 0) {
+      throw new OrchestraError(
+        'no-run-started',
+        `the upload started no run of ${pipeline.name}${rejections.length > 0 ? `:\n  ${rejections.join('\n  ')}` : trigger.mode === 'dataset' ? ` — the dataset is incomplete: it needs ${trigger.marker ?? trigger.requiredFiles?.join(', ')}` : ''}`,
+      );
+    }
+    if (started.length > 1) say(`${started.length} runs started (per-object trigger): following ${started[0]?.runId}, waiting for all`);
+  } else {
+    let input: RunInput = { source: 'cli', bucket: runtime.s3.bucket };
+    if (inputDir !== undefined) {
+      // Under the prefix the deployed steps may read (their IAM), as a lab would upload it on AWS.
+      const prefix = `${defaultInputPrefix(pipeline.name)}${stamp()}/`;
+      input = { ...input, prefix, keys: await runtime.s3.uploadFolder(inputDir, prefix) };
+    }
+    started.push(runtime.startRun(pipeline.name, input));
   }
 }
