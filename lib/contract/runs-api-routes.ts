@@ -65,9 +65,9 @@ export interface RouteSpec {
 }
 
 const named = <S extends z.core.$ZodType>(name: string, schema: S): NamedSchema<S> => ({ name, schema });
+/** Every refusal answers this body (functions/runs-api/refusals.ts). */
+const REFUSAL = named('Refusal', refusalSchema);
 const refused = (description: string): AnswerSpec => ({ description, body: REFUSAL });
-
-export const REFUSAL = named('Refusal', refusalSchema);
 
 /** What each path parameter holds. */
 export const PATH_PARAMETERS: Readonly<Record<string, ParameterSpec>> = {

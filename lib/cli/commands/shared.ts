@@ -50,7 +50,6 @@ export const noIamOption = () => new Option('--no-iam', 'do not hold steps to th
 export const apiOption = (description = 'a runs API base URL (default: the `orchestra up` serving the data folder)') => new Option('--api <url>', description);
 export const stackOption = () => new Option('--stack <name>', 'a deployed stack: its RunsApiUrl output, requests signed with your AWS credentials');
 export const regionOption = () => new Option('--region <region>', 'AWS region of --stack (default: AWS_REGION)');
-export const jsonOption = (description: string) => new Option('--json', description);
 
 /** Where runs are read: a runs API with --api / --stack (--region), else the data folder. */
 export const sourceOptions = <Args extends unknown[], Opts extends Record<string, unknown>>(command: Command<Args, Opts>) =>
