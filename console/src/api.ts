@@ -114,8 +114,8 @@ export async function requestFields(schema: string): Promise<RequestField[]> {
 }
 
 /** `GET /keys/{key}`: what each keyed pipeline recorded for the key. */
-export async function getKey(key: string): Promise<KeyReport['pipelines']> {
-  return (await api.describeKey({ key })).body.pipelines;
+export async function getKey(key: string): Promise<KeyReport> {
+  return (await api.describeKey({ key })).body;
 }
 
 /** `POST /backfills` for the keys given (the conductor decides again for each, as if it had just arrived). */

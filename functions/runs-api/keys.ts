@@ -15,7 +15,16 @@ export interface KeyedPipelines {
 }
 
 /** The report, or undefined when no data item with this key reached any keyed pipeline. */
-export async function keyReport(key: string, keyed: KeyedPipelines, sfn: SFNClient, stateMachines: Readonly<Record<string, string>>): Promise<KeyReport | undefined> {
+/** What a run cost (USD, from its history), when the API can say: it knows the pipeline's steps. */
+export type RunCostReader = (pipeline: string, executionArn: string) => Promise<number | undefined>;
+
+export async function keyReport(
+  key: string,
+  keyed: KeyedPipelines,
+  sfn: SFNClient,
+  stateMachines: Readonly<Record<string, string>>,
+  costOf: RunCostReader = async () => undefined,
+): Promise<KeyReport | undefined> {
   const pipelines: Array<KeyReport['pipelines'][number]> = [];
   for (const trigger of keyed.triggers) {
     const record = await keyed.ledger.get(trigger.pipeline, key);
@@ -25,16 +34,19 @@ export async function keyReport(key: string, keyed: KeyedPipelines, sfn: SFNClie
     for (const claim of record.claims) {
       const machine = stateMachines[trigger.pipeline];
       let status = 'UNKNOWN';
+      let costUsd: number | undefined;
       if (machine !== undefined) {
+        const executionArn = executionArnOf(machine, claim.runName);
         try {
-          status = (await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(machine, claim.runName) }))).status ?? 'UNKNOWN';
+          status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'UNKNOWN';
+          costUsd = await costOf(trigger.pipeline, executionArn);
         } catch (error) {
           // Claimed, but its start was lost with a crash: the next notification for the key starts it.
           if (!(error instanceof ExecutionDoesNotExist)) throw error;
           status = 'NOT_STARTED';
         }
       }
-      runs.push({ runId: claim.runName, version: claim.version, claimedAt: claim.claimedAt, status });
+      runs.push({ runId: claim.runName, version: claim.version, claimedAt: claim.claimedAt, status, ...(costUsd === undefined ? {} : { costUsd }) });
     }
     pipelines.push({
       pipeline: trigger.pipeline,
@@ -47,5 +59,6 @@ export async function keyReport(key: string, keyed: KeyedPipelines, sfn: SFNClie
       runs,
     });
   }
-  return pipelines.length === 0 ? undefined : { key, pipelines };
+  const costs = pipelines.flatMap((entry) => entry.runs.flatMap((run) => (run.costUsd === undefined ? [] : [run.costUsd])));
+  return pipelines.length === 0 ? undefined : { key, pipelines, ...(costs.length === 0 ? {} : { totalUsd: costs.reduce((sum, cost) => sum + cost, 0) }) };
 }

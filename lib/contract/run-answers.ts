@@ -163,9 +163,18 @@ export const keyReportSchema = z.object({
       expiredAt: z.optional(z.string()),
       arrived: z.array(z.object({ type: z.string(), objectKey: z.string(), etag: z.string(), at: z.string() })),
       missing: z.array(z.string()),
-      runs: z.array(z.object({ runId: z.string(), version: z.string(), claimedAt: z.string(), status: z.string() })),
+      runs: z.array(
+        z.object({
+          runId: z.string(),
+          version: z.string(),
+          claimedAt: z.string(),
+          status: z.string(),
+          costUsd: z.optional(z.number().check(z.describe("What the run cost on AWS at its durations (from its history; see a run's cost)"))),
+        }),
+      ),
     }),
   ),
+  totalUsd: z.optional(z.number().check(z.describe('What the runs started for this key cost in all, across pipelines'))),
 });
 export type KeyReport = z.infer<typeof keyReportSchema>;
 

@@ -323,6 +323,12 @@ describe('the console', () => {
     const runs = report.getByRole('table', { name: 'Runs of observations for obs-7' }).locator('tbody tr');
     await runs.first().waitFor();
     expect(await runs.count()).toBe(1);
+    // Once it ran: its cost on AWS in its row, and the key's in all above.
+    await runs
+      .first()
+      .getByText(/^\$[\d.e-]+$/)
+      .waitFor({ timeout: 15_000 });
+    await page.getByText(/Cost on AWS of its runs: \$[\d.e-]+ at their durations/).waitFor();
 
     await page.getByRole('button', { name: 'Backfill obs-7' }).click();
     await page

@@ -65,7 +65,7 @@ describe('keys through the runs API', () => {
     await runtime.idle();
     const api = await runtime.serveRunsApi();
 
-    const ready = (await (await fetch(`${api.url}/keys/obs-k1`)).json()) as { pipelines: Array<Record<string, unknown>> };
+    const ready = (await (await fetch(`${api.url}/keys/obs-k1`)).json()) as { pipelines: Array<Record<string, unknown>>; totalUsd?: number };
     const waiting = await fetch(`${api.url}/keys/obs-k2`);
     const unknown = await fetch(`${api.url}/keys/obs-none`);
     const runs = (await (await fetch(`${api.url}/runs?key=obs-k1`)).json()) as { runs: Array<{ pipeline: string; runId: string }> };
@@ -77,9 +77,16 @@ describe('keys through the runs API', () => {
         state: 'READY',
         missing: [],
         arrived: [expect.objectContaining({ type: 'EclTmVhfAlert' }), expect.objectContaining({ type: 'EclHk' })],
-        runs: [expect.objectContaining({ runId: expect.stringMatching(/^obs-k1-/), version: 'once', status: 'SUCCEEDED' })],
+        runs: [expect.objectContaining({ runId: expect.stringMatching(/^obs-k1-/), version: 'once', status: 'SUCCEEDED', costUsd: expect.any(Number) })],
       }),
     ]);
+    // What the key's runs cost on AWS, summed across its pipelines.
+    const runCosts = ready.pipelines.flatMap((entry) => (entry['runs'] as Array<{ costUsd: number }>).map((run) => run.costUsd));
+    expect(ready.totalUsd).toBeCloseTo(
+      runCosts.reduce((sum, cost) => sum + cost, 0),
+      12,
+    );
+    expect(ready.totalUsd).toBeGreaterThan(0);
     expect(await waiting.json()).toMatchObject({ key: 'obs-k2', pipelines: [{ pipeline: 'qpo-ecl', state: 'WAITING', missing: ['EclHk'], runs: [] }] });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ message: 'no data item with key "obs-none" reached a keyed pipeline', field: 'key' });

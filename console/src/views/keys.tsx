@@ -1,5 +1,7 @@
 /** A key (observation id, dataset): per keyed pipeline, what arrived, what is missing, what ran — and a backfill. */
+
 import { useState } from 'preact/hooks';
+import { formatUsd } from '../../../lib/contract/prices';
 import { type BackfillProgress, getBackfill, getKey, startBackfill } from '../api';
 import { messageOf, Problem, runLink, Status, TableHead, usePolled, when } from '../components';
 
@@ -29,7 +31,8 @@ function Report({ name }: { name: string }) {
         Backfill {name}
       </button>
       {backfill === undefined ? null : <Backfill id={backfill.id} />}
-      {(value ?? []).map((report) => (
+      {value?.totalUsd === undefined ? null : <p class="hint">Cost on AWS of its runs: {formatUsd(value.totalUsd)} at their durations (an estimate from their histories).</p>}
+      {(value?.pipelines ?? []).map((report) => (
         <section key={report.pipeline} aria-label={`${report.pipeline} for ${name}`}>
           <h3>
             {report.pipeline} <Status status={report.state} />
@@ -52,7 +55,7 @@ function Report({ name }: { name: string }) {
             </tbody>
           </table>
           <table aria-label={`Runs of ${report.pipeline} for ${name}`}>
-            <TableHead columns={['Run', 'Status', 'Started']} />
+            <TableHead columns={['Run', 'Status', 'Started', 'Cost on AWS']} />
             <tbody>
               {report.runs.map((r) => (
                 <tr key={r.runId}>
@@ -63,6 +66,7 @@ function Report({ name }: { name: string }) {
                     <Status status={r.status} />
                   </td>
                   <td>{when(r.claimedAt)}</td>
+                  <td>{r.costUsd === undefined ? '' : formatUsd(r.costUsd)}</td>
                 </tr>
               ))}
             </tbody>

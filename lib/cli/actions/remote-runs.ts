@@ -4,6 +4,7 @@
  * both targets: what works locally works against AWS.
  */
 import { readFileSync } from 'node:fs';
+import { formatUsd } from '../../contract/prices';
 import type { RunDetail } from '../../contract/run-answers';
 import { isTerminal, RUN_STATUSES, type RunStatus } from '../../contract/statuses';
 import { UsageError } from '../../shared/errors';
@@ -106,8 +107,9 @@ export async function describeKey(key: string, options: OptionsOf<typeof keysCom
   for (const entry of body.pipelines) {
     output.out(`${entry.pipeline}: ${entry.state}${entry.missing.length === 0 ? '' : ` — missing ${entry.missing.join(', ')}`}`);
     for (const item of entry.arrived) output.out(`  arrived  ${item.type.padEnd(20)} ${item.at}  ${item.objectKey}`);
-    for (const run of entry.runs) output.out(`  run      ${run.runId}  ${run.status}`);
+    for (const run of entry.runs) output.out(`  run      ${run.runId}  ${run.status}${run.costUsd === undefined ? '' : `  ${formatUsd(run.costUsd)}`}`);
   }
+  if (body.totalUsd !== undefined) output.out(`cost on AWS of its runs: ${formatUsd(body.totalUsd)} (at their durations; orchestra status <pipeline> <run-id> for each step)`);
   return EXIT_OK;
 }
 
