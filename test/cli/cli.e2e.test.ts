@@ -31,7 +31,13 @@ describe('local runs from the CLI', () => {
 
   it('run --json runs any graph file and prints only the JSON summary', async () => {
     const { code, stdout, stderr } = await cli('run', join(GRAPHS, 'valid', 'simulate-diamond.graph.json'), '--json', '--data-dir', dataDir, '--out', outDir);
-    const summary = JSON.parse(stdout) as { runId: string; status: string; startedAt: string; steps: Record<string, { status: string; attempts: number; startedAt: string }> };
+    const summary = JSON.parse(stdout) as {
+      runId: string;
+      status: string;
+      startedAt: string;
+      steps: Record<string, { status: string; attempts: number; startedAt: string }>;
+      cost: { steps: Record<string, unknown> };
+    };
     runId = summary.runId;
 
     expect(code).toBe(0);
@@ -40,6 +46,9 @@ describe('local runs from the CLI', () => {
     expect(Object.keys(summary.steps).sort()).toEqual(['fetch', 'join', 'left', 'right']);
     expect(Object.values(summary.steps).every((s) => s.status === 'SUCCEEDED' && s.attempts === 1)).toBe(true);
     expect(summary.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // Its cost on AWS at its durations: a script can hold a pipeline to a figure.
+    expect(summary).toMatchObject({ cost: { basis: 'history', totalUsd: expect.any(Number), prices: { region: 'us-east-1' } } });
+    expect(Object.keys(summary.cost.steps).sort()).toEqual(['fetch', 'join', 'left', 'right']);
   });
 
   it('run fails a step that writes outside its grants (exit 3, AccessDenied and the fix); --no-iam runs it with a warning', async () => {

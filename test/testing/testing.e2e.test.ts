@@ -46,6 +46,7 @@ describe('runPipeline', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.summary.steps).toMatchObject({ start: { status: 'SUCCEEDED' }, measure: { status: 'SUCCEEDED', attempts: 1 } });
+    expect(run.summary.cost?.steps['measure']?.lambda).toMatchObject({ requests: 1, architecture: 'arm64' });
     expect(run.outputText('measure/length.txt')).toBe('18');
     expect(run.logs.some((entry) => entry.step === 'measure' && entry.message.includes('"measured"'))).toBe(true);
     expect(() => run.outputText('nope.txt')).toThrow('no output "nope.txt"; the run wrote: measure/length.txt');

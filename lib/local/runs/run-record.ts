@@ -58,6 +58,8 @@ export interface RunSummary {
   /** The largest state payload, next to AWS's quota. */
   readonly largestPayload: { readonly bytes: number | null; readonly state: string | null; readonly limit: number };
   readonly steps: Record<string, { status: StepStatus; attempts: number; startedAt: string | null; stoppedAt: string | null; error: string | null }>;
+  /** What it would cost on AWS at its durations (USD, per step and total), once it ended; null while it runs. */
+  readonly cost: RunCost | null;
 }
 
 const errorText = (error: StepError | undefined): string | null => (error === undefined ? null : `${error.error}: ${error.cause}`);
@@ -79,6 +81,7 @@ export function summarise(record: RunRecord): RunSummary {
         { status: step.status, attempts: step.attempts, startedAt: step.startedAt ?? null, stoppedAt: step.stoppedAt ?? null, error: errorText(step.error) },
       ]),
     ),
+    cost: record.cost ?? null,
   };
 }
 
