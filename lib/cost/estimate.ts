@@ -32,6 +32,8 @@ export interface EstimateOptions {
   /** Items every `forEach` step is expected to have. @default each step's `maxItems`, else 100 inline, 100,000 distributed */
   readonly items?: number;
   readonly prices?: PriceTable;
+  /** A child pipeline's estimated cost per run, for its `pipeline` steps. @default unknown: not included, and said so */
+  readonly childRunUsd?: (pipeline: string) => number | undefined;
 }
 
 /** Attempts expected of a step: 1, or with a declared failure rate p, 1 + p + p² + … up to its retries. */
@@ -89,7 +91,10 @@ export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, opt
     const runs = attemptsOf(id) * itemsOf(id);
     const { pricing } = resolved;
     const perRun = pricing.billedSecondsPerRun ?? (pricing.runsOn === 'fargate' ? fargateBilledSeconds(resolved.estimatedSeconds, prices) : resolved.estimatedSeconds);
-    return { step: id, kind: step.kind, ...priceStep(pricing, { transitions: transitions.get(id) ?? 0, runs, seconds: perRun * runs }, prices) };
+    const figures = priceStep(pricing, { transitions: transitions.get(id) ?? 0, runs, seconds: perRun * runs }, prices);
+    // A pipeline step starts a run of its child each time: that run's cost is the step's.
+    const child = step.kind === 'pipeline' ? options.childRunUsd?.(step.pipeline) : undefined;
+    return { step: id, kind: step.kind, ...figures, usd: figures.usd + (child ?? 0) * runs };
   });
   const orchestrationTransitions = transitions.get('') ?? 0;
   const orchestration = { transitions: orchestrationTransitions, usd: orchestrationTransitions * prices.stepFunctionsPerTransition };
@@ -98,9 +103,13 @@ export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, opt
     'a successful run: every step once, retried only as a declared failure rate expects',
     "each step for its estimatedDurationSeconds (else its kind's estimate); every Lambda request warm (a cold start adds its INIT time)",
     ...forEachSteps.map(([id]) => `${id}: ${itemsOf(id)} items${options.items === undefined ? " (its maxItems, else the compiler's default)" : ' (--items)'}`),
-    ...Object.entries(graph.steps)
-      .filter(([, step]) => step.kind === 'pipeline')
-      .map(([id, step]) => `${id}: the child pipeline's own run is not included (orchestra cost ${'pipeline' in step ? step.pipeline : id})`),
+    ...Object.entries(graph.steps).flatMap(([id, step]) =>
+      step.kind !== 'pipeline'
+        ? []
+        : options.childRunUsd?.(step.pipeline) === undefined
+          ? [`${id}: the child pipeline's own run is not included (orchestra cost ${step.pipeline})`]
+          : [`${id}: includes a run of ${step.pipeline} as its own estimate gives it`],
+    ),
     'requests, storage and data transfer of S3, CloudWatch Logs and API Gateway are not included',
   ];
   const totalUsd = steps.reduce((sum, step) => sum + step.usd, orchestration.usd);

@@ -1,8 +1,10 @@
 /** `orchestra cost <pipeline>`: the estimate of lib/cost for the pipeline's committed (or compiled) definition. */
-import { loadPipeline } from '../../catalogue';
+import { dirname } from 'node:path';
+import { loadPipeline, loadPipelinesIn, type PipelineSource, withChildren } from '../../catalogue';
 import { parseDefinition } from '../../compiler/asl';
 import { formatUsd as usd } from '../../contract/prices';
 import { estimateRunCost, type RunCostEstimate } from '../../cost/estimate';
+import { childPipelinesOf } from '../../kinds/pipeline/spec';
 import type { costCommand } from '../commands/cost';
 import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
@@ -29,10 +31,24 @@ function table(estimate: RunCostEstimate): string[] {
   ];
 }
 
+/** Each pipeline's estimate, its children's included (they are beside it: lib/catalogue/children.ts). */
+function estimator(pipelines: readonly PipelineSource[], items: number | undefined): (pipeline: PipelineSource) => RunCostEstimate {
+  const byName = new Map(pipelines.map((source) => [source.name, source]));
+  const estimate = (source: PipelineSource): RunCostEstimate =>
+    estimateRunCost(source.graph, parseDefinition(source.definitionText, source.graphFile), {
+      ...(items === undefined ? {} : { items }),
+      childRunUsd: (name) => {
+        const child = byName.get(name);
+        return child === undefined ? undefined : estimate(child).totalUsd;
+      },
+    });
+  return estimate;
+}
+
 export function estimateCost(pipelineOrFile: string, options: OptionsOf<typeof costCommand>, output: Output): number {
   const pipeline = loadPipeline(graphFileOf(pipelineOrFile));
-  const definition = parseDefinition(pipeline.definitionText, pipeline.graphFile);
-  const estimate = estimateRunCost(pipeline.graph, definition, options.items === undefined ? {} : { items: options.items });
+  const family = childPipelinesOf(pipeline.graph).length === 0 ? [pipeline] : withChildren(pipeline, loadPipelinesIn(dirname(pipeline.graphFile)));
+  const estimate = estimator(family, options.items)(pipeline);
   if (options.json === true) output.out(JSON.stringify(estimate, null, 2));
   else for (const line of [`Estimated cost of one run of ${pipeline.name}`, '', ...table(estimate)]) output.out(line);
   return EXIT_OK;
