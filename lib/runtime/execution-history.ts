@@ -23,16 +23,27 @@ export async function readExecutionHistory(sfn: SFNClient, executionArn: string)
   return events;
 }
 
-/** Steps by Task state name, from history events linked by previousEventId. */
-/** Finds the Task state an event belongs to, following previousEventId back to its TaskStateEntered. */
-function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent) => string | undefined {
+/**
+ * The walk back along previousEventId from an event (itself first) through the events before it. A
+ * link that runs in a circle ends the walk: a damaged history must not hang whoever reads it.
+ */
+export function historyWalker(events: readonly HistoryEvent[]): (event: HistoryEvent) => Generator<HistoryEvent> {
   const byId = new Map(events.map((e) => [e.id, e]));
-  return (event) => {
-    let current: HistoryEvent | undefined = event;
-    while (current !== undefined) {
-      if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;
+  return function* (event) {
+    const seen = new Set<number | undefined>();
+    for (let current: HistoryEvent | undefined = event; current !== undefined && !seen.has(current.id); ) {
+      seen.add(current.id);
+      yield current;
       current = current.previousEventId === undefined ? undefined : byId.get(current.previousEventId);
     }
+  };
+}
+
+/** Finds the Task state an event belongs to, following previousEventId back to its TaskStateEntered. */
+function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent) => string | undefined {
+  const back = historyWalker(events);
+  return (event) => {
+    for (const current of back(event)) if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;
     return undefined;
   };
 }

@@ -9,6 +9,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { fargateBilledSeconds, PRICES, priceStep } from '../contract/prices';
 import type { RunCost } from '../contract/run-answers';
+import { historyWalker } from './execution-history';
 
 interface Usage {
   transitions: number;
@@ -31,7 +32,7 @@ function stepOfState(described: PipelineDescription): (state: string) => string 
 
 /** Each step's transitions, attempts and their seconds, and the transitions of no step. */
 function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => string | undefined): { steps: Map<string, Usage>; other: number } {
-  const byId = new Map(events.map((event) => [event.id, event]));
+  const back = historyWalker(events);
   const steps = new Map<string, Usage>();
   const usage = (step: string): Usage => {
     const known = steps.get(step);
@@ -40,23 +41,14 @@ function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => str
     steps.set(step, fresh);
     return fresh;
   };
-  /** The events before `event`, back along previousEventId; a link that runs in a circle ends the walk (a damaged history must not hang the API). */
-  function* before(event: HistoryEvent): Generator<HistoryEvent> {
-    const seen = new Set<number | undefined>([event.id]);
-    for (let current = event.previousEventId === undefined ? undefined : byId.get(event.previousEventId); current !== undefined && !seen.has(current.id); ) {
-      seen.add(current.id);
-      yield current;
-      current = current.previousEventId === undefined ? undefined : byId.get(current.previousEventId);
-    }
-  }
   /** The state an event belongs to: where it was entered. */
   const stateOf = (event: HistoryEvent): string | undefined => {
-    for (const earlier of before(event)) if (earlier.stateEnteredEventDetails?.name !== undefined) return earlier.stateEnteredEventDetails.name;
+    for (const earlier of back(event)) if (earlier.stateEnteredEventDetails?.name !== undefined) return earlier.stateEnteredEventDetails.name;
     return undefined;
   };
   /** The attempt's start: back (past TaskSubmitted) to its TaskStarted, before the state was entered. */
   const startOf = (end: HistoryEvent): HistoryEvent | undefined => {
-    for (const earlier of before(end)) {
+    for (const earlier of back(end)) {
       if (TASK_START.has(earlier.type ?? '')) return earlier;
       if (earlier.stateEnteredEventDetails !== undefined) return undefined;
     }

@@ -6,6 +6,15 @@ import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../
 import { fakeSfn } from '../helpers/fake-sfn';
 
 describe('stepOutcomesFrom', () => {
+  it('reads a history whose previousEventId links run in a circle without hanging, finding no step for them', () => {
+    const looping: HistoryEvent[] = [
+      { id: 1, type: 'LambdaFunctionScheduled', timestamp: new Date(0), previousEventId: 2 },
+      { id: 2, type: 'LambdaFunctionStarted', timestamp: new Date(0), previousEventId: 1 },
+    ];
+
+    expect(stepOutcomesFrom(looping)).toEqual({});
+  });
+
   const at = new Date(0);
   let id = 0;
   const event = (type: string, previousEventId: number, details: Partial<HistoryEvent> = {}): HistoryEvent => ({
