@@ -8,6 +8,7 @@
 import type { PipelineGraph, Step } from '../graph/schema';
 import type { AuthorizationRequest } from './evaluate';
 import type { StatementSpec } from './statements';
+import { reusedStepsOf } from './step-reuse';
 
 /** The ARNs a deployment (or the local runtime) gives what the Tasks call. */
 export interface IntegrationArns {
@@ -17,7 +18,12 @@ export interface IntegrationArns {
   taskDefinition(stepId: string): string;
   /** A pipeline's state machine (a `pipeline` step's child). */
   stateMachine(pipeline: string): string;
+  /** Orchestra's step-reuse function, which the states around a reused step call. */
+  readonly stepReuse: string;
 }
+
+/** The call the states around a reused step make (lib/compiler/reuse.ts). */
+export const reuseCallOf = (arns: IntegrationArns): AuthorizationRequest => ({ action: 'lambda:InvokeFunction', resource: arns.stepReuse });
 
 /** The call a step's Task makes, as IAM names it. */
 export function taskCallOf(stepId: string, step: Step, arns: IntegrationArns): AuthorizationRequest {
@@ -39,6 +45,10 @@ export function taskCallStatements(graph: PipelineGraph, arns: IntegrationArns):
     const resources = byAction.get(call.action) ?? new Set<string>();
     resources.add(call.resource);
     byAction.set(call.action, resources);
+  }
+  if (reusedStepsOf(graph).length > 0) {
+    const call = reuseCallOf(arns);
+    byAction.set(call.action, (byAction.get(call.action) ?? new Set<string>()).add(call.resource));
   }
   return [...byAction].map(([action, resources]) => ({ effect: 'Allow', actions: [action], resources: [...resources] }));
 }

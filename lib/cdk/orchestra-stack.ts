@@ -21,6 +21,7 @@ import { StackAlarms } from './parts/alarms';
 import { ContainerNetwork } from './parts/container-network';
 import { DataStorage } from './parts/data-storage';
 import { addPipelineAlarms, addPipelineOutputs } from './parts/pipeline-outputs';
+import { stepReuseFunction } from './parts/step-reuse';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
 import { RunsApi } from './runs-api';
@@ -81,6 +82,7 @@ export class OrchestraStack extends Stack {
       : undefined;
 
     const dataItems = dataItemAccessOf(props.pipelines);
+    const stepReuse = stepReuseFunction(this, bucket, props.pipelines, dataItems);
     for (const source of props.pipelines) {
       const access = dataItems.get(source.name);
       const pipeline = new Pipeline(this, pipelineConstructId(source.name), {
@@ -89,6 +91,7 @@ export class OrchestraStack extends Stack {
         ...(access === undefined ? {} : { dataItems: access }),
         simulateFunction,
         ...(serviceCalls === undefined ? {} : { serviceCallFunction: serviceCalls.function }),
+        ...(stepReuse === undefined ? {} : { stepReuseFunction: stepReuse }),
         deadLetterQueue: this.deadLetterQueue,
         ...(network === undefined ? {} : { cluster: asInterface(network.cluster), vpc: network.vpc, securityGroup: asInterface(network.securityGroup) }),
       });

@@ -21,12 +21,16 @@ import type { DataItemAccess } from '../access/data-items';
 import { type IntegrationArns, taskCallStatements } from '../access/integrations';
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRoleAccess } from '../access/roles';
 import { multipartStatement } from '../access/statements';
+import { reusedStepsOf } from '../access/step-reuse';
 import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
-import { PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
+import { codeIdentityPlaceholder, PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
+import { isReused } from '../graph/reuse';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { defined } from '../shared/defined';
+import { InvariantError } from '../shared/errors';
+import { deployedCodeIdentity } from './code-identity';
 import { grantDataAccess, policyStatementOf } from './data-access';
 import { stepResources } from './kinds/registry';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
@@ -41,6 +45,8 @@ export interface PipelineProps {
   readonly simulateFunction: IFunction;
   /** The shared function behind `service` steps, when the stack has any. */
   readonly serviceCallFunction?: IFunction;
+  /** Orchestra's step-reuse function, when a pipeline of the stack reuses steps. */
+  readonly stepReuseFunction?: IFunction;
   /** Needed when the pipeline has container steps. */
   readonly cluster?: ICluster;
   readonly vpc?: IVpc;
@@ -109,6 +115,11 @@ export class Pipeline extends Construct {
       if (resources.logGroupName !== undefined) this.stepLogGroupNames[stepId] = resources.logGroupName;
       statements.push(...(resources.policies ?? []));
       Object.assign(wildcardReasons, resources.wildcardReasons);
+      if (isReused(graph, step)) values[codeIdentityPlaceholder(stepId)] = deployedCodeIdentity(step, source.rootDir, resources.taskDefinition);
+    }
+    if (reusedStepsOf(graph).length > 0) {
+      if (props.stepReuseFunction === undefined) throw new InvariantError(`pipeline ${graph.name} reuses steps: pass stepReuseFunction`);
+      values[PLACEHOLDERS.stepReuseFunction] = props.stepReuseFunction.functionArn;
     }
     this.substitutions = substitutionsFor(source.definitionText, values);
 
@@ -136,6 +147,8 @@ export class Pipeline extends Construct {
       function: (stepId) => defined(invoked.get(stepId), `the function of step ${stepId}`).functionArn,
       taskDefinition: (stepId) => defined(this.taskDefinitions[stepId], `the task definition of step ${stepId}`).taskDefinitionArn,
       stateMachine: (pipeline) => deployedStateMachineArn(this, pipeline),
+      // Only called when the pipeline reuses steps, which the check above made sure has the function.
+      stepReuse: props.stepReuseFunction?.functionArn ?? '',
     };
     for (const statement of taskCallStatements(graph, arns)) this.stateMachine.addToRolePolicy(policyStatementOf(statement));
     if (network !== undefined && Object.keys(this.taskDefinitions).length > 0) this.grantRunTasks(network.cluster);

@@ -12,7 +12,10 @@ function fitName(name: string, key: string): string {
 }
 
 /** Generated names contain spaces or ":", which step ids cannot, so they never clash with a step. */
-export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies'): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
+export const derivedStateName = (stepId: string, role: 'skipped' | 'failed' | 'check dependencies' | ReuseRole): string => fitName(`${stepId}: ${role}`, `${stepId}/${role}`);
+
+/** The states around a reused step (lib/compiler/reuse.ts). */
+export type ReuseRole = 'reuse check' | 'reusable?' | 'reused' | 'save for reuse';
 
 /** The Task inside a `forEach` step's Map, which runs once per item. */
 export const mapItemStateName = (stepId: string): string => fitName(`${stepId}: item`, `${stepId}/item`);

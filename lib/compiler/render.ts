@@ -8,6 +8,7 @@ import { ERRORS } from '../contract/errors';
 import { mapResultsPrefixExpression, S3_GET_OBJECT, S3_PUT_OBJECT } from '../contract/map-items';
 import { PLACEHOLDERS, ref } from '../contract/placeholders';
 import { resolveStep } from '../graph/resolve-step';
+import { isReused } from '../graph/reuse';
 import type { ForEach, PipelineGraph, Step } from '../graph/schema';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
@@ -28,6 +29,7 @@ import {
 } from './names';
 import { type Block, stepsOf } from './plan/blocks';
 import { renderRetry } from './policies';
+import { reuseStateNamesOf, reuseStates } from './reuse';
 import { type BlockLayout, layOutState } from './state-layout';
 
 type States = Record<string, State>;
@@ -278,6 +280,9 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
     ...(retry === undefined ? {} : { Retry: retry }),
   };
   const forEach = 'forEach' in step ? step.forEach : undefined;
+  // A reused step's own state goes on to save its result; the run enters it through the reuse check.
+  const reuse = isReused(graph, step) ? reuseStates(graph, id, step, transition(next)) : undefined;
+  const afterStep = reuse === undefined ? transition(next) : { Next: reuseStateNamesOf(id).save };
   states[id] =
     forEach === undefined
       ? ({
@@ -286,15 +291,17 @@ function renderStep(id: string, next: Next, states: States, context: RenderConte
           ...taskFields,
           ResultPath: `$.steps.${id}`,
           ...(catchers === undefined ? {} : { Catch: catchers }),
-          ...transition(next),
+          ...afterStep,
         } satisfies TaskState)
       : mapState(graph, id, step, forEach, taskFields, catchers, next);
+  if (reuse !== undefined) Object.assign(states, reuse.states);
+  const entry = reuse?.entry ?? id;
 
   const softDeps = (step.dependsOn ?? []).filter((dep) => softFailing.has(dep));
-  if (softDeps.length === 0) return id;
+  if (softDeps.length === 0) return entry;
   const check = derivedStateName(id, 'check dependencies');
   const skipped = derivedStateName(id, 'skipped');
-  states[check] = { Type: 'Choice', Choices: [{ ...anyPresent(softDeps.map((dep) => `$.failed.${dep}`)), Next: skipped }], Default: id };
+  states[check] = { Type: 'Choice', Choices: [{ ...anyPresent(softDeps.map((dep) => `$.failed.${dep}`)), Next: skipped }], Default: entry };
   states[skipped] = {
     Type: 'Pass',
     Result: { Error: ERRORS.dependencyFailed, Cause: `skipped: a dependency of "${id}" (${softDeps.join(', ')}) failed or was skipped` },

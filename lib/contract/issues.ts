@@ -17,6 +17,7 @@ export type IssueCode =
   | 'missing-handler-file'
   | 'missing-bundled-file'
   | 'invalid-for-each'
+  | 'invalid-reuse'
   | 'missing-handler-export'
   | 'missing-container-image'
   | 'missing-local-command'

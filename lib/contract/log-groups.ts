@@ -15,3 +15,4 @@ export const sharedLogGroupName = (stackName: string, functionName: string): str
 
 export const SIMULATE_FUNCTION_NAME = 'simulate-step';
 export const SERVICE_CALL_FUNCTION_NAME = 'service-call';
+export const STEP_REUSE_FUNCTION_NAME = 'step-reuse';

@@ -10,6 +10,8 @@ export const PLACEHOLDERS = {
   dataBucket: 'DataBucketName',
   simulateFunction: 'SimulateFunctionArn',
   serviceCallFunction: 'ServiceCallFunctionArn',
+  /** Orchestra's step-reuse function (functions/step-reuse), called around every reused step. */
+  stepReuseFunction: 'StepReuseFunctionArn',
   ecsCluster: 'EcsClusterArn',
   /** Comma-separated, split in the state machine with States.StringSplit (substitutions are strings). */
   subnetIds: 'SubnetIds',
@@ -20,6 +22,8 @@ export const lambdaFunctionPlaceholder = (stepId: string): string => `LambdaFunc
 /** The state machine a `pipeline` step starts, named after the child pipeline. */
 /** Escaped rather than resourceNameOf'd: two children "a-b" and "a_b" of one graph must not share a placeholder. */
 export const stateMachinePlaceholder = (pipeline: string): string => `StateMachineArn_${pipeline.replaceAll('_', '__').replaceAll('-', '_d')}`;
+/** A reused step's code identity (a Lambda bundle's hash, a container image's): part of its reuse key. */
+export const codeIdentityPlaceholder = (stepId: string): string => `CodeIdentity_${resourceNameOf(stepId)}`;
 export const taskDefinitionPlaceholder = (stepId: string): string => `TaskDefinitionArn_${resourceNameOf(stepId)}`;
 
 export const ref = (name: string): string => `\${${name}}`;

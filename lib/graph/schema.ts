@@ -89,6 +89,10 @@ export const defaultsSchema = z
     retry: retrySchema.optional(),
     timeoutSeconds: z.int().min(1).max(MAX_TIMEOUT_SECONDS).optional(),
     onFailure: onFailureSchema.optional(),
+    reuse: z
+      .boolean()
+      .optional()
+      .describe('Reuse finished steps across runs for every step that may be (steps with effects elsewhere only when "idempotent"; not forEach steps). @default false'),
   })
   .describe('Values used by every step that does not set its own.');
 

@@ -143,6 +143,18 @@ export const commonStepFields = {
     .optional()
     .describe('Per-attempt timeout of the Task state. @default defaults.timeoutSeconds, else 300 (container: 3600)'),
   onFailure: onFailureSchema.optional(),
+  reuse: z
+    .boolean()
+    .optional()
+    .describe(
+      "Skip this step and reuse a finished run's result when nothing that decides it changed: its settings, code, parameters, the run input's files by content, its dependencies' results and files, what its access.read grants. See docs/reuse.md. @default defaults.reuse, else false",
+    ),
+  idempotent: z
+    .boolean()
+    .optional()
+    .describe(
+      'Says a step with effects outside its own output folder (tables, writes, access.write, service and pipeline steps) may be skipped when reused: running it again would change nothing. @default false',
+    ),
   estimatedDurationSeconds: z
     .number()
     .min(0)

@@ -15,6 +15,7 @@ import { type IntegrationArns, taskCallStatements } from '../../lib/access/integ
 import { pipelineInputPrefixes, simulateRoleAccess, stateMachineDataAccess, stepRolesOf } from '../../lib/access/roles';
 import { serviceCallStatements } from '../../lib/access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../lib/access/statements';
+import { reuseRoleAccess } from '../../lib/access/step-reuse';
 import { loadCatalogue, pipelineFromGraph } from '../../lib/catalogue';
 import { BuiltinFunction, OrchestraStack } from '../../lib/cdk';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
@@ -113,6 +114,7 @@ describe('the policies the local runtime enforces are the ones the stack deploys
         function: (stepId, step) => logicalArn(step.kind === 'simulate' ? simulate : step.kind === 'service' ? serviceCalls : defined(deployed.functions[stepId], stepId)),
         taskDefinition: (stepId) => logicalArn(defined(deployed.taskDefinitions[stepId], stepId)),
         stateMachine: (pipeline) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${deployedStateMachineName('Lab', pipeline)}`,
+        stepReuse: logicalArn(stack.node.findChild('StepReuseFunction')),
       };
       const lines = (grants: readonly Grant[]) =>
         grants
@@ -142,6 +144,14 @@ describe('the policies the local runtime enforces are the ones the stack deploys
     const deployed = lines(template.policiesOfRole(roleId).flatMap(({ policy }) => (policy as { Statement: Grant[] }).Statement));
     expect(deployed.some((line) => line.includes('states:SendTaskSuccess'))).toBe(true);
     expect(deployed).toEqual(lines(serviceCallStatements(bucketArn, pipelines, stateMachineArn).map(grantOf)));
+  });
+
+  it("grants the step-reuse function's role exactly lib/access's step-reuse role", () => {
+    const reuse = stack.node.findChild('StepReuseFunction');
+    if (!(reuse instanceof BuiltinFunction)) throw new Error('no StepReuseFunction in the stack');
+    const access = reuseRoleAccess(pipelines, dataItemAccessOf(pipelines));
+    expect(access?.write?.length).toBeGreaterThan(0);
+    expect(deployedGrants(reuse.role)).toEqual(onDataBucket(dataAccessStatements(bucketArn, access ?? {}).map(grantOf)));
   });
 
   it("grants the shared simulate function's role exactly the simulate role of lib/access", () => {

@@ -22,8 +22,11 @@ export type Retrier = {
 
 export type Catcher = { readonly ErrorEquals: readonly string[]; readonly ResultPath: string; readonly Next: string };
 
-/** A Choice rule: `IsPresent` tests, possibly under `Or`. */
-export type ChoiceCondition = { readonly Variable: string; readonly IsPresent: boolean } | { readonly Or: readonly ChoiceCondition[] };
+/** A Choice rule: `IsPresent` and `BooleanEquals` tests, possibly under `Or`. */
+export type ChoiceCondition =
+  | { readonly Variable: string; readonly IsPresent: boolean }
+  | { readonly Variable: string; readonly BooleanEquals: boolean }
+  | { readonly Or: readonly ChoiceCondition[] };
 export type ChoiceRule = ChoiceCondition & { readonly Next: string };
 
 export type TaskState = {
@@ -32,7 +35,8 @@ export type TaskState = {
   readonly Resource: string;
   readonly Parameters: JsonObject;
   readonly ResultSelector?: JsonObject;
-  readonly ResultPath: string;
+  /** null: the result is discarded and the state's input passes on (the save after a reused step). */
+  readonly ResultPath: string | null;
   readonly TimeoutSeconds: number;
   readonly HeartbeatSeconds?: number;
   readonly Retry?: readonly Retrier[];

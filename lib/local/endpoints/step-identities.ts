@@ -10,23 +10,27 @@ import { randomBytes } from 'node:crypto';
 import { dataItemAccessOf } from '../../access/data-items';
 import { accessDeniedMessage, type DeniedCaller } from '../../access/denial';
 import { type AuthorizationRequest, type Decision, evaluate } from '../../access/evaluate';
-import { taskCallOf, taskCallStatements } from '../../access/integrations';
+import { reuseCallOf, taskCallOf, taskCallStatements } from '../../access/integrations';
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRolesOf } from '../../access/roles';
 import { bucketArn, type S3Request, s3AuthorizationOf } from '../../access/s3-requests';
 import { serviceCallStatements } from '../../access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../access/statements';
+import { reuseRoleAccess } from '../../access/step-reuse';
 import type { PipelineSource } from '../../catalogue';
 import { type LocalCredentials, newSecretAccessKey } from '../../runtime/local-endpoints';
 import { LOCAL_ACCOUNT, localIntegrationArns, localStateMachineArn } from '../engine/bindings';
 
 const STATE_MACHINE_ROLE = 'state machine';
 const SERVICE_CALL_ROLE = 'service-call';
+const STEP_REUSE_ROLE = 'step-reuse';
 
 /** What a pipeline's state machine role may call to run its Tasks, and what each Task calls. */
 interface TaskCalls {
   readonly caller: DeniedCaller;
   readonly statements: readonly StatementSpec[];
   readonly calls: ReadonlyMap<string, AuthorizationRequest>;
+  /** The call of the states around a reused step. */
+  readonly reuseCall: AuthorizationRequest;
 }
 
 /** How Step Functions names a service integration's refusal: `<Service>.<Exception>`. */
@@ -96,6 +100,11 @@ export class StepIdentities {
       });
       for (const key of serviceSteps) this.stepRoleKeys.set(key, SERVICE_CALL_ROLE);
     }
+    const reuseAccess = reuseRoleAccess(pipelines, dataItems);
+    if (reuseAccess !== undefined)
+      this.define(STEP_REUSE_ROLE, STEP_REUSE_ROLE, dataAccessStatements(arn, reuseAccess), {
+        grants: "the step-reuse function may read what reused steps read, keep its records under reuse/<pipeline>/ and copy reused outputs into a run's step folders",
+      });
     for (const source of pipelines) {
       const arns = localIntegrationArns(source.name);
       const name = `${source.name}-state-machine`;
@@ -103,6 +112,7 @@ export class StepIdentities {
         caller: { principalArn: principalArnOf(name), grants: 'a state machine may call what its Tasks call (lib/access/integrations.ts)' },
         statements: taskCallStatements(source.graph, arns),
         calls: new Map(Object.entries(source.graph.steps).map(([stepId, step]) => [stepId, taskCallOf(stepId, step, arns)])),
+        reuseCall: reuseCallOf(arns),
       });
       const machine = stateMachineDataAccess(source.graph, pipelineInputPrefixes(source.graph, dataItems.get(source.name)));
       if (machine === undefined) continue;
@@ -131,6 +141,20 @@ export class StepIdentities {
     if (machine === undefined || call === undefined) return;
     const decision = evaluate(machine.statements, call);
     if (decision !== 'Allowed') throw new TaskCallDeniedError(call.action, accessDeniedMessage(machine.caller, call, decision === 'ExplicitlyDenied'));
+  }
+
+  /** Fails a reuse check or save its state machine's role may not invoke, as Step Functions would. */
+  checkReuseCall(pipeline: string): void {
+    const machine = this.taskCalls.get(pipeline);
+    if (machine === undefined) return;
+    const decision = evaluate(machine.statements, machine.reuseCall);
+    if (decision !== 'Allowed') throw new TaskCallDeniedError(machine.reuseCall.action, accessDeniedMessage(machine.caller, machine.reuseCall, decision === 'ExplicitlyDenied'));
+  }
+
+  /** The environment that makes the step-reuse function's SDK calls its role's. */
+  reuseEnvironment(): Readonly<Record<string, string>> {
+    const role = this.roles.get(STEP_REUSE_ROLE);
+    return role === undefined ? {} : { AWS_ACCESS_KEY_ID: role.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: role.credentials.secretAccessKey };
   }
 
   /** The key pair of a pipeline's state machine role, when it makes S3 calls of its own (Distributed Maps). */

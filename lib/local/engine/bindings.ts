@@ -3,7 +3,14 @@
  * handler, so the ARNs only need to be well-formed; the bucket is the embedded one.
  */
 import type { IntegrationArns } from '../../access/integrations';
-import { lambdaFunctionPlaceholder, PLACEHOLDERS, stateMachinePlaceholder, substitutionsFor, taskDefinitionPlaceholder } from '../../contract/placeholders';
+import {
+  codeIdentityPlaceholder,
+  lambdaFunctionPlaceholder,
+  PLACEHOLDERS,
+  stateMachinePlaceholder,
+  substitutionsFor,
+  taskDefinitionPlaceholder,
+} from '../../contract/placeholders';
 import type { PipelineGraph } from '../../graph/schema';
 import { executionArnOf } from '../../runtime/execution-history';
 
@@ -29,13 +36,24 @@ export const localIntegrationArns = (pipeline: string): IntegrationArns => ({
     localFunctionArn(step.kind === 'simulate' ? 'orchestra-simulate-step' : step.kind === 'service' ? 'orchestra-service-call' : localFunctionName(pipeline, stepId)),
   taskDefinition: (stepId) => localTaskDefinitionArn(pipeline, stepId),
   stateMachine: localStateMachineArn,
+  stepReuse: localFunctionArn(LOCAL_STEP_REUSE_FUNCTION),
 });
+
+export const LOCAL_STEP_REUSE_FUNCTION = 'orchestra-step-reuse';
+
+/**
+ * What a reused step's code identity placeholder is filled with locally: a marker the reuse check's
+ * local handler replaces with the code as it is when the check runs (lib/local/reuse/code-identity.ts),
+ * since handlers here change without a deploy.
+ */
+export const LOCAL_CODE_IDENTITY_MARKER = 'local-code-identity';
 
 export function localSubstitutions(graph: PipelineGraph, definitionText: string, bucket: string): Record<string, string> {
   const values: Record<string, string> = {
     [PLACEHOLDERS.dataBucket]: bucket,
     [PLACEHOLDERS.simulateFunction]: localFunctionArn('orchestra-simulate-step'),
     [PLACEHOLDERS.serviceCallFunction]: localFunctionArn('orchestra-service-call'),
+    [PLACEHOLDERS.stepReuseFunction]: localFunctionArn(LOCAL_STEP_REUSE_FUNCTION),
     [PLACEHOLDERS.ecsCluster]: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/orchestra-local`,
     [PLACEHOLDERS.subnetIds]: 'subnet-local',
     [PLACEHOLDERS.securityGroupIds]: 'sg-local',
@@ -44,6 +62,7 @@ export function localSubstitutions(graph: PipelineGraph, definitionText: string,
     if (step.kind === 'pipeline') values[stateMachinePlaceholder(step.pipeline)] = localStateMachineArn(step.pipeline);
     values[lambdaFunctionPlaceholder(id)] = localFunctionArn(localFunctionName(graph.name, id));
     values[taskDefinitionPlaceholder(id)] = localTaskDefinitionArn(graph.name, id);
+    values[codeIdentityPlaceholder(id)] = LOCAL_CODE_IDENTITY_MARKER;
   }
   return substitutionsFor(definitionText, values);
 }

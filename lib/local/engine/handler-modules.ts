@@ -8,7 +8,8 @@
  * A handler that cannot be loaded (a syntax error, a missing module, a throw at import) fails its
  * step as Orchestra.Permanent: another attempt would load the same code.
  */
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { BUNDLE_FILE, bundleLambda, type LambdaBundle, materialise, writeLambdaBundle } from '../../bundling/lambda-bundle';
@@ -104,6 +105,11 @@ export class HandlerModules {
     return handler;
   }
 
+  /** The SHA-256 of `entry`'s bundle as the stack would deploy it (bundled again if its code changed): its code identity for reuse. */
+  async codeHashOf(entry: string, projectRoot: string): Promise<string> {
+    return (await this.bundleOf(entry, projectRoot)).hash;
+  }
+
   private async bundleOf(entry: string, projectRoot: string): Promise<LoadedBundle> {
     const current = this.bundles.get(entry);
     if (current !== undefined && !changed(current)) return current;
@@ -121,7 +127,8 @@ export class HandlerModules {
 
   private async fresh(entry: string, projectRoot: string): Promise<LoadedBundle> {
     // Orchestra's prebuilt functions (in the package) are already the deployed bundle.
-    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR))) return { file: entry, label: entry, hash: 'prebuilt', sources: [] };
+    if (entry.startsWith(join(ORCHESTRA_ROOT, PREBUILT_FUNCTIONS_DIR)))
+      return { file: entry, label: entry, hash: createHash('sha256').update(readFileSync(entry)).digest('hex'), sources: [] };
     let bundle: LambdaBundle;
     try {
       bundle = await bundleLambda(entry);

@@ -4,21 +4,33 @@
  * process slot. What the attempt did to the run record is the recorder's job, from the engine's events.
  */
 
+import { reusedStepsOf } from '../../access/step-reuse';
 import type { PipelineSource } from '../../catalogue';
 import type { Json } from '../../compiler/asl';
 import { mapItemStateName } from '../../compiler/names';
+import { reuseStateNamesOf } from '../../compiler/reuse';
 import type { Environment } from '../../contract/environment';
+import { STEP_REUSE_MEMORY_MIB } from '../../contract/step-reuse';
 import type { PipelineGraph, Step } from '../../graph/schema';
+import { builtinFunctionModule } from '../../shared/builtin-functions';
+import { defined } from '../../shared/defined';
 import { InvariantError, messageOf } from '../../shared/errors';
+import { isJsonRecord } from '../../shared/json';
 import type { StepIdentities } from '../endpoints/step-identities';
 import { runStepLocally, runsAsProcess } from '../kinds/registry';
+import { localCodeIdentity } from '../reuse/code-identity';
 import type { RunStore } from '../runs/run-store';
 import type { RuntimeEvents } from '../runs/runtime-events';
+import { runInProcess } from '../task-runners';
+import { LOCAL_CODE_IDENTITY_MARKER, LOCAL_STEP_REUSE_FUNCTION } from './bindings';
 import type { TaskAttempt, TaskHandler } from './engine';
 import type { HandlerModules } from './handler-modules';
 import type { StepProcesses } from './leftovers';
 import { lineSplitter } from './log-capture';
 import type { Semaphore } from './semaphore';
+
+/** Orchestra's step-reuse function (functions/step-reuse), as the stack deploys it. */
+const STEP_REUSE_HANDLER = builtinFunctionModule('step-reuse');
 
 /** The line a step prints to report progress (containers/dassflow2d turns the model's `( P % )` into it). */
 const PROGRESS_LINE = /^progress (\d{1,3}(?:\.\d+)?)%$/;
@@ -54,11 +66,63 @@ export function stepEnvironmentsFor(
 /** The Task state that runs a step: its own, or for a `forEach` step the Task its Map runs per item. */
 const taskStateOf = (stepId: string, step: Step): string => ('forEach' in step && step.forEach !== undefined ? mapItemStateName(stepId) : stepId);
 
-export const taskStateNamesOf = (graph: PipelineGraph): string[] => Object.entries(graph.steps).map(([stepId, step]) => taskStateOf(stepId, step));
+/** Every Task state of the machine: each step's, and the reuse check and save around each reused step. */
+export const taskStateNamesOf = (graph: PipelineGraph): string[] => [
+  ...Object.entries(graph.steps).map(([stepId, step]) => taskStateOf(stepId, step)),
+  ...reusedStepsOf(graph).flatMap((stepId) => [reuseStateNamesOf(stepId).check, reuseStateNamesOf(stepId).save]),
+];
 
-/** One handler per Task state (see taskStateOf). */
+/** One handler per Task state (see taskStateNamesOf). */
 export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions): Record<string, TaskHandler> {
-  return Object.fromEntries(Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options)]));
+  const handlers: Record<string, TaskHandler> = Object.fromEntries(
+    Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options)]),
+  );
+  for (const stepId of reusedStepsOf(pipeline.graph)) {
+    const names = reuseStateNamesOf(stepId);
+    handlers[names.check] = reuseHandler(pipeline, stepId, runId, options);
+    handlers[names.save] = reuseHandler(pipeline, stepId, runId, options);
+  }
+  return handlers;
+}
+
+/**
+ * The step-reuse function, in-process as its role. The check's code identity is taken now
+ * (lib/local/reuse/code-identity.ts): here a handler changes without a deploy.
+ */
+function reuseHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {
+  const step = defined(pipeline.graph.steps[stepId], `step ${stepId}`);
+  return async (attempt) => {
+    options.identities?.checkReuseCall(pipeline.name);
+    let input = attempt.input;
+    if (isJsonRecord(input) && input['code'] === LOCAL_CODE_IDENTITY_MARKER)
+      input = { ...input, code: await localCodeIdentity(step, pipeline.rootDir, options.handlers, options.handlerEnvironment) };
+    const identity = options.identities?.reuseEnvironment() ?? {};
+    const log = (stream: 'stdout' | 'stderr', message: string) =>
+      options.store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
+    const { write, flush } = lineSplitter(log);
+    try {
+      return await runInProcess(
+        STEP_REUSE_HANDLER,
+        STEP_REUSE_MEMORY_MIB,
+        {
+          pipeline: pipeline.name,
+          rootDir: pipeline.rootDir,
+          stepId,
+          step,
+          runId,
+          attempt: { ...attempt, input },
+          environment: { ...options.stepEnvironment, ...identity },
+          handlerEnvironment: { ...options.handlerEnvironment, ...identity },
+          handlers: options.handlers,
+          log: write,
+        },
+        {},
+        LOCAL_STEP_REUSE_FUNCTION,
+      );
+    } finally {
+      flush();
+    }
+  };
 }
 
 function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {
