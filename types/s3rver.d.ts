@@ -28,6 +28,10 @@ declare module 's3rver' {
 
 declare module 's3rver/lib/stores/filesystem.js' {
   /** s3rver's file store; lib/local/storage/s3rver-guards.ts replaces its key encoding. */
-  const FilesystemStore: { encodeKeyPath(key: string): string; decodeKeyPath(path: string): string };
+  const FilesystemStore: {
+    encodeKeyPath(key: string): string;
+    decodeKeyPath(path: string): string;
+    new (rootDirectory: string): { getObject(bucket: string, key: string): Promise<{ content: NodeJS.ReadableStream | null } | null> };
+  };
   export = FilesystemStore;
 }

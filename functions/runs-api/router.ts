@@ -15,6 +15,7 @@ import { cancelRun } from './routes/cancel-run';
 import { describeBackfill } from './routes/describe-backfill';
 import { describeKey } from './routes/describe-key';
 import { describePipeline } from './routes/describe-pipeline';
+import { explainStep } from './routes/explain-step';
 import { inspectRun } from './routes/inspect-run';
 import { listOutputs } from './routes/list-outputs';
 import { listPipelines } from './routes/list-pipelines';
@@ -40,6 +41,7 @@ const HANDLERS: { readonly [Op in OperationId]: RouteHandler<Op> } = {
   describePipeline,
   readLogs,
   listOutputs,
+  explainStep,
   listRuns,
   startRun,
   inspectRun,

@@ -1,8 +1,10 @@
 /** A pipeline as the runs API describes it (lib/contract/pipeline-description.ts), from its graph. */
 
 import { mapItemStateName } from '../compiler/names';
+import { reuseStateNamesOf } from '../compiler/reuse';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { resolveStep } from '../graph/resolve-step';
+import { isReused } from '../graph/reuse';
 import type { PipelineGraph } from '../graph/schema';
 
 /** @param inputPrefixes where its steps may read run inputs (lib/access/roles.ts pipelineInputPrefixes) */
@@ -20,6 +22,7 @@ export function describePipeline(graph: PipelineGraph, inputPrefixes?: readonly 
           dependsOn: [...(step.dependsOn ?? [])],
           ...(step.description === undefined ? {} : { description: step.description }),
           ...('forEach' in step && step.forEach !== undefined ? { itemState: mapItemStateName(id) } : {}),
+          ...(isReused(graph, step) ? { reuseStates: { ...reuseStateNamesOf(id) } } : {}),
           pricing: resolveStep(graph, step).pricing,
         },
       ]),

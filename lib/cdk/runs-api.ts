@@ -9,6 +9,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { reusedStepsOf } from '../access/step-reuse';
 import { describePipeline } from '../catalogue';
 import { KEYED_TRIGGERS_SETTING, PIPELINE_DESCRIPTIONS_SETTING } from '../contract/bundled-config';
 import { FUNCTION_ENV } from '../contract/environment';
@@ -17,6 +18,7 @@ import type { PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { pathParametersOf, type RouteSpec, routeEntries } from '../contract/runs-api-routes';
 import { pipelineRunsPrefixFor } from '../contract/step-event';
+import { REUSE_PREFIX } from '../contract/step-reuse';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
@@ -133,7 +135,9 @@ export class RunsApi extends Construct {
     // listed, previewed and presigned under its pipeline's runs/ prefix (a presigned URL carries the
     // signer's rights, so the role must read what it signs).
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
-    grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes, read: props.pipelines.map((p) => pipelineRunsPrefixFor(p.source.graph.name)) });
+    // Why a step was reused or computed: the step-reuse function's decisions under reuse/<pipeline>/.
+    const reusing = props.pipelines.filter((p) => reusedStepsOf(p.source.graph).length > 0).map((p) => `${REUSE_PREFIX}${p.source.graph.name}/`);
+    grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes, read: [...props.pipelines.map((p) => pipelineRunsPrefixFor(p.source.graph.name)), ...reusing] });
     // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
     const machines = props.pipelines.map((p) => deployedStateMachineArn(this, p.source.graph.name));
     const executions = props.pipelines.map((p) =>

@@ -74,7 +74,12 @@ export class ProgressView {
     else if (line.startedMs !== undefined) line.elapsedMs = now - line.startedMs;
     line.status = event.status;
     line.attempt = event.attempt;
-    line.note = event.error === undefined ? undefined : `${event.error.error}: ${event.error.cause}`.split('\n')[0]?.slice(0, 160);
+    line.note =
+      event.error !== undefined
+        ? `${event.error.error}: ${event.error.cause}`.split('\n')[0]?.slice(0, 160)
+        : event.reusedFrom === undefined
+          ? undefined
+          : `reused from run ${event.reusedFrom.runId}`;
     if (this.interactive) this.draw();
     else this.write(`${new Date(now).toISOString().slice(11, 19)} ${event.step.padEnd(24)} ${this.describe(line)}`);
   }

@@ -50,9 +50,10 @@ export const reuseStateNamesOf = (stepId: string): ReuseStateNames => ({
 
 /** Hashing a large input takes a while; S3 errors are worth a retry, a damaged record is not. */
 export const REUSE_TASK_TIMEOUT_SECONDS = 900;
+export const REUSE_TASK_ATTEMPTS = 3;
 const REUSE_RETRY: Retrier[] = [
   { ErrorEquals: [ERRORS.permanent], MaxAttempts: 0 },
-  { ErrorEquals: [ERRORS.all], MaxAttempts: 2, IntervalSeconds: 2 },
+  { ErrorEquals: [ERRORS.all], MaxAttempts: REUSE_TASK_ATTEMPTS - 1, IntervalSeconds: 2 },
 ];
 
 /**

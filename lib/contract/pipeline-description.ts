@@ -18,6 +18,8 @@ export const pipelineDescriptionSchema = z.object({
       logGroup: z.optional(z.string()),
       /** A forEach step's item Task, whose attempts are the step's. */
       itemState: z.optional(z.string()),
+      /** A reused step's states around it (lib/compiler/reuse.ts): its check, the Choice on it, the Pass of a reuse, its save. */
+      reuseStates: z.optional(z.object({ check: z.string(), reusable: z.string(), reused: z.string(), save: z.string() })),
       /** What runs it, for its cost (lib/contract/prices.ts). */
       pricing: z.optional(
         z.object({

@@ -44,8 +44,26 @@ export interface StepCostFigures {
   readonly runs: number;
   readonly lambda?: { readonly requests: number; readonly gbSeconds: number; readonly architecture: typeof LAMBDA_ARCHITECTURE };
   readonly fargate?: { readonly vcpuHours: number; readonly gbHours: number };
+  /** The step-reuse function's calls around a reused step (its check and save), included in `usd`. */
+  readonly reuse?: ReuseCallFigures;
   readonly usd: number;
 }
+
+export interface ReuseCallFigures {
+  readonly requests: number;
+  readonly gbSeconds: number;
+  readonly usd: number;
+}
+
+/** The step-reuse function's calls (an arm64 Lambda of `memoryMiB`), priced as any Lambda. */
+export function priceReuseCalls(requests: number, seconds: number, memoryMiB: number, prices: PriceTable = PRICES): ReuseCallFigures {
+  const gbSeconds = (memoryMiB / 1024) * seconds;
+  return { requests, gbSeconds, usd: requests * prices.lambdaPerRequest + gbSeconds * prices.lambdaPerGbSecond[LAMBDA_ARCHITECTURE] };
+}
+
+/** A step's figures with its reuse calls added. */
+export const withReuseCalls = (figures: StepCostFigures, reuse: ReuseCallFigures | undefined): StepCostFigures =>
+  reuse === undefined || reuse.requests === 0 ? figures : { ...figures, reuse, usd: figures.usd + reuse.usd };
 
 /** Fargate bills per second with a one-minute minimum per task. */
 export const fargateBilledSeconds = (seconds: number, prices: PriceTable = PRICES): number => Math.max(prices.fargateMinimumSeconds, Math.ceil(seconds));

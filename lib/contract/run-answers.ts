@@ -23,6 +23,11 @@ export const stepOutcomeSchema = z.object({
   cause: z.optional(z.string()),
   startedAt: z.optional(time('When its first attempt was scheduled')),
   stoppedAt: z.optional(time('When its last attempt ended')),
+  reusedFrom: z.optional(
+    z
+      .object({ runId: z.string(), step: z.string() })
+      .check(z.describe('Set when the step was not run: its result and outputs were reused from this finished run (`orchestra why` says why)')),
+  ),
 });
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
 
@@ -49,6 +54,9 @@ const stepCostSchema = z.object({
   runs: z.number().check(z.describe('Attempts × items')),
   lambda: z.optional(z.object({ requests: z.number(), gbSeconds: z.number(), architecture: z.literal('arm64') })),
   fargate: z.optional(z.object({ vcpuHours: z.number(), gbHours: z.number() })),
+  reuse: z.optional(
+    z.object({ requests: z.number(), gbSeconds: z.number(), usd: z.number() }).check(z.describe("The step-reuse function's check and save around the step, included in usd")),
+  ),
   usd: z.number(),
 });
 
@@ -73,6 +81,33 @@ export const runDetailSchema = z.extend(runSummarySchema, {
   cost: z.optional(runCostSchema),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
+
+const recordedOutputSchema = z.object({ path: z.string(), size: z.number(), etag: z.string(), sha256: z.string() });
+
+/**
+ * Why a step of a run was reused or computed (`GET …/runs/{runId}/steps/{step}/reuse`, `orchestra why`):
+ * the step-reuse function's decision as it recorded it (lib/contract/step-reuse.ts ReuseDecision).
+ */
+export const reuseDecisionSchema = z.object({
+  pipeline: z.string(),
+  step: z.string(),
+  runId: z.string(),
+  decidedAt: time('When the check ran'),
+  key: z.string().check(z.describe('The digest of the fingerprint: the entry it looked up')),
+  fingerprint: z.record(z.string(), z.string()).check(z.describe("Each part that decides the step's result, with its digest")),
+  outcome: z.enum(['reused', 'computed']),
+  reason: z.string(),
+  reusedFrom: z.optional(z.object({ runId: z.string(), step: z.string() })),
+  changes: z.optional(
+    z
+      .array(z.object({ part: z.string(), change: z.enum(['changed', 'added', 'removed']), before: z.optional(z.string()), after: z.optional(z.string()) }))
+      .check(z.describe('How the fingerprint differs from the newest entry of the step')),
+  ),
+  comparedWith: z.optional(z.object({ runId: z.string(), key: z.string() })),
+  outputs: z.optional(z.array(recordedOutputSchema)),
+  savedAt: z.optional(time('When its entry was saved, after it ran')),
+});
+export type ReuseDecisionAnswer = z.infer<typeof reuseDecisionSchema>;
 
 /** Every refusal: what was wrong, and the field (a JSON path, a query parameter or a header) to fix. */
 export const refusalSchema = z.object({

@@ -15,6 +15,7 @@ import {
   pipelineListSchema,
   redrivenRunSchema,
   refusalSchema,
+  reuseDecisionSchema,
   runDetailSchema,
   runListSchema,
   runLogsSchema,
@@ -75,6 +76,7 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterSpec>> = {
   runId: { name: 'runId', schema: { type: 'string', pattern: `^[A-Za-z0-9_-]{1,${RUN_NAME_MAX_LENGTH}}$` }, description: 'Run id (the execution name)' },
   key: { name: 'key', schema: { type: 'string' }, description: "A keyed trigger's key, e.g. an observation id" },
   backfillId: { name: 'backfillId', schema: { type: 'string' } },
+  step: { name: 'step', schema: { type: 'string' }, description: 'Step id (its key in the graph)' },
   callbackId: { name: 'callbackId', schema: { type: 'string' }, description: 'From the callbackUrl a service step sent; it is the credential (no IAM)' },
 };
 
@@ -150,6 +152,17 @@ export const RUNS_API_ROUTES = {
       400: refused('A bad run id, limit or token'),
       404: refused('No such run'),
       501: refused('Outputs are not served by this deployment'),
+    },
+    auth: 'iam',
+  },
+  explainStep: {
+    method: 'GET',
+    path: '/pipelines/{pipeline}/runs/{runId}/steps/{step}/reuse',
+    summary: "Why a step of a run was reused or computed: its fingerprint, the entry it looked up, and the parts that changed since the step's newest entry (docs/reuse.md)",
+    answers: {
+      200: { description: 'The decision, as the step-reuse function recorded it', body: named('ReuseDecision', reuseDecisionSchema) },
+      404: refused('The run has no decision for this step: the step is not reused, or the run has not reached it'),
+      501: refused('Reuse decisions are not served by this deployment (it has no data bucket)'),
     },
     auth: 'iam',
   },

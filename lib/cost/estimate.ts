@@ -7,8 +7,11 @@
  */
 import type { AnyBranch, AnyState } from '../compiler/asl';
 import { expectedItems } from '../compiler/limits';
-import { fargateBilledSeconds, PRICES, type PriceTable, priceStep, type StepCostFigures } from '../contract/prices';
+import { type ReuseStateNames, reuseStateNamesOf } from '../compiler/reuse';
+import { fargateBilledSeconds, PRICES, type PriceTable, priceReuseCalls, priceStep, type StepCostFigures, withReuseCalls } from '../contract/prices';
+import { STEP_REUSE_MEMORY_MIB } from '../contract/step-reuse';
 import { resolveStep } from '../graph/resolve-step';
+import { isReused } from '../graph/reuse';
 import type { PipelineGraph, Step } from '../graph/schema';
 
 /** What a step is expected to use and cost in one run; `runs` is attempts × items. */
@@ -66,9 +69,13 @@ function statesOnSuccessPath(branch: AnyBranch): Array<readonly [string, AnyStat
 function transitionsOf(branch: AnyBranch, graph: PipelineGraph, items: (step: string) => number, attempts: (step: string) => number, owner = ''): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (key: string, value: number) => counts.set(key, (counts.get(key) ?? 0) + value);
+  const reuse = reuseStateOwners(graph);
   for (const [name, state] of statesOnSuccessPath(branch)) {
-    // A state named by a step (its Task, or its Map) is the step's, as in a run's recorded cost (lib/runtime/run-cost.ts).
-    const step = Object.hasOwn(graph.steps, name) ? name : owner;
+    const around = reuse.get(name);
+    // The estimate takes a reused step as computed (no entry yet): its reuse Pass is not entered.
+    if (around?.role === 'reused') continue;
+    // A state named by a step (its Task, or its Map) is the step's, as in a run's recorded cost (lib/runtime/run-cost.ts); so are the states around a reused step.
+    const step = around?.step ?? (Object.hasOwn(graph.steps, name) ? name : owner);
     add(step, state.Type === 'Task' ? attempts(step) : 1);
     for (const nested of state.Branches ?? []) for (const [key, value] of transitionsOf(nested, graph, items, attempts, owner)) add(key, value);
     const processor = state.ItemProcessor ?? state.Iterator;
@@ -76,6 +83,20 @@ function transitionsOf(branch: AnyBranch, graph: PipelineGraph, items: (step: st
   }
   return counts;
 }
+
+/** The states around each reused step (lib/compiler/reuse.ts), by name. */
+function reuseStateOwners(graph: PipelineGraph): Map<string, { readonly step: string; readonly role: keyof ReuseStateNames }> {
+  const owners = new Map<string, { step: string; role: keyof ReuseStateNames }>();
+  for (const [id, step] of Object.entries(graph.steps)) {
+    if (!isReused(graph, step)) continue;
+    const names = reuseStateNamesOf(id);
+    for (const role of ['check', 'reusable', 'reused', 'save'] as const) owners.set(names[role], { step: id, role });
+  }
+  return owners;
+}
+
+/** What a reuse check or save is expected to take: it hashes the step's inputs and outputs. */
+export const REUSE_CALL_SECONDS_ESTIMATE = 1;
 
 export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, options: EstimateOptions = {}): RunCostEstimate {
   const prices = options.prices ?? PRICES;
@@ -91,7 +112,9 @@ export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, opt
     const runs = attemptsOf(id) * itemsOf(id);
     const { pricing } = resolved;
     const perRun = pricing.billedSecondsPerRun ?? (pricing.runsOn === 'fargate' ? fargateBilledSeconds(resolved.estimatedSeconds, prices) : resolved.estimatedSeconds);
-    const figures = priceStep(pricing, { transitions: transitions.get(id) ?? 0, runs, seconds: perRun * runs }, prices);
+    const reuseCalls = isReused(graph, step) ? 2 : 0;
+    const reuse = priceReuseCalls(reuseCalls, reuseCalls * REUSE_CALL_SECONDS_ESTIMATE, STEP_REUSE_MEMORY_MIB, prices);
+    const figures = withReuseCalls(priceStep(pricing, { transitions: transitions.get(id) ?? 0, runs, seconds: perRun * runs }, prices), reuse);
     // A pipeline step starts a run of its child each time: that run's cost is the step's.
     const child = step.kind === 'pipeline' ? options.childRunUsd?.(step.pipeline) : undefined;
     return { step: id, kind: step.kind, ...figures, usd: figures.usd + (child ?? 0) * runs };
@@ -110,6 +133,9 @@ export function estimateRunCost(graph: PipelineGraph, definition: AnyBranch, opt
           ? [`${id}: the child pipeline's own run is not included (orchestra cost ${step.pipeline})`]
           : [`${id}: includes a run of ${step.pipeline} as its own estimate gives it`],
     ),
+    ...(Object.values(graph.steps).some((step) => isReused(graph, step))
+      ? [`every reused step computed (nothing to reuse yet), with its reuse check and save (${REUSE_CALL_SECONDS_ESTIMATE} s each): a reuse costs less`]
+      : []),
     'requests, storage and data transfer of S3, CloudWatch Logs and API Gateway are not included',
   ];
   const totalUsd = steps.reduce((sum, step) => sum + step.usd, orchestration.usd);

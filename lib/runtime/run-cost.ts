@@ -7,37 +7,52 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { PipelineDescription } from '../contract/pipeline-description';
-import { fargateBilledSeconds, PRICES, priceStep } from '../contract/prices';
+import { fargateBilledSeconds, PRICES, priceReuseCalls, priceStep, withReuseCalls } from '../contract/prices';
 import type { RunCost } from '../contract/run-answers';
+import { STEP_REUSE_MEMORY_MIB } from '../contract/step-reuse';
 import { historyWalker } from './execution-history';
 
 interface Usage {
   transitions: number;
   runs: number;
   seconds: number[];
+  /** The step-reuse function's calls around it: their seconds. */
+  reuseSeconds: number[];
 }
 
 const TASK_START = new Set(['TaskStarted', 'LambdaFunctionStarted']);
 const TASK_END = new Set(['TaskSucceeded', 'TaskFailed', 'TaskTimedOut', 'LambdaFunctionSucceeded', 'LambdaFunctionFailed', 'LambdaFunctionTimedOut']);
 
 /** The step a state belongs to: a step's own Task, or a forEach step's item Task; undefined for the run's own states. */
-function stepOfState(described: PipelineDescription): (state: string) => string | undefined {
-  const owners = new Map<string, string>();
+interface StateOwner {
+  readonly step: string;
+  /** A Task of the step-reuse function (a reused step's check or save), not of the step's own code. */
+  readonly reuseCall: boolean;
+}
+
+/** The step a state belongs to: a step's own Task, a forEach step's item Task, the states around a reused step; undefined for the run's own states. */
+function stepOfState(described: PipelineDescription): (state: string) => StateOwner | undefined {
+  const owners = new Map<string, StateOwner>();
   for (const [id, step] of Object.entries(described.steps)) {
-    owners.set(id, id);
-    if (step.itemState !== undefined) owners.set(step.itemState, id);
+    owners.set(id, { step: id, reuseCall: false });
+    if (step.itemState !== undefined) owners.set(step.itemState, { step: id, reuseCall: false });
+    const reuse = step.reuseStates;
+    if (reuse === undefined) continue;
+    owners.set(reuse.check, { step: id, reuseCall: true }).set(reuse.save, { step: id, reuseCall: true });
+    owners.set(reuse.reused, { step: id, reuseCall: false });
+    owners.set(reuse.reusable, { step: id, reuseCall: false });
   }
   return (state) => owners.get(state);
 }
 
 /** Each step's transitions, attempts and their seconds, and the transitions of no step. */
-function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => string | undefined): { steps: Map<string, Usage>; other: number } {
+function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => StateOwner | undefined): { steps: Map<string, Usage>; other: number } {
   const back = historyWalker(events);
   const steps = new Map<string, Usage>();
   const usage = (step: string): Usage => {
     const known = steps.get(step);
     if (known !== undefined) return known;
-    const fresh = { transitions: 0, runs: 0, seconds: [] };
+    const fresh = { transitions: 0, runs: 0, seconds: [], reuseSeconds: [] };
     steps.set(step, fresh);
     return fresh;
   };
@@ -58,18 +73,23 @@ function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => str
   for (const event of events) {
     const type = event.type ?? '';
     if (type.endsWith('StateEntered')) {
-      const step = stepOf(event.stateEnteredEventDetails?.name ?? '');
-      if (step === undefined) other += 1;
-      else usage(step).transitions += 1;
+      const owner = stepOf(event.stateEnteredEventDetails?.name ?? '');
+      if (owner === undefined) other += 1;
+      else usage(owner.step).transitions += 1;
     }
     if (!TASK_END.has(type)) continue;
     const started = startOf(event);
     const state = stateOf(event);
-    const step = state === undefined ? undefined : stepOf(state);
-    if (step === undefined) continue;
-    const run = usage(step);
+    const owner = state === undefined ? undefined : stepOf(state);
+    if (owner === undefined) continue;
+    const run = usage(owner.step);
+    const seconds = started?.timestamp !== undefined && event.timestamp !== undefined ? Math.max(0, (event.timestamp.getTime() - started.timestamp.getTime()) / 1000) : undefined;
+    if (owner.reuseCall) {
+      run.reuseSeconds.push(seconds ?? 0);
+      continue;
+    }
     run.runs += 1;
-    if (started?.timestamp !== undefined && event.timestamp !== undefined) run.seconds.push(Math.max(0, (event.timestamp.getTime() - started.timestamp.getTime()) / 1000));
+    if (seconds !== undefined) run.seconds.push(seconds);
   }
   return { steps, other };
 }
@@ -83,7 +103,12 @@ export function runCostFrom(events: readonly HistoryEvent[], described: Pipeline
       pricing.billedSecondsPerRun !== undefined
         ? pricing.billedSecondsPerRun * used.runs
         : used.seconds.reduce((sum, each) => sum + (pricing.runsOn === 'fargate' ? fargateBilledSeconds(each) : each), 0);
-    costs[id] = priceStep(pricing, { transitions: used.transitions, runs: used.runs, seconds });
+    const reuse = priceReuseCalls(
+      used.reuseSeconds.length,
+      used.reuseSeconds.reduce((sum, each) => sum + each, 0),
+      STEP_REUSE_MEMORY_MIB,
+    );
+    costs[id] = withReuseCalls(priceStep(pricing, { transitions: used.transitions, runs: used.runs, seconds }), reuse);
   }
   const orchestrationUsd = other * PRICES.stepFunctionsPerTransition;
   return {

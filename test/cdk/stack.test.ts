@@ -104,7 +104,7 @@ describe('OrchestraStack', () => {
   it('runs light steps on Node 24 ARM64 Lambdas and the model on Fargate with awslogs', () => {
     const ours = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Orchestra' } } } }));
 
-    expect(ours).toHaveLength(13); // 3 flood steps, 7 nightly-catalogue steps, the flood ingest trigger, the shared simulate-step, the runs API
+    expect(ours).toHaveLength(14); // 3 flood steps, 7 nightly-catalogue steps, the flood ingest trigger, the shared simulate-step, the step-reuse function (flood reuses its steps), the runs API
     for (const fn of ours) expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],
@@ -152,7 +152,11 @@ describe('OrchestraStack', () => {
     const machine = defined(policiesOf(template)[policyIdOf(template, 'PipelinefloodStateMachineRole')]);
     const invoked = machine.filter((s) => s.Action === 'lambda:InvokeFunction').flatMap((s) => [s.Resource].flat());
 
-    expect(invoked.map((r) => JSON.stringify(r))).toEqual(['ValidateInputs', 'Df2dToRaster', 'PublishManifest'].map((n) => expect.stringContaining(`Pipelineflood${n}Function`)));
+    expect(invoked.map((r) => JSON.stringify(r))).toEqual([
+      ...['ValidateInputs', 'Df2dToRaster', 'PublishManifest'].map((n) => expect.stringContaining(`Pipelineflood${n}Function`)),
+      // The reuse check and save around each of its steps (flood's defaults.reuse).
+      expect.stringContaining('StepReuseFunction'),
+    ]);
     expect(invoked.map((r) => JSON.stringify(r)).join()).not.toContain(':*');
   });
 

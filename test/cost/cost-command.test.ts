@@ -12,7 +12,7 @@ describe('orchestra cost', () => {
     const { code, stdout } = await cli('cost', join(ROOT, 'state-machines', 'flood.graph.json'));
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/run-model\s+container\s+\$\S+\s+1 transitions, Fargate/);
+    expect(stdout).toMatch(/run-model\s+container\s+\$\S+\s+4 transitions, Fargate/);
     expect(stdout).toMatch(/total per run\s+\$\d/);
     expect(stdout).toContain('Prices: us-east-1, list prices of');
   });

@@ -1,5 +1,6 @@
 /** `GET /pipelines/{pipeline}/runs/{runId}`: the run with every step's outcome. */
 import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
+import { withReuseOutcomes } from '../../../lib/runtime/reuse-outcomes';
 import { runCostFrom } from '../../../lib/runtime/run-cost';
 import type { RouteHandler } from '../router';
 
@@ -9,7 +10,7 @@ export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
   const history = await readExecutionHistory(api.sfn, executionArn);
   const described = api.describedOf(pipeline);
   const stepIds = Object.keys(described?.steps ?? {});
-  const steps = everyStepOutcome(stepOutcomesFrom(history), stepIds, execution.status !== 'RUNNING');
+  const steps = everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, described), stepIds, execution.status !== 'RUNNING');
   const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
   return {
     status: 200,

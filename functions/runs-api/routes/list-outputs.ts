@@ -2,6 +2,7 @@
 import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '../../../lib/contract/run-outputs';
 import { runPrefixFor } from '../../../lib/contract/step-event';
 import { readExecutionHistory, statesExitedIn, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
+import { withReuseOutcomes } from '../../../lib/runtime/reuse-outcomes';
 import { fail, limitOf, queryOf } from '../context';
 import { listRunOutputs } from '../outputs';
 import type { RouteHandler } from '../router';
@@ -18,8 +19,12 @@ export const listOutputs: RouteHandler<'listOutputs'> = async (event, api) => {
   // A step's files are the run's results only once its state exited without a failure (a Map's, once
   // every item did): a stopped or failed step's may be partial. State names are step ids.
   const history = await readExecutionHistory(api.sfn, executionArn);
-  const [exited, steps] = [statesExitedIn(history), stepOutcomesFrom(history)];
-  const succeeded = (step: string) => exited.has(step) && !(Object.hasOwn(steps, step) && steps[step]?.status === 'FAILED');
+  const described = api.describedOf(pipeline);
+  const [exited, steps] = [statesExitedIn(history), withReuseOutcomes(stepOutcomesFrom(history), history, described)];
+  // A reused step's files were copied in by its check; its own state never ran.
+  const reusedState = (step: string) => described?.steps[step]?.reuseStates?.reused;
+  const ran = (step: string) => exited.has(step) || exited.has(reusedState(step) ?? step);
+  const succeeded = (step: string) => ran(step) && !(Object.hasOwn(steps, step) && steps[step]?.status === 'FAILED');
   const page = await listRunOutputs(data, pipeline, runId, { limit, ...(after === undefined ? {} : { after }) }, succeeded);
   return { status: 200, body: { pipeline, runId, ...page, outputs: [...page.outputs] } };
 };

@@ -17,6 +17,7 @@ function table(estimate: RunCostEstimate): string[] {
       `${step.transitions.toFixed(0)} transitions`,
       ...(step.lambda === undefined ? [] : [`${step.lambda.requests.toFixed(0)} Lambda requests, ${step.lambda.gbSeconds.toPrecision(3)} GB-s (${step.lambda.architecture})`]),
       ...(step.fargate === undefined ? [] : [`Fargate ${step.fargate.vcpuHours.toPrecision(3)} vCPU-h, ${step.fargate.gbHours.toPrecision(3)} GB-h`]),
+      ...(step.reuse === undefined ? [] : [`reuse check and save ${step.reuse.gbSeconds.toPrecision(3)} GB-s`]),
     ].join(', ');
     return `${step.step.padEnd(28)} ${step.kind.padEnd(9)} ${usd(step.usd).padStart(11)}  ${use}`;
   });

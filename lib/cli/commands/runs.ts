@@ -1,5 +1,5 @@
 /**
- * `orchestra runs | logs | status | start | cancel | redrive`: runs read from the data folder or a
+ * `orchestra runs | logs | status | why | start | cancel | redrive`: runs read from the data folder or a
  * runs API (one source, one shape), and started, cancelled and redriven through the runs API.
  */
 import { Command } from '@commander-js/extra-typings';
@@ -31,6 +31,16 @@ export const statusCommand = () =>
       .argument('<pipeline>')
       .argument('<run-id>')
       .option('--json', "print the run as JSON (the runs API's RunDetail, whichever the source)"),
+  );
+
+export const whyCommand = () =>
+  sourceOptions(
+    new Command('why')
+      .description('say why a step of a run was reused or computed: the finished run it reused, or the parts that changed (a file, a parameter, the code)')
+      .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
+      .argument('<step>', 'a step of its pipeline')
+      .option('--pipeline <name>', "the run's pipeline (needed with --api / --stack)")
+      .option('--json', "print the decision as JSON (the runs API's ReuseDecision)"),
   );
 
 export const startCommand = () =>
@@ -69,6 +79,10 @@ export function registerRuns(program: Command, cli: Cli): void {
   adopt(
     program,
     statusCommand().action(async (pipeline, runId, options) => cli.exit(await (await import('../actions/runs')).showStatus(pipeline, runId, options, cli.output))),
+  );
+  adopt(
+    program,
+    whyCommand().action(async (runId, step, options) => cli.exit(await (await import('../actions/runs')).explainStep(runId, step, options, cli.output))),
   );
   adopt(
     program,

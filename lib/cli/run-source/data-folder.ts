@@ -1,7 +1,11 @@
 /** The run source of the data folder: the local runtime's run database, read directly (no server needed). */
-import type { RunDetail, RunSummary, StepOutcome } from '../../contract/run-answers';
+import * as z from 'zod/mini';
+import { type ReuseDecisionAnswer, type RunDetail, type RunSummary, reuseDecisionSchema, type StepOutcome } from '../../contract/run-answers';
+import { reuseDecisionKey } from '../../contract/step-reuse';
 import type { RunRecord, StepRecord } from '../../local/runs/run-record';
 import { RunStore } from '../../local/runs/run-store';
+import { readStoredText } from '../../local/storage/stored-objects';
+import { OrchestraError } from '../../shared/errors';
 import type { Output } from '../output';
 import type { RunFilter, RunSource, SourceLogLine } from './source';
 
@@ -20,6 +24,7 @@ const outcomeOf = (step: StepRecord): StepOutcome => ({
   ...(step.error === undefined ? {} : { error: step.error.error, cause: step.error.cause }),
   ...(step.startedAt === undefined ? {} : { startedAt: step.startedAt }),
   ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
+  ...(step.reusedFrom === undefined ? {} : { reusedFrom: step.reusedFrom }),
 });
 
 export function dataFolderSource(dataDir: string, output: Output): RunSource {
@@ -56,6 +61,18 @@ export function dataFolderSource(dataDir: string, output: Output): RunSource {
           ...(entry.step === undefined ? {} : { step: entry.step }),
           ...(entry.attempt === undefined ? {} : { attempt: entry.attempt }),
         }));
+    },
+    async readReuseDecision(run: RunDetail, step: string): Promise<ReuseDecisionAnswer | undefined> {
+      const key = reuseDecisionKey(run.pipeline, step, run.runId);
+      const text = await readStoredText(dataDir, key);
+      if (text === undefined) return undefined;
+      const decision = reuseDecisionSchema.safeParse(JSON.parse(text));
+      if (!decision.success)
+        throw new OrchestraError(
+          'damaged-record',
+          `${key} in ${dataDir} is not a reuse decision (${z.prettifyError(decision.error)}): delete it; the step's next run decides again`,
+        );
+      return decision.data;
     },
   };
 }

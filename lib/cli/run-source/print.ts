@@ -1,6 +1,6 @@
 /** How `orchestra runs`, `logs`, `status` (and a followed run's end) print, whichever source they read: one shape. */
 import { formatUsd as dollars } from '../../contract/prices';
-import type { RunDetail, RunSummary } from '../../contract/run-answers';
+import type { ReuseDecisionAnswer, RunDetail, RunSummary } from '../../contract/run-answers';
 import type { Output } from '../output';
 import type { SourceLogLine } from './source';
 
@@ -27,7 +27,7 @@ export function printRun(run: RunDetail, json: boolean, output: Output): void {
   output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${errorText(run.error, run.cause)}`);
   for (const [id, step] of Object.entries(run.steps))
     output.out(
-      `  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}${costText(run.cost?.steps[id]?.usd)}`,
+      `  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}${step.reusedFrom === undefined ? '' : ` — reused from run ${step.reusedFrom.runId}`}${costText(run.cost?.steps[id]?.usd)}`,
     );
   if (run.cost !== undefined)
     output.out(`Cost on AWS: ${dollars(run.cost.totalUsd)} at this run's durations (${run.cost.prices.region} prices of ${run.cost.prices.asOf}, an estimate from its history)`);
@@ -82,4 +82,33 @@ export function printLogs(run: RunDetail, lines: readonly SourceLogLine[], steps
     );
     for (const line of lines.filter((l) => l.step === id)) output.out(lineText(line));
   }
+}
+
+/** A digest as a reader compares two: its first 12 hex digits. */
+const short = (digest: string | undefined): string => (digest === undefined ? '—' : /^[0-9a-f]{64}$/.test(digest) ? `${digest.slice(0, 12)}…` : digest);
+
+/** `orchestra why`: the decision in words, the parts that changed first. */
+export function printReuseDecision(decision: ReuseDecisionAnswer, json: boolean, output: Output): void {
+  if (json) {
+    output.out(JSON.stringify(decision, null, 2));
+    return;
+  }
+  const parts = Object.keys(decision.fingerprint).length;
+  const head = `${decision.step} of run ${decision.runId} (${decision.pipeline})`;
+  if (decision.outcome === 'reused') {
+    output.out(
+      `${head}: reused from run ${decision.reusedFrom?.runId ?? '?'} — nothing that decides its result changed (${parts} parts: its spec, code, parameters, input files, dependencies, reads).`,
+    );
+    return;
+  }
+  output.out(`${head}: computed — ${decision.reason}.`);
+  const changes = decision.changes ?? [];
+  if (decision.comparedWith === undefined) output.out('No earlier run of this step had saved an entry to compare with.');
+  else if (changes.length === 0) output.out(`Its fingerprint is that of run ${decision.comparedWith.runId}, its newest entry.`);
+  else {
+    output.out(`What changed since run ${decision.comparedWith.runId} (the step's newest entry):`);
+    const width = Math.min(60, Math.max(...changes.map((c) => c.part.length)));
+    for (const change of changes) output.out(`  ${change.part.padEnd(width)}  ${change.change.padEnd(8)} ${short(change.before)} → ${short(change.after)}`);
+  }
+  if (decision.savedAt !== undefined) output.out(`Saved for later runs at ${decision.savedAt}.`);
 }

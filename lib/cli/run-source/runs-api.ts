@@ -1,5 +1,6 @@
 /** The run source of a runs API (a local `orchestra up`, any URL, a deployed stack), through the typed client. */
-import type { RunDetail, RunSummary } from '../../contract/run-answers';
+import { RunsApiError } from '../../client/runs-client';
+import type { ReuseDecisionAnswer, RunDetail, RunSummary } from '../../contract/run-answers';
 import { UsageError } from '../../shared/errors';
 import type { RunsApiClient } from '../runs-api-client';
 import type { RunFilter, RunSource, SourceLogLine } from './source';
@@ -36,6 +37,14 @@ export function runsApiSource(client: RunsApiClient): RunSource {
         nextToken = body.nextToken;
       } while (nextToken !== undefined);
       return lines;
+    },
+    async readReuseDecision(run: RunDetail, step: string): Promise<ReuseDecisionAnswer | undefined> {
+      try {
+        return (await client.api.explainStep({ pipeline: run.pipeline, runId: run.runId, step })).body;
+      } catch (error) {
+        if (error instanceof RunsApiError && error.status === 404) return undefined;
+        throw error;
+      }
     },
   };
 }

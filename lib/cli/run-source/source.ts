@@ -3,7 +3,7 @@
  * runs API (a local `orchestra up`, any URL, a deployed stack). One interface, two adapters, so the
  * commands print one shape whichever they read — the runs API's own answer types.
  */
-import type { LogLine, RunDetail, RunSummary } from '../../contract/run-answers';
+import type { LogLine, ReuseDecisionAnswer, RunDetail, RunSummary } from '../../contract/run-answers';
 
 /** A log line, with the attempt and stream when the source knows them (the data folder does; CloudWatch does not). */
 export interface SourceLogLine extends LogLine {
@@ -26,4 +26,6 @@ export interface RunSource {
   readRun(runId: string, pipeline: string | undefined): Promise<RunDetail>;
   /** Every line of the run, oldest first. */
   readLogs(run: RunDetail): Promise<SourceLogLine[]>;
+  /** Why the step was reused or computed; undefined when the run has no decision for it (not reused, or not reached). */
+  readReuseDecision(run: RunDetail, step: string): Promise<ReuseDecisionAnswer | undefined>;
 }

@@ -4,10 +4,12 @@
  */
 
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { reusedStepsOf } from '../../access/step-reuse';
 import { describePipeline, type PipelineSource } from '../../catalogue';
 import type { AnyDefinition } from '../../compiler/asl';
 import { parseDefinition } from '../../compiler/asl';
 import { mapItemStateName } from '../../compiler/names';
+import { reuseStateNamesOf } from '../../compiler/reuse';
 import { ERRORS } from '../../contract/errors';
 import { substitute } from '../../contract/placeholders';
 import { type RunInput, runPrefixFor } from '../../contract/step-event';
@@ -23,7 +25,7 @@ import type { MapItemIO } from '../engine/map-io';
 import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from '../engine/step-invoker';
 import type { TaskTokens } from '../engine/task-tokens';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
-import { type ItemCounting, RunRecorder } from './run-recorder';
+import { type ItemCounting, type ReuseStateRole, RunRecorder } from './run-recorder';
 
 export interface StartRunOptions {
   /** The run id ($$.Execution.Name). Used once only. @default - a new unique id */
@@ -105,6 +107,16 @@ function itemCountingOf(graph: PipelineGraph): Map<string, ItemCounting> {
     counting.set(mapItemStateName(id), { step: id, totalPath: ['steps', forEach.from, ...field] });
   }
   return counting;
+}
+
+/** The states around each reused step, by name. */
+function reuseStateRolesOf(graph: PipelineGraph): Map<string, ReuseStateRole> {
+  const roles = new Map<string, ReuseStateRole>();
+  for (const step of reusedStepsOf(graph)) {
+    const names = reuseStateNamesOf(step);
+    roles.set(names.check, { step, role: 'check' }).set(names.reused, { step, role: 'reused' }).set(names.save, { step, role: 'save' });
+  }
+  return roles;
 }
 
 export class RunController {
@@ -208,7 +220,7 @@ export class RunController {
       identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
-    const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph));
+    const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph), reuseStateRolesOf(pipeline.graph));
     const following = (async () => {
       for await (const event of execution.events) {
         if (skip.has(event.state) || history.full) continue;

@@ -18,6 +18,8 @@ export interface StepRecord {
   startedAt?: string;
   stoppedAt?: string;
   error?: StepError;
+  /** Not run: its result and outputs were reused from this finished run (lib/compiler/reuse.ts). */
+  reusedFrom?: { readonly runId: string; readonly step: string };
 }
 
 export interface RunRecord {
@@ -102,6 +104,7 @@ const runRecordSchema = z.object({
       startedAt: z.optional(z.string()),
       stoppedAt: z.optional(z.string()),
       error: z.optional(errorRecordSchema),
+      reusedFrom: z.optional(z.object({ runId: z.string(), step: z.string() })),
     }),
   ),
   outputs: z.string(),
@@ -147,6 +150,7 @@ export function parseRunRecord(text: string, file: string): RunRecord {
           ...(step.startedAt === undefined ? {} : { startedAt: step.startedAt }),
           ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
           ...(step.error === undefined ? {} : { error: step.error }),
+          ...(step.reusedFrom === undefined ? {} : { reusedFrom: step.reusedFrom }),
         },
       ]),
     ),

@@ -5,6 +5,7 @@
  * same rules the compiled Retry follows (attempts left, error retryable), since the interpreter only
  * logs the retry after its wait.
  */
+import { REUSE_TASK_ATTEMPTS } from '../../compiler/reuse';
 import { isRetryable } from '../../contract/errors';
 import { isJsonRecord } from '../../shared/json';
 import type { ExecutionOutcome, StateEvent } from '../engine/engine';
@@ -19,6 +20,12 @@ export interface ItemCounting {
   readonly totalPath: readonly string[];
 }
 
+/** A state around a reused step (lib/compiler/reuse.ts), and which. */
+export interface ReuseStateRole {
+  readonly step: string;
+  readonly role: 'check' | 'reused' | 'save';
+}
+
 export class RunRecorder {
   /** Items done and expected, by forEach step. */
   private readonly items = new Map<string, { done: number; total: number; shown: number }>();
@@ -31,7 +38,12 @@ export class RunRecorder {
     private readonly maxAttempts: ReadonlyMap<string, number>,
     /** forEach steps, by the name of their item Task: their progress is the share of items done. */
     private readonly itemTasks: ReadonlyMap<string, ItemCounting> = new Map(),
+    /** The states around reused steps, by name. */
+    private readonly reuseStates: ReadonlyMap<string, ReuseStateRole> = new Map(),
   ) {}
+
+  /** Attempts of each reuse Task so far (their Retry allows REUSE_TASK_ATTEMPTS in all). */
+  private readonly reuseAttempts = new Map<string, number>();
 
   /** Counts a forEach step's items: its list's length when its Map starts, then each item that succeeds, as `step-progress` every 10 %. */
   private countItems(event: StateEvent): void {
@@ -61,9 +73,41 @@ export class RunRecorder {
     for await (const event of events) this.apply(event);
   }
 
+  /**
+   * The states around a reused step speak for it: its check runs first (the step is RUNNING), a reuse
+   * ends it SUCCEEDED with `reusedFrom` and no attempt, and a check or save that fails for good fails it.
+   */
+  private applyReuse(event: StateEvent, role: ReuseStateRole): void {
+    const step = this.record.steps[role.step];
+    if (step === undefined) return;
+    const time = event.time.toISOString();
+    if (role.role === 'check' && event.type === 'entered') {
+      step.startedAt ??= time;
+      this.change(role.step, step, 'RUNNING');
+    } else if (role.role === 'reused' && event.type === 'entered') {
+      const check = isJsonRecord(event.input) && isJsonRecord(event.input['steps']) ? event.input['steps'][role.step] : undefined;
+      const from = isJsonRecord(check) && isJsonRecord(check['reusedFrom']) ? check['reusedFrom'] : undefined;
+      if (from !== undefined && typeof from['runId'] === 'string' && typeof from['step'] === 'string') step.reusedFrom = { runId: from['runId'], step: from['step'] };
+    } else if (role.role === 'reused' && event.type === 'exited') {
+      step.stoppedAt = time;
+      this.change(role.step, step, 'SUCCEEDED');
+    } else if (
+      (role.role === 'check' || role.role === 'save') &&
+      event.type === 'failed' &&
+      !(isRetryable(event.error) && (this.reuseAttempts.get(event.state) ?? 0) < REUSE_TASK_ATTEMPTS)
+    ) {
+      step.error = { error: event.error, cause: `${role.role === 'check' ? 'checking for a result to reuse' : 'saving the result for reuse'} failed: ${event.cause}` };
+      step.stoppedAt = time;
+      this.change(role.step, step, 'FAILED');
+    }
+    if (event.type === 'entered' || event.type === 'retrying') this.reuseAttempts.set(event.state, (event.type === 'entered' ? 0 : (this.reuseAttempts.get(event.state) ?? 0)) + 1);
+  }
+
   /** Task events change their step (a Map's, for a `forEach` step); a catch changes no step status. */
   apply(event: StateEvent): void {
     this.countItems(event);
+    const reuse = this.reuseStates.get(event.state);
+    if (reuse !== undefined) return this.applyReuse(event, reuse);
     const step = event.stateType === 'Task' || event.stateType === 'Map' ? this.record.steps[event.state] : undefined;
     if (step === undefined) return;
     const time = event.time.toISOString();
@@ -123,6 +167,7 @@ export class RunRecorder {
       status,
       attempt: step.attempts,
       ...(step.error === undefined || status === 'RUNNING' || status === 'SUCCEEDED' ? {} : { error: step.error }),
+      ...(step.reusedFrom === undefined || status !== 'SUCCEEDED' ? {} : { reusedFrom: step.reusedFrom }),
     });
   }
 }

@@ -5,7 +5,15 @@ import type { RunRecord, StepError, StepStatus } from './run-record';
 
 export type RuntimeEvent =
   | { readonly type: 'run-started'; readonly run: RunRecord }
-  | { readonly type: 'step'; readonly runId: string; readonly step: string; readonly status: StepStatus; readonly attempt: number; readonly error?: StepError }
+  | {
+      readonly type: 'step';
+      readonly runId: string;
+      readonly step: string;
+      readonly status: StepStatus;
+      readonly attempt: number;
+      readonly error?: StepError;
+      readonly reusedFrom?: { readonly runId: string; readonly step: string };
+    }
   /** A step printed `progress N%` (a model's own progress lines, translated by its runner). */
   | { readonly type: 'step-progress'; readonly runId: string; readonly step: string; readonly attempt: number; readonly percent: number }
   | { readonly type: 'run-finished'; readonly run: RunRecord }
