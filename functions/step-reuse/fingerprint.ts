@@ -10,6 +10,7 @@ import { outputPrefixFor, pipelineRunsPrefixFor, RESULT_FILE } from '../../lib/c
 import { type Fingerprint, isReuseDecision, PART, type RecordedOutput, type ReuseCheckEvent, reuseDecisionKey } from '../../lib/contract/step-reuse';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { isJsonRecord } from '../../lib/shared/json';
+import { wildcardMatch } from '../../lib/shared/wildcard';
 import { rebased, recordObjects, sha256Of } from './objects';
 import { readRecord } from './store';
 
@@ -28,13 +29,22 @@ const runFree = (value: unknown, pipeline: string, runId: string): unknown =>
     ? 'a container task (its files enter by content)'
     : rebased(value, `${pipelineRunsPrefixFor(pipeline)}${runId}/`, `${pipelineRunsPrefixFor(pipeline)}<run>/`);
 
-async function inputParts(s3: S3Client, bucket: string, input: Readonly<Record<string, unknown>>, parts: Record<string, string>): Promise<void> {
+/**
+ * The run input's fields and files. A step that names its `inputs` takes only those files: its role
+ * may read no other (lib/contract/step-access.ts grants `<input prefix>*<pattern>`, matched here the same way).
+ */
+async function inputParts(s3: S3Client, bucket: string, event: ReuseCheckEvent, parts: Record<string, string>): Promise<void> {
+  const { input } = event;
   for (const [name, value] of Object.entries(input)) if (!NOT_DECIDING.has(name)) parts[PART.inputField(name)] = digestOf(value);
+  const reads = (path: string): boolean => event.inputs === undefined || event.inputs.some((pattern) => wildcardMatch(`*${pattern}`, path));
   const inputBucket = typeof input['bucket'] === 'string' ? input['bucket'] : bucket;
   const prefix = typeof input['prefix'] === 'string' && input['prefix'] !== '' ? input['prefix'] : undefined;
-  if (prefix !== undefined) for (const output of await recordObjects(s3, inputBucket, prefix)) parts[PART.inputFile(output.path)] = output.sha256;
+  if (prefix !== undefined) {
+    const files = (await listAllObjects(s3, inputBucket, prefix)).filter(({ key }) => reads(key.slice(prefix.length)));
+    for (const { key } of files) parts[PART.inputFile(key.slice(prefix.length))] = await sha256Of(s3, inputBucket, key);
+  }
   const keys = Array.isArray(input['keys']) ? input['keys'].filter((key): key is string => typeof key === 'string') : [];
-  for (const key of keys) if (prefix === undefined || !key.startsWith(prefix)) parts[PART.inputKey(key)] = await sha256Of(s3, inputBucket, key);
+  for (const key of keys) if ((prefix === undefined || !key.startsWith(prefix)) && reads(key)) parts[PART.inputKey(key)] = await sha256Of(s3, inputBucket, key);
 }
 
 /** A dependency's files in this run: from its decision when it has one (its digests are recorded), else read now. */
@@ -46,7 +56,7 @@ async function dependencyFiles(s3: S3Client, bucket: string, event: ReuseCheckEv
 
 export async function fingerprintOf(s3: S3Client, bucket: string, event: ReuseCheckEvent): Promise<Fingerprint> {
   const parts: Record<string, string> = { [PART.spec]: event.spec, [PART.code]: event.code, [PART.parameters]: event.parameters };
-  await inputParts(s3, bucket, event.input, parts);
+  await inputParts(s3, bucket, event, parts);
   for (const [dependency, result] of Object.entries(event.dependencies)) {
     parts[PART.dependency(dependency)] = digestOf(runFree(result, event.pipeline, event.runId));
     // result.json is the result itself (a container's), which entered just above without the run's id.

@@ -34,10 +34,23 @@ const notCompiled = (what: string) => new PermanentStepError(`not a step-reuse e
 
 /** The compiler wrote these; checked by hand because zod would add ~450 KB to the bundle. */
 function checkEventOf(event: ReuseEvent): ReuseCheckEvent {
-  const { spec, parameters, code, reads } = event;
+  const { spec, parameters, code, reads, inputs } = event;
   if (typeof spec !== 'string' || typeof parameters !== 'string' || typeof code !== 'string') throw notCompiled('"spec", "parameters" and "code" are strings');
   if (!Array.isArray(reads) || !reads.every((read) => typeof read === 'string')) throw notCompiled('"reads" is a list of key prefixes');
-  return { action: 'check', pipeline: event.pipeline, step: event.step, runId: event.runId, input: event.input, dependencies: event.dependencies, spec, parameters, code, reads };
+  if (inputs !== undefined && !(Array.isArray(inputs) && inputs.every((pattern) => typeof pattern === 'string'))) throw notCompiled('"inputs" is a list of file patterns');
+  const base = {
+    action: 'check',
+    pipeline: event.pipeline,
+    step: event.step,
+    runId: event.runId,
+    input: event.input,
+    dependencies: event.dependencies,
+    spec,
+    parameters,
+    code,
+    reads,
+  } as const;
+  return inputs === undefined ? base : { ...base, inputs };
 }
 
 /** How a fingerprint differs from the newest entry's: the parts `orchestra why` names. */

@@ -9,7 +9,13 @@ export interface DeniedCaller {
   /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
   readonly principalArn: string;
   /** The step whose graph entry would grant the call; absent for a role no graph entry grants to. */
-  readonly step?: { readonly pipeline: string; readonly stepId: string; readonly graphFile: string };
+  readonly step?: {
+    readonly pipeline: string;
+    readonly stepId: string;
+    readonly graphFile: string;
+    /** Its `inputs`, when it names the run input files it reads, and the prefixes they are under. */
+    readonly inputs?: { readonly prefixes: readonly string[]; readonly patterns: readonly string[] };
+  };
   /** For such a role: what it may do, in the denial's words. */
   readonly grants?: string;
 }
@@ -43,6 +49,10 @@ function fixFor(caller: DeniedCaller, request: AuthorizationRequest): string {
   if (field === undefined) return `Orchestra grants steps no ${request.action}`;
   if (request.action === 's3:ListBucket' && folder === undefined) return `list under a folder (a Prefix ending in "/") the step may read, e.g. its run's`;
   if (folder === undefined) return `a step may ${field} only under folders: keep its objects in one`;
+  const key = /^arn:aws:s3:::[^/]+\/(.*)$/.exec(request.resource)?.[1];
+  const { inputs } = caller.step;
+  if (request.action === 's3:GetObject' && inputs !== undefined && key !== undefined && inputs.prefixes.some((prefix) => key.startsWith(prefix)))
+    return `it reads only the run input files its "inputs" name (${inputs.patterns.join(', ')}): if it reads this one, add "${key.slice(key.lastIndexOf('/') + 1)}" to steps.${stepId}.inputs in ${graphFile}`;
   const problem = accessProblems(pipeline, { [field]: [folder] })[0];
   if (problem !== undefined) return `no step may be granted this: ${problem.message}`;
   return `if step "${stepId}" should ${field} there, add "${folder}" to steps.${stepId}.access.${field} in ${graphFile}`;

@@ -10,6 +10,8 @@
  * with iam-simulate's on every statement shape Orchestra grants (test/access/evaluate.test.ts).
  * An operator not listed here is never taken to allow: an Allow with it does not match, a Deny does.
  */
+
+import { wildcardMatch } from '../shared/wildcard';
 import type { StatementSpec } from './statements';
 
 export interface AuthorizationRequest {
@@ -20,21 +22,6 @@ export interface AuthorizationRequest {
 }
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
-
-const escapeRegExp = (text: string): string => text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-const patterns = new Map<string, RegExp>();
-
-/** IAM's wildcard match: `*` any run of characters, `?` one character. */
-function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const cacheKey = `${ignoreCase ? 'i' : 's'}${pattern}`;
-  let regex = patterns.get(cacheKey);
-  if (regex === undefined) {
-    regex = new RegExp(`^${escapeRegExp(pattern).replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
-    if (patterns.size > 10_000) patterns.clear();
-    patterns.set(cacheKey, regex);
-  }
-  return regex.test(value);
-}
 
 const actionMatches = (pattern: string, action: string): boolean => wildcardMatch(pattern, action, true);
 

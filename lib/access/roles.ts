@@ -22,7 +22,10 @@ export const pipelineInputPrefixes = (graph: PipelineGraph, dataItems: DataItemA
 
 /** What one step's own role may do: the pipeline's inputs and runs, its own folder, and its `access`. */
 export const stepRoleAccess = (graph: PipelineGraph, stepId: string, step: Step, inputPrefixes: readonly string[], dataItems: DataItemAccess | undefined): DataAccess =>
-  stepDataAccess({ pipeline: graph.name, stepId, inputPrefixes, extraWrites: dataItems?.writes ?? [] }, 'access' in step ? step.access : undefined);
+  stepDataAccess(
+    { pipeline: graph.name, stepId, inputPrefixes, extraWrites: dataItems?.writes ?? [], inputs: 'inputs' in step ? step.inputs : undefined },
+    'access' in step ? step.access : undefined,
+  );
 
 /** Where simulated products may be written: every simulate step's `writes` template, its placeholders as wildcards. */
 export const simulateRoleAccess = (pipelines: readonly PipelineSource[]): DataAccess => ({

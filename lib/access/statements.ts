@@ -12,6 +12,8 @@ export interface DataAccess {
   readonly list?: readonly string[];
   /** Key prefixes (ending in "/") the principal may list and read. */
   readonly read?: readonly string[];
+  /** Object keys the principal may read, as IAM patterns (what it may list is in `list`). */
+  readonly readObjects?: readonly string[];
   /** Object keys the step may write, as IAM patterns, e.g. `runs/flood/*\/validate-inputs/*`. */
   readonly write?: string | readonly string[];
   /** Object keys the step may delete, as IAM patterns. */
@@ -38,7 +40,7 @@ export function dataAccessStatements(bucketArn: string, access: DataAccess): Sta
   if (listed.length > 0)
     statements.push({ effect: 'Allow', actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': listed.map((prefix) => `${prefix}*`) } } });
   const grants = [
-    ['s3:GetObject', read.map((prefix) => `${prefix}*`)],
+    ['s3:GetObject', [...read.map((prefix) => `${prefix}*`), ...(access.readObjects ?? [])]],
     ['s3:PutObject', listOf(access.write)],
     ['s3:DeleteObject', access.delete ?? []],
   ] as const;

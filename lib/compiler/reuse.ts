@@ -73,6 +73,7 @@ export function reuseStates(graph: PipelineGraph, id: string, step: Step, transi
     parameters: digestOf(step.parameters ?? {}),
     code: ref(codeIdentityPlaceholder(id)),
     reads: 'access' in step ? [...(step.access?.read ?? [])] : [],
+    ...('inputs' in step && step.inputs !== undefined ? { inputs: [...step.inputs] } : {}),
   };
   const task = { Type: 'Task', Resource: ref(PLACEHOLDERS.stepReuseFunction), TimeoutSeconds: REUSE_TASK_TIMEOUT_SECONDS, Retry: REUSE_RETRY } as const;
   const states: Record<string, State> = {

@@ -16,7 +16,12 @@ export interface StepAccessEntries {
 
 /** Key patterns (IAM's `*` for what varies): `list` and `read` are prefixes, `write` and `delete` object patterns. */
 export interface StepDataAccess {
+  /** Prefixes listed and read. */
   readonly read: readonly string[];
+  /** Prefixes listed only: the run inputs of a step that reads some of their files (`inputs`). */
+  readonly list: readonly string[];
+  /** Object patterns read: those files. */
+  readonly readObjects: readonly string[];
   readonly write: readonly string[];
   readonly delete: readonly string[];
 }
@@ -31,13 +36,22 @@ export interface StepAccessContext {
   readonly inputPrefixes: readonly string[];
   /** Object patterns the step writes besides its folder (a product pipeline's data items). */
   readonly extraWrites?: readonly string[];
+  /** The run input files it reads, relative to the run's input folder (a step's `inputs`). @default every file */
+  readonly inputs?: readonly string[] | undefined;
 }
+
+/** A step's `inputs` under each input prefix: the run's folder is somewhere below the prefix (a dataset's folder), or the prefix itself. */
+export const inputObjectPatterns = (inputPrefixes: readonly string[], inputs: readonly string[]): string[] =>
+  inputPrefixes.flatMap((prefix) => inputs.map((pattern) => `${prefix}*${pattern}`));
 
 export function stepDataAccess(context: StepAccessContext, access: StepAccessEntries | undefined): StepDataAccess {
   const runs = pipelineRunsPrefixFor(context.pipeline);
   const unique = (items: readonly string[]) => [...new Set(items)];
+  const someInputs = context.inputs !== undefined;
   return {
-    read: unique([...context.inputPrefixes, runs, ...(access?.read ?? []).map(accessPattern)]),
+    read: unique([...(someInputs ? [] : context.inputPrefixes), runs, ...(access?.read ?? []).map(accessPattern)]),
+    list: someInputs ? unique(context.inputPrefixes) : [],
+    readObjects: someInputs ? unique(inputObjectPatterns(context.inputPrefixes, context.inputs ?? [])) : [],
     write: unique([`${runs}*/${context.stepId}/*`, ...(context.extraWrites ?? []), ...(access?.write ?? []).map((prefix) => `${accessPattern(prefix)}*`)]),
     delete: unique((access?.delete ?? []).map((prefix) => `${accessPattern(prefix)}*`)),
   };

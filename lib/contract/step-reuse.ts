@@ -90,6 +90,8 @@ export interface ReuseCheckEvent {
   readonly code: string;
   /** Key prefixes its `access.read` grants, read by content. */
   readonly reads: readonly string[];
+  /** The run input files it reads (its `inputs`, patterns relative to the run's input folder); absent: every file. */
+  readonly inputs?: readonly string[];
 }
 
 export interface ReuseSaveEvent {

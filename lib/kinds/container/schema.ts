@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataAccessSchema, forEachSchema } from '../step-fields';
+import { commonStepFields, dataAccessSchema, forEachSchema, inputFilesSchema } from '../step-fields';
 
 export const DEFAULT_CONTAINER_CPU = 1024;
 export const DEFAULT_CONTAINER_MEMORY_MIB = 2048;
@@ -10,6 +10,7 @@ export const containerStepSchema = z
     ...commonStepFields,
     forEach: forEachSchema.optional(),
     access: dataAccessSchema.optional(),
+    inputs: inputFilesSchema.optional(),
     image: z
       .string()
       .min(1)

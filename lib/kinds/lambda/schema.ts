@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonStepFields, dataAccessSchema, forEachSchema } from '../step-fields';
+import { commonStepFields, dataAccessSchema, forEachSchema, inputFilesSchema } from '../step-fields';
 
 /** Lambda's own hard limit. */
 export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
@@ -11,6 +11,7 @@ export const lambdaStepSchema = z
     ...commonStepFields,
     forEach: forEachSchema.optional(),
     access: dataAccessSchema.optional(),
+    inputs: inputFilesSchema.optional(),
     handler: z.string().min(1).describe('Path, from the project root, of a TypeScript file under functions/ that exports `handler`.'),
     memoryMiB: z.int().min(128).max(10_240).optional().describe('Lambda memory. @default 512'),
     tables: z

@@ -14,7 +14,7 @@ import { reuseCallOf, taskCallOf, taskCallStatements } from '../../access/integr
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRolesOf } from '../../access/roles';
 import { bucketArn, type S3Request, s3AuthorizationOf } from '../../access/s3-requests';
 import { serviceCallStatements } from '../../access/service-calls';
-import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../access/statements';
+import { type DataAccess, dataAccessStatements, multipartStatement, type StatementSpec } from '../../access/statements';
 import { reuseRoleAccess } from '../../access/step-reuse';
 import type { PipelineSource } from '../../catalogue';
 import { type LocalCredentials, newSecretAccessKey } from '../../runtime/local-endpoints';
@@ -63,6 +63,13 @@ const principalArnOf = (name: string): string => `arn:aws:sts::${LOCAL_ACCOUNT}:
 
 const requestKey = (request: AuthorizationRequest): string => `${request.action}\n${request.resource}\n${JSON.stringify(request.context ?? {})}`;
 
+/** A step's `inputs` with the prefixes they are under, for its denials' fix. */
+function inputsOf(pipelines: readonly PipelineSource[], pipeline: string, stepId: string, access: DataAccess) {
+  const step = pipelines.find((source) => source.name === pipeline)?.graph.steps[stepId];
+  const patterns = step !== undefined && 'inputs' in step ? step.inputs : undefined;
+  return patterns === undefined ? {} : { inputs: { prefixes: access.list ?? [], patterns } };
+}
+
 export class StepIdentities {
   /** By `<pipeline>\n<step>`, a shared role's name (simulate, service-call), or `state machine\n<pipeline>`. */
   private readonly roles = new Map<string, LocalRole>();
@@ -85,7 +92,7 @@ export class StepIdentities {
         this.stepRoleKeys.set(`${pipeline}\n${stepId}`, roleKey);
         const caller =
           role.kind === 'own'
-            ? { step: { pipeline, stepId, graphFile: graphFiles.get(pipeline) ?? '<memory>' } }
+            ? { step: { pipeline, stepId, graphFile: graphFiles.get(pipeline) ?? '<memory>', ...inputsOf(pipelines, pipeline, stepId, role.access) } }
             : { grants: 'the shared simulate role may write only where simulate steps\' "writes" point' };
         this.define(roleKey, role.name, dataAccessStatements(arn, role.access), caller);
       }

@@ -1,0 +1,173 @@
+/**
+ * Step reuse across runs (issue 32) through the real local path: uploads to the embedded S3 start the
+ * runs, the compiled machine's reuse checks and saves run the step-reuse function in-process as its
+ * role, `orchestra why` reads the decisions from the data folder.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineGraph } from '../../lib/graph/schema';
+import type { RunRecord } from '../../lib/local/runs/run-record';
+import type { LocalRuntime } from '../../lib/local/runtime';
+import { cli } from '../helpers/cli';
+import { download, nextRunOn, ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
+
+const VALLEY = join(ROOT, 'examples', 'flood', 'valley');
+const FLOOD_STEPS = ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest'];
+
+const BRANCHES: PipelineGraph = {
+  name: 'branches',
+  trigger: { ingestPrefix: 'ingest/branches/', mode: 'dataset', requiredFiles: ['a.txt', 'b.txt'] },
+  defaults: { reuse: true },
+  steps: {
+    'count-a': { kind: 'lambda', handler: 'test/fixtures/functions/count-chars/index.ts', parameters: { file: 'a.txt' }, inputs: ['a.txt'] },
+    'count-b': { kind: 'lambda', handler: 'test/fixtures/functions/count-chars/index.ts', parameters: { file: 'b.txt' }, inputs: ['b.txt'] },
+    join: { kind: 'lambda', handler: 'test/fixtures/functions/sum-counts/index.ts', dependsOn: ['count-a', 'count-b'] },
+  },
+};
+
+let runtime: LocalRuntime;
+let dataDir: string;
+let dataset = 0;
+
+/** Uploads `dir` as a new dataset of `pipeline` and waits for the run it starts. */
+async function runOn(pipeline: string, dir: string): Promise<RunRecord> {
+  const prefix = `ingest/${pipeline}/set-${++dataset}/`;
+  const finished = nextRunOn(runtime, prefix);
+  await uploadFolder(runtime, dir, prefix);
+  return finished;
+}
+
+const reusedFrom = (run: RunRecord) => Object.fromEntries(Object.entries(run.steps).map(([id, step]) => [id, step.reusedFrom?.runId ?? 'computed']));
+const why = (run: RunRecord, step: string, ...flags: string[]) => cli('why', run.runId, step, '--data-dir', dataDir, ...flags);
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'orchestra-reuse-'));
+  runtime = await startTestRuntime(['state-machines/flood.graph.json', BRANCHES], { dataDir, retryDelayMs: 1 });
+}, 60_000);
+afterAll(() => runtime?.stop());
+
+describe('the flood pipeline, run again', () => {
+  let first: RunRecord;
+  let second: RunRecord;
+
+  beforeAll(async () => {
+    first = await runOn('flood', VALLEY);
+    second = await runOn('flood', VALLEY);
+  }, 10 * 60_000);
+
+  it('reuses every step of the same case uploaded again under a new folder, from the first run', () => {
+    expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(reusedFrom(first)).toEqual(Object.fromEntries(FLOOD_STEPS.map((id) => [id, 'computed'])));
+    expect(reusedFrom(second)).toEqual(Object.fromEntries(FLOOD_STEPS.map((id) => [id, first.runId])));
+    // Reused: no attempt of its own.
+    expect(Object.values(second.steps).map((step) => step.attempts)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("copies the reused outputs into the new run's folder, a container's result.json naming the copies", async () => {
+    const map = await download(runtime, `runs/flood/${second.runId}/df2d-to-raster/flood-map.png`);
+    expect(map.equals(await download(runtime, `runs/flood/${first.runId}/df2d-to-raster/flood-map.png`))).toBe(true);
+    const result = (await download(runtime, `runs/flood/${second.runId}/run-model/result.json`)).toString('utf8');
+    expect(result).toContain(`runs/flood/${second.runId}/run-model/res/`);
+    expect(result).not.toContain(first.runId);
+  });
+
+  it('orchestra why names the run a step was reused from', async () => {
+    const { code, stdout } = await why(second, 'run-model');
+    expect(code).toBe(0);
+    expect(stdout).toContain(`run-model of run ${second.runId} (flood): reused from run ${first.runId}`);
+  });
+
+  it(
+    'recomputes the steps that read a changed hydrograph.txt and what follows, and why names the file',
+    async () => {
+      const changed = mkdtempSync(join(tmpdir(), 'orchestra-valley-'));
+      cpSync(VALLEY, changed, { recursive: true });
+      // A bigger flood: the first discharge doubled.
+      const hydrograph = readFileSync(join(VALLEY, 'hydrograph.txt'), 'utf8');
+      writeFileSync(join(changed, 'hydrograph.txt'), hydrograph.replace('0.0 20.0000', '0.0 40.0000'));
+      const third = await runOn('flood', changed);
+
+      expect(third.status).toBe('SUCCEEDED');
+      expect(reusedFrom(third)).toEqual(Object.fromEntries(FLOOD_STEPS.map((id) => [id, 'computed'])));
+      const { stdout } = await why(third, 'validate-inputs');
+      expect(stdout).toContain('computed — no finished run of this step had the same fingerprint');
+      expect(stdout).toMatch(/input file hydrograph\.txt\s+changed/);
+      // The model reads the case too; the steps after it, what the model gave.
+      expect((await why(third, 'run-model')).stdout).toMatch(/input file hydrograph\.txt\s+changed/);
+    },
+    10 * 60_000,
+  );
+
+  it(
+    'recomputes a step whose recorded output was deleted, and says which output',
+    async () => {
+      await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: `runs/flood/${first.runId}/df2d-to-raster/max-depth.tif` }));
+      const fourth = await runOn('flood', VALLEY);
+
+      expect(fourth.status).toBe('SUCCEEDED');
+      expect(reusedFrom(fourth)).toMatchObject({ 'validate-inputs': first.runId, 'run-model': first.runId, 'df2d-to-raster': 'computed' });
+      const { stdout } = await why(fourth, 'df2d-to-raster');
+      expect(stdout).toContain(`its output runs/flood/${first.runId}/df2d-to-raster/max-depth.tif is gone`);
+      expect((await download(runtime, `runs/flood/${fourth.runId}/df2d-to-raster/max-depth.tif`)).length).toBeGreaterThan(0);
+    },
+    10 * 60_000,
+  );
+});
+
+describe('a graph of two independent branches and their join', () => {
+  const folder = (a: string, b: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'orchestra-branches-'));
+    writeFileSync(join(dir, 'a.txt'), a);
+    writeFileSync(join(dir, 'b.txt'), b);
+    return dir;
+  };
+
+  it(
+    'recomputes only the branch that reads the changed file, and the join',
+    async () => {
+      const first = await runOn('branches', folder('alpha', 'beta'));
+      const second = await runOn('branches', folder('alpha', 'gamma!'));
+
+      expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      expect(reusedFrom(second)).toEqual({ 'count-a': first.runId, 'count-b': 'computed', join: 'computed' });
+      expect((await download(runtime, `runs/branches/${second.runId}/join/total.txt`)).toString()).toBe(String('alpha'.length + 'gamma!'.length));
+      expect((await why(second, 'count-b')).stdout).toMatch(/input file b\.txt\s+changed/);
+      expect((await why(second, 'join')).stdout).toMatch(/dependency count-b result\s+changed/);
+    },
+    5 * 60_000,
+  );
+
+  it('holds a step to its inputs: reading another input file is AccessDenied, as its deployed role would answer', async () => {
+    await upload(runtime, 'ingest/branches/sneaky/a.txt', 'x');
+    const graph: PipelineGraph = {
+      name: 'sneaky',
+      steps: { peek: { kind: 'lambda', handler: 'test/fixtures/functions/count-chars/index.ts', parameters: { file: 'b.txt' }, inputs: ['a.txt'], retry: { maxAttempts: 1 } } },
+    };
+    const sneaky = await startTestRuntime([graph], { retryDelayMs: 1 });
+    try {
+      await upload(sneaky, 'ingest/sneaky/set/b.txt', 'secret');
+      const run = await sneaky.waitForRun(sneaky.startRun('sneaky', { source: 'cli', prefix: 'ingest/sneaky/set/' }).runId);
+      expect(run.status).toBe('FAILED');
+      expect(run.steps['peek']?.error).toMatchObject({ error: 'AccessDenied', cause: expect.stringContaining('add "b.txt" to steps.peek.inputs') });
+    } finally {
+      await sneaky.stop();
+    }
+  }, 60_000);
+
+  it(
+    'runs every step when the run asks for no reuse, and still saves for later runs',
+    async () => {
+      const first = await runOn('branches', folder('one', 'two'));
+      const prefix = `ingest/branches/set-${dataset}/`;
+      const again = await runtime.waitForRun(runtime.startRun('branches', { source: 'cli', prefix, noReuse: true }).runId);
+
+      expect(reusedFrom(again)).toEqual({ 'count-a': 'computed', 'count-b': 'computed', join: 'computed' });
+      expect((await why(again, 'count-a')).stdout).toContain('computed — the run asked for no reuse');
+      expect(first.status).toBe('SUCCEEDED');
+    },
+    5 * 60_000,
+  );
+});
