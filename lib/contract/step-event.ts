@@ -97,7 +97,9 @@ export const CLI_INPUTS_PREFIX = 'inputs/';
 export const WAITS_PREFIX = 'waits/';
 /** Where backfills record their plan and progress (lib/runtime/keyed/backfill.ts). */
 export const BACKFILLS_PREFIX = 'backfills/';
-export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX, BACKFILLS_PREFIX];
+/** The step-reuse function's records (lib/contract/step-reuse.ts). */
+export const REUSE_PREFIX = 'reuse/';
+export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX, BACKFILLS_PREFIX, REUSE_PREFIX];
 
 /** The reserved prefix `prefix` overlaps (one contains the other), if any. */
 export const reservedPrefixOverlapping = (prefix: string): string | undefined => RESERVED_PREFIXES.find((reserved) => prefix.startsWith(reserved) || reserved.startsWith(prefix));

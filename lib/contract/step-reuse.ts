@@ -12,7 +12,9 @@
  */
 /* Plain types, no zod: the step-reuse function's bundle imports this module. */
 
-export const REUSE_PREFIX = 'reuse/';
+import { REUSE_PREFIX } from './step-event';
+
+export { REUSE_PREFIX };
 /** The function's memory, on AWS and locally: hashing streams, but copies and listings run in parallel. */
 export const STEP_REUSE_MEMORY_MIB = 1024;
 

@@ -66,6 +66,8 @@ export interface LocalRuntimeOptions {
    * with the role's own key and refused with AccessDenied where AWS would refuse them. @default true
    */
   readonly enforceIam?: boolean;
+  /** false: no step is reused (each reuse check answers "run it"), though finished steps still save their entries. @default true */
+  readonly reuse?: boolean;
 }
 
 /** What `--no-iam` (and `iam: false` in orchestra/testing) prints: the run no longer predicts AWS. */
@@ -135,6 +137,7 @@ export class LocalRuntime {
       handlers: this.handlers,
       ...(identities === undefined ? {} : { identities }),
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+      ...(options.reuse === false ? { noReuse: true } : {}),
     });
     this.ingest = new IngestRouter(
       () => this.controller.pipelines,

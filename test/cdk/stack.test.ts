@@ -87,6 +87,19 @@ describe('OrchestraStack', () => {
     }
   });
 
+  it("fills each reused step's code identity: a Lambda's bundle and files, the model's image asset, and the step-reuse function's ARN", () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'Test-flood' } });
+    const substitutions = Object.values(machines)[0]?.Properties['DefinitionSubstitutions'];
+    expect(substitutions).toMatchObject({
+      CodeIdentity_ValidateInputs: expect.stringMatching(/^[0-9a-f]{64}$/),
+      CodeIdentity_Df2dToRaster: expect.stringMatching(/^[0-9a-f]{64}$/),
+      CodeIdentity_RunModel: expect.stringMatching(/^image asset [0-9a-f]{64}$/),
+      StepReuseFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^StepReuseFunction/), 'Arn'] },
+    });
+    // The same formula as the local runtime's (lib/bundling/code-identity.ts): the same handler, the same identity.
+    expect(substitutions['CodeIdentity_ValidateInputs']).not.toBe(substitutions['CodeIdentity_PublishManifest']);
+  });
+
   it('starts flood runs from uploads under its ingest prefix', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ prefix: 'ingest/flood/' }] } } },

@@ -276,6 +276,17 @@ describe('the console', () => {
     await page.locator('pre.logs', { hasText: '[run-model]' }).waitFor();
   }, 180_000);
 
+  it('runs the flood again from the page: every step says it was reused, linking the run it came from', async () => {
+    await startFromPage('flood', { prefix: 'ingest/flood/valley/' });
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 60_000 });
+    for (const step of ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest']) {
+      const reused = page.locator(`tr[data-step="${step}"] [data-reused-from]`);
+      await reused.waitFor();
+      expect(await reused.getByRole('link').getAttribute('href')).toMatch(/^#\/runs\/flood\/valley-/);
+    }
+    expect(await page.locator('tr[data-step="run-model"] td:nth-child(3)').innerText()).toBe('0');
+  }, 120_000);
+
   it("shows a running step's progress as it streams in, live", async () => {
     await startFromPage('progress');
     await page.locator('tr[data-step="model"]', { hasText: '40%' }).waitFor({ timeout: 15_000 });

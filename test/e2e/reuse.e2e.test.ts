@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunsClient } from '../../lib/client/runs-client';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/runs/run-record';
 import type { LocalRuntime } from '../../lib/local/runtime';
@@ -72,6 +73,36 @@ describe('the flood pipeline, run again', () => {
     const result = (await download(runtime, `runs/flood/${second.runId}/run-model/result.json`)).toString('utf8');
     expect(result).toContain(`runs/flood/${second.runId}/run-model/res/`);
     expect(result).not.toContain(first.runId);
+  });
+
+  it('records what the reuse checks and saves cost beside each step: a check and a save when computed, a check when reused', () => {
+    expect(first.cost?.steps['run-model']?.reuse?.requests).toBe(2);
+    expect(second.cost?.steps['run-model']?.reuse?.requests).toBe(1);
+    // No task ran.
+    expect(second.cost?.steps['run-model']).toMatchObject({ runs: 0, fargate: { vcpuHours: 0 } });
+    expect(second.cost?.totalUsd).toBeLessThan(first.cost?.totalUsd ?? 0);
+  });
+
+  it('gives reusedFrom and the decision through the runs API, as on AWS (from the run history)', async () => {
+    const api = await runtime.serveRunsApi();
+    try {
+      const client = createRunsClient({ baseUrl: api.url });
+      const { body: run } = await client.inspectRun({ pipeline: 'flood', runId: second.runId });
+      expect(run.steps['run-model']).toMatchObject({ status: 'SUCCEEDED', attempts: 0, reusedFrom: { runId: first.runId, step: 'run-model' } });
+      expect(Object.keys(run.steps)).toEqual(FLOOD_STEPS);
+      const { body: decision } = await client.explainStep({ pipeline: 'flood', runId: second.runId, step: 'run-model' });
+      expect(decision).toMatchObject({
+        outcome: 'reused',
+        reusedFrom: { runId: first.runId },
+        fingerprint: { 'input file hydrograph.txt': expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
+      await expect(client.explainStep({ pipeline: 'flood', runId: second.runId, step: 'nope' })).rejects.toMatchObject({ status: 404, field: 'step' });
+      // Its outputs page lists the reused step's copies.
+      const { body: outputs } = await client.listOutputs({ pipeline: 'flood', runId: second.runId });
+      expect(outputs.outputs.map((o) => `${o.step}/${o.path}`)).toContain('df2d-to-raster/flood-map.png');
+    } finally {
+      await api.close();
+    }
   });
 
   it('orchestra why names the run a step was reused from', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -66,6 +67,15 @@ describe('embedded S3', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(seen).toContain('ingest/my+data/x%41 y&z.csv');
+  });
+
+  it('copies an object whose key holds "+", "%" and spaces, decoding the copy source as S3 does (decodeURI left %2B encoded: patches/)', async () => {
+    const source = 'runs/copy/res/result_1.8E+03 %41.dat';
+    await put(source, 'snapshot');
+    const encoded = encodeURIComponent(`${s3.bucket}/${source}`).replaceAll('%2F', '/');
+    await s3.client.send(new CopyObjectCommand({ Bucket: s3.bucket, Key: 'runs/copy/copied.dat', CopySource: encoded }));
+    const copied = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'runs/copy/copied.dat' }));
+    expect(await copied.Body?.transformToString()).toBe('snapshot');
   });
 
   it('refuses a key over 1,024 bytes with KeyTooLongError, as S3 does', async () => {

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatUsd } from '../../../lib/contract/prices';
 import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
-import { duration, messageOf, Problem, pipelineLink, Status, TableHead, usePolled, when } from '../components';
+import { duration, messageOf, Problem, pipelineLink, runLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
 import { RunGraph } from '../run-graph';
 import { Outputs } from './outputs';
@@ -70,6 +70,12 @@ function Steps({
             <td>
               <Status status={step.status} />
               {step.status === 'RUNNING' && progress[id] !== undefined ? <span class="hint"> {progress[id]}%</span> : null}
+              {step.reusedFrom === undefined ? null : (
+                <span class="hint" data-reused-from={step.reusedFrom.runId}>
+                  {' '}
+                  reused from <a href={runLink({ pipeline: run.pipeline, runId: step.reusedFrom.runId })}>{step.reusedFrom.runId}</a>
+                </span>
+              )}
             </td>
             <td>{step.attempts}</td>
             <td>{duration(step.startedAt, step.stoppedAt)}</td>

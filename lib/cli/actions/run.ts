@@ -67,7 +67,7 @@ export async function run(pipelineOrFile: string, options: RunCommandOptions, ou
   };
   const outDir = resolve(options.out ?? process.env['ORCHESTRA_OUTPUT_DIR'] ?? join(projectRootOf(pipeline.graphFile), 'outputs'));
   folderOrAbsent(outDir, options.out === undefined ? 'the output folder' : '--out');
-  const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options), enforceIam: options.iam !== false });
+  const runtime = await LocalRuntime.start({ dataDir: dataDirOf(options), enforceIam: options.iam !== false, reuse: options.reuse !== false });
   if (options.iam === false) output.err(`warning: ${IAM_OFF_WARNING}`);
   // Ctrl-C or a kill stops the run as AWS StopExecution would (ABORTED, container processes killed), then exits 128 + signal.
   let stoppedBy: NodeJS.Signals | undefined;

@@ -9,6 +9,7 @@ export const runCommand = () =>
     .option('-i, --input <dir>', 'dataset folder: uploaded to the ingest prefix, whose trigger starts the run')
     .option('--json', 'print only a JSON summary of the run on stdout')
     .option('--out <dir>', 'where to copy the run outputs')
+    .option('--no-reuse', 'run every step, even one a finished run could give (its result is still saved for later runs)')
     .addOption(dataDirOption())
     .addOption(noIamOption());
 

@@ -100,7 +100,7 @@ function checkKeyedTrigger(trigger: Record<string, unknown>): Issue[] {
 }
 
 /** What the reserved prefixes (RESERVED_PREFIXES) hold. */
-const WHERE_ORCHESTRA_WRITES = "where Orchestra writes its own objects (run outputs, CLI uploads, service steps' waits, backfill plans)";
+const WHERE_ORCHESTRA_WRITES = "where Orchestra writes its own objects (run outputs, CLI uploads, service steps' waits, backfill plans, reuse entries)";
 
 const hasDotSegment = (path: string): boolean => path.split('/').some((segment) => segment === '.' || segment === '..');
 

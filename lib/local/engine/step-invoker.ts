@@ -10,7 +10,7 @@ import type { Json } from '../../compiler/asl';
 import { mapItemStateName } from '../../compiler/names';
 import { reuseStateNamesOf } from '../../compiler/reuse';
 import type { Environment } from '../../contract/environment';
-import { STEP_REUSE_MEMORY_MIB } from '../../contract/step-reuse';
+import { NO_REUSE_INPUT_FIELD, STEP_REUSE_MEMORY_MIB } from '../../contract/step-reuse';
 import type { PipelineGraph, Step } from '../../graph/schema';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
 import { defined } from '../../shared/defined';
@@ -50,6 +50,8 @@ export interface StepInvokerOptions {
   readonly processes: StepProcesses;
   /** Each step role's key pair, when the runtime enforces the deployed IAM; absent, steps use the data folder's key. */
   readonly identities?: StepIdentities | undefined;
+  /** Every reuse check of this runtime's runs answers "run it" (`orchestra run --no-reuse`). */
+  readonly noReuse?: boolean;
 }
 
 /** The environments one step runs in: the runtime's, with its role's key pair when IAM is enforced. */
@@ -96,6 +98,8 @@ function reuseHandler(pipeline: PipelineSource, stepId: string, runId: string, o
     let input = attempt.input;
     if (isJsonRecord(input) && input['code'] === LOCAL_CODE_IDENTITY_MARKER)
       input = { ...input, code: await localCodeIdentity(step, pipeline.rootDir, options.handlers, options.handlerEnvironment) };
+    // As a run started with {"noReuse": true} asks, for every run of this runtime.
+    if (options.noReuse === true && isJsonRecord(input) && isJsonRecord(input['input'])) input = { ...input, input: { ...input['input'], [NO_REUSE_INPUT_FIELD]: true } };
     const identity = options.identities?.reuseEnvironment() ?? {};
     const log = (stream: 'stdout' | 'stderr', message: string) =>
       options.store.appendLog(runId, { time: new Date().toISOString(), step: stepId, attempt: attempt.attempt, stream, message });
