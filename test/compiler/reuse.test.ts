@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileGraph, type StateMachineDefinition, walkStates } from '../../lib/compiler';
 import { specDigestOf } from '../../lib/compiler/reuse';
+import { codeIdentityPlaceholder, PLACEHOLDERS, ref } from '../../lib/contract/placeholders';
 import { validateGraphText } from '../../lib/graph';
 import type { PipelineGraph, Step } from '../../lib/graph/schema';
 import { aslErrors } from '../helpers/asl';
@@ -21,7 +22,7 @@ describe('reused steps in the compiled machine', () => {
     expect(states['Prepare run']?.['Next']).toBe('a: reuse check');
     expect(states['a: reuse check']).toMatchObject({
       Type: 'Task',
-      Resource: '${StepReuseFunctionArn}',
+      Resource: ref(PLACEHOLDERS.stepReuseFunction),
       Parameters: {
         action: 'check',
         pipeline: 'r',
@@ -31,7 +32,7 @@ describe('reused steps in the compiled machine', () => {
         dependencies: {},
         spec: expect.stringMatching(/^[0-9a-f]{64}$/),
         parameters: expect.stringMatching(/^[0-9a-f]{64}$/),
-        code: '${CodeIdentity_A}',
+        code: ref(codeIdentityPlaceholder('a')),
         reads: [],
         inputs: ['a.txt'],
       },

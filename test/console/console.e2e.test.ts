@@ -284,7 +284,7 @@ describe('the console', () => {
       await reused.waitFor();
       expect(await reused.getByRole('link').getAttribute('href')).toMatch(/^#\/runs\/flood\/valley-/);
     }
-    expect(await page.locator('tr[data-step="run-model"] td:nth-child(3)').innerText()).toBe('0');
+    expect(await page.locator('tr[data-step="run-model"] td:nth-child(3)').textContent()).toBe('0');
   }, 120_000);
 
   it("shows a running step's progress as it streams in, live", async () => {

@@ -107,7 +107,10 @@ export class RunRecorder {
   apply(event: StateEvent): void {
     this.countItems(event);
     const reuse = this.reuseStates.get(event.state);
-    if (reuse !== undefined) return this.applyReuse(event, reuse);
+    if (reuse !== undefined) {
+      this.applyReuse(event, reuse);
+      return;
+    }
     const step = event.stateType === 'Task' || event.stateType === 'Map' ? this.record.steps[event.state] : undefined;
     if (step === undefined) return;
     const time = event.time.toISOString();
