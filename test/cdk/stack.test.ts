@@ -270,8 +270,8 @@ describe('OrchestraStack', () => {
       (m) => m['Properties'] as { HttpMethod: string; AuthorizationType: string; RequestValidatorId?: unknown },
     );
 
-    expect(resources.sort()).toEqual(['keys', 'logs', 'outputs', 'pipelines', 'redrive', 'runs', 'runs', '{key}', '{pipeline}', '{runId}']);
-    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
+    expect(resources.sort()).toEqual(['keys', 'logs', 'outputs', 'pipelines', 'redrive', 'reuse', 'runs', 'runs', 'steps', '{key}', '{pipeline}', '{runId}', '{step}']);
+    expect(methods.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST']);
     expect(methods.every((m) => m.AuthorizationType === 'AWS_IAM' && m.RequestValidatorId !== undefined)).toBe(true);
     // The model is the function's own request schema (lib/contract/runs-api.ts), as JSON Schema draft-04.
     template.hasResourceProperties('AWS::ApiGateway::Model', {
