@@ -1,5 +1,6 @@
 /** Small pieces every view uses: table heads, status badges, times, durations, errors. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatUsd } from '../../lib/contract/prices';
 import { problemOf } from './api';
 import { isLive, onRunChange, type RunChange } from './live';
 
@@ -86,6 +87,9 @@ export function duration(from: string | undefined, to?: string): string {
   if (minutes < 60) return `${minutes} min ${String(Math.floor(seconds % 60)).padStart(2, '0')} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
+
+/** A cost in USD as runs are read (lib/contract/prices.ts formatUsd); empty when unknown. */
+export const dollarsOf = (usd: number | undefined): string => (usd === undefined ? '' : formatUsd(usd));
 
 export const runLink = (run: { pipeline: string; runId: string }) => `#/runs/${encodeURIComponent(run.pipeline)}/${encodeURIComponent(run.runId)}`;
 export const pipelineLink = (name: string) => `#/pipelines/${encodeURIComponent(name)}`;

@@ -17,7 +17,7 @@ import { executionLogGroupName } from '../contract/log-groups';
 import type { PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { pathParametersOf, type RouteSpec, routeEntries } from '../contract/runs-api-routes';
-import { pipelineRunsPrefixFor } from '../contract/step-event';
+import { COSTS_PREFIX, pipelineRunsPrefixFor } from '../contract/step-event';
 import { REUSE_PREFIX } from '../contract/step-reuse';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { apiGatewayModelOf } from './api-model';
@@ -137,7 +137,13 @@ export class RunsApi extends Construct {
     const ingestPrefixes = props.pipelines.flatMap((p) => p.source.graph.trigger?.ingestPrefix ?? []);
     // Why a step was reused or computed: the step-reuse function's decisions under reuse/<pipeline>/.
     const reusing = props.pipelines.filter((p) => reusedStepsOf(p.source.graph).length > 0).map((p) => `${REUSE_PREFIX}${p.source.graph.name}/`);
-    grantDataAccess(props.bucket, this.handler.role, { list: ingestPrefixes, read: [...props.pipelines.map((p) => pipelineRunsPrefixFor(p.source.graph.name)), ...reusing] });
+    // Each finished run's cost, recorded under costs/<pipeline>/ the first time a list shows it.
+    const costs = props.pipelines.map((p) => `${COSTS_PREFIX}${p.source.graph.name}/`);
+    grantDataAccess(props.bucket, this.handler.role, {
+      list: ingestPrefixes,
+      read: [...props.pipelines.map((p) => pipelineRunsPrefixFor(p.source.graph.name)), ...reusing, ...costs],
+      write: costs.map((prefix) => `${prefix}*`),
+    });
     // Named, not referenced: service steps' function needs this API's URL, so a reference to the state machines would close a cycle.
     const machines = props.pipelines.map((p) => deployedStateMachineArn(this, p.source.graph.name));
     const executions = props.pipelines.map((p) =>

@@ -38,6 +38,9 @@ export const runSummarySchema = z.object({
   status: z.string(),
   startedAt: z.string(),
   stoppedAt: z.optional(z.string()),
+  costUsd: z.optional(
+    z.number().check(z.describe("A finished run's cost on AWS at its durations, in USD, from its history (recorded the first time it is listed); see RunDetail.cost")),
+  ),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

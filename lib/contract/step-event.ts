@@ -99,7 +99,10 @@ export const WAITS_PREFIX = 'waits/';
 export const BACKFILLS_PREFIX = 'backfills/';
 /** The step-reuse function's records (lib/contract/step-reuse.ts). */
 export const REUSE_PREFIX = 'reuse/';
-export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX, BACKFILLS_PREFIX, REUSE_PREFIX];
+/** Each finished run's cost, recorded by the runs API the first time it lists the run: `costs/<pipeline>/<run id>.json`. */
+export const COSTS_PREFIX = 'costs/';
+export const runCostKey = (pipeline: string, runId: string): string => `${COSTS_PREFIX}${pipeline}/${runId}.json`;
+export const RESERVED_PREFIXES: readonly string[] = [RUNS_PREFIX, CLI_INPUTS_PREFIX, WAITS_PREFIX, BACKFILLS_PREFIX, REUSE_PREFIX, COSTS_PREFIX];
 
 /** The reserved prefix `prefix` overlaps (one contains the other), if any. */
 export const reservedPrefixOverlapping = (prefix: string): string | undefined => RESERVED_PREFIXES.find((reserved) => prefix.startsWith(reserved) || reserved.startsWith(prefix));

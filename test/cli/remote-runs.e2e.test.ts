@@ -103,7 +103,13 @@ describe('orchestra start/status/cancel/redrive over the runs API', () => {
     expect(table.stdout).toMatch(/cli-1\s+chain\s+SUCCEEDED/);
     const fromFolder = JSON.parse((await cli('runs', '--data-dir', dataDir, '--pipeline', 'chain', '--json')).stdout) as Array<Record<string, unknown>>;
     expect(fromFolder.map((r) => r['runId']).sort()).toEqual(listed.map((r) => r.runId).sort());
-    expect(fromFolder.every((r) => Object.keys(r).every((key) => ['pipeline', 'runId', 'status', 'startedAt', 'stoppedAt'].includes(key)))).toBe(true);
+    expect(fromFolder.every((r) => Object.keys(r).every((key) => ['pipeline', 'runId', 'status', 'startedAt', 'stoppedAt', 'costUsd'].includes(key)))).toBe(true);
+    // Each finished run's cost: the run record's locally, from its history through the API — one formula, one figure.
+    const costOf = (runs: ReadonlyArray<Record<string, unknown>>, runId: string) => runs.find((r) => r['runId'] === runId)?.['costUsd'];
+    expect(typeof costOf(fromFolder, 'cli-1')).toBe('number');
+    expect(costOf(listed as unknown as Array<Record<string, unknown>>, 'cli-1')).toBeCloseTo(Number(costOf(fromFolder, 'cli-1')), 12);
+    expect(table.stdout).toMatch(/DURATION\s+COST ON AWS/);
+    expect(table.stdout).toMatch(/finished run\(s\) listed: \$[\d.e-]+ on AWS at their durations/);
 
     const logs = await cli('logs', 'cli-1', '--pipeline', 'chain', '--api', api, '--step', 'b');
     expect(logs.code).toBe(0);

@@ -285,6 +285,13 @@ describe('the console', () => {
       expect(await reused.getByRole('link').getAttribute('href')).toMatch(/^#\/runs\/flood\/valley-/);
     }
     expect(await page.locator('tr[data-step="run-model"] td:nth-child(3)').textContent()).toBe('0');
+    // The runs list says what each finished run cost on AWS at its durations.
+    await page.goto(`${api.url}/#/runs?pipeline=flood`);
+    await page
+      .getByRole('table', { name: 'Runs' })
+      .locator('tbody tr td:nth-child(6)', { hasText: /^\$[\d.e-]+$/ })
+      .first()
+      .waitFor();
   }, 120_000);
 
   it("shows a running step's progress as it streams in, live", async () => {

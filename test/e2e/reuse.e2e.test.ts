@@ -97,6 +97,12 @@ describe('the flood pipeline, run again', () => {
         fingerprint: { 'input file hydrograph.txt': expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
       await expect(client.explainStep({ pipeline: 'flood', runId: second.runId, step: 'nope' })).rejects.toMatchObject({ status: 404, field: 'step' });
+      // Lists say what each finished run cost, recorded under costs/ the first time: the reused run cost less.
+      const { body: listed } = await client.listRuns({ pipeline: 'flood' });
+      const costOf = (runId: string) => listed.runs.find((r) => r.runId === runId)?.costUsd;
+      expect(costOf(second.runId)).toBeCloseTo(second.cost?.totalUsd ?? -1, 12);
+      expect(costOf(second.runId)).toBeLessThan(costOf(first.runId) ?? 0);
+      expect(JSON.parse((await download(runtime, `costs/flood/${first.runId}.json`)).toString()).totalUsd).toBe(costOf(first.runId));
       // Its outputs page lists the reused step's copies.
       const { body: outputs } = await client.listOutputs({ pipeline: 'flood', runId: second.runId });
       expect(outputs.outputs.map((o) => `${o.step}/${o.path}`)).toContain('df2d-to-raster/flood-map.png');

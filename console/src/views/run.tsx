@@ -3,9 +3,8 @@
  * redrive), its input, its redrive history, its outputs and a chosen step's logs, followed live.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { formatUsd } from '../../../lib/contract/prices';
 import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
-import { duration, messageOf, Problem, pipelineLink, runLink, Status, TableHead, usePolled, when } from '../components';
+import { dollarsOf, duration, messageOf, Problem, pipelineLink, runLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
 import { RunGraph } from '../run-graph';
 import { Outputs } from './outputs';
@@ -42,8 +41,6 @@ function useProgress(runId: string): Readonly<Record<string, number>> {
   );
   return progress;
 }
-
-const dollarsOf = (usd: number | undefined): string => (usd === undefined ? '' : formatUsd(usd));
 
 function Steps({
   run,

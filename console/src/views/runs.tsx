@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { listPipelines, listRuns, type RunFilter, type RunSummary } from '../api';
-import { Problem, runLink, Status, TableHead, usePolled, when } from '../components';
+import { dollarsOf, Problem, runLink, Status, TableHead, usePolled, when } from '../components';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT', 'PENDING_REDRIVE'];
 
@@ -96,7 +96,7 @@ export function Runs({ filter }: { filter: RunFilter }) {
       <Filters key={filterKey} filter={filter} />
       <Problem message={error} />
       <table aria-label="Runs">
-        <TableHead columns={['Run', 'Pipeline', 'Status', 'Started', 'Stopped']} />
+        <TableHead columns={['Run', 'Pipeline', 'Status', 'Started', 'Stopped', 'Cost on AWS']} />
         <tbody>
           {runs.map((run: RunSummary) => (
             <tr key={`${run.pipeline}/${run.runId}`}>
@@ -109,6 +109,7 @@ export function Runs({ filter }: { filter: RunFilter }) {
               </td>
               <td>{when(run.startedAt)}</td>
               <td>{when(run.stoppedAt)}</td>
+              <td>{dollarsOf(run.costUsd)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,6 +4,7 @@ import { RUN_STATUSES } from '../../../lib/contract/statuses';
 import { decodeRunsToken, listAllRuns } from '../all-runs';
 import { fail, limitOf, queryOf } from '../context';
 import type { RouteHandler } from '../router';
+import { withCosts } from '../run-costs';
 
 export const statusFilterOf = (status: string | undefined): ExecutionStatus | undefined => {
   if (status === undefined) return undefined;
@@ -35,5 +36,5 @@ export const listRunsEverywhere: RouteHandler<'listRunsEverywhere'> = async (eve
     if (error instanceof InvalidToken) return fail(400, 'nextToken: not a token from a previous answer of this API (or expired) — list again without it', 'nextToken');
     throw error;
   });
-  return { status: 200, body: page };
+  return { status: 200, body: { ...page, runs: await withCosts(api, page.runs) } };
 };

@@ -2,6 +2,7 @@
 import { InvalidToken, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { fail, queryOf } from '../context';
 import type { RouteHandler } from '../router';
+import { withCosts } from '../run-costs';
 import { statusFilterOf } from './list-runs-everywhere';
 
 export const listRuns: RouteHandler<'listRuns'> = async (event, api) => {
@@ -25,13 +26,16 @@ export const listRuns: RouteHandler<'listRuns'> = async (event, api) => {
     status: 200,
     body: {
       pipeline,
-      runs: (page.executions ?? []).map((e) => ({
-        pipeline,
-        runId: e.name ?? '',
-        status: e.status ?? 'RUNNING',
-        startedAt: (e.startDate ?? new Date(0)).toISOString(),
-        ...(e.stopDate === undefined ? {} : { stoppedAt: e.stopDate.toISOString() }),
-      })),
+      runs: await withCosts(
+        api,
+        (page.executions ?? []).map((e) => ({
+          pipeline,
+          runId: e.name ?? '',
+          status: e.status ?? 'RUNNING',
+          startedAt: (e.startDate ?? new Date(0)).toISOString(),
+          ...(e.stopDate === undefined ? {} : { stoppedAt: e.stopDate.toISOString() }),
+        })),
+      ),
       ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
     },
   };

@@ -17,6 +17,9 @@ const summaryOf = (run: RunRecord): RunSummary => ({
   ...(run.stoppedAt === undefined ? {} : { stoppedAt: run.stoppedAt }),
 });
 
+/** In a list, a finished run says what it cost (a run's detail has its whole `cost`). */
+const listedOf = (run: RunRecord): RunSummary => ({ ...summaryOf(run), ...(run.cost === undefined ? {} : { costUsd: run.cost.totalUsd }) });
+
 /** The API's step outcome: RETRYING is, between two attempts, a step still running. */
 const outcomeOf = (step: StepRecord): StepOutcome => ({
   status: step.status === 'RETRYING' ? 'RUNNING' : step.status,
@@ -37,7 +40,7 @@ export function dataFolderSource(dataDir: string, output: Output): RunSource {
       return scanned.runs
         .filter((run) => (filter.pipeline === undefined || run.pipeline === filter.pipeline) && (filter.status === undefined || run.status === filter.status))
         .slice(0, filter.limit)
-        .map(summaryOf);
+        .map(listedOf);
     },
     async readRun(runId: string): Promise<RunDetail> {
       const run = store().get(runId);

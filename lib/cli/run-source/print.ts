@@ -6,15 +6,20 @@ import type { SourceLogLine } from './source';
 
 const duration = (start: string, stop: string | undefined): string => (stop === undefined ? 'running' : `${((Date.parse(stop) - Date.parse(start)) / 1000).toFixed(1)} s`);
 
-const RUNS_TABLE_HEADER = `${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} DURATION`;
+const RUNS_TABLE_HEADER = `${'RUN ID'.padEnd(40)} ${'PIPELINE'.padEnd(18)} ${'STATUS'.padEnd(10)} ${'STARTED'.padEnd(20)} ${'DURATION'.padEnd(10)} COST ON AWS`;
 
 const runsTableRow = (run: RunSummary): string =>
-  `${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt)}`;
+  `${run.runId.padEnd(40)} ${run.pipeline.padEnd(18)} ${run.status.padEnd(10)} ${run.startedAt.slice(0, 19).replace('T', ' ').padEnd(20)} ${duration(run.startedAt, run.stoppedAt).padEnd(10)} ${run.costUsd === undefined ? '' : dollars(run.costUsd)}`.trimEnd();
 
 export function printRuns(runs: readonly RunSummary[], where: string, json: boolean, output: Output): void {
   if (json) output.out(JSON.stringify(runs, null, 2));
   else if (runs.length === 0) output.out(`no runs at ${where} — start one with \`orchestra run <pipeline>\`, or upload to an ingest prefix while \`orchestra up\` runs`);
-  else for (const line of [RUNS_TABLE_HEADER, ...runs.map(runsTableRow)]) output.out(line);
+  else {
+    for (const line of [RUNS_TABLE_HEADER, ...runs.map(runsTableRow)]) output.out(line);
+    const costs = runs.flatMap((run) => (run.costUsd === undefined ? [] : [run.costUsd]));
+    if (costs.length > 0)
+      output.out(`${costs.length} finished run(s) listed: ${dollars(costs.reduce((sum, usd) => sum + usd, 0))} on AWS at their durations (an estimate from their histories)`);
+  }
 }
 
 const errorText = (error: string | undefined, cause: string | undefined): string => (error === undefined ? '' : ` — ${error}: ${cause ?? ''}`);

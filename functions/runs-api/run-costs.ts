@@ -1,0 +1,47 @@
+/**
+ * Each listed run's cost (`costUsd`), the same on both targets: read from `costs/<pipeline>/<run id>.json`,
+ * else — a finished run listed for the first time — computed from its history by the one formula
+ * (lib/runtime/run-cost.ts) and recorded there, so a page of runs costs one history read per run once.
+ */
+import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import type { RunSummary } from '../../lib/contract/run-answers';
+import { runCostKey } from '../../lib/contract/step-event';
+import { executionArnOf, readExecutionHistory } from '../../lib/runtime/execution-history';
+import { runCostFrom } from '../../lib/runtime/run-cost';
+import type { RouteContext } from './context';
+
+/** History reads at once: Step Functions throttles GetExecutionHistory per account. */
+const AT_ONCE = 8;
+
+async function recordedCost(api: RouteContext, run: RunSummary): Promise<number | undefined> {
+  const { data, pipelines } = api.dependencies;
+  const described = api.describedOf(run.pipeline);
+  const machine = Object.hasOwn(pipelines, run.pipeline) ? pipelines[run.pipeline] : undefined;
+  if (data === undefined || described === undefined || machine === undefined || run.status === 'RUNNING') return undefined;
+  const key = runCostKey(run.pipeline, run.runId);
+  try {
+    const object = await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key }));
+    const recorded: unknown = JSON.parse((await object.Body?.transformToString('utf8')) ?? '');
+    if (typeof recorded === 'object' && recorded !== null && 'totalUsd' in recorded && typeof recorded.totalUsd === 'number') return recorded.totalUsd;
+  } catch (error) {
+    // Not recorded yet (S3 answers 403, not 404, for a missing key the caller may not list); a damaged one is recorded again.
+    if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.$metadata.httpStatusCode === 403)) && !(error instanceof SyntaxError))
+      throw error;
+  }
+  const cost = runCostFrom(await readExecutionHistory(api.sfn, executionArnOf(machine, run.runId)), described);
+  await data.s3.send(new PutObjectCommand({ Bucket: data.bucket, Key: key, Body: JSON.stringify(cost), ContentType: 'application/json' }));
+  return cost.totalUsd;
+}
+
+export async function withCosts(api: RouteContext, runs: readonly RunSummary[]): Promise<RunSummary[]> {
+  const costed: RunSummary[] = [];
+  for (let start = 0; start < runs.length; start += AT_ONCE) {
+    const batch = runs.slice(start, start + AT_ONCE);
+    const costs = await Promise.all(batch.map((run) => recordedCost(api, run)));
+    batch.forEach((run, index) => {
+      const costUsd = costs[index];
+      costed.push(costUsd === undefined ? run : { ...run, costUsd });
+    });
+  }
+  return costed;
+}
