@@ -19,7 +19,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 export const digestOf = (value: unknown): string => sha256(stringify(value ?? null));
 
 /** Run input fields that say how or where a run started, not what it computes from. */
-const NOT_DECIDING = new Set(['source', 'bucket', 'prefix', 'keys', 'noReuse', 'parent']);
+const NOT_DECIDING = new Set(['source', 'bucket', 'prefix', 'keys', 'inputs', 'noReuse', 'parent']);
 
 const isContainerTask = (value: unknown): boolean => isJsonRecord(value) && typeof value['taskArn'] === 'string' && Object.keys(value).length === 1;
 
@@ -45,6 +45,27 @@ async function inputParts(s3: S3Client, bucket: string, event: ReuseCheckEvent, 
   }
   const keys = Array.isArray(input['keys']) ? input['keys'].filter((key): key is string => typeof key === 'string') : [];
   for (const key of keys) if ((prefix === undefined || !key.startsWith(prefix)) && reads(key)) parts[PART.inputKey(key)] = await sha256Of(s3, inputBucket, key);
+  await dataItemParts(s3, inputBucket, input, parts);
+}
+
+/**
+ * A keyed run's data items (its input's manifest, `{type: [{key, etag}]}`), by content and path in
+ * their item's folder. The run's `key` stays a part of its own (an input field): a result may name it.
+ */
+async function dataItemParts(s3: S3Client, bucket: string, input: Readonly<Record<string, unknown>>, parts: Record<string, string>): Promise<void> {
+  const manifest = input['inputs'];
+  const runKey = input['key'];
+  if (!isJsonRecord(manifest) || typeof runKey !== 'string') return;
+  for (const [type, objects] of Object.entries(manifest)) {
+    if (!Array.isArray(objects)) continue;
+    for (const object of objects) {
+      if (!isJsonRecord(object) || typeof object['key'] !== 'string') continue;
+      const key = object['key'];
+      const folder = `/${type}/${runKey}/`;
+      const at = key.indexOf(folder);
+      parts[PART.dataItem(type, at < 0 ? key : key.slice(at + folder.length))] = await sha256Of(s3, bucket, key);
+    }
+  }
 }
 
 /** A dependency's files in this run: from its decision when it has one (its digests are recorded), else read now. */

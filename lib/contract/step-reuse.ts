@@ -120,6 +120,7 @@ export const PART = {
   inputField: (name: string) => `input field ${name}`,
   inputFile: (path: string) => `input file ${path}`,
   inputKey: (key: string) => `input object ${key}`,
+  dataItem: (type: string, path: string) => `data item ${type} file ${path}`,
   dependency: (step: string) => `dependency ${step} result`,
   dependencyFile: (step: string, path: string) => `dependency ${step} file ${path}`,
   read: (key: string) => `read ${key}`,

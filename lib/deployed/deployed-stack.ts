@@ -9,11 +9,13 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { PipelineDescription } from '../contract/pipeline-description';
 import { parseStepLogGroups, STACK_OUTPUTS } from '../contract/stack-outputs';
 import type { RunStatus } from '../contract/statuses';
 import { executionArnOf, readExecutionHistory, runIdOf, type StepOutcome, stepOutcomesFrom } from '../runtime/execution-history';
 import { decideIngest, type IngestTrigger } from '../runtime/ingest';
 import { localCredentialsOf, runningEndpoints } from '../runtime/local-endpoints';
+import { withReuseOutcomes } from '../runtime/reuse-outcomes';
 import { listAllObjects } from '../runtime/s3-list';
 import { OrchestraError } from '../shared/errors';
 import { parseJsonObject } from '../shared/json';
@@ -153,7 +155,7 @@ export class DeployedStack {
   }
 
   /** Waits for the execution to exist (the trigger is asynchronous) and to end. */
-  async waitForRun(executionArn: string, options: { timeoutMs?: number; onProgress?: (status: string) => void } = {}): Promise<DeployedRun> {
+  async waitForRun(executionArn: string, options: { timeoutMs?: number; onProgress?: (status: string) => void; description?: PipelineDescription } = {}): Promise<DeployedRun> {
     const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
     let lastStatus = '';
     for (;;) {
@@ -165,7 +167,8 @@ export class DeployedStack {
       }
       if (status !== lastStatus) options.onProgress?.(status);
       lastStatus = status;
-      if (status !== 'NOT_STARTED' && status !== 'RUNNING') return { runId: runIdOf(executionArn), executionArn, status, steps: await this.stepsOf(executionArn) };
+      if (status !== 'NOT_STARTED' && status !== 'RUNNING')
+        return { runId: runIdOf(executionArn), executionArn, status, steps: await this.stepsOf(executionArn, options.description) };
       if (Date.now() > deadline) {
         throw new DeployedStackError(
           status === 'NOT_STARTED'
@@ -188,9 +191,13 @@ export class DeployedStack {
     return count;
   }
 
-  /** Per-step outcome from the execution history: attempts are the Task's scheduled invocations. */
-  async stepsOf(executionArn: string): Promise<Record<string, StepOutcome>> {
-    return stepOutcomesFrom(await readExecutionHistory(this.sfn, executionArn));
+  /**
+   * Per-step outcome from the execution history: attempts are the Task's scheduled invocations. With
+   * the pipeline's description, the Tasks around a reused step speak for it (lib/runtime/reuse-outcomes.ts).
+   */
+  async stepsOf(executionArn: string, description?: PipelineDescription): Promise<Record<string, StepOutcome>> {
+    const history = await readExecutionHistory(this.sfn, executionArn);
+    return withReuseOutcomes(stepOutcomesFrom(history), history, description);
   }
 
   /** Log lines of one step that mention `text` (e.g. the run id), from its CloudWatch log group. */

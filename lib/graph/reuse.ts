@@ -27,13 +27,12 @@ export function effectsElsewhere(step: LooseFields): string[] {
 }
 
 /** Why a step cannot be reused, or undefined when it can (whether or not the graph asks). */
-export function reuseRefusal(graph: LooseFields, step: LooseFields): string | undefined {
+export function reuseRefusal(step: LooseFields): string | undefined {
   if (step['forEach'] !== undefined) return 'a forEach step is not reused yet: its items are not keyed one by one';
-  if (asJsonRecord(graph['trigger'])?.['mode'] === 'keyed') return "a keyed pipeline's steps read data item folders, which reuse does not key on yet";
   const effects = effectsElsewhere(step);
   if (effects.length > 0 && step['idempotent'] !== true) return `${effects.join('; ')}: say "idempotent": true if running it again changes nothing`;
   return undefined;
 }
 
 /** Whether the compiled machine checks for and saves this step's results (asked for, and possible). */
-export const isReused = (graph: PipelineGraph, step: Step): boolean => (step.reuse ?? graph.defaults?.reuse ?? false) && reuseRefusal(graph, step) === undefined;
+export const isReused = (graph: PipelineGraph, step: Step): boolean => (step.reuse ?? graph.defaults?.reuse ?? false) && reuseRefusal(step) === undefined;

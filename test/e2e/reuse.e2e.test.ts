@@ -12,6 +12,7 @@ import { createRunsClient } from '../../lib/client/runs-client';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/runs/run-record';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
 import { download, nextRunOn, ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
 
@@ -27,6 +28,14 @@ const BRANCHES: PipelineGraph = {
     'count-b': { kind: 'lambda', handler: 'test/fixtures/functions/count-chars/index.ts', parameters: { file: 'b.txt' }, inputs: ['b.txt'] },
     join: { kind: 'lambda', handler: 'test/fixtures/functions/sum-counts/index.ts', dependsOn: ['count-a', 'count-b'] },
   },
+};
+
+/** One run per key and one more per backfill that asks: a backfill of the same data items reuses. */
+const OBSERVATIONS: PipelineGraph = {
+  name: 'observations',
+  trigger: { mode: 'keyed', required: ['Alert'], reprocess: 'manual' },
+  defaults: { reuse: true },
+  steps: { measure: { kind: 'lambda', handler: 'test/fixtures/functions/item-bytes/index.ts' } },
 };
 
 let runtime: LocalRuntime;
@@ -46,7 +55,7 @@ const why = (run: RunRecord, step: string, ...flags: string[]) => cli('why', run
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'orchestra-reuse-'));
-  runtime = await startTestRuntime(['state-machines/flood.graph.json', BRANCHES], { dataDir, retryDelayMs: 1 });
+  runtime = await startTestRuntime(['state-machines/flood.graph.json', BRANCHES, OBSERVATIONS], { dataDir, retryDelayMs: 1 });
 }, 60_000);
 afterAll(() => runtime?.stop());
 
@@ -207,4 +216,37 @@ describe('a graph of two independent branches and their join', () => {
     },
     5 * 60_000,
   );
+});
+
+describe('a keyed pipeline', () => {
+  it("reuses a key's step in a backfill of the same data items, and computes it for new content", async () => {
+    const finished: RunRecord[] = [];
+    const off = runtime.on((event) => {
+      if (event.type === 'run-finished' && event.run.pipeline === 'observations') finished.push(event.run);
+    });
+    await upload(runtime, 'data/Alert/obs-1/alert.fits', 'seven b');
+    await runtime.idle();
+    const api = await runtime.serveRunsApi();
+    try {
+      const client = createRunsClient({ baseUrl: api.url });
+      const backfill = async () => {
+        const { body } = await client.startBackfill({ body: { keys: ['obs-1'], pipelines: ['observations'], ratePerSecond: 100 } });
+        for (let status = body.status; status === 'RUNNING'; status = (await client.describeBackfill({ backfillId: body.id })).body.status)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        await runtime.idle();
+      };
+      await backfill();
+      await upload(runtime, 'data/Alert/obs-1/alert.fits', 'now eleven!');
+      await backfill();
+    } finally {
+      await api.close();
+      off();
+    }
+
+    expect(finished.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    const [first, again, changed] = [defined(finished[0]), defined(finished[1]), defined(finished[2])];
+    expect(reusedFrom(again)).toEqual({ measure: first.runId });
+    expect(reusedFrom(changed)).toEqual({ measure: 'computed' });
+    expect((await why(changed, 'measure')).stdout).toMatch(/data item Alert file alert\.fits\s+changed/);
+  }, 60_000);
 });

@@ -3,11 +3,11 @@ import { type Issue, issue } from '../../contract/issues';
 import { reuseRefusal } from '../reuse';
 import type { RuleContext } from './context';
 
-export function checkReuse({ steps, raw }: RuleContext): Issue[] {
+export function checkReuse({ steps }: RuleContext): Issue[] {
   const found: Issue[] = [];
   for (const step of steps.values()) {
     if (step.raw['reuse'] !== true) continue;
-    const refusal = reuseRefusal(raw, step.raw);
+    const refusal = reuseRefusal(step.raw);
     if (refusal !== undefined) found.push(issue('invalid-reuse', ['steps', step.id, 'reuse'], `this step cannot be reused: ${refusal}`, 'remove "reuse", or set it to false'));
   }
   return found;

@@ -3,7 +3,7 @@
  * are handled asynchronously there, so "no second run" is checked after a grace period.
  */
 import { join } from 'node:path';
-import { loadPipeline } from '../../../lib/catalogue';
+import { describePipeline, loadPipeline } from '../../../lib/catalogue';
 import { DeployedStack } from '../../../lib/deployed/deployed-stack';
 import { RunStore } from '../../../lib/local/runs/run-store';
 import { ingestTriggerOf } from '../../../lib/runtime/ingest';
@@ -46,7 +46,7 @@ export class DeployedTarget implements E2ETarget {
     const trigger = ingestTriggerOf(pipeline, graph.trigger);
     if (trigger === undefined) throw new Error(`${pipeline} has no ingest prefix`);
     const executionArn = await this.stack.uploadDataset(trigger, prefix, files);
-    return this.stack.waitForRun(executionArn);
+    return this.stack.waitForRun(executionArn, { description: describePipeline(graph) });
   }
 
   async runsStartedFor(pipeline: string, prefix: string): Promise<number> {
