@@ -13,6 +13,7 @@ import { consoleTables } from './console';
 import { iamTable } from './iam';
 import { keyedTables } from './keyed';
 import { mapTables } from './map';
+import { reuseTable } from './reuse';
 import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
@@ -131,6 +132,7 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   console: consoleTables,
   'runs-api': runsApiTables,
   iam: iamTable,
+  reuse: reuseTable,
   bundles: bundleTable,
   cli: cliTable,
 };
