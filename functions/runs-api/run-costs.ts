@@ -13,16 +13,39 @@ import type { RouteContext } from './context';
 /** History reads at once: Step Functions throttles GetExecutionHistory per account. */
 const AT_ONCE = 8;
 
+/**
+ * A finished run's cost never changes: a warm function (the console polls lists) answers from memory,
+ * one memory per API (the local runtime may serve several in one process).
+ */
+const knownByApi = new WeakMap<object, Map<string, number>>();
+const KNOWN_AT_MOST = 10_000;
+function memoryOf(api: RouteContext): Map<string, number> {
+  let known = knownByApi.get(api.dependencies);
+  if (known === undefined) {
+    known = new Map();
+    knownByApi.set(api.dependencies, known);
+  }
+  if (known.size >= KNOWN_AT_MOST) known.clear();
+  return known;
+}
+
 async function recordedCost(api: RouteContext, run: RunSummary): Promise<number | undefined> {
   const { data, pipelines } = api.dependencies;
   const described = api.describedOf(run.pipeline);
   const machine = Object.hasOwn(pipelines, run.pipeline) ? pipelines[run.pipeline] : undefined;
   if (data === undefined || described === undefined || machine === undefined || run.status === 'RUNNING') return undefined;
   const key = runCostKey(run.pipeline, run.runId);
+  const known = memoryOf(api);
+  const remember = (usd: number): number => {
+    known.set(key, usd);
+    return usd;
+  };
+  const remembered = known.get(key);
+  if (remembered !== undefined) return remembered;
   try {
     const object = await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key }));
     const recorded: unknown = JSON.parse((await object.Body?.transformToString('utf8')) ?? '');
-    if (typeof recorded === 'object' && recorded !== null && 'totalUsd' in recorded && typeof recorded.totalUsd === 'number') return recorded.totalUsd;
+    if (typeof recorded === 'object' && recorded !== null && 'totalUsd' in recorded && typeof recorded.totalUsd === 'number') return remember(recorded.totalUsd);
   } catch (error) {
     // Not recorded yet (S3 answers 403, not 404, for a missing key the caller may not list); a damaged one is recorded again.
     if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.$metadata.httpStatusCode === 403)) && !(error instanceof SyntaxError))
@@ -30,7 +53,7 @@ async function recordedCost(api: RouteContext, run: RunSummary): Promise<number 
   }
   const cost = runCostFrom(await readExecutionHistory(api.sfn, executionArnOf(machine, run.runId)), described);
   await data.s3.send(new PutObjectCommand({ Bucket: data.bucket, Key: key, Body: JSON.stringify(cost), ContentType: 'application/json' }));
-  return cost.totalUsd;
+  return remember(cost.totalUsd);
 }
 
 export async function withCosts(api: RouteContext, runs: readonly RunSummary[]): Promise<RunSummary[]> {
