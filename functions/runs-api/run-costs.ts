@@ -4,6 +4,7 @@
  * (lib/runtime/run-cost.ts) and recorded there, so a page of runs costs one history read per run once.
  */
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RunSummary } from '../../lib/contract/run-answers';
 import { runCostKey } from '../../lib/contract/step-event';
 import { executionArnOf, readExecutionHistory } from '../../lib/runtime/execution-history';
@@ -67,4 +68,36 @@ export async function withCosts(api: RouteContext, runs: readonly RunSummary[]):
     });
   }
   return costed;
+}
+
+/**
+ * What a set of runs cost (a backfill's): the recorded cost of each finished one, a run not listed yet
+ * described first (a running one is counted apart, its cost not known yet).
+ */
+export async function costOfRuns(
+  api: RouteContext,
+  runs: ReadonlyArray<{ readonly pipeline: string; readonly runId: string }>,
+): Promise<{ usd: number; finishedRuns: number; runningRuns: number }> {
+  const total = { usd: 0, finishedRuns: 0, runningRuns: 0 };
+  for (let start = 0; start < runs.length; start += AT_ONCE) {
+    const costs = await Promise.all(
+      runs.slice(start, start + AT_ONCE).map(async (run) => {
+        const known = memoryOf(api).get(runCostKey(run.pipeline, run.runId));
+        if (known !== undefined) return known;
+        const machine = Object.hasOwn(api.dependencies.pipelines, run.pipeline) ? api.dependencies.pipelines[run.pipeline] : undefined;
+        if (machine === undefined) return undefined;
+        const execution = await api.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(machine, run.runId) }));
+        const status = execution.status ?? 'RUNNING';
+        return recordedCost(api, { ...run, status, startedAt: (execution.startDate ?? new Date(0)).toISOString() });
+      }),
+    );
+    for (const usd of costs) {
+      if (usd === undefined) total.runningRuns += 1;
+      else {
+        total.usd += usd;
+        total.finishedRuns += 1;
+      }
+    }
+  }
+  return total;
 }

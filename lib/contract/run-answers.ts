@@ -227,6 +227,15 @@ export const backfillSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   error: z.optional(z.string()),
+  cost: z.optional(
+    z
+      .object({
+        usd: z.number().check(z.describe('The finished runs it started, on AWS at their durations (each from its history)')),
+        finishedRuns: z.number(),
+        runningRuns: z.number().check(z.describe('Started and not finished yet: not in usd')),
+      })
+      .check(z.describe('What the runs it started cost, summed')),
+  ),
 });
 export type BackfillProgress = z.infer<typeof backfillSchema>;
 

@@ -60,6 +60,13 @@ describe('backfills', () => {
     await runtime.idle();
     expect(progress).toMatchObject({ status: 'SUCCEEDED', total: 40, done: 40, outcomes: { duplicate: 20, start: 20 } });
     expect([runsOf('once-only'), runsOf('on-request')]).toEqual([20, 40]);
+    // What the 20 runs it started cost, summed: each run's cost from its history, as its own answer gives it.
+    const { body: done } = await get(`/backfills/${String(started.body['id'])}`);
+    expect(done['cost']).toMatchObject({ finishedRuns: 20, runningRuns: 0, usd: expect.any(Number) });
+    const backfillRuns = finished.filter((run) => run.pipeline === 'on-request').slice(20);
+    const summed = backfillRuns.reduce((sum, run) => sum + (run.cost?.totalUsd ?? Number.NaN), 0);
+    expect(Number((done['cost'] as Record<string, unknown>)['usd'])).toBeCloseTo(summed, 12);
+    expect(done).not.toHaveProperty('started');
   });
 
   it('follows a backfill of named keys from the CLI, with progress, for the named pipeline only', async () => {
@@ -69,6 +76,7 @@ describe('backfills', () => {
     expect(result.stdout).toMatch(/backfill bf-\S+: 3 \(pipeline, key\) decisions at 50\/s/);
     expect(result.stdout).toMatch(/\d\d:\d\d:\d\d 3\/3 start 3/);
     expect(result.stdout).toMatch(/backfill bf-\S+: SUCCEEDED/);
+    expect(result.stdout).toMatch(/its \d finished run\(s\) cost \$[\d.e-]+ on AWS at their durations/);
     await runtime.idle();
     expect([runsOf('once-only'), runsOf('on-request')]).toEqual([20, 43]);
   });

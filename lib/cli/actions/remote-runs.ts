@@ -147,7 +147,13 @@ export async function backfill(options: OptionsOf<typeof backfillCommand>, outpu
     if (options.json !== true) output.out(`${new Date().toISOString().slice(11, 19)} ${body.done}/${body.total} ${outcomesText(body.outcomes)}`);
   }
   if (options.json === true) output.out(JSON.stringify(body, null, 2));
-  else if (body.status !== 'RUNNING') output.out(`backfill ${id}: ${body.status}${body.error === undefined ? '' : ` — ${body.error}`}`);
+  else if (body.status !== 'RUNNING') {
+    output.out(`backfill ${id}: ${body.status}${body.error === undefined ? '' : ` — ${body.error}`}`);
+    if (body.cost !== undefined)
+      output.out(
+        `its ${body.cost.finishedRuns} finished run(s) cost ${formatUsd(body.cost.usd)} on AWS at their durations${body.cost.runningRuns === 0 ? '' : ` (${body.cost.runningRuns} still running)`}`,
+      );
+  }
   return body.status === 'FAILED' ? EXIT_RUN_FAILED : EXIT_OK;
 }
 

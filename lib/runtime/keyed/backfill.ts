@@ -42,6 +42,8 @@ export interface BackfillRecord {
   readonly updatedAt: string;
   readonly error?: string;
   readonly targets: readonly BackfillTarget[];
+  /** The runs its decisions started, in order: what the backfill cost is summed over. */
+  readonly started?: ReadonlyArray<{ readonly pipeline: string; readonly runId: string }>;
 }
 
 export const backfillKey = (id: string): string => `${BACKFILLS_PREFIX}${id}.json`;
@@ -99,7 +101,9 @@ function isBackfillRecord(value: unknown): value is BackfillRecord {
     typeof value['done'] === 'number' &&
     isJsonRecord(value['outcomes']) &&
     Array.isArray(value['targets']) &&
-    value['targets'].every((target) => isJsonRecord(target) && typeof target['pipeline'] === 'string' && typeof target['key'] === 'string')
+    value['targets'].every((target) => isJsonRecord(target) && typeof target['pipeline'] === 'string' && typeof target['key'] === 'string') &&
+    (value['started'] === undefined ||
+      (Array.isArray(value['started']) && value['started'].every((run) => isJsonRecord(run) && typeof run['pipeline'] === 'string' && typeof run['runId'] === 'string')))
   );
 }
 
@@ -126,8 +130,9 @@ export async function processBackfill(options: {
   if (record.status !== 'RUNNING') return { status: 'done', done: record.done };
   let done = record.done;
   const outcomes: Record<string, number> = { ...record.outcomes };
+  const started = [...(record.started ?? [])];
   const save = (status: BackfillRecord['status'], error?: string) =>
-    writeBackfill(s3, bucket, { ...record, done, outcomes, status, updatedAt: new Date(now()).toISOString(), ...(error === undefined ? {} : { error }) });
+    writeBackfill(s3, bucket, { ...record, done, outcomes, started, status, updatedAt: new Date(now()).toISOString(), ...(error === undefined ? {} : { error }) });
   const interval = backfillIntervalMs(record.ratePerSecond);
   let next = now();
   while (done < record.targets.length) {
@@ -143,6 +148,7 @@ export async function processBackfill(options: {
     try {
       const outcome = await check(target.pipeline, target.key);
       outcomes[outcome.action] = (outcomes[outcome.action] ?? 0) + 1;
+      if (outcome.action === 'start') started.push({ pipeline: outcome.pipeline, runId: outcome.runName });
     } catch (error) {
       await save('FAILED', `${target.pipeline} ${target.key}: ${error instanceof Error ? error.message : String(error)}`);
       return { status: 'done', done };
@@ -155,4 +161,4 @@ export async function processBackfill(options: {
 }
 
 /** What the runs API answers for a backfill: its progress, without the plan. */
-export const backfillProgress = ({ targets: _targets, ...progress }: BackfillRecord) => progress;
+export const backfillProgress = ({ targets: _targets, started: _started, ...progress }: BackfillRecord) => progress;
