@@ -26,7 +26,6 @@ import type { PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
 import { codeIdentityPlaceholder, PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
-import { isReused } from '../graph/reuse';
 import { ingestTriggerOf } from '../runtime/ingest';
 import { defined } from '../shared/defined';
 import { InvariantError } from '../shared/errors';
@@ -36,6 +35,17 @@ import { stepResources } from './kinds/registry';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
+
+/** What the states around reused steps need (lib/compiler/reuse.ts): the step-reuse function and each reused step's code identity. */
+function reuseSubstitutions(source: PipelineSource, stepReuse: IFunction | undefined, taskDefinitions: Readonly<Record<string, FargateTaskDefinition>>): Record<string, string> {
+  const { graph } = source;
+  const reused = reusedStepsOf(graph);
+  if (reused.length === 0) return {};
+  if (stepReuse === undefined) throw new InvariantError(`pipeline ${graph.name} reuses steps: pass stepReuseFunction`);
+  const values: Record<string, string> = { [PLACEHOLDERS.stepReuseFunction]: stepReuse.functionArn };
+  for (const stepId of reused) values[codeIdentityPlaceholder(stepId)] = deployedCodeIdentity(defined(graph.steps[stepId], stepId), source.rootDir, taskDefinitions[stepId]);
+  return values;
+}
 
 /** One pipeline's place in a stack: its source, the data bucket, and the network of its container steps. */
 export interface PipelineProps {
@@ -115,12 +125,8 @@ export class Pipeline extends Construct {
       if (resources.logGroupName !== undefined) this.stepLogGroupNames[stepId] = resources.logGroupName;
       statements.push(...(resources.policies ?? []));
       Object.assign(wildcardReasons, resources.wildcardReasons);
-      if (isReused(graph, step)) values[codeIdentityPlaceholder(stepId)] = deployedCodeIdentity(step, source.rootDir, resources.taskDefinition);
     }
-    if (reusedStepsOf(graph).length > 0) {
-      if (props.stepReuseFunction === undefined) throw new InvariantError(`pipeline ${graph.name} reuses steps: pass stepReuseFunction`);
-      values[PLACEHOLDERS.stepReuseFunction] = props.stepReuseFunction.functionArn;
-    }
+    Object.assign(values, reuseSubstitutions(source, props.stepReuseFunction, this.taskDefinitions));
     this.substitutions = substitutionsFor(source.definitionText, values);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {
