@@ -8,10 +8,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import stringify from 'safe-stable-stringify';
 import { outputPrefixFor, pipelineRunsPrefixFor, RESULT_FILE } from '../../lib/contract/step-event';
 import { type Fingerprint, isReuseDecision, PART, type RecordedOutput, type ReuseCheckEvent, reuseDecisionKey } from '../../lib/contract/step-reuse';
+import { recordObjects, sha256Of } from '../../lib/runtime/s3-digests';
 import { listAllObjects } from '../../lib/runtime/s3-list';
 import { isJsonRecord } from '../../lib/shared/json';
 import { wildcardMatch } from '../../lib/shared/wildcard';
-import { rebased, recordObjects, sha256Of } from './objects';
+import { rebased } from './objects';
 import { readRecord } from './store';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -21,11 +21,12 @@ import {
   reuseEntryKey,
   reuseLatestKey,
 } from '../../lib/contract/step-reuse';
+import { recordObjects } from '../../lib/runtime/s3-digests';
 import { isJsonRecord } from '../../lib/shared/json';
 import { withContainerResults } from '../commons/container-results';
 import { type StepTools, stepHandler } from '../commons/step-handler';
 import { fingerprintOf, keyOf } from './fingerprint';
-import { copyOutputs, outputProblem, rebased, recordObjects } from './objects';
+import { copyOutputs, outputProblem, rebased } from './objects';
 import { readRecord, writeRecord } from './store';
 
 type ReuseEvent = StepEvent & { readonly action?: unknown };

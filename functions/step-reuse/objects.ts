@@ -2,34 +2,11 @@
  * Objects by content, for reuse: the digests a fingerprint takes, the outputs an entry records, the
  * check that they are still there unchanged, and the copy of a reused step's outputs into the new run.
  */
-import { createHash } from 'node:crypto';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RESULT_FILE } from '../../lib/contract/step-event';
 import type { RecordedOutput } from '../../lib/contract/step-reuse';
-import { listAllObjects } from '../../lib/runtime/s3-list';
 import { isJsonRecord } from '../../lib/shared/json';
 import { putObject } from '../commons/s3-objects';
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> => typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-
-/** SHA-256 of an object, streamed: inputs may be far bigger than a function's memory. */
-export async function sha256Of(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const hash = createHash('sha256');
-  const body = object.Body;
-  if (isAsyncIterable(body)) for await (const chunk of body) hash.update(chunk);
-  else if (body !== undefined) hash.update(await body.transformToByteArray());
-  return hash.digest('hex');
-}
-
-/** Every object under `prefix` with its size, ETag and SHA-256, by path relative to the prefix, sorted. */
-export async function recordObjects(s3: S3Client, bucket: string, prefix: string): Promise<RecordedOutput[]> {
-  const listed = await listAllObjects(s3, bucket, prefix);
-  const outputs = await Promise.all(
-    listed.map(async ({ key, size, etag }) => ({ path: key.slice(prefix.length), size: size ?? 0, etag: etag ?? '', sha256: await sha256Of(s3, bucket, key) })),
-  );
-  return outputs.sort((a, b) => a.path.localeCompare(b.path));
-}
 
 /** What is wrong with a recorded output now (gone, or not the bytes recorded), or undefined when it is as recorded. */
 export async function outputProblem(s3: S3Client, bucket: string, prefix: string, output: RecordedOutput): Promise<string | undefined> {

@@ -21,6 +21,7 @@ import { StackAlarms } from './parts/alarms';
 import { ContainerNetwork } from './parts/container-network';
 import { DataStorage } from './parts/data-storage';
 import { addPipelineAlarms, addPipelineOutputs } from './parts/pipeline-outputs';
+import { runProvenance } from './parts/run-provenance';
 import { stepReuseFunction } from './parts/step-reuse';
 import { Pipeline } from './pipeline';
 import { PipelinesDashboard } from './pipelines-dashboard';
@@ -111,6 +112,7 @@ export class OrchestraStack extends Stack {
         description: "the keyed triggers' ledger: arrivals, readiness and runs per (pipeline, key)",
       });
     }
+    runProvenance(this, bucket, Object.values(this.pipelines), dataItems, this.deadLetterQueue);
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
     this.runsApi = new RunsApi(this, 'RunsApi', {
       pipelines: Object.values(this.pipelines),

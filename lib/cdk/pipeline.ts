@@ -22,8 +22,9 @@ import { type IntegrationArns, taskCallStatements } from '../access/integrations
 import { pipelineInputPrefixes, stateMachineDataAccess, stepRoleAccess } from '../access/roles';
 import { multipartStatement } from '../access/statements';
 import { reusedStepsOf } from '../access/step-reuse';
-import type { PipelineSource } from '../catalogue';
+import { describePipeline, type PipelineSource } from '../catalogue';
 import { executionLogGroupName } from '../contract/log-groups';
+import type { PipelineDescription } from '../contract/pipeline-description';
 import { codeIdentityPlaceholder, PLACEHOLDERS, substitutionsFor } from '../contract/placeholders';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { ingestTriggerOf } from '../runtime/ingest';
@@ -35,6 +36,21 @@ import { stepResources } from './kinds/registry';
 import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
+
+/** What the deployed function says of a pipeline: the graph's description and where its logs are. */
+function deployedDescriptionOf(pipeline: Pipeline, stackName: string): PipelineDescription {
+  const described = describePipeline(pipeline.source.graph, pipeline.inputPrefixes);
+  return {
+    ...described,
+    executionLogGroup: executionLogGroupName(stackName, described.name),
+    steps: Object.fromEntries(
+      Object.entries(described.steps).map(([id, step]) => {
+        const logGroup = pipeline.stepLogGroupNames[id];
+        return [id, { ...step, ...(logGroup === undefined ? {} : { logGroup }) }];
+      }),
+    ),
+  };
+}
 
 /** What the states around reused steps need (lib/compiler/reuse.ts): the step-reuse function and each reused step's code identity. */
 function reuseSubstitutions(source: PipelineSource, stepReuse: IFunction | undefined, taskDefinitions: Readonly<Record<string, FargateTaskDefinition>>): Record<string, string> {
@@ -88,6 +104,11 @@ export class Pipeline extends Construct {
   /** Each Lambda and container step's CloudWatch log group, by step id. */
   readonly stepLogGroups: Record<string, ILogGroup> = {};
   readonly triggerFunction?: BuiltinFunction;
+
+  /** What Orchestra's functions say of the pipeline (the runs API, run provenance): its graph's description and where its logs are. */
+  description(): PipelineDescription {
+    return deployedDescriptionOf(this, Stack.of(this).stackName);
+  }
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);

@@ -10,11 +10,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { reusedStepsOf } from '../access/step-reuse';
-import { describePipeline } from '../catalogue';
 import { KEYED_TRIGGERS_SETTING, PIPELINE_DESCRIPTIONS_SETTING } from '../contract/bundled-config';
 import { FUNCTION_ENV } from '../contract/environment';
 import { executionLogGroupName } from '../contract/log-groups';
-import type { PipelineDescription } from '../contract/pipeline-description';
 import { deployedStateMachineName } from '../contract/resource-names';
 import { pathParametersOf, type RouteSpec, routeEntries } from '../contract/runs-api-routes';
 import { COSTS_PREFIX, pipelineRunsPrefixFor } from '../contract/step-event';
@@ -40,21 +38,6 @@ export interface RunsApiProps {
   readonly keyedConductor?: KeyedConductor;
 }
 
-/** What the deployed function says of a pipeline: the graph's description and where its logs are. */
-function deployedDescriptionOf(pipeline: Pipeline, stackName: string): PipelineDescription {
-  const described = describePipeline(pipeline.source.graph, pipeline.inputPrefixes);
-  return {
-    ...described,
-    executionLogGroup: executionLogGroupName(stackName, described.name),
-    steps: Object.fromEntries(
-      Object.entries(described.steps).map(([id, step]) => {
-        const logGroup = pipeline.stepLogGroupNames[id];
-        return [id, { ...step, ...(logGroup === undefined ? {} : { logGroup }) }];
-      }),
-    ),
-  };
-}
-
 /** The runs API on API Gateway (IAM-signed requests): start, follow, cancel and redrive runs; read their logs and outputs. */
 export class RunsApi extends Construct {
   readonly api: RestApi;
@@ -68,7 +51,7 @@ export class RunsApi extends Construct {
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
       config: {
-        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p, stack.stackName)]))),
+        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.description()]))),
         ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_SETTING]: JSON.stringify(props.keyedConductor.triggers) }),
       },
       environment: {

@@ -19,8 +19,10 @@ import type { RunChange } from '../contract/run-changes';
 import type { RunInput } from '../contract/step-event';
 import { resolveStep } from '../graph/resolve-step';
 import { ingestTriggerOf } from '../runtime/ingest';
+import { writeRunCrate } from '../runtime/provenance/write-crate';
 import type { RunLogs } from '../runtime/run-logs';
 import { InvariantError } from '../shared/errors';
+import { orchestraVersion } from '../shared/package-root';
 import { type RunsApiServer, serveRunsApi } from './endpoints/runs-api-server';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './endpoints/step-functions/server';
 import { LocalStepFunctions } from './endpoints/step-functions/service';
@@ -138,6 +140,25 @@ export class LocalRuntime {
       ...(identities === undefined ? {} : { identities }),
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       ...(options.reuse === false ? { noReuse: true } : {}),
+      // The crate beside the run's outputs, as the stack's run-provenance function writes it on AWS.
+      recordProvenance: (pipeline, record, history) =>
+        writeRunCrate({
+          s3: s3.client,
+          bucket: s3.bucket,
+          history,
+          run: {
+            pipeline: record.pipeline,
+            runId: record.runId,
+            status: record.status,
+            startedAt: record.startedAt,
+            ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
+            input: record.input,
+            ...(record.error === undefined ? {} : { error: record.error }),
+          },
+          description: describePipeline(pipeline.graph),
+          definition: pipeline.definitionText,
+          engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
+        }).then(() => undefined),
     });
     this.ingest = new IngestRouter(
       () => this.controller.pipelines,

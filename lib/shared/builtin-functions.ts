@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORCHESTRA_ROOT } from './package-root';
 
-export const BUILTIN_FUNCTIONS = ['simulate-step', 'service-call', 'ingest-trigger', 'keyed-conductor', 'runs-api', 'step-reuse'] as const;
+export const BUILTIN_FUNCTIONS = ['simulate-step', 'service-call', 'ingest-trigger', 'keyed-conductor', 'runs-api', 'step-reuse', 'run-provenance'] as const;
 export type BuiltinFunctionName = (typeof BUILTIN_FUNCTIONS)[number];
 
 /** Where the package build puts a built-in function's bundle. */

@@ -94,7 +94,9 @@ describe('keyed triggers in the stack', () => {
   });
 
   it("sends the keyed runs' status changes, and only theirs, to the conductor, which may put activity events on the default bus only", () => {
-    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) => JSON.stringify(rule).includes('aws.states'));
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (rule) => JSON.stringify(rule).includes('aws.states') && JSON.stringify(rule).includes('Conductor'),
+    );
     expect(rules).toHaveLength(1);
     const pattern = rules[0]?.['Properties'].EventPattern;
     expect(pattern).toMatchObject({ source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'] });
@@ -104,6 +106,17 @@ describe('keyed triggers in the stack', () => {
     const puts = statementsOf(template, 'KeyedTriggersConductorRole').filter((s) => s.Action === 'events:PutEvents');
     expect(puts).toHaveLength(1);
     expect(JSON.stringify(puts[0]?.Resource)).toContain(':event-bus/default');
+  });
+
+  it("sends every run's end, keyed or not, to the run-provenance function, which writes only crates beside runs' outputs", () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) => JSON.stringify(rule).includes('RunProvenanceFunction'));
+    expect(rules).toHaveLength(1);
+    const pattern = rules[0]?.['Properties'].EventPattern;
+    expect(pattern).toMatchObject({ source: ['aws.states'], detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] } });
+    for (const machine of ['Pipelineqpoecl', 'Pipelineplain']) expect(JSON.stringify(pattern.detail.stateMachineArn)).toContain(machine);
+    const puts = statementsOf(template, 'RunProvenanceFunctionRole').filter((s) => s.Action === 's3:PutObject');
+    expect(JSON.stringify(puts.map((s) => s.Resource))).toMatch(/runs\/plain\/\*\/ro-crate-metadata\.json/);
+    expect(JSON.stringify(puts.map((s) => s.Resource))).not.toMatch(/runs\/plain\/\*\/\*"/);
   });
 
   it('lets the shared simulate function write simulated products where their steps say, no further', () => {

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { dataItemAccessOf } from '../../lib/access/data-items';
 import { type IntegrationArns, taskCallStatements } from '../../lib/access/integrations';
 import { pipelineInputPrefixes, simulateRoleAccess, stateMachineDataAccess, stepRolesOf } from '../../lib/access/roles';
+import { provenanceRoleAccess } from '../../lib/access/run-provenance';
 import { serviceCallStatements } from '../../lib/access/service-calls';
 import { dataAccessStatements, multipartStatement, type StatementSpec } from '../../lib/access/statements';
 import { reuseRoleAccess } from '../../lib/access/step-reuse';
@@ -152,6 +153,13 @@ describe('the policies the local runtime enforces are the ones the stack deploys
     const access = reuseRoleAccess(pipelines, dataItemAccessOf(pipelines));
     expect(access?.write?.length).toBeGreaterThan(0);
     expect(deployedGrants(reuse.role)).toEqual(onDataBucket(dataAccessStatements(bucketArn, access ?? {}).map(grantOf)));
+  });
+
+  it("grants the run-provenance function's role exactly lib/access's provenance role", () => {
+    const provenance = stack.node.findChild('RunProvenanceFunction');
+    if (!(provenance instanceof BuiltinFunction)) throw new Error('no RunProvenanceFunction in the stack');
+    const access = provenanceRoleAccess(pipelines, dataItemAccessOf(pipelines));
+    expect(deployedGrants(provenance.role)).toEqual(onDataBucket(dataAccessStatements(bucketArn, access).map(grantOf)));
   });
 
   it("grants the shared simulate function's role exactly the simulate role of lib/access", () => {

@@ -117,7 +117,7 @@ describe('OrchestraStack', () => {
   it('runs light steps on Node 24 ARM64 Lambdas and the model on Fargate with awslogs', () => {
     const ours = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Orchestra' } } } }));
 
-    expect(ours).toHaveLength(14); // 3 flood steps, 7 nightly-catalogue steps, the flood ingest trigger, the shared simulate-step, the step-reuse function (flood reuses its steps), the runs API
+    expect(ours).toHaveLength(15); // 3 flood steps, 7 nightly-catalogue steps, the flood ingest trigger, the shared simulate-step, the step-reuse function (flood reuses its steps), run provenance, the runs API
     for (const fn of ours) expect(fn['Properties']).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RequiresCompatibilities: ['FARGATE'],

@@ -15,6 +15,7 @@ import type { LocalRuntime } from '../../lib/local/runtime';
 import { defined } from '../../lib/shared/defined';
 import { cli } from '../helpers/cli';
 import { download, nextRunOn, ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
+import { runCrateProblems } from '../helpers/run-crate-terms';
 
 const VALLEY = join(ROOT, 'examples', 'flood', 'valley');
 const FLOOD_STEPS = ['validate-inputs', 'run-model', 'df2d-to-raster', 'publish-manifest'];
@@ -120,6 +121,24 @@ describe('the flood pipeline, run again', () => {
     }
   });
 
+  it("writes each run a Workflow Run RO-Crate beside its outputs that passes the profiles' terms, a reused step saying so", async () => {
+    for (const run of [first, second]) {
+      const crate = JSON.parse((await download(runtime, `runs/flood/${run.runId}/ro-crate-metadata.json`)).toString('utf8'));
+      expect(runCrateProblems(crate)).toEqual([]);
+      const graph = crate['@graph'] as Array<Record<string, unknown>>;
+      const model = graph.find((entity) => entity['@id'] === `#run-${run.runId}/step/run-model`);
+      expect(model).toMatchObject({ '@type': 'CreateAction', actionStatus: { '@id': 'http://schema.org/CompletedActionStatus' } });
+      const reusedFromProperty = graph.find((entity) => entity['@id'] === `#run-${run.runId}/step/run-model#reusedFrom`);
+      if (run === second) expect(reusedFromProperty?.['value']).toBe(JSON.stringify({ runId: first.runId, step: 'run-model' }));
+      else expect(reusedFromProperty).toBeUndefined();
+      // The model's tool is named by its code identity; the map by its content.
+      expect(graph.find((entity) => entity['@id'] === '#tool/run-model')?.['identifier']).toMatch(/^code:/);
+      expect(graph.find((entity) => entity['@id'] === 'df2d-to-raster/flood-map.png')?.['sha256']).toMatch(/^[0-9a-f]{64}$/);
+      expect(graph.find((entity) => typeof entity['@id'] === 'string' && String(entity['@id']).endsWith('/hydrograph.txt'))?.['sha256']).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect((await download(runtime, `runs/flood/${first.runId}/workflow.asl.json`)).toString()).toContain('"StartAt"');
+  });
+
   it('orchestra why names the run a step was reused from', async () => {
     const { code, stdout } = await why(second, 'run-model');
     expect(code).toBe(0);
@@ -198,6 +217,13 @@ describe('a graph of two independent branches and their join', () => {
       const run = await sneaky.waitForRun(sneaky.startRun('sneaky', { source: 'cli', prefix: 'ingest/sneaky/set/' }).runId);
       expect(run.status).toBe('FAILED');
       expect(run.steps['peek']?.error).toMatchObject({ error: 'AccessDenied', cause: expect.stringContaining('add "b.txt" to steps.peek.inputs') });
+      // A failed run's crate says how it failed.
+      const crate = JSON.parse((await download(sneaky, `runs/sneaky/${run.runId}/ro-crate-metadata.json`)).toString('utf8'));
+      expect(runCrateProblems(crate)).toEqual([]);
+      expect((crate['@graph'] as Array<Record<string, unknown>>).find((entity) => entity['@id'] === `#run-${run.runId}`)).toMatchObject({
+        actionStatus: { '@id': 'http://schema.org/FailedActionStatus' },
+        error: expect.stringContaining('AccessDenied'),
+      });
     } finally {
       await sneaky.stop();
     }

@@ -17,7 +17,7 @@ import { resolveStep } from '../../graph/resolve-step';
 import type { PipelineGraph } from '../../graph/schema';
 import { statesExitedIn, stepOutcomesFrom, taskResultsFrom } from '../../runtime/execution-history';
 import { runCostFrom } from '../../runtime/run-cost';
-import { OrchestraError } from '../../shared/errors';
+import { messageOf, OrchestraError } from '../../shared/errors';
 import { localExecutionArn, localStateMachineArn, localSubstitutions } from '../engine/bindings';
 import { type Execution, type ExecutionOutcome, type PreparedMachine, prepareMachine, startExecution, type TaskHandler } from '../engine/engine';
 import { HISTORY_FULL, HistoryWriter } from '../engine/history-writer';
@@ -95,6 +95,8 @@ export interface RunControllerOptions extends StepInvokerOptions {
   readonly mapIO: (pipeline: string) => MapItemIO;
   /** Replaces every retry wait; for tests and benchmarks. @default - the definition's intervals */
   readonly retryDelayMs?: number;
+  /** Writes the run's provenance beside its outputs once it ended (lib/runtime/provenance), before the run is reported finished. */
+  readonly recordProvenance?: (pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]) => Promise<void>;
 }
 
 /** Each forEach step's item Task, and where its Map finds the number of items in the run state. */
@@ -230,20 +232,31 @@ export class RunController {
         if (history.full) execution.fail(HISTORY_FULL.error, HISTORY_FULL.cause);
       }
     })();
-    const finished = Promise.all([execution.result, following]).then(([ended]) => {
+    const finished = Promise.all([execution.result, following]).then(async ([ended]) => {
       // The events trail the interpreter: it may have gone on past the event that filled the history.
       const outcome: ExecutionOutcome = history.full ? { status: 'FAILED', ...HISTORY_FULL } : ended;
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
-      record.cost = runCostFrom(store.readHistory(runId), describePipeline(pipeline.graph));
+      const recorded = store.readHistory(runId);
+      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
       recorder.finish(outcome);
+      await this.provenanceOf(pipeline, record, recorded);
       this.executions.delete(runId);
       events.emit({ type: 'run-finished', run: record });
       return record;
     });
     this.executions.set(runId, { execution, finished });
     events.emit({ type: 'run-started', run: record });
+  }
+
+  /** A run's provenance that cannot be written is said in its log; the run's outcome stands. */
+  private async provenanceOf(pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]): Promise<void> {
+    try {
+      await this.options.recordProvenance?.(pipeline, record, history);
+    } catch (error) {
+      this.options.store.appendLog(record.runId, { time: new Date().toISOString(), stream: 'system', message: `provenance not written: ${messageOf(error)}` });
+    }
   }
 
   /** Resolves when the run has ended (now, or from an earlier process's record). */

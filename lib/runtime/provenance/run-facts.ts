@@ -1,0 +1,120 @@
+/**
+ * What a run's crate (./run-crate.ts) says, gathered the same way on both targets: from its Step
+ * Functions history (steps, attempts, times, reuse, cost), its pipeline description, the reuse
+ * decisions of its reused steps, and the data bucket (its input files and what it wrote, by content).
+ */
+
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { PipelineDescription } from '../../contract/pipeline-description';
+import { type ReuseDecisionAnswer, reuseDecisionSchema } from '../../contract/run-answers';
+import { runPrefixFor } from '../../contract/step-event';
+import { PART, reuseDecisionKey } from '../../contract/step-reuse';
+import { isJsonRecord } from '../../shared/json';
+import { everyStepOutcome, stepOutcomesFrom } from '../execution-history';
+import { withReuseOutcomes } from '../reuse-outcomes';
+import { runCostFrom } from '../run-cost';
+import { sha256Of } from '../s3-digests';
+import { listAllObjects } from '../s3-list';
+import { readStoredRecord } from '../stored-records';
+import { CRATE_FILE, type CrateFile, type RunFacts, WORKFLOW_FILE } from './run-crate';
+
+export interface RunSummaryFacts {
+  readonly pipeline: string;
+  readonly runId: string;
+  readonly status: string;
+  readonly startedAt: string;
+  readonly stoppedAt?: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly error?: { readonly error?: string; readonly cause?: string };
+}
+
+export interface GatherOptions {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly history: readonly HistoryEvent[];
+  readonly run: RunSummaryFacts;
+  readonly description: PipelineDescription;
+  readonly engine: RunFacts['engine'];
+}
+
+async function decisionsOf(options: GatherOptions): Promise<Record<string, ReuseDecisionAnswer>> {
+  const decisions: Record<string, ReuseDecisionAnswer> = {};
+  for (const [id, step] of Object.entries(options.description.steps)) {
+    if (step.reuseStates === undefined) continue;
+    const stored = await readStoredRecord(options.s3, options.bucket, reuseDecisionKey(options.run.pipeline, id, options.run.runId));
+    const decision = reuseDecisionSchema.safeParse(stored);
+    if (decision.success) decisions[id] = decision.data;
+  }
+  return decisions;
+}
+
+/** The run's input files (under its input prefix) by content, taking digests the reuse checks already made. */
+async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<string, ReuseDecisionAnswer>>): Promise<CrateFile[]> {
+  const { input } = options.run;
+  const bucket = typeof input['bucket'] === 'string' ? input['bucket'] : options.bucket;
+  const prefix = typeof input['prefix'] === 'string' && input['prefix'] !== '' ? input['prefix'] : undefined;
+  const keys = new Set(Array.isArray(input['keys']) ? input['keys'].filter((key): key is string => typeof key === 'string') : []);
+  if (isJsonRecord(input['inputs']))
+    for (const objects of Object.values(input['inputs']))
+      for (const object of Array.isArray(objects) ? objects : []) if (isJsonRecord(object) && typeof object['key'] === 'string') keys.add(object['key']);
+  const known = new Map<string, string>();
+  for (const decision of Object.values(decisions))
+    for (const [part, digest] of Object.entries(decision.fingerprint))
+      if (prefix !== undefined && part.startsWith(PART.inputFile(''))) known.set(`${prefix}${part.slice(PART.inputFile('').length)}`, digest);
+  const listed = prefix === undefined ? [] : await listAllObjects(options.s3, bucket, prefix);
+  for (const { key } of listed) keys.delete(key);
+  const files = [...listed, ...[...keys].map((key) => ({ key, size: undefined, etag: undefined }))];
+  return Promise.all(
+    files.map(async ({ key, size, etag }) => ({
+      id: `s3://${bucket}/${key}`,
+      size: size ?? 0,
+      sha256: known.get(key) ?? (await sha256Of(options.s3, bucket, key)),
+      ...(etag === undefined ? {} : { etag }),
+    })),
+  );
+}
+
+/** What the run wrote in its folder, by step, taking digests its reuse records already made. */
+async function outputFilesOf(options: GatherOptions, decisions: Readonly<Record<string, ReuseDecisionAnswer>>): Promise<CrateFile[]> {
+  const prefix = runPrefixFor(options.run.pipeline, options.run.runId);
+  const known = new Map<string, string>();
+  for (const [step, decision] of Object.entries(decisions)) for (const output of decision.outputs ?? []) known.set(`${step}/${output.path}`, output.sha256);
+  const listed = (await listAllObjects(options.s3, options.bucket, prefix)).filter(({ key }) => ![CRATE_FILE, WORKFLOW_FILE].includes(key.slice(prefix.length)));
+  return Promise.all(
+    listed.map(async ({ key, size, etag }) => {
+      const path = key.slice(prefix.length);
+      const step = path.includes('/') ? path.slice(0, path.indexOf('/')) : undefined;
+      return {
+        id: path,
+        size: size ?? 0,
+        sha256: known.get(path) ?? (await sha256Of(options.s3, options.bucket, key)),
+        ...(etag === undefined ? {} : { etag }),
+        ...(step === undefined ? {} : { step }),
+      };
+    }),
+  );
+}
+
+export async function gatherRunFacts(options: GatherOptions): Promise<RunFacts> {
+  const { run, description, history } = options;
+  const decisions = await decisionsOf(options);
+  const ended = run.status !== 'RUNNING';
+  const steps = everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, description), Object.keys(description.steps), ended);
+  return {
+    pipeline: run.pipeline,
+    runId: run.runId,
+    status: run.status,
+    startedAt: run.startedAt,
+    ...(run.stoppedAt === undefined ? {} : { stoppedAt: run.stoppedAt }),
+    ...(run.error === undefined ? {} : { error: run.error }),
+    source: typeof run.input['source'] === 'string' ? run.input['source'] : 'api',
+    description,
+    steps,
+    ...(ended ? { cost: runCostFrom(history, description) } : {}),
+    decisions,
+    inputs: await inputFilesOf(options, decisions),
+    outputs: await outputFilesOf(options, decisions),
+    engine: options.engine,
+  };
+}

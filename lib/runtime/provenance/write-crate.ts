@@ -1,0 +1,15 @@
+/** Writes a run's crate and the workflow it ran beside its outputs (./run-crate.ts, ./run-facts.ts). */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { runPrefixFor } from '../../contract/step-event';
+import { CRATE_FILE, runCrate, WORKFLOW_FILE } from './run-crate';
+import { type GatherOptions, gatherRunFacts } from './run-facts';
+
+/** Returns the crate's key. */
+export async function writeRunCrate(options: GatherOptions & { readonly definition: string }): Promise<string> {
+  const crate = runCrate(await gatherRunFacts(options));
+  const prefix = runPrefixFor(options.run.pipeline, options.run.runId);
+  const put = (key: string, body: string) => options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  await put(`${prefix}${WORKFLOW_FILE}`, options.definition);
+  await put(`${prefix}${CRATE_FILE}`, `${JSON.stringify(crate, null, 2)}\n`);
+  return `${prefix}${CRATE_FILE}`;
+}
