@@ -37,8 +37,8 @@ import { acknowledge, acknowledgeWildcardResources, XRAY_REASON } from './nag';
 import { deployedStateMachineArn } from './state-machine-arns';
 import { BuiltinFunction, type OrchestraFunction } from './step-function';
 
-/** What the deployed function says of a pipeline: the graph's description and where its logs are. */
-function deployedDescriptionOf(pipeline: Pipeline, stackName: string): PipelineDescription {
+/** What Orchestra's deployed functions say of a pipeline (the runs API, run provenance): its graph's description and where its logs are. */
+export function deployedDescriptionOf(pipeline: Pipeline, stackName: string = Stack.of(pipeline).stackName): PipelineDescription {
   const described = describePipeline(pipeline.source.graph, pipeline.inputPrefixes);
   return {
     ...described,
@@ -104,11 +104,6 @@ export class Pipeline extends Construct {
   /** Each Lambda and container step's CloudWatch log group, by step id. */
   readonly stepLogGroups: Record<string, ILogGroup> = {};
   readonly triggerFunction?: BuiltinFunction;
-
-  /** What Orchestra's functions say of the pipeline (the runs API, run provenance): its graph's description and where its logs are. */
-  description(): PipelineDescription {
-    return deployedDescriptionOf(this, Stack.of(this).stackName);
-  }
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);

@@ -22,7 +22,7 @@ import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import type { KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
-import type { Pipeline } from './pipeline';
+import { deployedDescriptionOf, type Pipeline } from './pipeline';
 import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
 import { BuiltinFunction } from './step-function';
@@ -51,7 +51,7 @@ export class RunsApi extends Construct {
       memoryMiB: 256,
       timeoutSeconds: 29, // API Gateway's integration limit
       config: {
-        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, p.description()]))),
+        [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(props.pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)]))),
         ...(props.keyedConductor === undefined ? {} : { [KEYED_TRIGGERS_SETTING]: JSON.stringify(props.keyedConductor.triggers) }),
       },
       environment: {

@@ -18,7 +18,7 @@ import { deployedStateMachineName } from '../../contract/resource-names';
 import { orchestraVersion } from '../../shared/package-root';
 import { grantDataAccess } from '../data-access';
 import { acknowledgeWildcardResources } from '../nag';
-import type { Pipeline } from '../pipeline';
+import { deployedDescriptionOf, type Pipeline } from '../pipeline';
 import { BuiltinFunction } from '../step-function';
 
 export const RUN_PROVENANCE_FUNCTION_NAME = 'run-provenance';
@@ -38,7 +38,7 @@ export function runProvenance(
     logGroupName: sharedLogGroupName(stack.stackName, RUN_PROVENANCE_FUNCTION_NAME),
     memoryMiB: 1024,
     timeoutSeconds: 900,
-    config: { [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(pipelines.map((p) => [p.source.graph.name, p.description()]))) },
+    config: { [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify(Object.fromEntries(pipelines.map((p) => [p.source.graph.name, deployedDescriptionOf(p)]))) },
     environment: {
       [FUNCTION_ENV.bucket]: bucket.bucketName,
       [FUNCTION_ENV.stackName]: stack.stackName,
