@@ -32,7 +32,7 @@ describe('two local runtimes in one process', () => {
     expect(secondRun.status).toBe('SUCCEEDED');
     expect(again.status).toBe('SUCCEEDED');
     expect(second.s3.endpoint).not.toBe(first.s3.endpoint);
-    expect((await second.s3.listKeys(`runs/writer/${secondRun.runId}/`)).map((o) => o.key)).toEqual([`runs/writer/${secondRun.runId}/write/manifest.json`]);
+    expect((await second.s3.listKeys(`runs/writer/${secondRun.runId}/write/`)).map((o) => o.key)).toEqual([`runs/writer/${secondRun.runId}/write/manifest.json`]);
     expect(await first.s3.listKeys(`runs/writer/${secondRun.runId}/`)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-/** `orchestra import products | diastema` and `orchestra export airflow`: graphs from and to other systems. */
+/** `orchestra import products | diastema` and `orchestra export airflow | ro-crate`: graphs from and to other systems, runs as RO-Crates. */
 import { Command } from '@commander-js/extra-typings';
-import { adopt, type Cli } from './shared';
+import { adopt, type Cli, dataDirOption } from './shared';
 
 export const importProductsCommand = () =>
   new Command('products')
@@ -26,6 +26,14 @@ export const exportAirflowCommand = () =>
     .option('--stack <name>', "read function names, task definitions and the cluster from this deployed stack's outputs (default: placeholders)")
     .option('--region <region>', "the stack's region (default: AWS_REGION)");
 
+export const exportCrateCommand = () =>
+  new Command('ro-crate')
+    .description("a local run's provenance as a Workflow Run RO-Crate (written beside its outputs when it ended; written now for a run that has none)")
+    .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
+    .option('-o, --out <ro-crate-metadata.json>', 'write it here (default: print it)')
+    .option('--graph <file>', "the run's pipeline graph, for a run without a crate, when it is not state-machines/<pipeline>.graph.json")
+    .addOption(dataDirOption());
+
 export function registerConversions(program: Command, cli: Cli): void {
   const imports = new Command('import').description('turn graphs from other systems into Orchestra pipelines');
   adopt(program, imports);
@@ -37,10 +45,14 @@ export function registerConversions(program: Command, cli: Cli): void {
     imports,
     importDiastemaCommand().action(async (file, options) => cli.exit((await import('../actions/import-diastema')).importDiastemaGraph(file, options, cli.output))),
   );
-  const exports = new Command('export').description('write a pipeline for another system');
+  const exports = new Command('export').description('write a pipeline, or a run, for another system');
   adopt(program, exports);
   adopt(
     exports,
     exportAirflowCommand().action(async (pipeline, options) => cli.exit(await (await import('../actions/export')).exportAirflowDag(pipeline, options, cli.output))),
+  );
+  adopt(
+    exports,
+    exportCrateCommand().action(async (runId, options) => cli.exit(await (await import('../actions/export-crate')).exportRunCrate(runId, options, cli.output))),
   );
 }

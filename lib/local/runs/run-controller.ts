@@ -241,8 +241,9 @@ export class RunController {
       const recorded = store.readHistory(runId);
       record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
       recorder.finish(outcome);
-      await this.provenanceOf(pipeline, record, recorded);
+      // Ended: it may be redriven at once, while its provenance is being written.
       this.executions.delete(runId);
+      await this.provenanceOf(pipeline, record, recorded);
       events.emit({ type: 'run-finished', run: record });
       return record;
     });

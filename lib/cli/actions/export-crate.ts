@@ -1,0 +1,78 @@
+/**
+ * `orchestra export ro-crate <run-id>`: a run's Workflow Run RO-Crate (lib/runtime/provenance). Every
+ * run since Orchestra writes them has one beside its outputs; for an older local run it is written
+ * now, from its record and history in the data folder (no runtime may hold the folder meanwhile).
+ */
+import { writeFileSync } from 'node:fs';
+import { describePipeline, loadPipeline } from '../../catalogue';
+import { runPrefixFor } from '../../contract/step-event';
+import { RunStore } from '../../local/runs/run-store';
+import { lockDataDir } from '../../local/storage/data-dir-lock';
+import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { readStoredText } from '../../local/storage/stored-objects';
+import { CRATE_FILE } from '../../runtime/provenance/run-crate';
+import { writeRunCrate } from '../../runtime/provenance/write-crate';
+import { UsageError } from '../../shared/errors';
+import { orchestraVersion } from '../../shared/package-root';
+import type { exportCrateCommand } from '../commands/conversions';
+import type { OptionsOf } from '../commands/shared';
+import { EXIT_OK } from '../exit-codes';
+import { dataDirOf, graphFileOf } from '../local-session';
+import type { Output } from '../output';
+
+/** Writes the crate of a run recorded in the data folder that has none yet; returns its text. */
+async function writeOlderRunCrate(dataDir: string, runId: string, graphFile: string | undefined): Promise<string> {
+  const unlock = lockDataDir(dataDir);
+  const store = new RunStore(dataDir);
+  try {
+    const record = store.get(runId);
+    const pipeline = loadPipeline(graphFile ?? graphFileOf(record.pipeline));
+    if (pipeline.name !== record.pipeline) throw new UsageError(`run ${runId} is a run of ${record.pipeline}, not of ${pipeline.name} (${graphFile ?? ''})`);
+    const s3 = await startEmbeddedS3({ dataDir });
+    try {
+      await writeRunCrate({
+        s3: s3.client,
+        bucket: s3.bucket,
+        history: store.readHistory(runId),
+        run: {
+          pipeline: record.pipeline,
+          runId,
+          status: record.status,
+          startedAt: record.startedAt,
+          ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
+          input: record.input,
+          ...(record.error === undefined ? {} : { error: record.error }),
+        },
+        description: describePipeline(pipeline.graph),
+        definition: pipeline.definitionText,
+        engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
+      });
+    } finally {
+      await s3.stop();
+    }
+    return (await readStoredText(dataDir, `${runPrefixFor(record.pipeline, runId)}${CRATE_FILE}`)) ?? '';
+  } finally {
+    await store.close();
+    unlock();
+  }
+}
+
+export async function exportRunCrate(runId: string, options: OptionsOf<typeof exportCrateCommand>, output: Output): Promise<number> {
+  const dataDir = dataDirOf(options);
+  const store = new RunStore(dataDir);
+  let pipeline: string;
+  try {
+    pipeline = store.get(runId).pipeline;
+  } finally {
+    await store.close();
+  }
+  const stored = await readStoredText(dataDir, `${runPrefixFor(pipeline, runId)}${CRATE_FILE}`);
+  const text = stored ?? (await writeOlderRunCrate(dataDir, runId, options.graph));
+  if (text === '') throw new UsageError(`run ${runId}: its crate could not be written`);
+  if (options.out === undefined) output.out(text.trimEnd());
+  else {
+    writeFileSync(options.out, text);
+    output.err(`${options.out}: the Workflow Run RO-Crate of run ${runId}${stored === undefined ? ' (written now: the run had none)' : ''}`);
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,41 @@
+/** `orchestra export ro-crate`: a run's crate from the data folder, written now for a run that ended without one. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { readStoredText } from '../../lib/local/storage/stored-objects';
+import { cli } from '../helpers/cli';
+import { ROOT, startTestRuntime, uploadFolder } from '../helpers/local-runtime';
+import { runCrateProblems } from '../helpers/run-crate-terms';
+
+const VALLEY = join(ROOT, 'examples', 'flood', 'valley');
+
+describe('orchestra export ro-crate', () => {
+  it('prints the crate a run wrote, and writes one for a run without it once no runtime holds the folder', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-export-crate-'));
+    const runtime = await startTestRuntime(['state-machines/flood.graph.json'], { dataDir, retryDelayMs: 1 });
+    let runId: string;
+    try {
+      await uploadFolder(runtime, VALLEY, 'ingest/flood/valley/');
+      await runtime.idle();
+      runId = (await runtime.waitForRun(runtime.startRun('flood', { source: 'cli', prefix: 'ingest/flood/valley/' }).runId)).runId;
+      const printed = await cli('export', 'ro-crate', runId, '--data-dir', dataDir);
+      expect(printed.code).toBe(0);
+      expect(runCrateProblems(JSON.parse(printed.stdout))).toEqual([]);
+      await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: `runs/flood/${runId}/ro-crate-metadata.json` }));
+      // While a runtime holds the folder, a crate cannot be written into it.
+      const held = await cli('export', 'ro-crate', runId, '--data-dir', dataDir);
+      expect(held.code).not.toBe(0);
+      expect(held.stderr).toContain(dataDir);
+    } finally {
+      await runtime.stop();
+    }
+    const out = join(dataDir, 'crate.json');
+    // The run's graph is found by its pipeline's name in state-machines/ (--graph names another file).
+    const written = await cli('export', 'ro-crate', runId, '--data-dir', dataDir, '--out', out);
+    expect([written.code, written.stderr]).toEqual([0, `${out}: the Workflow Run RO-Crate of run ${runId} (written now: the run had none)`]);
+    expect(runCrateProblems(JSON.parse(readFileSync(out, 'utf8')))).toEqual([]);
+    expect(await readStoredText(dataDir, `runs/flood/${runId}/ro-crate-metadata.json`)).toBe(readFileSync(out, 'utf8'));
+  }, 180_000);
+});
