@@ -19,10 +19,8 @@ import type { RunChange } from '../contract/run-changes';
 import type { RunInput } from '../contract/step-event';
 import { resolveStep } from '../graph/resolve-step';
 import { ingestTriggerOf } from '../runtime/ingest';
-import { writeRunCrate } from '../runtime/provenance/write-crate';
 import type { RunLogs } from '../runtime/run-logs';
 import { InvariantError } from '../shared/errors';
-import { orchestraVersion } from '../shared/package-root';
 import { type RunsApiServer, serveRunsApi } from './endpoints/runs-api-server';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './endpoints/step-functions/server';
 import { LocalStepFunctions } from './endpoints/step-functions/service';
@@ -38,6 +36,7 @@ import { runStepLocally } from './kinds/registry';
 import { activityOf } from './runs/activity';
 import { runChangeOf } from './runs/run-changes';
 import { RunController, type StartRunOptions } from './runs/run-controller';
+import { writeLocalRunCrate } from './runs/run-provenance';
 import type { DamagedRunRecordError, RunRecord } from './runs/run-record';
 import { RunStore } from './runs/run-store';
 import { RuntimeEvents, type RuntimeListener } from './runs/runtime-events';
@@ -141,24 +140,7 @@ export class LocalRuntime {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       ...(options.reuse === false ? { noReuse: true } : {}),
       // The crate beside the run's outputs, as the stack's run-provenance function writes it on AWS.
-      recordProvenance: (pipeline, record, history) =>
-        writeRunCrate({
-          s3: s3.client,
-          bucket: s3.bucket,
-          history,
-          run: {
-            pipeline: record.pipeline,
-            runId: record.runId,
-            status: record.status,
-            startedAt: record.startedAt,
-            ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
-            input: record.input,
-            ...(record.error === undefined ? {} : { error: record.error }),
-          },
-          description: describePipeline(pipeline.graph),
-          definition: pipeline.definitionText,
-          engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
-        }).then(() => undefined),
+      recordProvenance: (pipeline, record, history) => writeLocalRunCrate(s3.client, s3.bucket, pipeline, record, history).then(() => undefined),
     });
     this.ingest = new IngestRouter(
       () => this.controller.pipelines,

@@ -4,16 +4,15 @@
  * now, from its record and history in the data folder (no runtime may hold the folder meanwhile).
  */
 import { writeFileSync } from 'node:fs';
-import { describePipeline, loadPipeline } from '../../catalogue';
+import { loadPipeline } from '../../catalogue';
 import { runPrefixFor } from '../../contract/step-event';
+import { writeLocalRunCrate } from '../../local/runs/run-provenance';
 import { RunStore } from '../../local/runs/run-store';
 import { lockDataDir } from '../../local/storage/data-dir-lock';
 import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
 import { readStoredText } from '../../local/storage/stored-objects';
 import { CRATE_FILE } from '../../runtime/provenance/run-crate';
-import { writeRunCrate } from '../../runtime/provenance/write-crate';
 import { UsageError } from '../../shared/errors';
-import { orchestraVersion } from '../../shared/package-root';
 import type { exportCrateCommand } from '../commands/conversions';
 import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
@@ -30,23 +29,7 @@ async function writeOlderRunCrate(dataDir: string, runId: string, graphFile: str
     if (pipeline.name !== record.pipeline) throw new UsageError(`run ${runId} is a run of ${record.pipeline}, not of ${pipeline.name} (${graphFile ?? ''})`);
     const s3 = await startEmbeddedS3({ dataDir });
     try {
-      await writeRunCrate({
-        s3: s3.client,
-        bucket: s3.bucket,
-        history: store.readHistory(runId),
-        run: {
-          pipeline: record.pipeline,
-          runId,
-          status: record.status,
-          startedAt: record.startedAt,
-          ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
-          input: record.input,
-          ...(record.error === undefined ? {} : { error: record.error }),
-        },
-        description: describePipeline(pipeline.graph),
-        definition: pipeline.definitionText,
-        engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
-      });
+      await writeLocalRunCrate(s3.client, s3.bucket, pipeline, record, store.readHistory(runId));
     } finally {
       await s3.stop();
     }

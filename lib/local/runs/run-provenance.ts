@@ -1,0 +1,27 @@
+/** A local run's crate (lib/runtime/provenance), from its record and history: at its end, and for `orchestra export ro-crate`. */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { describePipeline, type PipelineSource } from '../../catalogue';
+import { writeRunCrate } from '../../runtime/provenance/write-crate';
+import { orchestraVersion } from '../../shared/package-root';
+import type { RunRecord } from './run-record';
+
+export function writeLocalRunCrate(s3: S3Client, bucket: string, pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]): Promise<string> {
+  return writeRunCrate({
+    s3,
+    bucket,
+    history,
+    run: {
+      pipeline: record.pipeline,
+      runId: record.runId,
+      status: record.status,
+      startedAt: record.startedAt,
+      ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
+      input: record.input,
+      ...(record.error === undefined ? {} : { error: record.error }),
+    },
+    description: describePipeline(pipeline.graph),
+    definition: pipeline.definitionText,
+    engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
+  });
+}
