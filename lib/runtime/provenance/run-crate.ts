@@ -114,13 +114,13 @@ function stepAction(facts: RunFacts, id: string, outcome: StepOutcome, toolId: s
   return [action, ...properties];
 }
 
-export function runCrate(facts: RunFacts): { readonly '@context': readonly string[]; readonly '@graph': readonly Entity[] } {
+const toolOf = (id: string): string => `#tool/${id}`;
+const PROFILES = [RUN_CRATE_PROFILES.process, RUN_CRATE_PROFILES.workflow, RUN_CRATE_PROFILES.provenance, WORKFLOW_RO_CRATE];
+
+/** Prospective provenance: the crate itself, the workflow (the compiled machine), its steps and their tools. */
+function workflowEntities(facts: RunFacts): Entity[] {
   const { pipeline, runId, description } = facts;
-  const runAction = `#run-${runId}`;
-  const engineId = `#engine-${facts.engine.name.toLowerCase()}`;
-  const agentId = `#agent-${facts.source}`;
   const stepIds = Object.keys(description.steps);
-  const toolOf = (id: string) => `#tool/${id}`;
   const tools: Entity[] = stepIds.map((id) => {
     const step = description.steps[id];
     const code = facts.decisions[id]?.fingerprint['code'];
@@ -133,20 +133,7 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
     };
   });
   const howToSteps: Entity[] = stepIds.map((id, position) => ({ '@id': `#step/${id}`, '@type': 'HowToStep', name: id, position: String(position), workExample: ref(toolOf(id)) }));
-  const attempts = stepIds.flatMap((id) => {
-    const outcome = facts.steps[id];
-    return outcome === undefined || (outcome.status === 'SKIPPED' && outcome.attempts === 0) || outcome.status === 'PENDING' ? [] : stepAction(facts, id, outcome, toolOf(id));
-  });
-  const controls: Entity[] = attempts
-    .filter((entity) => entity['@type'] === 'CreateAction')
-    .map((action) => {
-      const id = action['@id'].slice(`${runAction}/step/`.length);
-      return { '@id': `#control/${id}`, '@type': 'ControlAction', name: `orchestrate ${id}`, instrument: ref(`#step/${id}`), object: ref(action['@id']) };
-    });
-  const failed = facts.status !== 'SUCCEEDED' && facts.status !== 'RUNNING';
-  const runProperties = facts.cost === undefined ? [] : [property(runAction, 'costUsd', facts.cost.totalUsd), property(runAction, 'pricesAsOf', facts.cost.prices.asOf)];
-  const profiles = [RUN_CRATE_PROFILES.process, RUN_CRATE_PROFILES.workflow, RUN_CRATE_PROFILES.provenance, WORKFLOW_RO_CRATE];
-  const graph: Entity[] = [
+  return [
     { '@id': CRATE_FILE, '@type': 'CreativeWork', about: ref('./'), conformsTo: [ref(RO_CRATE), ref(WORKFLOW_RO_CRATE)] },
     {
       '@id': './',
@@ -155,13 +142,13 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
       description: `What run ${runId} of the Orchestra pipeline ${pipeline} did: its workflow, steps, inputs and outputs.`,
       datePublished: facts.stoppedAt ?? facts.startedAt,
       license: ref('#license'),
-      conformsTo: profiles.map(ref),
+      conformsTo: PROFILES.map(ref),
       mainEntity: ref(WORKFLOW_FILE),
-      mentions: ref(runAction),
+      mentions: ref(`#run-${runId}`),
       hasPart: [ref(WORKFLOW_FILE), ...facts.outputs.map((file) => ref(file.id))],
     },
     { '@id': '#license', '@type': 'CreativeWork', name: 'The terms of the lab that ran it: the pipeline graph names none' },
-    ...profiles.map((id) => ({
+    ...PROFILES.map((id) => ({
       '@id': id,
       '@type': 'CreativeWork',
       name: id.includes('workflowhub') ? 'Workflow RO-Crate' : `${id.split('/').at(-2) ?? ''} run crate`,
@@ -179,6 +166,29 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
     { '@id': '#amazon-states-language', '@type': 'ComputerLanguage', name: 'Amazon States Language', url: ref('https://states-language.net/spec.html') },
     ...howToSteps,
     ...tools,
+  ];
+}
+
+/** Retrospective provenance: who ran it, the run, each step's run and its orchestration, their files. */
+function runEntities(facts: RunFacts): Entity[] {
+  const { pipeline, runId } = facts;
+  const runAction = `#run-${runId}`;
+  const engineId = `#engine-${facts.engine.name.toLowerCase()}`;
+  const agentId = `#agent-${facts.source}`;
+  const attempts = Object.keys(facts.description.steps).flatMap((id) => {
+    const outcome = facts.steps[id];
+    return outcome === undefined || (outcome.status === 'SKIPPED' && outcome.attempts === 0) || outcome.status === 'PENDING' ? [] : stepAction(facts, id, outcome, toolOf(id));
+  });
+  const controls: Entity[] = attempts
+    .filter((entity) => entity['@type'] === 'CreateAction')
+    .map((action) => {
+      const id = action['@id'].slice(`${runAction}/step/`.length);
+      return { '@id': `#control/${id}`, '@type': 'ControlAction', name: `orchestrate ${id}`, instrument: ref(`#step/${id}`), object: ref(action['@id']) };
+    });
+  const failed = facts.status !== 'SUCCEEDED' && facts.status !== 'RUNNING';
+  const runProperties = facts.cost === undefined ? [] : [property(runAction, 'costUsd', facts.cost.totalUsd), property(runAction, 'pricesAsOf', facts.cost.prices.asOf)];
+  const times = { startTime: facts.startedAt, ...(facts.stoppedAt === undefined ? {} : { endTime: facts.stoppedAt }) };
+  return [
     {
       '@id': engineId,
       '@type': 'SoftwareApplication',
@@ -195,8 +205,7 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
       instrument: ref(engineId),
       object: controls.map((control) => ref(control['@id'])),
       result: ref(runAction),
-      startTime: facts.startedAt,
-      ...(facts.stoppedAt === undefined ? {} : { endTime: facts.stoppedAt }),
+      ...times,
     },
     {
       '@id': runAction,
@@ -204,8 +213,7 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
       name: `Run ${runId} of ${pipeline}`,
       instrument: ref(WORKFLOW_FILE),
       agent: ref(agentId),
-      startTime: facts.startedAt,
-      ...(facts.stoppedAt === undefined ? {} : { endTime: facts.stoppedAt }),
+      ...times,
       actionStatus: ref(`http://schema.org/${failed ? 'FailedActionStatus' : facts.status === 'SUCCEEDED' ? 'CompletedActionStatus' : 'ActiveActionStatus'}`),
       ...(facts.error?.error === undefined ? {} : { error: `${facts.error.error}: ${facts.error.cause ?? ''}` }),
       object: facts.inputs.map((file) => ref(file.id)),
@@ -218,5 +226,8 @@ export function runCrate(facts: RunFacts): { readonly '@context': readonly strin
     ...facts.inputs.map(fileEntity),
     ...facts.outputs.map(fileEntity),
   ];
-  return { '@context': [`${RO_CRATE}/context`, 'https://w3id.org/ro/terms/workflow-run/context'], '@graph': graph };
+}
+
+export function runCrate(facts: RunFacts): { readonly '@context': readonly string[]; readonly '@graph': readonly Entity[] } {
+  return { '@context': [`${RO_CRATE}/context`, 'https://w3id.org/ro/terms/workflow-run/context'], '@graph': [...workflowEntities(facts), ...runEntities(facts)] };
 }
