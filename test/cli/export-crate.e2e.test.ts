@@ -23,6 +23,17 @@ describe('orchestra export ro-crate', () => {
       const printed = await cli('export', 'ro-crate', runId, '--data-dir', dataDir);
       expect(printed.code).toBe(0);
       expect(runCrateProblems(JSON.parse(printed.stdout))).toEqual([]);
+      // Through a runs API (a deployed stack's with --stack): the crate is one of the run's outputs.
+      const api = await runtime.serveRunsApi();
+      try {
+        const served = await cli('export', 'ro-crate', runId, '--pipeline', 'flood', '--api', api.url);
+        expect(served.code).toBe(0);
+        expect(served.stdout).toBe(printed.stdout);
+        const noPipeline = await cli('export', 'ro-crate', runId, '--api', api.url);
+        expect([noPipeline.code, noPipeline.stderr]).toEqual([2, 'error: --pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)']);
+      } finally {
+        await api.close();
+      }
       await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: `runs/flood/${runId}/ro-crate-metadata.json` }));
       // While a runtime holds the folder, a crate cannot be written into it.
       const held = await cli('export', 'ro-crate', runId, '--data-dir', dataDir);

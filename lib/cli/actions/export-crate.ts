@@ -18,6 +18,7 @@ import type { OptionsOf } from '../commands/shared';
 import { EXIT_OK } from '../exit-codes';
 import { dataDirOf, graphFileOf } from '../local-session';
 import type { Output } from '../output';
+import { RunsApiClient } from '../runs-api-client';
 
 /** Writes the crate of a run recorded in the data folder that has none yet; returns its text. */
 async function writeOlderRunCrate(dataDir: string, runId: string, graphFile: string | undefined): Promise<string> {
@@ -40,17 +41,35 @@ async function writeOlderRunCrate(dataDir: string, runId: string, graphFile: str
   }
 }
 
-export async function exportRunCrate(runId: string, options: OptionsOf<typeof exportCrateCommand>, output: Output): Promise<number> {
-  const dataDir = dataDirOf(options);
-  const store = new RunStore(dataDir);
-  let pipeline: string;
-  try {
-    pipeline = store.get(runId).pipeline;
-  } finally {
-    await store.close();
+/** A deployed (or served) run's crate: one of its outputs, fetched through its presigned URL. */
+async function servedCrate(runId: string, options: OptionsOf<typeof exportCrateCommand>): Promise<string> {
+  if (options.pipeline === undefined) throw new UsageError('--pipeline <name> is needed with --api or --stack (run ids are unique per pipeline)');
+  const client = await RunsApiClient.connect(options, dataDirOf(options));
+  for (let nextToken: string | undefined, first = true; first || nextToken !== undefined; first = false) {
+    const { body } = await client.api.listOutputs({ pipeline: options.pipeline, runId, query: nextToken === undefined ? {} : { nextToken } });
+    const crate = body.outputs.find((o) => o.step === '' && o.path === CRATE_FILE);
+    if (crate !== undefined) return (await fetch(crate.url)).text();
+    nextToken = body.nextToken;
   }
-  const stored = await readStoredText(dataDir, `${runPrefixFor(pipeline, runId)}${CRATE_FILE}`);
-  const text = stored ?? (await writeOlderRunCrate(dataDir, runId, options.graph));
+  throw new UsageError(`run ${runId} of ${options.pipeline} has no ${CRATE_FILE}: it is written when a run ends (by the stack's run-provenance function on AWS)`);
+}
+
+export async function exportRunCrate(runId: string, options: OptionsOf<typeof exportCrateCommand>, output: Output): Promise<number> {
+  let text: string;
+  let stored: string | undefined;
+  if (options.api !== undefined || options.stack !== undefined) text = stored = await servedCrate(runId, options);
+  else {
+    const dataDir = dataDirOf(options);
+    const store = new RunStore(dataDir);
+    let pipeline: string;
+    try {
+      pipeline = store.get(runId).pipeline;
+    } finally {
+      await store.close();
+    }
+    stored = await readStoredText(dataDir, `${runPrefixFor(pipeline, runId)}${CRATE_FILE}`);
+    text = stored ?? (await writeOlderRunCrate(dataDir, runId, options.graph));
+  }
   if (text === '') throw new UsageError(`run ${runId}: its crate could not be written`);
   if (options.out === undefined) output.out(text.trimEnd());
   else {

@@ -1,6 +1,6 @@
 /** `orchestra import products | diastema` and `orchestra export airflow | ro-crate`: graphs from and to other systems, runs as RO-Crates. */
 import { Command } from '@commander-js/extra-typings';
-import { adopt, type Cli, dataDirOption } from './shared';
+import { adopt, type Cli, sourceOptions } from './shared';
 
 export const importProductsCommand = () =>
   new Command('products')
@@ -27,12 +27,14 @@ export const exportAirflowCommand = () =>
     .option('--region <region>', "the stack's region (default: AWS_REGION)");
 
 export const exportCrateCommand = () =>
-  new Command('ro-crate')
-    .description("a local run's provenance as a Workflow Run RO-Crate (written beside its outputs when it ended; written now for a run that has none)")
-    .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
-    .option('-o, --out <ro-crate-metadata.json>', 'write it here (default: print it)')
-    .option('--graph <file>', "the run's pipeline graph, for a run without a crate, when it is not state-machines/<pipeline>.graph.json")
-    .addOption(dataDirOption());
+  sourceOptions(
+    new Command('ro-crate')
+      .description("a run's provenance as a Workflow Run RO-Crate (written beside its outputs when it ended; for an older local run, written now)")
+      .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
+      .option('-o, --out <ro-crate-metadata.json>', 'write it here (default: print it)')
+      .option('--pipeline <name>', "the run's pipeline (needed with --api / --stack)")
+      .option('--graph <file>', "the run's pipeline graph, for a local run without a crate, when it is not state-machines/<pipeline>.graph.json"),
+  );
 
 export function registerConversions(program: Command, cli: Cli): void {
   const imports = new Command('import').description('turn graphs from other systems into Orchestra pipelines');
