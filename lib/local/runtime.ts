@@ -405,7 +405,8 @@ export class LocalRuntime {
 
   /** Resolves once no upload is being processed and no run is in flight. */
   async idle(): Promise<void> {
-    while (this.ingest.busy || this.keyed.busy || this.controller.activeRuns > 0) await Promise.all([this.ingest.settle(), this.keyed.settle(), ...this.controller.inFlight]);
+    while (this.ingest.busy || this.keyed.busy || this.controller.activeRuns > 0 || this.controller.finishing > 0)
+      await Promise.all([this.ingest.settle(), this.keyed.settle(), ...this.controller.inFlight]);
   }
 
   get activeRuns(): number {

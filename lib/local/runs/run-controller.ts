@@ -124,6 +124,7 @@ function reuseStateRolesOf(graph: PipelineGraph): Map<string, ReuseStateRole> {
 export class RunController {
   private readonly pipelinesByName = new Map<string, PreparedPipeline>();
   private readonly executions = new Map<string, { execution: Execution; finished: Promise<RunRecord> }>();
+  private readonly provenanceWrites = new Set<Promise<void>>();
 
   constructor(private readonly options: RunControllerOptions) {}
 
@@ -241,9 +242,12 @@ export class RunController {
       const recorded = store.readHistory(runId);
       record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
       recorder.finish(outcome);
-      // Ended: it may be redriven at once, while its provenance is being written.
+      // Ended: it may be redriven at once, while its provenance is being written (idle() waits for that too).
       this.executions.delete(runId);
-      await this.provenanceOf(pipeline, record, recorded);
+      const writing = this.provenanceOf(pipeline, record, recorded);
+      this.provenanceWrites.add(writing);
+      await writing;
+      this.provenanceWrites.delete(writing);
       events.emit({ type: 'run-finished', run: record });
       return record;
     });
@@ -275,9 +279,14 @@ export class RunController {
     return active !== undefined;
   }
 
-  /** Every run in flight, as promises of their final records. */
-  get inFlight(): Promise<RunRecord>[] {
-    return [...this.executions.values()].map((e) => e.finished);
+  /** Every run in flight, as promises of their final records, and the provenance of runs that just ended. */
+  get inFlight(): Promise<unknown>[] {
+    return [...[...this.executions.values()].map((e) => e.finished), ...this.provenanceWrites];
+  }
+
+  /** Runs ended whose provenance is being written (they are reported finished once it is). */
+  get finishing(): number {
+    return this.provenanceWrites.size;
   }
 
   get activeRuns(): number {
