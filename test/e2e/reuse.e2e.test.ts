@@ -106,7 +106,8 @@ describe('the flood pipeline, run again', () => {
         reusedFrom: { runId: first.runId },
         fingerprint: { 'input file hydrograph.txt': expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
-      await expect(client.explainStep({ pipeline: 'flood', runId: second.runId, step: 'nope' })).rejects.toMatchObject({ status: 404, field: 'step' });
+      for (const step of ['nope', '__proto__'])
+        await expect(client.explainStep({ pipeline: 'flood', runId: second.runId, step })).rejects.toMatchObject({ status: 404, field: 'step' });
       // Lists say what each finished run cost, recorded under costs/ the first time: the reused run cost less.
       const { body: listed } = await client.listRuns({ pipeline: 'flood' });
       const costOf = (runId: string) => listed.runs.find((r) => r.runId === runId)?.costUsd;
@@ -143,6 +144,17 @@ describe('the flood pipeline, run again', () => {
     const { code, stdout } = await why(second, 'run-model');
     expect(code).toBe(0);
     expect(stdout).toContain(`run-model of run ${second.runId} (flood): reused from run ${first.runId}`);
+  });
+
+  it('orchestra why refuses a step the run does not have (a prototype name too) and a run it does not know, saying what there is', async () => {
+    for (const step of ['nope', '__proto__', 'constructor']) {
+      const answer = await why(second, step);
+      expect([answer.code, answer.stderr]).toEqual([2, `error: run ${second.runId} has no step "${step}" (steps: ${FLOOD_STEPS.join(', ')})`]);
+    }
+    const unknown = await cli('why', 'no-such-run', 'run-model', '--data-dir', dataDir);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('no-such-run');
+    expect(`${unknown.stderr}`).not.toContain('    at ');
   });
 
   it(
