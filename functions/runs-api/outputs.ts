@@ -8,6 +8,7 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
+  isStepReport,
   MAX_OUTPUTS_ANSWER_BYTES,
   MAX_OUTPUTS_LISTED,
   MAX_PREVIEWS,
@@ -39,6 +40,7 @@ const CONTENT_TYPES: Readonly<Record<string, { readonly type: string; readonly t
 };
 
 const extensionOf = (key: string): string => /\.([A-Za-z0-9]+)$/.exec(key)?.[1]?.toLowerCase() ?? '';
+const HTML_REPORT = { type: 'text/html', text: false } as const;
 const contentTypeOf = (key: string) => CONTENT_TYPES[extensionOf(key)] ?? { type: 'application/octet-stream', text: false };
 /** RFC 6266 filename: quotes and non-ASCII characters replaced (the UTF-8 form carries the real name). */
 const dispositionOf = (name: string): string => `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -82,7 +84,8 @@ export async function listRunOutputs(
       const [first = '', ...rest] = key.slice(prefix.length).split('/');
       // A file straight under the run's prefix (no step folder) belongs to no step.
       const [step, path] = rest.length === 0 ? ['', first] : [first, rest.join('/')];
-      const kind = contentTypeOf(key);
+      // A step's HTML report is shown as HTML, in the console's sandboxed frame; any other HTML file downloads.
+      const kind = path === 'report.html' && isStepReport({ step, path }) ? HTML_REPORT : contentTypeOf(key);
       // Decided before any await, so the previews go to the first text files in key order.
       const previewed = kind.text && size <= PREVIEW_MAX_BYTES && previews++ < MAX_PREVIEWS;
       const sign = (disposition?: string) =>

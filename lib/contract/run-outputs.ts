@@ -36,3 +36,12 @@ export function keyOfOutputsToken(token: string, prefix: string): string | undef
   const key = Buffer.from(token, 'base64url').toString('utf8');
   return key.startsWith(prefix) && outputsTokenOf(key) === token ? key : undefined;
 }
+
+/**
+ * A step's report: a file of one of these names in its folder, shown on the run's page (HTML in a
+ * sandboxed frame that may run no script, Markdown as text, images as images). The first name found wins.
+ */
+export const STEP_REPORT_FILES = ['report.html', 'report.md', 'report.svg', 'report.png'] as const;
+
+/** Whether an output (step, path in its folder) is its step's report. */
+export const isStepReport = (output: { readonly step: string; readonly path: string }): boolean => output.step !== '' && STEP_REPORT_FILES.some((name) => name === output.path);

@@ -191,6 +191,20 @@ describe('the console', () => {
     expect(results.filter((title) => !/^(ro-crate-metadata|workflow\.asl)\.json$/.test(title))).toEqual([]);
   });
 
+  it("shows a step's report in a frame where its scripts do not run and cannot reach the console", async () => {
+    await startFromPage('quick');
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
+    const runId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+    const hostile = '<!doctype html><h1>Quick report</h1><p id="ran">no</p><script>document.getElementById("ran").textContent = "yes"; parent.document.title = "pwned";</script>';
+    await upload(runtime, `runs/quick/${runId}/a/report.html`, hostile);
+    await page.reload();
+    const frame = page.frameLocator('iframe[title="Report of a"]');
+    await frame.getByRole('heading', { name: 'Quick report' }).waitFor();
+    expect(await frame.locator('#ran').textContent()).toBe('no');
+    expect(await page.title()).not.toBe('pwned');
+    expect(await page.locator('iframe[title="Report of a"]').getAttribute('sandbox')).toBe('');
+  });
+
   it('lists a run of many files a page at a time: More files loads the rest, each once (issue 29, item 17)', async () => {
     await startFromPage('quick');
     await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
@@ -273,6 +287,15 @@ describe('the console', () => {
       .getByRole('link', { name: 'Download' });
     expect(await download.count()).toBe(1);
     expect(await download.getAttribute('href')).toContain('X-Amz-Signature=');
+    // The flood map and hydrographs as the run's report, in a frame that may run no script.
+    const report = page.locator('iframe[title="Report of df2d-to-raster"]');
+    await report.waitFor();
+    expect(await report.getAttribute('sandbox')).toBe('');
+    await page
+      .frameLocator('iframe[title="Report of df2d-to-raster"]')
+      .getByRole('heading', { name: /^Flood report: / })
+      .waitFor();
+    expect(await page.frameLocator('iframe[title="Report of df2d-to-raster"]').getByRole('img', { name: 'Flood map' }).count()).toBe(1);
     await page.getByRole('button', { name: /^run-model: SUCCEEDED/ }).click();
     await page.getByRole('heading', { name: 'Logs of run-model' }).waitFor();
     await page.locator('pre.logs', { hasText: '[run-model]' }).waitFor();

@@ -305,6 +305,24 @@ describe('runs API served locally', () => {
     expect(rebound.body).toContain('Host \\"attacker.example:4570\\" is not a loopback address');
   });
 
+  it("serves a step's HTML report as HTML (for the console's sandboxed frame), and any other HTML file as a download", async () => {
+    const started = await http('POST', '/pipelines/quick/runs', { runId: 'with-report' });
+    await settled(String(started.location));
+    await upload(runtime, 'runs/quick/with-report/only/report.html', '<h1>report</h1>');
+    await upload(runtime, 'runs/quick/with-report/only/page.html', '<h1>page</h1>');
+    await upload(runtime, 'runs/quick/with-report/only/deeper/report.html', '<h1>not a report</h1>');
+
+    const outputs = ofSteps((await http('GET', '/pipelines/quick/runs/with-report/outputs')).body['outputs']);
+
+    expect(outputs.map((o) => [o['path'], o['contentType']])).toEqual([
+      ['deeper/report.html', 'application/octet-stream'],
+      ['page.html', 'application/octet-stream'],
+      ['report.html', 'text/html'],
+    ]);
+    const shown = await fetch(String(outputs[2]?.['url']));
+    expect([shown.headers.get('content-type'), await shown.text()]).toEqual(['text/html', '<h1>report</h1>']);
+  });
+
   it('previews the first 20 small text files in key order, and lists the rest with their links', async () => {
     const started = await http('POST', '/pipelines/quick/runs', { runId: 'many-texts' });
     await settled(String(started.location));

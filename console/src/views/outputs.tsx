@@ -1,6 +1,7 @@
 /** A run's outputs: each file with its size and a download link; images shown, small text, JSON and CSV previewed. */
 import { parse } from 'csv-parse/browser/esm/sync';
 import { useEffect, useState } from 'preact/hooks';
+import { isStepReport } from '../../../lib/contract/run-outputs';
 import { getOutputs, type RunOutput, type RunOutputsAnswer } from '../api';
 import { messageOf, Problem, TableHead, usePolled } from '../components';
 
@@ -67,6 +68,36 @@ function OutputList({ outputs, label }: { outputs: readonly RunOutput[]; label: 
 }
 
 /**
+ * Each step's report (lib/contract/run-outputs.ts): an HTML report in a frame sandboxed with no
+ * permission at all (no script, no form, no navigation of the console, its own opaque origin), images
+ * as images (an SVG in an <img> runs no script), Markdown as the text it is.
+ */
+function Reports({ outputs }: { outputs: readonly RunOutput[] }) {
+  const reports = outputs.filter((output) => output.unfinished !== true && isStepReport(output));
+  const firstPerStep = reports.filter((report, index) => reports.findIndex((other) => other.step === report.step) === index);
+  if (firstPerStep.length === 0) return null;
+  return (
+    <section aria-labelledby="reports-title">
+      <h3 id="reports-title">Reports</h3>
+      {firstPerStep.map((report) => (
+        <figure key={report.key} class="report" data-report={report.step}>
+          <figcaption>
+            Report of <strong>{report.step}</strong>
+          </figcaption>
+          {report.path.endsWith('.html') ? (
+            <iframe sandbox="" src={report.url} title={`Report of ${report.step}`} class="report-frame" referrerpolicy="no-referrer" />
+          ) : report.path.endsWith('.md') ? (
+            <pre class="preview-text">{report.preview ?? ''}</pre>
+          ) : (
+            <img src={report.url} alt={`Report of ${report.step}`} class="preview-image" />
+          )}
+        </figure>
+      ))}
+    </section>
+  );
+}
+
+/**
  * The first page is followed live; further pages are loaded on demand and kept while the run's page is
  * open (a file listed twice, when the first page grew, is shown once).
  */
@@ -97,6 +128,7 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
   const unfinished = outputs.filter((output) => output.unfinished === true);
   return (
     <section aria-labelledby="outputs-title">
+      <Reports outputs={outputs} />
       <h3 id="outputs-title">Outputs</h3>
       <Problem message={error ?? moreError} />
       {value !== undefined && outputs.length === 0 ? <p>No outputs yet.</p> : null}

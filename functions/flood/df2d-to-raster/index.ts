@@ -18,6 +18,7 @@ import { getText, putObject } from '../../commons/s3-objects';
 import { stepHandler } from '../../commons/step-handler';
 import { hydrographChart } from './plot';
 import { renderFloodMap, WET_THRESHOLD_M } from './render';
+import { floodReportHtml } from './report';
 
 /** 10800 → "3 h 00 min"; 600 → "10 min". */
 export const duration = (seconds: number): string => {
@@ -25,7 +26,7 @@ export const duration = (seconds: number): string => {
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 };
 
-export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png', hydrographs: 'hydrographs.svg' } as const;
+export const OUTPUTS = { finalDepth: 'final-depth.tif', maxDepth: 'max-depth.tif', map: 'flood-map.png', hydrographs: 'hydrographs.svg', report: 'report.html' } as const;
 
 /** The dependency results this step needs: the checked case and run-model's snapshot list. */
 interface CheckedCase {
@@ -103,11 +104,25 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
   const series = await Promise.all((await listAllObjects(s3, bucket, postPrefix)).map(async ({ key }) => parsePostFile(key, await getText(s3, bucket, key))));
   const discharges = series.filter((s) => /^sum_mass_flux_(inflow|outflow)_/.test(s.name)).sort((a, b) => a.name.localeCompare(b.name));
   const volume = series.find((s) => s.name === 'water_vol');
-  await putObject(s3, bucket, `${output}${OUTPUTS.hydrographs}`, hydrographChart(event.pipeline, discharges, volume), 'image/svg+xml');
+  const chart = hydrographChart(event.pipeline, discharges, volume);
+  await putObject(s3, bucket, `${output}${OUTPUTS.hydrographs}`, chart, 'image/svg+xml');
   const inflowM3 = discharges.filter((s) => s.name.includes('inflow')).reduce((sum, s) => sum + integrate(s.points), 0);
   const outflowM3 = discharges.filter((s) => s.name.includes('outflow')).reduce((sum, s) => sum + integrate(s.points), 0);
   const finalVolumeM3 = volume?.points.at(-1)?.[1];
   const deepest = Math.max(0, ...maxDepth);
+  const volumeBalance =
+    finalVolumeM3 === undefined || inflowM3 === 0 ? undefined : { inflowM3, outflowM3, finalVolumeM3, relativeError: (inflowM3 - outflowM3 - finalVolumeM3) / inflowM3 };
+  const report = floodReportHtml({
+    caseName,
+    runId: event.runId,
+    floodMapPng: floodMap,
+    hydrographsSvg: chart,
+    deepestM: deepest,
+    snapshots: snapshots.length,
+    simulated: duration(simulatedSeconds),
+    ...(volumeBalance === undefined ? {} : { volumeBalance }),
+  });
+  await putObject(s3, bucket, `${output}${OUTPUTS.report}`, report, 'text/html');
   logger.info('rasters written', { cells, snapshots: snapshots.length, deepest });
   return {
     finalDepth: `${output}${OUTPUTS.finalDepth}`,
@@ -116,9 +131,8 @@ export const handler = stepHandler(async (event, { s3, bucket, logger }) => {
     hydrographs: `${output}${OUTPUTS.hydrographs}`,
     maxDepthM: deepest,
     ...(epsg === undefined ? {} : { epsg }),
+    report: `${output}${OUTPUTS.report}`,
     // Sampled every dtp, so the balance is approximate: a check on the run, not an exact budget.
-    ...(finalVolumeM3 === undefined || inflowM3 === 0
-      ? {}
-      : { volumeBalance: { inflowM3, outflowM3, finalVolumeM3, relativeError: (inflowM3 - outflowM3 - finalVolumeM3) / inflowM3 } }),
+    ...(volumeBalance === undefined ? {} : { volumeBalance }),
   };
 });
