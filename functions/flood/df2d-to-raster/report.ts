@@ -15,7 +15,7 @@ export interface FloodReport {
   readonly volumeBalance?: { readonly inflowM3: number; readonly outflowM3: number; readonly finalVolumeM3: number; readonly relativeError: number };
 }
 
-const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const m3 = (value: number): string => `${Math.round(value).toLocaleString('en-US')} m³`;
 
 export function floodReportHtml(report: FloodReport): string {
@@ -36,11 +36,11 @@ export function floodReportHtml(report: FloodReport): string {
         ]),
   ];
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Flood report: ${escape(report.caseName)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Flood report: ${escapeHtml(report.caseName)}</title>
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:1rem;color:#222}img{max-width:100%}table{border-collapse:collapse}td{padding:.2rem .8rem .2rem 0}</style></head>
-<body><h1>Flood report: ${escape(report.caseName)}</h1>
-<p>Run ${escape(report.runId)}</p>
-<table>${rows.map(([name, value]) => `<tr><td>${escape(name ?? '')}</td><td>${escape(value ?? '')}</td></tr>`).join('')}</table>
+<body><h1>Flood report: ${escapeHtml(report.caseName)}</h1>
+<p>Run ${escapeHtml(report.runId)}</p>
+<table>${rows.map(([name, value]) => `<tr><td>${escapeHtml(name ?? '')}</td><td>${escapeHtml(value ?? '')}</td></tr>`).join('')}</table>
 <h2>Maximum water depth</h2><img alt="Flood map" src="data:image/png;base64,${png}">
 <h2>Boundary discharges and stored volume</h2><img alt="Hydrographs" src="data:image/svg+xml;base64,${svg}">
 </body></html>
