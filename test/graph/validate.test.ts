@@ -116,6 +116,24 @@ describe('validateGraphFile', () => {
     expect(defined(result.issues[0]).message).toContain('outside the project root');
   });
 
+  it("refuses a step's inputs that are not files of the run's input folder, one problem each, with where and why", () => {
+    const text = JSON.stringify({
+      name: 'p',
+      steps: {
+        a: { kind: 'lambda', handler: 'functions/hello/index.ts', inputs: ['/etc/passwd', '', 'hydrograph.txt', '__proto__'] },
+        b: { kind: 'lambda', handler: 'functions/hello/index.ts', inputs: [] },
+      },
+    });
+
+    const result = validateGraphText(text, { rootDir: FIXTURES });
+
+    expect(result.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'steps.a.inputs[0]: relative to the run\'s input folder: no leading "/" (received string "/etc/passwd")',
+      'steps.a.inputs[1]: expected string to have >=1 characters',
+      'steps.b.inputs: expected array to have >=1 items',
+    ]);
+  });
+
   it('fails when a Lambda step asks for more than 900 s', () => {
     const text = JSON.stringify({ name: 'p', steps: { f: { kind: 'lambda', handler: 'functions/hello/index.ts', timeoutSeconds: 901 } } });
 
