@@ -133,7 +133,12 @@ export const dataAccessSchema = z
 
 /** Files of the run input a step reads, as IAM-style patterns relative to the run's input folder. */
 export const inputFilesSchema = z
-  .array(z.string().min(1).regex(/^(?!\/)/, { message: 'relative to the run\'s input folder: no leading "/"' }))
+  .array(
+    z
+      .string()
+      .min(1)
+      .regex(/^(?!\/)/, { message: 'relative to the run\'s input folder: no leading "/"' }),
+  )
   .min(1)
   .describe(
     'The files of the run input this step reads, relative to the run\'s input folder ("*" matches any characters, "?" one): its role may read only these of the input (the stack grants it, the local runtime enforces it), and its reuse key takes only these, so a change to another file does not recompute it. @default every file of the run input',
