@@ -3,12 +3,14 @@
  * else — a finished run listed for the first time — computed from its history by the one formula
  * (lib/runtime/run-cost.ts) and recorded there, so a page of runs costs one history read per run once.
  */
-import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { RunSummary } from '../../lib/contract/run-answers';
 import { runCostKey } from '../../lib/contract/step-event';
 import { executionArnOf, readExecutionHistory } from '../../lib/runtime/execution-history';
 import { runCostFrom } from '../../lib/runtime/run-cost';
+import { readStoredRecord } from '../../lib/runtime/stored-records';
+import { isJsonRecord } from '../../lib/shared/json';
 import type { RouteContext } from './context';
 
 /** History reads at once: Step Functions throttles GetExecutionHistory per account. */
@@ -43,15 +45,12 @@ async function recordedCost(api: RouteContext, run: RunSummary): Promise<number 
   };
   const remembered = known.get(key);
   if (remembered !== undefined) return remembered;
-  try {
-    const object = await data.s3.send(new GetObjectCommand({ Bucket: data.bucket, Key: key }));
-    const recorded: unknown = JSON.parse((await object.Body?.transformToString('utf8')) ?? '');
-    if (typeof recorded === 'object' && recorded !== null && 'totalUsd' in recorded && typeof recorded.totalUsd === 'number') return remember(recorded.totalUsd);
-  } catch (error) {
-    // Not recorded yet (S3 answers 403, not 404, for a missing key the caller may not list); a damaged one is recorded again.
-    if (!(error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.$metadata.httpStatusCode === 403)) && !(error instanceof SyntaxError))
-      throw error;
-  }
+  // Not recorded yet (undefined), or recorded; a damaged record (not JSON) is recorded again.
+  const recorded = await readStoredRecord(data.s3, data.bucket, key).catch((error: unknown) => {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  });
+  if (isJsonRecord(recorded) && typeof recorded['totalUsd'] === 'number') return remember(recorded['totalUsd']);
   const cost = runCostFrom(await readExecutionHistory(api.sfn, executionArnOf(machine, run.runId)), described);
   await data.s3.send(new PutObjectCommand({ Bucket: data.bucket, Key: key, Body: JSON.stringify(cost), ContentType: 'application/json' }));
   return remember(cost.totalUsd);

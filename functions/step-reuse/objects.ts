@@ -2,11 +2,11 @@
  * Objects by content, for reuse: the digests a fingerprint takes, the outputs an entry records, the
  * check that they are still there unchanged, and the copy of a reused step's outputs into the new run.
  */
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { RESULT_FILE } from '../../lib/contract/step-event';
 import type { RecordedOutput } from '../../lib/contract/step-reuse';
 import { isJsonRecord } from '../../lib/shared/json';
-import { putObject } from '../commons/s3-objects';
+import { getText, putObject } from '../commons/s3-objects';
 
 /** What is wrong with a recorded output now (gone, or not the bytes recorded), or undefined when it is as recorded. */
 export async function outputProblem(s3: S3Client, bucket: string, prefix: string, output: RecordedOutput): Promise<string | undefined> {
@@ -38,8 +38,7 @@ export async function copyOutputs(s3: S3Client, bucket: string, from: string, to
   await Promise.all(
     outputs.map(async ({ path }) => {
       if (path === RESULT_FILE) {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${from}${path}` }));
-        const text = (await object.Body?.transformToString('utf8')) ?? '';
+        const text = await getText(s3, bucket, `${from}${path}`);
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
