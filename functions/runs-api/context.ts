@@ -14,6 +14,7 @@ import { type Parsed, RUN_NAME_MAX_LENGTH, RUN_NAME_PATTERN } from '../../lib/co
 import { parseSchedule } from '../../lib/contract/schedule';
 import { executionArnOf } from '../../lib/runtime/execution-history';
 import type { RunLogs } from '../../lib/runtime/run-logs';
+import type { RunUsage } from '../../lib/runtime/run-usage';
 import type { KeyedPipelines } from './keys';
 import { Refusal } from './refusals';
 
@@ -25,6 +26,8 @@ export interface RunsApiDependencies {
   readonly descriptions?: Readonly<Record<string, PipelineDescription>>;
   /** Where a run's log lines are read (CloudWatch Logs on AWS, the run database locally). @default none: the logs route answers 501 */
   readonly logs?: RunLogs;
+  /** Where what each step used is read (CloudWatch Logs on AWS, the run database locally). @default none: steps have no usage, costs take the history's times */
+  readonly usage?: RunUsage;
   /** The data bucket, for a dry run to check what the run would read. @default none: dry runs check the request only */
   readonly data?: { readonly s3: S3Client; readonly bucket: string };
   /** The keyed triggers and their ledger, for `GET /keys/{key}`. @default none: the keys route answers 404 for every key */

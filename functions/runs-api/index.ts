@@ -21,6 +21,7 @@ import { DynamoDbKeyLedger } from '../../lib/runtime/keyed/dynamodb-ledger';
 import { parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { createS3Client } from '../../lib/runtime/s3-client';
 import { cloudWatchRunLogs } from './cloudwatch-logs';
+import { cloudWatchRunUsage } from './cloudwatch-usage';
 import type { RunsApiDependencies } from './context';
 import { answerErrors } from './refusals';
 import { type RouterOptions, runsApiRoutes } from './router';
@@ -49,6 +50,10 @@ const keyTable = process.env['KEY_TABLE'];
 const keyedTriggers = bundledSetting(KEYED_TRIGGERS_SETTING);
 const descriptions = descriptionsOf(bundledSetting(PIPELINE_DESCRIPTIONS_SETTING) ?? '{}');
 
+/** The ECS cluster's Container Insights performance log group (set by the stack when it runs container steps). */
+const containerInsightsLogGroup = process.env[FUNCTION_ENV.containerInsightsLogGroup];
+const logsClient = new CloudWatchLogsClient({});
+
 /** The conductor works backfills through (set by the stack when a pipeline has a keyed trigger). */
 const conductorFunction = process.env['CONDUCTOR_FUNCTION'];
 
@@ -64,7 +69,8 @@ export const handler = createRunsApiHandler({
   // Set by the stack (this module is also imported locally, where the local server passes its own pipelines).
   pipelines: Object.fromEntries(Object.keys(descriptions).flatMap((name) => (arnPrefix === undefined ? [] : [[name, `${arnPrefix}${deployedStateMachineName(stackName, name)}`]]))),
   descriptions,
-  logs: cloudWatchRunLogs(new CloudWatchLogsClient({}), descriptions),
+  logs: cloudWatchRunLogs(logsClient, descriptions),
+  usage: cloudWatchRunUsage(logsClient, descriptions, containerInsightsLogGroup),
   ...(bucket === undefined ? {} : { data: { s3: createS3Client(), bucket } }),
   ...(keyTable === undefined || keyedTriggers === undefined
     ? {}

@@ -119,6 +119,7 @@ export class OrchestraStack extends Stack {
       bucket,
       projectRoot: props.projectRoot,
       ...(this.keyedConductor === undefined ? {} : { keyedConductor: this.keyedConductor }),
+      ...(network === undefined ? {} : { containerCluster: asInterface(network.cluster) }),
     });
     serviceCalls?.useRunsApi(this.runsApi.url);
     new CfnOutput(this, STACK_OUTPUTS.runsApiUrl, { value: this.runsApi.url, description: 'runs API (IAM-authorized): GET <url>pipelines' });

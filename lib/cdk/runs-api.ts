@@ -5,6 +5,7 @@
  */
 import { Arn, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat, AuthorizationType, EndpointType, type IResource, LambdaIntegration, LogGroupLogDestination, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import type { ICluster } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -36,7 +37,12 @@ export interface RunsApiProps {
   readonly projectRoot: string;
   /** The keyed triggers' conductor, when the stack has one: `GET /keys/{key}` reads its ledger, read-only. */
   readonly keyedConductor?: KeyedConductor;
+  /** The cluster container steps run in (with Container Insights): their CPU and memory are read from its performance log group. */
+  readonly containerCluster?: ICluster;
 }
+
+/** Where Container Insights writes a cluster's task samples (AWS names it; it is not the stack's). */
+export const containerInsightsLogGroupName = (clusterName: string): string => `/aws/ecs/containerinsights/${clusterName}/performance`;
 
 /** The runs API on API Gateway (IAM-signed requests): start, follow, cancel and redrive runs; read their logs and outputs. */
 export class RunsApi extends Construct {
@@ -61,6 +67,7 @@ export class RunsApi extends Construct {
         [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(stack),
         [FUNCTION_ENV.stackName]: stack.stackName,
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
+        ...(props.containerCluster === undefined ? {} : { [FUNCTION_ENV.containerInsightsLogGroup]: containerInsightsLogGroupName(props.containerCluster.clusterName) }),
       },
     });
     this.grantRunsAccess(props);
@@ -159,6 +166,19 @@ export class RunsApi extends Construct {
           ),
         ),
       ];
+      // What container steps used: the cluster's Container Insights samples.
+      if (props.containerCluster !== undefined)
+        logGroups.push(
+          Arn.format(
+            {
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `${containerInsightsLogGroupName(props.containerCluster.clusterName)}:*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            },
+            stack,
+          ),
+        );
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: logGroups }));
       acknowledgeWildcardResources(this.handler.role, logGroups, "Reads the log lines of this stack's steps and executions; streams are created at run time.");
     }

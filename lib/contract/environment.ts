@@ -55,6 +55,8 @@ export const FUNCTION_ENV = {
   stepFunctionsEndpoint: 'ORCHESTRA_SFN_ENDPOINT',
   /** Where external services call back: the runs API's `…/callbacks/` (a callback id follows). */
   callbackUrl: 'ORCHESTRA_CALLBACK_URL',
+  /** The runs API's: the ECS cluster's Container Insights performance log group, where container steps' CPU and memory are read. */
+  containerInsightsLogGroup: 'ORCHESTRA_CONTAINER_INSIGHTS_LOG_GROUP',
 } as const;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

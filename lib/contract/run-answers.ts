@@ -16,6 +16,27 @@ export const STEP_STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'ABOR
 /** ISO 8601 times: the API answers strings, never Date objects. */
 const time = (description: string) => z.string().check(z.describe(description));
 
+/**
+ * What one invocation of a step used, as measured where it ran (`measuredBy`): on AWS, Lambda's REPORT
+ * line or Container Insights' task samples; locally, the operating system's figures for a container's
+ * process group, or the Orchestra process's own for an in-process handler (`scope: "process"`).
+ */
+export const invocationUsageSchema = z.object({
+  endedAt: time('When the invocation ended'),
+  measuredBy: z.enum(['lambda-report', 'container-insights', 'local-process', 'in-process']),
+  scope: z
+    .enum(['invocation', 'process'])
+    .check(z.describe('"process": the figures are the whole Orchestra process\'s while the handler ran alone (engine and embedded S3 included), an upper bound')),
+  durationMs: z.number(),
+  billedDurationMs: z.optional(z.number().check(z.describe("What AWS bills for it (Lambda's Billed Duration; locally the duration rounded up to 1 ms as Lambda rounds)"))),
+  memorySizeMb: z.optional(z.number().check(z.describe('Memory configured for the function or task'))),
+  maxMemoryMb: z.optional(z.number().check(z.describe('Peak resident memory'))),
+  cpuMs: z.optional(z.number().check(z.describe('CPU time, user and system'))),
+  initDurationMs: z.optional(z.number().check(z.describe("A Lambda cold start's Init Duration"))),
+  note: z.optional(z.string().check(z.describe('How the figures were measured, or why one is missing'))),
+});
+export type InvocationUsage = z.infer<typeof invocationUsageSchema>;
+
 export const stepOutcomeSchema = z.object({
   status: z.enum(STEP_STATUSES),
   attempts: z.number(),
@@ -28,6 +49,10 @@ export const stepOutcomeSchema = z.object({
       .object({ runId: z.string(), step: z.string() })
       .check(z.describe('Set when the step was not run: its result and outputs were reused from this finished run (`orchestra why` says why)')),
   ),
+  usage: z.optional(
+    z.array(invocationUsageSchema).check(z.describe("What each invocation used, in the order they ended (a step's attempts; a forEach step's items too), the first 100")),
+  ),
+  usageOmitted: z.optional(z.number().check(z.describe('Invocations after the first 100, not listed in usage'))),
 });
 export type StepOutcome = z.infer<typeof stepOutcomeSchema>;
 
@@ -65,7 +90,13 @@ const stepCostSchema = z.object({
 
 /** What a run cost, in USD, per step and in all, from its history and the dated price table (lib/contract/prices.ts): an estimate. */
 export const runCostSchema = z.object({
-  basis: z.literal('history').check(z.describe("Times from the run's history (close to, not exactly, the billed durations), priced by the price table")),
+  basis: z
+    .enum(['history', 'billed'])
+    .check(
+      z.describe(
+        '"billed": each Lambda invocation at its billed duration (step usage); "history": times from the run\'s history (close to, not exactly, the billed durations) where a step had no usage. Priced by the price table',
+      ),
+    ),
   totalUsd: z.number(),
   orchestration: z.object({ transitions: z.number(), usd: z.number() }),
   steps: z.record(z.string(), stepCostSchema),

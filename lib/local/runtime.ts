@@ -20,6 +20,7 @@ import type { RunInput } from '../contract/step-event';
 import { resolveStep } from '../graph/resolve-step';
 import { ingestTriggerOf } from '../runtime/ingest';
 import type { RunLogs } from '../runtime/run-logs';
+import type { RunUsage } from '../runtime/run-usage';
 import { InvariantError } from '../shared/errors';
 import { type RunsApiServer, serveRunsApi } from './endpoints/runs-api-server';
 import { type StepFunctionsEndpoint, serveStepFunctions } from './endpoints/step-functions/server';
@@ -37,7 +38,7 @@ import { activityOf } from './runs/activity';
 import { runChangeOf } from './runs/run-changes';
 import { RunController, type StartRunOptions } from './runs/run-controller';
 import { writeLocalRunCrate } from './runs/run-provenance';
-import type { DamagedRunRecordError, RunRecord } from './runs/run-record';
+import { type DamagedRunRecordError, type RunRecord, usageOfRecord } from './runs/run-record';
 import { RunStore } from './runs/run-store';
 import { RuntimeEvents, type RuntimeListener } from './runs/runtime-events';
 import { lockDataDir } from './storage/data-dir-lock';
@@ -333,6 +334,8 @@ export class LocalRuntime {
         return { lines: entries.map((e) => ({ time: e.time, ...(e.step === undefined ? {} : { step: e.step }), message: e.message })), more };
       },
     };
+    // Measured by this runtime as each step ran (lib/local/usage), kept in the run's record.
+    const usage: RunUsage = { read: async (_pipeline, runId) => (this.store.has(runId) ? usageOfRecord(this.store.get(runId)) : {}) };
     const data = { s3: this.s3.client, bucket: this.s3.bucket };
     const keyed = { triggers: keyedTriggersOf(this.pipelines), ledger: this.keyed.ledger };
     const activity = (listener: (event: ActivityEvent) => void) =>
@@ -367,6 +370,7 @@ export class LocalRuntime {
       pipelines,
       descriptions,
       logs,
+      usage,
       data,
       keyed,
       activity,

@@ -11,6 +11,7 @@ import { fargateBilledSeconds, PRICES, priceReuseCalls, priceStep, withReuseCall
 import type { RunCost } from '../contract/run-answers';
 import { STEP_REUSE_MEMORY_MIB } from '../contract/step-reuse';
 import { historyWalker } from './execution-history';
+import { billedSecondsOf, type UsageByStep } from './run-usage';
 
 interface Usage {
   transitions: number;
@@ -94,15 +95,22 @@ function usageOf(events: readonly HistoryEvent[], stepOf: (state: string) => Sta
   return { steps, other };
 }
 
-export function runCostFrom(events: readonly HistoryEvent[], described: PipelineDescription): RunCost {
+/**
+ * `measured`: what each step's invocations used (lib/runtime/run-usage.ts): a Lambda step whose every
+ * invocation has a billed duration is priced at those, as AWS bills it (`basis: "billed"`).
+ */
+export function runCostFrom(events: readonly HistoryEvent[], described: PipelineDescription, measured: UsageByStep = {}): RunCost {
   const { steps, other } = usageOf(events, stepOfState(described));
   const costs: RunCost['steps'] = {};
+  let billed = false;
   for (const [id, used] of steps) {
     const pricing = described.steps[id]?.pricing ?? { runsOn: 'nothing' as const };
+    const billedSeconds = pricing.runsOn === 'lambda' ? billedSecondsOf(measured[id], used.runs) : undefined;
+    if (billedSeconds !== undefined && pricing.billedSecondsPerRun === undefined) billed = true;
     const seconds =
       pricing.billedSecondsPerRun !== undefined
         ? pricing.billedSecondsPerRun * used.runs
-        : used.seconds.reduce((sum, each) => sum + (pricing.runsOn === 'fargate' ? fargateBilledSeconds(each) : each), 0);
+        : (billedSeconds ?? used.seconds.reduce((sum, each) => sum + (pricing.runsOn === 'fargate' ? fargateBilledSeconds(each) : each), 0));
     const reuse = priceReuseCalls(
       used.reuseSeconds.length,
       used.reuseSeconds.reduce((sum, each) => sum + each, 0),
@@ -112,7 +120,7 @@ export function runCostFrom(events: readonly HistoryEvent[], described: Pipeline
   }
   const orchestrationUsd = other * PRICES.stepFunctionsPerTransition;
   return {
-    basis: 'history',
+    basis: billed ? 'billed' : 'history',
     totalUsd: Object.values(costs).reduce((sum, step) => sum + step.usd, orchestrationUsd),
     orchestration: { transitions: other, usd: orchestrationUsd },
     steps: costs,

@@ -323,6 +323,24 @@ describe('OrchestraStack', () => {
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/orchestra/Test/*');
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/Test-flood:*');
   });
+
+  it("lets the runs function read what container steps used: the cluster's Container Insights samples, named to it", () => {
+    const statements = defined(policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]);
+    const reads = JSON.stringify(statements.filter((s) => [s.Action].flat().includes('logs:FilterLogEvents')));
+    const clusters = Object.entries(template.findResources('AWS::ECS::Cluster'));
+    expect(clusters).toHaveLength(1);
+    const [clusterId, cluster] = defined(clusters[0]);
+    expect(cluster['Properties']).toMatchObject({ ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    expect(reads).toContain(':log-group:/aws/ecs/containerinsights/');
+    expect(reads).toContain(`{"Ref":"${clusterId}"}`);
+    expect(reads).toContain('/performance:*');
+    const runsApi = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f['Properties']).includes('"POWERTOOLS_SERVICE_NAME":"orchestra-runs-api"'),
+    );
+    expect(JSON.stringify(runsApi?.['Properties'])).toContain(
+      '"ORCHESTRA_CONTAINER_INSIGHTS_LOG_GROUP":{"Fn::Join":["",["/aws/ecs/containerinsights/",{"Ref":"' + clusterId + '"},"/performance"]]}',
+    );
+  });
 });
 
 describe('OrchestraStack with an existing VPC (-c vpcId=…)', () => {

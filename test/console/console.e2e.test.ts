@@ -268,7 +268,7 @@ describe('the console', () => {
     expect(await input.getAttribute('aria-invalid')).toBe('false');
   });
 
-  it('runs the flood pipeline from the page: its four steps turn SUCCEEDED, the flood map and the manifest are previewed, a step shows its logs', async () => {
+  it("runs the flood pipeline from the page: its four steps turn SUCCEEDED with each one's CPU and memory, the flood map and the manifest are previewed, a step shows its logs", async () => {
     // Under the flood's ingest prefix, the one its deployed steps may read (its upload trigger starts a run of its own too).
     await uploadFolder(runtime, join(ROOT, 'examples', 'flood', 'valley'), 'ingest/flood/valley/');
     await startFromPage('flood', { prefix: 'ingest/flood/valley/' });
@@ -296,6 +296,27 @@ describe('the console', () => {
       .getByRole('heading', { name: /^Flood report: / })
       .waitFor();
     expect(await page.frameLocator('iframe[title="Report of df2d-to-raster"]').getByRole('img', { name: 'Flood map' }).count()).toBe(1);
+    // Each step's duration, CPU and memory beside its cost, each cell titled with how it was measured.
+    const steps = page.getByRole('table', { name: 'Steps' });
+    const cells = async (step: string) => {
+      const row = steps.locator(`tr[data-step="${step}"]`);
+      const [cpu, memory] = [row.locator('td[data-usage="cpu"]'), row.locator('td[data-usage="memory"]')];
+      return { cpu: await cpu.textContent(), memory: await memory.textContent(), how: await cpu.getAttribute('title'), duration: await row.locator('td').nth(3).textContent() };
+    };
+    const model = await cells('run-model');
+    expect(model.cpu).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    expect(model.memory).toMatch(/^\d+ of 2048 MB$/);
+    expect(model.how).toContain('the operating system');
+    expect(model.duration).toMatch(/\d/);
+    // The Lambda steps ran in Orchestra's process (or were reused from the upload's own run, and used nothing).
+    for (const step of ['validate-inputs', 'df2d-to-raster', 'publish-manifest']) {
+      const reused = await steps.locator(`tr[data-step="${step}"] [data-reused-from]`).count();
+      const lambda = await cells(step);
+      if (reused === 0) {
+        expect(lambda.how).toContain("Orchestra's process");
+        expect(lambda.memory).toMatch(/ of \d+ MB/);
+      } else expect(lambda.cpu).toBe('');
+    }
     await page.getByRole('button', { name: /^run-model: SUCCEEDED/ }).click();
     await page.getByRole('heading', { name: 'Logs of run-model' }).waitFor();
     await page.locator('pre.logs', { hasText: '[run-model]' }).waitFor();

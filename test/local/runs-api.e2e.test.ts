@@ -90,12 +90,22 @@ describe('runs API served locally', () => {
     expect(started.location).toBe(`/pipelines/chain/runs/${String(started.body['runId'])}`);
     const run = await settled(started.location ?? '');
     expect(run).toMatchObject({ status: 'SUCCEEDED', input: { ...project.input, source: 'api' } });
-    const step = { status: 'SUCCEEDED', attempts: 1, startedAt: expect.any(String), stoppedAt: expect.any(String) };
+    // Each step's one invocation, measured in Orchestra's process (its handler's duration, and what a Lambda would bill).
+    const usage = {
+      endedAt: expect.any(String),
+      measuredBy: 'in-process',
+      scope: 'process',
+      durationMs: expect.any(Number),
+      billedDurationMs: expect.any(Number),
+      memorySizeMb: expect.any(Number),
+      note: expect.any(String),
+    };
+    const step = { status: 'SUCCEEDED', attempts: 1, startedAt: expect.any(String), stoppedAt: expect.any(String), usage: [expect.objectContaining(usage)] };
     expect(run['steps']).toEqual({ a: step, b: step, c: step });
     expect(run['redrivenAt']).toEqual([]);
-    // What it cost on AWS at these durations, per step, from its history: each step's Lambda once, and the run's own transitions.
+    // What it cost on AWS, per step: each step's Lambda once at its billed duration, and the run's own transitions.
     const cost = run['cost'] as { basis: string; totalUsd: number; orchestration: { usd: number }; steps: Record<string, { runs: number; transitions: number; usd: number }> };
-    expect(cost).toMatchObject({ basis: 'history', prices: { region: 'us-east-1' } });
+    expect(cost).toMatchObject({ basis: 'billed', prices: { region: 'us-east-1' } });
     expect(Object.keys(cost.steps).sort()).toEqual(['a', 'b', 'c']);
     for (const each of Object.values(cost.steps)) expect(each).toMatchObject({ runs: 1, transitions: 1, lambda: { requests: 1, architecture: 'arm64' } });
     expect(cost.totalUsd).toBeCloseTo(

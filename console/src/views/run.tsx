@@ -3,6 +3,7 @@
  * redrive), its input, its redrive history, its outputs and a chosen step's logs, followed live.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { usageText } from '../../../lib/contract/usage-text';
 import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
 import { dollarsOf, duration, messageOf, Problem, pipelineLink, runLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
@@ -55,31 +56,41 @@ function Steps({
 }) {
   return (
     <table aria-label="Steps">
-      <TableHead columns={['Step', 'Status', 'Attempts', 'Duration', 'Cost on AWS', 'Error']} />
+      <TableHead columns={['Step', 'Status', 'Attempts', 'Duration', 'CPU', 'Memory', 'Cost on AWS', 'Error']} />
       <tbody>
-        {Object.entries(run.steps).map(([id, step]) => (
-          <tr key={id} data-step={id}>
-            <td>
-              <button type="button" class="link" onClick={() => onSelect(id)} aria-pressed={selected === id}>
-                {id}
-              </button>
-            </td>
-            <td>
-              <Status status={step.status} />
-              {step.status === 'RUNNING' && progress[id] !== undefined ? <span class="hint"> {progress[id]}%</span> : null}
-              {step.reusedFrom === undefined ? null : (
-                <span class="hint" data-reused-from={step.reusedFrom.runId}>
-                  {' '}
-                  reused from <a href={runLink({ pipeline: run.pipeline, runId: step.reusedFrom.runId })}>{step.reusedFrom.runId}</a>
-                </span>
-              )}
-            </td>
-            <td>{step.attempts}</td>
-            <td>{duration(step.startedAt, step.stoppedAt)}</td>
-            <td>{dollarsOf(run.cost?.steps[id]?.usd)}</td>
-            <td class="error">{step.error === undefined ? '' : `${step.error}: ${step.cause ?? ''}`}</td>
-          </tr>
-        ))}
+        {Object.entries(run.steps).map(([id, step]) => {
+          const used = usageText(step.usage);
+          return (
+            <tr key={id} data-step={id}>
+              <td>
+                <button type="button" class="link" onClick={() => onSelect(id)} aria-pressed={selected === id}>
+                  {id}
+                </button>
+              </td>
+              <td>
+                <Status status={step.status} />
+                {step.status === 'RUNNING' && progress[id] !== undefined ? <span class="hint"> {progress[id]}%</span> : null}
+                {step.reusedFrom === undefined ? null : (
+                  <span class="hint" data-reused-from={step.reusedFrom.runId}>
+                    {' '}
+                    reused from <a href={runLink({ pipeline: run.pipeline, runId: step.reusedFrom.runId })}>{step.reusedFrom.runId}</a>
+                  </span>
+                )}
+              </td>
+              <td>{step.attempts}</td>
+              <td>{duration(step.startedAt, step.stoppedAt)}</td>
+              {/* How each figure was measured (REPORT line, Container Insights, the OS, Orchestra's process) is the cell's title. */}
+              <td data-usage="cpu" title={used?.basis}>
+                {used?.cpu ?? ''}
+              </td>
+              <td data-usage="memory" title={used?.basis}>
+                {used?.memory ?? ''}
+              </td>
+              <td>{dollarsOf(run.cost?.steps[id]?.usd)}</td>
+              <td class="error">{step.error === undefined ? '' : `${step.error}: ${step.cause ?? ''}`}</td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

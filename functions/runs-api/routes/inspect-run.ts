@@ -2,6 +2,7 @@
 import { everyStepOutcome, readExecutionHistory, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
 import { withReuseOutcomes } from '../../../lib/runtime/reuse-outcomes';
 import { runCostFrom } from '../../../lib/runtime/run-cost';
+import { withUsage } from '../../../lib/runtime/run-usage';
 import type { RouteHandler } from '../router';
 
 export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
@@ -10,7 +11,9 @@ export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
   const history = await readExecutionHistory(api.sfn, executionArn);
   const described = api.describedOf(pipeline);
   const stepIds = Object.keys(described?.steps ?? {});
-  const steps = everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, described), stepIds, execution.status !== 'RUNNING');
+  const during = execution.startDate === undefined ? undefined : { start: execution.startDate, stop: execution.stopDate };
+  const usage = (await api.dependencies.usage?.read(pipeline, runId, history, during)) ?? {};
+  const steps = withUsage(everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, described), stepIds, execution.status !== 'RUNNING'), usage);
   const redrivenAt = history.flatMap((e) => (e.type === 'ExecutionRedriven' && e.timestamp !== undefined ? [e.timestamp.toISOString()] : []));
   return {
     status: 200,
@@ -26,7 +29,7 @@ export const inspectRun: RouteHandler<'inspectRun'> = async (event, api) => {
       ...(execution.cause === undefined ? {} : { cause: execution.cause }),
       redrivenAt,
       steps,
-      ...(described === undefined ? {} : { cost: runCostFrom(history, described) }),
+      ...(described === undefined ? {} : { cost: runCostFrom(history, described, usage) }),
     },
   };
 };

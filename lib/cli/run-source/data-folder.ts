@@ -28,6 +28,8 @@ const outcomeOf = (step: StepRecord): StepOutcome => ({
   ...(step.startedAt === undefined ? {} : { startedAt: step.startedAt }),
   ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
   ...(step.reusedFrom === undefined ? {} : { reusedFrom: step.reusedFrom }),
+  ...(step.usage === undefined ? {} : { usage: step.usage }),
+  ...(step.usageOmitted === undefined ? {} : { usageOmitted: step.usageOmitted }),
 });
 
 export function dataFolderSource(dataDir: string, output: Output): RunSource {

@@ -1,6 +1,7 @@
 /** How `orchestra runs`, `logs`, `status` (and a followed run's end) print, whichever source they read: one shape. */
 import { formatUsd as dollars } from '../../contract/prices';
 import type { ReuseDecisionAnswer, RunDetail, RunSummary } from '../../contract/run-answers';
+import { usageText } from '../../contract/usage-text';
 import type { Output } from '../output';
 import type { SourceLogLine } from './source';
 
@@ -32,11 +33,18 @@ export function printRun(run: RunDetail, json: boolean, output: Output): void {
   output.out(`Run ${run.runId} (${run.pipeline}): ${run.status}${errorText(run.error, run.cause)}`);
   for (const [id, step] of Object.entries(run.steps))
     output.out(
-      `  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}${step.reusedFrom === undefined ? '' : ` — reused from run ${step.reusedFrom.runId}`}${costText(run.cost?.steps[id]?.usd)}`,
+      `  ${id.padEnd(28)} ${step.status.padEnd(10)}${step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}${errorText(step.error, step.cause)}${step.reusedFrom === undefined ? '' : ` — reused from run ${step.reusedFrom.runId}`}${costText(run.cost?.steps[id]?.usd)}${usageLine(step.usage)}`,
     );
   if (run.cost !== undefined)
-    output.out(`Cost on AWS: ${dollars(run.cost.totalUsd)} at this run's durations (${run.cost.prices.region} prices of ${run.cost.prices.asOf}, an estimate from its history)`);
+    output.out(
+      `Cost on AWS: ${dollars(run.cost.totalUsd)} at this run's durations (${run.cost.prices.region} prices of ${run.cost.prices.asOf}, an estimate${run.cost.basis === 'billed' ? " at Lambda's billed durations" : ' from its history'})`,
+    );
 }
+
+const usageLine = (usage: RunDetail['steps'][string]['usage']): string => {
+  const text = usageText(usage);
+  return text === undefined ? '' : `  CPU ${text.cpu}, memory ${text.memory}`;
+};
 
 const costText = (usd: number | undefined): string => (usd === undefined ? '' : `  ${dollars(usd)}`);
 

@@ -35,6 +35,8 @@ export interface RunsApiServerOptions {
   readonly descriptions: Readonly<Record<string, PipelineDescription>>;
   /** Where run logs are read (the run database). */
   readonly logs: RunLogs;
+  /** What each step used (the run database). */
+  readonly usage?: RunsApiDependencies['usage'];
   /** The embedded S3 and its bucket, for dry runs. */
   readonly data: NonNullable<RunsApiDependencies['data']>;
   /** Activity events to stream at `GET /events` (server-sent events); returns how to stop listening. @default none: 404 */
@@ -61,6 +63,7 @@ export async function serveRunsApi(options: RunsApiServerOptions): Promise<RunsA
       descriptions: options.descriptions,
       logs: options.logs,
       data: options.data,
+      ...(options.usage === undefined ? {} : { usage: options.usage }),
       ...(options.keyed === undefined ? {} : { keyed: options.keyed }),
       ...(options.backfills === undefined ? {} : { backfills: options.backfills }),
     },

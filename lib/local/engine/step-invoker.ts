@@ -10,6 +10,7 @@ import type { Json } from '../../compiler/asl';
 import { mapItemStateName } from '../../compiler/names';
 import { reuseStateNamesOf } from '../../compiler/reuse';
 import type { Environment } from '../../contract/environment';
+import type { InvocationUsage } from '../../contract/run-answers';
 import { NO_REUSE_INPUT_FIELD, STEP_REUSE_MEMORY_MIB } from '../../contract/step-reuse';
 import type { PipelineGraph, Step } from '../../graph/schema';
 import { builtinFunctionModule } from '../../shared/builtin-functions';
@@ -74,10 +75,13 @@ export const taskStateNamesOf = (graph: PipelineGraph): string[] => [
   ...reusedStepsOf(graph).flatMap((stepId) => [reuseStateNamesOf(stepId).check, reuseStateNamesOf(stepId).save]),
 ];
 
+/** Told what each invocation of a step used (the run's recorder keeps it). */
+export type UsageListener = (step: string, usage: InvocationUsage) => void;
+
 /** One handler per Task state (see taskStateNamesOf). */
-export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions): Record<string, TaskHandler> {
+export function taskHandlersFor(pipeline: PipelineSource, runId: string, options: StepInvokerOptions, onUsage?: UsageListener): Record<string, TaskHandler> {
   const handlers: Record<string, TaskHandler> = Object.fromEntries(
-    Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options)]),
+    Object.entries(pipeline.graph.steps).map(([stepId, step]) => [taskStateOf(stepId, step), stepHandler(pipeline, stepId, runId, options, onUsage)]),
   );
   for (const stepId of reusedStepsOf(pipeline.graph)) {
     const names = reuseStateNamesOf(stepId);
@@ -129,7 +133,7 @@ function reuseHandler(pipeline: PipelineSource, stepId: string, runId: string, o
   };
 }
 
-function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions): TaskHandler {
+function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, options: StepInvokerOptions, onUsage: UsageListener | undefined): TaskHandler {
   const step = pipeline.graph.steps[stepId];
   if (step === undefined) throw new InvariantError(`no step ${stepId} in pipeline ${pipeline.name}`);
   const { store } = options;
@@ -153,6 +157,7 @@ function stepHandler(pipeline: PipelineSource, stepId: string, runId: string, op
         handlers: options.handlers,
         processes: options.processes,
         log,
+        ...(onUsage === undefined ? {} : { reportUsage: (usage: InvocationUsage) => onUsage(stepId, usage) }),
       });
     };
     let result: Json;

@@ -1,5 +1,7 @@
 import { isAbsolute, join } from 'node:path';
+import { fargateBilledSeconds } from '../../contract/prices';
 import type { ContainerStep } from '../../graph/schema';
+import { DEFAULT_CONTAINER_MEMORY_MIB } from '../../kinds/container/schema';
 import { asJsonRecord } from '../../shared/json';
 import { ContainerOverridesTooLongError, ContainerStepError, type LocalKind, MAX_CONTAINER_OVERRIDES_CHARACTERS, runLocalContainer, type StepRunContext } from '../task-runners';
 
@@ -41,6 +43,16 @@ export const containerLocal: LocalKind<ContainerStep> = {
       env: containerEnvironment(context),
       signal: context.attempt.signal,
       log: context.log,
+      onUsage: (used) =>
+        context.reportUsage?.({
+          endedAt: new Date().toISOString(),
+          measuredBy: 'local-process',
+          scope: 'invocation',
+          // As Fargate bills the task: by the second, at least a minute.
+          billedDurationMs: fargateBilledSeconds(used.durationMs / 1000) * 1000,
+          memorySizeMb: step.memoryMiB ?? DEFAULT_CONTAINER_MEMORY_MIB,
+          ...used,
+        }),
       ...(context.processes === undefined ? {} : { processes: { registry: context.processes, runId: context.runId, step: context.stepId } }),
     });
     // The fields of ecs:RunTask's response the compiled ResultSelector reads.

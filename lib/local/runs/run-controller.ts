@@ -24,7 +24,7 @@ import { HISTORY_FULL, HistoryWriter } from '../engine/history-writer';
 import type { MapItemIO } from '../engine/map-io';
 import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from '../engine/step-invoker';
 import type { TaskTokens } from '../engine/task-tokens';
-import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
+import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES, usageOfRecord } from './run-record';
 import { type ItemCounting, type ReuseStateRole, RunRecorder } from './run-recorder';
 
 export interface StartRunOptions {
@@ -212,7 +212,8 @@ export class RunController {
     const { pipeline, machine, maxAttempts } = prepared;
     const { store, events } = this.options;
     const { runId, input } = record;
-    const handlers = taskHandlersFor(pipeline, runId, this.options);
+    const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph), reuseStateRolesOf(pipeline.graph));
+    const handlers = taskHandlersFor(pipeline, runId, this.options, (step, usage) => recorder.recordUsage(step, usage));
     for (const [state, handler] of replayed) handlers[state] = handler;
     const stateMachineArn = localStateMachineArn(pipeline.name);
     const execution = startExecution(machine, input, {
@@ -223,7 +224,6 @@ export class RunController {
       identity: { executionArn: localExecutionArn(pipeline.name, runId), stateMachineArn, stateMachineName: pipeline.name, roleArn: `${stateMachineArn}:role` },
       ...(this.options.retryDelayMs === undefined ? {} : { retryDelayMs: this.options.retryDelayMs }),
     });
-    const recorder = new RunRecorder(record, store, events, maxAttempts, itemCountingOf(pipeline.graph), reuseStateRolesOf(pipeline.graph));
     const following = (async () => {
       for await (const event of execution.events) {
         if (skip.has(event.state) || history.full) continue;
@@ -240,7 +240,7 @@ export class RunController {
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
       const recorded = store.readHistory(runId);
-      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
+      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph), usageOfRecord(record));
       recorder.finish(outcome);
       // Ended: it may be redriven at once, while its provenance is being written (idle() waits for that too).
       this.executions.delete(runId);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_HISTORY_EVENTS } from '../../compiler/limits';
 import { MAX_PAYLOAD_BYTES } from '../../contract/errors';
-import { type RunCost, runCostSchema } from '../../contract/run-answers';
+import { type InvocationUsage, invocationUsageSchema, type RunCost, runCostSchema } from '../../contract/run-answers';
 import { type ErrorRecord, RUN_STATUSES, type RunStatus, STEP_STATUSES, type StepStatus } from '../../contract/statuses';
 import type { RunInput } from '../../contract/step-event';
 import { RUN_SOURCES } from '../../contract/step-event';
@@ -20,6 +20,10 @@ export interface StepRecord {
   error?: StepError;
   /** Not run: its result and outputs were reused from this finished run (lib/compiler/reuse.ts). */
   reusedFrom?: { readonly runId: string; readonly step: string };
+  /** What each invocation used, in the order they ended (lib/local/usage), the first MAX_USAGE_PER_STEP. */
+  usage?: InvocationUsage[];
+  /** Invocations after those, counted only. */
+  usageOmitted?: number;
 }
 
 export interface RunRecord {
@@ -59,7 +63,7 @@ export interface RunSummary {
   readonly historyEvents: { readonly count: number | null; readonly limit: number };
   /** The largest state payload, next to AWS's quota. */
   readonly largestPayload: { readonly bytes: number | null; readonly state: string | null; readonly limit: number };
-  readonly steps: Record<string, { status: StepStatus; attempts: number; startedAt: string | null; stoppedAt: string | null; error: string | null }>;
+  readonly steps: Record<string, { status: StepStatus; attempts: number; startedAt: string | null; stoppedAt: string | null; error: string | null; usage: InvocationUsage[] }>;
   /** What it would cost on AWS at its durations (USD, per step and total), once it ended; null while it runs. */
   readonly cost: RunCost | null;
 }
@@ -80,7 +84,14 @@ export function summarise(record: RunRecord): RunSummary {
     steps: Object.fromEntries(
       Object.entries(record.steps).map(([id, step]) => [
         id,
-        { status: step.status, attempts: step.attempts, startedAt: step.startedAt ?? null, stoppedAt: step.stoppedAt ?? null, error: errorText(step.error) },
+        {
+          status: step.status,
+          attempts: step.attempts,
+          startedAt: step.startedAt ?? null,
+          stoppedAt: step.stoppedAt ?? null,
+          error: errorText(step.error),
+          usage: step.usage ?? [],
+        },
       ]),
     ),
     cost: record.cost ?? null,
@@ -105,6 +116,8 @@ const runRecordSchema = z.object({
       stoppedAt: z.optional(z.string()),
       error: z.optional(errorRecordSchema),
       reusedFrom: z.optional(z.object({ runId: z.string(), step: z.string() })),
+      usage: z.optional(z.array(invocationUsageSchema)),
+      usageOmitted: z.optional(z.int().min(0)),
     }),
   ),
   outputs: z.string(),
@@ -151,6 +164,8 @@ export function parseRunRecord(text: string, file: string): RunRecord {
           ...(step.stoppedAt === undefined ? {} : { stoppedAt: step.stoppedAt }),
           ...(step.error === undefined ? {} : { error: step.error }),
           ...(step.reusedFrom === undefined ? {} : { reusedFrom: step.reusedFrom }),
+          ...(step.usage === undefined ? {} : { usage: step.usage }),
+          ...(step.usageOmitted === undefined ? {} : { usageOmitted: step.usageOmitted }),
         },
       ]),
     ),
@@ -162,4 +177,9 @@ export function parseRunRecord(text: string, file: string): RunRecord {
     ...(largestPayload === undefined ? {} : { largestPayload }),
     ...(cost === undefined ? {} : { cost }),
   };
+}
+
+/** Each step's measured invocations, as the runs API's usage port and the cost read them. */
+export function usageOfRecord(record: RunRecord): Record<string, InvocationUsage[]> {
+  return Object.fromEntries(Object.entries(record.steps).flatMap(([id, step]) => (step.usage === undefined ? [] : [[id, step.usage]])));
 }

@@ -7,6 +7,8 @@
  */
 import { REUSE_TASK_ATTEMPTS } from '../../compiler/reuse';
 import { isRetryable } from '../../contract/errors';
+import type { InvocationUsage } from '../../contract/run-answers';
+import { MAX_USAGE_PER_STEP } from '../../runtime/run-usage';
 import { isJsonRecord } from '../../shared/json';
 import type { ExecutionOutcome, StateEvent } from '../engine/engine';
 import type { RunRecord, StepRecord, StepStatus } from './run-record';
@@ -136,6 +138,16 @@ export class RunRecorder {
         break;
       }
     }
+  }
+
+  /** What an invocation of a step used, measured where it ran; past MAX_USAGE_PER_STEP only counted, so a forEach step of thousands of items keeps a small record. */
+  recordUsage(stepId: string, usage: InvocationUsage): void {
+    const step = this.record.steps[stepId];
+    if (step === undefined) return;
+    step.usage ??= [];
+    if (step.usage.length < MAX_USAGE_PER_STEP) step.usage.push(usage);
+    else step.usageOmitted = (step.usageOmitted ?? 0) + 1;
+    this.store.saveSoon(this.record);
   }
 
   /** Records how the run ended; steps that never ran are SKIPPED, steps cut short ABORTED (or FAILED if they had failed). */

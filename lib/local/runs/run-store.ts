@@ -170,6 +170,10 @@ export class RunStore {
     this.statements.update.run(record.status, JSON.stringify(record), record.runId);
   }
 
+  has(runId: string): boolean {
+    return this.statements.exists.get(runId) !== undefined;
+  }
+
   get(runId: string): RunRecord {
     const row = this.statements.get.get(runId);
     if (row === undefined) {

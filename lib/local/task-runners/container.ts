@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { ERRORS, StepError, StepTimeoutError } from '../../contract/errors';
 import type { StepProcesses } from '../engine/leftovers';
 import type { LogSink } from '../engine/log-capture';
+import { meterProcessTree, type ProcessTreeUsage } from '../usage/process-tree-meter';
 
 export const KILL_GRACE_MS = 2_000;
 
@@ -27,6 +28,8 @@ export interface LocalContainerOptions {
   readonly log: LogSink;
   /** Where the process is recorded while it runs, so a runtime killed meanwhile has it stopped at its next start. */
   readonly processes?: { readonly registry: StepProcesses; readonly runId: string; readonly step: string };
+  /** Told what the process and those it started used, once it ended (however it ended). */
+  readonly onUsage?: (usage: ProcessTreeUsage) => void;
 }
 
 /** Signals the process's whole group: what it started (a model's own processes) stops with it. */
@@ -64,6 +67,7 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
     const child = spawn(resolveExecutable(program), args, { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const { processes } = options;
     if (child.pid !== undefined) processes?.registry.started({ pid: child.pid, runId: processes.runId, step: processes.step });
+    const meter = meterProcessTree(child.pid);
     let lastError = '';
     const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -83,10 +87,12 @@ export function runLocalContainer(options: LocalContainerOptions): Promise<{ rea
 
     child.on('error', (error) => {
       options.signal.removeEventListener('abort', stop);
+      meter.stop();
       reject(new ContainerStepError(`cannot start ${program}: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       if (child.pid !== undefined) processes?.registry.ended(child.pid);
+      options.onUsage?.(meter.stop());
       options.signal.removeEventListener('abort', stop);
       if (killTimer !== undefined) clearTimeout(killTimer);
       if (options.signal.aborted) {

@@ -1,6 +1,7 @@
 /** What a kind's local module gets to run one attempt of a step on the embedded runtime. */
 import type { Json } from '../../compiler/asl';
 import type { Environment } from '../../contract/environment';
+import type { InvocationUsage } from '../../contract/run-answers';
 import type { Step } from '../../graph/schema';
 import type { TaskAttempt } from '../engine/engine';
 import type { HandlerModules } from '../engine/handler-modules';
@@ -23,6 +24,8 @@ export interface StepRunContext<S extends Step = Step> {
   readonly handlers: HandlerModules;
   /** Where the runtime records its step processes (absent when a step is invoked alone). */
   readonly processes?: StepProcesses;
+  /** Where what the attempt used is recorded (absent: not measured, e.g. the step-reuse function's calls). */
+  readonly reportUsage?: (usage: InvocationUsage) => void;
 }
 
 /** How the embedded runtime runs one kind of step. */

@@ -2,6 +2,7 @@
 
 import type { Json } from '../../compiler/asl';
 import { withEnvironment } from '../../contract/environment';
+import { meterInProcess } from '../usage/in-process-meter';
 import type { StepRunContext } from './context';
 import { invokeInProcess, requestIdFor } from './lambda';
 import { scopeProcessEnvToInvocations } from './process-env';
@@ -28,14 +29,30 @@ export async function runInProcess(
   return withEnvironment(
     { ...context.handlerEnvironment, ...overlay },
     // Loaded inside the invocation: module-level code (a client, `process.env.X`) sees the function's environment, as on Lambda.
-    async () =>
-      invokeInProcess(await context.handlers.load(modulePath, context.rootDir, instance), context.attempt.input, {
-        functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
-        requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
-        timeoutSeconds: context.attempt.timeoutSeconds,
-        memoryMiB,
-        log: context.log,
-      }),
+    async () => {
+      const handler = await context.handlers.load(modulePath, context.rootDir, instance);
+      // Measured from the call, as Lambda's Duration is (loading stands for its Init, not billed here).
+      const meter = meterInProcess();
+      try {
+        return await invokeInProcess(handler, context.attempt.input, {
+          functionName: `${context.pipeline}-${context.stepId}`.slice(0, 64),
+          requestId: requestIdFor(context.runId, context.stepId, context.attempt.attempt),
+          timeoutSeconds: context.attempt.timeoutSeconds,
+          memoryMiB,
+          log: context.log,
+        });
+      } finally {
+        const used = meter.stop();
+        context.reportUsage?.({
+          endedAt: new Date().toISOString(),
+          measuredBy: 'in-process',
+          scope: 'process',
+          billedDurationMs: Math.max(1, Math.ceil(used.durationMs)),
+          memorySizeMb: memoryMiB,
+          ...used,
+        });
+      }
+    },
     context.attempt.signal,
     overlay,
   );
