@@ -12,6 +12,8 @@ export const STACK_OUTPUTS = {
   dashboard: 'DashboardName',
   runsApiUrl: 'RunsApiUrl',
   keyTable: 'KeyTableName',
+  /** The run-provenance function: `orchestra export ro-crate --stack` asks it for a run that ended without a crate. */
+  runProvenanceFunction: 'RunProvenanceFunctionName',
   stateMachineArn: (pipeline: string): string => `${pipelineConstructId(pipeline)}StateMachineArn`,
   executionLogGroup: (pipeline: string): string => `${pipelineConstructId(pipeline)}LogGroup`,
   ingestPrefix: (pipeline: string): string => `${pipelineConstructId(pipeline)}IngestPrefix`,

@@ -117,6 +117,9 @@ describe('keyed triggers in the stack', () => {
     const puts = statementsOf(template, 'RunProvenanceFunctionRole').filter((s) => s.Action === 's3:PutObject');
     expect(JSON.stringify(puts.map((s) => s.Resource))).toMatch(/runs\/plain\/\*\/ro-crate-metadata\.json/);
     expect(JSON.stringify(puts.map((s) => s.Resource))).not.toMatch(/runs\/plain\/\*\/\*"/);
+    // Named in an output: `orchestra export ro-crate --stack` asks it for a run that ended without a crate.
+    const output = template.findOutputs('RunProvenanceFunctionName');
+    expect(JSON.stringify(output)).toMatch(/"Ref":"RunProvenanceFunction[0-9A-F]+"/);
   });
 
   it('lets the shared simulate function write simulated products where their steps say, no further', () => {

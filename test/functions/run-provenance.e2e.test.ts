@@ -10,11 +10,14 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/run-provenance';
 import { describePipeline, pipelineFromGraph } from '../../lib/catalogue';
+import { writeDeployedRunCrate } from '../../lib/cli/deployed-run-crate';
 import { BUNDLED_CONFIG_FILE, PIPELINE_DESCRIPTIONS_SETTING } from '../../lib/contract/bundled-config';
 import { FUNCTION_ENV, withEnvironment } from '../../lib/contract/environment';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localExecutionArn, localStateMachineArn } from '../../lib/local/engine/bindings';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import { sfnClientFor } from '../../lib/runtime/sfn-client';
+import { fakeLambda } from '../helpers/fake-sfn';
 import { download, ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
 import { runCrateProblems } from '../helpers/run-crate-terms';
 
@@ -76,6 +79,46 @@ describe('the run-provenance function', () => {
     const engineless = (crate: { '@graph': Array<Record<string, unknown>> }) => crate['@graph'].filter((entity) => entity['@id'] !== '#engine-orchestra');
     expect(engineless(rewritten)).toEqual(engineless(written));
     expect(rewritten['@graph'].find((entity: Record<string, unknown>) => entity['@id'] === '#engine-orchestra')?.description).toBe('on AWS Step Functions');
+  }, 60_000);
+
+  it('writes the crate of a run that ended without one when `orchestra export ro-crate --stack` asks: the event it builds from DescribeExecution is one the function takes', async () => {
+    await upload(runtime, 'ingest/counted/older/a.txt', 'older');
+    const run = await runtime.waitForRun(runtime.startRun('counted', { source: 'api', prefix: 'ingest/counted/older/' }).runId);
+    const key = `runs/counted/${run.runId}/ro-crate-metadata.json`;
+    await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
+    const environment = {
+      ...process.env,
+      ...runtime.s3.environment,
+      [FUNCTION_ENV.bucket]: runtime.s3.bucket,
+      [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.stepFunctionsEndpoint,
+      [FUNCTION_ENV.stackName]: 'Lab',
+    };
+    // Lambda's Invoke, answered by the function itself as the stack deploys it.
+    const { lambda, sent } = fakeLambda(async (_command, input) => {
+      const event: unknown = JSON.parse(String(input['Payload']));
+      const answer = await withEnvironment(environment, () => handler(event));
+      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer)) };
+    });
+    const previousRoot = process.env['LAMBDA_TASK_ROOT'];
+    process.env['LAMBDA_TASK_ROOT'] = taskRoot;
+    try {
+      await writeDeployedRunCrate({ sfn: sfnClientFor(environment), lambda }, 'Lab-run-provenance', localExecutionArn('counted', run.runId));
+    } finally {
+      if (previousRoot === undefined) delete process.env['LAMBDA_TASK_ROOT'];
+      else process.env['LAMBDA_TASK_ROOT'] = previousRoot;
+    }
+    expect(sent.map((s) => [s.input['FunctionName'], s.input['InvocationType']])).toEqual([['Lab-run-provenance', 'RequestResponse']]);
+    expect(runCrateProblems(JSON.parse((await download(runtime, key)).toString()))).toEqual([]);
+
+    // A function that fails, or skips the run, says so, naming the function.
+    const failing = fakeLambda(() => ({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode('{"errorMessage":"AccessDenied on runs/counted/"}') }));
+    await expect(writeDeployedRunCrate({ sfn: sfnClientFor(environment), lambda: failing.lambda }, 'Lab-run-provenance', localExecutionArn('counted', run.runId))).rejects.toThrow(
+      "the stack's run-provenance function (Lab-run-provenance) could not write the crate: AccessDenied on runs/counted/ — its log group says more",
+    );
+    const skipping = fakeLambda(() => ({ StatusCode: 200, Payload: new TextEncoder().encode('{"skipped":"run x is RUNNING"}') }));
+    await expect(writeDeployedRunCrate({ sfn: sfnClientFor(environment), lambda: skipping.lambda }, 'f', localExecutionArn('counted', run.runId))).rejects.toThrow(
+      'no crate written: run x is RUNNING',
+    );
   }, 60_000);
 
   it('refuses an event that is not a status change, as a permanent error', async () => {

@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 export type Sent = { command: string; input: Record<string, unknown> };
@@ -32,4 +33,12 @@ export function fakeCloudWatchLogs(respond: Respond): { logs: CloudWatchLogsClie
   const logs = new CloudWatchLogsClient(offline);
   logs.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
   return { logs, sent };
+}
+
+/** A real LambdaClient answered the same way. */
+export function fakeLambda(respond: Respond): { lambda: LambdaClient; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const lambda = new LambdaClient(offline);
+  lambda.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
+  return { lambda, sent };
 }

@@ -3,7 +3,7 @@
  * calls Orchestra's run-provenance function (functions/run-provenance), which writes the run's
  * Workflow Run RO-Crate beside its outputs — what the local runtime does at each run's end.
  */
-import { Arn, ArnFormat, Duration, type Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import { PIPELINE_DESCRIPTIONS_SETTING } from '../../contract/bundled-config';
 import { FUNCTION_ENV } from '../../contract/environment';
 import { sharedLogGroupName } from '../../contract/log-groups';
 import { deployedStateMachineName } from '../../contract/resource-names';
+import { STACK_OUTPUTS } from '../../contract/stack-outputs';
 import { orchestraVersion } from '../../shared/package-root';
 import { grantDataAccess } from '../data-access';
 import { acknowledgeWildcardResources } from '../nag';
@@ -72,6 +73,10 @@ export function runProvenance(
       detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: machines },
     },
     targets: [new LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue })],
+  });
+  new CfnOutput(stack, STACK_OUTPUTS.runProvenanceFunction, {
+    value: fn.functionName,
+    description: "writes a run's RO-Crate when it ends; `orchestra export ro-crate --stack` invokes it for a run without one",
   });
   return fn;
 }

@@ -29,7 +29,9 @@ export const exportAirflowCommand = () =>
 export const exportCrateCommand = () =>
   sourceOptions(
     new Command('ro-crate')
-      .description("a run's provenance as a Workflow Run RO-Crate (written beside its outputs when it ended; for an older local run, written now)")
+      .description(
+        "a run's provenance as a Workflow Run RO-Crate (written beside its outputs when it ended; for an older run, written now: from the data folder, or by the stack's function with --stack)",
+      )
       .argument('<run-id>', 'as printed by `orchestra run` or `orchestra runs`')
       .option('-o, --out <ro-crate-metadata.json>', 'write it here (default: print it)')
       .option('--pipeline <name>', "the run's pipeline (needed with --api / --stack)")
