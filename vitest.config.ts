@@ -28,7 +28,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK] } },
       { extends: true, test: { name: 'cdk', include: CDK } },
-      { extends: true, test: { name: 'e2e', include: E2E } },
+      // The console's browser, unpacked once before the files that drive it run side by side.
+      { extends: true, test: { name: 'e2e', include: E2E, globalSetup: ['test/helpers/unpack-browser.ts'] } },
     ],
   },
 });
