@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { FUNCTION_ENV } from '../../lib/contract/environment';
 import { TransientStepError } from '../../lib/contract/errors';
-import { type SimulateSettings, simulatedWriteKey } from '../../lib/contract/simulate';
+import type { SimulateSettings } from '../../lib/contract/simulate';
+import { simulatedWriteKey } from '../../lib/contract/simulated-write';
 import type { StepEvent } from '../../lib/contract/step-event';
 import { stepHandler } from '../commons/step-handler';
 

@@ -23,9 +23,7 @@ export const simulateSettingsShape = {
     ),
 };
 
-/** The object key a simulate step writes: its `writes` template with the run's key and id filled in. */
-export const simulatedWriteKey = (template: string, values: { readonly key?: unknown; readonly runId: string }): string =>
-  template.replaceAll('{runId}', values.runId).replaceAll('{key}', typeof values.key === 'string' ? values.key : 'no-key');
+export { simulatedWriteKey } from './simulated-write';
 
 export const simulateSettingsSchema = z.strictObject(simulateSettingsShape);
 export type SimulateSettings = z.infer<typeof simulateSettingsSchema>;

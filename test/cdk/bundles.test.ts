@@ -46,6 +46,19 @@ describe('Lambda bundles', () => {
     expect(report.packages.map((p) => p.name).filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/'))).toEqual([]);
   });
 
+  // Orchestra's own functions are small; the runs API carries its twenty routes, croner for schedules
+  // and zod/mini for requests. Example handlers may carry their science (df2d-to-raster draws PNGs).
+  const budgetOf = (label: string): number => (label === 'runs-api' ? 200 * 1024 : label.includes('/') ? 300 * 1024 : 100 * 1024);
+
+  it.each(entries.map((e) => e.label))("%s is within its budget: Orchestra's own under 100 KB, the runs API 200 KB, example handlers 300 KB", (label) => {
+    expect(defined(reports.get(label)).bytes).toBeLessThan(budgetOf(label));
+  });
+
+  it("bundles zod's mini build at most, never the full one (a value import of a schema module brought 443 KB into simulate-step)", () => {
+    const zodBytes = [...reports].map(([label, report]) => [label, report.packages.find((p) => p.name === 'zod')?.bytes ?? 0] as const);
+    expect(zodBytes.filter(([, bytes]) => bytes > 60 * 1024)).toEqual([]);
+  });
+
   it('bundles middy and Powertools into the step handlers', () => {
     expect(defined(reports.get('flood/validate-inputs')).packages.map((p) => p.name)).toEqual(expect.arrayContaining(['@middy/core', '@aws-lambda-powertools/logger']));
   });
