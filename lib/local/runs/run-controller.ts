@@ -24,7 +24,7 @@ import { HISTORY_FULL, HistoryWriter } from '../engine/history-writer';
 import type { MapItemIO } from '../engine/map-io';
 import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from '../engine/step-invoker';
 import type { TaskTokens } from '../engine/task-tokens';
-import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES, usageOfRecord } from './run-record';
+import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { type ItemCounting, type ReuseStateRole, RunRecorder } from './run-recorder';
 
 export interface StartRunOptions {
@@ -240,7 +240,8 @@ export class RunController {
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
       const recorded = store.readHistory(runId);
-      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph), usageOfRecord(record));
+      // From the history, as every list of runs prices a run on both targets (a run's detail takes Lambda's billed durations).
+      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
       recorder.finish(outcome);
       // Ended: it may be redriven at once, while its provenance is being written (idle() waits for that too).
       this.executions.delete(runId);
