@@ -58,7 +58,14 @@ interface LayoutContext {
 export function layOutState(graph: PipelineGraph, plan: Block, resultBytes: (id: string) => number): StateLayout {
   const dependsOn = (id: string): readonly string[] => graph.steps[id]?.dependsOn ?? [];
   const hasDependents = new Set(Object.values(graph.steps).flatMap((step) => step.dependsOn ?? []));
-  const context: LayoutContext = { dependsOn, resultBytes, blocks: new Map(), largestStateBytes: INPUT_BYTES_ESTIMATE };
+  // Asked for every result in the state at every block: computed once per step (a kind's estimate serialises JSON).
+  const bytes = new Map<string, number>();
+  const cachedBytes = (id: string): number => {
+    let known = bytes.get(id);
+    if (known === undefined) bytes.set(id, (known = resultBytes(id)));
+    return known;
+  };
+  const context: LayoutContext = { dependsOn, resultBytes: cachedBytes, blocks: new Map(), largestStateBytes: INPUT_BYTES_ESTIMATE };
   layOut(plan, new Set(), (id) => !hasDependents.has(id), context);
   return { blocks: context.blocks, largestStateBytes: context.largestStateBytes };
 }
@@ -77,15 +84,55 @@ const bytesOf = (keys: Iterable<string>, context: LayoutContext): number => {
   return bytes;
 };
 
+/** How many results a drop would keep and drop, and their bytes (each with the input's share, as bytesOf counts). */
+interface DropSplit {
+  readonly kept: number;
+  readonly keptBytes: number;
+  readonly dead: number;
+  readonly deadBytes: number;
+}
+
+const isWorthDropping = ({ kept, keptBytes, dead, deadBytes }: DropSplit): boolean =>
+  (dead >= DROP_AFTER_RESULTS || deadBytes - INPUT_BYTES_ESTIMATE >= DROP_AFTER_BYTES) && (dead >= kept || deadBytes >= keptBytes);
+
 /** Whether dropping the `dead` results is worth a Pass state or the paths that pick the `kept` ones. */
 function worthDropping(results: Iterable<string>, isNeeded: Needed, context: LayoutContext): boolean {
-  const dead: string[] = [];
-  const kept: string[] = [];
-  for (const id of results) (isNeeded(id) ? kept : dead).push(id);
-  const deadBytes = bytesOf(dead, context);
-  const keptBytes = bytesOf(kept, context);
-  const enough = dead.length >= DROP_AFTER_RESULTS || deadBytes - INPUT_BYTES_ESTIMATE >= DROP_AFTER_BYTES;
-  return enough && (dead.length >= kept.length || deadBytes >= keptBytes);
+  let [kept, keptBytes, dead, deadBytes] = [0, INPUT_BYTES_ESTIMATE, 0, INPUT_BYTES_ESTIMATE];
+  for (const id of results)
+    if (isNeeded(id)) [kept, keptBytes] = [kept + 1, keptBytes + context.resultBytes(id)];
+    else [dead, deadBytes] = [dead + 1, deadBytes + context.resultBytes(id)];
+  return isWorthDropping({ kept, keptBytes, dead, deadBytes });
+}
+
+/**
+ * worthDropping for a state of which only `wanted` may be kept: counted from `wanted`, which is small
+ * (what a branch reads), not from the whole state — a Parallel of many branches asked it per branch.
+ */
+function worthKeepingOnly(state: ReadonlySet<string>, wanted: ReadonlySet<string>, context: LayoutContext): { worth: boolean; kept: Set<string> } {
+  const kept = new Set<string>();
+  let keptBytes = INPUT_BYTES_ESTIMATE;
+  for (const id of wanted)
+    if (state.has(id)) {
+      kept.add(id);
+      keptBytes += context.resultBytes(id);
+    }
+  const allBytes = stateBytes.get(state) ?? bytesOf(state, context);
+  stateBytes.set(state, allBytes);
+  const split = { kept: kept.size, keptBytes, dead: state.size - kept.size, deadBytes: allBytes - keptBytes + INPUT_BYTES_ESTIMATE };
+  return { worth: isWorthDropping(split), kept };
+}
+
+/** Each state's estimated bytes, once computed. */
+const stateBytes = new WeakMap<ReadonlySet<string>, number>();
+
+/** Answers of a `needed` test, kept: the same results are asked about at every block they pass through, along a chain of nested tests. */
+function remembered(needed: Needed): Needed {
+  const answers = new Map<string, boolean>();
+  return (id) => {
+    let answer = answers.get(id);
+    if (answer === undefined) answers.set(id, (answer = needed(id)));
+    return answer;
+  };
 }
 
 /** Records the layout of `block` and its inner blocks; returns the results in the state after it. */
@@ -94,7 +141,10 @@ function layOut(block: Block, entering: ReadonlySet<string>, needed: Needed, con
     case 'step': {
       context.blocks.set(block, { entering, needed });
       const exiting = new Set(entering).add(block.id);
-      context.largestStateBytes = Math.max(context.largestStateBytes, bytesOf(exiting, context));
+      // The state's size follows from the entering state's, known from the block before (a chain would sum it again per step).
+      const bytes = (stateBytes.get(entering) ?? bytesOf(entering, context)) + (entering.has(block.id) ? 0 : context.resultBytes(block.id));
+      stateBytes.set(exiting, bytes);
+      context.largestStateBytes = Math.max(context.largestStateBytes, bytes);
       return exiting;
     }
     case 'series':
@@ -112,20 +162,18 @@ function layOutSeries(block: Block & { type: 'series' }, entering: ReadonlySet<s
   needs.forEach((set, index) => {
     for (const id of set) lastReader.set(id, index);
   });
-  const neededAfter =
-    (index: number): Needed =>
-    (id) =>
-      (lastReader.get(id) ?? -1) > index || needed(id);
+  const neededAfter = block.blocks.map((_, index) => remembered((id) => (lastReader.get(id) ?? -1) > index || needed(id)));
   let current = new Set(entering);
   block.blocks.forEach((inner, index) => {
-    const neededHere = (id: string): boolean => defined(needs[index]).has(id) || neededAfter(index)(id);
+    const after = defined(neededAfter[index]);
+    const neededHere = (id: string): boolean => defined(needs[index]).has(id) || after(id);
     // A Parallel's own Parameters drop results without a state, so no Pass goes before one.
     let keepBefore: Set<string> | undefined;
     if (index > 0 && inner.type !== 'parallel' && worthDropping(current, neededHere, context)) {
       keepBefore = new Set([...current].filter(neededHere));
       current = keepBefore;
     }
-    current = layOut(inner, current, neededAfter(index), context);
+    current = layOut(inner, current, after, context);
     if (keepBefore !== undefined) context.blocks.set(inner, { ...defined(context.blocks.get(inner)), keepBefore });
   });
   return current;
@@ -141,12 +189,20 @@ function layOutParallel(block: Block & { type: 'parallel' }, entering: ReadonlyS
   block.blocks.forEach((branch, index) => {
     const produced = new Set(stepsOf(branch));
     // Results from before the Parallel that later states need travel on in the first branch only.
-    const branchNeeded: Needed = (id) => needed(id) && (produced.has(id) || (index === 0 && passed.has(id)));
+    // The cheap tests first: most results a branch carries are neither its own nor the first branch's to carry.
+    const branchNeeded: Needed = remembered((id) => (produced.has(id) || (index === 0 && passed.has(id))) && needed(id));
     // Every branch gets what any branch reads; one that reads much less drops the rest as it starts
     // (a nested Parallel does so in its own Parameters).
     const reads = externalNeeds(branch, context);
     const neededHere = (id: string): boolean => reads.has(id) || branchNeeded(id);
-    const keepBefore = branch.type !== 'parallel' && worthDropping(passed, neededHere, context) ? new Set([...passed].filter(neededHere)) : undefined;
+    let keepBefore: Set<string> | undefined;
+    if (branch.type !== 'parallel') {
+      // Past the first branch, a result from before the Parallel is needed here only if the branch reads it.
+      if (index > 0) {
+        const only = worthKeepingOnly(passed, reads, context);
+        keepBefore = only.worth ? new Set([...passed].filter((id) => only.kept.has(id))) : undefined;
+      } else if (worthDropping(passed, neededHere, context)) keepBefore = new Set([...passed].filter(neededHere));
+    }
     for (const id of layOut(branch, keepBefore ?? passed, branchNeeded, context)) {
       merged.add(id);
       if (branchNeeded(id)) holder.set(id, index);
