@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadCatalogue } from '../lib/catalogue';
 import { functionEntriesOf } from '../lib/cdk/function-entries';
 import { BUNDLE_BUDGET_BYTES, measureBundle } from '../lib/cdk/step-bundles';
+import { recordFigure } from './goals';
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -20,5 +21,15 @@ export async function bundleTable(): Promise<void> {
         .map((p) => `${p.name} ${kb(p.bytes)}`)
         .join(', ') || '—';
     console.log(`| ${label} | ${kb(report.bytes)} | ${((100 * report.bytes) / BUNDLE_BUDGET_BYTES).toFixed(0)}% | ${largest} |`);
+    // Example handlers are named <pipeline>/<step>; Orchestra's own functions by their name alone.
+    const own = !label.includes('/');
+    recordFigure({
+      section: 'bundles',
+      measure: `${label} bundle`,
+      value: report.bytes / 1024,
+      unit: 'KB',
+      goal: { max: own ? 100 : 300 },
+      ...(largest === '—' ? {} : { detail: largest }),
+    });
   }
 }

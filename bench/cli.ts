@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordFigure } from './goals';
 import { median } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -47,4 +48,14 @@ export async function cliTable(): Promise<void> {
     const ms = median(times.get(label) ?? []);
     console.log(`| ${label} | ${ms.toFixed(0)} | ${(ms / baseline).toFixed(1)} |`);
   }
+  const medianOf = (label: string): number => median(times.get(label) ?? []);
+  recordFigure({
+    section: 'cli',
+    measure: 'orchestra --help (package)',
+    value: medianOf('orchestra --help (package)') / 1000,
+    unit: 's',
+    goal: { max: 0.3 },
+    detail: `node -e 0: ${(baseline / 1000).toFixed(2)} s`,
+  });
+  recordFigure({ section: 'cli', measure: 'orchestra validate flood (package)', value: medianOf('orchestra validate flood (package)') / 1000, unit: 's', goal: { max: 0.5 } });
 }

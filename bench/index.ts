@@ -10,6 +10,7 @@ import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGr
 import { bundleTable } from './bundles';
 import { cliTable } from './cli';
 import { consoleTables } from './console';
+import { goalsAsJson, printGoals, recordFigure } from './goals';
 import { iamTable } from './iam';
 import { keyedTables } from './keyed';
 import { mapTables } from './map';
@@ -17,6 +18,7 @@ import { reuseTable } from './reuse';
 import { runSizeTable } from './run-size';
 import { runsApiTables } from './runs-api';
 import { runtimeTables } from './runtime';
+import { testTiersTable } from './test-tiers';
 
 interface Case {
   family: string;
@@ -118,10 +120,11 @@ function scaleTable(): void {
     console.log(
       `| ${steps} | ${fmt(ms, 0)} | ${s.states} | ${s.parallelStates} | ${fmt(s.definitionBytes / 1024, 0)} | ${fmt(s.deployedBytesEstimate / 1024, 0)} | ${s.historyEventsPerRun} | ${limits} |`,
     );
+    if (steps === 10_000) recordFigure({ section: 'scale', measure: 'compile 10,000 steps', value: ms, unit: 'ms', goal: { max: 1000 } });
   }
 }
 
-/** `npm run bench` runs every section; `npm run bench -- runs-api bundles` only those named. */
+/** `npm run bench` runs every section but `tests`; `npm run bench -- runs-api bundles` only those named; `--json` prints the figures as JSON. */
 const SECTIONS: Record<string, () => void | Promise<void>> = {
   parallelism: parallelismTable,
   scale: scaleTable,
@@ -135,13 +138,23 @@ const SECTIONS: Record<string, () => void | Promise<void>> = {
   reuse: reuseTable,
   bundles: bundleTable,
   cli: cliTable,
+  /** Runs the test tiers themselves: only when named (`npm run bench -- tests`). */
+  tests: testTiersTable,
 };
+const ONLY_WHEN_NAMED = new Set(['tests']);
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const wanted = args.filter((arg) => arg !== '--json');
   const unknown = wanted.filter((name) => !(name in SECTIONS));
-  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')}`);
-  for (const [name, section] of Object.entries(SECTIONS)) if (wanted.length === 0 || wanted.includes(name)) await section();
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: choose from ${Object.keys(SECTIONS).join(', ')} (and --json)`);
+  // With --json, stdout holds only the figures: the sections' tables go to stderr.
+  const out = console.log;
+  if (json) console.log = (...parts: unknown[]) => console.error(...parts);
+  for (const [name, section] of Object.entries(SECTIONS)) if (wanted.includes(name) || (wanted.length === 0 && !ONLY_WHEN_NAMED.has(name))) await section();
+  if (json) out(goalsAsJson());
+  else printGoals();
 }
 
 void main();

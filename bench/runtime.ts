@@ -14,6 +14,7 @@ import type { PipelineGraph } from '../lib/graph/schema';
 import { localSubstitutions } from '../lib/local/engine/bindings';
 import { LocalRuntime } from '../lib/local/runtime';
 import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../test/helpers/graphs';
+import { recordFigure } from './goals';
 import { percentile } from './stats';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -118,11 +119,15 @@ export async function runtimeTables(): Promise<void> {
   console.log(`| raw aws-local-stepfunctions, no-op handlers | ${fmt(raw, 0)} | ${fmt(perStepMs(raw), 3)} | 1.00 |`);
   console.log(`| Orchestra runtime, bare in-process handler (runtime overhead) | ${fmt(bare, 0)} | ${fmt(perStepMs(bare), 3)} | ${fmt(raw / bare)} |`);
   console.log(`| Orchestra runtime, simulate step (middy + Powertools logs and metrics) | ${fmt(simulate, 0)} | ${fmt(perStepMs(simulate), 3)} | ${fmt(raw / simulate)} |`);
+  const beside = `${fmt(perStepMs(bare), 3)} vs ${fmt(perStepMs(raw), 3)} ms per step`;
+  recordFigure({ section: 'runtime', measure: 'ms per step ÷ raw aws-local-stepfunctions, bare handler', value: raw / bare, unit: '×', goal: { max: 2 }, detail: beside });
+  recordFigure({ section: 'runtime', measure: 'ms per step ÷ raw, simulate step (middy + Powertools)', value: raw / simulate, unit: '×', goal: { max: 3 } });
 
   const latencies = await triggerLatencies(1000);
   console.log('\n## Upload → run start latency (1,000 uploads, 16 at a time, per-object trigger)\n');
   console.log('| runs started | p50 ms | p99 ms | max ms |');
   console.log('|---|---|---|---|');
   console.log(`| ${latencies.length} | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 99), 1)} | ${fmt(latencies[latencies.length - 1] ?? 0, 1)} |`);
+  recordFigure({ section: 'runtime', measure: 'upload → run start, p99 (1,000 uploads)', value: percentile(latencies, 99), unit: 'ms', goal: { max: 50 } });
   await historyEstimates();
 }
