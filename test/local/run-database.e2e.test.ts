@@ -26,7 +26,7 @@ const record = (runId: string, startedAt = '2026-11-22T10:00:00.000Z'): RunRecor
 });
 
 describe('run database', () => {
-  it('loses nothing committed when its process is killed with SIGKILL mid-write', async () => {
+  it('loses nothing committed when its process is killed with SIGKILL mid-write (writes are committed per turn of the event loop)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-kill-'));
     const script = join(dataDir, 'writer.ts');
     writeFileSync(
@@ -36,8 +36,12 @@ const store = new RunStore(${JSON.stringify(dataDir)});
 store.create({ runId: 'r1', pipeline: 'p', input: { source: 'cli' }, status: 'RUNNING', startedAt: new Date().toISOString(), steps: {}, outputs: 's3://b/r1/', ownerPid: process.pid });
 for (let i = 1; i <= 1000; i++) store.appendLog('r1', { time: new Date().toISOString(), stream: 'stdout', message: 'line ' + i });
 for (let id = 1; id <= 100; id++) store.appendHistory('r1', { id, type: 'PassStateEntered', timestamp: new Date() });
-process.stdout.write('committed\\n');
-for (let i = 1001; ; i++) store.appendLog('r1', { time: new Date().toISOString(), stream: 'stdout', message: 'line ' + i });
+// Writes are committed, together, as each turn of the event loop ends.
+setImmediate(function more(i = 1001) {
+  if (i === 1001) process.stdout.write('committed\\n');
+  for (let n = 0; n < 50; n++) store.appendLog('r1', { time: new Date().toISOString(), stream: 'stdout', message: 'line ' + (i + n) });
+  setImmediate(() => more(i + 50));
+});
 `,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
