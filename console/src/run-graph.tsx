@@ -3,41 +3,18 @@
  * layout of our own), drawn as SVG, each step's box coloured and labelled with its status.
  */
 
-import type { ElkNode } from 'elkjs/lib/elk-api';
 import { useEffect, useState } from 'preact/hooks';
+import { type GraphLayout, graphLayoutOf, layoutInputOf } from '../../lib/contract/graph-layout';
 import type { PipelineAnswer, StepOutcome } from './api';
 import { duration } from './components';
 
-interface Laid {
-  readonly width: number;
-  readonly height: number;
-  readonly nodes: ReadonlyArray<{ id: string; x: number; y: number; width: number; height: number }>;
-  readonly edges: ReadonlyArray<{ id: string; points: ReadonlyArray<{ x: number; y: number }> }>;
-}
+type Laid = GraphLayout;
 
-const NODE = { width: 170, height: 44 } as const;
 /**
- * elkjs (1.4 MB) runs in a Web Worker, started on the first graph: a big layout takes seconds, and
- * the page must keep scrolling, answering keys and drawing live changes meanwhile.
+ * elkjs (1.4 MB) runs in a Web Worker, started on the first graph without a built layout: a big
+ * layout takes seconds, and the page must keep scrolling, answering keys and drawing live changes meanwhile.
  */
 let elk: Promise<InstanceType<typeof import('elkjs/lib/elk-api.js').default>> | undefined;
-
-/** Above this many steps the layout trades looks for time (bench/console.ts measures both). */
-export const LARGE_GRAPH_STEPS = 300;
-const LAYERED = { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '18', 'elk.layered.spacing.nodeNodeBetweenLayers': '40' };
-/**
- * ELK's layered defaults cost about 6 s for 1,000 steps here, mostly minimising edge crossings; with
- * longest-path layering, simple node placement, straight edges and no crossing minimisation, about
- * 1.2 s. A graph that large is read by zooming in, where crossings matter less than waiting.
- */
-const FAST = {
-  'elk.layered.thoroughness': '1',
-  'elk.edgeRouting': 'POLYLINE',
-  'elk.layered.layering.strategy': 'LONGEST_PATH',
-  'elk.layered.nodePlacement.strategy': 'SIMPLE',
-  'elk.layered.crossingMinimization.strategy': 'NONE',
-  'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
-};
 
 /** Layouts by pipeline shape: runs of one pipeline share it, so moving between them lays out once. */
 const layouts = new Map<string, Promise<Laid>>();
@@ -55,28 +32,19 @@ function layOutOnce(key: string, shape: PipelineAnswer): Promise<Laid> {
 }
 
 export async function layOut(shape: PipelineAnswer): Promise<Laid> {
-  const ids = Object.keys(shape.steps);
-  const input: ElkNode = {
-    id: 'run',
-    layoutOptions: ids.length > LARGE_GRAPH_STEPS ? { ...LAYERED, ...FAST } : LAYERED,
-    children: ids.map((id) => ({ id, ...NODE })),
-    edges: ids.flatMap((id) => (shape.steps[id]?.dependsOn ?? []).filter((dep) => ids.includes(dep)).map((dep) => ({ id: `${dep}->${id}`, sources: [dep], targets: [id] }))),
-  };
   elk ??= Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]).then(([{ default: ELK }, { default: workerUrl }]) => new ELK({ workerUrl }));
   const engine = await elk;
   // Named so the browser bench (bench/console.ts) can read how long layouts take.
   performance.mark('orchestra:layout-start');
-  const graph: ElkNode = await engine.layout(input);
+  const input = layoutInputOf(shape.steps);
+  const graph = await engine.layout({
+    ...input,
+    layoutOptions: { ...input.layoutOptions },
+    children: [...input.children],
+    edges: input.edges.map((e) => ({ ...e, sources: [...e.sources], targets: [...e.targets] })),
+  });
   performance.measure('orchestra:layout', 'orchestra:layout-start');
-  return {
-    width: graph.width ?? 0,
-    height: graph.height ?? 0,
-    nodes: (graph.children ?? []).map((n) => ({ id: n.id, x: n.x ?? 0, y: n.y ?? 0, width: n.width ?? NODE.width, height: n.height ?? NODE.height })),
-    edges: (graph.edges ?? []).map((e) => ({
-      id: e.id,
-      points: (e.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]),
-    })),
-  };
+  return graphLayoutOf(graph);
 }
 
 const FILL: Readonly<Record<string, string>> = {
@@ -110,7 +78,9 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineAnswer; st
   const key = JSON.stringify(shape.steps);
   useEffect(() => {
     let live = true;
-    void layOutOnce(key, shape).then((result) => live && setLaid(result));
+    // Built with the pipeline (orchestra build) and served with it: only painted. Else laid out here.
+    if (shape.layout !== undefined) setLaid(shape.layout);
+    else void layOutOnce(key, shape).then((result) => live && setLaid(result));
     return () => {
       live = false;
     };

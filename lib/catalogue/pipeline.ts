@@ -7,12 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileGraph } from '../compiler/compile';
+import type { GraphLayout } from '../contract/graph-layout';
 import { checkBudget } from '../cost/budget';
 import type { PipelineGraph } from '../graph/schema';
 import { loadGraphFile } from '../graph/validate';
 import { OrchestraError } from '../shared/errors';
 import { checkChildPipelines } from './children';
 import { aslFileFor, graphFilesIn, STATE_MACHINES_DIR } from './files';
+import { readBuiltLayout } from './graph-layout';
 
 /** A pipeline as the stack and the local runtime take it: its validated graph and the definition bytes that run. */
 export interface PipelineSource {
@@ -25,6 +27,8 @@ export interface PipelineSource {
   /** The exact definition bytes, with `${...}` placeholders. */
   readonly definitionText: string;
   readonly definitionSource: 'committed' | 'compiled';
+  /** Where each step is drawn, as `orchestra build` laid it out (absent: the console lays it out). */
+  readonly layout?: GraphLayout;
 }
 
 export class StaleDefinitionError extends OrchestraError {
@@ -47,7 +51,8 @@ export function loadPipeline(graphFile: string): PipelineSource {
       );
     }
     checkBudget(graph, compiled.definition, relative(process.cwd(), graphFile));
-    return { name: graph.name, graph, graphFile, rootDir, definitionText: committed, definitionSource: 'committed' };
+    const layout = readBuiltLayout(graphFile, graph);
+    return { name: graph.name, graph, graphFile, rootDir, definitionText: committed, definitionSource: 'committed', ...(layout === undefined ? {} : { layout }) };
   }
   checkBudget(graph, compiled.definition, relative(process.cwd(), graphFile));
   return { name: graph.name, graph, graphFile, rootDir, definitionText: compiled.text, definitionSource: 'compiled' };

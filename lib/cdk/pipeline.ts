@@ -40,8 +40,10 @@ import { BuiltinFunction, type OrchestraFunction } from './step-function';
 /** What Orchestra's deployed functions say of a pipeline (the runs API, run provenance): its graph's description and where its logs are. */
 export function deployedDescriptionOf(pipeline: Pipeline, stackName: string = Stack.of(pipeline).stackName): PipelineDescription {
   const described = describePipeline(pipeline.source.graph, pipeline.inputPrefixes);
+  const { layout } = pipeline.source;
   return {
     ...described,
+    ...(layout === undefined ? {} : { layout }),
     executionLogGroup: executionLogGroupName(stackName, described.name),
     steps: Object.fromEntries(
       Object.entries(described.steps).map(([id, step]) => {

@@ -5,6 +5,7 @@
  * "mini" build keeps the function's bundle small, as for the request schemas.
  */
 import * as z from 'zod/mini';
+import { graphLayoutSchema } from './graph-layout';
 
 export const pipelineDescriptionSchema = z.object({
   name: z.string(),
@@ -33,6 +34,8 @@ export const pipelineDescriptionSchema = z.object({
   ),
   /** Key prefixes its steps may read run inputs from (their IAM, besides their runs): a start's input.prefix and input.keys must be under one. */
   inputPrefixes: z.optional(z.array(z.string())),
+  /** Where each step is drawn, laid out when the pipeline was built (`orchestra build`): the console only paints it. */
+  layout: z.optional(graphLayoutSchema),
   /** Deployed only: the state machine's log group (each step's is under `steps`). */
   executionLogGroup: z.optional(z.string()),
   trigger: z.optional(

@@ -327,7 +327,13 @@ export class LocalRuntime {
   async serveRunsApi(options: { port?: number; console?: string } = {}): Promise<RunsApiServer> {
     const pipelines = Object.fromEntries(this.pipelines.map((p) => [p.name, localStateMachineArn(p.name)]));
     const dataItems = dataItemAccessOf(this.pipelines);
-    const descriptions = Object.fromEntries(this.pipelines.map((p) => [p.name, describePipeline(p.graph, pipelineInputPrefixes(p.graph, dataItems.get(p.name)))]));
+    // With the layout `orchestra build` made, as the stack bundles it: the console paints it.
+    const descriptions = Object.fromEntries(
+      this.pipelines.map((p) => [
+        p.name,
+        { ...describePipeline(p.graph, pipelineInputPrefixes(p.graph, dataItems.get(p.name))), ...(p.layout === undefined ? {} : { layout: p.layout }) },
+      ]),
+    );
     const logs: RunLogs = {
       read: async (_pipeline, runId, page) => {
         const { entries, more } = this.store.logPage(runId, page.offset, page.limit);

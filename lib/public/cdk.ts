@@ -13,3 +13,4 @@ export { PipelinesDashboard, type PipelinesDashboardProps } from '../cdk/pipelin
 export { RunsApi, type RunsApiProps } from '../cdk/runs-api';
 export { addSecurityChecks } from '../cdk/security-checks';
 export { BuiltinFunction, type BuiltinFunctionProps, type OrchestraFunction, StepFunction, type StepFunctionProps } from '../cdk/step-function';
+export type { GraphLayout } from '../contract/graph-layout';

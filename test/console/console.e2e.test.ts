@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPipeline } from '../../lib/catalogue';
 import { serveConsole } from '../../lib/cli/console-server';
 import { RunsApiClient } from '../../lib/cli/runs-api-client';
 import type { PipelineGraph } from '../../lib/graph/schema';
+import { defined } from '../../lib/shared/defined';
 import { launchBrowser } from '../helpers/browser';
 import { ROOT, startTestRuntime, upload, uploadFolder } from '../helpers/local-runtime';
 
@@ -296,6 +298,11 @@ describe('the console', () => {
       .getByRole('heading', { name: /^Flood report: / })
       .waitFor();
     expect(await page.frameLocator('iframe[title="Report of df2d-to-raster"]').getByRole('img', { name: 'Flood map' }).count()).toBe(1);
+    // The graph is the layout `orchestra build` committed beside the flood's definition, painted: no layout in the browser.
+    const built = defined(loadPipeline(join(ROOT, 'state-machines', 'flood.graph.json')).layout);
+    const drawn = await page.evaluate('[...document.querySelectorAll("svg.run-graph g[data-step]")].map((g) => [g.dataset.step, g.getAttribute("transform")])');
+    expect(Object.fromEntries(drawn as Array<[string, string]>)).toEqual(Object.fromEntries(built.nodes.map((n) => [n.id, `translate(${n.x},${n.y})`])));
+    expect(await page.evaluate('performance.getEntriesByName("orchestra:layout").length')).toBe(0);
     // Each step's duration, CPU and memory beside its cost, each cell titled with how it was measured.
     const steps = page.getByRole('table', { name: 'Steps' });
     const cells = async (step: string) => {

@@ -1,9 +1,11 @@
 /**
  * Compiles every state-machines/<name>.graph.json next to it as <name>.asl.json (the committed, deployed
- * bytes) and <name>.steps.d.ts (the step events' types, for handlers written with stepHandlerFor).
+ * bytes), <name>.steps.d.ts (the step events' types, for handlers written with stepHandlerFor) and
+ * <name>.layout.json (where the console draws each step: lib/catalogue/graph-layout.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { aslFileFor, graphFilesIn } from '../../catalogue';
+import { layoutFileFor, layoutFileText } from '../../catalogue/graph-layout';
 import { stepTypesFileFor, stepTypesText } from '../../catalogue/step-types';
 import { compileGraph } from '../../compiler/compile';
 import { hasErrors } from '../../contract/issues';
@@ -11,7 +13,7 @@ import { projectRootOf, validateGraphFile } from '../../graph/validate';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 import { type Output, reportIssues } from '../output';
 
-export function build(dir: string, options: { check?: boolean }, output: Output): number {
+export async function build(dir: string, options: { check?: boolean }, output: Output): Promise<number> {
   let failed = false;
   const seen = new Map<string, string>();
   for (const file of graphFilesIn(dir)) {
@@ -37,6 +39,7 @@ export function build(dir: string, options: { check?: boolean }, output: Output)
     const written = [
       { target: aslFileFor(file), text: compiled.text },
       { target: stepTypesFileFor(file), text: stepTypesText(result.graph, file, projectRootOf(file)) },
+      { target: layoutFileFor(file), text: await layoutFileText(result.graph) },
     ];
     for (const { target, text } of written) {
       const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;

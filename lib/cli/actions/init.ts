@@ -92,7 +92,7 @@ function fillIn(dir: string, values: Readonly<Record<string, string>>): void {
   }
 }
 
-export function init(dir: string, options: InitOptions, output: Output): number {
+export async function init(dir: string, options: InitOptions, output: Output): Promise<number> {
   const target = resolve(dir);
   if (existsSync(target) && (!statSync(target).isDirectory() || readdirSync(target).length > 0)) {
     throw new UsageError(`${dir} ${statSync(target).isDirectory() ? 'is not empty' : 'is a file'} — name a new folder, e.g. \`orchestra init my-pipelines\``);
@@ -105,7 +105,7 @@ export function init(dir: string, options: InitOptions, output: Output): number 
   fillIn(target, { name, stackName: stackNameOf(name) });
   writeFileSync(join(target, 'package.json'), projectManifest(name, spec));
   // The compiled definitions are committed beside the graphs, as the stack deploys them.
-  const built = build(join(target, 'state-machines'), {}, { out: () => undefined, err: () => undefined });
+  const built = await build(join(target, 'state-machines'), {}, { out: () => undefined, err: () => undefined });
   if (built !== EXIT_OK) {
     output.err(`error: the example pipeline in ${relative(process.cwd(), target)}/state-machines did not compile — please report it`);
     return EXIT_INVALID;

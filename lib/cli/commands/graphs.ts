@@ -38,7 +38,7 @@ export function registerGraphs(program: Command, cli: Cli): void {
   );
   adopt(
     program,
-    buildCommand().action(async (dir, options) => cli.exit((await import('../actions/build')).build(dir, options, cli.output))),
+    buildCommand().action(async (dir, options) => cli.exit(await (await import('../actions/build')).build(dir, options, cli.output))),
   );
   adopt(
     program,

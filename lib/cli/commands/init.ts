@@ -11,5 +11,5 @@ export const initCommand = () =>
 export const registerInit = (program: Command, cli: Cli) =>
   adopt(
     program,
-    initCommand().action(async (dir, options) => cli.exit((await import('../actions/init')).init(dir, options, cli.output))),
+    initCommand().action(async (dir, options) => cli.exit(await (await import('../actions/init')).init(dir, options, cli.output))),
   );
