@@ -1,6 +1,7 @@
 /**
- * Three tiers, each runnable alone: `unit` (no servers, no synth), `cdk` (synthesizes the stack and
- * bundles functions), `e2e` (starts the embedded runtime, child processes, the CLI as users run it).
+ * Three tiers, each runnable alone: `unit` (no servers, no child processes, no synth), `cdk`
+ * (synthesizes the stack and bundles functions), `e2e` (starts the embedded runtime, servers, child
+ * processes, the CLI as users run it). A test that spawns anything is named *.e2e.test.ts.
  * Type-checking is `npm run typecheck`; vitest only transpiles.
  */
 import { join } from 'node:path';

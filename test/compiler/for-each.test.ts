@@ -6,7 +6,7 @@ import { PLACEHOLDERS, ref } from '../../lib/contract/placeholders';
 import { validateGraphText } from '../../lib/graph';
 import type { PipelineGraph, Step } from '../../lib/graph/schema';
 import { aslErrors } from '../helpers/asl';
-import { ROOT } from '../helpers/local-runtime';
+import { ROOT } from '../helpers/root';
 
 const graph = (each: Partial<Step> & Record<string, unknown>, extra: Record<string, Step> = {}): PipelineGraph => ({
   name: 'tiles',

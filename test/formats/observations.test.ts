@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { inWindow, observationKey, parseObservation, recognise, windowOf } from '../../lib/formats/catalogue/observations';
 import { validateGraphText } from '../../lib/graph';
-import { ROOT } from '../helpers/local-runtime';
+import { ROOT } from '../helpers/root';
 
 describe('observations', () => {
   it('names the day and id of observation keys only', () => {

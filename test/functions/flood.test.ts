@@ -15,7 +15,7 @@ import { checkCase } from '../../lib/formats/dassflow2d/case-check';
 import { formatProblem } from '../../lib/formats/dassflow2d/problems';
 import { type Grid, NODATA } from '../../lib/formats/dassflow2d/rasterize';
 import { EXAMPLE_DIR, floodExampleFiles, floodHydrograph, NX, NY } from '../../scripts/flood-example';
-import { ROOT } from '../helpers/local-runtime';
+import { ROOT } from '../helpers/root';
 
 describe('the example case', () => {
   const files = floodExampleFiles();

@@ -7,8 +7,9 @@ import { loadPipeline, pipelineFromGraph } from '../../lib/catalogue';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/runs/run-record';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
+import { ROOT } from './root';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export { ROOT };
 
 export async function startTestRuntime(pipelines: ReadonlyArray<string | PipelineGraph>, options: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-e2e-')), ...options });

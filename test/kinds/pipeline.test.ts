@@ -6,7 +6,7 @@ import { ref, stateMachinePlaceholder } from '../../lib/contract/placeholders';
 import { validateGraphText } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localSubstitutions } from '../../lib/local/engine/bindings';
-import { ROOT } from '../helpers/local-runtime';
+import { ROOT } from '../helpers/root';
 
 const errorsOf = (graph: Record<string, unknown>) =>
   validateGraphText(JSON.stringify(graph))
