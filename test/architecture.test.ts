@@ -176,7 +176,7 @@ describe('architecture', () => {
 describe('test tiers', () => {
   it('keeps the unit tier free of processes and servers: a test file that spawns, serves or runs the CLI is named *.e2e.test.ts', () => {
     const unit = sourceFiles(join(ROOT, 'test')).filter((file) => file.endsWith('.test.ts') && !file.endsWith('.e2e.test.ts') && !file.includes('/test/cdk/'));
-    const starts = /from '\.\.\/helpers\/(cli|local-runtime|browser)'|\bspawn(Sync)?\(|\bexecFile(Sync)?\(|\bfork\(|startEmbeddedS3\(|serveRunsApi\(|serveConsole\(/;
+    const starts = /from '\.\.\/helpers\/(cli|local-runtime|browser|dynalite)'|\bspawn(Sync)?\(|\bexecFile(Sync)?\(|\bfork\(|startEmbeddedS3\(|serveRunsApi\(|serveConsole\(/;
     expect(unit.filter((file) => starts.test(readFileSync(file, 'utf8'))).map((file) => relative(ROOT, file))).toEqual([]);
     expect(unit.length).toBeGreaterThan(50);
   });
