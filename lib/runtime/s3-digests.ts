@@ -8,12 +8,26 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<Uint8Array> => 
 
 /** SHA-256 of an object, streamed: inputs may be far bigger than a function's memory. */
 export async function sha256Of(s3: S3Client, bucket: string, key: string): Promise<string> {
+  return (await digestOf(s3, bucket, key)).sha256;
+}
+
+/** An object's SHA-256 (streamed), with the size and ETag its read answered. */
+export async function digestOf(s3: S3Client, bucket: string, key: string): Promise<{ readonly sha256: string; readonly size: number; readonly etag?: string }> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const hash = createHash('sha256');
   const body = object.Body;
-  if (isAsyncIterable(body)) for await (const chunk of body) hash.update(chunk);
-  else if (body !== undefined) hash.update(await body.transformToByteArray());
-  return hash.digest('hex');
+  let size = 0;
+  if (isAsyncIterable(body))
+    for await (const chunk of body) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+    }
+  else if (body !== undefined) {
+    const bytes = await body.transformToByteArray();
+    hash.update(bytes);
+    size = bytes.byteLength;
+  }
+  return { sha256: hash.digest('hex'), size, ...(object.ETag === undefined ? {} : { etag: object.ETag }) };
 }
 
 /** Every object under `prefix` with its size, ETag and SHA-256, by path relative to the prefix, sorted. */

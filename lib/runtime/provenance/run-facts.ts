@@ -14,7 +14,7 @@ import { isJsonRecord } from '../../shared/json';
 import { everyStepOutcome, stepOutcomesFrom } from '../execution-history';
 import { withReuseOutcomes } from '../reuse-outcomes';
 import { runCostFrom } from '../run-cost';
-import { sha256Of } from '../s3-digests';
+import { digestOf, sha256Of } from '../s3-digests';
 import { listAllObjects } from '../s3-list';
 import { readStoredRecord } from '../stored-records';
 import { CRATE_FILE, type CrateFile, type RunFacts, WORKFLOW_FILE } from './run-crate';
@@ -62,11 +62,19 @@ async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<s
   for (const decision of Object.values(decisions))
     for (const [part, digest] of Object.entries(decision.fingerprint))
       if (prefix !== undefined && part.startsWith(PART.inputFile(''))) known.set(`${prefix}${part.slice(PART.inputFile('').length)}`, digest);
+  // The objects the run was started with are its inputs; only a run given a folder alone reads the
+  // folder. (A per-object run names its folder too: listing it made a crate per upload read every
+  // object uploaded beside it, a thousand uploads a million reads.)
+  if (keys.size > 0)
+    return Promise.all(
+      [...keys].map(async (key) => {
+        const read = await digestOf(options.s3, bucket, key);
+        return { id: `s3://${bucket}/${key}`, size: read.size, sha256: known.get(key) ?? read.sha256, ...(read.etag === undefined ? {} : { etag: read.etag }) };
+      }),
+    );
   const listed = prefix === undefined ? [] : await listAllObjects(options.s3, bucket, prefix);
-  for (const { key } of listed) keys.delete(key);
-  const files = [...listed, ...[...keys].map((key) => ({ key, size: undefined, etag: undefined }))];
   return Promise.all(
-    files.map(async ({ key, size, etag }) => ({
+    listed.map(async ({ key, size, etag }) => ({
       id: `s3://${bucket}/${key}`,
       size: size ?? 0,
       sha256: known.get(key) ?? (await sha256Of(options.s3, bucket, key)),
