@@ -38,6 +38,15 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => runtime?.stop());
 
+/** The environment the stack gives the function, its endpoints this runtime's. */
+const functionEnvironment = () => ({
+  ...process.env,
+  ...runtime.s3.environment,
+  [FUNCTION_ENV.bucket]: runtime.s3.bucket,
+  [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.stepFunctionsEndpoint,
+  [FUNCTION_ENV.stackName]: 'Lab',
+});
+
 describe('the run-provenance function', () => {
   it("writes an ended run's crate beside its outputs from an EventBridge status change, and skips a run still going", async () => {
     await upload(runtime, 'ingest/counted/set/a.txt', 'twelve chars');
@@ -55,13 +64,7 @@ describe('the run-provenance function', () => {
       stopDate: Date.parse(run.stoppedAt ?? run.startedAt),
       input: JSON.stringify(run.input),
     };
-    const environment = {
-      ...process.env,
-      ...runtime.s3.environment,
-      [FUNCTION_ENV.bucket]: runtime.s3.bucket,
-      [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.stepFunctionsEndpoint,
-      [FUNCTION_ENV.stackName]: 'Lab',
-    };
+    const environment = functionEnvironment();
     const previousRoot = process.env['LAMBDA_TASK_ROOT'];
     process.env['LAMBDA_TASK_ROOT'] = taskRoot;
     try {
@@ -86,13 +89,7 @@ describe('the run-provenance function', () => {
     const run = await runtime.waitForRun(runtime.startRun('counted', { source: 'api', prefix: 'ingest/counted/older/' }).runId);
     const key = `runs/counted/${run.runId}/ro-crate-metadata.json`;
     await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
-    const environment = {
-      ...process.env,
-      ...runtime.s3.environment,
-      [FUNCTION_ENV.bucket]: runtime.s3.bucket,
-      [FUNCTION_ENV.stepFunctionsEndpoint]: runtime.stepFunctionsEndpoint,
-      [FUNCTION_ENV.stackName]: 'Lab',
-    };
+    const environment = functionEnvironment();
     // Lambda's Invoke, answered by the function itself as the stack deploys it.
     const { lambda, sent } = fakeLambda(async (_command, input) => {
       const event: unknown = JSON.parse(String(input['Payload']));
