@@ -148,12 +148,16 @@ export function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
       {shape === undefined ? null : <RunGraph shape={shape} steps={run?.steps ?? {}} onSelect={setSelected} />}
       {run?.error === undefined ? null : <p class="error">{`${run.error}: ${run.cause ?? ''}`}</p>}
       {run === undefined ? null : <Steps run={run} selected={selected} onSelect={setSelected} progress={progress} />}
-      <Outputs pipeline={pipeline} runId={runId} status={run?.status} />
+      {/*
+        Below the steps, asked for once the run has come: asked for beside it, a big run's outputs and
+        thousands of log lines shared the API's one process with it and delayed the steps by a second.
+      */}
+      {run === undefined ? null : <Outputs pipeline={pipeline} runId={runId} status={run.status} />}
       <details>
         <summary>Input</summary>
         <pre>{JSON.stringify(run?.input ?? {}, null, 2)}</pre>
       </details>
-      <Logs pipeline={pipeline} runId={runId} step={selected} />
+      {run === undefined ? null : <Logs pipeline={pipeline} runId={runId} step={selected} />}
     </section>
   );
 }
