@@ -94,7 +94,8 @@ export function RunGraph({ shape, steps, onSelect }: { shape: PipelineAnswer; st
         </marker>
       </defs>
       {laid.edges.map((edge) => (
-        <polyline key={edge.id} points={edge.points.map((p) => `${p.x},${p.y}`).join(' ')} fill="none" stroke="#6b7684" marker-end="url(#arrow)" />
+        // SVG reads "x1,y1 x2,y2 …" as readily as "x1 y1 x2 y2 …": the flat list as it comes.
+        <polyline key={edge.id} points={edge.points.join(' ')} fill="none" stroke="#6b7684" marker-end="url(#arrow)" />
       ))}
       {laid.nodes.map((node) => {
         const step = steps?.[node.id];
