@@ -86,6 +86,37 @@ describe('the conductor', () => {
     });
   });
 
+  it("reports one start when two deliveries race and the one that lost the claim starts the run first, and it ends before the winner's start", async () => {
+    const bucket = new Map([
+      ['data/EclTmVhfAlert/obs-1/alert.fits', 'e1'],
+      ['data/EclHk/obs-1/hk.fits', 'e2'],
+    ]);
+    const executions = new Set<string>();
+    let releaseWinner = () => undefined as void;
+    const loserStarted = new Promise<void>((resolve) => {
+      releaseWinner = resolve;
+    });
+    let calls = 0;
+    const conductor = createConductor({
+      triggers: () => [PRODUCT],
+      bucket: 'data-bucket',
+      list: async (prefix) => [...bucket].filter(([key]) => key.startsWith(prefix)).map(([key, etag]) => ({ key, etag })),
+      ledger: localLedger(),
+      scheduleCheck: async () => undefined,
+      // The claim's winner calls second: the loser's call started the run, which ended; the name is refused.
+      startRun: async (_pipeline, runName) => {
+        if (++calls === 1) await loserStarted;
+        const outcome = executions.has(runName) ? 'duplicate' : 'started';
+        executions.add(runName);
+        releaseWinner();
+        return outcome;
+      },
+    });
+    const outcomes = (await Promise.all([conductor.onObject('data/EclHk/obs-1/hk.fits', 'e2'), conductor.onObject('data/EclTmVhfAlert/obs-1/alert.fits', 'e1')])).flat();
+    expect(outcomes.map((o) => o.action).sort()).toEqual(['duplicate', 'start']);
+    expect(executions.size).toBe(1);
+  });
+
   it('reports an object no keyed pipeline takes, never dropping it silently', async () => {
     const { put } = harness([PRODUCT]);
 

@@ -111,9 +111,10 @@ export function createConductor(dependencies: ConductorDependencies) {
     });
     // Every delivery starts the claimed run: if an earlier one crashed after claiming, this one starts it;
     // otherwise Step Functions answers with the same execution (same name and input) or refuses the name.
-    // Only the claim's winner reports "start", since Step Functions accepts a running execution's twin silently.
-    const started = await startRun(pipeline, claim.runName, claim.input);
-    return { action: won && started === 'started' ? 'start' : 'duplicate', pipeline, key, runName: claim.runName };
+    // Only the claim's winner reports "start" — also when a delivery that lost the claim started the run
+    // first and it had ended already (the name refused): the claim's one run exists either way.
+    await startRun(pipeline, claim.runName, claim.input);
+    return { action: won ? 'start' : 'duplicate', pipeline, key, runName: claim.runName };
   }
 
   return {
