@@ -36,13 +36,7 @@ export async function layOut(shape: PipelineAnswer): Promise<Laid> {
   const engine = await elk;
   // Named so the browser bench (bench/console.ts) can read how long layouts take.
   performance.mark('orchestra:layout-start');
-  const input = layoutInputOf(shape.steps);
-  const graph = await engine.layout({
-    ...input,
-    layoutOptions: { ...input.layoutOptions },
-    children: [...input.children],
-    edges: input.edges.map((e) => ({ ...e, sources: [...e.sources], targets: [...e.targets] })),
-  });
+  const graph = await engine.layout(layoutInputOf(shape.steps));
   performance.measure('orchestra:layout', 'orchestra:layout-start');
   return graphLayoutOf(graph);
 }

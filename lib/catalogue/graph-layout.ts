@@ -24,14 +24,7 @@ export function layoutShapeOf(graph: PipelineGraph): string {
 export async function layOutGraph(graph: PipelineGraph): Promise<GraphLayout> {
   // The bundled build runs in this thread: Node has no Web Worker to hand it to, and a build can wait.
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
-  const input = layoutInputOf(graph.steps);
-  const laid = await new ELK().layout({
-    id: input.id,
-    layoutOptions: { ...input.layoutOptions },
-    children: input.children.map((child) => ({ ...child })),
-    edges: input.edges.map((edge) => ({ id: edge.id, sources: [...edge.sources], targets: [...edge.targets] })),
-  });
-  return graphLayoutOf(laid);
+  return graphLayoutOf(await new ELK().layout(layoutInputOf(graph.steps)));
 }
 
 /** The text `orchestra build` writes: the layout and the shape it was laid out for. */

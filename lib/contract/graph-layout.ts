@@ -50,12 +50,12 @@ export interface GraphLayout {
   readonly edges: Array<{ readonly id: string; readonly points: number[] }>;
 }
 
-/** What elkjs is given: each step a box, each dependency an edge. */
+/** What elkjs is given: each step a box, each dependency an edge. Built fresh per call and mutable, as elkjs's input type wants it. */
 export interface LayoutInput {
-  readonly id: string;
-  readonly layoutOptions: Readonly<Record<string, string>>;
-  readonly children: ReadonlyArray<{ readonly id: string; readonly width: number; readonly height: number }>;
-  readonly edges: ReadonlyArray<{ readonly id: string; readonly sources: readonly string[]; readonly targets: readonly string[] }>;
+  id: string;
+  layoutOptions: Record<string, string>;
+  children: Array<{ id: string; width: number; height: number }>;
+  edges: Array<{ id: string; sources: string[]; targets: string[] }>;
 }
 
 export function layoutInputOf(steps: Readonly<Record<string, { readonly dependsOn?: readonly string[] | undefined }>>): LayoutInput {
@@ -63,7 +63,7 @@ export function layoutInputOf(steps: Readonly<Record<string, { readonly dependsO
   const known = new Set(ids);
   return {
     id: 'run',
-    layoutOptions: ids.length > LARGE_GRAPH_STEPS ? { ...LAYERED_OPTIONS, ...FAST_OPTIONS } : LAYERED_OPTIONS,
+    layoutOptions: ids.length > LARGE_GRAPH_STEPS ? { ...LAYERED_OPTIONS, ...FAST_OPTIONS } : { ...LAYERED_OPTIONS },
     children: ids.map((id) => ({ id, ...LAYOUT_NODE })),
     edges: ids.flatMap((id) => (steps[id]?.dependsOn ?? []).filter((dep) => known.has(dep)).map((dep) => ({ id: `${dep}->${id}`, sources: [dep], targets: [id] }))),
   };
