@@ -26,6 +26,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Test files start servers and set process.env for in-process handlers: one process per file.
     pool: 'forks',
+    // Each file's temporary folder, removed when it ends.
+    setupFiles: ['test/helpers/own-temp-dir.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK] } },
       { extends: true, test: { name: 'cdk', include: CDK } },
