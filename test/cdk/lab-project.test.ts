@@ -3,7 +3,7 @@
  * Orchestra's), Orchestra's built-in functions from their own bundles with per-stack settings beside
  * them, and the scaffold's cdk.json carrying CDK's recommended feature flags.
  */
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -26,13 +26,20 @@ beforeAll(() => {
   write('package-lock.json', '{"name": "lab", "lockfileVersion": 3, "packages": {}}');
   // A lab's npm install puts Orchestra's esbuild in its node_modules, where CDK's bundling runs it from.
   symlinkSync(join(ROOT, 'node_modules'), join(lab, 'node_modules'));
+  // No .dockerignore, and what a working lab has lying about.
+  write('containers/count/Dockerfile', 'FROM public.ecr.aws/docker/library/node:24-slim\nCOPY containers/count /app\n');
+  write('.orchestra/runs.db', 'the local run database');
   write('functions/tidy/index.ts', 'export const handler = async () => ({ tidy: true });\n');
   write(
     'state-machines/tidy.graph.json',
     JSON.stringify({
       name: 'tidy',
       trigger: { ingestPrefix: 'ingest/tidy/', mode: 'per-object' },
-      steps: { tidy: { kind: 'lambda', handler: 'functions/tidy/index.ts' }, wait: { kind: 'simulate' } },
+      steps: {
+        tidy: { kind: 'lambda', handler: 'functions/tidy/index.ts' },
+        wait: { kind: 'simulate' },
+        count: { kind: 'container', image: './containers/count', dependsOn: ['tidy'], local: { command: ['true'] } },
+      },
     }),
   );
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'orchestra-lab-cdk-out-')) });
@@ -44,6 +51,9 @@ beforeAll(() => {
 
 afterAll(() => project.remove());
 
+/** Whether anything is at `path`, a dangling link included. */
+const lstatSafe = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+
 /** The staged asset folder of the function whose logical id starts with `prefix`. */
 function assetOf(prefix: string): string {
   const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => id.startsWith(prefix));
@@ -52,7 +62,23 @@ function assetOf(prefix: string): string {
   return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
 }
 
+/** The staged build context of the image built from `containers/<name>/Dockerfile`. */
+function imageContextOf(name: string): string {
+  const [context] = readdirSync(outdir)
+    .filter((entry) => entry.startsWith('asset.'))
+    .map((entry) => join(outdir, entry))
+    .filter((dir) => existsSync(join(dir, 'containers', name, 'Dockerfile')));
+  if (context === undefined) throw new Error(`no image asset for containers/${name}`);
+  return context;
+}
+
 describe("a lab's stack", () => {
+  it("builds a container step's image from the project without its node_modules, run database or .git, even with no .dockerignore", () => {
+    const context = imageContextOf('count');
+    expect(existsSync(join(context, 'functions', 'tidy', 'index.ts'))).toBe(true);
+    for (const left of ['node_modules', '.orchestra', '.git', 'cdk.out']) expect(lstatSafe(join(context, left)), left).toBe(false);
+  });
+
   it("deploys the lab's pipeline only, its handler bundled from the lab's project", () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     expect(readFileSync(join(assetOf('PipelinetidyTidyFunction'), 'index.js'), 'utf8')).toContain('tidy:!0');

@@ -56,6 +56,7 @@ describe('orchestra init', () => {
     });
     for (const file of [
       '.gitignore',
+      '.dockerignore',
       'cdk.json',
       'bin/app.ts',
       'functions/list-inputs/index.ts',

@@ -40,6 +40,12 @@ function imageOverride(scope: Construct, pipeline: string, stepId: string): stri
   return image;
 }
 
+/**
+ * Left out of every image's build context, with or without a .dockerignore (CDK adds its lines): without
+ * them a project's synth copied its node_modules — and cdk.out into itself — into each image asset.
+ */
+const NEVER_IN_A_BUILD_CONTEXT = ['node_modules', 'cdk.out', '.orchestra', '.git'];
+
 /** A Fargate task definition per step, with its log group and task role; run by `ecs:runTask.sync`. */
 const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, step, rootDir, bucket, access, network }) => {
   if (network === undefined) throw new InvariantError(`pipeline ${graph.name} has container steps: pass cluster, vpc and securityGroup`);
@@ -56,7 +62,7 @@ const resources: CdkKind<ContainerStep>['resources'] = ({ scope, graph, stepId, 
   // Built for the task's x86_64 CPUs whatever machine builds it (an image built on arm64 would not start).
   const image =
     source.type === 'dockerfile'
-      ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile'), platform: Platform.LINUX_AMD64 })
+      ? ContainerImage.fromAsset(rootDir, { file: join(source.folder, 'Dockerfile'), platform: Platform.LINUX_AMD64, exclude: NEVER_IN_A_BUILD_CONTEXT })
       : ContainerImage.fromRegistry(source.uri);
   task.addContainer(CONTAINER_NAME, {
     image,

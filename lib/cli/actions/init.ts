@@ -100,8 +100,9 @@ export async function init(dir: string, options: InitOptions, output: Output): P
   const spec = orchestraSpecOf(options.orchestra ?? process.env['npm_config_package'], orchestraVersion(), process.cwd());
   const name = packageNameOf(target);
   cpSync(TEMPLATE_DIR, target, { recursive: true });
-  // npm never packs a file named .gitignore: the template ships it without the dot.
+  // npm never packs a file named .gitignore: the template ships it (and .dockerignore, beside it) without the dot.
   renameSync(join(target, 'gitignore'), join(target, '.gitignore'));
+  renameSync(join(target, 'dockerignore'), join(target, '.dockerignore'));
   fillIn(target, { name, stackName: stackNameOf(name) });
   writeFileSync(join(target, 'package.json'), projectManifest(name, spec));
   // The compiled definitions are committed beside the graphs, as the stack deploys them.
