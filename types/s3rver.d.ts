@@ -13,12 +13,32 @@ declare module 's3rver' {
     configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
   }
 
+  interface S3rverStoredObject {
+    readonly key: string;
+    readonly metadata: { readonly etag?: string; readonly 'content-length'?: number | string };
+  }
+
+  interface S3rverStore {
+    putObject(object: { readonly bucket: string; readonly key: string }): Promise<{ size: number; md5: string }>;
+    copyObject(
+      srcBucket: string,
+      srcKey: string,
+      destBucket: string,
+      destKey: string,
+      replacementMetadata?: unknown,
+    ): Promise<{ etag?: string; 'content-length'?: number | string }>;
+    deleteObject(bucket: string, key: string): Promise<void>;
+    listObjects(bucket: string, options: { startAfter?: string; prefix?: string; maxKeys?: number }): Promise<{ objects: S3rverStoredObject[]; isTruncated: boolean }>;
+  }
+
   class S3rver {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: { Records: unknown[] }) => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
+    /** The file store every request reads and writes through (lib/local/storage/indexed-store.ts wraps its writes). */
+    store: S3rverStore;
     /** s3rver is a Koa application: its middleware stack, in order. */
     middleware: Array<(ctx: never, next: () => Promise<void>) => Promise<void>>;
   }

@@ -12,12 +12,14 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { requiredVariable } from '../../lib/contract/environment';
 import { decideIngest, type IngestTrigger, parseIngestTrigger } from '../../lib/runtime/ingest';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { listAllObjects, listedObjectExists } from '../../lib/runtime/s3-list';
+import { type ObjectListing, s3ObjectListing } from '../../lib/runtime/s3-list';
 import { objectCreatedFrom, parseObjectCreatedEvent, resolveEventKey } from '../../lib/runtime/upload-events';
 import { getText } from '../commons/s3-objects';
 
 export interface IngestTriggerDependencies {
   readonly s3: S3Client;
+  /** What is in the bucket. @default S3's own listing (`orchestra up` answers from the embedded S3's index) */
+  readonly listing?: ObjectListing;
   readonly sfn: SFNClient;
   /** Which pipeline's trigger this is and the state machine it starts; read per call (the stack sets them as variables). */
   readonly configuration: () => { readonly trigger: IngestTrigger; readonly stateMachineArn: string };
@@ -32,16 +34,22 @@ export interface IngestOutcome {
   readonly reason?: string;
 }
 
-export function createIngestTrigger({ s3, sfn, configuration, logger = new Logger({ serviceName: 'orchestra-ingest' }) }: IngestTriggerDependencies) {
+export function createIngestTrigger({
+  s3,
+  listing = s3ObjectListing(s3),
+  sfn,
+  configuration,
+  logger = new Logger({ serviceName: 'orchestra-ingest' }),
+}: IngestTriggerDependencies) {
   /** A malformed event throws (naming its wrong fields): after EventBridge's retries it lands in the dead-letter queue, which raises an alarm. */
   return async (event: unknown): Promise<IngestOutcome> => {
     const { trigger, stateMachineArn } = configuration();
     const received = objectCreatedFrom(parseObjectCreatedEvent(event));
-    const object = await resolveEventKey(received, (key) => listedObjectExists(s3, received.bucket, key));
+    const object = await resolveEventKey(received, (key) => listing.exists(received.bucket, key));
     const decision = await decideIngest(
       trigger,
       object,
-      (prefix) => listAllObjects(s3, object.bucket, prefix),
+      (prefix) => listing.list(object.bucket, prefix),
       (key) => getText(s3, object.bucket, key),
     );
     if (decision.action !== 'start') {

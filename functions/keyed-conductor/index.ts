@@ -26,13 +26,15 @@ import type { KeyLedger } from '../../lib/runtime/keyed/key-ledger';
 import { type AwaitedItem, dataItemOf, itemFolder, type KeyedTrigger, parseAwaitedItems, parseKeyedTriggers } from '../../lib/runtime/keyed/keyed-trigger';
 import { backfillRequestOf, checkRequestOf, createBackfillContinuation, createScheduledCheck } from '../../lib/runtime/keyed/scheduled-check';
 import { createS3Client } from '../../lib/runtime/s3-client';
-import { listAllObjects, listedObjectExists } from '../../lib/runtime/s3-list';
+import { type ObjectListing, s3ObjectListing } from '../../lib/runtime/s3-list';
 import { completeItemWaits, type WaitStore } from '../../lib/runtime/service-waits';
 import { objectCreatedFrom, parseObjectCreatedEvent, resolveEventKey } from '../../lib/runtime/upload-events';
 import { isJsonRecord } from '../../lib/shared/json';
 
 export interface KeyedConductorDependencies {
   readonly s3: S3Client;
+  /** What is in the bucket. @default S3's own listing (`orchestra up` answers from the embedded S3's index) */
+  readonly listing?: ObjectListing;
   readonly sfn: SFNClient;
   readonly ledger: KeyLedger;
   /** Asks for a check of (pipeline, key) at a time (EventBridge Scheduler in AWS, a timer locally). */
@@ -54,6 +56,7 @@ export interface KeyedConductorDependencies {
 
 export function createKeyedConductor({
   s3,
+  listing = s3ObjectListing(s3),
   sfn,
   ledger,
   scheduleCheck,
@@ -78,12 +81,12 @@ export function createKeyedConductor({
     const check = checkRequestOf(event);
     const backfill = backfillRequestOf(event);
     const received = check === undefined && backfill === undefined ? objectCreatedFrom(parseObjectCreatedEvent(event)) : undefined;
-    const object = received === undefined ? undefined : await resolveEventKey(received, (key) => listedObjectExists(s3, received.bucket, key));
+    const object = received === undefined ? undefined : await resolveEventKey(received, (key) => listing.exists(received.bucket, key));
     const bucket = object?.bucket ?? bucketOf(event);
     const conductor = createConductor({
       triggers: () => triggers,
       bucket,
-      list: (prefix) => listAllObjects(s3, bucket, prefix),
+      list: (prefix) => listing.list(bucket, prefix),
       ledger,
       scheduleCheck,
       startRun: async (pipeline, runName, input) => {

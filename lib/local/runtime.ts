@@ -156,6 +156,7 @@ export class LocalRuntime {
       dataDir: options.dataDir,
       bucket: s3.bucket,
       s3: s3.client,
+      listing: s3.listing,
       sfn: () => this.sfn,
       pipelines: () => this.controller.pipelines,
       events: this.events,
@@ -248,7 +249,13 @@ export class LocalRuntime {
       if (ingest === undefined) throw new InvariantError(`pipeline ${pipeline.name} has no ingest prefix`);
       const configuration = { trigger: ingest, stateMachineArn: localStateMachineArn(pipeline.name) };
       // Decisions are reported as runtime events (and printed by `orchestra up`), not as the function's JSON logs.
-      trigger = createIngestTrigger({ s3: this.s3.client, sfn: this.sfn, configuration: () => configuration, logger: { info: () => undefined, warn: () => undefined } });
+      trigger = createIngestTrigger({
+        s3: this.s3.client,
+        listing: this.s3.listing,
+        sfn: this.sfn,
+        configuration: () => configuration,
+        logger: { info: () => undefined, warn: () => undefined },
+      });
       this.triggers.set(pipeline.name, trigger);
     }
     return trigger;

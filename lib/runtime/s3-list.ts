@@ -8,6 +8,22 @@ export interface ListedS3Object {
   readonly size?: number;
 }
 
+/**
+ * What the triggers ask of the bucket: what is under a prefix, and whether a key is there. On AWS (and
+ * against LocalStack) S3 answers it (`s3ObjectListing`); `orchestra up` answers from the embedded S3's
+ * own index of what it stores (lib/local/storage/stored-object-index.ts), with the same decisions on top.
+ */
+export interface ObjectListing {
+  list(bucket: string, prefix: string): Promise<readonly ListedS3Object[]>;
+  /** By listing, so a role that may list the prefix can always ask (HeadObject needs read). */
+  exists(bucket: string, key: string): Promise<boolean>;
+}
+
+export const s3ObjectListing = (s3: S3Client): ObjectListing => ({
+  list: (bucket, prefix) => listAllObjects(s3, bucket, prefix),
+  exists: (bucket, key) => listedObjectExists(s3, bucket, key),
+});
+
 /** Every object under `prefix`, through the SDK's paginator. */
 export async function listAllObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedS3Object[]> {
   const objects: ListedS3Object[] = [];

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { type LocalCredentials, localCredentialsOf } from '../../runtime/local-endpoints';
-import { listAllObjects } from '../../runtime/s3-list';
+import { type ListedS3Object, listAllObjects, type ObjectListing, s3ObjectListing } from '../../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../../runtime/upload-events';
 import { messageOf, OrchestraError } from '../../shared/errors';
 import { filesUnder } from '../../shared/paths';
+import { indexStore } from './indexed-store';
 import { refuseDenied, type S3AccessPolicy } from './s3-access-guard';
 import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys } from './s3rver-guards';
 
@@ -33,7 +34,10 @@ export interface EmbeddedS3 {
   /** Environment that points any AWS SDK or the AWS CLI at this server. */
   readonly environment: Readonly<Record<string, string>>;
   onObjectCreated(listener: (event: ObjectCreatedEventBridgeEvent) => void): void;
-  listKeys(prefix: string): Promise<Array<{ key: string; etag?: string }>>;
+  /** What the bucket holds, from the server's own index of it (./stored-object-index.ts): the triggers' listing port. */
+  readonly listing: ObjectListing;
+  /** Every object under `prefix`, in key order, from that index. */
+  listKeys(prefix: string): Promise<readonly ListedS3Object[]>;
   /** Uploads every file under `dir` to `<prefix><path below dir>`, one at a time; returns the keys. */
   uploadFolder(dir: string, prefix: string): Promise<string[]>;
   /** Every object under `prefix`, by key below it. */
@@ -102,6 +106,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   }
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...credentials } });
+  // Before anyone has the endpoint: from here on the index sees every write.
+  const index = await indexStore(server.store, LOCAL_BUCKET);
+  // Another bucket (none is configured, but a step may make one) is listed by the server.
+  const overHttp = s3ObjectListing(client);
+  const listing: ObjectListing = {
+    list: async (bucket, prefix) => (bucket === LOCAL_BUCKET ? index.list(prefix) : overHttp.list(bucket, prefix)),
+    exists: async (bucket, key) => (bucket === LOCAL_BUCKET ? index.has(key) : overHttp.exists(bucket, key)),
+  };
   const roleClients = new Map<string, S3Client>();
   return {
     clientFor(roleCredentials) {
@@ -124,16 +136,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
       AWS_REGION: LOCAL_REGION,
     },
     onObjectCreated: (listener) => void listeners.push(listener),
-    async listKeys(prefix) {
-      // s3rver rewrites an object's .md5 file in place, so a listing racing an overwrite can see an
-      // empty ETag; real S3 overwrites are atomic. Re-list briefly until every ETag is readable,
-      // since run names are derived from them.
-      for (let attempt = 0; ; attempt++) {
-        const keys = await listAllObjects(client, LOCAL_BUCKET, prefix);
-        if (attempt >= 50 || keys.every((k) => k.etag !== undefined && k.etag !== '')) return keys;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    },
+    listing,
+    listKeys: async (prefix) => index.list(prefix),
     async uploadFolder(dir, prefix) {
       const keys: string[] = [];
       for (const file of filesUnder(dir)) {

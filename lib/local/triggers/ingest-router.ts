@@ -30,7 +30,7 @@ export class IngestRouter {
     private readonly pipelines: () => readonly PipelineSource[],
     private readonly trigger: IngestTriggerCall,
     private readonly events: RuntimeEvents,
-    private readonly listKeys: (prefix: string) => Promise<Array<{ key: string; etag?: string }>>,
+    private readonly listKeys: (prefix: string) => Promise<ReadonlyArray<{ key: string; etag?: string }>>,
   ) {}
 
   /** Handles the event in the background; `settle()` waits for it. */

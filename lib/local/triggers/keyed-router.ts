@@ -12,6 +12,7 @@ import type { PipelineSource } from '../../catalogue';
 import { BACKFILLS_PREFIX } from '../../contract/step-event';
 import { backfillIdOf, readBackfill } from '../../runtime/keyed/backfill';
 import { awaitedItemsOf, type KeyedTrigger, keyedTriggerOf } from '../../runtime/keyed/keyed-trigger';
+import type { ObjectListing } from '../../runtime/s3-list';
 import type { ObjectCreatedEventBridgeEvent } from '../../runtime/upload-events';
 import { messageOf } from '../../shared/errors';
 import { type LongTimeout, setLongTimeout } from '../../shared/long-timeout';
@@ -28,10 +29,12 @@ export interface KeyedRouterOptions {
   readonly dataDir: string;
   readonly bucket: string;
   readonly s3: S3Client;
+  /** What the bucket holds: the embedded S3's index, for the conductor's decisions. */
+  readonly listing: ObjectListing;
   readonly sfn: () => SFNClient;
   readonly pipelines: () => readonly PipelineSource[];
   readonly events: RuntimeEvents;
-  readonly listKeys: (prefix: string) => Promise<Array<{ key: string; etag?: string }>>;
+  readonly listKeys: (prefix: string) => Promise<ReadonlyArray<{ key: string; etag?: string }>>;
 }
 
 export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrigger[] =>
@@ -56,6 +59,7 @@ export class KeyedRouter {
     const options = this.options;
     this.conductorInstance ??= createKeyedConductor({
       s3: options.s3,
+      listing: options.listing,
       sfn: options.sfn(),
       ledger: this.ledger,
       scheduleCheck: async (pipeline, key, at) => this.schedule(pipeline, key, at),

@@ -1,0 +1,65 @@
+/**
+ * The embedded S3's index (what `orchestra up`'s triggers list) says what the server's own listing
+ * says, after every kind of write — put, overwrite, copy, multipart, delete, delete of many — and
+ * after a restart over the same data folder.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type EmbeddedS3, startEmbeddedS3 } from '../../lib/local/storage/embedded-s3';
+import { listAllObjects } from '../../lib/runtime/s3-list';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-index-'));
+
+/** The server's answer, over HTTP, beside the index's. */
+async function bothListings(s3: EmbeddedS3, prefix = '') {
+  return { served: await listAllObjects(s3.client, s3.bucket, prefix), indexed: await s3.listing.list(s3.bucket, prefix) };
+}
+
+describe("the embedded S3's index of what it stores", () => {
+  let s3: EmbeddedS3 | undefined;
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('agrees with the listing after puts, overwrites, copies, a multipart upload and deletes', async () => {
+    s3 = await startEmbeddedS3({ dataDir });
+    const { client, bucket } = s3;
+    for (const key of ['data/A/k1/a.dat', 'data/A/k1/b.dat', 'data/B/k1/b.dat', 'data/A/k2/a.dat', 'gone/x', 'gone/y', 'gone/z'])
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `first ${key}` }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/A/k1/a.dat', Body: 'overwritten, longer than before' }));
+    await client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'data/C/k1/copy.dat', CopySource: `${bucket}/data/A/k1/a.dat` }));
+    const upload = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'data/D/k1/big.dat' }));
+    const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: 'data/D/k1/big.dat', UploadId: upload.UploadId, PartNumber: 1, Body: 'x'.repeat(1000) }));
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'data/D/k1/big.dat', UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }),
+    );
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'gone/x' }));
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'gone/y' }, { Key: 'gone/z' }] } }));
+
+    const { served, indexed } = await bothListings(s3);
+    expect(indexed).toEqual(served);
+    expect(indexed.map((object) => object.key)).toEqual(['data/A/k1/a.dat', 'data/A/k1/b.dat', 'data/A/k2/a.dat', 'data/B/k1/b.dat', 'data/C/k1/copy.dat', 'data/D/k1/big.dat']);
+    expect(await bothListings(s3, 'data/A/k1/')).toEqual({ served: indexed.slice(0, 2), indexed: indexed.slice(0, 2) });
+    expect(await s3.listing.exists(bucket, 'gone/y')).toBe(false);
+    expect(await s3.listing.exists(bucket, 'data/C/k1/copy.dat')).toBe(true);
+  });
+
+  it('knows what was stored before it started', async () => {
+    await s3?.stop();
+    s3 = await startEmbeddedS3({ dataDir });
+    const { served, indexed } = await bothListings(s3);
+    expect(served).toHaveLength(6);
+    expect(indexed).toEqual(served);
+  });
+});
