@@ -28,6 +28,12 @@ declare module 's3rver' {
       replacementMetadata?: unknown,
     ): Promise<{ etag?: string; 'content-length'?: number | string }>;
     deleteObject(bucket: string, key: string): Promise<void>;
+    getBucket(bucket: string): Promise<unknown>;
+    putBucket(bucket: string): Promise<unknown>;
+    deleteBucket(bucket: string): Promise<unknown>;
+    getSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<unknown>;
+    putSubresource(bucket: string, key: string | undefined, resource: { readonly type: string }): Promise<void>;
+    deleteSubresource(bucket: string, key: string | undefined, resourceType: string): Promise<void>;
     listObjects(bucket: string, options: { startAfter?: string; prefix?: string; maxKeys?: number }): Promise<{ objects: S3rverStoredObject[]; isTruncated: boolean }>;
   }
 

@@ -12,9 +12,12 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCorsCommand,
+  GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -167,6 +170,25 @@ describe('embedded S3', () => {
 
     expect((await get('ingest/multi/big.bin')).equals(Buffer.concat(parts))).toBe(true);
     expect(etags).toEqual(parts.map((part) => `"${md5(part)}"`));
+  });
+});
+
+describe("embedded S3's bucket settings, kept in memory", () => {
+  it('answers a changed or deleted CORS setting at once (the copy in memory is forgotten when it changes)', async () => {
+    const s3 = await startEmbeddedS3({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-s3-')) });
+    const Bucket = s3.bucket;
+    const rule = (origin: string) => ({ CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: [origin] }] });
+    try {
+      await expect(s3.client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toThrow(/CORS/);
+      await s3.client.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: rule('http://127.0.0.1:1') }));
+      expect((await s3.client.send(new GetBucketCorsCommand({ Bucket }))).CORSRules?.[0]?.AllowedOrigins).toEqual(['http://127.0.0.1:1']);
+      await s3.client.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: rule('http://127.0.0.1:2') }));
+      expect((await s3.client.send(new GetBucketCorsCommand({ Bucket }))).CORSRules?.[0]?.AllowedOrigins).toEqual(['http://127.0.0.1:2']);
+      await s3.client.send(new DeleteBucketCorsCommand({ Bucket }));
+      await expect(s3.client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toThrow(/CORS/);
+    } finally {
+      await s3.stop();
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { type ListedS3Object, listAllObjects, type ObjectListing, s3ObjectListin
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../../runtime/upload-events';
 import { messageOf, OrchestraError } from '../../shared/errors';
 import { filesUnder } from '../../shared/paths';
+import { cacheBucketSettings } from './cached-bucket-settings';
 import { indexStore } from './indexed-store';
 import { refuseDenied, type S3AccessPolicy } from './s3-access-guard';
 import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys } from './s3rver-guards';
@@ -80,6 +81,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     configureBuckets: [{ name: LOCAL_BUCKET }],
     vhostBuckets: false,
   });
+  cacheBucketSettings(server.store);
   // Web pages first (another Host, another site, a form POST: ./loopback-guard.ts), before s3rver reads the body.
   const credentials = localCredentialsOf(options.dataDir);
   const access = options.stepAccess;
