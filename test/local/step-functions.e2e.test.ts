@@ -126,6 +126,7 @@ describe('local Step Functions endpoint', () => {
     const first = await start('slow', {}, 'named-once');
     const again = await start('slow', {}, 'named-once');
     expect(again.executionArn).toBe(first.executionArn);
+    expect(again.startDate).toEqual(first.startDate);
     await expect(start('slow', { other: true }, 'named-once')).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn ?? '' }));
     await finished(first.executionArn ?? '');

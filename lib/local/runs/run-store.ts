@@ -84,6 +84,15 @@ CREATE TABLE IF NOT EXISTS keyed_arrivals (pipeline TEXT NOT NULL, key TEXT NOT 
 CREATE TABLE IF NOT EXISTS keyed_runs (pipeline TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, run_name TEXT NOT NULL, input TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (pipeline, key, version)) WITHOUT ROWID;
 `;
 
+/** A run as StartExecution compares it with a request for its name. */
+export interface StartedAs {
+  readonly pipeline: string;
+  readonly status: string;
+  readonly startedAt: string;
+  /** The run's input as JSON text, as it was recorded. */
+  readonly inputJson: string;
+}
+
 export class RunStore {
   /** The database file. */
   readonly file: string;
@@ -101,6 +110,7 @@ export class RunStore {
     historyBackward: StatementSync;
     running: StatementSync;
     exists: StatementSync;
+    startedAs: StatementSync;
     logPage: StatementSync;
   };
   private readonly pendingSaves = new Map<string, { record: RunRecord; timer: NodeJS.Timeout }>();
@@ -137,6 +147,7 @@ export class RunStore {
       historyBackward: prepare('SELECT event FROM history WHERE run_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       running: prepare("SELECT record FROM runs WHERE status = 'RUNNING'"),
       exists: prepare('SELECT 1 FROM runs WHERE run_id = ?'),
+      startedAs: prepare("SELECT pipeline, status, started_at, json_extract(record, '$.input') AS input FROM runs WHERE run_id = ?"),
       logPage: prepare('SELECT entry FROM logs WHERE run_id = ? ORDER BY seq LIMIT ? OFFSET ?'),
     };
     if (options.importLegacy === true) this.importLegacy();
@@ -206,6 +217,19 @@ export class RunStore {
   has(runId: string): boolean {
     this.flushWrites();
     return this.statements.exists.get(runId) !== undefined;
+  }
+
+  /**
+   * What StartExecution compares when a name is taken — the run's pipeline, status and input (its JSON
+   * text) — without reading and checking its whole record: a burst of duplicate deliveries asks it for
+   * every one.
+   */
+  startedAs(runId: string): StartedAs | undefined {
+    this.flushWrites();
+    const row = this.statements.startedAs.get(runId);
+    return row === undefined
+      ? undefined
+      : { pipeline: String(row['pipeline']), status: String(row['status']), startedAt: String(row['started_at']), inputJson: String(row['input']) };
   }
 
   get(runId: string): RunRecord {

@@ -25,7 +25,7 @@ import { localExecutionArn, localStateMachineArn } from '../../engine/bindings';
 import { TaskTokenError, type TaskTokens } from '../../engine/task-tokens';
 import { RunNotRedrivableError } from '../../runs/run-controller';
 import { type RunRecord, TERMINAL_RUN_STATUSES } from '../../runs/run-record';
-import { RunAlreadyExistsError, RunNotFoundError, type RunStore } from '../../runs/run-store';
+import { RunAlreadyExistsError, RunNotFoundError, type RunStore, type StartedAs } from '../../runs/run-store';
 import { decodeToken, encodeToken, type Operation, parseRequest, type RequestOf, StepFunctionsError } from './protocol';
 
 /** What the endpoint needs of the runtime (LocalRuntime provides it). */
@@ -116,21 +116,29 @@ export class LocalStepFunctions {
     };
   }
 
+  /** Standard workflows: the same name and input while the execution runs return that execution; otherwise the name is refused. */
+  private nameTaken(pipeline: string, runId: string, taken: StartedAs | undefined, input: RunInput): StartExecutionOutput {
+    // Compared as JSON.stringify writes them: SQLite may write a number of the stored input otherwise.
+    if (taken !== undefined && taken.pipeline === pipeline && taken.status === 'RUNNING' && JSON.stringify(JSON.parse(taken.inputJson)) === JSON.stringify(input)) {
+      return { executionArn: localExecutionArn(pipeline, runId), startDate: new Date(taken.startedAt) };
+    }
+    throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${localExecutionArn(pipeline, runId)}' (a name is used once)`);
+  }
+
   private startExecution(request: RequestOf<'StartExecution'>): StartExecutionOutput {
     const pipeline = this.pipelineOf(request.stateMachineArn);
     if (request.name !== undefined && !RUN_NAME_PATTERN.test(request.name))
       throw new StepFunctionsError('InvalidName', `name "${request.name}": locally 1-${RUN_NAME_MAX_LENGTH} letters, digits, "-" or "_" (run ids name files and S3 prefixes)`);
     const input = runInputOf(request.input ?? '{}');
+    const taken = request.name === undefined ? undefined : this.runs.store.startedAs(request.name);
+    if (request.name !== undefined && taken !== undefined) return this.nameTaken(pipeline.name, request.name, taken, input);
     try {
       const record = this.runs.startRun(pipeline.name, input, request.name === undefined ? {} : { runId: request.name });
       return { executionArn: localExecutionArn(pipeline.name, record.runId), startDate: new Date(record.startedAt) };
     } catch (error) {
       if (!(error instanceof RunAlreadyExistsError)) throw error;
-      // Standard workflows: the same name and input while the execution runs return that execution.
-      const existing = this.runs.store.get(error.runId);
-      if (existing.pipeline === pipeline.name && existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input))
-        return { executionArn: localExecutionArn(pipeline.name, existing.runId), startDate: new Date(existing.startedAt) };
-      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${localExecutionArn(pipeline.name, error.runId)}' (a name is used once)`);
+      // Started by another caller between the question and the start.
+      return this.nameTaken(pipeline.name, error.runId, this.runs.store.startedAs(error.runId), input);
     }
   }
 
