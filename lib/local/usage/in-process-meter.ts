@@ -15,6 +15,8 @@ export interface InProcessUsage {
 
 interface Measuring {
   shared: boolean;
+  /** Read only while it runs alone: once shared, its figures are not given, so nothing more is read. */
+  maxRss: number;
 }
 
 /**
@@ -23,31 +25,44 @@ interface Measuring {
  * makes both shared.
  */
 const active = new Set<Measuring>();
+/** One sampler for them all, running only while one runs alone (a burst of runs shares it and reads nothing). */
+let sampler: ReturnType<typeof setInterval> | undefined;
 
 const megabytes = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+function sampleWhileAlone(): void {
+  const [alone] = active;
+  if (active.size !== 1 || alone === undefined || alone.shared) {
+    clearInterval(sampler);
+    sampler = undefined;
+    return;
+  }
+  alone.maxRss = Math.max(alone.maxRss, process.memoryUsage.rss());
+}
+
 export function meterInProcess(): { stop(): InProcessUsage } {
-  const measuring: Measuring = { shared: active.size > 0 };
+  const shared = active.size > 0;
   for (const other of active) other.shared = true;
+  const measuring: Measuring = { shared, maxRss: shared ? 0 : process.memoryUsage.rss() };
   active.add(measuring);
   const startedAt = performance.now();
-  const cpuAtStart = process.cpuUsage();
-  let maxRss = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    maxRss = Math.max(maxRss, process.memoryUsage.rss());
-  }, SAMPLE_INTERVAL_MS).unref();
+  const cpuAtStart = shared ? undefined : process.cpuUsage();
+  if (!shared) sampler ??= setInterval(sampleWhileAlone, SAMPLE_INTERVAL_MS).unref();
   return {
     stop() {
-      clearInterval(timer);
       active.delete(measuring);
+      if (active.size === 0) {
+        clearInterval(sampler);
+        sampler = undefined;
+      }
       const durationMs = Math.round((performance.now() - startedAt) * 100) / 100;
-      if (measuring.shared)
+      if (measuring.shared || cpuAtStart === undefined)
         return { durationMs, note: "ran beside other in-process work: Orchestra's process CPU and memory are not its own (on AWS, Lambda's REPORT line gives them)" };
       const cpu = process.cpuUsage(cpuAtStart);
       return {
         durationMs,
         cpuMs: Math.round((cpu.user + cpu.system) / 100) / 10,
-        maxMemoryMb: megabytes(Math.max(maxRss, process.memoryUsage.rss())),
+        maxMemoryMb: megabytes(Math.max(measuring.maxRss, process.memoryUsage.rss())),
         note: "ran alone in Orchestra's process: CPU and peak memory are the whole process's (engine and embedded S3 included), an upper bound",
       };
     },
