@@ -20,7 +20,7 @@
  * `.waitForTaskToken` and runs at most 40 branches of a Parallel at once, so waiting branches could
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
-import { topologicalOrder, weakComponents } from '../../graph/topology';
+import { topologicalOrder } from '../../graph/topology';
 import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, planMakespan, series, step } from './blocks';
@@ -56,23 +56,50 @@ export function planSeriesParallel(input: PlanInput): Block {
   return (best as { plan: Block }).plan;
 }
 
+/**
+ * Steps are numbered by their place in one topological order, so "by rank" is by number and every
+ * per-step figure is an array slot: at 10,000 steps, string-keyed maps were most of the compile time.
+ */
 function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
   if (order === undefined) throw new InvariantError('planSeriesParallel needs an acyclic graph (validate the graph first)');
   const rank = new Map(order.map((id, i) => [id, i]));
-  const successors = new Map<string, string[]>(order.map((id) => [id, []]));
-  for (const id of order) for (const dep of input.predecessors.get(id) ?? []) successors.get(dep)?.push(id);
-  const weight = normalisedWeights(order, input.weight);
-  const context: Context = { predecessors: input.predecessors, successors, weight, rank, minSideFraction };
-  return planPart(order, context);
+  const predecessors = order.map((id) => (input.predecessors.get(id) ?? []).map((dep) => defined(rank.get(dep), dep)));
+  const successors: number[][] = order.map(() => []);
+  predecessors.forEach((deps, at) => {
+    for (const dep of deps) defined(successors[dep]).push(at);
+  });
+  const weights = normalisedWeights(order, input.weight);
+  const n = order.length;
+  const context: Context = {
+    ids: order,
+    predecessors,
+    successors,
+    weight: Float64Array.from(order, (id) => defined(weights.get(id))),
+    minSideFraction,
+    mark: new Int32Array(n),
+    stamp: 0,
+    earliestFinish: new Float64Array(n),
+    tail: new Float64Array(n),
+  };
+  return planPart(
+    order.map((_, at) => at),
+    context,
+  );
 }
 
 interface Context {
-  readonly predecessors: ReadonlyMap<string, readonly string[]>;
-  readonly successors: ReadonlyMap<string, readonly string[]>;
-  readonly weight: ReadonlyMap<string, number>;
-  readonly rank: ReadonlyMap<string, number>;
+  readonly ids: readonly string[];
+  readonly predecessors: readonly (readonly number[])[];
+  readonly successors: readonly (readonly number[])[];
+  readonly weight: Float64Array;
   readonly minSideFraction: number;
+  /** Membership of the part being measured: `mark[step] === stamp`, a fresh stamp per part. */
+  readonly mark: Int32Array;
+  stamp: number;
+  /** The last measured part's figures (./timings), read before the next part is measured. */
+  readonly earliestFinish: Float64Array;
+  readonly tail: Float64Array;
 }
 
 /**
@@ -86,33 +113,64 @@ function normalisedWeights(ids: readonly string[], weight: (id: string) => numbe
   return new Map(ids.map((id, i) => [id, Math.max(defined(raw[i]), floor)]));
 }
 
-/** `part` is in topological order. */
-function planPart(part: readonly string[], context: Context): Block {
-  if (part.length === 1) return step(defined(part[0]));
-  const members = new Set(part);
-  const components = weakComponents(part, context.predecessors);
-  if (components.length > 1) return parallel(components.map((c) => planConnected(c, members, context)));
-  return planConnected(part, members, context);
+/** `part` is in topological order (ascending numbers). */
+function planPart(part: readonly number[], context: Context): Block {
+  if (part.length === 1) return step(defined(context.ids[defined(part[0])]));
+  const components = weakComponentsOf(part, context);
+  if (components.length > 1) return parallel(components.map((c) => planConnected(c, context)));
+  return planConnected(part, context);
 }
 
-function planConnected(part: readonly string[], parentMembers: ReadonlySet<string>, context: Context): Block {
-  if (part.length === 1) return step(defined(part[0]));
-  const members = part.length === parentMembers.size ? parentMembers : new Set(part);
-  const { earliestFinish, tail, longest } = timings(part, members, context);
-  const byFinish = [...part].sort((a, b) => cmp(earliestFinish, a, b) || cmp(context.rank, a, b));
-  const latestStart = new Map(part.map((id) => [id, longest - defined(tail.get(id))]));
-  const byLatestStart = [...part].sort((a, b) => cmp(latestStart, a, b) || cmp(context.rank, a, b));
+/** The part's weakly connected components, each in the part's order, ordered by their first member. */
+function weakComponentsOf(part: readonly number[], context: Context): number[][] {
+  const stamp = markMembers(part, context);
+  const parent = new Map<number, number>(part.map((at) => [at, at]));
+  const find = (at: number): number => {
+    let root = at;
+    while (parent.get(root) !== root) root = defined(parent.get(root));
+    for (let node = at; node !== root; ) {
+      const up = defined(parent.get(node));
+      parent.set(node, root);
+      node = up;
+    }
+    return root;
+  };
+  for (const at of part) for (const dep of defined(context.predecessors[at])) if (context.mark[dep] === stamp) parent.set(find(dep), find(at));
+  const groups = new Map<number, number[]>();
+  for (const at of part) {
+    const root = find(at);
+    const group = groups.get(root);
+    if (group === undefined) groups.set(root, [at]);
+    else group.push(at);
+  }
+  return [...groups.values()];
+}
+
+function markMembers(part: readonly number[], context: Context): number {
+  const stamp = ++context.stamp;
+  for (const at of part) context.mark[at] = stamp;
+  return stamp;
+}
+
+function planConnected(part: readonly number[], context: Context): Block {
+  if (part.length === 1) return step(defined(context.ids[defined(part[0])]));
+  const longest = timings(part, context);
+  const { earliestFinish, tail } = context;
+  const finish = (at: number) => defined(earliestFinish[at]);
+  const latestStart = (at: number) => longest - defined(tail[at]);
+  const byFinish = [...part].sort((a, b) => finish(a) - finish(b) || a - b);
+  const byLatestStart = [...part].sort((a, b) => latestStart(a) - latestStart(b) || a - b);
 
   // Unconstrained peeling of big parts recurses n deep (quadratic); keep big cuts a little balanced.
   const minSide = (part.length > LARGE_PART ? Math.max(context.minSideFraction, 0.05) : context.minSideFraction) * part.length;
-  type Candidate = { cost: number; order: string[]; cut: number; balance: number };
+  type Candidate = { cost: number; order: number[]; cut: number; balance: number };
   let best: Candidate | undefined;
   let bestUnbalanced: Candidate | undefined;
   const better = (cost: number, balance: number, than: Candidate | undefined): boolean =>
     than === undefined || cost < than.cost * (1 - EPSILON) || (cost <= than.cost * (1 + EPSILON) && balance < than.balance);
-  let exactCuts: { order: string[]; cuts: number[] } | undefined;
+  let exactCuts: { order: number[]; cuts: number[] } | undefined;
   for (const order of [byFinish, byLatestStart]) {
-    const costs = cutCosts(order, earliestFinish, tail);
+    const costs = cutCosts(order, context);
     const exact: number[] = [];
     costs.forEach((cost, index) => {
       const cut = index + 1;
@@ -124,24 +182,21 @@ function planConnected(part: readonly string[], parentMembers: ReadonlySet<strin
     });
     if (exactCuts === undefined && exact.length > 1) exactCuts = { order, cuts: exact };
   }
+  // The part's figures are read: measuring the segments below may reuse the arrays.
   if (exactCuts !== undefined) {
-    const segments = splitAt(exactCuts.order, exactCuts.cuts).map((segment) => sortByRank(segment, context));
-    const total = segments.reduce((sum, segment) => sum + longestPath(segment, context), 0);
+    const segments = splitAt(exactCuts.order, exactCuts.cuts).map(ascending);
+    const total = segments.reduce((sum, segment) => sum + timings(segment, context), 0);
     if (total <= longest * (1 + EPSILON)) return series(segments.map((segment) => planPart(segment, context)));
   }
   const chosen = (best ?? bestUnbalanced) as Candidate;
-  const [first, second] = splitAt(chosen.order, [chosen.cut]) as [string[], string[]];
-  return series([planPart(sortByRank(first, context), context), planPart(sortByRank(second, context), context)]);
+  const [first, second] = splitAt(chosen.order, [chosen.cut]) as [number[], number[]];
+  return series([planPart(ascending(first), context), planPart(ascending(second), context)]);
 }
 
-const cmp = (values: ReadonlyMap<string, number>, a: string, b: string): number => defined(values.get(a)) - defined(values.get(b));
+const ascending = (steps: number[]): number[] => steps.sort((a, b) => a - b);
 
-function sortByRank(ids: string[], context: Context): string[] {
-  return ids.sort((a, b) => cmp(context.rank, a, b));
-}
-
-function splitAt(order: readonly string[], cuts: readonly number[]): string[][] {
-  const segments: string[][] = [];
+function splitAt(order: readonly number[], cuts: readonly number[]): number[][] {
+  const segments: number[][] = [];
   let start = 0;
   for (const cut of [...cuts, order.length]) {
     if (cut > start) segments.push(order.slice(start, cut));
@@ -151,39 +206,38 @@ function splitAt(order: readonly string[], cuts: readonly number[]): string[][] 
 }
 
 /** cost[k] of running order[0..k] then order[k+1..]: prefix max of finish + suffix max of tail. */
-function cutCosts(order: readonly string[], earliestFinish: ReadonlyMap<string, number>, tail: ReadonlyMap<string, number>): number[] {
+function cutCosts(order: readonly number[], { earliestFinish, tail }: Context): number[] {
   const suffixTail = new Array<number>(order.length + 1).fill(0);
-  for (let i = order.length - 1; i >= 0; i--) suffixTail[i] = Math.max(defined(suffixTail[i + 1]), defined(tail.get(defined(order[i]))));
+  for (let i = order.length - 1; i >= 0; i--) suffixTail[i] = Math.max(defined(suffixTail[i + 1]), defined(tail[defined(order[i])]));
   const costs: number[] = [];
   let prefixFinish = 0;
   for (let i = 0; i < order.length - 1; i++) {
-    prefixFinish = Math.max(prefixFinish, defined(earliestFinish.get(defined(order[i]))));
+    prefixFinish = Math.max(prefixFinish, defined(earliestFinish[defined(order[i])]));
     costs.push(prefixFinish + defined(suffixTail[i + 1]));
   }
   return costs;
 }
 
-/** Earliest finish and longest path to the end ("tail", inclusive) of each member, within `members`. */
-function timings(part: readonly string[], members: ReadonlySet<string>, context: Context) {
-  const earliestFinish = new Map<string, number>();
+/**
+ * Earliest finish and longest path to the end ("tail", inclusive) of each member of `part` (in
+ * topological order), within the part, into the context's arrays; returns the part's longest path.
+ */
+function timings(part: readonly number[], context: Context): number {
+  const { predecessors, successors, weight, mark, earliestFinish, tail } = context;
+  const stamp = markMembers(part, context);
   let longest = 0;
-  for (const id of part) {
+  for (const at of part) {
     let start = 0;
-    for (const dep of context.predecessors.get(id) ?? []) if (members.has(dep)) start = Math.max(start, defined(earliestFinish.get(dep)));
-    const finish = start + defined(context.weight.get(id));
-    earliestFinish.set(id, finish);
+    for (const dep of defined(predecessors[at])) if (mark[dep] === stamp) start = Math.max(start, defined(earliestFinish[dep]));
+    const finish = start + defined(weight[at]);
+    earliestFinish[at] = finish;
     longest = Math.max(longest, finish);
   }
-  const tail = new Map<string, number>();
   for (let i = part.length - 1; i >= 0; i--) {
-    const id = defined(part[i]);
+    const at = defined(part[i]);
     let after = 0;
-    for (const next of context.successors.get(id) ?? []) if (members.has(next)) after = Math.max(after, defined(tail.get(next)));
-    tail.set(id, after + defined(context.weight.get(id)));
+    for (const next of defined(successors[at])) if (mark[next] === stamp) after = Math.max(after, defined(tail[next]));
+    tail[at] = after + defined(weight[at]);
   }
-  return { earliestFinish, tail, longest };
-}
-
-function longestPath(part: readonly string[], context: Context): number {
-  return timings(part, new Set(part), context).longest;
+  return longest;
 }
