@@ -26,6 +26,7 @@ import { type StepInvokerOptions, taskHandlersFor, taskStateNamesOf } from '../e
 import type { TaskTokens } from '../engine/task-tokens';
 import { type RunRecord, type RunStatus, TERMINAL_RUN_STATUSES } from './run-record';
 import { type ItemCounting, type ReuseStateRole, RunRecorder } from './run-recorder';
+import type { RunStore } from './run-store';
 
 export interface StartRunOptions {
   /** The run id ($$.Execution.Name). Used once only. @default - a new unique id */
@@ -165,9 +166,10 @@ export class RunController {
     };
     store.create(record);
     store.appendLog(runId, { time: record.startedAt, stream: 'system', message: `run started by ${input.source}${input.prefix === undefined ? '' : ` (${input.prefix})`}` });
-    const history = new HistoryWriter(prepared.definition, { append: (event) => store.appendHistory(runId, event) });
+    const written: HistoryEvent[] = [];
+    const history = new HistoryWriter(prepared.definition, historySink(store, runId, written));
     history.executionStarted(input, localStateMachineArn(pipeline.name), new Date(record.startedAt));
-    this.launch(prepared, record, history, new Map());
+    this.launch(prepared, record, history, written, new Map());
     return record;
   }
 
@@ -201,14 +203,23 @@ export class RunController {
       stream: 'system',
       message: `run redriven (${record.redriveCount}): ${[...done].filter((s) => s in record.steps).length} step(s) that succeeded are not run again`,
     });
-    const history = new HistoryWriter(prepared.definition, { append: (event) => store.appendHistory(runId, event) }, previous.length);
+    const written = [...previous];
+    const history = new HistoryWriter(prepared.definition, historySink(store, runId, written), previous.length);
     history.executionRedriven(record.redriveCount, now);
-    this.launch(prepared, record, history, replayed, done);
+    this.launch(prepared, record, history, written, replayed, done);
     return record;
   }
 
   /** Runs the record's execution: `replayed` Tasks answer as recorded, states in `skip` write no events. */
-  private launch(prepared: PreparedPipeline, record: RunRecord, history: HistoryWriter, replayed: ReadonlyMap<string, TaskHandler>, skip: ReadonlySet<string> = new Set()): void {
+  /** `written`: the run's history as it is written (the events of earlier attempts first), read at its end. */
+  private launch(
+    prepared: PreparedPipeline,
+    record: RunRecord,
+    history: HistoryWriter,
+    written: readonly HistoryEvent[],
+    replayed: ReadonlyMap<string, TaskHandler>,
+    skip: ReadonlySet<string> = new Set(),
+  ): void {
     const { pipeline, machine, maxAttempts } = prepared;
     const { store, events } = this.options;
     const { runId, input } = record;
@@ -239,7 +250,7 @@ export class RunController {
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
-      const recorded = store.readHistory(runId);
+      const recorded = written;
       // From the history, as every list of runs prices a run on both targets (a run's detail takes Lambda's billed durations).
       record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
       recorder.finish(outcome);
@@ -299,4 +310,14 @@ export class RunController {
     for (const id of this.executions.keys()) this.abortRun(id, reason);
     await Promise.allSettled(this.inFlight);
   }
+}
+
+/** Writes a run's history to its store and keeps it in `written`, so the run's end reads it without reading it back. */
+function historySink(store: RunStore, runId: string, written: HistoryEvent[]): { append(event: HistoryEvent): void } {
+  return {
+    append(event) {
+      written.push(event);
+      store.appendHistory(runId, event);
+    },
+  };
 }
