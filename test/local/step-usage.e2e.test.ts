@@ -14,11 +14,15 @@ const { spawnSync } = require('node:child_process');
 spawnSync(process.execPath, ['-e', "const b = Buffer.alloc(80 * 1024 * 1024, 1); const end = Date.now() + 600; while (Date.now() < end) b[0]++;"], { stdio: 'inherit' });
 `;
 
+/** Spins until the process has used `ms` of CPU time (not wall time: on a loaded machine they differ). */
 const busy = (ms: number) => {
-  const end = performance.now() + ms;
+  const start = process.cpuUsage();
   let spin = 0;
-  while (performance.now() < end) spin++;
-  return spin;
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return spin;
+    spin++;
+  }
 };
 
 describe.runIf(process.platform === 'linux')('local step usage', () => {
