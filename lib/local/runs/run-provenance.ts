@@ -3,12 +3,22 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describePipeline, type PipelineSource } from '../../catalogue';
 import { writeRunCrate } from '../../runtime/provenance/write-crate';
+import type { ObjectListing } from '../../runtime/s3-list';
 import { orchestraVersion } from '../../shared/package-root';
 import type { RunRecord } from './run-record';
 
-export function writeLocalRunCrate(s3: S3Client, bucket: string, pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]): Promise<string> {
+/** `listing`: what the bucket holds (the embedded S3's index under `orchestra up`). */
+export function writeLocalRunCrate(
+  s3: S3Client,
+  bucket: string,
+  pipeline: PipelineSource,
+  record: RunRecord,
+  history: readonly HistoryEvent[],
+  listing?: ObjectListing,
+): Promise<string> {
   return writeRunCrate({
     s3,
+    ...(listing === undefined ? {} : { listing }),
     bucket,
     history,
     run: {

@@ -15,7 +15,7 @@ import { everyStepOutcome, stepOutcomesFrom } from '../execution-history';
 import { withReuseOutcomes } from '../reuse-outcomes';
 import { runCostFrom } from '../run-cost';
 import { digestOf, sha256Of } from '../s3-digests';
-import { listAllObjects } from '../s3-list';
+import { type ObjectListing, s3ObjectListing } from '../s3-list';
 import { readStoredRecord } from '../stored-records';
 import { CRATE_FILE, type CrateFile, type RunFacts, WORKFLOW_FILE } from './run-crate';
 
@@ -31,12 +31,16 @@ export interface RunSummaryFacts {
 
 export interface GatherOptions {
   readonly s3: S3Client;
+  /** What is in the bucket. @default S3's own listing (`orchestra up`: the embedded S3's index) */
+  readonly listing?: ObjectListing;
   readonly bucket: string;
   readonly history: readonly HistoryEvent[];
   readonly run: RunSummaryFacts;
   readonly description: PipelineDescription;
   readonly engine: RunFacts['engine'];
 }
+
+const listingOf = (options: GatherOptions): ObjectListing => options.listing ?? s3ObjectListing(options.s3);
 
 async function decisionsOf(options: GatherOptions): Promise<Record<string, ReuseDecisionAnswer>> {
   const decisions: Record<string, ReuseDecisionAnswer> = {};
@@ -72,7 +76,7 @@ async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<s
         return { id: `s3://${bucket}/${key}`, size: read.size, sha256: known.get(key) ?? read.sha256, ...(read.etag === undefined ? {} : { etag: read.etag }) };
       }),
     );
-  const listed = prefix === undefined ? [] : await listAllObjects(options.s3, bucket, prefix);
+  const listed = prefix === undefined ? [] : await listingOf(options).list(bucket, prefix);
   return Promise.all(
     listed.map(async ({ key, size, etag }) => ({
       id: `s3://${bucket}/${key}`,
@@ -88,7 +92,7 @@ async function outputFilesOf(options: GatherOptions, decisions: Readonly<Record<
   const prefix = runPrefixFor(options.run.pipeline, options.run.runId);
   const known = new Map<string, string>();
   for (const [step, decision] of Object.entries(decisions)) for (const output of decision.outputs ?? []) known.set(`${step}/${output.path}`, output.sha256);
-  const listed = (await listAllObjects(options.s3, options.bucket, prefix)).filter(({ key }) => ![CRATE_FILE, WORKFLOW_FILE].includes(key.slice(prefix.length)));
+  const listed = (await listingOf(options).list(options.bucket, prefix)).filter(({ key }) => ![CRATE_FILE, WORKFLOW_FILE].includes(key.slice(prefix.length)));
   return Promise.all(
     listed.map(async ({ key, size, etag }) => {
       const path = key.slice(prefix.length);
