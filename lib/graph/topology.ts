@@ -119,26 +119,25 @@ function cycleWithin(members: Set<string>, successors: Map<string, string[]>, po
   return [start, start];
 }
 
-/** Weakly connected components, each in the order of `ids`, components ordered by first member. */
-export function weakComponents(ids: readonly string[], predecessors: ReadonlyMap<string, readonly string[]>): string[][] {
-  const members = new Set(ids);
-  const parent = new Map(ids.map((id) => [id, id]));
-  const find = (id: string): string => {
+/**
+ * Weakly connected components of `ids` (edges to non-members ignored), each in the order of `ids`,
+ * components ordered by their first member. Any kind of id: the planner numbers its steps.
+ */
+export function weakComponents<Id>(ids: readonly Id[], predecessorsOf: (id: Id) => Iterable<Id>, isMember: (id: Id) => boolean): Id[][] {
+  const parent = new Map<Id, Id>(ids.map((id) => [id, id]));
+  const find = (id: Id): Id => {
     let root = id;
-    while (parent.get(root) !== root) root = parent.get(root) as string;
+    for (let up = parent.get(root); up !== undefined && up !== root; up = parent.get(root)) root = up;
     for (let at = id; at !== root; ) {
-      const up = parent.get(at) as string;
+      const up = parent.get(at);
+      if (up === undefined) break;
       parent.set(at, root);
       at = up;
     }
     return root;
   };
-  for (const id of ids) {
-    for (const dep of predecessors.get(id) ?? []) {
-      if (members.has(dep)) parent.set(find(dep), find(id));
-    }
-  }
-  const groups = new Map<string, string[]>();
+  for (const id of ids) for (const dep of predecessorsOf(id)) if (isMember(dep)) parent.set(find(dep), find(id));
+  const groups = new Map<Id, Id[]>();
   for (const id of ids) {
     const root = find(id);
     const group = groups.get(root);

@@ -20,7 +20,7 @@
  * `.waitForTaskToken` and runs at most 40 branches of a Parallel at once, so waiting branches could
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
-import { topologicalOrder } from '../../graph/topology';
+import { topologicalOrder, weakComponents } from '../../graph/topology';
 import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
 import { type Block, parallel, planMakespan, series, step } from './blocks';
@@ -124,26 +124,11 @@ function planPart(part: readonly number[], context: Context): Block {
 /** The part's weakly connected components, each in the part's order, ordered by their first member. */
 function weakComponentsOf(part: readonly number[], context: Context): number[][] {
   const stamp = markMembers(part, context);
-  const parent = new Map<number, number>(part.map((at) => [at, at]));
-  const find = (at: number): number => {
-    let root = at;
-    while (parent.get(root) !== root) root = defined(parent.get(root));
-    for (let node = at; node !== root; ) {
-      const up = defined(parent.get(node));
-      parent.set(node, root);
-      node = up;
-    }
-    return root;
-  };
-  for (const at of part) for (const dep of defined(context.predecessors[at])) if (context.mark[dep] === stamp) parent.set(find(dep), find(at));
-  const groups = new Map<number, number[]>();
-  for (const at of part) {
-    const root = find(at);
-    const group = groups.get(root);
-    if (group === undefined) groups.set(root, [at]);
-    else group.push(at);
-  }
-  return [...groups.values()];
+  return weakComponents(
+    part,
+    (at) => defined(context.predecessors[at]),
+    (at) => context.mark[at] === stamp,
+  );
 }
 
 function markMembers(part: readonly number[], context: Context): number {

@@ -25,22 +25,19 @@ export function cacheBucketSettings(store: S3rver['store']): void {
     return value;
   };
   store.getBucket = (bucket) => remembered(buckets, bucket, () => getBucket.call(store, bucket));
-  store.putBucket = async (bucket) => {
-    forget(bucket);
-    try {
-      return await putBucket.call(store, bucket);
-    } finally {
+  /** A bucket made or removed: what was known of it is forgotten before and after (a read may race the change). */
+  const changingBucket =
+    (change: (bucket: string) => Promise<unknown>) =>
+    async (bucket: string): Promise<unknown> => {
       forget(bucket);
-    }
-  };
-  store.deleteBucket = async (bucket) => {
-    forget(bucket);
-    try {
-      return await deleteBucket.call(store, bucket);
-    } finally {
-      forget(bucket);
-    }
-  };
+      try {
+        return await change.call(store, bucket);
+      } finally {
+        forget(bucket);
+      }
+    };
+  store.putBucket = changingBucket(putBucket);
+  store.deleteBucket = changingBucket(deleteBucket);
   store.getSubresource = (bucket, key, type) =>
     key === undefined ? remembered(settings, `${bucket}\n${type}`, () => getSubresource.call(store, bucket, key, type)) : getSubresource.call(store, bucket, key, type);
   store.putSubresource = async (bucket, key, resource) => {
