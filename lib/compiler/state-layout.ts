@@ -162,7 +162,10 @@ function layOutSeries(block: Block & { type: 'series' }, entering: ReadonlySet<s
   needs.forEach((set, index) => {
     for (const id of set) lastReader.set(id, index);
   });
-  const neededAfter = block.blocks.map((_, index) => remembered((id) => (lastReader.get(id) ?? -1) > index || needed(id)));
+  // What the blocks after this series need is asked once per result here; each element's test is then
+  // two lookups (a memo per element cost a map per element filled with every result in the state).
+  const neededOutside = remembered(needed);
+  const neededAfter = block.blocks.map((_, index) => (id: string) => (lastReader.get(id) ?? -1) > index || neededOutside(id));
   let current = new Set(entering);
   block.blocks.forEach((inner, index) => {
     const after = defined(neededAfter[index]);
@@ -190,7 +193,7 @@ function layOutParallel(block: Block & { type: 'parallel' }, entering: ReadonlyS
     const produced = new Set(stepsOf(branch));
     // Results from before the Parallel that later states need travel on in the first branch only.
     // The cheap tests first: most results a branch carries are neither its own nor the first branch's to carry.
-    const branchNeeded: Needed = remembered((id) => (produced.has(id) || (index === 0 && passed.has(id))) && needed(id));
+    const branchNeeded: Needed = (id) => (produced.has(id) || (index === 0 && passed.has(id))) && needed(id);
     // Every branch gets what any branch reads; one that reads much less drops the rest as it starts
     // (a nested Parallel does so in its own Parameters).
     const reads = externalNeeds(branch, context);
