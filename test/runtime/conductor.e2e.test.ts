@@ -92,7 +92,7 @@ describe('the conductor', () => {
       ['data/EclHk/obs-1/hk.fits', 'e2'],
     ]);
     const executions = new Set<string>();
-    let releaseWinner = () => undefined as void;
+    let releaseWinner: () => void = () => undefined;
     const loserStarted = new Promise<void>((resolve) => {
       releaseWinner = resolve;
     });
