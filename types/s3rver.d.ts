@@ -42,6 +42,7 @@ declare module 's3rver' {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: { Records: unknown[] }) => void): this;
+    emit(event: 'event', notification: object): boolean;
     on(event: 'error', listener: (error: Error) => void): this;
     /** The file store every request reads and writes through (lib/local/storage/indexed-store.ts wraps its writes). */
     store: S3rverStore;
@@ -60,4 +61,25 @@ declare module 's3rver/lib/stores/filesystem.js' {
     new (rootDirectory: string): { getObject(bucket: string, key: string): Promise<{ content: NodeJS.ReadableStream | null } | null> };
   };
   export = FilesystemStore;
+}
+
+declare module 's3rver/lib/models/object.js' {
+  /** An object as s3rver's store takes it. */
+  class S3Object {
+    constructor(bucket: string, key: string, content: Buffer | null, metadata: Readonly<Record<string, string>>);
+    readonly bucket: string;
+    readonly key: string;
+  }
+  export = S3Object;
+}
+
+declare module 's3rver/lib/models/event.js' {
+  /** The S3 notification s3rver emits for a stored object (what its 'event' listeners get). */
+  class S3Event {
+    constructor(
+      eventData: { bucket: string; eventType: 'Put'; S3Item: { key: string; size: number; metadata: { etag: string } } },
+      request: { reqHeaders: { host: string }; sourceIp: string },
+    );
+  }
+  export = S3Event;
 }

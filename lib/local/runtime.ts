@@ -141,7 +141,7 @@ export class LocalRuntime {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       ...(options.reuse === false ? { noReuse: true } : {}),
       // The crate beside the run's outputs, as the stack's run-provenance function writes it on AWS.
-      recordProvenance: (pipeline, record, history) => writeLocalRunCrate(s3.client, s3.bucket, pipeline, record, history, s3.listing).then(() => undefined),
+      recordProvenance: (pipeline, record, history) => writeLocalRunCrate(s3, pipeline, record, history).then(() => undefined),
     });
     this.ingest = new IngestRouter(
       () => this.controller.pipelines,

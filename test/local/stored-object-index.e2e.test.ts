@@ -3,6 +3,7 @@
  * says, after every kind of write — put, overwrite, copy, multipart, delete, delete of many — and
  * after a restart over the same data folder.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,14 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddedS3, startEmbeddedS3 } from '../../lib/local/storage/embedded-s3';
 import { listAllObjects } from '../../lib/runtime/s3-list';
+import type { ObjectCreatedEventBridgeEvent } from '../../lib/runtime/upload-events';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'orchestra-index-'));
 
@@ -55,11 +58,30 @@ describe("the embedded S3's index of what it stores", () => {
     expect(await s3.listing.exists(bucket, 'data/C/k1/copy.dat')).toBe(true);
   });
 
+  it('stores what Orchestra writes itself without HTTP: readable, listed, its ETag its MD5, and notified as any upload', async () => {
+    if (s3 === undefined) throw new Error('the first test starts the server');
+    const seen: ObjectCreatedEventBridgeEvent[] = [];
+    s3.onObjectCreated((event) => seen.push(event));
+    const body = '{"crate": true}\n';
+    await s3.storeObject('runs/p/r1/ro-crate-metadata.json', body, 'application/json');
+
+    const read = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'runs/p/r1/ro-crate-metadata.json' }));
+    expect(await read.Body?.transformToString()).toBe(body);
+    expect(read.ContentType).toBe('application/json');
+    const md5 = createHash('md5').update(body).digest('hex');
+    expect(read.ETag).toBe(`"${md5}"`);
+    const { served, indexed } = await bothListings(s3, 'runs/');
+    expect(indexed).toEqual(served);
+    expect(indexed).toEqual([{ key: 'runs/p/r1/ro-crate-metadata.json', etag: md5, size: body.length }]);
+    expect(seen.map((event) => event.detail.object)).toEqual([expect.objectContaining({ key: 'runs/p/r1/ro-crate-metadata.json', etag: md5, size: body.length })]);
+    await expect(s3.storeObject(`runs/${'x'.repeat(300)}`, body, 'application/json')).rejects.toThrow(/parts longer than 200 bytes/);
+  });
+
   it('knows what was stored before it started', async () => {
     await s3?.stop();
     s3 = await startEmbeddedS3({ dataDir });
     const { served, indexed } = await bothListings(s3);
-    expect(served).toHaveLength(6);
+    expect(served).toHaveLength(7);
     expect(indexed).toEqual(served);
   });
 });

@@ -35,7 +35,7 @@ async function writeOlderRunCrate(dataDir: string, runId: string, graphFile: str
     if (pipeline.name !== record.pipeline) throw new UsageError(`run ${runId} is a run of ${record.pipeline}, not of ${pipeline.name} (${graphFile ?? ''})`);
     const s3 = await startEmbeddedS3({ dataDir });
     try {
-      await writeLocalRunCrate(s3.client, s3.bucket, pipeline, record, store.readHistory(runId), s3.listing);
+      await writeLocalRunCrate(s3, pipeline, record, store.readHistory(runId));
     } finally {
       await s3.stop();
     }

@@ -1,25 +1,18 @@
 /** A local run's crate (lib/runtime/provenance), from its record and history: at its end, and for `orchestra export ro-crate`. */
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describePipeline, type PipelineSource } from '../../catalogue';
 import { writeRunCrate } from '../../runtime/provenance/write-crate';
-import type { ObjectListing } from '../../runtime/s3-list';
 import { orchestraVersion } from '../../shared/package-root';
+import type { EmbeddedS3 } from '../storage/embedded-s3';
 import type { RunRecord } from './run-record';
 
-/** `listing`: what the bucket holds (the embedded S3's index under `orchestra up`). */
-export function writeLocalRunCrate(
-  s3: S3Client,
-  bucket: string,
-  pipeline: PipelineSource,
-  record: RunRecord,
-  history: readonly HistoryEvent[],
-  listing?: ObjectListing,
-): Promise<string> {
+/** Through the embedded S3: its index for listings, its store for the crate's two objects. */
+export function writeLocalRunCrate(s3: EmbeddedS3, pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]): Promise<string> {
   return writeRunCrate({
-    s3,
-    ...(listing === undefined ? {} : { listing }),
-    bucket,
+    s3: s3.client,
+    listing: s3.listing,
+    put: (key, body) => s3.storeObject(key, body, 'application/json'),
+    bucket: s3.bucket,
     history,
     run: {
       pipeline: record.pipeline,

@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import S3Event from 's3rver/lib/models/event.js';
+import S3Object from 's3rver/lib/models/object.js';
 import { type LocalCredentials, localCredentialsOf } from '../../runtime/local-endpoints';
 import { type ListedS3Object, listAllObjects, type ObjectListing, s3ObjectListing } from '../../runtime/s3-list';
 import { type ObjectCreatedEventBridgeEvent, parseS3Notification, toEventBridgeEvents } from '../../runtime/upload-events';
@@ -18,7 +20,7 @@ import { filesUnder } from '../../shared/paths';
 import { cacheBucketSettings } from './cached-bucket-settings';
 import { indexStore } from './indexed-store';
 import { refuseDenied, type S3AccessPolicy } from './s3-access-guard';
-import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys } from './s3rver-guards';
+import { decodeAwsChunked, guardS3rverKeys, refuseForeignRequests, refuseUnsigned, refuseUnstorableKeys, unstorableKey } from './s3rver-guards';
 
 export const LOCAL_BUCKET = 'orchestra-data';
 /** s3rver checks signatures against this fixed key pair. */
@@ -39,6 +41,12 @@ export interface EmbeddedS3 {
   readonly listing: ObjectListing;
   /** Every object under `prefix`, in key order, from that index. */
   listKeys(prefix: string): Promise<readonly ListedS3Object[]>;
+  /**
+   * Stores an object through the server's own store, not over HTTP (no signing, no request parsing):
+   * for what Orchestra itself writes after each run (its crate). The index and the notification are
+   * those of any upload.
+   */
+  storeObject(key: string, body: string, contentType: string): Promise<void>;
   /** Uploads every file under `dir` to `<prefix><path below dir>`, one at a time; returns the keys. */
   uploadFolder(dir: string, prefix: string): Promise<string[]>;
   /** Every object under `prefix`, by key below it. */
@@ -140,6 +148,13 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     onObjectCreated: (listener) => void listeners.push(listener),
     listing,
     listKeys: async (prefix) => index.list(prefix),
+    async storeObject(key, body, contentType) {
+      const unstorable = unstorableKey(key);
+      if (unstorable !== undefined) throw new OrchestraError('s3-key', `cannot store ${key}: ${unstorable.message}`);
+      const { md5, size } = await server.store.putObject(new S3Object(LOCAL_BUCKET, key, Buffer.from(body), { 'content-type': contentType }));
+      const event = { bucket: LOCAL_BUCKET, eventType: 'Put' as const, S3Item: { key, size, metadata: { etag: JSON.stringify(md5) } } };
+      server.emit('event', new S3Event(event, { reqHeaders: { host: `127.0.0.1:${address.port}` }, sourceIp: '127.0.0.1' }));
+    },
     async uploadFolder(dir, prefix) {
       const keys: string[] = [];
       for (const file of filesUnder(dir)) {

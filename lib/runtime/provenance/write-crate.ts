@@ -4,11 +4,17 @@ import { runPrefixFor } from '../../contract/step-event';
 import { CRATE_FILE, runCrate, WORKFLOW_FILE } from './run-crate';
 import { type GatherOptions, gatherRunFacts } from './run-facts';
 
-/** Returns the crate's key. */
-export async function writeRunCrate(options: GatherOptions & { readonly definition: string }): Promise<string> {
+/** Puts a JSON object in the data bucket. */
+export type PutJson = (key: string, body: string) => Promise<unknown>;
+
+/**
+ * Returns the crate's key. `put` @default a PutObject through `s3` (`orchestra up` stores it through
+ * the embedded S3's own store).
+ */
+export async function writeRunCrate(options: GatherOptions & { readonly definition: string; readonly put?: PutJson }): Promise<string> {
   const crate = runCrate(await gatherRunFacts(options));
   const prefix = runPrefixFor(options.run.pipeline, options.run.runId);
-  const put = (key: string, body: string) => options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+  const put: PutJson = options.put ?? ((key, body) => options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: body, ContentType: 'application/json' })));
   await put(`${prefix}${WORKFLOW_FILE}`, options.definition);
   await put(`${prefix}${CRATE_FILE}`, `${JSON.stringify(crate, null, 2)}\n`);
   return `${prefix}${CRATE_FILE}`;
