@@ -42,8 +42,8 @@ declare module 's3rver' {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
     on(event: 'event', listener: (event: { Records: unknown[] }) => void): this;
-    emit(event: 'event', notification: object): boolean;
     on(event: 'error', listener: (error: Error) => void): this;
+    emit(event: 'event', notification: object): boolean;
     /** The file store every request reads and writes through (lib/local/storage/indexed-store.ts wraps its writes). */
     store: S3rverStore;
     /** s3rver is a Koa application: its middleware stack, in order. */
