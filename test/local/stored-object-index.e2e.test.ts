@@ -84,4 +84,20 @@ describe("the embedded S3's index of what it stores", () => {
     expect(served).toHaveLength(7);
     expect(indexed).toEqual(served);
   });
+
+  it('reads what was stored before it started at the first question, with the writes made before it', async () => {
+    await s3?.stop();
+    s3 = await startEmbeddedS3({ dataDir });
+    const { client, bucket } = s3;
+    // Before anything asks the index: an overwrite, a delete and a new object over what is on disk.
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/A/k2/a.dat', Body: 'rewritten before the first listing' }));
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'data/B/k1/b.dat' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/E/k1/e.dat', Body: 'new' }));
+
+    const { served, indexed } = await bothListings(s3);
+    expect(indexed).toEqual(served);
+    expect(indexed.map((object) => object.key)).toContain('data/E/k1/e.dat');
+    expect(indexed.map((object) => object.key)).not.toContain('data/B/k1/b.dat');
+    expect(indexed.find((object) => object.key === 'data/A/k2/a.dat')?.size).toBe('rewritten before the first listing'.length);
+  });
 });

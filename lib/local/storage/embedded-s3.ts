@@ -117,12 +117,12 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({ endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: { ...credentials } });
   // Before anyone has the endpoint: from here on the index sees every write.
-  const index = await indexStore(server.store, LOCAL_BUCKET);
+  const index = indexStore(server.store, LOCAL_BUCKET);
   // Another bucket (none is configured, but a step may make one) is listed by the server.
   const overHttp = s3ObjectListing(client);
   const listing: ObjectListing = {
-    list: async (bucket, prefix) => (bucket === LOCAL_BUCKET ? index.list(prefix) : overHttp.list(bucket, prefix)),
-    exists: async (bucket, key) => (bucket === LOCAL_BUCKET ? index.has(key) : overHttp.exists(bucket, key)),
+    list: (bucket, prefix) => (bucket === LOCAL_BUCKET ? index.list(prefix) : overHttp.list(bucket, prefix)),
+    exists: (bucket, key) => (bucket === LOCAL_BUCKET ? index.has(key) : overHttp.exists(bucket, key)),
   };
   const roleClients = new Map<string, S3Client>();
   return {
@@ -147,7 +147,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     },
     onObjectCreated: (listener) => void listeners.push(listener),
     listing,
-    listKeys: async (prefix) => index.list(prefix),
+    listKeys: (prefix) => index.list(prefix),
     async storeObject(key, body, contentType) {
       const unstorable = unstorableKey(key);
       if (unstorable !== undefined) throw new OrchestraError('s3-key', `cannot store ${key}: ${unstorable.message}`);
