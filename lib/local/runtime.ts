@@ -160,7 +160,6 @@ export class LocalRuntime {
       sfn: () => this.sfn,
       pipelines: () => this.controller.pipelines,
       events: this.events,
-      listKeys: (prefix) => s3.listKeys(prefix),
     });
     s3.onObjectCreated((event) => {
       this.ingest.route(event);

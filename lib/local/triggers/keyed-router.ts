@@ -29,12 +29,11 @@ export interface KeyedRouterOptions {
   readonly dataDir: string;
   readonly bucket: string;
   readonly s3: S3Client;
-  /** What the bucket holds: the embedded S3's index, for the conductor's decisions. */
+  /** What the bucket holds: the embedded S3's index, for the conductor's decisions and the replay at start. */
   readonly listing: ObjectListing;
   readonly sfn: () => SFNClient;
   readonly pipelines: () => readonly PipelineSource[];
   readonly events: RuntimeEvents;
-  readonly listKeys: (prefix: string) => Promise<ReadonlyArray<{ key: string; etag?: string }>>;
 }
 
 export const keyedTriggersOf = (pipelines: readonly PipelineSource[]): KeyedTrigger[] =>
@@ -90,7 +89,7 @@ export class KeyedRouter {
     await this.resumeBackfills();
     const prefixes = new Set(keyedTriggersOf(this.options.pipelines()).map((trigger) => trigger.dataPrefix));
     for (const prefix of prefixes) {
-      for (const { key, etag } of await this.options.listKeys(prefix)) {
+      for (const { key, etag } of await this.options.listing.list(this.options.bucket, prefix)) {
         this.route(
           { source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: this.options.bucket }, object: { key, ...(etag === undefined ? {} : { etag }) } } },
           true,
@@ -111,7 +110,7 @@ export class KeyedRouter {
 
   /** Goes on with every backfill its record says is RUNNING: one the last process was working when it stopped or died. */
   private async resumeBackfills(): Promise<void> {
-    for (const { key } of await this.options.listKeys(BACKFILLS_PREFIX)) {
+    for (const { key } of await this.options.listing.list(this.options.bucket, BACKFILLS_PREFIX)) {
       const id = backfillIdOf(key);
       const record = id === undefined ? undefined : await readBackfill(this.options.s3, this.options.bucket, id).catch(() => undefined);
       if (id !== undefined && record?.status === 'RUNNING') this.startBackfill(id);
