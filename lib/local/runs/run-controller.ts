@@ -210,8 +210,10 @@ export class RunController {
     return record;
   }
 
-  /** Runs the record's execution: `replayed` Tasks answer as recorded, states in `skip` write no events. */
-  /** `written`: the run's history as it is written (the events of earlier attempts first), read at its end. */
+  /**
+   * Runs the record's execution: `replayed` Tasks answer as recorded, states in `skip` write no events.
+   * `written`: the run's history as it is written (the events of earlier attempts first), read at its end.
+   */
   private launch(
     prepared: PreparedPipeline,
     record: RunRecord,
@@ -250,13 +252,12 @@ export class RunController {
       history.executionEnded(outcome, new Date());
       record.historyEvents = history.count;
       record.largestPayload = history.largestPayload;
-      const recorded = written;
       // From the history, as every list of runs prices a run on both targets (a run's detail takes Lambda's billed durations).
-      record.cost = runCostFrom(recorded, describePipeline(pipeline.graph));
+      record.cost = runCostFrom(written, describePipeline(pipeline.graph));
       recorder.finish(outcome);
       // Ended: it may be redriven at once, while its provenance is being written (idle() waits for that too).
       this.executions.delete(runId);
-      const writing = this.provenanceOf(pipeline, record, recorded);
+      const writing = this.provenanceOf(pipeline, record, written);
       this.provenanceWrites.add(writing);
       await writing;
       this.provenanceWrites.delete(writing);
