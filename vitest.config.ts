@@ -34,7 +34,8 @@ export default defineConfig({
       reportsDirectory: 'build/coverage',
     },
     // Each file's temporary folder, removed when it ends.
-    setupFiles: ['test/helpers/own-temp-dir.ts'],
+    // Every run an end-to-end runtime finishes is checked for its crate when the file ends.
+    setupFiles: ['test/helpers/own-temp-dir.ts', 'test/helpers/every-run-crate.ts'],
     projects: [
       // Unit files share their worker's modules (no servers, no children, each restores what it stubs):
       // importing the same modules again per file was most of the tier's time (85 → 41 s, loaded).

@@ -48,20 +48,21 @@ export function deployedDescriptionOf(pipeline: Pipeline, stackName: string = St
     steps: Object.fromEntries(
       Object.entries(described.steps).map(([id, step]) => {
         const logGroup = pipeline.stepLogGroupNames[id];
-        return [id, { ...step, ...(logGroup === undefined ? {} : { logGroup }) }];
+        const codeIdentity = pipeline.codeIdentities[id];
+        return [id, { ...step, ...(logGroup === undefined ? {} : { logGroup }), ...(codeIdentity === undefined ? {} : { codeIdentity }) }];
       }),
     ),
   };
 }
 
 /** What the states around reused steps need (lib/compiler/reuse.ts): the step-reuse function and each reused step's code identity. */
-function reuseSubstitutions(source: PipelineSource, stepReuse: IFunction | undefined, taskDefinitions: Readonly<Record<string, FargateTaskDefinition>>): Record<string, string> {
+function reuseSubstitutions(source: PipelineSource, stepReuse: IFunction | undefined, codeIdentities: Readonly<Record<string, string>>): Record<string, string> {
   const { graph } = source;
   const reused = reusedStepsOf(graph);
   if (reused.length === 0) return {};
   if (stepReuse === undefined) throw new InvariantError(`pipeline ${graph.name} reuses steps: pass stepReuseFunction`);
   const values: Record<string, string> = { [PLACEHOLDERS.stepReuseFunction]: stepReuse.functionArn };
-  for (const stepId of reused) values[codeIdentityPlaceholder(stepId)] = deployedCodeIdentity(defined(graph.steps[stepId], stepId), source.rootDir, taskDefinitions[stepId]);
+  for (const stepId of reused) values[codeIdentityPlaceholder(stepId)] = defined(codeIdentities[stepId], `the code identity of step ${stepId}`);
   return values;
 }
 
@@ -103,6 +104,8 @@ export class Pipeline extends Construct {
   readonly substitutions: Record<string, string>;
   /** Key prefixes steps may read run inputs from. */
   readonly inputPrefixes: readonly string[];
+  /** What code each step runs, by step id (./code-identity.ts): for reuse checks and run crates. */
+  readonly codeIdentities: Readonly<Record<string, string>>;
   /** Each Lambda and container step's CloudWatch log group, by step id. */
   readonly stepLogGroups: Record<string, ILogGroup> = {};
   readonly triggerFunction?: BuiltinFunction;
@@ -144,7 +147,11 @@ export class Pipeline extends Construct {
       statements.push(...(resources.policies ?? []));
       Object.assign(wildcardReasons, resources.wildcardReasons);
     }
-    Object.assign(values, reuseSubstitutions(source, props.stepReuseFunction, this.taskDefinitions));
+    // Once per step (a Lambda's is its bundle): reused steps' checks and every run's crate name them.
+    this.codeIdentities = Object.fromEntries(
+      Object.entries(graph.steps).map(([stepId, step]) => [stepId, deployedCodeIdentity(step, source.rootDir, this.taskDefinitions[stepId])]),
+    );
+    Object.assign(values, reuseSubstitutions(source, props.stepReuseFunction, this.codeIdentities));
     this.substitutions = substitutionsFor(source.definitionText, values);
 
     this.logGroup = new LogGroup(this, 'ExecutionLogs', {

@@ -17,6 +17,8 @@ export const pipelineDescriptionSchema = z.object({
       dependsOn: z.array(z.string()),
       description: z.optional(z.string()),
       logGroup: z.optional(z.string()),
+      /** Deployed only: what code runs it, as the stack deployed it (a Lambda's bundle and files, a container's image asset or URI; lib/cdk/code-identity.ts). */
+      codeIdentity: z.optional(z.string()),
       /** A forEach step's item Task, whose attempts are the step's. */
       itemState: z.optional(z.string()),
       /** A reused step's states around it (lib/compiler/reuse.ts): its check, the Choice on it, the Pass of a reuse, its save. */

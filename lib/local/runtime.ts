@@ -34,6 +34,7 @@ import { Semaphore } from './engine/semaphore';
 import { stepEnvironmentsFor } from './engine/step-invoker';
 import { TaskTokens } from './engine/task-tokens';
 import { runStepLocally } from './kinds/registry';
+import { localCodeIdentity } from './reuse/code-identity';
 import { activityOf } from './runs/activity';
 import { runChangeOf } from './runs/run-changes';
 import { RunController, type StartRunOptions } from './runs/run-controller';
@@ -141,7 +142,8 @@ export class LocalRuntime {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
       ...(options.reuse === false ? { noReuse: true } : {}),
       // The crate beside the run's outputs, as the stack's run-provenance function writes it on AWS.
-      recordProvenance: (pipeline, record, history) => writeLocalRunCrate(s3, pipeline, record, history).then(() => undefined),
+      recordProvenance: (pipeline, record, history) =>
+        writeLocalRunCrate(s3, pipeline, record, history, (step, source) => localCodeIdentity(step, source.rootDir, this.handlers, handlerEnvironment)).then(() => undefined),
     });
     this.ingest = new IngestRouter(
       () => this.controller.pipelines,

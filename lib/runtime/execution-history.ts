@@ -40,7 +40,7 @@ export function historyWalker(events: readonly HistoryEvent[]): (event: HistoryE
 }
 
 /** Finds the Task state an event belongs to, following previousEventId back to its TaskStateEntered. */
-function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent) => string | undefined {
+export function taskStateFinder(events: readonly HistoryEvent[]): (event: HistoryEvent) => string | undefined {
   const back = historyWalker(events);
   return (event) => {
     for (const current of back(event)) if (current.type === 'TaskStateEntered') return current.stateEnteredEventDetails?.name;

@@ -1,8 +1,11 @@
 /** A Lambda step's code identity is one formula on both targets: the same handler gives the same part of its reuse key. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPipeline } from '../../lib/catalogue';
 import { deployedCodeIdentity } from '../../lib/cdk/code-identity';
+import type { Step } from '../../lib/graph/schema';
 import { HandlerModules } from '../../lib/local/engine/handler-modules';
 import { localCodeIdentity } from '../../lib/local/reuse/code-identity';
 import { defined } from '../../lib/shared/defined';
@@ -31,5 +34,17 @@ describe('code identity', () => {
     expect(await localCodeIdentity(model, ROOT, handlers, { ORCHESTRA_DASSFLOW2D: join(ROOT, 'README.md') })).not.toBe(
       await localCodeIdentity(model, ROOT, handlers, { ORCHESTRA_DASSFLOW2D: join(ROOT, 'package.json') }),
     );
+  });
+
+  it("locally, takes a container's program that does not bundle as a Lambda (top-level await) by its own content", async () => {
+    const handlers = new HandlerModules();
+    const dir = mkdtempSync(join(tmpdir(), 'code-identity-'));
+    const program = join(dir, 'step.mjs');
+    writeFileSync(program, 'await Promise.resolve(1);\n');
+    const step: Step = { kind: 'container', image: './containers/dassflow2d', local: { command: ['node', program] } };
+    const before = await localCodeIdentity(step, ROOT, handlers, {});
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(program, 'await Promise.resolve(2);\n');
+    expect(await localCodeIdentity(step, ROOT, handlers, {})).not.toBe(before);
   });
 });

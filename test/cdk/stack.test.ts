@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_FONT_FILE } from '../../functions/flood/df2d-to-raster/render';
 import { loadCatalogue, loadPipeline } from '../../lib/catalogue';
 import { OrchestraStack } from '../../lib/cdk';
+import { deployedDescriptionOf, Pipeline } from '../../lib/cdk/pipeline';
 import { placeholdersIn } from '../../lib/contract/placeholders';
 import { deployedStateMachineName } from '../../lib/contract/resource-names';
 import { defined } from '../../lib/shared/defined';
@@ -16,10 +17,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('OrchestraStack', () => {
   let template: Template;
+  let stack: OrchestraStack;
 
   beforeAll(() => {
     const app = new App();
-    const stack = new OrchestraStack(app, 'Test', { pipelines: loadCatalogue(ROOT), projectRoot: ROOT });
+    stack = new OrchestraStack(app, 'Test', { pipelines: loadCatalogue(ROOT), projectRoot: ROOT });
     template = Template.fromStack(stack);
   });
 
@@ -98,6 +100,18 @@ describe('OrchestraStack', () => {
     });
     // The same formula as the local runtime's (lib/bundling/code-identity.ts): the same handler, the same identity.
     expect(substitutions['CodeIdentity_ValidateInputs']).not.toBe(substitutions['CodeIdentity_PublishManifest']);
+  });
+
+  it("tells the run-provenance and runs-API functions every step's code identity, the same a reuse check is given", () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'Test-flood' } });
+    const substitutions = Object.values(machines)[0]?.Properties['DefinitionSubstitutions'];
+    const pipelines = stack.node.findAll().filter((construct): construct is Pipeline => construct instanceof Pipeline);
+    const flood = deployedDescriptionOf(defined(pipelines.find((p) => p.source.graph.name === 'flood')));
+    expect(flood.steps['validate-inputs']?.codeIdentity).toBe(substitutions['CodeIdentity_ValidateInputs']);
+    expect(flood.steps['run-model']?.codeIdentity).toBe(substitutions['CodeIdentity_RunModel']);
+    // Steps that are not reused have one too: every run's crate names the code of each step.
+    const catalogue = deployedDescriptionOf(defined(pipelines.find((p) => p.source.graph.name === 'nightly-catalogue')));
+    for (const [id, step] of Object.entries(catalogue.steps)) expect(step.codeIdentity, id).toMatch(/^([0-9a-f]{64}|orchestra \S+ \w+|image .+)$/);
   });
 
   it('starts flood runs from uploads under its ingest prefix', () => {

@@ -127,9 +127,12 @@ describe('the flood pipeline, run again', () => {
       const crate = JSON.parse((await download(runtime, `runs/flood/${run.runId}/ro-crate-metadata.json`)).toString('utf8'));
       expect(runCrateProblems(crate)).toEqual([]);
       const graph = crate['@graph'] as Array<Record<string, unknown>>;
-      const model = graph.find((entity) => entity['@id'] === `#run-${run.runId}/step/run-model`);
+      const modelRun = `#run-${run.runId}/step/run-model/${run === second ? 'reused' : 'attempt-1'}`;
+      const model = graph.find((entity) => entity['@id'] === modelRun);
       expect(model).toMatchObject({ '@type': 'CreateAction', actionStatus: { '@id': 'http://schema.org/CompletedActionStatus' } });
-      const reusedFromProperty = graph.find((entity) => entity['@id'] === `#run-${run.runId}/step/run-model#reusedFrom`);
+      // Each run of a tool names the code it ran (the model's local command, the same in both runs).
+      expect(graph.find((entity) => entity['@id'] === `${modelRun}#codeIdentity`)?.['value']).toMatch(/^[0-9a-f]{64}$/);
+      const reusedFromProperty = graph.find((entity) => entity['@id'] === `${modelRun}#reusedFrom`);
       if (run === second) expect(reusedFromProperty?.['value']).toBe(JSON.stringify({ runId: first.runId, step: 'run-model' }));
       else expect(reusedFromProperty).toBeUndefined();
       // The model's tool is named by its code identity; the map by its content.

@@ -10,13 +10,16 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/run-provenance';
 import { describePipeline, pipelineFromGraph } from '../../lib/catalogue';
+import { deployedCodeIdentity } from '../../lib/cdk/code-identity';
 import { writeDeployedRunCrate } from '../../lib/cli/deployed-run-crate';
 import { BUNDLED_CONFIG_FILE, PIPELINE_DESCRIPTIONS_SETTING } from '../../lib/contract/bundled-config';
 import { FUNCTION_ENV, withEnvironment } from '../../lib/contract/environment';
+import type { PipelineDescription } from '../../lib/contract/pipeline-description';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localExecutionArn, localStateMachineArn } from '../../lib/local/engine/bindings';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import { sfnClientFor } from '../../lib/runtime/sfn-client';
+import { defined } from '../../lib/shared/defined';
 import { fakeLambda } from '../helpers/fake-sfn';
 import { download, ROOT, startTestRuntime, upload } from '../helpers/local-runtime';
 import { runCrateProblems } from '../helpers/run-crate-terms';
@@ -26,15 +29,32 @@ const graph: PipelineGraph = {
   steps: { count: { kind: 'lambda', handler: 'test/fixtures/functions/count-chars/index.ts', parameters: { file: 'a.txt' } } },
 };
 let runtime: LocalRuntime;
+
+/** The description the stack bundles: each step with the code identity it deploys (lib/cdk/pipeline.ts). */
+function describedAsDeployed(): PipelineDescription {
+  const described = describePipeline(pipelineFromGraph(graph, ROOT).graph);
+  const steps = Object.fromEntries(
+    Object.entries(described.steps).map(([id, step]) => [id, { ...step, codeIdentity: deployedCodeIdentity(defined(graph.steps[id]), ROOT, undefined) }]),
+  );
+  return { ...described, steps };
+}
+
+/** What only the runtime at the run's end knows (what each invocation used, and so the cost at billed durations), and who ran it. */
+const MEASURED = /#(engine-orchestra|costUsd|costBasis|pricesAsOf|durationMs|billedDurationMs|cpuMs|maxMemoryMb|memorySizeMb|initDurationMs|measuredBy)$|^#engine-orchestra$/;
+function withoutMeasures(crate: { '@graph': Array<Record<string, unknown>> }): Array<Record<string, unknown>> {
+  const kept = crate['@graph'].filter((entity) => !MEASURED.test(String(entity['@id'])));
+  const keptIds = new Set(kept.map((entity) => entity['@id']));
+  return kept.map(({ resourceUsage: _usage, additionalProperty, ...entity }) => {
+    const properties = Array.isArray(additionalProperty) ? additionalProperty.filter((p: { '@id': string }) => keptIds.has(p['@id'])) : additionalProperty;
+    return properties === undefined || (Array.isArray(properties) && properties.length === 0) ? entity : { ...entity, additionalProperty: properties };
+  });
+}
 const taskRoot = mkdtempSync(join(tmpdir(), 'orchestra-provenance-'));
 
 beforeAll(async () => {
   runtime = await startTestRuntime([graph], { retryDelayMs: 1 });
   // What the stack writes beside the function's bundle (lib/cdk/parts/run-provenance.ts).
-  writeFileSync(
-    join(taskRoot, BUNDLED_CONFIG_FILE),
-    JSON.stringify({ [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify({ counted: describePipeline(pipelineFromGraph(graph, ROOT).graph) }) }),
-  );
+  writeFileSync(join(taskRoot, BUNDLED_CONFIG_FILE), JSON.stringify({ [PIPELINE_DESCRIPTIONS_SETTING]: JSON.stringify({ counted: describedAsDeployed() }) }));
 }, 60_000);
 afterAll(() => runtime?.stop());
 
@@ -78,9 +98,12 @@ describe('the run-provenance function', () => {
     }
     const rewritten = JSON.parse((await download(runtime, key)).toString());
     expect(runCrateProblems(rewritten)).toEqual([]);
-    // The same crate, but for who ran it.
-    const engineless = (crate: { '@graph': Array<Record<string, unknown>> }) => crate['@graph'].filter((entity) => entity['@id'] !== '#engine-orchestra');
-    expect(engineless(rewritten)).toEqual(engineless(written));
+    // The same crate — the same code identities too — but for who ran it, and what only the runtime measured.
+    expect(withoutMeasures(rewritten)).toEqual(withoutMeasures(written));
+    const byId = (crate: { '@graph': Array<Record<string, unknown>> }, id: string) => crate['@graph'].find((entity) => entity['@id'] === id);
+    expect(byId(written, '#tool/count')?.['identifier']).toMatch(/^code:[0-9a-f]{64}$/);
+    expect(byId(written, `#run-${run.runId}#costBasis`)?.['value']).toBe('billed');
+    expect(byId(rewritten, `#run-${run.runId}#costBasis`)?.['value']).toBe('history');
     expect(rewritten['@graph'].find((entity: Record<string, unknown>) => entity['@id'] === '#engine-orchestra')?.description).toBe('on AWS Step Functions');
   }, 60_000);
 

@@ -7,12 +7,15 @@ import { loadPipeline, pipelineFromGraph } from '../../lib/catalogue';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import type { RunRecord } from '../../lib/local/runs/run-record';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime';
+import { checkEveryRunCrate } from './every-run-crate';
 import { ROOT } from './root';
 
 export { ROOT };
 
 export async function startTestRuntime(pipelines: ReadonlyArray<string | PipelineGraph>, options: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
-  const runtime = await LocalRuntime.start({ dataDir: mkdtempSync(join(tmpdir(), 'orchestra-e2e-')), ...options });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'orchestra-e2e-'));
+  const runtime = await LocalRuntime.start({ ...options, dataDir });
+  checkEveryRunCrate(runtime, dataDir);
   for (const pipeline of pipelines) runtime.addPipeline(typeof pipeline === 'string' ? loadPipeline(join(ROOT, pipeline)) : pipelineFromGraph(pipeline, ROOT));
   return runtime;
 }

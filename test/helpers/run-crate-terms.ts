@@ -18,7 +18,9 @@ export function runCrateProblems(crate: unknown): string[] {
   const problems: string[] = [];
   if (!isRecord(crate) || !Array.isArray(crate['@graph'])) return ['not a JSON-LD document with an @graph'];
   const context = crate['@context'];
-  if (!(Array.isArray(context) ? context : [context]).includes('https://w3id.org/ro/crate/1.1/context')) problems.push('@context: not RO-Crate 1.1');
+  const contexts = Array.isArray(context) ? context : [context];
+  if (!contexts.includes('https://w3id.org/ro/crate/1.1/context')) problems.push('@context: not RO-Crate 1.1');
+  if (!contexts.includes('https://w3id.org/ro/terms/workflow-run/context')) problems.push('@context: without the workflow-run terms (connection, resourceUsage)');
   const graph = crate['@graph'].filter((entity): entity is Entity => isRecord(entity) && typeof entity['@id'] === 'string');
   const byId = new Map(graph.map((entity) => [entity['@id'], entity]));
   const must = (entity: Entity | undefined, property: string, what: string) => {
@@ -40,6 +42,20 @@ export function runCrateProblems(crate: unknown): string[] {
   const workflow = byId.get(workflowId);
   for (const type of ['File', 'SoftwareSourceCode', 'ComputationalWorkflow', 'HowTo']) if (!typesOf(workflow).includes(type)) problems.push(`the main entity is not a ${type}`);
   const tools = new Set(idsOf(workflow?.['hasPart']));
+  const isParameter = (id: string) => typesOf(byId.get(id)).includes('FormalParameter');
+  for (const direction of ['input', 'output']) {
+    if (idsOf(workflow?.[direction]).length === 0) problems.push(`the workflow has no ${direction} parameters`);
+    for (const tool of [workflowId, ...tools])
+      for (const id of idsOf(byId.get(tool)?.[direction])) if (!isParameter(id)) problems.push(`${tool}.${direction} → ${id}: not a FormalParameter`);
+  }
+  for (const parameter of graph.filter((entity) => typesOf(entity).includes('FormalParameter'))) {
+    must(parameter, 'name', 'a FormalParameter');
+    must(parameter, 'additionalType', 'a FormalParameter');
+    if (!idsOf(parameter['conformsTo']).includes('https://bioschemas.org/profiles/FormalParameter/1.0-RELEASE'))
+      problems.push(`${parameter['@id']}: does not conform to Bioschemas FormalParameter 1.0`);
+  }
+  for (const link of graph.filter((entity) => typesOf(entity).includes('ParameterConnection')))
+    for (const end of ['sourceParameter', 'targetParameter']) if (!isParameter(idsOf(link[end])[0] ?? '')) problems.push(`${link['@id']}.${end}: not a FormalParameter`);
 
   const actions = graph.filter((entity) => typesOf(entity).includes('CreateAction'));
   const runs = actions.filter((action) => idsOf(action['instrument']).includes(workflowId));
@@ -51,23 +67,57 @@ export function runCrateProblems(crate: unknown): string[] {
     if (status.endsWith('FailedActionStatus')) must(action, 'error', 'a failed CreateAction');
     if (!runs.includes(action) && !idsOf(action['instrument']).every((tool) => tools.has(tool))) problems.push(`${action['@id']}: its tool is not in the workflow's hasPart`);
   }
+  // A step's position is after every step whose outputs it takes (the profile's one rule for positions).
+  const positionOfTool = new Map<string, number>();
   for (const step of idsOf(workflow?.['step'])) {
     const howTo = byId.get(step);
     if (!typesOf(howTo).includes('HowToStep')) problems.push(`${step}: not a HowToStep`);
     must(howTo, 'workExample', 'a HowToStep');
     must(howTo, 'position', 'a HowToStep');
+    positionOfTool.set(idsOf(howTo?.['workExample'])[0] ?? '', Number(howTo?.['position']));
   }
+  const toolOfParameter = new Map([...tools].flatMap((tool) => idsOf(byId.get(tool)?.['output']).map((parameter) => [parameter, tool] as const)));
+  for (const step of idsOf(workflow?.['step'])) {
+    const howTo = byId.get(step);
+    const position = Number(howTo?.['position']);
+    for (const link of idsOf(howTo?.['connection'])) {
+      const from = toolOfParameter.get(idsOf(byId.get(link)?.['sourceParameter'])[0] ?? '');
+      if (from !== undefined && !((positionOfTool.get(from) ?? Number.POSITIVE_INFINITY) < position))
+        problems.push(`${step}: position ${position} is not after ${from}'s, whose outputs it takes`);
+    }
+  }
+  const controlled = new Set<string>();
   for (const control of graph.filter((entity) => typesOf(entity).includes('ControlAction'))) {
     if (!typesOf(byId.get(idsOf(control['instrument'])[0] ?? '')).includes('HowToStep')) problems.push(`${control['@id']}: its instrument is not a HowToStep`);
-    if (!typesOf(byId.get(idsOf(control['object'])[0] ?? '')).includes('CreateAction')) problems.push(`${control['@id']}: its object is not a CreateAction`);
+    const objects = idsOf(control['object']);
+    if (objects.length === 0) problems.push(`${control['@id']}: orchestrates no CreateAction`);
+    for (const id of objects) {
+      controlled.add(id);
+      if (!typesOf(byId.get(id)).includes('CreateAction')) problems.push(`${control['@id']}: its object ${id} is not a CreateAction`);
+    }
   }
+  for (const action of actions) if (!runs.includes(action) && !controlled.has(action['@id'])) problems.push(`${action['@id']}: a tool run no ControlAction orchestrates`);
   for (const organize of graph.filter((entity) => typesOf(entity).includes('OrganizeAction'))) {
     must(organize, 'instrument', 'the OrganizeAction');
     if (!runs.some((run) => idsOf(organize['result']).includes(run['@id']))) problems.push("the OrganizeAction's result is not the workflow run");
+    for (const id of idsOf(organize['object'])) if (!typesOf(byId.get(id)).includes('ControlAction')) problems.push(`the OrganizeAction's object ${id} is not a ControlAction`);
   }
   for (const file of graph.filter((entity) => typesOf(entity).includes('File') && entity['@id'] !== workflowId)) {
     must(file, 'contentSize', 'a File');
     must(file, 'sha256', 'a File');
   }
+  // What the run took and made are examples of the workflow's parameters.
+  for (const run of runs)
+    for (const id of [...idsOf(run['object']), ...idsOf(run['result'])]) {
+      const parameters = idsOf(byId.get(id)?.['exampleOfWork']);
+      if (parameters.length === 0 || !parameters.every(isParameter)) problems.push(`${id}: an object or result of the run that is an example of no FormalParameter`);
+    }
+  for (const action of actions)
+    for (const id of idsOf(action['resourceUsage'])) {
+      const figure = byId.get(id);
+      if (!typesOf(figure).includes('PropertyValue')) problems.push(`${action['@id']}.resourceUsage → ${id}: not a PropertyValue`);
+      must(figure, 'propertyID', 'a resource usage PropertyValue');
+      must(figure, 'value', 'a resource usage PropertyValue');
+    }
   return problems;
 }

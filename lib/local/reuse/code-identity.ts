@@ -25,7 +25,14 @@ const isFile = (path: string): boolean => existsSync(path) && statSync(path).isF
 async function contentOf(value: string, rootDir: string, handlers: HandlerModules): Promise<string> {
   const path = isAbsolute(value) ? value : join(rootDir, value);
   if (!isFile(path)) return value;
-  if (PROGRAM.test(path)) return `bundle ${await handlers.codeHashOf(path, rootDir)}`;
+  if (PROGRAM.test(path)) {
+    try {
+      return `bundle ${await handlers.codeHashOf(path, rootDir)}`;
+    } catch {
+      // A container's program need not bundle as a Lambda does (an ES module with top-level await):
+      // then it is taken by its own content, what it imports uncounted.
+    }
+  }
   return `file ${sha256(readFileSync(path))}`;
 }
 

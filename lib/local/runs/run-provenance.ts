@@ -1,13 +1,43 @@
 /** A local run's crate (lib/runtime/provenance), from its record and history: at its end, and for `orchestra export ro-crate`. */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describePipeline, type PipelineSource } from '../../catalogue';
+import type { PipelineDescription } from '../../contract/pipeline-description';
+import type { Step } from '../../graph/schema';
 import { writeRunCrate } from '../../runtime/provenance/write-crate';
 import { orchestraVersion } from '../../shared/package-root';
 import type { EmbeddedS3 } from '../storage/embedded-s3';
-import type { RunRecord } from './run-record';
+import { type RunRecord, usageOfRecord } from './run-record';
 
-/** Through the embedded S3: its index for listings, its store for the crate's two objects. */
-export function writeLocalRunCrate(s3: EmbeddedS3, pipeline: PipelineSource, record: RunRecord, history: readonly HistoryEvent[]): Promise<string> {
+/** What code runs a step now (lib/local/reuse/code-identity.ts); undefined where it cannot be known. */
+export type CodeIdentityOf = (step: Step, pipeline: PipelineSource) => Promise<string | undefined>;
+
+/** The description with each step's code identity, as the stack's description carries the deployed one. */
+async function describedWithCode(pipeline: PipelineSource, codeIdentityOf: CodeIdentityOf | undefined): Promise<PipelineDescription> {
+  const described = describePipeline(pipeline.graph);
+  if (codeIdentityOf === undefined) return described;
+  const steps = await Promise.all(
+    Object.entries(described.steps).map(async ([id, step]) => {
+      const graphStep = pipeline.graph.steps[id];
+      // A step whose code cannot be identified now (a handler deleted since) is still described, without it.
+      const codeIdentity = graphStep === undefined ? undefined : await codeIdentityOf(graphStep, pipeline).catch(() => undefined);
+      return [id, codeIdentity === undefined ? step : { ...step, codeIdentity }] as const;
+    }),
+  );
+  return { ...described, steps: Object.fromEntries(steps) };
+}
+
+/**
+ * Through the embedded S3: its index for listings, its store for the crate's two objects. Without
+ * `codeIdentityOf` (a crate written after the run, when the code may have changed) the tools name
+ * no code identity.
+ */
+export async function writeLocalRunCrate(
+  s3: EmbeddedS3,
+  pipeline: PipelineSource,
+  record: RunRecord,
+  history: readonly HistoryEvent[],
+  codeIdentityOf?: CodeIdentityOf,
+): Promise<string> {
   return writeRunCrate({
     s3: s3.client,
     listing: s3.listing,
@@ -23,8 +53,10 @@ export function writeLocalRunCrate(s3: EmbeddedS3, pipeline: PipelineSource, rec
       input: record.input,
       ...(record.error === undefined ? {} : { error: record.error }),
     },
-    description: describePipeline(pipeline.graph),
+    description: await describedWithCode(pipeline, codeIdentityOf),
     definition: pipeline.definitionText,
     engine: { name: 'Orchestra', version: orchestraVersion(), target: 'local' },
+    // Its cost at Lambda's billed durations where they were measured, as the run's detail gives it.
+    usage: usageOfRecord(record),
   });
 }

@@ -6,17 +6,23 @@
  * - the compiled state machine is the workflow (`mainEntity`, a `ComputationalWorkflow` and `HowTo`),
  *   each step a `HowToStep` whose `workExample` is its tool (a `SoftwareApplication`: the handler
  *   bundle or container image, by its code identity);
- * - the run is a `CreateAction` of the workflow (`object`: the run's input files, `result`: what it
- *   wrote), each step attempt a `CreateAction` of its tool, each step a `ControlAction`, and
- *   Orchestra itself an `OrganizeAction` (`instrument`: Orchestra, `result`: the run);
- * - a reused step's action says so (`reusedFrom`), and every action carries its cost on AWS, as
- *   `additionalProperty` (schema.org's PropertyValue).
+ * - the workflow's and each tool's inputs and outputs are `FormalParameter`s, joined along the graph's
+ *   dependencies by `ParameterConnection`s; every file names the parameters it is an example of;
+ * - the run is a `CreateAction` of the workflow (`object`: the run's input files and input, `result`:
+ *   what it wrote), each step attempt a `CreateAction` of its tool (its code identity, what it read
+ *   and wrote, what it used as `resourceUsage`), each step a `ControlAction`, and Orchestra itself an
+ *   `OrganizeAction` (`instrument`: Orchestra, `result`: the run) — ./crate-actions.ts;
+ * - a reused step's action says so (`reusedFrom`), and the run and each step carry their cost on AWS
+ *   as `additionalProperty` (schema.org's PropertyValue).
  *
  * Written here: no maintained JavaScript library writes Workflow Run Crates (ro-crate-py and runcrate
  * are Python); ro-crate-js handles generic crates but knows none of these profiles.
  */
 import type { PipelineDescription } from '../../contract/pipeline-description';
 import type { ReuseDecisionAnswer, RunCost, StepOutcome } from '../../contract/run-answers';
+import type { StepAttempt } from '../step-attempts';
+import { runEntities } from './crate-actions';
+import { connection, type Entity, formalParameter, PARAMETERS, ref, toolOf, WORKFLOW_FILE } from './crate-entities';
 
 export const RO_CRATE = 'https://w3id.org/ro/crate/1.1';
 export const WORKFLOW_RO_CRATE = 'https://w3id.org/workflowhub/workflow-ro-crate/1.0';
@@ -26,8 +32,7 @@ export const RUN_CRATE_PROFILES = {
   provenance: 'https://w3id.org/ro/wfrun/provenance/0.5',
 } as const;
 export const CRATE_FILE = 'ro-crate-metadata.json';
-/** The compiled definition, written beside the crate: the workflow the run executed. */
-export const WORKFLOW_FILE = 'workflow.asl.json';
+export { WORKFLOW_FILE } from './crate-entities';
 
 /** An object of the run: an input file (outside the crate: an s3:// URI) or an output (a path in the run's folder). */
 export interface CrateFile {
@@ -48,8 +53,13 @@ export interface RunFacts {
   readonly error?: { readonly error?: string; readonly cause?: string };
   /** What started it: upload, api, schedule, cli, keyed, pipeline. */
   readonly source: string;
+  /** The run's input, as it was started with. */
+  readonly input: Readonly<Record<string, unknown>>;
   readonly description: PipelineDescription;
+  /** Each step's outcome, with what each invocation used when it was measured. */
   readonly steps: Readonly<Record<string, StepOutcome>>;
+  /** Each Task state's attempts (../step-attempts.ts), by state name: a step's, and a forEach step's item state's. */
+  readonly attempts: Readonly<Record<string, readonly StepAttempt[]>>;
   readonly cost?: RunCost;
   /** Reused steps' decisions, by step (their fingerprints carry the code identity). */
   readonly decisions: Readonly<Record<string, ReuseDecisionAnswer>>;
@@ -58,81 +68,88 @@ export interface RunFacts {
   readonly engine: { readonly name: string; readonly version: string; readonly target: 'aws' | 'local' };
 }
 
-type Entity = { readonly '@id': string; readonly '@type': string | readonly string[]; readonly [property: string]: unknown };
-const ref = (id: string) => ({ '@id': id });
-
-const AGENTS: Readonly<Record<string, string>> = {
-  upload: 'an upload to the ingest prefix (its trigger)',
-  api: 'a caller of the runs API',
-  schedule: 'the pipeline schedule',
-  cli: 'orchestra run (the command line)',
-  keyed: 'the keyed trigger of its data items',
-  pipeline: 'a pipeline step of another run',
-};
-
-function fileEntity(file: CrateFile): Entity {
-  return {
-    '@id': file.id,
-    '@type': 'File',
-    contentSize: String(file.size),
-    ...(file.sha256 === undefined ? {} : { sha256: file.sha256 }),
-    ...(file.etag === undefined ? {} : { identifier: `etag:${file.etag}` }),
-  };
-}
-
-/** A flat PropertyValue entity (RO-Crate's graph is flat: every entity has its own @id). */
-const property = (of: string, name: string, value: unknown): Entity => ({
-  '@id': `${of}#${name}`,
-  '@type': 'PropertyValue',
-  name,
-  value: typeof value === 'string' ? value : JSON.stringify(value),
-});
-
-/** The attempts of a step: what ran (its tool), on what, when, how it ended, what it cost; with its properties. */
-function stepAction(facts: RunFacts, id: string, outcome: StepOutcome, toolId: string): Entity[] {
-  const failed = outcome.status === 'FAILED' || outcome.status === 'ABORTED';
-  const stepCost = facts.cost?.steps[id];
-  const actionId = `#run-${facts.runId}/step/${id}`;
-  const properties = [
-    property(actionId, 'attempts', outcome.attempts),
-    ...(outcome.reusedFrom === undefined ? [] : [property(actionId, 'reusedFrom', outcome.reusedFrom)]),
-    ...(stepCost === undefined ? [] : [property(actionId, 'costUsd', stepCost.usd)]),
-  ];
-  const action: Entity = {
-    '@id': actionId,
-    '@type': 'CreateAction',
-    name: `${id} of run ${facts.runId}${outcome.reusedFrom === undefined ? '' : ` (reused from run ${outcome.reusedFrom.runId})`}`,
-    instrument: ref(toolId),
-    ...(outcome.startedAt === undefined ? {} : { startTime: outcome.startedAt }),
-    ...(outcome.stoppedAt === undefined ? {} : { endTime: outcome.stoppedAt }),
-    actionStatus: ref(`http://schema.org/${failed ? 'FailedActionStatus' : outcome.status === 'SUCCEEDED' ? 'CompletedActionStatus' : 'PotentialActionStatus'}`),
-    ...(outcome.error === undefined ? {} : { error: `${outcome.error}: ${outcome.cause ?? ''}` }),
-    object: facts.inputs.map((file) => ref(file.id)),
-    result: facts.outputs.filter((file) => file.step === id).map((file) => ref(file.id)),
-    additionalProperty: properties.map((p) => ref(p['@id'])),
-  };
-  return [action, ...properties];
-}
-
-const toolOf = (id: string): string => `#tool/${id}`;
+const howToStepOf = (step: string): string => `#step/${step}`;
 const PROFILES = [RUN_CRATE_PROFILES.process, RUN_CRATE_PROFILES.workflow, RUN_CRATE_PROFILES.provenance, WORKFLOW_RO_CRATE];
 
-/** Prospective provenance: the crate itself, the workflow (the compiled machine), its steps and their tools. */
+/** The workflow's parameters, each tool's, and how data flows between them: the run's inputs into every step, a dependency's outputs into the steps after it, every step's outputs into the run's. */
+function parameterEntities(facts: RunFacts): { readonly parameters: Entity[]; readonly stepConnections: ReadonlyMap<string, Entity[]>; readonly workflowConnections: Entity[] } {
+  const parameters: Entity[] = [
+    formalParameter(PARAMETERS.inputFiles, 'input files', 'File', "The objects the run was started with (or its input folder's), as s3:// URIs"),
+    formalParameter(PARAMETERS.runInput, 'run input', 'Text', 'The JSON the run was started with (its bucket, prefix or keys, parameters, source)'),
+    formalParameter(PARAMETERS.outputs, 'outputs', 'File', "What the run's steps wrote in its folder, as paths in it"),
+  ];
+  const stepConnections = new Map<string, Entity[]>();
+  const workflowConnections: Entity[] = [];
+  for (const [id, step] of Object.entries(facts.description.steps)) {
+    parameters.push(
+      formalParameter(PARAMETERS.toolInput(id), `${id}/input`, 'File', `What ${id} reads: the run's input files and its dependencies' outputs`),
+      formalParameter(PARAMETERS.toolOutput(id), `${id}/output`, 'File', `What ${id} writes under ${id}/ in the run's folder`),
+    );
+    stepConnections.set(id, [
+      connection(PARAMETERS.inputFiles, PARAMETERS.toolInput(id)),
+      ...step.dependsOn.map((dependency) => connection(PARAMETERS.toolOutput(dependency), PARAMETERS.toolInput(id))),
+    ]);
+    workflowConnections.push(connection(PARAMETERS.toolOutput(id), PARAMETERS.outputs));
+  }
+  return { parameters, stepConnections, workflowConnections };
+}
+
+/**
+ * Each step's place in an order that runs it after every step it depends on, as the profile asks of
+ * `position` (Kahn's algorithm, ties in the graph's order; lib/graph's is a layer this one may not import).
+ */
+function executionPositions(description: PipelineDescription): Map<string, number> {
+  const ids = Object.keys(description.steps);
+  const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
+  const remaining = new Map<string, number>();
+  for (const id of ids) {
+    const dependencies = new Set((description.steps[id]?.dependsOn ?? []).filter((d) => successors.has(d)));
+    remaining.set(id, dependencies.size);
+    for (const dependency of dependencies) successors.get(dependency)?.push(id);
+  }
+  const positions = new Map<string, number>();
+  const queue = ids.filter((id) => remaining.get(id) === 0);
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head] ?? '';
+    positions.set(id, positions.size);
+    for (const next of successors.get(id) ?? []) {
+      const left = (remaining.get(next) ?? 0) - 1;
+      remaining.set(next, left);
+      if (left === 0) queue.push(next);
+    }
+  }
+  // A cycle (a graph the compiler refuses) cannot be ordered: its steps follow, in the graph's order.
+  for (const id of ids) if (!positions.has(id)) positions.set(id, positions.size);
+  return positions;
+}
+
+/** Prospective provenance: the crate itself, the workflow (the compiled machine), its parameters, steps and their tools. */
 function workflowEntities(facts: RunFacts): Entity[] {
   const { pipeline, runId, description } = facts;
   const stepIds = Object.keys(description.steps);
+  const { parameters, stepConnections, workflowConnections } = parameterEntities(facts);
   const tools: Entity[] = stepIds.map((id) => {
     const step = description.steps[id];
-    const code = facts.decisions[id]?.fingerprint['code'];
     return {
       '@id': toolOf(id),
       '@type': 'SoftwareApplication',
       name: `${id} (${step?.kind ?? 'step'})`,
       ...(step?.description === undefined ? {} : { description: step.description }),
-      ...(code === undefined ? {} : { identifier: `code:${code}` }),
+      // What code runs it, as deployed (or as the local runtime found it at the run's end).
+      ...(step?.codeIdentity === undefined ? {} : { identifier: `code:${step.codeIdentity}` }),
+      input: ref(PARAMETERS.toolInput(id)),
+      output: ref(PARAMETERS.toolOutput(id)),
     };
   });
-  const howToSteps: Entity[] = stepIds.map((id, position) => ({ '@id': `#step/${id}`, '@type': 'HowToStep', name: id, position: String(position), workExample: ref(toolOf(id)) }));
+  const positionOf = executionPositions(description);
+  const howToSteps: Entity[] = stepIds.map((id) => ({
+    '@id': howToStepOf(id),
+    '@type': 'HowToStep',
+    name: id,
+    position: String(positionOf.get(id) ?? 0),
+    workExample: ref(toolOf(id)),
+    connection: (stepConnections.get(id) ?? []).map((c) => ref(c['@id'])),
+  }));
   return [
     { '@id': CRATE_FILE, '@type': 'CreativeWork', about: ref('./'), conformsTo: [ref(RO_CRATE), ref(WORKFLOW_RO_CRATE)] },
     {
@@ -160,71 +177,18 @@ function workflowEntities(facts: RunFacts): Entity[] {
       name: pipeline,
       ...(description.description === undefined ? {} : { description: description.description }),
       programmingLanguage: ref('#amazon-states-language'),
+      input: [ref(PARAMETERS.inputFiles), ref(PARAMETERS.runInput)],
+      output: ref(PARAMETERS.outputs),
       hasPart: stepIds.map((id) => ref(toolOf(id))),
       step: howToSteps.map((step) => ref(step['@id'])),
+      connection: workflowConnections.map((c) => ref(c['@id'])),
     },
     { '@id': '#amazon-states-language', '@type': 'ComputerLanguage', name: 'Amazon States Language', url: ref('https://states-language.net/spec.html') },
+    ...parameters,
     ...howToSteps,
+    ...[...stepConnections.values()].flat(),
+    ...workflowConnections,
     ...tools,
-  ];
-}
-
-/** Retrospective provenance: who ran it, the run, each step's run and its orchestration, their files. */
-function runEntities(facts: RunFacts): Entity[] {
-  const { pipeline, runId } = facts;
-  const runAction = `#run-${runId}`;
-  const engineId = `#engine-${facts.engine.name.toLowerCase()}`;
-  const agentId = `#agent-${facts.source}`;
-  const attempts = Object.keys(facts.description.steps).flatMap((id) => {
-    const outcome = facts.steps[id];
-    return outcome === undefined || (outcome.status === 'SKIPPED' && outcome.attempts === 0) || outcome.status === 'PENDING' ? [] : stepAction(facts, id, outcome, toolOf(id));
-  });
-  const controls: Entity[] = attempts
-    .filter((entity) => entity['@type'] === 'CreateAction')
-    .map((action) => {
-      const id = action['@id'].slice(`${runAction}/step/`.length);
-      return { '@id': `#control/${id}`, '@type': 'ControlAction', name: `orchestrate ${id}`, instrument: ref(`#step/${id}`), object: ref(action['@id']) };
-    });
-  const failed = facts.status !== 'SUCCEEDED' && facts.status !== 'RUNNING';
-  const runProperties = facts.cost === undefined ? [] : [property(runAction, 'costUsd', facts.cost.totalUsd), property(runAction, 'pricesAsOf', facts.cost.prices.asOf)];
-  const times = { startTime: facts.startedAt, ...(facts.stoppedAt === undefined ? {} : { endTime: facts.stoppedAt }) };
-  return [
-    {
-      '@id': engineId,
-      '@type': 'SoftwareApplication',
-      name: `${facts.engine.name} ${facts.engine.version}`,
-      version: facts.engine.version,
-      description: `on ${facts.engine.target === 'aws' ? 'AWS Step Functions' : 'the embedded local runtime'}`,
-    },
-    { '@id': agentId, '@type': 'SoftwareApplication', name: AGENTS[facts.source] ?? facts.source },
-    {
-      '@id': `#organize-${runId}`,
-      '@type': 'OrganizeAction',
-      name: `${facts.engine.name} running ${pipeline}`,
-      agent: ref(agentId),
-      instrument: ref(engineId),
-      object: controls.map((control) => ref(control['@id'])),
-      result: ref(runAction),
-      ...times,
-    },
-    {
-      '@id': runAction,
-      '@type': 'CreateAction',
-      name: `Run ${runId} of ${pipeline}`,
-      instrument: ref(WORKFLOW_FILE),
-      agent: ref(agentId),
-      ...times,
-      actionStatus: ref(`http://schema.org/${failed ? 'FailedActionStatus' : facts.status === 'SUCCEEDED' ? 'CompletedActionStatus' : 'ActiveActionStatus'}`),
-      ...(facts.error?.error === undefined ? {} : { error: `${facts.error.error}: ${facts.error.cause ?? ''}` }),
-      object: facts.inputs.map((file) => ref(file.id)),
-      result: facts.outputs.map((file) => ref(file.id)),
-      ...(runProperties.length === 0 ? {} : { additionalProperty: runProperties.map((p) => ref(p['@id'])) }),
-    },
-    ...runProperties,
-    ...controls,
-    ...attempts,
-    ...facts.inputs.map(fileEntity),
-    ...facts.outputs.map(fileEntity),
   ];
 }
 

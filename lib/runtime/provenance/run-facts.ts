@@ -14,8 +14,10 @@ import { isJsonRecord } from '../../shared/json';
 import { everyStepOutcome, stepOutcomesFrom } from '../execution-history';
 import { withReuseOutcomes } from '../reuse-outcomes';
 import { runCostFrom } from '../run-cost';
+import { type UsageByStep, withUsage } from '../run-usage';
 import { digestOf, sha256Of } from '../s3-digests';
 import { type ObjectListing, s3ObjectListing } from '../s3-list';
+import { stepAttemptsFrom } from '../step-attempts';
 import { readStoredRecord } from '../stored-records';
 import { CRATE_FILE, type CrateFile, type RunFacts, WORKFLOW_FILE } from './run-crate';
 
@@ -38,6 +40,12 @@ export interface GatherOptions {
   readonly run: RunSummaryFacts;
   readonly description: PipelineDescription;
   readonly engine: RunFacts['engine'];
+  /**
+   * What each step's invocations used, where it is known when the run ends (the local runtime's
+   * record). On AWS, Lambda's REPORT lines and Container Insights' samples reach CloudWatch after
+   * the run's end: the runs API reads them there. @default none
+   */
+  readonly usage?: UsageByStep;
 }
 
 const listingOf = (options: GatherOptions): ObjectListing => options.listing ?? s3ObjectListing(options.s3);
@@ -112,7 +120,7 @@ export async function gatherRunFacts(options: GatherOptions): Promise<RunFacts> 
   const { run, description, history } = options;
   const decisions = await decisionsOf(options);
   const ended = run.status !== 'RUNNING';
-  const steps = everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, description), Object.keys(description.steps), ended);
+  const steps = withUsage(everyStepOutcome(withReuseOutcomes(stepOutcomesFrom(history), history, description), Object.keys(description.steps), ended), options.usage ?? {});
   return {
     pipeline: run.pipeline,
     runId: run.runId,
@@ -121,9 +129,11 @@ export async function gatherRunFacts(options: GatherOptions): Promise<RunFacts> 
     ...(run.stoppedAt === undefined ? {} : { stoppedAt: run.stoppedAt }),
     ...(run.error === undefined ? {} : { error: run.error }),
     source: typeof run.input['source'] === 'string' ? run.input['source'] : 'api',
+    input: run.input,
     description,
     steps,
-    ...(ended ? { cost: runCostFrom(history, description) } : {}),
+    attempts: stepAttemptsFrom(history),
+    ...(ended ? { cost: runCostFrom(history, description, options.usage) } : {}),
     decisions,
     inputs: await inputFilesOf(options, decisions),
     outputs: await outputFilesOf(options, decisions),
