@@ -91,6 +91,11 @@ export async function getOutputs(pipeline: string, runId: string, nextToken?: st
   return (await api.listOutputs({ pipeline, runId, ...(nextToken === undefined ? {} : { query: { nextToken } }) })).body;
 }
 
+/** Each finished step's report, wherever it falls among the run's outputs (`?only=reports`). */
+export async function getReports(pipeline: string, runId: string): Promise<RunOutputsAnswer> {
+  return (await api.listOutputs({ pipeline, runId, query: { only: 'reports' } })).body;
+}
+
 /** A field of a request body as the API's OpenAPI document describes it. */
 export interface RequestField {
   readonly name: string;

@@ -5,7 +5,7 @@
  * limit, no binary media types, no AWS credentials in the page); the text previews travel in the JSON
  * so a page needs no cross-origin read of the bucket.
  */
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   isStepReport,
@@ -17,6 +17,7 @@ import {
   PREVIEW_MAX_BYTES,
   type RunOutput,
   type RunOutputs,
+  STEP_REPORT_FILES,
 } from '../../lib/contract/run-outputs';
 import { runPrefixFor } from '../../lib/contract/step-event';
 
@@ -54,32 +55,15 @@ export interface OutputsPage {
 /** Bytes a value adds to the answer's JSON (with the comma that separates it). */
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8') + 1;
 
-/**
- * One page of a run's outputs, in key order: at most `page.limit` files, and fewer when the answer
- * would pass MAX_OUTPUTS_ANSWER_BYTES. `stepSucceeded` says which steps' files are results; the
- * others' are marked unfinished.
- */
-export async function listRunOutputs(
+/** Each listed object as the answer gives it: its step and path, content type, presigned URLs, the text of the first small text files. */
+async function describeOutputs(
   data: { readonly s3: S3Client; readonly bucket: string },
-  pipeline: string,
-  runId: string,
-  page: OutputsPage,
+  prefix: string,
+  listed: ReadonlyArray<{ readonly key: string; readonly size: number }>,
   stepSucceeded: (step: string) => boolean,
-): Promise<RunOutputs> {
-  const prefix = runPrefixFor(pipeline, runId);
-  const listed: Array<{ key: string; size: number }> = [];
-  let more = false;
-  const pages = paginateListObjectsV2({ client: data.s3, pageSize: Math.min(page.limit + 1, MAX_OUTPUTS_LISTED) }, { Bucket: data.bucket, Prefix: prefix, StartAfter: page.after });
-  for await (const listing of pages) {
-    for (const object of listing.Contents ?? []) {
-      if (object.Key === undefined || object.Key.endsWith('/')) continue;
-      if (listed.length === page.limit) more = true;
-      else listed.push({ key: object.Key, size: object.Size ?? 0 });
-    }
-    if (more) break;
-  }
+): Promise<RunOutput[]> {
   let previews = 0;
-  const described = await Promise.all(
+  return Promise.all(
     listed.map(async ({ key, size }): Promise<RunOutput> => {
       const [first = '', ...rest] = key.slice(prefix.length).split('/');
       // A file straight under the run's prefix (no step folder) belongs to no step.
@@ -105,6 +89,33 @@ export async function listRunOutputs(
       return { key, step, path, size, contentType: kind.type, url, downloadUrl, ...(preview === undefined ? {} : { preview }), ...(unfinished ? { unfinished: true } : {}) };
     }),
   );
+}
+
+/**
+ * One page of a run's outputs, in key order: at most `page.limit` files, and fewer when the answer
+ * would pass MAX_OUTPUTS_ANSWER_BYTES. `stepSucceeded` says which steps' files are results; the
+ * others' are marked unfinished.
+ */
+export async function listRunOutputs(
+  data: { readonly s3: S3Client; readonly bucket: string },
+  pipeline: string,
+  runId: string,
+  page: OutputsPage,
+  stepSucceeded: (step: string) => boolean,
+): Promise<RunOutputs> {
+  const prefix = runPrefixFor(pipeline, runId);
+  const listed: Array<{ key: string; size: number }> = [];
+  let more = false;
+  const pages = paginateListObjectsV2({ client: data.s3, pageSize: Math.min(page.limit + 1, MAX_OUTPUTS_LISTED) }, { Bucket: data.bucket, Prefix: prefix, StartAfter: page.after });
+  for await (const listing of pages) {
+    for (const object of listing.Contents ?? []) {
+      if (object.Key === undefined || object.Key.endsWith('/')) continue;
+      if (listed.length === page.limit) more = true;
+      else listed.push({ key: object.Key, size: object.Size ?? 0 });
+    }
+    if (more) break;
+  }
+  const described = await describeOutputs(data, prefix, listed, stepSucceeded);
   // The answer's other fields take well under a kilobyte; the outputs take the rest of the budget.
   let bytes = 1024 + jsonBytes(prefix);
   const outputs: RunOutput[] = [];
@@ -116,4 +127,47 @@ export async function listRunOutputs(
   const last = outputs.at(-1);
   const truncated = more || outputs.length < described.length;
   return { prefix, outputs, truncated, ...(truncated && last !== undefined ? { nextToken: outputsTokenOf(last.key) } : {}) };
+}
+
+/** Step folders listed at once: a run of a thousand steps asks for each folder's report, sixteen at a time. */
+const REPORT_LISTINGS_AT_ONCE = 16;
+
+/**
+ * Every step's report (STEP_REPORT_FILES at its folder's root), wherever its key falls among the run's
+ * outputs: a step writing thousands of files would put its report pages after the first. One listing
+ * of the run's folders, then one of each folder's `report.` keys.
+ */
+export async function listStepReports(
+  data: { readonly s3: S3Client; readonly bucket: string },
+  pipeline: string,
+  runId: string,
+  stepSucceeded: (step: string) => boolean,
+): Promise<RunOutputs> {
+  const prefix = runPrefixFor(pipeline, runId);
+  const folders: string[] = [];
+  for await (const listing of paginateListObjectsV2({ client: data.s3 }, { Bucket: data.bucket, Prefix: prefix, Delimiter: '/' }))
+    for (const folder of listing.CommonPrefixes ?? []) if (folder.Prefix !== undefined) folders.push(folder.Prefix);
+  const reports: Array<{ key: string; size: number }> = [];
+  for (let start = 0; start < folders.length; start += REPORT_LISTINGS_AT_ONCE) {
+    const found = await Promise.all(
+      folders.slice(start, start + REPORT_LISTINGS_AT_ONCE).map(async (folder) => {
+        const listing = await data.s3.send(new ListObjectsV2Command({ Bucket: data.bucket, Prefix: `${folder}report.`, MaxKeys: 10 }));
+        const keys = (listing.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [{ key: object.Key, size: object.Size ?? 0 }]));
+        // The first name of STEP_REPORT_FILES the step wrote, as the console shows one report per step.
+        const name = STEP_REPORT_FILES.find((file) => keys.some(({ key }) => key === `${folder}${file}`));
+        return name === undefined ? [] : keys.filter(({ key }) => key === `${folder}${name}`);
+      }),
+    );
+    reports.push(...found.flat());
+  }
+  const described = (await describeOutputs(data, prefix, reports, stepSucceeded)).filter((output) => output.unfinished !== true);
+  // As a page of outputs, within the answer's budget (a report of each of thousands of steps may not fit).
+  let bytes = 1024 + jsonBytes(prefix);
+  const outputs: RunOutput[] = [];
+  for (const output of described) {
+    bytes += jsonBytes(output);
+    if (bytes > MAX_OUTPUTS_ANSWER_BYTES && outputs.length > 0) break;
+    outputs.push(output);
+  }
+  return { prefix, outputs, truncated: outputs.length < described.length };
 }

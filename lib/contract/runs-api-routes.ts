@@ -23,7 +23,7 @@ import {
   startAgainSchema,
   startedRunSchema,
 } from './run-answers';
-import { DEFAULT_OUTPUTS_LISTED, MAX_OUTPUTS_ANSWER_BYTES, MAX_OUTPUTS_LISTED, OUTPUT_URL_SECONDS } from './run-outputs';
+import { DEFAULT_OUTPUTS_LISTED, MAX_OUTPUTS_ANSWER_BYTES, MAX_OUTPUTS_LISTED, OUTPUT_URL_SECONDS, STEP_REPORT_FILES } from './run-outputs';
 import { backfillRequestSchema, callbackRequestSchema, RUN_NAME_MAX_LENGTH, startRunRequestSchema } from './runs-api';
 import { RUN_STATUSES } from './statuses';
 
@@ -146,7 +146,15 @@ export const RUNS_API_ROUTES = {
     method: 'GET',
     path: '/pipelines/{pipeline}/runs/{runId}/outputs',
     summary: `What a run wrote, a page at a time in key order: presigned URLs to show and download each file (valid ${OUTPUT_URL_SECONDS} s), the text of small text files; a page ends early rather than answer over ${MAX_OUTPUTS_ANSWER_BYTES} bytes`,
-    query: [limit(MAX_OUTPUTS_LISTED, DEFAULT_OUTPUTS_LISTED), nextToken],
+    query: [
+      limit(MAX_OUTPUTS_LISTED, DEFAULT_OUTPUTS_LISTED),
+      nextToken,
+      {
+        name: 'only',
+        schema: { enum: ['reports'] },
+        description: `"reports": only each finished step's report (${STEP_REPORT_FILES.join(', ')} at its folder's root), wherever it falls among the run's outputs; no paging`,
+      },
+    ],
     answers: {
       200: { description: "The run's outputs", body: named('RunOutputs', runOutputsSchema) },
       400: refused('A bad run id, limit or token'),

@@ -224,6 +224,19 @@ describe('the console', () => {
     expect(await page.getByRole('button', { name: /^More files/ }).count()).toBe(0);
   });
 
+  it('shows the report of a step that wrote more files than the first page lists, without loading the rest', async () => {
+    await startFromPage('quick');
+    await page.getByRole('heading', { name: /SUCCEEDED$/ }).waitFor({ timeout: 15_000 });
+    const runId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+    const keys = Array.from({ length: 230 }, (_, i) => `runs/quick/${runId}/a/part-${String(i).padStart(3, '0')}.bin`);
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map((key) => upload(runtime, key, 'x')));
+    await upload(runtime, `runs/quick/${runId}/a/report.html`, '<!doctype html><h1>Late report</h1>');
+    await page.reload();
+    await page.getByRole('button', { name: 'More files (200 listed)' }).waitFor();
+    await page.frameLocator('iframe[title="Report of a"]').getByRole('heading', { name: 'Late report' }).waitFor();
+    expect(await page.locator('iframe[title="Report of a"]').getAttribute('sandbox')).toBe('');
+  });
+
   it("offers a per-object pipeline's form the objects to process, and its dry run checks them (it offered a prefix: issue 29, item 23)", async () => {
     await page.goto(`${api.url}/#/start/scans`);
     await page.getByText('It runs once per object uploaded under ingest/scans/: give the keys of the objects to process.').waitFor();

@@ -333,6 +333,25 @@ describe('runs API served locally', () => {
     expect([shown.headers.get('content-type'), await shown.text()]).toEqual(['text/html', '<h1>report</h1>']);
   });
 
+  it("answers each finished step's report apart (?only=reports) when the step wrote more files than a page holds", async () => {
+    const started = await http('POST', '/pipelines/quick/runs', { runId: 'report-later' });
+    await settled(String(started.location));
+    const parts = Array.from({ length: 230 }, (_, i) => `runs/quick/report-later/quick/a-${String(i).padStart(3, '0')}.bin`);
+    for (let i = 0; i < parts.length; i += 50) await Promise.all(parts.slice(i, i + 50).map((key) => upload(runtime, key, 'x')));
+    await upload(runtime, 'runs/quick/report-later/quick/report.md', '# Depths\n');
+    await upload(runtime, 'runs/quick/report-later/quick/report.png', 'not shown: the Markdown comes first');
+    await upload(runtime, 'runs/quick/report-later/quick/deeper/report.html', '<h1>not a report</h1>');
+
+    const first = await http('GET', '/pipelines/quick/runs/report-later/outputs');
+    expect(first.body).toMatchObject({ truncated: true });
+    expect(ofSteps(first.body['outputs']).some((o) => String(o['path']).startsWith('report.'))).toBe(false);
+    const reports = await http('GET', '/pipelines/quick/runs/report-later/outputs?only=reports');
+    expect(reports.status).toBe(200);
+    expect(ofSteps(reports.body['outputs']).map((o) => [o['step'], o['path'], o['preview']])).toEqual([['quick', 'report.md', '# Depths\n']]);
+    expect(reports.body).toMatchObject({ truncated: false });
+    expect(await http('GET', '/pipelines/quick/runs/report-later/outputs?only=everything')).toMatchObject({ status: 400, body: { field: 'only' } });
+  });
+
   it('previews the first 20 small text files in key order, and lists the rest with their links', async () => {
     const started = await http('POST', '/pipelines/quick/runs', { runId: 'many-texts' });
     await settled(String(started.location));

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/browser/esm/sync';
 import { useEffect, useState } from 'preact/hooks';
 import { isStepReport } from '../../../lib/contract/run-outputs';
-import { getOutputs, type RunOutput, type RunOutputsAnswer } from '../api';
+import { getOutputs, getReports, type RunOutput, type RunOutputsAnswer } from '../api';
 import { messageOf, Problem, TableHead, usePolled } from '../components';
 
 const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
@@ -108,6 +108,13 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
     `outputs:${pipeline}/${runId}:${status ?? ''}`,
     (change) => change.runId === runId && change.type === 'step' && change.status === 'SUCCEEDED',
   );
+  // A first page that does not hold every file may miss a step's report: those are asked for apart.
+  const truncated = value?.nextToken !== undefined;
+  const { value: reports } = usePolled(
+    () => (truncated ? getReports(pipeline, runId) : Promise.resolve(undefined)),
+    `reports:${pipeline}/${runId}:${status ?? ''}:${String(truncated)}`,
+    (change) => truncated && change.runId === runId && change.type === 'step' && change.status === 'SUCCEEDED',
+  );
   const [later, setLater] = useState<RunOutputsAnswer | undefined>(undefined);
   const [moreError, setMoreError] = useState<string | undefined>(undefined);
   useEffect(() => setLater(undefined), [pipeline, runId]);
@@ -128,7 +135,7 @@ export function Outputs({ pipeline, runId, status }: { pipeline: string; runId: 
   const unfinished = outputs.filter((output) => output.unfinished === true);
   return (
     <section aria-labelledby="outputs-title">
-      <Reports outputs={outputs} />
+      <Reports outputs={[...outputs, ...(reports?.outputs ?? []).filter((report) => !seen.has(report.key))]} />
       <h3 id="outputs-title">Outputs</h3>
       <Problem message={error ?? moreError} />
       {value !== undefined && outputs.length === 0 ? <p>No outputs yet.</p> : null}
