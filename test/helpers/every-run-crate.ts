@@ -11,7 +11,8 @@ import { readStoredText } from '../../lib/local/storage/stored-objects';
 import { CRATE_FILE } from '../../lib/runtime/provenance/run-crate';
 import { runCrateProblems } from './run-crate-terms';
 
-const checks: Array<Promise<string[]>> = [];
+/** The runs finished so far, by data folder, bucket, pipeline and run id (a redriven run is listed once). */
+const finished = new Map<string, { readonly dataDir: string; readonly bucket: string; readonly pipeline: string; readonly runId: string }>();
 
 async function problemsOf(dataDir: string, bucket: string, pipeline: string, runId: string): Promise<string[]> {
   const text = await readStoredText(dataDir, `${runPrefixFor(pipeline, runId)}${CRATE_FILE}`, bucket);
@@ -19,14 +20,22 @@ async function problemsOf(dataDir: string, bucket: string, pipeline: string, run
   return runCrateProblems(JSON.parse(text)).map((problem) => `run ${runId} of ${pipeline}: ${problem}`);
 }
 
-/** Checks the crate of every run `runtime` finishes from now on (read as it is reported finished, when its crate is written). */
+/**
+ * Checks the crate of every run `runtime` finishes from now on, when the test file ends (from the data
+ * folder: the runtime may be stopped by then). A test may replace a crate meanwhile (the run-provenance
+ * function's test deletes one and has the function write it again): the crate checked is the last.
+ */
 export function checkEveryRunCrate(runtime: LocalRuntime, dataDir: string): void {
   runtime.on((event) => {
-    if (event.type === 'run-finished') checks.push(problemsOf(dataDir, runtime.s3.bucket, event.run.pipeline, event.run.runId));
+    if (event.type !== 'run-finished') return;
+    const { pipeline, runId } = event.run;
+    finished.set(JSON.stringify([dataDir, pipeline, runId]), { dataDir, bucket: runtime.s3.bucket, pipeline, runId });
   });
 }
 
 afterAll(async () => {
-  const problems = (await Promise.all(checks.splice(0))).flat();
+  const runs = [...finished.values()];
+  finished.clear();
+  const problems = (await Promise.all(runs.map((run) => problemsOf(run.dataDir, run.bucket, run.pipeline, run.runId)))).flat();
   expect(problems, 'every finished run has a crate that passes the check').toEqual([]);
 });
