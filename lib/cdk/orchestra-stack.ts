@@ -112,7 +112,7 @@ export class OrchestraStack extends Stack {
         description: "the keyed triggers' ledger: arrivals, readiness and runs per (pipeline, key)",
       });
     }
-    runProvenance(this, bucket, Object.values(this.pipelines), dataItems, this.deadLetterQueue);
+    runProvenance(this, bucket, Object.values(this.pipelines), dataItems, this.deadLetterQueue, network === undefined ? undefined : asInterface(network.cluster));
     this.dashboard = new PipelinesDashboard(this, 'Dashboard', { pipelines: Object.values(this.pipelines), deadLetterQueue: this.deadLetterQueue });
     this.runsApi = new RunsApi(this, 'RunsApi', {
       pipelines: Object.values(this.pipelines),

@@ -23,6 +23,7 @@ import { apiGatewayModelOf } from './api-model';
 import { grantDataAccess } from './data-access';
 import type { KeyedConductor } from './keyed-conductor';
 import { acknowledge, acknowledgeWildcardResources } from './nag';
+import { containerInsightsEnvironment, usageLogGroupArns } from './parts/usage-log-groups';
 import { deployedDescriptionOf, type Pipeline } from './pipeline';
 import { grantAnswerWaits, serviceStateMachineArns } from './service-calls';
 import { deployedStateMachineArn, stateMachineArnPrefix } from './state-machine-arns';
@@ -40,9 +41,6 @@ export interface RunsApiProps {
   /** The cluster container steps run in (with Container Insights): their CPU and memory are read from its performance log group. */
   readonly containerCluster?: ICluster;
 }
-
-/** Where Container Insights writes a cluster's task samples (AWS names it; it is not the stack's). */
-export const containerInsightsLogGroupName = (clusterName: string): string => `/aws/ecs/containerinsights/${clusterName}/performance`;
 
 /** The runs API on API Gateway (IAM-signed requests): start, follow, cancel and redrive runs; read their logs and outputs. */
 export class RunsApi extends Construct {
@@ -67,7 +65,7 @@ export class RunsApi extends Construct {
         [FUNCTION_ENV.stateMachineArnPrefix]: stateMachineArnPrefix(stack),
         [FUNCTION_ENV.stackName]: stack.stackName,
         ...(props.keyedConductor === undefined ? {} : { KEY_TABLE: props.keyedConductor.table.tableName }),
-        ...(props.containerCluster === undefined ? {} : { [FUNCTION_ENV.containerInsightsLogGroup]: containerInsightsLogGroupName(props.containerCluster.clusterName) }),
+        ...containerInsightsEnvironment(props.containerCluster),
       },
     });
     this.grantRunsAccess(props);
@@ -156,9 +154,10 @@ export class RunsApi extends Construct {
         new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution', 'states:RedriveExecution'], resources: executions }),
       );
       acknowledgeWildcardResources(this.handler.role, executions, "Run ids are chosen when a run starts; the wildcard covers only the runs of this stack's state machines.");
-      // A run's lines: its steps' log groups (named under /orchestra/<stack>/) and the state machines' execution logs.
+      // A run's lines and what its steps used: its steps' log groups (named under /orchestra/<stack>/), the
+      // cluster's Container Insights samples, and the state machines' execution logs.
       const logGroups = [
-        Arn.format({ service: 'logs', resource: 'log-group', resourceName: `/orchestra/${stack.stackName}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+        ...usageLogGroupArns(stack, props.containerCluster),
         ...props.pipelines.map((p) =>
           Arn.format(
             { service: 'logs', resource: 'log-group', resourceName: `${executionLogGroupName(stack.stackName, p.source.graph.name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
@@ -166,19 +165,6 @@ export class RunsApi extends Construct {
           ),
         ),
       ];
-      // What container steps used: the cluster's Container Insights samples.
-      if (props.containerCluster !== undefined)
-        logGroups.push(
-          Arn.format(
-            {
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: `${containerInsightsLogGroupName(props.containerCluster.clusterName)}:*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            },
-            stack,
-          ),
-        );
       this.handler.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: logGroups }));
       acknowledgeWildcardResources(this.handler.role, logGroups, "Reads the log lines of this stack's steps and executions; streams are created at run time.");
     }

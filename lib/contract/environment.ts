@@ -55,8 +55,10 @@ export const FUNCTION_ENV = {
   stepFunctionsEndpoint: 'ORCHESTRA_SFN_ENDPOINT',
   /** Where external services call back: the runs API's `…/callbacks/` (a callback id follows). */
   callbackUrl: 'ORCHESTRA_CALLBACK_URL',
-  /** The runs API's: the ECS cluster's Container Insights performance log group, where container steps' CPU and memory are read. */
+  /** The runs API's and run provenance's: the ECS cluster's Container Insights performance log group, where container steps' CPU and memory are read. */
   containerInsightsLogGroup: 'ORCHESTRA_CONTAINER_INSIGHTS_LOG_GROUP',
+  /** Run provenance's: `cloudwatch` when the stack lets it read what each step used from CloudWatch Logs (REPORT lines, Container Insights). */
+  usageSource: 'ORCHESTRA_USAGE_SOURCE',
 } as const;
 
 export type Environment = Readonly<Record<string, string | undefined>>;

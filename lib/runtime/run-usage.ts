@@ -1,6 +1,6 @@
 /**
  * Where the runs API reads what each step of a run used: CloudWatch Logs on AWS (Lambda's REPORT
- * records, Container Insights' task samples: functions/runs-api/cloudwatch-usage.ts), the run
+ * records, Container Insights' task samples: ./cloudwatch-usage.ts), the run
  * database locally (measured by the runtime: lib/local/usage). A port, like RunLogs, so the function
  * and the local runtime share the answer's shape and the cost's rules without importing each other.
  */

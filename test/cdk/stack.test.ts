@@ -338,22 +338,33 @@ describe('OrchestraStack', () => {
     expect(JSON.stringify(defined(reads[0]).Resource)).toContain(':log-group:/aws/vendedlogs/states/Test-flood:*');
   });
 
-  it("lets the runs function read what container steps used: the cluster's Container Insights samples, named to it", () => {
-    const statements = defined(policiesOf(template)[policyIdOf(template, 'RunsApiFunctionRole')]);
+  it.each([
+    ['runs API', 'RunsApiFunctionRole', 'orchestra-runs-api'],
+    ['run-provenance', 'RunProvenanceFunctionRole', 'run-provenance'],
+  ])("lets the %s function read what steps used: the steps' REPORT lines and the cluster's Container Insights samples, named to it", (_name, role, service) => {
+    const statements = defined(policiesOf(template)[policyIdOf(template, role)]);
     const reads = JSON.stringify(statements.filter((s) => [s.Action].flat().includes('logs:FilterLogEvents')));
     const clusters = Object.entries(template.findResources('AWS::ECS::Cluster'));
     expect(clusters).toHaveLength(1);
     const [clusterId, cluster] = defined(clusters[0]);
     expect(cluster['Properties']).toMatchObject({ ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    expect(reads).toContain(':log-group:/orchestra/Test/*');
     expect(reads).toContain(':log-group:/aws/ecs/containerinsights/');
     expect(reads).toContain(`{"Ref":"${clusterId}"}`);
     expect(reads).toContain('/performance:*');
-    const runsApi = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
-      JSON.stringify(f['Properties']).includes('"POWERTOOLS_SERVICE_NAME":"orchestra-runs-api"'),
-    );
-    expect(JSON.stringify(runsApi?.['Properties'])).toContain(
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => JSON.stringify(f['Properties']).includes(`"POWERTOOLS_SERVICE_NAME":"${service}"`));
+    expect(JSON.stringify(fn?.['Properties'])).toContain(
       '"ORCHESTRA_CONTAINER_INSIGHTS_LOG_GROUP":{"Fn::Join":["",["/aws/ecs/containerinsights/",{"Ref":"' + clusterId + '"},"/performance"]]}',
     );
+  });
+
+  it("has the run-provenance function read usage from CloudWatch, and no other log group than the steps' and Container Insights'", () => {
+    const statements = defined(policiesOf(template)[policyIdOf(template, 'RunProvenanceFunctionRole')]);
+    const reads = statements.filter((s) => [s.Action].flat().includes('logs:FilterLogEvents'));
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(defined(reads[0]).Resource)).not.toContain('vendedlogs');
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => JSON.stringify(f['Properties']).includes('"POWERTOOLS_SERVICE_NAME":"run-provenance"'));
+    expect(JSON.stringify(fn?.['Properties'])).toContain('"ORCHESTRA_USAGE_SOURCE":"cloudwatch"');
   });
 });
 

@@ -8,16 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/run-provenance';
+import { createRunProvenanceHandler, handler } from '../../functions/run-provenance';
 import { describePipeline, pipelineFromGraph } from '../../lib/catalogue';
 import { deployedCodeIdentity } from '../../lib/cdk/code-identity';
 import { writeDeployedRunCrate } from '../../lib/cli/deployed-run-crate';
 import { BUNDLED_CONFIG_FILE, PIPELINE_DESCRIPTIONS_SETTING } from '../../lib/contract/bundled-config';
 import { FUNCTION_ENV, withEnvironment } from '../../lib/contract/environment';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import type { InvocationUsage } from '../../lib/contract/run-answers';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localExecutionArn, localStateMachineArn } from '../../lib/local/engine/bindings';
 import type { LocalRuntime } from '../../lib/local/runtime';
+import type { RunUsage } from '../../lib/runtime/run-usage';
 import { sfnClientFor } from '../../lib/runtime/sfn-client';
 import { defined } from '../../lib/shared/defined';
 import { fakeLambda } from '../helpers/fake-sfn';
@@ -89,7 +91,7 @@ describe('the run-provenance function', () => {
     process.env['LAMBDA_TASK_ROOT'] = taskRoot;
     try {
       const answer = await withEnvironment(environment, () => handler({ 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states', detail }));
-      expect(answer).toEqual({ crate: key });
+      expect(answer).toEqual({ crate: key, usage: 'not read: the stack gives this function no usage source' });
       const skipped = await withEnvironment(environment, () => handler({ detail: { ...detail, status: 'RUNNING' } }));
       expect(skipped).toEqual({ skipped: `run ${run.runId} is RUNNING` });
     } finally {
@@ -105,6 +107,59 @@ describe('the run-provenance function', () => {
     expect(byId(written, `#run-${run.runId}#costBasis`)?.['value']).toBe('billed');
     expect(byId(rewritten, `#run-${run.runId}#costBasis`)?.['value']).toBe('history');
     expect(rewritten['@graph'].find((entity: Record<string, unknown>) => entity['@id'] === '#engine-orchestra')?.description).toBe('on AWS Step Functions');
+  }, 60_000);
+
+  it("puts what each step used in the crate as CloudWatch has it, reading once more when a Lambda's REPORT line is late, and writes the crate when it cannot read", async () => {
+    await upload(runtime, 'ingest/counted/used/a.txt', 'used');
+    const run = await runtime.waitForRun(runtime.startRun('counted', { source: 'api', prefix: 'ingest/counted/used/' }).runId);
+    const key = `runs/counted/${run.runId}/ro-crate-metadata.json`;
+    const event = {
+      detail: {
+        executionArn: localExecutionArn('counted', run.runId),
+        stateMachineArn: localStateMachineArn('counted'),
+        name: run.runId,
+        status: run.status,
+        startDate: Date.parse(run.startedAt),
+        stopDate: Date.parse(run.stoppedAt ?? run.startedAt),
+        input: JSON.stringify(run.input),
+      },
+    };
+    const report: InvocationUsage = {
+      endedAt: run.stoppedAt ?? run.startedAt,
+      measuredBy: 'lambda-report',
+      scope: 'invocation',
+      durationMs: 41.5,
+      billedDurationMs: 42,
+      memorySizeMb: 512,
+      maxMemoryMb: 88,
+    };
+    const reads: string[] = [];
+    // The REPORT line reaches CloudWatch only for the second reading.
+    const late: RunUsage = { read: async (_pipeline, runId) => (reads.push(runId) === 1 ? {} : { count: [report] }) };
+    const previousRoot = process.env['LAMBDA_TASK_ROOT'];
+    process.env['LAMBDA_TASK_ROOT'] = taskRoot;
+    try {
+      const withUsage = createRunProvenanceHandler({ usageOf: () => late, reportWaitMs: 10 });
+      expect(await withEnvironment(functionEnvironment(), () => withUsage(event))).toEqual({ crate: key, usage: 'complete' });
+      expect(reads).toEqual([run.runId, run.runId]);
+      const crate = JSON.parse((await download(runtime, key)).toString());
+      expect(runCrateProblems(crate)).toEqual([]);
+      const byId = (id: string) => crate['@graph'].find((entity: Record<string, unknown>) => entity['@id'] === id);
+      const attempt = `#run-${run.runId}/step/count/attempt-1`;
+      expect(byId(attempt)?.resourceUsage).toEqual(expect.arrayContaining([{ '@id': `${attempt}#maxMemoryMb` }, { '@id': `${attempt}#billedDurationMs` }]));
+      expect(byId(`${attempt}#maxMemoryMb`)).toMatchObject({ value: '88', unitCode: 'https://qudt.org/vocab/unit/MegaBYTE' });
+      expect(byId(`${attempt}#measuredBy`)?.value).toBe('lambda-report');
+      // Priced at the billed duration, as the runs API prices it.
+      expect(byId(`#run-${run.runId}#costBasis`)?.value).toBe('billed');
+
+      const denied: RunUsage = { read: async () => Promise.reject(new Error('AccessDeniedException: logs:FilterLogEvents')) };
+      const blind = createRunProvenanceHandler({ usageOf: () => denied, reportWaitMs: 10 });
+      expect(await withEnvironment(functionEnvironment(), () => blind(event))).toEqual({ crate: key, usage: 'unavailable: AccessDeniedException: logs:FilterLogEvents' });
+      expect(runCrateProblems(JSON.parse((await download(runtime, key)).toString()))).toEqual([]);
+    } finally {
+      if (previousRoot === undefined) delete process.env['LAMBDA_TASK_ROOT'];
+      else process.env['LAMBDA_TASK_ROOT'] = previousRoot;
+    }
   }, 60_000);
 
   it('writes the crate of a run that ended without one when `orchestra export ro-crate --stack` asks: the event it builds from DescribeExecution is one the function takes', async () => {

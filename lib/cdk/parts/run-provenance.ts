@@ -4,6 +4,7 @@
  * Workflow Run RO-Crate beside its outputs — what the local runtime does at each run's end.
  */
 import { Arn, ArnFormat, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import type { ICluster } from 'aws-cdk-lib/aws-ecs';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -21,16 +22,18 @@ import { grantDataAccess } from '../data-access';
 import { acknowledgeWildcardResources } from '../nag';
 import { deployedDescriptionOf, type Pipeline } from '../pipeline';
 import { BuiltinFunction } from '../step-function';
+import { containerInsightsEnvironment, usageLogGroupArns } from './usage-log-groups';
 
 export const RUN_PROVENANCE_FUNCTION_NAME = 'run-provenance';
 
-/** Undefined for a stack without pipelines. */
+/** Undefined for a stack without pipelines. `containerCluster`: where container steps run, whose Container Insights samples say what they used. */
 export function runProvenance(
   stack: Stack,
   bucket: IBucket,
   pipelines: readonly Pipeline[],
   dataItems: ReadonlyMap<string, DataItemAccess>,
   deadLetterQueue: IQueue,
+  containerCluster?: ICluster,
 ): BuiltinFunction | undefined {
   // Without pipelines there is no run to describe, and no machine to grant.
   if (pipelines.length === 0) return undefined;
@@ -45,6 +48,8 @@ export function runProvenance(
       [FUNCTION_ENV.stackName]: stack.stackName,
       ORCHESTRA_VERSION: orchestraVersion(),
       POWERTOOLS_SERVICE_NAME: 'run-provenance',
+      [FUNCTION_ENV.usageSource]: 'cloudwatch',
+      ...containerInsightsEnvironment(containerCluster),
     },
   });
   grantDataAccess(
@@ -65,6 +70,10 @@ export function runProvenance(
   fn.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeStateMachine'], resources: machines }));
   fn.addToRolePolicy(new PolicyStatement({ actions: ['states:GetExecutionHistory'], resources: executions }));
   acknowledgeWildcardResources(fn.role, executions, "Reads the history of this stack's executions, named at run time.");
+  // What each step used: Lambda's REPORT lines in the steps' groups, Container Insights' task samples.
+  const usageLogs = usageLogGroupArns(stack, containerCluster);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['logs:FilterLogEvents'], resources: usageLogs }));
+  acknowledgeWildcardResources(fn.role, usageLogs, "Reads what this stack's steps used from their log groups; streams are created at run time.");
   new Rule(stack, 'RunProvenanceRule', {
     description: "A run's Workflow Run RO-Crate beside its outputs, once it ends",
     eventPattern: {

@@ -51,7 +51,11 @@ function usageEntities(actionId: string, usage: InvocationUsage | undefined): En
 
 /** How an invocation's figures were measured (InvocationUsage's measuredBy and scope), beside them. */
 const measuredBy = (actionId: string, usage: InvocationUsage): Entity =>
-  property(actionId, 'measuredBy', `${usage.measuredBy}${usage.scope === 'process' ? " (the Orchestra process's figures while the handler ran alone: an upper bound)" : ''}`);
+  property(
+    actionId,
+    'measuredBy',
+    `${usage.measuredBy}${usage.scope === 'process' ? " (the Orchestra process's figures while the handler ran alone: an upper bound)" : ''}${usage.note === undefined ? '' : ` — ${usage.note}`}`,
+  );
 
 /**
  * Each measured invocation beside the attempt it measured. Both lists are in the order they ended;

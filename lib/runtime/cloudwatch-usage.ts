@@ -10,12 +10,12 @@
  */
 import { type CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { PipelineDescription } from '../../lib/contract/pipeline-description';
-import { fargateBilledSeconds } from '../../lib/contract/prices';
-import type { InvocationUsage } from '../../lib/contract/run-answers';
-import { historyWalker } from '../../lib/runtime/execution-history';
-import type { RunUsage } from '../../lib/runtime/run-usage';
-import { isJsonRecord } from '../../lib/shared/json';
+import type { PipelineDescription } from '../contract/pipeline-description';
+import { fargateBilledSeconds } from '../contract/prices';
+import type { InvocationUsage } from '../contract/run-answers';
+import { isJsonRecord } from '../shared/json';
+import { historyWalker } from './execution-history';
+import type { RunUsage } from './run-usage';
 
 /** Ids per filter pattern: CloudWatch caps a pattern at 1,024 characters. */
 const IDS_PER_QUERY = 10;

@@ -5,8 +5,8 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { cloudWatchRunUsage, containerTasksOf } from '../../functions/runs-api/cloudwatch-usage';
 import type { PipelineDescription } from '../../lib/contract/pipeline-description';
+import { cloudWatchRunUsage, containerTasksOf } from '../../lib/runtime/cloudwatch-usage';
 import { runCostFrom } from '../../lib/runtime/run-cost';
 import { fakeCloudWatchLogs } from '../helpers/fake-sfn';
 
