@@ -55,6 +55,18 @@ export interface OutputsPage {
 /** Bytes a value adds to the answer's JSON (with the comma that separates it). */
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8') + 1;
 
+/** The first outputs that fit one answer: its other fields take well under a kilobyte, the outputs the rest of the budget (at least one). */
+function withinAnswerBudget(prefix: string, described: readonly RunOutput[]): RunOutput[] {
+  let bytes = 1024 + jsonBytes(prefix);
+  const outputs: RunOutput[] = [];
+  for (const output of described) {
+    bytes += jsonBytes(output);
+    if (bytes > MAX_OUTPUTS_ANSWER_BYTES && outputs.length > 0) break;
+    outputs.push(output);
+  }
+  return outputs;
+}
+
 /** Each listed object as the answer gives it: its step and path, content type, presigned URLs, the text of the first small text files. */
 async function describeOutputs(
   data: { readonly s3: S3Client; readonly bucket: string },
@@ -116,14 +128,7 @@ export async function listRunOutputs(
     if (more) break;
   }
   const described = await describeOutputs(data, prefix, listed, stepSucceeded);
-  // The answer's other fields take well under a kilobyte; the outputs take the rest of the budget.
-  let bytes = 1024 + jsonBytes(prefix);
-  const outputs: RunOutput[] = [];
-  for (const output of described) {
-    bytes += jsonBytes(output);
-    if (bytes > MAX_OUTPUTS_ANSWER_BYTES && outputs.length > 0) break;
-    outputs.push(output);
-  }
+  const outputs = withinAnswerBudget(prefix, described);
   const last = outputs.at(-1);
   const truncated = more || outputs.length < described.length;
   return { prefix, outputs, truncated, ...(truncated && last !== undefined ? { nextToken: outputsTokenOf(last.key) } : {}) };
@@ -161,13 +166,7 @@ export async function listStepReports(
     reports.push(...found.flat());
   }
   const described = (await describeOutputs(data, prefix, reports, stepSucceeded)).filter((output) => output.unfinished !== true);
-  // As a page of outputs, within the answer's budget (a report of each of thousands of steps may not fit).
-  let bytes = 1024 + jsonBytes(prefix);
-  const outputs: RunOutput[] = [];
-  for (const output of described) {
-    bytes += jsonBytes(output);
-    if (bytes > MAX_OUTPUTS_ANSWER_BYTES && outputs.length > 0) break;
-    outputs.push(output);
-  }
+  // A report of each of thousands of steps may not fit one answer.
+  const outputs = withinAnswerBudget(prefix, described);
   return { prefix, outputs, truncated: outputs.length < described.length };
 }

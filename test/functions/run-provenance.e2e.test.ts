@@ -18,6 +18,7 @@ import type { PipelineDescription } from '../../lib/contract/pipeline-descriptio
 import type { InvocationUsage } from '../../lib/contract/run-answers';
 import type { PipelineGraph } from '../../lib/graph/schema';
 import { localExecutionArn, localStateMachineArn } from '../../lib/local/engine/bindings';
+import type { RunRecord } from '../../lib/local/runs/run-record';
 import type { LocalRuntime } from '../../lib/local/runtime';
 import type { RunUsage } from '../../lib/runtime/run-usage';
 import { sfnClientFor } from '../../lib/runtime/sfn-client';
@@ -69,6 +70,19 @@ const functionEnvironment = () => ({
   [FUNCTION_ENV.stackName]: 'Lab',
 });
 
+/** EventBridge's "Step Functions Execution Status Change" of a run of `counted` that ended. */
+const statusChangeOf = (run: RunRecord) => ({
+  detail: {
+    executionArn: localExecutionArn('counted', run.runId),
+    stateMachineArn: localStateMachineArn('counted'),
+    name: run.runId,
+    status: run.status,
+    startDate: Date.parse(run.startedAt),
+    stopDate: Date.parse(run.stoppedAt ?? run.startedAt),
+    input: JSON.stringify(run.input),
+  },
+});
+
 describe('the run-provenance function', () => {
   it("writes an ended run's crate beside its outputs from an EventBridge status change, and skips a run still going", async () => {
     await upload(runtime, 'ingest/counted/set/a.txt', 'twelve chars');
@@ -77,15 +91,7 @@ describe('the run-provenance function', () => {
     const written = JSON.parse((await download(runtime, key)).toString());
     await runtime.s3.client.send(new DeleteObjectCommand({ Bucket: runtime.s3.bucket, Key: key }));
 
-    const detail = {
-      executionArn: localExecutionArn('counted', run.runId),
-      stateMachineArn: localStateMachineArn('counted'),
-      name: run.runId,
-      status: run.status,
-      startDate: Date.parse(run.startedAt),
-      stopDate: Date.parse(run.stoppedAt ?? run.startedAt),
-      input: JSON.stringify(run.input),
-    };
+    const { detail } = statusChangeOf(run);
     const environment = functionEnvironment();
     const previousRoot = process.env['LAMBDA_TASK_ROOT'];
     process.env['LAMBDA_TASK_ROOT'] = taskRoot;
@@ -113,17 +119,7 @@ describe('the run-provenance function', () => {
     await upload(runtime, 'ingest/counted/used/a.txt', 'used');
     const run = await runtime.waitForRun(runtime.startRun('counted', { source: 'api', prefix: 'ingest/counted/used/' }).runId);
     const key = `runs/counted/${run.runId}/ro-crate-metadata.json`;
-    const event = {
-      detail: {
-        executionArn: localExecutionArn('counted', run.runId),
-        stateMachineArn: localStateMachineArn('counted'),
-        name: run.runId,
-        status: run.status,
-        startDate: Date.parse(run.startedAt),
-        stopDate: Date.parse(run.stoppedAt ?? run.startedAt),
-        input: JSON.stringify(run.input),
-      },
-    };
+    const event = statusChangeOf(run);
     const report: InvocationUsage = {
       endedAt: run.stoppedAt ?? run.startedAt,
       measuredBy: 'lambda-report',
