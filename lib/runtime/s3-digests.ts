@@ -11,8 +11,12 @@ export async function sha256Of(s3: S3Client, bucket: string, key: string): Promi
   return (await digestOf(s3, bucket, key)).sha256;
 }
 
-/** An object's SHA-256 (streamed), with the size and ETag its read answered. */
-export async function digestOf(s3: S3Client, bucket: string, key: string): Promise<{ readonly sha256: string; readonly size: number; readonly etag?: string }> {
+/** An object's SHA-256 (streamed), with the size, ETag and version (in a versioned bucket) its read answered. */
+export async function digestOf(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ readonly sha256: string; readonly size: number; readonly etag?: string; readonly versionId?: string }> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const hash = createHash('sha256');
   const body = object.Body;
@@ -27,7 +31,13 @@ export async function digestOf(s3: S3Client, bucket: string, key: string): Promi
     hash.update(bytes);
     size = bytes.byteLength;
   }
-  return { sha256: hash.digest('hex'), size, ...(object.ETag === undefined ? {} : { etag: object.ETag }) };
+  return {
+    sha256: hash.digest('hex'),
+    size,
+    ...(object.ETag === undefined ? {} : { etag: object.ETag }),
+    // "null": the object was written before the bucket was versioned.
+    ...(object.VersionId === undefined || object.VersionId === 'null' ? {} : { versionId: object.VersionId }),
+  };
 }
 
 /** Every object under `prefix` with its size, ETag and SHA-256, by path relative to the prefix, sorted. */

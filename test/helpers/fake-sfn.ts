@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 export type Sent = { command: string; input: Record<string, unknown> };
@@ -41,4 +42,12 @@ export function fakeLambda(respond: Respond): { lambda: LambdaClient; sent: Sent
   const lambda = new LambdaClient(offline);
   lambda.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
   return { lambda, sent };
+}
+
+/** A real S3Client answered the same way. */
+export function fakeS3(respond: Respond): { s3: S3Client; sent: Sent[] } {
+  const sent: Sent[] = [];
+  const s3 = new S3Client(offline);
+  s3.middlewareStack.add((_next, context) => answer(respond, sent, context.commandName), FIRST);
+  return { s3, sent };
 }

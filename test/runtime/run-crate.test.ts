@@ -48,7 +48,7 @@ const facts: RunFacts = {
     ],
   },
   decisions: {},
-  inputs: [{ id: 's3://data/ingest/p/set/in.txt', size: 3, sha256: 'a'.repeat(64) }],
+  inputs: [{ id: 's3://data/ingest/p/set/in.txt', size: 3, sha256: 'a'.repeat(64), etag: '"e1"', versionId: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY' }],
   outputs: [
     { id: 'a/out.json', size: 2, sha256: 'b'.repeat(64), step: 'a' },
     { id: 'b/partial.nc', size: 9, sha256: 'c'.repeat(64), step: 'b' },
@@ -114,6 +114,8 @@ describe('a run crate', () => {
     expect(entity('#connection/tool/b/output->tool/c/input')).toMatchObject({ '@type': 'ParameterConnection', sourceParameter: { '@id': '#tool/b/output' } });
     expect(entity('b/partial.nc')).toMatchObject({ '@type': 'File', contentSize: '9', exampleOfWork: ids('#param/outputs', '#tool/b/output') });
     expect(entity('#run-r2#input')).toMatchObject({ exampleOfWork: { '@id': '#param/run-input' }, value: JSON.stringify(facts.input) });
+    // An input as it was read: its S3 version (the stack's bucket keeps versions) and ETag beside its checksum.
+    expect(entity('s3://data/ingest/p/set/in.txt')).toMatchObject({ version: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY', identifier: 'etag:"e1"', sha256: 'a'.repeat(64) });
   });
 
   it('is caught by the terms check when a required term is missing, a position runs backwards, or a file is an example of nothing', () => {

@@ -33,6 +33,7 @@ function fileEntity(file: CrateFile, exampleOf: readonly string[]): Entity {
     contentSize: String(file.size),
     ...(file.sha256 === undefined ? {} : { sha256: file.sha256 }),
     ...(file.etag === undefined ? {} : { identifier: `etag:${file.etag}` }),
+    ...(file.versionId === undefined ? {} : { version: file.versionId }),
     ...(exampleOf.length === 0 ? {} : { exampleOfWork: exampleOf.map(ref) }),
   };
 }

@@ -40,6 +40,8 @@ export interface CrateFile {
   readonly size: number;
   readonly sha256?: string;
   readonly etag?: string;
+  /** Its S3 version, where the bucket keeps versions (the stack's does) and it was read. */
+  readonly versionId?: string;
   /** The step that wrote it (outputs). */
   readonly step?: string;
 }

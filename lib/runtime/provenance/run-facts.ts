@@ -15,7 +15,7 @@ import { everyStepOutcome, stepOutcomesFrom } from '../execution-history';
 import { withReuseOutcomes } from '../reuse-outcomes';
 import { runCostFrom } from '../run-cost';
 import { type UsageByStep, withUsage } from '../run-usage';
-import { digestOf, sha256Of } from '../s3-digests';
+import { digestOf } from '../s3-digests';
 import { type ObjectListing, s3ObjectListing } from '../s3-list';
 import { stepAttemptsFrom } from '../step-attempts';
 import { readStoredRecord } from '../stored-records';
@@ -81,17 +81,27 @@ async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<s
     return Promise.all(
       [...keys].map(async (key) => {
         const read = await digestOf(options.s3, bucket, key);
-        return { id: `s3://${bucket}/${key}`, size: read.size, sha256: known.get(key) ?? read.sha256, ...(read.etag === undefined ? {} : { etag: read.etag }) };
+        return {
+          id: `s3://${bucket}/${key}`,
+          size: read.size,
+          sha256: known.get(key) ?? read.sha256,
+          ...(read.etag === undefined ? {} : { etag: read.etag }),
+          ...(read.versionId === undefined ? {} : { versionId: read.versionId }),
+        };
       }),
     );
   const listed = prefix === undefined ? [] : await listingOf(options).list(bucket, prefix);
   return Promise.all(
-    listed.map(async ({ key, size, etag }) => ({
-      id: `s3://${bucket}/${key}`,
-      size: size ?? 0,
-      sha256: known.get(key) ?? (await sha256Of(options.s3, bucket, key)),
-      ...(etag === undefined ? {} : { etag }),
-    })),
+    listed.map(async ({ key, size, etag }) => {
+      const read = known.has(key) ? undefined : await digestOf(options.s3, bucket, key);
+      return {
+        id: `s3://${bucket}/${key}`,
+        size: size ?? 0,
+        sha256: known.get(key) ?? read?.sha256 ?? '',
+        ...(etag === undefined ? {} : { etag }),
+        ...(read?.versionId === undefined ? {} : { versionId: read.versionId }),
+      };
+    }),
   );
 }
 
@@ -105,11 +115,13 @@ async function outputFilesOf(options: GatherOptions, decisions: Readonly<Record<
     listed.map(async ({ key, size, etag }) => {
       const path = key.slice(prefix.length);
       const step = path.includes('/') ? path.slice(0, path.indexOf('/')) : undefined;
+      const read = known.has(path) ? undefined : await digestOf(options.s3, options.bucket, key);
       return {
         id: path,
         size: size ?? 0,
-        sha256: known.get(path) ?? (await sha256Of(options.s3, options.bucket, key)),
+        sha256: known.get(path) ?? read?.sha256 ?? '',
         ...(etag === undefined ? {} : { etag }),
+        ...(read?.versionId === undefined ? {} : { versionId: read.versionId }),
         ...(step === undefined ? {} : { step }),
       };
     }),
