@@ -16,6 +16,7 @@ import { readStoredText } from '../../local/storage/stored-objects';
 import { executionArnOf } from '../../runtime/execution-history';
 import { CRATE_FILE } from '../../runtime/provenance/run-crate';
 import { UsageError } from '../../shared/errors';
+import { parseStoredJson } from '../../shared/json';
 import type { exportCrateCommand } from '../commands/conversions';
 import type { OptionsOf } from '../commands/shared';
 import { writeDeployedRunCrate } from '../deployed-run-crate';
@@ -118,9 +119,11 @@ export async function exportRunCrate(runId: string, options: OptionsOf<typeof ex
     text = stored ?? (await writeOlderRunCrate(dataDir, runId, options.graph));
   }
   if (text === '') throw new UsageError(`run ${runId}: its crate could not be written`);
-  if (options.out === undefined) output.out(text.trimEnd());
+  // Stored compact (written at every run's end); given to people indented.
+  const indented = JSON.stringify(parseStoredJson(text), null, 2);
+  if (options.out === undefined) output.out(indented);
   else {
-    writeFileSync(options.out, text);
+    writeFileSync(options.out, `${indented}\n`);
     output.err(`${options.out}: the Workflow Run RO-Crate of run ${runId}${stored === undefined ? ' (written now: the run had none)' : ''}`);
   }
   return EXIT_OK;

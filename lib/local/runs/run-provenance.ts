@@ -11,15 +11,34 @@ import { type RunRecord, usageOfRecord } from './run-record';
 /** What code runs a step now (lib/local/reuse/code-identity.ts); undefined where it cannot be known. */
 export type CodeIdentityOf = (step: Step, pipeline: PipelineSource) => Promise<string | undefined>;
 
+/** What a step's code identity depends on (lib/local/reuse/code-identity.ts): its kind and what names its code. */
+const codeKeyOf = (step: Step): string =>
+  JSON.stringify([
+    step.kind,
+    'handler' in step ? step.handler : undefined,
+    'files' in step ? step.files : undefined,
+    'image' in step ? step.image : undefined,
+    'local' in step ? step.local : undefined,
+    'pipeline' in step ? step.pipeline : undefined,
+  ]);
+
 /** The description with each step's code identity, as the stack's description carries the deployed one. */
 async function describedWithCode(pipeline: PipelineSource, codeIdentityOf: CodeIdentityOf | undefined): Promise<PipelineDescription> {
   const described = describePipeline(pipeline.graph);
   if (codeIdentityOf === undefined) return described;
+  // Steps running the same code (ten steps of one handler) are identified once.
+  const identities = new Map<string, Promise<string | undefined>>();
+  const identityOf = (step: Step): Promise<string | undefined> => {
+    const key = codeKeyOf(step);
+    let identity = identities.get(key);
+    // A step whose code cannot be identified now (a handler deleted since) is still described, without it.
+    if (identity === undefined) identities.set(key, (identity = codeIdentityOf(step, pipeline).catch(() => undefined)));
+    return identity;
+  };
   const steps = await Promise.all(
     Object.entries(described.steps).map(async ([id, step]) => {
       const graphStep = pipeline.graph.steps[id];
-      // A step whose code cannot be identified now (a handler deleted since) is still described, without it.
-      const codeIdentity = graphStep === undefined ? undefined : await codeIdentityOf(graphStep, pipeline).catch(() => undefined);
+      const codeIdentity = graphStep === undefined ? undefined : await identityOf(graphStep);
       return [id, codeIdentity === undefined ? step : { ...step, codeIdentity }] as const;
     }),
   );
