@@ -21,6 +21,7 @@ export function describePipeline(graph: PipelineGraph, inputPrefixes?: readonly 
           kind: step.kind,
           dependsOn: [...(step.dependsOn ?? [])],
           ...(step.description === undefined ? {} : { description: step.description }),
+          ...('inputs' in step && step.inputs !== undefined ? { inputs: [...step.inputs] } : {}),
           ...('forEach' in step && step.forEach !== undefined ? { itemState: mapItemStateName(id) } : {}),
           ...(isReused(graph, step) ? { reuseStates: { ...reuseStateNamesOf(id) } } : {}),
           pricing: resolveStep(graph, step).pricing,

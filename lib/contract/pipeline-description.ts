@@ -16,6 +16,8 @@ export const pipelineDescriptionSchema = z.object({
       kind: z.string(),
       dependsOn: z.array(z.string()),
       description: z.optional(z.string()),
+      /** The run input files it reads (the graph's `inputs`: patterns under an input prefix); all of them when absent. */
+      inputs: z.optional(z.array(z.string())),
       logGroup: z.optional(z.string()),
       /** Deployed only: what code runs it, as the stack deployed it (a Lambda's bundle and files, a container's image asset or URI; lib/cdk/code-identity.ts). */
       codeIdentity: z.optional(z.string()),

@@ -216,6 +216,13 @@ describe('a graph of two independent branches and their join', () => {
       expect((await download(runtime, `runs/branches/${second.runId}/join/total.txt`)).toString()).toBe(String('alpha'.length + 'gamma!'.length));
       expect((await why(second, 'count-b')).stdout).toMatch(/input file b\.txt\s+changed/);
       expect((await why(second, 'join')).stdout).toMatch(/dependency count-b result\s+changed/);
+      // The crate says what each branch read: the input file its `inputs` names, not its sibling's.
+      const crate = JSON.parse((await download(runtime, `runs/branches/${second.runId}/ro-crate-metadata.json`)).toString('utf8'));
+      const read = (crate['@graph'] as Array<{ '@id': string; object?: Array<{ '@id': string }> }>)
+        .find((entity) => entity['@id'] === `#run-${second.runId}/step/count-b/attempt-1`)
+        ?.object?.map((o) => o['@id'].split('/').at(-1));
+      expect(read).toContain('b.txt');
+      expect(read).not.toContain('a.txt');
     },
     5 * 60_000,
   );

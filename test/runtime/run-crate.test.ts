@@ -20,7 +20,7 @@ const facts: RunFacts = {
     steps: {
       a: { kind: 'lambda', dependsOn: [], codeIdentity: 'a'.repeat(64) },
       c: { kind: 'lambda', dependsOn: ['b'] },
-      b: { kind: 'container', dependsOn: ['a'], description: 'the model', codeIdentity: 'image asset 1234' },
+      b: { kind: 'container', dependsOn: ['a'], description: 'the model', codeIdentity: 'image asset 1234', inputs: ['in.txt'] },
       d: { kind: 'lambda', dependsOn: ['c'] },
     },
   },
@@ -48,7 +48,10 @@ const facts: RunFacts = {
     ],
   },
   decisions: {},
-  inputs: [{ id: 's3://data/ingest/p/set/in.txt', size: 3, sha256: 'a'.repeat(64), etag: '"e1"', versionId: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY' }],
+  inputs: [
+    { id: 's3://data/ingest/p/set/in.txt', size: 3, sha256: 'a'.repeat(64), etag: '"e1"', versionId: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY' },
+    { id: 's3://data/ingest/p/set/other.txt', size: 5, sha256: 'd'.repeat(64) },
+  ],
   outputs: [
     { id: 'a/out.json', size: 2, sha256: 'b'.repeat(64), step: 'a' },
     { id: 'b/partial.nc', size: 9, sha256: 'c'.repeat(64), step: 'b' },
@@ -69,14 +72,14 @@ describe('a run crate', () => {
       actionStatus: { '@id': 'http://schema.org/FailedActionStatus' },
       error: 'States.TaskFailed: b broke',
       agent: { '@id': '#agent-schedule' },
-      object: ids('s3://data/ingest/p/set/in.txt', '#run-r2#input'),
+      object: ids('s3://data/ingest/p/set/in.txt', 's3://data/ingest/p/set/other.txt', '#run-r2#input'),
     });
     expect(entity('#run-r2/step/b/attempt-1')).toMatchObject({
       instrument: { '@id': '#tool/b' },
       startTime: at(2),
       endTime: at(20),
       error: 'States.TaskFailed: exit 1',
-      // It read the run's input and a's outputs; its folder holds what its last attempt left.
+      // It read the input file its `inputs` names (not other.txt), the run's input and a's outputs; its folder holds what its last attempt left.
       object: ids('s3://data/ingest/p/set/in.txt', '#run-r2#input', 'a/out.json'),
       result: [],
     });

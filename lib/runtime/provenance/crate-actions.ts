@@ -4,6 +4,8 @@
  * `ControlAction`), Orchestra's own (an `OrganizeAction`), and the files and input they used.
  */
 import type { InvocationUsage, StepOutcome } from '../../contract/run-answers';
+import { inputObjectPatterns } from '../../contract/step-access';
+import { wildcardMatch } from '../../shared/wildcard';
 import type { StepAttempt } from '../step-attempts';
 import { type Entity, measured, PARAMETERS, property, type Ref, ref, toolOf, WORKFLOW_FILE } from './crate-entities';
 import type { CrateFile, RunFacts } from './run-crate';
@@ -164,8 +166,22 @@ function stepRuns(context: StepContext): Entity[] {
 const ranAtAll = (outcome: StepOutcome | undefined): outcome is StepOutcome =>
   outcome !== undefined && outcome.status !== 'PENDING' && !(outcome.status === 'SKIPPED' && outcome.attempts === 0 && outcome.reusedFrom === undefined);
 
+/**
+ * The run's input files a step reads: those its `inputs` name (patterns under an input prefix, as its
+ * role is granted them: lib/contract/step-access.ts), else all of them.
+ */
+function inputsReadBy(facts: RunFacts, patterns: readonly string[] | undefined): Ref[] {
+  const files =
+    patterns === undefined
+      ? facts.inputs
+      : facts.inputs.filter((file) =>
+          patterns.some((pattern) => inputObjectPatterns(facts.description.inputPrefixes ?? [''], [pattern]).some((granted) => wildcardMatch(`s3://*/${granted}`, file.id))),
+        );
+  return files.map((file) => ref(file.id));
+}
+
 /** Every step that ran: its tool runs and the ControlAction orchestrating them (steps never started have neither, as the profile asks). */
-function stepEntities(facts: RunFacts, agent: Ref, read: readonly Ref[]): { readonly controls: Entity[]; readonly runs: Entity[] } {
+function stepEntities(facts: RunFacts, agent: Ref, runInput: readonly Ref[]): { readonly controls: Entity[]; readonly runs: Entity[] } {
   const controls: Entity[] = [];
   const runs: Entity[] = [];
   const outputsOf = new Map<string, Ref[]>();
@@ -174,7 +190,7 @@ function stepEntities(facts: RunFacts, agent: Ref, read: readonly Ref[]): { read
     const outcome = facts.steps[id];
     if (!ranAtAll(outcome)) continue;
     const dependencyOutputs = step.dependsOn.flatMap((dependency) => outputsOf.get(dependency) ?? []);
-    const entities = stepRuns({ facts, id, outcome, agent, read: [...read, ...dependencyOutputs], wrote: outputsOf.get(id) ?? [] });
+    const entities = stepRuns({ facts, id, outcome, agent, read: [...inputsReadBy(facts, step.inputs), ...runInput, ...dependencyOutputs], wrote: outputsOf.get(id) ?? [] });
     runs.push(...entities);
     const cost = facts.cost?.steps[id];
     const controlId = `#control/${id}`;
@@ -203,8 +219,8 @@ export function runEntities(facts: RunFacts): Entity[] {
   const engineId = `#engine-${facts.engine.name.toLowerCase()}`;
   const agent = ref(`#agent-${facts.source}`);
   const runInput = property(runAction, 'input', facts.input);
+  const { controls, runs } = stepEntities(facts, agent, [ref(runInput['@id'])]);
   const read = [...facts.inputs.map((file) => ref(file.id)), ref(runInput['@id'])];
-  const { controls, runs } = stepEntities(facts, agent, read);
   const runProperties =
     facts.cost === undefined
       ? []
