@@ -50,6 +50,9 @@ export const headerOf = (event: ApiEvent, name: string): string | undefined =>
 
 export const queryOf = (event: ApiEvent, name: string): string | undefined => event.queryStringParameters?.[name];
 
+/** A value the caller sent, quoted in a refusal: its first 60 characters, so a long one does not flood the answer and the log. */
+export const quotedValue = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
 /** The JSON body as `parse` reads it; refused (400) with every problem, the first one's field named. */
 export function requestOf<T>(event: ApiEvent, parse: (body: unknown) => Parsed<T>): T {
   // The body parser leaves a body without a JSON Content-Type as text (curl -d sends form encoding).

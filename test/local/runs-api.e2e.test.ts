@@ -349,7 +349,11 @@ describe('runs API served locally', () => {
     expect(reports.status).toBe(200);
     expect(ofSteps(reports.body['outputs']).map((o) => [o['step'], o['path'], o['preview']])).toEqual([['quick', 'report.md', '# Depths\n']]);
     expect(reports.body).toMatchObject({ truncated: false });
-    expect(await http('GET', '/pipelines/quick/runs/report-later/outputs?only=everything')).toMatchObject({ status: 400, body: { field: 'only' } });
+    for (const only of ['everything', '__proto__', 'x'.repeat(5000)])
+      expect(await http('GET', `/pipelines/quick/runs/report-later/outputs?only=${only}`)).toMatchObject({ status: 400, body: { field: 'only' } });
+    // A long value is quoted shortened, not echoed whole.
+    const long = await http('GET', `/pipelines/quick/runs/report-later/outputs?only=${'x'.repeat(5000)}`);
+    expect(String(long.body['message'])).toBe(`only: "reports" (each finished step's report, wherever it falls among the outputs), not "${'x'.repeat(60)}…"`);
   });
 
   it('previews the first 20 small text files in key order, and lists the rest with their links', async () => {

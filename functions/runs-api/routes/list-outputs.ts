@@ -3,7 +3,7 @@ import { DEFAULT_OUTPUTS_LISTED, keyOfOutputsToken, MAX_OUTPUTS_LISTED } from '.
 import { runPrefixFor } from '../../../lib/contract/step-event';
 import { readExecutionHistory, statesExitedIn, stepOutcomesFrom } from '../../../lib/runtime/execution-history';
 import { withReuseOutcomes } from '../../../lib/runtime/reuse-outcomes';
-import { fail, limitOf, queryOf } from '../context';
+import { fail, limitOf, queryOf, quotedValue } from '../context';
 import { listRunOutputs, listStepReports } from '../outputs';
 import type { RouteHandler } from '../router';
 
@@ -13,7 +13,7 @@ export const listOutputs: RouteHandler<'listOutputs'> = async (event, api) => {
   if (data === undefined) return fail(501, 'outputs are not available from this deployment of the runs API (it has no data bucket)');
   await api.describeRun(pipeline, runId, executionArn);
   const only = queryOf(event, 'only');
-  if (only !== undefined && only !== 'reports') fail(400, `only: "reports" (each finished step's report, wherever it falls among the outputs), not "${only}"`, 'only');
+  if (only !== undefined && only !== 'reports') fail(400, `only: "reports" (each finished step's report, wherever it falls among the outputs), not ${quotedValue(only)}`, 'only');
   const token = queryOf(event, 'nextToken');
   const after = token === undefined ? undefined : keyOfOutputsToken(token, runPrefixFor(pipeline, runId));
   if (token !== undefined && after === undefined) fail(400, "nextToken: not a token from a previous answer for this run's outputs — list again without it", 'nextToken');

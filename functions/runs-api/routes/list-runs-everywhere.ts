@@ -2,14 +2,14 @@
 import { type ExecutionStatus, InvalidToken } from '@aws-sdk/client-sfn';
 import { RUN_STATUSES } from '../../../lib/contract/statuses';
 import { decodeRunsToken, listAllRuns } from '../all-runs';
-import { fail, limitOf, queryOf } from '../context';
+import { fail, limitOf, queryOf, quotedValue } from '../context';
 import type { RouteHandler } from '../router';
 import { withCosts } from '../run-costs';
 
 export const statusFilterOf = (status: string | undefined): ExecutionStatus | undefined => {
   if (status === undefined) return undefined;
   const known = RUN_STATUSES.find((candidate) => candidate === status);
-  return known ?? fail(400, `status "${status}": one of ${RUN_STATUSES.join(', ')}`, 'status');
+  return known ?? fail(400, `status ${quotedValue(status)}: one of ${RUN_STATUSES.join(', ')}`, 'status');
 };
 
 export const listRunsEverywhere: RouteHandler<'listRunsEverywhere'> = async (event, api) => {
@@ -17,7 +17,7 @@ export const listRunsEverywhere: RouteHandler<'listRunsEverywhere'> = async (eve
   if (pipeline !== undefined) api.stateMachineOf(event, pipeline);
   const status = statusFilterOf(queryOf(event, 'status'));
   const sinceDate = since === undefined ? undefined : new Date(since);
-  if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) fail(400, `since: an ISO 8601 time such as 2026-12-01T00:00:00Z, not "${String(since)}"`, 'since');
+  if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) fail(400, `since: an ISO 8601 time such as 2026-12-01T00:00:00Z, not ${quotedValue(String(since))}`, 'since');
   if (key === '') fail(400, 'key: empty — give an observation id, an object key or a dataset folder, or leave key out', 'key');
   const token = nextToken === undefined ? undefined : decodeRunsToken(nextToken);
   if (nextToken !== undefined && token === undefined) fail(400, 'nextToken: not a token from a previous answer of this API — list again without it', 'nextToken');
