@@ -123,7 +123,9 @@ function toolRun(context: StepContext, actionId: string, name: string, ran: Tool
       ? {}
       : { error: ran.status === 'ABORTED' ? `the run ended during this attempt (${context.facts.status})` : errorText(ran.error, ran.cause) }),
     object: context.read,
-    // The step's folder holds what its last attempt left: earlier attempts' files were overwritten or are its too.
+    // The step's folder holds what its last attempt left (earlier attempts' files were overwritten or are
+    // its too); a forEach step's items write into one folder without saying which wrote what, so its files
+    // go with its last invocation.
     result: ran.last ? context.wrote : [],
     ...(properties.length === 0 ? {} : { additionalProperty: properties.map((p) => ref(p['@id'])) }),
     ...(figures.length === 0 ? {} : { resourceUsage: figures.map((f) => ref(f['@id'])) }),
