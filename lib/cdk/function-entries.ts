@@ -1,4 +1,5 @@
 /** Which handler file each deployed function bundles: one list for the tests and `npm run bench`. */
+import { reusedStepsOf } from '../access/step-reuse';
 import type { PipelineSource } from '../catalogue';
 import { hasServiceSteps } from '../kinds/service/spec';
 import { type BuiltinFunctionName, builtinFunctionSource } from '../shared/builtin-functions';
@@ -25,6 +26,8 @@ export function functionEntriesOf(sources: readonly PipelineSource[]): FunctionE
   if (sources.some((s) => s.graph.trigger?.ingestPrefix !== undefined)) entries.push(builtin('ingest-trigger'));
   if (sources.some((s) => hasServiceSteps(s.graph))) entries.push(builtin('service-call'));
   if (sources.some((s) => s.graph.trigger?.mode === 'keyed')) entries.push(builtin('keyed-conductor'));
+  if (sources.some((s) => reusedStepsOf(s.graph).length > 0)) entries.push(builtin('step-reuse'));
+  if (sources.length > 0) entries.push(builtin('run-provenance'));
   entries.push(builtin('simulate-step'), builtin('runs-api'));
   return entries;
 }

@@ -33,6 +33,8 @@ describe('Lambda bundles', () => {
       'nightly-catalogue/record-processed',
       'ingest-trigger',
       'keyed-conductor',
+      'step-reuse',
+      'run-provenance',
       'simulate-step',
       'runs-api',
     ]);
