@@ -5,7 +5,7 @@
  */
 import { compileGraph, planByLevels, planInputOf, planMakespan, planSeriesParallel } from '../lib/compiler';
 import type { PipelineGraph } from '../lib/graph/schema';
-import { criticalPathLength } from '../lib/graph/topology';
+import { criticalPathLength } from '../lib/shared/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, seededRandom, simulateGraph } from '../test/helpers/graphs';
 import { bundleTable } from './bundles';
 import { cliTable } from './cli';

@@ -1,5 +1,5 @@
 export * from '../contract/issues';
+export * from '../shared/topology';
 export { type ParsedDocument, parseGraphText } from './parse';
 export * from './schema';
-export * from './topology';
 export { loadGraphFile, projectRootOf, type ValidationOptions, type ValidationResult, validateDocument, validateGraphFile, validateGraphText } from './validate';

@@ -4,8 +4,8 @@ import { compileGraph, MAX_HISTORY_EVENTS, planInputOf, type StateMachineDefinit
 import { ERRORS } from '../../lib/contract/errors';
 import { loadGraphFile } from '../../lib/graph';
 import type { PipelineGraph } from '../../lib/graph/schema';
-import { criticalPathLength } from '../../lib/graph/topology';
 import { defined } from '../../lib/shared/defined';
+import { criticalPathLength } from '../../lib/shared/topology';
 import { aslErrors } from '../helpers/asl';
 import { randomLayeredDag, simulateGraph } from '../helpers/graphs';
 

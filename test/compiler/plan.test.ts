@@ -3,8 +3,8 @@ import { planInputOf } from '../../lib/compiler';
 import { type Block, MAX_PARALLEL_BRANCHES, planMakespan, stepsOf } from '../../lib/compiler/plan/blocks';
 import { planByLevels } from '../../lib/compiler/plan/levels';
 import { planSeriesParallel } from '../../lib/compiler/plan/series-parallel';
-import { criticalPathLength } from '../../lib/graph/topology';
 import { defined } from '../../lib/shared/defined';
+import { criticalPathLength } from '../../lib/shared/topology';
 import { chain, type Edges, fanOutIn, randomLayeredDag, simulateGraph } from '../helpers/graphs';
 
 function planOf(edges: Edges, durations: Record<string, number> = {}) {

@@ -1,7 +1,8 @@
 /** The naive schedule, kept as the benchmark's baseline: run the graph level by level. */
-import { topologicalOrder } from '../../graph/topology';
+
 import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
+import { topologicalOrder } from '../../shared/topology';
 import { type Block, parallel, series, step } from './blocks';
 import type { PlanInput } from './series-parallel';
 

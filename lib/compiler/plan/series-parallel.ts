@@ -20,9 +20,10 @@
  * `.waitForTaskToken` and runs at most 40 branches of a Parallel at once, so waiting branches could
  * deadlock. `npm run bench` shows the cut heuristic within a few percent of the critical path.
  */
-import { topologicalOrder, weakComponents } from '../../graph/topology';
+
 import { defined } from '../../shared/defined';
 import { InvariantError } from '../../shared/errors';
+import { topologicalOrder, weakComponents } from '../../shared/topology';
 import { type Block, parallel, planMakespan, series, step } from './blocks';
 import { planByLevels } from './levels';
 

@@ -1,5 +1,5 @@
 import type { LooseStep } from '../../kinds/spec';
-import type { DependencyGraph } from '../topology';
+import type { DependencyGraph } from '../../shared/topology';
 
 export type { LooseStep };
 

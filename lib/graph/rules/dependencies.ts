@@ -1,7 +1,7 @@
 import { type Issue, issue } from '../../contract/issues';
 import { defined } from '../../shared/defined';
+import { findCycles } from '../../shared/topology';
 import { fixForUnknownName } from '../suggest';
-import { findCycles } from '../topology';
 import type { RuleContext } from './context';
 
 export function checkDependencies({ steps }: RuleContext): Issue[] {

@@ -20,6 +20,7 @@
  */
 import type { PipelineDescription } from '../../contract/pipeline-description';
 import type { ReuseDecisionAnswer, RunCost, StepOutcome } from '../../contract/run-answers';
+import { topologicalOrder } from '../../shared/topology';
 import type { StepAttempt } from '../step-attempts';
 import { runEntities } from './crate-actions';
 import { connection, type Entity, formalParameter, PARAMETERS, ref, toolOf, WORKFLOW_FILE } from './crate-entities';
@@ -96,33 +97,13 @@ function parameterEntities(facts: RunFacts): { readonly parameters: Entity[]; re
   return { parameters, stepConnections, workflowConnections };
 }
 
-/**
- * Each step's place in an order that runs it after every step it depends on, as the profile asks of
- * `position` (Kahn's algorithm, ties in the graph's order; lib/graph's is a layer this one may not import).
- */
+/** Each step's place in an order that runs it after every step it depends on, as the profile asks of `position`. */
 function executionPositions(description: PipelineDescription): Map<string, number> {
   const ids = Object.keys(description.steps);
-  const successors = new Map<string, string[]>(ids.map((id) => [id, []]));
-  const remaining = new Map<string, number>();
-  for (const id of ids) {
-    const dependencies = new Set((description.steps[id]?.dependsOn ?? []).filter((d) => successors.has(d)));
-    remaining.set(id, dependencies.size);
-    for (const dependency of dependencies) successors.get(dependency)?.push(id);
-  }
-  const positions = new Map<string, number>();
-  const queue = ids.filter((id) => remaining.get(id) === 0);
-  for (let head = 0; head < queue.length; head++) {
-    const id = queue[head] ?? '';
-    positions.set(id, positions.size);
-    for (const next of successors.get(id) ?? []) {
-      const left = (remaining.get(next) ?? 0) - 1;
-      remaining.set(next, left);
-      if (left === 0) queue.push(next);
-    }
-  }
-  // A cycle (a graph the compiler refuses) cannot be ordered: its steps follow, in the graph's order.
-  for (const id of ids) if (!positions.has(id)) positions.set(id, positions.size);
-  return positions;
+  const predecessors = new Map(ids.map((id) => [id, (description.steps[id]?.dependsOn ?? []).filter((d) => Object.hasOwn(description.steps, d))]));
+  // A cycle (a graph the compiler refuses) has no such order: its steps keep the graph's.
+  const order = topologicalOrder({ ids, predecessors }) ?? ids;
+  return new Map(order.map((id, position) => [id, position]));
 }
 
 /** Prospective provenance: the crate itself, the workflow (the compiled machine), its parameters, steps and their tools. */

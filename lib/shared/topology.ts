@@ -3,8 +3,8 @@
  * that graphs of tens of thousands of steps cannot overflow the stack.
  */
 
-import { defined } from '../shared/defined';
-import { InvariantError } from '../shared/errors';
+import { defined } from './defined';
+import { InvariantError } from './errors';
 
 /** A DAG (or would-be DAG) as ids in a fixed order plus the predecessors of each id. */
 export interface DependencyGraph {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { criticalPathLength, findCycles, topologicalOrder, weakComponents } from '../../lib/graph/topology';
 import { defined } from '../../lib/shared/defined';
+import { criticalPathLength, findCycles, topologicalOrder, weakComponents } from '../../lib/shared/topology';
 
 const graphOf = (edges: Record<string, string[]>) => ({ ids: Object.keys(edges), predecessors: new Map(Object.entries(edges)) });
 
