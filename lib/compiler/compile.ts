@@ -46,8 +46,12 @@ export const PRETTY_PRINT_MAX_BYTES = 262_144;
 
 /** Serialisation used for committed and deployed definitions: stable key order, 2-space indent when small. */
 export function renderText(definition: StateMachineDefinition): string {
+  const compact = `${JSON.stringify(definition)}\n`;
+  // Indenting only adds: a definition whose compact text is over the limit is not indented (a big
+  // graph's indented text, made and thrown away, was a sixth of its compile).
+  if (compact.length > PRETTY_PRINT_MAX_BYTES) return compact;
   const pretty = `${JSON.stringify(definition, null, 2)}\n`;
-  return pretty.length <= PRETTY_PRINT_MAX_BYTES ? pretty : `${JSON.stringify(definition)}\n`;
+  return pretty.length <= PRETTY_PRINT_MAX_BYTES ? pretty : compact;
 }
 
 /** `graph` must be valid (see validateGraphFile / loadGraphFile). */

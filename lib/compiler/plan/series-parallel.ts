@@ -47,8 +47,10 @@ const MIN_SIDE_FRACTIONS = [0, 0.1, 0.25, 0.4] as const;
 
 export function planSeriesParallel(input: PlanInput): Block {
   let best: { plan: Block; makespan: number } | undefined;
+  // The steps are numbered once: every candidate plans over the same numbering.
+  const numbered = numberSteps(input);
   // The level-by-level plan is a candidate too, so the result is never worse than that baseline.
-  const candidates = [...MIN_SIDE_FRACTIONS.map((fraction) => () => planWithMinSide(input, fraction)), () => planByLevels(input)];
+  const candidates = [...MIN_SIDE_FRACTIONS.map((fraction) => () => planWithMinSide(numbered, fraction)), () => planByLevels(input)];
   for (const candidate of candidates) {
     const plan = candidate();
     const makespan = planMakespan(plan, input.weight);
@@ -57,11 +59,19 @@ export function planSeriesParallel(input: PlanInput): Block {
   return (best as { plan: Block }).plan;
 }
 
+/** The steps numbered by their place in one topological order, with their links and weights by number. */
+interface NumberedSteps {
+  readonly ids: readonly string[];
+  readonly predecessors: readonly (readonly number[])[];
+  readonly successors: readonly (readonly number[])[];
+  readonly weight: Float64Array;
+}
+
 /**
  * Steps are numbered by their place in one topological order, so "by rank" is by number and every
  * per-step figure is an array slot: at 10,000 steps, string-keyed maps were most of the compile time.
  */
-function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
+function numberSteps(input: PlanInput): NumberedSteps {
   const order = topologicalOrder({ ids: input.ids, predecessors: input.predecessors });
   if (order === undefined) throw new InvariantError('planSeriesParallel needs an acyclic graph (validate the graph first)');
   const rank = new Map(order.map((id, i) => [id, i]));
@@ -71,12 +81,13 @@ function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
     for (const dep of deps) defined(successors[dep]).push(at);
   });
   const weights = normalisedWeights(order, input.weight);
-  const n = order.length;
+  return { ids: order, predecessors, successors, weight: Float64Array.from(order, (id) => defined(weights.get(id))) };
+}
+
+function planWithMinSide(numbered: NumberedSteps, minSideFraction: number): Block {
+  const n = numbered.ids.length;
   const context: Context = {
-    ids: order,
-    predecessors,
-    successors,
-    weight: Float64Array.from(order, (id) => defined(weights.get(id))),
+    ...numbered,
     minSideFraction,
     mark: new Int32Array(n),
     stamp: 0,
@@ -84,7 +95,7 @@ function planWithMinSide(input: PlanInput, minSideFraction: number): Block {
     tail: new Float64Array(n),
   };
   return planPart(
-    order.map((_, at) => at),
+    numbered.ids.map((_, at) => at),
     context,
   );
 }
