@@ -33,7 +33,19 @@ async function contentOf(value: string, rootDir: string, handlers: HandlerModule
       // then it is taken by its own content, what it imports uncounted.
     }
   }
-  return `file ${sha256(readFileSync(path))}`;
+  return `file ${fileHashOf(path)}`;
+}
+
+/** Files' hashes by path, kept while their size and modification time stay: a model executable is hashed once, not at every run's end. */
+const fileHashes = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly hash: string }>();
+
+function fileHashOf(path: string): string {
+  const { mtimeMs, size } = statSync(path);
+  const known = fileHashes.get(path);
+  if (known !== undefined && known.mtimeMs === mtimeMs && known.size === size) return known.hash;
+  const hash = sha256(readFileSync(path));
+  fileHashes.set(path, { mtimeMs, size, hash });
+  return hash;
 }
 
 export async function localCodeIdentity(step: Step, rootDir: string, handlers: HandlerModules, environment: Environment): Promise<string> {
