@@ -56,8 +56,7 @@ export interface RunProvenanceOptions {
 }
 
 /** Whether every attempt of every Lambda step has its REPORT line. */
-function lambdaReportsComplete(usage: UsageByStep, history: readonly HistoryEvent[], description: PipelineDescription): boolean {
-  const attempts = stepAttemptsFrom(history);
+function lambdaReportsComplete(usage: UsageByStep, attempts: ReturnType<typeof stepAttemptsFrom>, description: PipelineDescription): boolean {
   return Object.entries(description.steps).every(([id, step]) => {
     if (step.pricing?.runsOn !== 'lambda') return true;
     const ran = (attempts[id]?.length ?? 0) + (step.itemState === undefined ? 0 : (attempts[step.itemState]?.length ?? 0));
@@ -77,12 +76,13 @@ async function usageAtEnd(
   waitMs: number,
 ) {
   const during = { start: new Date(run.startedAt), ...(run.stoppedAt === undefined ? {} : { stop: new Date(run.stoppedAt) }) };
+  const attempts = stepAttemptsFrom(history);
   try {
     const first = await usage.read(run.pipeline, run.runId, history, during);
-    if (lambdaReportsComplete(first, history, description)) return { usage: first, read: 'complete' };
+    if (lambdaReportsComplete(first, attempts, description)) return { usage: first, read: 'complete' };
     await new Promise((resolve) => setTimeout(resolve, waitMs));
     const again = await usage.read(run.pipeline, run.runId, history, during);
-    return { usage: again, read: lambdaReportsComplete(again, history, description) ? 'complete' : 'partial: some REPORT lines had not reached CloudWatch' };
+    return { usage: again, read: lambdaReportsComplete(again, attempts, description) ? 'complete' : 'partial: some REPORT lines had not reached CloudWatch' };
   } catch (error) {
     return { usage: {}, read: `unavailable: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -124,8 +124,9 @@ export function createRunProvenanceHandler({ usageOf, reportWaitMs = REPORT_WAIT
   };
 }
 
+/** One client for the function's life: its connections are kept between invocations. */
+const logs = process.env[FUNCTION_ENV.usageSource] === 'cloudwatch' ? new CloudWatchLogsClient({}) : undefined;
+
 export const handler = createRunProvenanceHandler(
-  process.env[FUNCTION_ENV.usageSource] === 'cloudwatch'
-    ? { usageOf: (descriptions) => cloudWatchRunUsage(new CloudWatchLogsClient({}), descriptions, process.env[FUNCTION_ENV.containerInsightsLogGroup]) }
-    : {},
+  logs === undefined ? {} : { usageOf: (descriptions) => cloudWatchRunUsage(logs, descriptions, process.env[FUNCTION_ENV.containerInsightsLogGroup]) },
 );
