@@ -40,12 +40,16 @@ describe('a handler edited while the runtime runs', () => {
     const broken = await runtime.waitForRun(runtime.startRun('loop', { source: 'cli', value: 'abc' }).runId);
     expect(broken.status).toBe('FAILED');
     expect(broken.error?.error).toBe('TypeError');
+    const usedBefore = broken.steps['parse']?.usage?.length ?? 0;
+    expect(usedBefore).toBe(broken.steps['parse']?.attempts);
 
     saveHandler('  return { length: String(event.input.value ?? "").length };', 2);
     const next = await runtime.waitForRun(runtime.startRun('loop', { source: 'cli', value: 'abcd' }).runId);
     const redriven = await runtime.waitForRun(runtime.redriveRun(broken.runId).runId);
 
     expect([next.status, redriven.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // What the attempts before the redrive used is kept beside the redrive's (their history is too).
+    expect(redriven.steps['parse']?.usage).toHaveLength(usedBefore + 1);
     expect(events.filter((event) => event.type === 'handler-reloaded')).toEqual([
       { type: 'handler-reloaded', entry: join(project, 'functions', 'parse', 'index.ts'), hash: expect.stringMatching(/^[0-9a-f]{12}$/) },
     ]);

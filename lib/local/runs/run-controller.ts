@@ -196,7 +196,12 @@ export class RunController {
     record.ownerPid = process.pid;
     delete record.stoppedAt;
     delete record.error;
-    for (const id of Object.keys(record.steps)) if (!done.has(id)) record.steps[id] = { status: 'PENDING', attempts: 0 };
+    for (const [id, step] of Object.entries(record.steps)) {
+      if (done.has(id)) continue;
+      // What its earlier attempts used stays: their history stays too, and on AWS their REPORT lines.
+      const { usage, usageOmitted } = step;
+      record.steps[id] = { status: 'PENDING', attempts: 0, ...(usage === undefined ? {} : { usage }), ...(usageOmitted === undefined ? {} : { usageOmitted }) };
+    }
     store.save(record);
     store.appendLog(runId, {
       time: record.redriveDate,
