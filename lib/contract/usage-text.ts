@@ -22,20 +22,28 @@ export interface UsageText {
   readonly basis: string;
 }
 
+/** One invocation's figures in a few words, with how they were measured. */
+export function invocationText(used: InvocationUsage): UsageText & { readonly duration: string } {
+  const shared = used.scope === 'process' ? ' (process)' : '';
+  return {
+    duration: milliseconds(used.durationMs),
+    cpu: used.cpuMs === undefined ? '—' : `${milliseconds(used.cpuMs)}${shared}`,
+    memory:
+      used.maxMemoryMb === undefined
+        ? used.memorySizeMb === undefined
+          ? '—'
+          : `— of ${used.memorySizeMb} MB`
+        : `${Math.round(used.maxMemoryMb)}${used.memorySizeMb === undefined ? '' : ` of ${used.memorySizeMb}`} MB${shared}`,
+    billed: used.billedDurationMs === undefined ? '' : milliseconds(used.billedDurationMs),
+    basis: `${MEASURED_BY_TEXT[used.measuredBy]}${used.note === undefined ? '' : `: ${used.note}`}`,
+  };
+}
+
+/** A step's usage: its last invocation's (a retried step's attempt that counted), saying how many there were. */
 export function usageText(usage: readonly InvocationUsage[] | undefined): UsageText | undefined {
   const last = usage?.at(-1);
   if (last === undefined) return undefined;
-  const shared = last.scope === 'process' ? ' (process)' : '';
+  const { cpu, memory, billed, basis } = invocationText(last);
   const of = usage !== undefined && usage.length > 1 ? ` — the last of ${usage.length} invocations` : '';
-  return {
-    cpu: last.cpuMs === undefined ? '—' : `${milliseconds(last.cpuMs)}${shared}`,
-    memory:
-      last.maxMemoryMb === undefined
-        ? last.memorySizeMb === undefined
-          ? '—'
-          : `— of ${last.memorySizeMb} MB`
-        : `${Math.round(last.maxMemoryMb)}${last.memorySizeMb === undefined ? '' : ` of ${last.memorySizeMb}`} MB${shared}`,
-    billed: last.billedDurationMs === undefined ? '' : milliseconds(last.billedDurationMs),
-    basis: `${MEASURED_BY_TEXT[last.measuredBy]}${last.note === undefined ? '' : `: ${last.note}`}${of}`,
-  };
+  return { cpu, memory, billed, basis: `${basis}${of}` };
 }

@@ -164,6 +164,15 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Redrive run' }).click();
     // The redriven run fails again at the same step (it always fails): a second attempt is recorded.
     await page.locator('tr[data-step="fails"] td:nth-child(3)', { hasText: '2' }).waitFor({ timeout: 15_000 });
+    // Each attempt's figures, not only the last one's, once the step is chosen.
+    await page.getByRole('table', { name: 'Steps' }).getByRole('button', { name: 'fails' }).click();
+    const invocations = page.getByRole('table', { name: 'Invocations of fails' }).locator('tbody tr');
+    await invocations.nth(1).waitFor();
+    expect(await invocations.count()).toBe(2);
+    for (const row of await invocations.all()) {
+      expect(await row.locator('td').nth(1).textContent()).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+      expect(await row.locator('td').nth(5).textContent()).toContain("Orchestra's process");
+    }
   });
 
   it('cancels a running run once confirmed, and filters the runs by status', async () => {

@@ -3,7 +3,7 @@
  * redrive), its input, its redrive history, its outputs and a chosen step's logs, followed live.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { usageText } from '../../../lib/contract/usage-text';
+import { invocationText, usageText } from '../../../lib/contract/usage-text';
 import { cancelRun, getLogs, getPipeline, getRun, type PipelineAnswer, type RunDetail, redriveRun } from '../api';
 import { dollarsOf, duration, messageOf, Problem, pipelineLink, runLink, Status, TableHead, usePolled, when } from '../components';
 import { onRunChange } from '../live';
@@ -25,6 +25,37 @@ function Logs({ pipeline, runId, step }: { pipeline: string; runId: string; step
       <pre class="logs" aria-live="polite">
         {lines.map((line) => `${line.time.slice(11, 23)} ${line.step === undefined ? '' : `[${line.step}] `}${line.message}`).join('\n')}
       </pre>
+    </section>
+  );
+}
+
+/** What each invocation of the chosen step used (its attempts; a forEach step's items too), as measured where it ran. */
+function Invocations({ run, step }: { run: RunDetail; step: string | undefined }) {
+  const outcome = step === undefined ? undefined : run.steps[step];
+  const usage = outcome?.usage ?? [];
+  if (step === undefined || usage.length === 0) return null;
+  return (
+    <section aria-labelledby="invocations-title">
+      <h3 id="invocations-title">What each invocation of {step} used</h3>
+      <table aria-label={`Invocations of ${step}`}>
+        <TableHead columns={['Ended', 'Duration', 'Billed', 'CPU', 'Memory', 'Measured by']} />
+        <tbody>
+          {usage.map((used, index) => {
+            const text = invocationText(used);
+            return (
+              <tr key={index}>
+                <td>{when(used.endedAt)}</td>
+                <td>{text.duration}</td>
+                <td>{text.billed}</td>
+                <td>{text.cpu}</td>
+                <td>{text.memory}</td>
+                <td>{text.basis}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {outcome?.usageOmitted === undefined ? null : <p class="hint">{outcome.usageOmitted} more invocations, not listed.</p>}
     </section>
   );
 }
@@ -157,6 +188,7 @@ export function Run({ pipeline, runId }: { pipeline: string; runId: string }) {
         <summary>Input</summary>
         <pre>{JSON.stringify(run?.input ?? {}, null, 2)}</pre>
       </details>
+      {run === undefined ? null : <Invocations run={run} step={selected} />}
       {run === undefined ? null : <Logs pipeline={pipeline} runId={runId} step={selected} />}
     </section>
   );
