@@ -8,7 +8,20 @@ import { type Json, parseStoredJson } from '../shared/json';
 
 export type { StepOutcome } from '../contract/run-answers';
 
-const EXECUTION_ENDED = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+/** The events that end an execution (until a redrive). */
+export const EXECUTION_ENDED: ReadonlySet<string> = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
+/** What a history event says of a Task attempt, Lambda's or a service integration's: it was scheduled, succeeded or failed (a time-out too). */
+export type AttemptEvent = { readonly kind: 'scheduled' } | { readonly kind: 'succeeded' } | { readonly kind: 'failed'; readonly error?: string; readonly cause?: string };
+
+export function attemptEventOf(event: HistoryEvent): AttemptEvent | undefined {
+  const type = event.type ?? '';
+  if (type === 'LambdaFunctionScheduled' || type === 'TaskScheduled') return { kind: 'scheduled' };
+  if (type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded') return { kind: 'succeeded' };
+  const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
+  if (failure === undefined) return undefined;
+  return { kind: 'failed', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) };
+}
 
 /** Execution ARN of run `runName` of a state machine (`…:stateMachine:x` → `…:execution:x:runName`). */
 export const executionArnOf = (stateMachineArn: string, runName: string): string => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${runName}`;
@@ -60,27 +73,25 @@ export function stepOutcomesFrom(events: readonly HistoryEvent[]): Record<string
       endedAt = event.timestamp?.toISOString();
     }
     if (type === 'ExecutionRedriven') ended = false;
-    const scheduled = type === 'LambdaFunctionScheduled' || type === 'TaskScheduled';
-    const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
-    const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
-    if (!scheduled && !succeeded && failure === undefined) continue;
+    const attempt = attemptEventOf(event);
+    if (attempt === undefined) continue;
     const name = stateOf(event);
     if (name === undefined) continue;
     const time = event.timestamp?.toISOString();
     const step = (steps[name] ??= { status: 'RUNNING', attempts: 0, ...(time === undefined ? {} : { startedAt: time }) });
-    if (scheduled) {
+    if (attempt.kind === 'scheduled') {
       step.attempts += 1;
       step.status = 'RUNNING';
       delete step.stoppedAt;
     } else if (time !== undefined) step.stoppedAt = time;
-    if (succeeded) {
+    if (attempt.kind === 'succeeded') {
       // A success (a retry, or a redrive) ends the step's story: an earlier attempt's error was shown beside SUCCEEDED.
       step.status = 'SUCCEEDED';
       delete step.error;
       delete step.cause;
     }
-    if (failure !== undefined)
-      Object.assign(step, { status: 'FAILED', ...(failure.error === undefined ? {} : { error: failure.error }), ...(failure.cause === undefined ? {} : { cause: failure.cause }) });
+    if (attempt.kind === 'failed')
+      Object.assign(step, { status: 'FAILED', ...(attempt.error === undefined ? {} : { error: attempt.error }), ...(attempt.cause === undefined ? {} : { cause: attempt.cause }) });
   }
   // A run that ended (stopped, timed out, failed elsewhere) ended its steps' attempts under way too.
   // It stopped when the run did: without an end, a console counted its time up forever.

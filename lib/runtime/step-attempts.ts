@@ -6,7 +6,7 @@
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isJsonRecord, parseStoredJson } from '../shared/json';
-import { historyWalker, taskStateFinder } from './execution-history';
+import { attemptEventOf, EXECUTION_ENDED, historyWalker, taskStateFinder } from './execution-history';
 
 export interface StepAttempt {
   readonly status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -19,9 +19,6 @@ export interface StepAttempt {
 }
 
 type Draft = { -readonly [K in keyof StepAttempt]: StepAttempt[K] };
-
-const SCHEDULED = new Set(['LambdaFunctionScheduled', 'TaskScheduled']);
-const EXECUTION_ENDED = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
 /** The digest of the task's "step" container (or its only one), from a task description as ecs:runTask.sync answers or fails with. */
 function imageDigestIn(text: string | undefined): string | undefined {
@@ -54,7 +51,9 @@ export function stepAttemptsFrom(events: readonly HistoryEvent[]): Record<string
       running.clear();
       continue;
     }
-    if (SCHEDULED.has(type)) {
+    const happened = attemptEventOf(event);
+    if (happened === undefined) continue;
+    if (happened.kind === 'scheduled') {
       const name = stateOf(event);
       if (name === undefined) continue;
       const attempt: Draft = { status: 'RUNNING', ...(time === undefined ? {} : { startedAt: time }) };
@@ -63,12 +62,10 @@ export function stepAttemptsFrom(events: readonly HistoryEvent[]): Record<string
       running.add(attempt);
       continue;
     }
-    const succeeded = type === 'LambdaFunctionSucceeded' || type === 'TaskSucceeded';
-    const failure = event.lambdaFunctionFailedEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.taskFailedEventDetails ?? event.taskTimedOutEventDetails;
-    if (!succeeded && failure === undefined) continue;
+    // The attempt an end belongs to: the scheduled event its chain of previous events passes first.
     let attempt: Draft | undefined;
     for (const earlier of back(event))
-      if (SCHEDULED.has(earlier.type ?? '')) {
+      if (attemptEventOf(earlier)?.kind === 'scheduled') {
         attempt = byScheduledEvent.get(earlier.id);
         break;
       }
@@ -78,12 +75,12 @@ export function stepAttemptsFrom(events: readonly HistoryEvent[]): Record<string
     const ecs = event.taskSucceededEventDetails?.resourceType === 'ecs' || event.taskFailedEventDetails?.resourceType === 'ecs';
     const digest = ecs ? imageDigestIn(event.taskSucceededEventDetails?.output ?? event.taskFailedEventDetails?.cause) : undefined;
     if (digest !== undefined) attempt.imageDigest = digest;
-    if (failure === undefined) attempt.status = 'SUCCEEDED';
+    if (happened.kind === 'succeeded') attempt.status = 'SUCCEEDED';
     else
       Object.assign(attempt, {
         status: 'FAILED',
-        ...(failure.error === undefined ? {} : { error: failure.error }),
-        ...(failure.cause === undefined ? {} : { cause: failure.cause }),
+        ...(happened.error === undefined ? {} : { error: happened.error }),
+        ...(happened.cause === undefined ? {} : { cause: happened.cause }),
       });
   }
   return attempts;

@@ -47,7 +47,6 @@ const facts: RunFacts = {
       { status: 'FAILED', startedAt: at(28), stoppedAt: at(58), error: 'States.TaskFailed', cause: 'b broke', imageDigest: 'sha256:feed' },
     ],
   },
-  decisions: {},
   inputs: [
     { id: 's3://data/ingest/p/set/in.txt', size: 3, sha256: 'a'.repeat(64), etag: '"e1"', versionId: '3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY' },
     { id: 's3://data/ingest/p/set/other.txt', size: 5, sha256: 'd'.repeat(64) },

@@ -173,12 +173,9 @@ const ranAtAll = (outcome: StepOutcome | undefined): outcome is StepOutcome =>
  * role is granted them: lib/contract/step-access.ts), else all of them.
  */
 function inputsReadBy(facts: RunFacts, patterns: readonly string[] | undefined): Ref[] {
-  const files =
-    patterns === undefined
-      ? facts.inputs
-      : facts.inputs.filter((file) =>
-          patterns.some((pattern) => inputObjectPatterns(facts.description.inputPrefixes ?? [''], [pattern]).some((granted) => wildcardMatch(`s3://*/${granted}`, file.id))),
-        );
+  // Each granted pattern made once, not once per file.
+  const granted = patterns === undefined ? undefined : inputObjectPatterns(facts.description.inputPrefixes ?? [''], patterns).map((pattern) => `s3://*/${pattern}`);
+  const files = granted === undefined ? facts.inputs : facts.inputs.filter((file) => granted.some((pattern) => wildcardMatch(pattern, file.id)));
   return files.map((file) => ref(file.id));
 }
 

@@ -19,7 +19,7 @@
  * are Python); ro-crate-js handles generic crates but knows none of these profiles.
  */
 import type { PipelineDescription } from '../../contract/pipeline-description';
-import type { ReuseDecisionAnswer, RunCost, StepOutcome } from '../../contract/run-answers';
+import type { RunCost, StepOutcome } from '../../contract/run-answers';
 import { topologicalOrder } from '../../shared/topology';
 import type { StepAttempt } from '../step-attempts';
 import { runEntities } from './crate-actions';
@@ -64,8 +64,6 @@ export interface RunFacts {
   /** Each Task state's attempts (../step-attempts.ts), by state name: a step's, and a forEach step's item state's. */
   readonly attempts: Readonly<Record<string, readonly StepAttempt[]>>;
   readonly cost?: RunCost;
-  /** Reused steps' decisions, by step (their fingerprints carry the code identity). */
-  readonly decisions: Readonly<Record<string, ReuseDecisionAnswer>>;
   readonly inputs: readonly CrateFile[];
   readonly outputs: readonly CrateFile[];
   readonly engine: { readonly name: string; readonly version: string; readonly target: 'aws' | 'local' };

@@ -61,6 +61,13 @@ async function decisionsOf(options: GatherOptions): Promise<Record<string, Reuse
   return decisions;
 }
 
+/** A listed object's SHA-256 and version: read for them, unless a reuse record already holds its digest. */
+async function contentOf(options: GatherOptions, bucket: string, key: string, knownSha256: string | undefined): Promise<{ sha256: string; versionId?: string }> {
+  if (knownSha256 !== undefined) return { sha256: knownSha256 };
+  const read = await digestOf(options.s3, bucket, key);
+  return { sha256: read.sha256, ...(read.versionId === undefined ? {} : { versionId: read.versionId }) };
+}
+
 /** The run's input files (under its input prefix) by content, taking digests the reuse checks already made. */
 async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<string, ReuseDecisionAnswer>>): Promise<CrateFile[]> {
   const { input } = options.run;
@@ -92,16 +99,12 @@ async function inputFilesOf(options: GatherOptions, decisions: Readonly<Record<s
     );
   const listed = prefix === undefined ? [] : await listingOf(options).list(bucket, prefix);
   return Promise.all(
-    listed.map(async ({ key, size, etag }) => {
-      const read = known.has(key) ? undefined : await digestOf(options.s3, bucket, key);
-      return {
-        id: `s3://${bucket}/${key}`,
-        size: size ?? 0,
-        sha256: known.get(key) ?? read?.sha256 ?? '',
-        ...(etag === undefined ? {} : { etag }),
-        ...(read?.versionId === undefined ? {} : { versionId: read.versionId }),
-      };
-    }),
+    listed.map(async ({ key, size, etag }) => ({
+      id: `s3://${bucket}/${key}`,
+      size: size ?? 0,
+      ...(await contentOf(options, bucket, key, known.get(key))),
+      ...(etag === undefined ? {} : { etag }),
+    })),
   );
 }
 
@@ -115,13 +118,11 @@ async function outputFilesOf(options: GatherOptions, decisions: Readonly<Record<
     listed.map(async ({ key, size, etag }) => {
       const path = key.slice(prefix.length);
       const step = path.includes('/') ? path.slice(0, path.indexOf('/')) : undefined;
-      const read = known.has(path) ? undefined : await digestOf(options.s3, options.bucket, key);
       return {
         id: path,
         size: size ?? 0,
-        sha256: known.get(path) ?? read?.sha256 ?? '',
+        ...(await contentOf(options, options.bucket, key, known.get(path))),
         ...(etag === undefined ? {} : { etag }),
-        ...(read?.versionId === undefined ? {} : { versionId: read.versionId }),
         ...(step === undefined ? {} : { step }),
       };
     }),
@@ -146,7 +147,6 @@ export async function gatherRunFacts(options: GatherOptions): Promise<RunFacts> 
     steps,
     attempts: stepAttemptsFrom(history),
     ...(ended ? { cost: runCostFrom(history, description, options.usage) } : {}),
-    decisions,
     inputs: await inputFilesOf(options, decisions),
     outputs: await outputFilesOf(options, decisions),
     engine: options.engine,
